@@ -1,0 +1,106 @@
+// Plain data exchanged with the Docker Engine API: what radctl asks to create and what it reads
+// back. No I/O here; decoding from the API's JSON is in docker_json.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace radctl::docker {
+
+using Labels = std::map<std::string, std::string>;
+
+struct PortBinding {
+  int container_port = 0;  // e.g. 5432 (tcp)
+  std::string host_ip;     // "127.0.0.1"
+  int host_port = 0;       // 0 when creating: let the engine pick an ephemeral port
+};
+
+struct VolumeMount {
+  std::string volume;  // named volume
+  std::string target;  // path in the container
+};
+
+struct ContainerConfig {
+  std::string name;
+  std::string image;
+  std::string hostname;
+  Labels labels;
+  std::vector<std::string> env;  // "KEY=value"
+  std::vector<std::string> cmd;  // empty: the image's default
+  std::string network;           // attached at creation, container name is resolvable on it
+  std::vector<std::string> network_aliases;
+  std::vector<VolumeMount> mounts;
+  std::vector<PortBinding> ports;
+  int stop_timeout_s = 10;
+};
+
+// One row of GET /containers/json (all=true).
+struct ContainerSummary {
+  std::string id;
+  std::string name;   // without the leading "/"
+  std::string image;
+  std::string state;  // created | running | paused | restarting | removing | exited | dead
+  Labels labels;
+  std::vector<PortBinding> ports;  // published ports, with the host port the engine chose
+  bool running() const { return state == "running"; }
+};
+
+// The parts of GET /containers/{id}/json that radctl needs.
+struct ContainerInfo {
+  std::string id;
+  std::string name;
+  std::string image;
+  std::string state;
+  bool running = false;
+  bool oom_killed = false;
+  int exit_code = 0;
+  std::string started_at;   // RFC 3339 as given by the engine
+  std::string finished_at;
+  Labels labels;
+  std::vector<PortBinding> ports;
+  std::vector<std::string> networks;  // names of the networks it is attached to
+};
+
+struct NetworkSummary {
+  std::string id;
+  std::string name;
+  Labels labels;
+};
+
+struct VolumeSummary {
+  std::string name;
+  Labels labels;
+};
+
+struct ImageInfo {
+  std::string id;
+  Labels labels;
+};
+
+struct ExecResult {
+  int exit_code = -1;
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+struct FileToUpload {
+  std::string path;  // relative to the destination directory, e.g. "data/pg_hba.conf"
+  std::string content;
+  int mode = 0644;
+  int uid = 0;
+  int gid = 0;
+};
+
+// One message of GET /events, reduced to what the controller reacts to.
+struct Event {
+  std::string type;    // "container"
+  std::string action;  // "die", "start", "oom", "destroy", "kill", ...
+  std::string id;
+  std::string name;    // Actor.Attributes.name
+  Labels labels;       // the other Actor.Attributes (labels of the object)
+  int64_t time_nano = 0;
+};
+
+}  // namespace radctl::docker

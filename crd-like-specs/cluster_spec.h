@@ -1,0 +1,62 @@
+// The PostgresCluster spec (apiVersion radctl.io/v1alpha1): what the user wants.
+// Plain types with their defaults; parsing and validation live in spec_parser.h.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace radctl {
+
+inline constexpr char kApiVersion[] = "radctl.io/v1alpha1";
+inline constexpr char kKind[] = "PostgresCluster";
+
+struct PostgresSpec {
+  int version = 15;
+  std::string image;  // empty in the file: defaulted to "radctl/postgres:<version>"
+  // postgresql.conf parameters; values kept as the text the user wrote.
+  std::map<std::string, std::string> parameters;
+};
+
+struct BouncerSpec {
+  int port = 6543;
+  std::string bind = "127.0.0.1";
+  std::string pool_mode = "transaction";  // session | transaction | statement
+};
+
+struct ReplicationSpec {
+  bool synchronous = false;  // true: quorum-synchronous to at least one standby
+};
+
+struct FailoverSpec {
+  bool enabled = true;
+  int detection_ms = 1000;  // primary unreachable this long -> failover
+};
+
+struct AuthSpec {
+  std::string user = "app";
+  std::string database = "app";
+  std::string password;  // empty: generated once and kept with the cluster
+};
+
+struct ClusterSpec {
+  std::string name;  // metadata.name
+  int nodes = 3;
+  PostgresSpec postgres;
+  BouncerSpec bouncer;
+  ReplicationSpec replication;
+  FailoverSpec failover;
+  AuthSpec auth;
+
+  // Where each field came from in the file ("spec.bouncer.port" -> line/column), so checks made
+  // later (a port already in use) can point at the line. Empty for specs built in code.
+  struct Position {
+    int line = 0;    // 1-based
+    int column = 0;  // 1-based
+  };
+  std::map<std::string, Position> positions;
+  std::string source;  // file name the spec was read from, "" if built in code
+
+  bool operator==(const ClusterSpec& o) const;  // compares the fields, not positions/source
+};
+
+}  // namespace radctl
