@@ -1,0 +1,47 @@
+#include "reconcilers/action.h"
+
+#include "absl/strings/str_cat.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+
+std::string ActionTypeName(ActionType type) {
+  switch (type) {
+    case ActionType::kCreateNetwork: return "create-network";
+    case ActionType::kCreateNode: return "create-node";
+    case ActionType::kStartContainer: return "start-container";
+    case ActionType::kCreateBouncer: return "create-bouncer";
+    case ActionType::kRemoveBouncer: return "remove-bouncer";
+    case ActionType::kFence: return "fence";
+    case ActionType::kInitPrimary: return "init-primary";
+    case ActionType::kStartPrimary: return "start-primary";
+    case ActionType::kRecordPrimary: return "record-primary";
+    case ActionType::kFailover: return "failover";
+    case ActionType::kPointBouncer: return "point-bouncer";
+    case ActionType::kCloneStandby: return "clone-standby";
+    case ActionType::kStartStandby: return "start-standby";
+    case ActionType::kFollow: return "follow";
+    case ActionType::kRejoin: return "rejoin";
+    case ActionType::kRebuild: return "rebuild";
+  }
+  return "unknown";
+}
+
+std::string Action::ToString(const std::string& cluster) const {
+  std::string object;
+  switch (type) {
+    case ActionType::kCreateNetwork: object = NetworkName(cluster); break;
+    case ActionType::kCreateBouncer:
+    case ActionType::kRemoveBouncer:
+    case ActionType::kPointBouncer: object = BouncerName(cluster); break;
+    default: object = NodeName(cluster, ordinal); break;
+  }
+  std::string text = absl::StrCat(ActionTypeName(type), " ", object);
+  if (source != 0) {
+    const char* word = type == ActionType::kPointBouncer ? " -> " : " <- ";
+    absl::StrAppend(&text, word, NodeName(cluster, source));
+  }
+  return text;
+}
+
+}  // namespace radctl

@@ -1,0 +1,46 @@
+// The closed set of things the controller can do, each with a deterministic text form. The
+// planner returns Actions with a reason; the executor (controller/) runs each one and decides
+// nothing. Every action is idempotent: repeating it after a crash is safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace radctl {
+
+enum class ActionType {
+  kCreateNetwork,
+  kCreateNode,       // volume (if missing) and container, started; Postgres not touched
+  kStartContainer,   // an existing, stopped container of a node
+  kCreateBouncer,    // container with an untargeted config, started
+  kRemoveBouncer,    // to re-create it (its spec changed)
+  kFence,            // stop Postgres on a node that must not take writes (container killed if
+                     // that fails)
+  kInitPrimary,      // initdb, config, start, roles and databases, repmgr primary register
+  kStartPrimary,     // start Postgres of the fenced, still-registered primary
+  kRecordPrimary,    // repair repmgr metadata: this writable node is the primary
+  kFailover,         // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
+  kPointBouncer,     // (PAUSE,) target `source`, RELOAD, RESUME
+  kCloneStandby,     // repmgr standby clone from `source`, start, register
+  kStartStandby,     // start Postgres of an initialised standby whose Postgres is down
+  kFollow,           // standby follows the primary `source`
+  kRejoin,           // former primary rewound with pg_rewind, follows `source`
+  kRebuild,          // data directory wiped and cloned again from `source`
+};
+
+std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
+
+struct Action {
+  ActionType type;
+  int ordinal = 0;  // the node acted on; 0 for cluster-wide objects (network, bouncer)
+  int source = 0;   // the other node involved: clone/follow/rejoin source, bouncer target
+  std::string reason;
+
+  // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.
+  std::string ToString(const std::string& cluster) const;
+  bool operator==(const Action& o) const {
+    return type == o.type && ordinal == o.ordinal && source == o.source;
+  }
+};
+
+}  // namespace radctl

@@ -1,0 +1,53 @@
+#include "reconcilers/naming.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace radctl {
+
+std::string NetworkName(const std::string& cluster) { return absl::StrCat(cluster, "-net"); }
+
+std::string NodeName(const std::string& cluster, int ordinal) {
+  return absl::StrCat(cluster, "-pg-", ordinal);
+}
+
+std::string VolumeName(const std::string& cluster, int ordinal) {
+  return absl::StrCat(NodeName(cluster, ordinal), "-data");
+}
+
+std::string BouncerName(const std::string& cluster) { return absl::StrCat(cluster, "-bouncer"); }
+
+std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, absl::StrCat(cluster, "-pg-"))) return std::nullopt;
+  int ordinal = 0;
+  if (!absl::SimpleAtoi(rest, &ordinal) || ordinal < 1) return std::nullopt;
+  if (NodeName(cluster, ordinal) != name) return std::nullopt;  // rejects "demo-pg-01"
+  return ordinal;
+}
+
+LabelMap ClusterLabels(const std::string& cluster) {
+  return {{kLabelCluster, cluster}, {kLabelComposeProject, cluster}};
+}
+
+LabelMap NodeLabels(const std::string& cluster, int ordinal, const std::string& spec_hash) {
+  LabelMap labels = ClusterLabels(cluster);
+  labels[kLabelComponent] = kComponentPostgres;
+  labels[kLabelOrdinal] = absl::StrCat(ordinal);
+  labels[kLabelSpecHash] = spec_hash;
+  labels[kLabelComposeService] = "pg";
+  labels[kLabelComposeNumber] = absl::StrCat(ordinal);
+  return labels;
+}
+
+LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash) {
+  LabelMap labels = ClusterLabels(cluster);
+  labels[kLabelComponent] = kComponentBouncer;
+  labels[kLabelSpecHash] = spec_hash;
+  labels[kLabelComposeService] = "bouncer";
+  labels[kLabelComposeNumber] = "1";
+  return labels;
+}
+
+}  // namespace radctl

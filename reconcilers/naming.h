@@ -1,0 +1,42 @@
+// Names and labels of everything a cluster owns. The cluster's identity lives in Docker: every
+// object is named from the cluster name and an ordinal and carries these labels, so observing
+// needs nothing but the engine.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace radctl {
+
+inline constexpr char kLabelCluster[] = "io.radctl.cluster";
+inline constexpr char kLabelComponent[] = "io.radctl.component";  // "postgres" | "bouncer"
+inline constexpr char kLabelOrdinal[] = "io.radctl.ordinal";
+inline constexpr char kLabelSpecHash[] = "io.radctl.spec-hash";
+inline constexpr char kComponentPostgres[] = "postgres";
+inline constexpr char kComponentBouncer[] = "bouncer";
+
+// Docker Compose's own labels, so `docker compose ls/ps` and other tools group the objects.
+inline constexpr char kLabelComposeProject[] = "com.docker.compose.project";
+inline constexpr char kLabelComposeService[] = "com.docker.compose.service";
+inline constexpr char kLabelComposeNumber[] = "com.docker.compose.container-number";
+
+inline constexpr int kPostgresPort = 5432;
+inline constexpr int kBouncerPort = 6432;  // inside the bouncer container
+
+std::string NetworkName(const std::string& cluster);            // demo-net
+std::string NodeName(const std::string& cluster, int ordinal);  // demo-pg-2
+std::string VolumeName(const std::string& cluster, int ordinal);  // demo-pg-2-data
+std::string BouncerName(const std::string& cluster);            // demo-bouncer
+
+// Ordinal of a node name of this cluster ("demo-pg-2" -> 2), nullopt for other names.
+std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name);
+
+using LabelMap = std::map<std::string, std::string>;
+
+// Labels for a node's container and volume, the bouncer, and cluster-wide objects (network).
+LabelMap NodeLabels(const std::string& cluster, int ordinal, const std::string& spec_hash);
+LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash);
+LabelMap ClusterLabels(const std::string& cluster);
+
+}  // namespace radctl

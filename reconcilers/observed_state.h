@@ -1,0 +1,129 @@
+// ObservedState: one immutable snapshot of what is, built by the observer (controller/) and read
+// by the planner. A partial observation is data, not an error: a node whose Postgres does not
+// answer is a node with `probe_error` set. Only "Docker itself is unreachable" fails observing.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "reconcilers/action.h"
+#include "reconcilers/lsn.h"
+
+namespace radctl {
+
+enum class ContainerState {
+  kMissing,  // no container by that name
+  kCreated,  // created, never started
+  kRunning,
+  kStopped,  // exited, dead, restarting, paused: not serving
+};
+
+// What a node's data directory holds, read with `docker exec` when Postgres does not answer.
+enum class DataDir {
+  kUnknown,  // not looked at (Postgres answered, or the container is not running)
+  kEmpty,    // no PG_VERSION: never initialised or cloned
+  kStandby,  // standby.signal present
+  kPrimary,  // initialised, no standby.signal: a primary, or a former primary that must rejoin
+};
+
+// A standby's view of its upstream, from pg_stat_wal_receiver.
+struct WalReceiver {
+  std::string status;       // "streaming", "catchup", ... ("" when no receiver runs)
+  std::string sender_host;  // node name of the upstream
+};
+
+struct NodeObservation {
+  int ordinal = 0;
+  std::string name;  // demo-pg-2
+  ContainerState container = ContainerState::kMissing;
+  int exit_code = 0;        // of a stopped container
+  bool oom_killed = false;  // of a stopped container
+  bool volume_exists = false;
+  std::string spec_hash;  // label the container was created with
+  int host_port = 0;      // where 5432 is published on the host, 0 if not
+
+  // Postgres, probed over the published port when the container runs.
+  bool reachable = false;
+  std::string probe_error;                              // why not reachable
+  absl::Time unreachable_since = absl::InfinitePast();  // first failed probe in a row (loop memory)
+  bool in_recovery = false;                             // pg_is_in_recovery(): a standby
+  int timeline = 0;
+  Lsn receive_lsn = 0;  // standby: last WAL received (the "most advanced" measure)
+  Lsn replay_lsn = 0;   // standby: last WAL applied
+  Lsn current_lsn = 0;  // primary: pg_current_wal_lsn()
+  WalReceiver wal_receiver;
+
+  // Read from the data directory with docker exec when Postgres does not answer.
+  DataDir data_dir = DataDir::kUnknown;
+  bool postgres_running = false;  // a postmaster exists (starting, stopping or hung)
+  std::string facts_error;
+
+  // Failed actions on this node since the controller started (loop memory): the planner falls
+  // back (rejoin -> rebuild) instead of retrying forever.
+  std::map<ActionType, int> failed_attempts;
+
+  // A container that exited on its own with an error, or was killed, has died; one stopped
+  // cleanly (exit 0: `docker stop`, `docker restart`) was stopped on purpose.
+  bool ContainerDied() const {
+    return container == ContainerState::kMissing ||
+           (container == ContainerState::kStopped && (exit_code != 0 || oom_killed));
+  }
+  bool IsWritablePrimary() const { return reachable && !in_recovery; }
+  bool IsReachableStandby() const { return reachable && in_recovery; }
+  bool IsStreamingFrom(const std::string& upstream) const {
+    return IsReachableStandby() && wal_receiver.status == "streaming" &&
+           wal_receiver.sender_host == upstream;
+  }
+};
+
+// One row of repmgr.nodes.
+struct RepmgrNode {
+  int node_id = 0;
+  std::string type;  // "primary" | "standby"
+  bool active = false;
+  int upstream_node_id = 0;  // 0: none
+};
+
+// Seen on the writable primary.
+struct ReplicationSlot {
+  std::string name;  // repmgr_slot_<ordinal>
+  bool active = false;
+};
+struct ReplicationConnection {
+  std::string application_name;  // node name of the standby
+  std::string state;             // "streaming", ...
+  std::string sync_state;        // "async" | "sync" | "quorum" | "potential"
+  Lsn replay_lsn = 0;
+};
+
+struct BouncerObservation {
+  ContainerState container = ContainerState::kMissing;
+  std::string spec_hash;
+  int host_port = 0;
+  bool reachable = false;  // admin console answered
+  std::string probe_error;
+  std::string target_host;  // host the app database points to; "" when none is configured
+  bool paused = false;      // a PAUSE is in effect (a controller may have died mid-repoint)
+};
+
+struct ObservedState {
+  absl::Time observed_at = absl::InfinitePast();
+  bool network_exists = false;
+  // Every node that exists in any form (container or volume), desired or not, by ordinal.
+  std::vector<NodeObservation> nodes;
+  BouncerObservation bouncer;
+  // repmgr.nodes as the writable primary sees it, else as the most advanced reachable standby
+  // sees it (replicated), else empty.
+  std::vector<RepmgrNode> repmgr_nodes;
+  std::vector<ReplicationSlot> slots;                      // on the writable primary
+  std::vector<ReplicationConnection> replication;          // pg_stat_replication on the primary
+  std::string synchronous_standby_names;                   // as set on the primary
+
+  const NodeObservation* Node(int ordinal) const;
+  const RepmgrNode* RepmgrRecord(int ordinal) const;
+};
+
+}  // namespace radctl

@@ -1,0 +1,35 @@
+// The planner: a pure function from (desired spec, observed state) to the next actions, each
+// with the reason it is taken. All decisions live here, so they are unit-tested as tables
+// without Docker. The actions of one plan are independent of each other: the executor runs them
+// in parallel, then the loop observes again and plans anew.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/action.h"
+#include "reconcilers/observed_state.h"
+
+namespace radctl {
+
+struct Plan {
+  std::vector<Action> actions;
+  // Why the cluster is not converged although nothing can be done right now
+  // ("demo-pg-2: Postgres is starting"); shown to the user, empty when converged.
+  std::vector<std::string> waiting;
+  // When to observe again if nothing happens before (controller-runtime's RequeueAfter).
+  absl::Duration requeue_after = absl::ZeroDuration();
+
+  bool converged() const { return actions.empty() && waiting.empty(); }
+  // One line per action ("create-node demo-pg-2: reason"), then "waiting: ..." lines.
+  std::string ToString(const std::string& cluster) const;
+};
+
+inline constexpr absl::Duration kRequeueWhileWaiting = absl::Milliseconds(200);
+inline constexpr absl::Duration kRequeueWhenConverged = absl::Seconds(10);
+
+Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed);
+
+}  // namespace radctl

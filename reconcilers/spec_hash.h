@@ -1,0 +1,17 @@
+// Hashes of the spec fields a container is created from, stored as a label on it, so a changed
+// spec (drift) is visible in Docker alone. Stable across runs and machines (FNV-1a, not
+// absl::Hash, which is seeded per process).
+#pragma once
+
+#include <string>
+
+#include "crd-like-specs/cluster_spec.h"
+
+namespace radctl {
+
+// Node containers: what cannot change without re-creating the container (the image).
+std::string NodeSpecHash(const ClusterSpec& spec);
+// Bouncer container: image, published address and port, pool mode and auth names.
+std::string BouncerSpecHash(const ClusterSpec& spec);
+
+}  // namespace radctl

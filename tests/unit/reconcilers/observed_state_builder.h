@@ -1,0 +1,146 @@
+// Builds ObservedState snapshots for planner tests in one readable line:
+//   ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build()
+// Starts from "network exists, bouncer running and reachable with no target, no nodes".
+#pragma once
+
+#include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/naming.h"
+#include "reconcilers/observed_state.h"
+#include "reconcilers/spec_hash.h"
+
+namespace radctl::testing {
+
+inline const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+class ObservedStateBuilder {
+ public:
+  explicit ObservedStateBuilder(const ClusterSpec& spec) : spec_(spec) {
+    state_.observed_at = kNow;
+    state_.network_exists = true;
+    state_.bouncer.container = ContainerState::kRunning;
+    state_.bouncer.spec_hash = ::radctl::BouncerSpecHash(spec);
+    state_.bouncer.reachable = true;
+  }
+
+  ObservedStateBuilder& NoNetwork() {
+    state_.network_exists = false;
+    return *this;
+  }
+  ObservedStateBuilder& NoBouncer() {
+    state_.bouncer = BouncerObservation{};
+    return *this;
+  }
+  ObservedStateBuilder& BouncerTarget(int ordinal) {
+    state_.bouncer.target_host = NodeName(spec_.name, ordinal);
+    return *this;
+  }
+  ObservedStateBuilder& BouncerPaused() {
+    state_.bouncer.paused = true;
+    return *this;
+  }
+  ObservedStateBuilder& BouncerHash(const std::string& hash) {
+    state_.bouncer.spec_hash = hash;
+    return *this;
+  }
+
+  // Container running, Postgres not answering, data directory empty.
+  ObservedStateBuilder& EmptyNode(int ordinal) {
+    NodeObservation& node = Running(ordinal);
+    node.probe_error = "connection refused";
+    node.data_dir = DataDir::kEmpty;
+    return *this;
+  }
+  // Reachable, writable, recorded by repmgr as the active primary.
+  ObservedStateBuilder& Primary(int ordinal, Lsn lsn = 0x5000000, int timeline = 1) {
+    NodeObservation& node = Running(ordinal);
+    node.reachable = true;
+    node.in_recovery = false;
+    node.current_lsn = lsn;
+    node.timeline = timeline;
+    Record(ordinal, "primary", true, 0);
+    return *this;
+  }
+  // Reachable standby streaming from `upstream` (0: no WAL receiver).
+  ObservedStateBuilder& Standby(int ordinal, int upstream, Lsn received = 0x5000000) {
+    NodeObservation& node = Running(ordinal);
+    node.reachable = true;
+    node.in_recovery = true;
+    node.receive_lsn = received;
+    node.replay_lsn = received;
+    if (upstream != 0) {
+      node.wal_receiver = {"streaming", NodeName(spec_.name, upstream)};
+    }
+    Record(ordinal, "standby", true, upstream);
+    return *this;
+  }
+  // Container running, Postgres not answering; the data directory holds `data`.
+  ObservedStateBuilder& Down(int ordinal, DataDir data, bool postgres_running = false,
+                             absl::Duration down_for = absl::Seconds(5)) {
+    NodeObservation& node = Running(ordinal);
+    node.probe_error = "connection refused";
+    node.data_dir = data;
+    node.postgres_running = postgres_running;
+    node.unreachable_since = kNow - down_for;
+    return *this;
+  }
+  // Container stopped with `exit_code` (0: stopped cleanly).
+  ObservedStateBuilder& Stopped(int ordinal, int exit_code) {
+    NodeObservation& node = Node(ordinal);
+    node.container = ContainerState::kStopped;
+    node.exit_code = exit_code;
+    node.volume_exists = true;
+    return *this;
+  }
+  // No container; the volume may remain.
+  ObservedStateBuilder& Missing(int ordinal, bool volume_exists) {
+    NodeObservation& node = Node(ordinal);
+    node.container = ContainerState::kMissing;
+    node.volume_exists = volume_exists;
+    return *this;
+  }
+  ObservedStateBuilder& Failed(int ordinal, ActionType type, int times = 1) {
+    Node(ordinal).failed_attempts[type] = times;
+    return *this;
+  }
+  ObservedStateBuilder& Record(int ordinal, const std::string& type, bool active, int upstream) {
+    for (RepmgrNode& record : state_.repmgr_nodes) {
+      if (record.node_id == ordinal) {
+        record = {ordinal, type, active, upstream};
+        return *this;
+      }
+    }
+    state_.repmgr_nodes.push_back({ordinal, type, active, upstream});
+    return *this;
+  }
+  ObservedStateBuilder& NoRecords() {
+    state_.repmgr_nodes.clear();
+    return *this;
+  }
+
+  ObservedState Build() const { return state_; }
+
+ private:
+  NodeObservation& Node(int ordinal) {
+    for (NodeObservation& node : state_.nodes) {
+      if (node.ordinal == ordinal) return node;
+    }
+    NodeObservation node;
+    node.ordinal = ordinal;
+    node.name = NodeName(spec_.name, ordinal);
+    node.spec_hash = NodeSpecHash(spec_);
+    state_.nodes.push_back(node);
+    return state_.nodes.back();
+  }
+  NodeObservation& Running(int ordinal) {
+    NodeObservation& node = Node(ordinal);
+    node.container = ContainerState::kRunning;
+    node.volume_exists = true;
+    node.host_port = 40000 + ordinal;
+    return node;
+  }
+
+  ClusterSpec spec_;
+  ObservedState state_;
+};
+
+}  // namespace radctl::testing

@@ -1,0 +1,293 @@
+// Planner tables: (desired spec, observed state) -> the actions it must plan. Each row names the
+// situation; the expected text lists the actions (without reasons) sorted by node, then
+// "waiting" when it must wait. Reasons are checked separately where their content matters.
+#include "reconcilers/plan.h"
+
+#include <functional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ObservedStateBuilder;
+using ::testing::HasSubstr;
+
+ClusterSpec Spec(int nodes = 3) {
+  ClusterSpec spec;
+  spec.name = "demo";
+  spec.nodes = nodes;
+  spec.postgres.image = "radctl/postgres:15";
+  return spec;
+}
+
+// "clone-standby demo-pg-2 <- demo-pg-1; ...; waiting", actions sorted by node.
+std::string Summary(const Plan& plan) {
+  std::vector<Action> sorted = plan.actions;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Action& a, const Action& b) { return a.ordinal < b.ordinal; });
+  std::vector<std::string> lines;
+  for (const Action& action : sorted) lines.push_back(action.ToString("demo"));
+  if (!plan.waiting.empty()) lines.push_back("waiting");
+  return absl::StrJoin(lines, "; ");
+}
+
+struct PlanCase {
+  std::string name;
+  int nodes;
+  std::function<ObservedState(ObservedStateBuilder)> observed;
+  std::string expected;
+};
+
+void PrintTo(const PlanCase& c, std::ostream* os) { *os << c.name; }
+
+std::string CaseName(const ::testing::TestParamInfo<PlanCase>& param_info) {
+  return param_info.param.name;
+}
+
+class PlanTableTest : public ::testing::TestWithParam<PlanCase> {};
+
+TEST_P(PlanTableTest, PlansExpectedActions) {
+  const PlanCase& c = GetParam();
+  ClusterSpec spec = Spec(c.nodes);
+  Plan plan = ComputePlan(spec, c.observed(ObservedStateBuilder(spec)));
+  EXPECT_EQ(Summary(plan), c.expected) << "full plan:\n" << plan.ToString("demo");
+  for (const Action& action : plan.actions) {
+    EXPECT_FALSE(action.reason.empty()) << action.ToString("demo") << " has no reason";
+  }
+}
+
+const PlanCase kBootstrapCases[] = {
+    {"NothingExistsCreatesNetworkFirst", 3,
+     [](ObservedStateBuilder b) { return b.NoNetwork().NoBouncer().Build(); },
+     "create-network demo-net"},
+    {"NetworkOnlyCreatesAllContainers", 3, [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
+     "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
+     "create-node demo-pg-3"},
+    {"AllEmptyInitialisesNodeOne", 3,
+     [](ObservedStateBuilder b) { return b.EmptyNode(1).EmptyNode(2).EmptyNode(3).Build(); },
+     "init-primary demo-pg-1"},
+    {"NodeOneRunningOthersStillMissing", 3,
+     [](ObservedStateBuilder b) { return b.EmptyNode(1).Build(); },
+     "init-primary demo-pg-1; create-node demo-pg-2; create-node demo-pg-3"},
+    {"UnknownDataBlocksInit", 3,
+     [](ObservedStateBuilder b) { return b.EmptyNode(1).EmptyNode(2).Missing(3, true).Build(); },
+     "create-node demo-pg-3; waiting"},
+    {"PrimaryUpPointsBouncerAndClonesInParallel", 3,
+     [](ObservedStateBuilder b) { return b.Primary(1).EmptyNode(2).EmptyNode(3).Build(); },
+     "point-bouncer demo-bouncer -> demo-pg-1; clone-standby demo-pg-2 <- demo-pg-1; "
+     "clone-standby demo-pg-3 <- demo-pg-1"},
+    {"Converged", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     ""},
+    {"SingleNodeConverged", 1,
+     [](ObservedStateBuilder b) { return b.Primary(1).BouncerTarget(1).Build(); }, ""},
+    {"StandbyContainerRemovedByHandIsRecreated", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Missing(3, true).BouncerTarget(1).Build();
+     },
+     "create-node demo-pg-3"},
+    {"StandbyNeverClonedIsCloned", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
+     },
+     "clone-standby demo-pg-3 <- demo-pg-1"},
+    {"BouncerMissingIsCreated", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).NoBouncer().Build();
+     },
+     "create-bouncer demo-bouncer"},
+    {"BouncerFromOldSpecIsRemovedFirst", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerHash("old")
+           .Build();
+     },
+     "remove-bouncer demo-bouncer"},
+    {"PausedBouncerIsResumed", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerPaused().Build();
+     },
+     "point-bouncer demo-bouncer -> demo-pg-1"},
+    {"StoppedStandbyContainerIsStarted", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Stopped(3, 0).BouncerTarget(1).Build();
+     },
+     "start-container demo-pg-3"},
+    {"StandbyWithPostgresDownIsStarted", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby).BouncerTarget(1).Build();
+     },
+     "start-standby demo-pg-3"},
+    {"StandbyStartingIsWaitedFor", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby, true).BouncerTarget(1)
+           .Build();
+     },
+     "waiting"},
+    {"StandbyFailingToStartIsRebuilt", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby)
+           .Failed(3, ActionType::kStartStandby, 2).BouncerTarget(1).Build();
+     },
+     "rebuild demo-pg-3 <- demo-pg-1"},
+    {"UnreadableDataDirectoryIsWaitedFor", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kUnknown).BouncerTarget(1).Build();
+     },
+     "waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Bootstrap, PlanTableTest, ::testing::ValuesIn(kBootstrapCases),
+                         CaseName);
+
+const PlanCase kFailoverCases[] = {
+    {"PrimaryContainerKilledPromotesMostAdvanced", 3,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1, 0x5000100).Standby(3, 1, 0x5000200).BouncerTarget(1)
+           .Build();
+     },
+     "failover demo-pg-3 <- demo-pg-1"},
+    {"EqualLsnPromotesLowestOrdinal", 3,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1"},
+    {"PrimaryContainerRemovedPromotes", 3,
+     [](ObservedStateBuilder b) {
+       return b.Missing(1, true).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1"},
+    {"PrimaryStoppedCleanlyIsRestartedInPlace", 3,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 0).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "start-container demo-pg-1"},
+    {"FencedRegisteredPrimaryStartsInPlace", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "start-primary demo-pg-1"},
+    {"WholeClusterRestartStartsPrimaryAndStandbys", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Down(2, DataDir::kStandby).Down(3, DataDir::kStandby)
+           .Record(1, "primary", true, 0).BouncerTarget(1).Build();
+     },
+     "start-primary demo-pg-1; start-standby demo-pg-2; start-standby demo-pg-3"},
+    {"PrimaryFailingToStartFailsOver", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kStartPrimary, 2)
+           .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1"},
+    {"HungPrimaryWithinDetectionWaits", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(300))
+           .Record(1, "primary", true, 0).Standby(2, 1)
+           .Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "waiting"},
+    {"HungPrimaryPastDetectionFailsOver", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
+           .Record(1, "primary", true, 0).Standby(2, 1)
+           .Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1"},
+    {"DeadPrimaryWithoutStandbyIsRestarted", 1,
+     [](ObservedStateBuilder b) { return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build(); },
+     "start-container demo-pg-1; waiting"},
+    {"AfterPromotionBouncerAndFollowersCatchUp", 3,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137).Record(1, "primary", false, 0).Primary(2, 0x6000000, 2)
+           .Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "point-bouncer demo-bouncer -> demo-pg-2; start-container demo-pg-1; "
+     "follow demo-pg-3 <- demo-pg-2"},
+    {"ReturningFormerPrimaryRejoins", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Record(1, "primary", false, 0).Primary(2)
+           .Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "rejoin demo-pg-1 <- demo-pg-2"},
+    {"FailedRejoinRebuilds", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2)
+           .Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "rebuild demo-pg-1 <- demo-pg-2"},
+    {"FormerPrimaryStillRunningIsFenced", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary, true).Primary(2).Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "fence demo-pg-1"},
+    {"TwoPrimariesFenceTheOneTheBouncerDoesNotUse", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Primary(2, 0x6000000, 2).Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "fence demo-pg-1"},
+    {"PromotedButNotRecordedIsRecorded", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(2, 0x6000000, 2).Record(2, "standby", true, 1).Stopped(1, 137)
+           .Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "start-container demo-pg-1; record-primary demo-pg-2"},
+    {"NoStandbyReachableWaits", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary, true, absl::Seconds(5)).Stopped(2, 137).Stopped(3, 137)
+           .Record(1, "primary", true, 0).Record(2, "standby", true, 1).BouncerTarget(1).Build();
+     },
+     "start-container demo-pg-2; start-container demo-pg-3; waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases),
+                         CaseName);
+
+TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
+  ClusterSpec spec = Spec();
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
+                                    .Stopped(1, 137)
+                                    .Record(1, "primary", true, 0)
+                                    .Standby(2, 1, 0x5A3F2C8)
+                                    .Standby(3, 1, 0x5000000)
+                                    .BouncerTarget(1)
+                                    .Build());
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_THAT(plan.actions[0].reason, HasSubstr("demo-pg-1 container died (exit code 137)"));
+  EXPECT_THAT(plan.actions[0].reason, HasSubstr("demo-pg-2 has the highest received LSN 0/5A3F2C8"));
+}
+
+TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
+  ClusterSpec spec = Spec();
+  spec.failover.enabled = false;
+  Plan plan = ComputePlan(
+      spec, ObservedStateBuilder(spec).Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1)
+                .Standby(3, 1).BouncerTarget(1).Build());
+  EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting");
+  ASSERT_EQ(plan.waiting.size(), 1u);
+  EXPECT_THAT(plan.waiting[0], HasSubstr("failover is disabled"));
+}
+
+TEST(PlanRequeueTest, WaitsForTheRestOfDetectionTime) {
+  ClusterSpec spec = Spec(2);
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
+                                    .Down(1, DataDir::kPrimary, true, absl::Milliseconds(900))
+                                    .Record(1, "primary", true, 0)
+                                    .Standby(2, 1)
+                                    .BouncerTarget(1)
+                                    .Build());
+  EXPECT_EQ(plan.requeue_after, absl::Milliseconds(100));  // detectionMs 1000 - 900 already down
+}
+
+TEST(PlanRequeueTest, ConvergedRequeuesLate) {
+  ClusterSpec spec = Spec(1);
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec).Primary(1).BouncerTarget(1).Build());
+  EXPECT_TRUE(plan.converged());
+  EXPECT_EQ(plan.requeue_after, kRequeueWhenConverged);
+}
+
+}  // namespace
+}  // namespace radctl
