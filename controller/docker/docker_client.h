@@ -4,7 +4,8 @@
 //
 // Errors, mapped once (docker_errors.h): 404 -> NotFound, 409 -> Aborted (the state changed,
 // re-observe), 304 -> OK (already in the wanted state), 5xx -> Internal, engine not reachable ->
-// Unavailable with a message that says how to start it.
+// Unavailable with a message that says how to start it; also 400 -> InvalidArgument and 403 (the
+// engine refuses in this state, e.g. removing a network still in use) -> FailedPrecondition.
 #pragma once
 
 #include <atomic>
@@ -15,8 +16,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "controller/docker/docker_types.h"
+#include "controller/docker/http_transport.h"
 
 namespace radctl::docker {
 
@@ -68,7 +71,7 @@ class DockerClient {
       const std::string& label_key, const std::string& label_value) const;
   // Creates a user-defined bridge. Aborted if the name is taken.
   [[nodiscard]] absl::Status CreateNetwork(const std::string& name, const Labels& labels) const;
-  // OK also when it does not exist.
+  // OK also when it does not exist. FailedPrecondition while a container is attached.
   [[nodiscard]] absl::Status RemoveNetwork(const std::string& name) const;
 
   [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> ListVolumes(
@@ -85,14 +88,25 @@ class DockerClient {
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`
   // for each, until `stop` becomes true (checked at least every 200 ms) or the stream fails.
-  // Returns OK when stopped, Unavailable when the stream broke.
+  // Returns OK when stopped, Unavailable when the stream broke, Internal when a message could not
+  // be decoded. Exec events come too (action "exec_start: <command line>"). `on_event` runs on
+  // the calling thread, inside libcurl's callback: it must not throw.
   [[nodiscard]] absl::Status StreamEvents(const std::string& label_key,
                                           const std::string& label_value,
                                           const std::function<void(const Event&)>& on_event,
                                           const std::atomic<bool>& stop) const;
 
  private:
+  // Sends `request`, its path taken below /kApiVersion, and maps the outcome (docker_errors.h);
+  // `what` names the attempt in errors ("start container demo-pg-1"). Returns only successful
+  // answers. With `on_data`, a successful body streams to it (see HttpTransport::Stream).
+  absl::StatusOr<HttpResponse> Call(absl::string_view what, HttpRequest request,
+                                    const BodyCallback* on_data = nullptr,
+                                    const std::atomic<bool>* stop = nullptr) const;
+
   std::string host_;
+  // InvalidArgument when host_ names no supported endpoint; every call then returns it.
+  absl::StatusOr<HttpTransport> transport_;
 };
 
 }  // namespace radctl::docker

@@ -1,0 +1,36 @@
+// radctl status NAME [-o table|json|uri]
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "controller/cli/cli_support.h"
+#include "controller/cli/commands.h"
+#include "controller/observer.h"
+#include "controller/status_report.h"
+#include "crd-like-specs/status_macros.h"
+
+namespace radctl {
+
+absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options) {
+  if (options.output != "table" && options.output != "json" && options.output != "uri") {
+    return absl::InvalidArgumentError(absl::StrCat("unknown output format \"", options.output,
+                                                   "\"; allowed: table, json, uri"));
+  }
+  ClusterStore store(global.state_dir, options.name);
+  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
+  if (options.output == "uri") {
+    std::cout << EndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
+  Observer observer(docker, cluster.secrets, absl::Seconds(1));
+  LoopMemory memory;
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  if (options.output == "json") {
+    std::cout << StatusJson(cluster.spec, cluster.secrets, observed);
+  } else {
+    std::cout << StatusTable(cluster.spec, cluster.secrets, observed);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace radctl

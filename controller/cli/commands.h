@@ -1,0 +1,38 @@
+// The radctl verbs. Each is an options struct and a Run function returning a Status; main()
+// only parses arguments and maps the final status to the exit code (0 ok, 1 failure, 2 usage
+// or spec error). Results go to stdout, progress and events to stderr.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace radctl {
+
+struct GlobalOptions {
+  std::string state_dir;            // ClusterStore root
+  bool json_logs = false;           // --log-format json
+};
+
+struct ApplyOptions {
+  std::string file;
+  bool watch = false;
+  bool dry_run = false;
+};
+[[nodiscard]] absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
+                                    const std::atomic<bool>& stop);
+
+struct StatusOptions {
+  std::string name;
+  std::string output = "table";  // table | json | uri
+};
+[[nodiscard]] absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options);
+
+struct DeleteOptions {
+  std::string name;
+  bool keep_volumes = false;
+};
+[[nodiscard]] absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options);
+
+}  // namespace radctl

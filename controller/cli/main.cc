@@ -1,0 +1,136 @@
+// radctl: keeps a highly available PostgreSQL cluster running on Docker. main() parses the
+// command line, runs one verb and maps its status to the exit code in one place:
+// 0 success, 1 failure, 2 usage or spec error.
+#include <csignal>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "controller/cli/commands.h"
+#include "controller/cluster_store.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: radctl COMMAND [options]\n"
+    "\n"
+    "  apply -f FILE [--watch] [--dry-run]   converge the cluster to FILE; --watch keeps at it\n"
+    "  status NAME [-o table|json|uri]       desired vs observed, endpoint\n"
+    "  delete NAME [--keep-volumes]          remove everything the cluster owns\n"
+    "\n"
+    "global options: --state-dir DIR (default $RADCTL_STATE_DIR or /var/lib/radctl),\n"
+    "                --log-format text|json\n";
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+struct UsageError {
+  std::string message;
+};
+
+// A tiny argv reader: flags with values, boolean flags, one positional.
+class Args {
+ public:
+  Args(std::vector<std::string> args) : args_(std::move(args)) {}
+
+  bool Flag(const std::string& name) {
+    for (size_t i = 0; i < args_.size(); ++i) {
+      if (args_[i] == name) {
+        args_.erase(args_.begin() + i);
+        return true;
+      }
+    }
+    return false;
+  }
+  std::string Value(const std::string& name, const std::string& alias, std::string fallback) {
+    for (size_t i = 0; i < args_.size(); ++i) {
+      if (args_[i] == name || (!alias.empty() && args_[i] == alias)) {
+        if (i + 1 >= args_.size()) throw UsageError{name + " needs a value"};
+        std::string value = args_[i + 1];
+        args_.erase(args_.begin() + i, args_.begin() + i + 2);
+        return value;
+      }
+      if (args_[i].rfind(name + "=", 0) == 0) {
+        std::string value = args_[i].substr(name.size() + 1);
+        args_.erase(args_.begin() + i);
+        return value;
+      }
+    }
+    return fallback;
+  }
+  std::string Positional(const std::string& what) {
+    for (size_t i = 0; i < args_.size(); ++i) {
+      if (args_[i].rfind("-", 0) != 0) {
+        std::string value = args_[i];
+        args_.erase(args_.begin() + i);
+        return value;
+      }
+    }
+    throw UsageError{what + " is missing"};
+  }
+  void ExpectEmpty() {
+    if (!args_.empty()) throw UsageError{"unexpected argument " + args_[0]};
+  }
+
+ private:
+  std::vector<std::string> args_;
+};
+
+int ExitCode(const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::cerr << "radctl: " << status.message() << "\n";
+  return absl::IsInvalidArgument(status) ? 2 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
+    std::cerr << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  Args args(std::vector<std::string>(argv + 2, argv + argc));
+  try {
+    radctl::GlobalOptions global;
+    global.state_dir = args.Value("--state-dir", "", radctl::ClusterStore::DefaultRoot());
+    std::string log_format = args.Value("--log-format", "", "text");
+    if (log_format != "text" && log_format != "json") {
+      throw UsageError{"--log-format must be text or json"};
+    }
+    global.json_logs = log_format == "json";
+    if (command == "apply") {
+      radctl::ApplyOptions options;
+      options.file = args.Value("--filename", "-f", "");
+      if (options.file.empty()) throw UsageError{"apply needs -f FILE"};
+      options.watch = args.Flag("--watch") || args.Flag("-w");
+      options.dry_run = args.Flag("--dry-run");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunApply(global, options, g_stop));
+    }
+    if (command == "status") {
+      radctl::StatusOptions options;
+      options.output = args.Value("--output", "-o", "table");
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunStatus(global, options));
+    }
+    if (command == "delete") {
+      radctl::DeleteOptions options;
+      options.keep_volumes = args.Flag("--keep-volumes");
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunDelete(global, options));
+    }
+    throw UsageError{"unknown command " + command};
+  } catch (const UsageError& error) {
+    std::cerr << "radctl: " << error.message << "\n\n" << kUsage;
+    return 2;
+  }
+}

@@ -1,0 +1,54 @@
+// The executor runs the actions of one plan, all at once (the planner only puts independent
+// actions in one plan), prints an event per action with its reason and another with its outcome
+// and duration, and decides nothing. Each action maps to one operation of NodeOperations or
+// BouncerOperations; failover is the one fixed sequence of several.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "controller/bouncer_operations.h"
+#include "controller/event_log.h"
+#include "controller/node_operations.h"
+#include "reconcilers/plan.h"
+
+namespace radctl {
+
+struct ActionOutcome {
+  Action action;
+  absl::Status status;
+  absl::Duration took;
+};
+
+class Executor {
+ public:
+  Executor(const docker::DockerClient& docker, const ClusterSpec& spec,
+           const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
+      : docker_(docker),
+        spec_(spec),
+        nodes_(docker, spec, secrets, observer),
+        bouncer_(docker, spec, secrets, observer, events),
+        events_(events) {}
+
+  std::vector<ActionOutcome> Run(const Plan& plan);
+
+ private:
+  absl::Status Execute(const Action& action);
+  // PAUSE -> fence the old primary -> promote -> record -> repoint -> RESUME.
+  absl::Status Failover(int new_primary, int old_primary);
+  // (PAUSE ->) retarget -> RESUME.
+  absl::Status PointBouncer(int target);
+  std::string ObjectName(const Action& action) const;
+
+  const docker::DockerClient& docker_;
+  const ClusterSpec& spec_;
+  NodeOperations nodes_;
+  BouncerOperations bouncer_;
+  EventLog& events_;
+};
+
+// CamelCase name of an action for events ("CloneStandby").
+std::string EventReason(ActionType type);
+
+}  // namespace radctl

@@ -1,0 +1,61 @@
+// A libpq connection with deadlines on everything: connecting and each query are bounded, so a
+// hung or partitioned server costs the caller at most the timeout it chose (libpq's own
+// connect_timeout cannot go below 2 s). Thin: it runs SQL and reports; it decides nothing.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+typedef struct pg_conn PGconn;
+
+namespace radctl {
+
+struct PgEndpoint {
+  std::string host;  // "127.0.0.1"
+  int port = 0;
+  std::string user;
+  std::string password;
+  std::string dbname;
+  std::string application_name = "radctl";
+
+  std::string ToString() const;  // "repmgr@127.0.0.1:49153/repmgr", never the password
+};
+
+// Rows of text values; a NULL is std::nullopt.
+using PgRow = std::vector<std::optional<std::string>>;
+using PgRows = std::vector<PgRow>;
+
+class PgConnection {
+ public:
+  // Unavailable when the server does not answer in time or refuses the login; the message
+  // carries libpq's reason.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
+      const PgEndpoint& endpoint, absl::Duration timeout);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs `sql` (one or more statements, simple query protocol) and returns the rows of the last
+  // result. DeadlineExceeded after `timeout`: the connection is then unusable (broken() is true).
+  [[nodiscard]] absl::StatusOr<PgRows> Query(const std::string& sql, absl::Duration timeout);
+  [[nodiscard]] absl::Status Execute(const std::string& sql, absl::Duration timeout) {
+    return Query(sql, timeout).status();
+  }
+
+  bool broken() const;
+  const PgEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  PgConnection(PGconn* conn, PgEndpoint endpoint) : conn_(conn), endpoint_(std::move(endpoint)) {}
+  PGconn* conn_;
+  PgEndpoint endpoint_;
+  bool failed_ = false;
+};
+
+}  // namespace radctl

@@ -1,0 +1,165 @@
+#include "controller/reconcile_loop.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+namespace {
+
+// Probes answer within this or count as "not answering".
+absl::Duration ProbeTimeout(const ClusterSpec& spec) {
+  return std::clamp(absl::Milliseconds(spec.failover.detection_ms) / 2, absl::Milliseconds(200),
+                    absl::Seconds(1));
+}
+
+constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
+
+// An action failed in a way only the user can fix: going on would repeat it forever.
+bool NeedsTheUser(const absl::Status& status) { return absl::IsFailedPrecondition(status); }
+
+}  // namespace
+
+ReconcileLoop::ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets,
+                             EventLog& events, LoopOptions options)
+    : docker_(docker),
+      secrets_(secrets),
+      events_(events),
+      options_(options),
+      observer_(docker, secrets, absl::Seconds(1)) {}
+
+void ReconcileLoop::Wake() {
+  std::lock_guard<std::mutex> lock(wake_mu_);
+  woken_ = true;
+  wake_cv_.notify_all();
+}
+
+void ReconcileLoop::WaitFor(absl::Duration duration, const std::atomic<bool>* stop) {
+  std::unique_lock<std::mutex> lock(wake_mu_);
+  absl::Time deadline = absl::Now() + duration;
+  while (!woken_ && (stop == nullptr || !*stop) && absl::Now() < deadline) {
+    // Short slices so that a stop request (set from a signal handler) is seen quickly.
+    absl::Duration slice = std::min(deadline - absl::Now(), absl::Milliseconds(100));
+    wake_cv_.wait_for(lock, absl::ToChronoMilliseconds(slice));
+  }
+  woken_ = false;
+}
+
+void ReconcileLoop::ReportWaiting(const Plan& plan) {
+  std::string text = absl::StrJoin(plan.waiting, "; ");
+  if (text == last_waiting_) return;
+  last_waiting_ = text;
+  for (const std::string& why : plan.waiting) events_.Progress(absl::StrCat("waiting: ", why));
+}
+
+ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
+  PassResult result;
+  observer_.set_probe_timeout(ProbeTimeout(spec));
+  absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
+  if (!observed.ok()) {
+    result.status = observed.status();
+    return result;
+  }
+  result.plan = ComputePlan(spec, *observed);
+  if (result.plan.actions.empty()) {
+    ReportWaiting(result.plan);
+    return result;
+  }
+  last_waiting_.clear();
+  result.acted = true;
+  Executor executor(docker_, spec, secrets_, observer_, events_);
+  for (const ActionOutcome& outcome : executor.Run(result.plan)) {
+    int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
+    if (outcome.status.ok()) {
+      failures = 0;
+    } else {
+      ++failures;
+      if (NeedsTheUser(outcome.status) && result.status.ok()) result.status = outcome.status;
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
+  observer_.set_probe_timeout(ProbeTimeout(spec));
+  absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
+  if (!observed.ok()) return observed.status();
+  return ComputePlan(spec, *observed);
+}
+
+absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted) {
+  *acted = false;
+  absl::Time deadline = absl::Now() + options_.converge_timeout;
+  absl::Duration backoff = absl::Milliseconds(200);
+  while (true) {
+    PassResult pass = RunPass(spec);
+    if (!pass.status.ok()) return pass.status;
+    *acted = *acted || pass.acted;
+    if (pass.plan.converged()) return absl::OkStatus();
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "cluster ", spec.name, " did not converge within ",
+          absl::FormatDuration(options_.converge_timeout), "; still: ",
+          pass.plan.waiting.empty() ? pass.plan.ToString(spec.name)
+                                    : absl::StrJoin(pass.plan.waiting, "; ")));
+    }
+    bool any_failed = false;
+    for (const auto& [ordinal, by_type] : memory_.failed_attempts) {
+      for (const auto& [type, count] : by_type) any_failed = any_failed || count > 0;
+    }
+    if (any_failed) {
+      WaitFor(backoff, nullptr);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    } else if (!pass.acted) {
+      WaitFor(pass.plan.requeue_after, nullptr);
+    }
+  }
+}
+
+absl::Status ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
+                                  const std::atomic<bool>& stop) {
+  const std::string cluster = desired().name;
+  // Docker events (a container died, started, ran out of memory) wake the loop at once; the
+  // stream is opened again whenever it breaks (dockerd restarted).
+  std::thread event_stream([&] {
+    while (!stop) {
+      absl::Status status = docker_.StreamEvents(
+          kLabelCluster, cluster,
+          [&](const docker::Event& event) {
+            if (event.action == "die" || event.action == "start" || event.action == "oom" ||
+                event.action == "destroy" || event.action == "stop") {
+              Wake();
+            }
+          },
+          stop);
+      for (int i = 0; i < 10 && !stop && !status.ok(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // then reconnect
+      }
+    }
+  });
+  absl::Duration backoff = absl::Milliseconds(200);
+  while (!stop) {
+    ClusterSpec spec = desired();
+    PassResult pass = RunPass(spec);
+    if (!pass.status.ok()) {
+      if (absl::IsUnavailable(pass.status)) {
+        events_.Warning(spec.name, "DockerUnavailable", std::string(pass.status.message()));
+      } else {
+        events_.Warning(spec.name, "ReconcileFailed", std::string(pass.status.message()));
+      }
+      WaitFor(backoff, &stop);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      continue;
+    }
+    backoff = absl::Milliseconds(200);
+    if (pass.acted) continue;  // observe the result at once
+    WaitFor(std::min(pass.plan.requeue_after, options_.probe_interval), &stop);
+  }
+  event_stream.join();
+  return absl::OkStatus();
+}
+
+}  // namespace radctl

@@ -1,0 +1,116 @@
+#include "controller/status_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+namespace {
+
+const NodeObservation* WritablePrimary(const ObservedState& observed) {
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) return &node;
+  }
+  return nullptr;
+}
+
+// Bytes the standby has yet to replay, measured against the primary's current position.
+std::optional<int64_t> LagBytes(const NodeObservation& node, const NodeObservation* primary) {
+  if (primary == nullptr || !node.IsReachableStandby()) return std::nullopt;
+  if (node.replay_lsn >= primary->current_lsn) return 0;
+  return static_cast<int64_t>(primary->current_lsn - node.replay_lsn);
+}
+
+std::string EndpointHost(const ClusterSpec& spec) {
+  return spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind;
+}
+
+}  // namespace
+
+std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
+  return absl::StrCat("postgresql://", spec.auth.user, ":",
+                      masked ? "****" : secrets.app_password, "@", EndpointHost(spec), ":",
+                      spec.bouncer.port, "/", spec.auth.database);
+}
+
+std::string NodeRole(const NodeObservation& node) {
+  if (node.IsWritablePrimary()) return "primary";
+  if (node.IsReachableStandby()) return "standby";
+  if (node.container == ContainerState::kRunning && node.data_dir == DataDir::kPrimary &&
+      !node.postgres_running) {
+    return "fenced";
+  }
+  return "down";
+}
+
+std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
+                       const ObservedState& observed) {
+  const NodeObservation* primary = WritablePrimary(observed);
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeObservation& node : observed.nodes) {
+    std::optional<int64_t> lag = LagBytes(node, primary);
+    nodes.push_back({{"name", node.name},
+                     {"ordinal", node.ordinal},
+                     {"role", NodeRole(node)},
+                     {"running", node.container == ContainerState::kRunning},
+                     {"upstream", node.wal_receiver.sender_host.empty()
+                                      ? nlohmann::json(nullptr)
+                                      : nlohmann::json(node.wal_receiver.sender_host)},
+                     {"streaming", node.wal_receiver.status == "streaming"},
+                     {"lag_bytes", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
+                     {"desired", node.ordinal <= spec.nodes}});
+  }
+  nlohmann::json json = {
+      {"name", spec.name},
+      {"desired_nodes", spec.nodes},
+      {"primary", primary ? nlohmann::json(primary->name) : nlohmann::json(nullptr)},
+      {"endpoint",
+       {{"host", EndpointHost(spec)},
+        {"port", spec.bouncer.port},
+        {"uri", EndpointUri(spec, secrets, /*masked=*/false)}}},
+      {"bouncer",
+       {{"target", observed.bouncer.target_host.empty()
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json(observed.bouncer.target_host)},
+        {"running", observed.bouncer.container == ContainerState::kRunning},
+        {"paused", observed.bouncer.paused}}},
+      {"nodes", nodes}};
+  return json.dump(2) + "\n";
+}
+
+std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
+                        const ObservedState& observed) {
+  const NodeObservation* primary = WritablePrimary(observed);
+  int desired_running = 0;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.ordinal <= spec.nodes && (node.IsWritablePrimary() || node.IsReachableStandby())) {
+      ++desired_running;
+    }
+  }
+  std::string out = absl::StrFormat("CLUSTER %s   nodes %d/%d ready   primary %s\n", spec.name,
+                                    desired_running, spec.nodes,
+                                    primary ? primary->name : std::string("none"));
+  absl::StrAppendFormat(&out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
+                        observed.bouncer.target_host.empty() ? "(no target)"
+                                                             : observed.bouncer.target_host);
+  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-10s %s\n", "NAME", "ROLE", "RUNNING",
+                        "UPSTREAM", "STATE", "LAG");
+  for (const NodeObservation& node : observed.nodes) {
+    std::optional<int64_t> lag = LagBytes(node, primary);
+    std::string state = node.IsReachableStandby() ? (node.wal_receiver.status.empty()
+                                                         ? std::string("no-receiver")
+                                                         : node.wal_receiver.status)
+                                                  : "-";
+    absl::StrAppendFormat(
+        &out, "%-16s %-8s %-8s %-16s %-10s %s%s\n", node.name, NodeRole(node),
+        node.container == ContainerState::kRunning ? "yes" : "no",
+        node.wal_receiver.sender_host.empty() ? "-" : node.wal_receiver.sender_host, state,
+        lag ? absl::StrCat(*lag, " B") : "-",
+        node.ordinal > spec.nodes ? "   (not desired)" : "");
+  }
+  return out;
+}
+
+}  // namespace radctl

@@ -1,0 +1,24 @@
+#include "crd-like-specs/cluster_spec.h"
+
+#include <tuple>
+
+namespace radctl {
+namespace {
+
+// The fields, as one tuple per struct, so a new field is compared by adding it in one place.
+auto Fields(const PostgresSpec& s) { return std::tie(s.version, s.image, s.parameters); }
+auto Fields(const BouncerSpec& s) { return std::tie(s.port, s.bind, s.pool_mode); }
+auto Fields(const ReplicationSpec& s) { return std::tie(s.synchronous); }
+auto Fields(const FailoverSpec& s) { return std::tie(s.enabled, s.detection_ms); }
+auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password); }
+
+}  // namespace
+
+bool ClusterSpec::operator==(const ClusterSpec& o) const {
+  // positions and source say where a spec came from, not what it asks for.
+  return name == o.name && nodes == o.nodes && Fields(postgres) == Fields(o.postgres) &&
+         Fields(bouncer) == Fields(o.bouncer) && Fields(replication) == Fields(o.replication) &&
+         Fields(failover) == Fields(o.failover) && Fields(auth) == Fields(o.auth);
+}
+
+}  // namespace radctl

@@ -1,0 +1,237 @@
+#include "crd-like-specs/spec_parser.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "crd-like-specs/spec_validators.h"
+#include "crd-like-specs/yaml_reader.h"
+#include "yaml-cpp/yaml.h"
+
+namespace radctl {
+namespace {
+
+using spec_internal::Field;
+using spec_internal::FieldRule;
+using spec_internal::YamlReader;
+
+using IntCheck = absl::FunctionRef<absl::Status(int64_t)>;
+using TextCheck = absl::FunctionRef<absl::Status(std::string_view)>;
+
+// Each Read* stores the field's value in `out` only when it has the right type and passes
+// `check`; otherwise the reader has recorded why and `out` keeps its default.
+void ReadInt(YamlReader& reader, const Field& field, IntCheck check, int& out) {
+  std::optional<int64_t> value = reader.Int(field);
+  if (!value.has_value()) return;
+  if (absl::Status status = check(*value); !status.ok()) {
+    reader.AddError(field, std::string(status.message()));
+    return;
+  }
+  out = static_cast<int>(*value);  // every check bounds the value well inside int
+}
+
+void ReadBool(YamlReader& reader, const Field& field, bool& out) {
+  std::optional<bool> value = reader.Bool(field);
+  if (value.has_value()) out = *value;
+}
+
+void ReadText(YamlReader& reader, const Field& field, TextCheck check, std::string& out) {
+  std::optional<std::string> value = reader.Text(field);
+  if (!value.has_value()) return;
+  if (absl::Status status = check(*value); !status.ok()) {
+    reader.AddError(field, std::string(status.message()));
+    return;
+  }
+  out = *std::move(value);
+}
+
+void ReadParameters(YamlReader& reader, const Field& section, PostgresSpec& out) {
+  reader.ForEachEntry(section, [&](const Field& field) {
+    if (absl::Status status = CheckParameterName(field.key); !status.ok()) {
+      reader.AddError(field.key_node.Mark(), field.path, std::string(status.message()));
+      return;
+    }
+    std::optional<std::string> value = reader.Text(field, "a string, number or boolean");
+    if (!value.has_value()) return;
+    if (absl::Status status = CheckParameterValue(*value); !status.ok()) {
+      reader.AddError(field, std::string(status.message()));
+      return;
+    }
+    out.parameters[field.key] = *std::move(value);
+  });
+}
+
+void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"version", [&](const Field& f) { ReadInt(reader, f, CheckPostgresVersion, out.version); }},
+      {"image", [&](const Field& f) { ReadText(reader, f, CheckImage, out.image); }},
+      {"parameters", [&](const Field& f) { ReadParameters(reader, f, out); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"port", [&](const Field& f) { ReadInt(reader, f, CheckPort, out.port); }},
+      {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
+      {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadReplication(YamlReader& reader, const Field& section, ReplicationSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"synchronous", [&](const Field& f) { ReadBool(reader, f, out.synchronous); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadFailover(YamlReader& reader, const Field& section, FailoverSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+      {"detectionMs",
+       [&](const Field& f) { ReadInt(reader, f, CheckDetectionMs, out.detection_ms); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"user", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.user); }},
+      {"database", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.database); }},
+      {"password", [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
+      {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
+      {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
+      {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
+      {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
+      {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadMetadata(YamlReader& reader, const Field& section, ClusterSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"name", [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.name); },
+       /*required=*/true},
+  };
+  reader.ForEachField(section, rules);
+}
+
+// Only the value matters for apiVersion and kind; they are checked, not stored.
+void CheckText(YamlReader& reader, const Field& field, TextCheck check) {
+  std::string ignored;
+  ReadText(reader, field, check, ignored);
+}
+
+void ReadDocument(YamlReader& reader, const YAML::Node& root, ClusterSpec& out) {
+  if (!root.IsMap()) {
+    reader.AddError(root.Mark(), "",
+                    "expected a mapping with apiVersion, kind, metadata and spec, got " +
+                        std::string(root.IsSequence() ? "a sequence" : "a single value"));
+    return;
+  }
+  const std::vector<FieldRule> rules = {
+      {"apiVersion", [&](const Field& f) { CheckText(reader, f, CheckApiVersion); },
+       /*required=*/true},
+      {"kind", [&](const Field& f) { CheckText(reader, f, CheckKind); }, /*required=*/true},
+      {"metadata", [&](const Field& f) { ReadMetadata(reader, f, out); }, /*required=*/true},
+      {"spec", [&](const Field& f) { ReadSpec(reader, f, out); }},
+  };
+  reader.ForEachField(root, rules);
+}
+
+void ReadDocuments(YamlReader& reader, const std::vector<YAML::Node>& documents, ClusterSpec& out) {
+  // A document holding only comments or "---" loads as null: as empty as no document.
+  if (documents.empty() || documents[0].IsNull()) {
+    reader.AddError(YAML::Mark::null_mark(), "",
+                    "the file is empty; expected a PostgresCluster spec");
+    return;
+  }
+  if (documents.size() > 1) {
+    reader.AddError(documents[1].Mark(), "",
+                    absl::StrFormat("a spec file holds one document, found %d", documents.size()));
+  }
+  ReadDocument(reader, documents[0], out);
+}
+
+absl::Status ReadFileError(const std::string& path, int error_number) {
+  return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read spec file ", path));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (file == nullptr) return ReadFileError(path, errno);
+  std::string contents;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) contents.append(buffer, n);
+  // A directory opens fine and fails here, with EISDIR.
+  if (std::ferror(file.get())) return ReadFileError(path, errno);
+  return contents;
+}
+
+}  // namespace
+
+std::string FieldError::ToString() const {
+  std::string where = line > 0 ? absl::StrFormat("%s:%d:%d", file, line, column) : file;
+  if (path.empty()) return absl::StrCat(where, ": ", message);
+  return absl::StrCat(where, ": ", path, ": ", message);
+}
+
+SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view file) {
+  SpecParseResult result;
+  YamlReader reader(file);
+  try {
+    ReadDocuments(reader, YAML::LoadAll(std::string(yaml_text)), result.spec);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp reports syntax errors by throwing; they stop here, as one FieldError.
+    reader.AddError(e.mark, "", absl::StrCat("invalid YAML: ", e.msg));
+  }
+  result.errors = reader.TakeErrors();
+  if (!result.ok()) {
+    result.spec = ClusterSpec();  // an invalid spec yields no half-filled ClusterSpec
+    return result;
+  }
+  result.spec.positions = reader.positions();
+  result.spec.source = std::string(file);
+  ApplyDefaults(result.spec);
+  return result;
+}
+
+absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  SpecParseResult result = ParseClusterSpec(*text, path);
+  if (result.ok()) return std::move(result.spec);
+  std::vector<std::string> lines;
+  for (const FieldError& error : result.errors) lines.push_back(error.ToString());
+  size_t count = result.errors.size();
+  return absl::InvalidArgumentError(absl::StrFormat("spec file %s is invalid (%d %s):\n  %s", path,
+                                                    count, count == 1 ? "error" : "errors",
+                                                    absl::StrJoin(lines, "\n  ")));
+}
+
+void ApplyDefaults(ClusterSpec& spec) {
+  // Everything else defaults through ClusterSpec's member initializers; only the image depends
+  // on another field.
+  if (spec.postgres.image.empty()) {
+    spec.postgres.image = absl::StrCat("radctl/postgres:", spec.postgres.version);
+  }
+}
+
+}  // namespace radctl

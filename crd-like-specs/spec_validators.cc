@@ -1,0 +1,223 @@
+#include "crd-like-specs/spec_validators.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "crd-like-specs/cluster_spec.h"
+
+namespace radctl {
+namespace {
+
+// Long values are cut in messages: the error should fit on a line.
+constexpr size_t kMaxQuotedLength = 40;
+// NAMEDATALEN - 1: PostgreSQL silently truncates longer identifiers.
+constexpr size_t kMaxIdentifierLength = 63;
+constexpr size_t kMinPasswordLength = 8;
+
+struct ManagedParameter {
+  std::string_view name;
+  std::string_view why;
+};
+
+constexpr std::string_view kListenWhy =
+    "radctl decides where Postgres listens; clients connect through the bouncer (spec.bouncer)";
+constexpr std::string_view kReplicationWhy = "streaming replication and failover depend on it";
+constexpr std::string_view kStandbyWhy =
+    "radctl and repmgr set it on each standby to follow the current primary";
+constexpr std::string_view kFilesWhy = "the file layout is fixed by the radctl/postgres image";
+
+// Parameters radctl sets itself; a user value would break replication, failover or the image.
+constexpr std::array<ManagedParameter, 20> kManagedParameters = {{
+    {"listen_addresses", kListenWhy},
+    {"port", kListenWhy},
+    {"unix_socket_directories", kListenWhy},
+    {"wal_level", kReplicationWhy},
+    {"hot_standby", kReplicationWhy},
+    {"max_wal_senders", kReplicationWhy},
+    {"max_replication_slots", kReplicationWhy},
+    {"wal_log_hints", "pg_rewind needs it to rejoin a former primary as a standby"},
+    {"primary_conninfo", kStandbyWhy},
+    {"primary_slot_name", kStandbyWhy},
+    {"restore_command", kStandbyWhy},
+    {"recovery_target_timeline", kStandbyWhy},
+    {"synchronous_standby_names", "it follows spec.replication.synchronous"},
+    {"data_directory", kFilesWhy},
+    {"hba_file", kFilesWhy},
+    {"ident_file", kFilesWhy},
+    {"config_file", kFilesWhy},
+    {"password_encryption",
+     "PgBouncer and repmgr must read the password hashes radctl creates (spec.auth)"},
+    {"archive_mode",
+     "radctl does not archive WAL, and archiving without an archiver keeps every WAL file"},
+    {"cluster_name",
+     "radctl sets it to the node name so logs and pg_stat_replication tell nodes apart"},
+}};
+
+constexpr std::array<std::string_view, 4> kReservedNames = {"postgres", "repmgr", "pgbouncer",
+                                                            "radctl"};
+constexpr std::array<std::string_view, 3> kPoolModes = {"session", "transaction", "statement"};
+
+// Debian's abseil has its own string_view type, not std::string_view.
+absl::string_view AsAbsl(std::string_view text) { return {text.data(), text.size()}; }
+
+std::string Quote(std::string_view text) {
+  bool cut = text.size() > kMaxQuotedLength;
+  if (cut) text = text.substr(0, kMaxQuotedLength);
+  return absl::StrCat("\"", absl::Utf8SafeCEscape(AsAbsl(text)), cut ? "...\"" : "\"");
+}
+
+absl::Status CheckRange(int64_t value, int64_t min, int64_t max) {
+  if (value >= min && value <= max) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("must be between %d and %d, got %d", min, max, value));
+}
+
+bool IsLowerAlnum(char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c); }
+
+// ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$
+bool IsDnsLabel(std::string_view name) {
+  return !name.empty() && IsLowerAlnum(name.front()) && IsLowerAlnum(name.back()) &&
+         std::all_of(name.begin(), name.end(), [](char c) { return IsLowerAlnum(c) || c == '-'; });
+}
+
+// ^[a-z_][a-z0-9_]*$ plus any characters in `also` after the first.
+bool IsLowerIdentifier(std::string_view name, std::string_view also = "") {
+  auto is_start = [](char c) { return absl::ascii_islower(c) || c == '_'; };
+  auto is_rest = [&](char c) {
+    return is_start(c) || absl::ascii_isdigit(c) || also.find(c) != std::string_view::npos;
+  };
+  return !name.empty() && is_start(name.front()) && std::all_of(name.begin(), name.end(), is_rest);
+}
+
+// One part of a dotted quad: 0..255 without leading zeros (010 reads as octal in some tools).
+bool IsOctet(absl::string_view part) {
+  int value = 0;
+  if (part.empty() || part.size() > 3 || (part.size() > 1 && part[0] == '0')) return false;
+  if (!std::all_of(part.begin(), part.end(), absl::ascii_isdigit)) return false;
+  return absl::SimpleAtoi(part, &value) && value <= 255;
+}
+
+}  // namespace
+
+absl::Status CheckApiVersion(std::string_view api_version) {
+  if (api_version == kApiVersion) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("must be \"%s\", got %s", kApiVersion, Quote(api_version)));
+}
+
+absl::Status CheckKind(std::string_view kind) {
+  if (kind == kKind) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat("must be \"%s\", got %s", kKind, Quote(kind)));
+}
+
+absl::Status CheckClusterName(std::string_view name) {
+  if (name.size() > kMaxClusterNameLength) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "must be at most %d characters (it prefixes container and host names), got %d",
+        kMaxClusterNameLength, name.size()));
+  }
+  if (!IsDnsLabel(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with a "
+        "letter or digit), got ",
+        Quote(name)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNodeCount(int64_t nodes) { return CheckRange(nodes, kMinNodes, kMaxNodes); }
+
+absl::Status CheckPostgresVersion(int64_t version) {
+  if (version == kSupportedPostgresVersion) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat("only PostgreSQL %d is supported, got %d",
+                                                    kSupportedPostgresVersion, version));
+}
+
+absl::Status CheckImage(std::string_view image) {
+  if (std::none_of(image.begin(), image.end(), absl::ascii_isspace)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be a Docker image reference without spaces, got ", Quote(image)));
+}
+
+absl::Status CheckParameterName(std::string_view name) {
+  if (!IsLowerIdentifier(name, ".")) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("invalid parameter name %s: must match ^[a-z_][a-z0-9_.]*$", Quote(name)));
+  }
+  for (const ManagedParameter& managed : kManagedParameters) {
+    if (managed.name == name) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s is managed by radctl: %s", Quote(name), managed.why));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckParameterValue(std::string_view value) {
+  if (value.find_first_of("\n\r") == std::string_view::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError("must be a single line (postgresql.conf has one per line)");
+}
+
+absl::Status CheckPort(int64_t port) { return CheckRange(port, 1, 65535); }
+
+absl::Status CheckBindAddress(std::string_view address) {
+  std::vector<absl::string_view> parts = absl::StrSplit(AsAbsl(address), '.');
+  if (parts.size() == 4 && std::all_of(parts.begin(), parts.end(), IsOctet)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be an IPv4 address such as 127.0.0.1 (0.0.0.0: every interface), got ",
+                   Quote(address)));
+}
+
+absl::Status CheckPoolMode(std::string_view mode) {
+  if (std::find(kPoolModes.begin(), kPoolModes.end(), mode) != kPoolModes.end()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be one of session, transaction, statement; got ", Quote(mode)));
+}
+
+absl::Status CheckDetectionMs(int64_t detection_ms) { return CheckRange(detection_ms, 100, 60000); }
+
+absl::Status CheckAuthName(std::string_view name) {
+  if (name.size() > kMaxIdentifierLength) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("must be at most %d characters (PostgreSQL's identifier limit), got %d",
+                        kMaxIdentifierLength, name.size()));
+  }
+  if (!IsLowerIdentifier(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "must be a lowercase SQL identifier matching ^[a-z_][a-z0-9_]*$, got ", Quote(name)));
+  }
+  if (std::find(kReservedNames.begin(), kReservedNames.end(), name) != kReservedNames.end()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is reserved: radctl uses postgres, repmgr, pgbouncer and radctl itself", Quote(name)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPassword(std::string_view password) {
+  if (password.empty()) return absl::OkStatus();  // radctl generates one
+  if (password.size() < kMinPasswordLength) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("must be at least %d characters (or empty to have one generated), got %d",
+                        kMinPasswordLength, password.size()));
+  }
+  if (password.find_first_of("'\"\\\n\r") != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "must not contain a single quote, double quote, backslash or newline (they would need "
+        "quoting in config files)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace radctl

@@ -1,0 +1,43 @@
+// The value rules of a PostgresCluster spec, one small pure function per rule. Each returns OK
+// or InvalidArgument whose message becomes a FieldError's text ("must be between 1 and 9, got
+// 10"); where the value was written is the parser's business. Also usable by commands that take
+// a value on the command line (radctl scale --nodes N).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace radctl {
+
+inline constexpr int kMinNodes = 1;
+inline constexpr int kMaxNodes = 9;
+inline constexpr int kSupportedPostgresVersion = 15;
+// Longest metadata.name: it prefixes container names (demo-pg-1) and is used as a hostname.
+inline constexpr size_t kMaxClusterNameLength = 40;
+
+[[nodiscard]] absl::Status CheckApiVersion(std::string_view api_version);
+[[nodiscard]] absl::Status CheckKind(std::string_view kind);
+// A lowercase RFC 1123 label of at most kMaxClusterNameLength characters.
+[[nodiscard]] absl::Status CheckClusterName(std::string_view name);
+[[nodiscard]] absl::Status CheckNodeCount(int64_t nodes);
+[[nodiscard]] absl::Status CheckPostgresVersion(int64_t version);
+// A Docker image reference; only the obvious mistakes are caught here.
+[[nodiscard]] absl::Status CheckImage(std::string_view image);
+// A postgresql.conf name that radctl does not set itself.
+[[nodiscard]] absl::Status CheckParameterName(std::string_view name);
+// A value that fits on one postgresql.conf line.
+[[nodiscard]] absl::Status CheckParameterValue(std::string_view value);
+[[nodiscard]] absl::Status CheckPort(int64_t port);
+// A dotted-quad IPv4 address; 0.0.0.0 means every interface.
+[[nodiscard]] absl::Status CheckBindAddress(std::string_view address);
+[[nodiscard]] absl::Status CheckPoolMode(std::string_view mode);
+[[nodiscard]] absl::Status CheckDetectionMs(int64_t detection_ms);
+// auth.user and auth.database: a lowercase SQL identifier that radctl does not use itself.
+[[nodiscard]] absl::Status CheckAuthName(std::string_view name);
+// Empty (generate one) or at least 8 characters that need no quoting in config files. The
+// message never repeats the password.
+[[nodiscard]] absl::Status CheckPassword(std::string_view password);
+
+}  // namespace radctl

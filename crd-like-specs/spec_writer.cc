@@ -1,0 +1,69 @@
+// ClusterSpecToYaml (declared in spec_parser.h): the inverse of ParseClusterSpec.
+#include "crd-like-specs/spec_parser.h"
+#include "yaml-cpp/yaml.h"
+
+namespace radctl {
+namespace {
+
+void EmitPostgres(YAML::Emitter& out, const PostgresSpec& postgres) {
+  out << YAML::Key << "postgres" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "version" << YAML::Value << postgres.version;
+  // An empty image is left out so that reading it back applies the default again.
+  if (!postgres.image.empty()) out << YAML::Key << "image" << YAML::Value << postgres.image;
+  out << YAML::Key << "parameters" << YAML::Value;
+  if (postgres.parameters.empty()) out << YAML::Flow;  // "{}" rather than a dangling block
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : postgres.parameters) {
+    // Quoted: "200" must come back as the text "200", whatever it looks like.
+    out << YAML::Key << name << YAML::Value << YAML::DoubleQuoted << value;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+}
+
+void EmitBouncer(YAML::Emitter& out, const BouncerSpec& bouncer) {
+  out << YAML::Key << "bouncer" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "port" << YAML::Value << bouncer.port;
+  out << YAML::Key << "bind" << YAML::Value << bouncer.bind;
+  out << YAML::Key << "poolMode" << YAML::Value << bouncer.pool_mode;
+  out << YAML::EndMap;
+}
+
+void EmitReplicationAndFailover(YAML::Emitter& out, const ClusterSpec& spec) {
+  out << YAML::Key << "replication" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "synchronous" << YAML::Value << spec.replication.synchronous;
+  out << YAML::EndMap;
+  out << YAML::Key << "failover" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << spec.failover.enabled;
+  out << YAML::Key << "detectionMs" << YAML::Value << spec.failover.detection_ms;
+  out << YAML::EndMap;
+}
+
+void EmitAuth(YAML::Emitter& out, const AuthSpec& auth) {
+  out << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "user" << YAML::Value << auth.user;
+  out << YAML::Key << "database" << YAML::Value << auth.database;
+  out << YAML::Key << "password" << YAML::Value << YAML::DoubleQuoted << auth.password;
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string ClusterSpecToYaml(const ClusterSpec& spec) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+  out << YAML::Key << "kind" << YAML::Value << kKind;
+  out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << spec.name;
+  out << YAML::EndMap;
+  out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "nodes" << YAML::Value << spec.nodes;
+  EmitPostgres(out, spec.postgres);
+  EmitBouncer(out, spec.bouncer);
+  EmitReplicationAndFailover(out, spec);
+  EmitAuth(out, spec.auth);
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace radctl

@@ -1,0 +1,249 @@
+// Invalid specs, one table row each: the YAML and the full text of every error expected, in the
+// order reported. A row's name says what is wrong with it.
+#include <string>
+#include <vector>
+
+#include "crd-like-specs/spec_parser.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace radctl {
+namespace {
+
+using ::testing::ElementsAreArray;
+
+struct BadSpec {
+  std::string name;
+  std::string yaml;
+  std::vector<std::string> errors;
+};
+
+// A valid head with metadata.name = `name`, on lines 1-4.
+std::string Head(const std::string& name = "demo") {
+  std::string head = "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n";
+  return head + "  name: " + name + "\n";
+}
+
+// A document whose spec section is `body`: "spec:" is line 5, so `body` starts on line 6.
+std::string Spec(const std::string& body) { return Head() + "spec:\n" + body; }
+
+const std::vector<BadSpec>& BadSpecs() {
+  static const auto* const kRows = new std::vector<BadSpec>{
+      // Unknown and duplicate keys.
+      {"NodeInsteadOfNodesSuggestsNodes",
+       Spec("  node: 3\n"),
+       {"t.yaml:6:3: spec.node: unknown field \"node\"; did you mean \"nodes\"?"}},
+      {"PoolModeInSnakeCaseSuggestsCamelCase",
+       Spec("  bouncer:\n    pool_mode: session\n"),
+       {"t.yaml:7:5: spec.bouncer.pool_mode: unknown field \"pool_mode\"; did you mean "
+        "\"poolMode\"?"}},
+      {"UnrelatedUnknownFieldListsTheKnownOnes",
+       Spec("  bouncer:\n    tls: true\n"),
+       {"t.yaml:7:5: spec.bouncer.tls: unknown field \"tls\"; known fields are port, bind, "
+        "poolMode"}},
+      {"UnknownTopLevelField",
+       Head() + "status: {}\n",
+       {"t.yaml:5:1: status: unknown field \"status\"; known fields are apiVersion, kind, "
+        "metadata, spec"}},
+      {"DuplicateNodes",
+       Spec("  nodes: 3\n  nodes: 5\n"),
+       {"t.yaml:7:3: spec.nodes: duplicate field \"nodes\"; first given at line 6"}},
+      // spec.nodes
+      {"NodesZero",
+       Spec("  nodes: 0\n"),
+       {"t.yaml:6:10: spec.nodes: must be between 1 and 9, got 0"}},
+      {"NodesTen",
+       Spec("  nodes: 10\n"),
+       {"t.yaml:6:10: spec.nodes: must be between 1 and 9, got 10"}},
+      {"NodesAsAWord",
+       Spec("  nodes: three\n"),
+       {"t.yaml:6:10: spec.nodes: expected an integer, got \"three\""}},
+      {"NodesQuoted",
+       Spec("  nodes: \"3\"\n"),
+       {"t.yaml:6:10: spec.nodes: expected an integer, got the string \"3\""}},
+      {"NodesFractional",
+       Spec("  nodes: 3.5\n"),
+       {"t.yaml:6:10: spec.nodes: expected an integer, got \"3.5\""}},
+      {"NodesLeftEmpty",
+       Spec("  nodes:\n"),
+       {"t.yaml:6:3: spec.nodes: expected an integer, got null"}},
+      {"NodesHugeInteger",
+       Spec("  nodes: 99999999999999999999\n"),
+       {"t.yaml:6:10: spec.nodes: the integer \"99999999999999999999\" is too large"}},
+      // spec.postgres
+      {"Version14",
+       Spec("  postgres:\n    version: 14\n"),
+       {"t.yaml:7:14: spec.postgres.version: only PostgreSQL 15 is supported, got 14"}},
+      {"ImageWithSpace",
+       Spec("  postgres:\n    image: radctl/postgres 15\n"),
+       {"t.yaml:7:12: spec.postgres.image: must be a Docker image reference without spaces, got "
+        "\"radctl/postgres 15\""}},
+      {"ManagedParameterWalLevel",
+       Spec("  postgres:\n    parameters:\n      wal_level: minimal\n"),
+       {"t.yaml:8:7: spec.postgres.parameters.wal_level: \"wal_level\" is managed by radctl: "
+        "streaming replication and failover depend on it"}},
+      {"ManagedParameterPort",
+       Spec("  postgres:\n    parameters:\n      port: 5433\n"),
+       {"t.yaml:8:7: spec.postgres.parameters.port: \"port\" is managed by radctl: radctl decides "
+        "where Postgres listens; clients connect through the bouncer (spec.bouncer)"}},
+      {"ParameterNameWithUppercaseAndDash",
+       Spec("  postgres:\n    parameters:\n      Max-Connections: 10\n"),
+       {"t.yaml:8:7: spec.postgres.parameters.Max-Connections: invalid parameter name "
+        "\"Max-Connections\": must match ^[a-z_][a-z0-9_.]*$"}},
+      {"ParameterValueIsAList",
+       Spec("  postgres:\n    parameters:\n      shared_preload_libraries: [a, b]\n"),
+       {"t.yaml:8:33: spec.postgres.parameters.shared_preload_libraries: expected a string, "
+        "number or boolean, got a sequence"}},
+      {"ParameterValueOnTwoLines",
+       Spec("  postgres:\n    parameters:\n      log_line_prefix: \"a\\nb\"\n"),
+       {"t.yaml:8:24: spec.postgres.parameters.log_line_prefix: must be a single line "
+        "(postgresql.conf has one per line)"}},
+      {"ParametersAsAList",
+       Spec("  postgres:\n    parameters:\n      - work_mem=8MB\n"),
+       {"t.yaml:8:7: spec.postgres.parameters: expected a mapping, got a sequence"}},
+      // spec.bouncer
+      {"PortAbove65535",
+       Spec("  bouncer:\n    port: 70000\n"),
+       {"t.yaml:7:11: spec.bouncer.port: must be between 1 and 65535, got 70000"}},
+      {"PortZero",
+       Spec("  bouncer:\n    port: 0\n"),
+       {"t.yaml:7:11: spec.bouncer.port: must be between 1 and 65535, got 0"}},
+      {"BindToAHostName",
+       Spec("  bouncer:\n    bind: localhost\n"),
+       {"t.yaml:7:11: spec.bouncer.bind: must be an IPv4 address such as 127.0.0.1 (0.0.0.0: "
+        "every interface), got \"localhost\""}},
+      {"BindOctetAbove255",
+       Spec("  bouncer:\n    bind: 10.0.0.256\n"),
+       {"t.yaml:7:11: spec.bouncer.bind: must be an IPv4 address such as 127.0.0.1 (0.0.0.0: "
+        "every interface), got \"10.0.0.256\""}},
+      {"UnknownPoolMode",
+       Spec("  bouncer:\n    poolMode: batch\n"),
+       {"t.yaml:7:15: spec.bouncer.poolMode: must be one of session, transaction, statement; got "
+        "\"batch\""}},
+      // spec.replication, spec.failover
+      {"SynchronousYes",
+       Spec("  replication:\n    synchronous: yes\n"),
+       {"t.yaml:7:18: spec.replication.synchronous: expected true or false, got \"yes\""}},
+      {"EnabledQuoted",
+       Spec("  failover:\n    enabled: \"true\"\n"),
+       {"t.yaml:7:14: spec.failover.enabled: expected true or false, got the string \"true\""}},
+      {"DetectionMsBelow100",
+       Spec("  failover:\n    detectionMs: 50\n"),
+       {"t.yaml:7:18: spec.failover.detectionMs: must be between 100 and 60000, got 50"}},
+      {"DetectionMsAboveAMinute",
+       Spec("  failover:\n    detectionMs: 60001\n"),
+       {"t.yaml:7:18: spec.failover.detectionMs: must be between 100 and 60000, got 60001"}},
+      // spec.auth
+      {"ReservedAuthUser",
+       Spec("  auth:\n    user: postgres\n"),
+       {"t.yaml:7:11: spec.auth.user: \"postgres\" is reserved: radctl uses postgres, repmgr, "
+        "pgbouncer and radctl itself"}},
+      {"ReservedAuthDatabase",
+       Spec("  auth:\n    database: repmgr\n"),
+       {"t.yaml:7:15: spec.auth.database: \"repmgr\" is reserved: radctl uses postgres, repmgr, "
+        "pgbouncer and radctl itself"}},
+      {"AuthUserWithUppercase",
+       Spec("  auth:\n    user: App\n"),
+       {"t.yaml:7:11: spec.auth.user: must be a lowercase SQL identifier matching "
+        "^[a-z_][a-z0-9_]*$, got \"App\""}},
+      {"PasswordShorterThan8",
+       Spec("  auth:\n    password: hunter2\n"),
+       {"t.yaml:7:15: spec.auth.password: must be at least 8 characters (or empty to have one "
+        "generated), got 7"}},
+      {"PasswordWithSingleQuote",
+       Spec("  auth:\n    password: \"it's-a-secret\"\n"),
+       {"t.yaml:7:15: spec.auth.password: must not contain a single quote, double quote, "
+        "backslash or newline (they would need quoting in config files)"}},
+      // metadata
+      {"NameWithUppercase",
+       Head("Demo"),
+       {"t.yaml:4:9: metadata.name: must be a lowercase RFC 1123 label (a-z, 0-9 and '-', "
+        "starting and ending with a letter or digit), got \"Demo\""}},
+      {"NameWithUnderscore",
+       Head("my_db"),
+       {"t.yaml:4:9: metadata.name: must be a lowercase RFC 1123 label (a-z, 0-9 and '-', "
+        "starting and ending with a letter or digit), got \"my_db\""}},
+      {"NameWithLeadingDash",
+       Head("-demo"),
+       {"t.yaml:4:9: metadata.name: must be a lowercase RFC 1123 label (a-z, 0-9 and '-', "
+        "starting and ending with a letter or digit), got \"-demo\""}},
+      {"NameOf41Characters",
+       Head(std::string(41, 'a')),
+       {"t.yaml:4:9: metadata.name: must be at most 40 characters (it prefixes container and "
+        "host names), got 41"}},
+      {"NameMisspelled",
+       "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n  nam: demo\n",
+       {"t.yaml:4:3: metadata.nam: unknown field \"nam\"; did you mean \"name\"?",
+        "t.yaml:4:3: metadata.name: required field is missing"}},
+      {"MetadataMissing",
+       "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\n",
+       {"t.yaml:1:1: metadata: required field is missing"}},
+      // apiVersion, kind, the document
+      {"OldApiVersion",
+       "apiVersion: radctl.io/v1\nkind: PostgresCluster\nmetadata:\n  name: demo\n",
+       {"t.yaml:1:13: apiVersion: must be \"radctl.io/v1alpha1\", got \"radctl.io/v1\""}},
+      {"KindOfAnotherOperator",
+       "apiVersion: radctl.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: demo\n",
+       {"t.yaml:2:7: kind: must be \"PostgresCluster\", got \"Cluster\""}},
+      {"SpecIsAList",
+       Spec("  - nodes: 3\n"),
+       {"t.yaml:6:3: spec: expected a mapping, got a sequence"}},
+      {"DocumentIsAList",
+       "- apiVersion: radctl.io/v1alpha1\n",
+       {"t.yaml:1:1: expected a mapping with apiVersion, kind, metadata and spec, got a "
+        "sequence"}},
+      {"SyntaxErrorUnclosedFlowSequence",
+       Spec("  nodes: [3\n  bouncer: {}\n"),
+       {"t.yaml:7:10: invalid YAML: end of sequence flow not found"}},
+      {"SyntaxErrorBadIndentation",
+       Spec("  nodes: 3\n   bouncer: {}\n"),
+       {"t.yaml:7:11: invalid YAML: illegal map value"}},
+      {"EmptyDocument", "", {"t.yaml: the file is empty; expected a PostgresCluster spec"}},
+      {"OnlyComments",
+       "# nodes: 3\n",
+       {"t.yaml: the file is empty; expected a PostgresCluster spec"}},
+      {"TwoDocuments",
+       Head() + "---\n" + Head(),
+       {"t.yaml:6:1: a spec file holds one document, found 2"}},
+      {"SeveralErrorsReportedTogetherInLineOrder",
+       "apiVersion: radctl.io/v2\n"  // line 1
+       "kind: PostgresCluster\n"
+       "spec:\n"
+       "  nodes: 0\n"  // line 4
+       "  bouncer:\n"
+       "    port: 0\n"              // line 6
+       "    poolmode: session\n"    // line 7
+       "  auth: {user: radctl}\n",  // line 8
+       // metadata is found missing last but reported at the top, where it belongs.
+       {"t.yaml:1:1: metadata: required field is missing",
+        "t.yaml:1:13: apiVersion: must be \"radctl.io/v1alpha1\", got \"radctl.io/v2\"",
+        "t.yaml:4:10: spec.nodes: must be between 1 and 9, got 0",
+        "t.yaml:6:11: spec.bouncer.port: must be between 1 and 65535, got 0",
+        "t.yaml:7:5: spec.bouncer.poolmode: unknown field \"poolmode\"; did you mean "
+        "\"poolMode\"?",
+        "t.yaml:8:16: spec.auth.user: \"radctl\" is reserved: radctl uses postgres, repmgr, "
+        "pgbouncer and radctl itself"}},
+  };
+  return *kRows;
+}
+
+class SpecErrorsTest : public ::testing::TestWithParam<BadSpec> {};
+
+TEST_P(SpecErrorsTest, ReportsEveryErrorWithPlaceAndPath) {
+  const BadSpec& row = GetParam();
+  SpecParseResult result = ParseClusterSpec(row.yaml, "t.yaml");
+  std::vector<std::string> errors;
+  for (const FieldError& error : result.errors) errors.push_back(error.ToString());
+  EXPECT_THAT(errors, ElementsAreArray(row.errors)) << "spec:\n" << row.yaml;
+  EXPECT_FALSE(result.ok());
+  // An invalid spec yields nothing half-filled.
+  EXPECT_EQ(result.spec, ClusterSpec());
+}
+
+INSTANTIATE_TEST_SUITE_P(BadSpecs, SpecErrorsTest, ::testing::ValuesIn(BadSpecs()),
+                         [](const ::testing::TestParamInfo<BadSpec>& row) {
+                           return row.param.name;
+                         });
+
+}  // namespace
+}  // namespace radctl
