@@ -68,6 +68,9 @@ absl::Status CheckBouncerPort(const docker::DockerClient& docker, const ClusterS
   }
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::OkStatus();  // cannot check; Docker will report it
+  // Connections that ended a moment ago (TIME_WAIT) do not make a port busy; a listener does.
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(spec.bouncer.port));

@@ -1,0 +1,125 @@
+# Shared by the hack/ scripts: installing what is missing, starting dockerd, building the images
+# and radctl. Every step checks first and does nothing when its result is already there, so the
+# scripts are cheap to run again.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+BASE_IMAGE="radctl/base:bookworm"
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+
+# Debian packages radctl needs to build, test and be used (psql to connect).
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
+  libcurl4-openssl-dev nlohmann-json3-dev
+  postgresql-client docker.io debootstrap curl ca-certificates
+)
+
+log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
+die() { printf '[hack] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_packages() {
+  local missing=()
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
+      missing+=("$package")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  log "installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+# Uses a running engine (DOCKER_HOST or the default socket); starts dockerd only if none answers.
+ensure_dockerd() {
+  if docker info >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ -n "${DOCKER_HOST:-}" ]; then
+    die "DOCKER_HOST=$DOCKER_HOST does not answer; start that engine or unset DOCKER_HOST"
+  fi
+  command -v dockerd >/dev/null || die "dockerd is not installed (package docker.io)"
+  log "starting dockerd (log: /var/log/radctl-dockerd.log)"
+  as_root sh -c 'nohup dockerd >/var/log/radctl-dockerd.log 2>&1 &'
+  for _ in $(seq 1 120); do
+    if [ -S /var/run/docker.sock ] && docker info >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  tail -n 20 /var/log/radctl-dockerd.log >&2 || true
+  die "dockerd did not come up within 60 s"
+}
+
+# No registry is needed: the base image is made from Debian's packages with debootstrap.
+ensure_base_image() {
+  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    return 0
+  fi
+  log "making $BASE_IMAGE with debootstrap (about a minute)"
+  local rootfs
+  rootfs="$(mktemp -d /tmp/radctl-rootfs.XXXXXX)"
+  as_root debootstrap --variant=minbase bookworm "$rootfs" "$DEBIAN_MIRROR" >/tmp/radctl-debootstrap.log 2>&1 ||
+    { tail -n 20 /tmp/radctl-debootstrap.log >&2; die "debootstrap failed"; }
+  as_root rm -rf "$rootfs"/var/cache/apt/archives/*.deb
+  as_root tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
+  as_root rm -rf "$rootfs"
+}
+
+# Builds images/NAME as TAG unless an image built from the same files and base exists.
+ensure_image() {
+  local dir="$1" tag="$2" hash current
+  hash="$( (docker image inspect -f '{{.Id}}' "$BASE_IMAGE"; cd "$ROOT/images/$dir" &&
+            find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
+  current="$(docker image inspect -f '{{index .Config.Labels "io.radctl.build-hash"}}' "$tag" 2>/dev/null || true)"
+  if [ "$current" = "$hash" ]; then
+    return 0
+  fi
+  log "building image $tag"
+  DOCKER_BUILDKIT=0 docker build -q --label "io.radctl.build-hash=$hash" -t "$tag" \
+    "$ROOT/images/$dir" >/tmp/radctl-build-"$dir".log 2>&1 ||
+    { tail -n 30 /tmp/radctl-build-"$dir".log >&2; die "building $tag failed"; }
+}
+
+ensure_images() {
+  ensure_base_image
+  ensure_image postgres radctl/postgres:15
+  ensure_image pgbouncer radctl/pgbouncer
+}
+
+# Builds radctl (and the tests) in $BUILD_DIR; warnings are errors.
+build_radctl() {
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRADCTL_WERROR=ON >/dev/null
+  fi
+  log "building radctl"
+  if ! cmake --build "$BUILD_DIR" -j "$(nproc)" >/tmp/radctl-build.log 2>&1; then
+    grep -E -A3 'error' /tmp/radctl-build.log | head -n 60 >&2
+    die "build failed (full log: /tmp/radctl-build.log)"
+  fi
+  [ -x "$BUILD_DIR/controller/radctl" ] || die "build produced no radctl binary"
+}
+
+# Puts radctl on PATH (a link into the build tree) when we may write /usr/local/bin.
+install_radctl() {
+  local target=/usr/local/bin/radctl
+  if [ -w /usr/local/bin ] && [ "$(readlink -f "$target" 2>/dev/null)" != "$BUILD_DIR/controller/radctl" ]; then
+    ln -sf "$BUILD_DIR/controller/radctl" "$target"
+  fi
+}
+
+ensure_all() {
+  ensure_packages
+  ensure_dockerd
+  ensure_images
+  build_radctl
+  install_radctl
+}

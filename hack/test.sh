@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine like quickstart.sh (packages, dockerd, images, radctl), then
+# runs every test: unit tests (no Docker) first, then integration tests against the real engine
+# and images. Extra arguments go to ctest (e.g. -R Failover).
+source "$(dirname "$0")/lib.sh"
+
+ensure_all
+cd "$BUILD_DIR"
+log "unit tests"
+ctest -L unit --output-on-failure -j "$(nproc)" "$@"
+log "integration tests (real Docker engine)"
+ctest -L integration --output-on-failure --timeout 1200 "$@"

@@ -1,0 +1,181 @@
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "controller/postgres/pg_connection.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+
+namespace radctl::it {
+namespace {
+
+constexpr char kStateDir[] = "/tmp/radctl-integration-state";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string ShellQuote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+}  // namespace
+
+CommandResult Shell(const std::string& command) {
+  static int counter = 0;
+  std::string base = absl::StrCat("/tmp/radctl-it-", getpid(), "-", counter++);
+  std::string full = absl::StrCat("export RADCTL_STATE_DIR=", kStateDir, "; { ", command,
+                                  "\n} >", base, ".out 2>", base, ".err");
+  int raw = std::system(full.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  result.out = ReadAll(base + ".out");
+  result.err = ReadAll(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return result;
+}
+
+CommandResult Radctl(const std::string& args) {
+  return Shell(absl::StrCat(RADCTL_BINARY, " ", args));
+}
+
+::testing::AssertionResult WaitFor(const std::function<bool(std::string*)>& condition,
+                                   absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  std::string observed;
+  while (true) {
+    observed.clear();
+    if (condition(&observed)) return ::testing::AssertionSuccess();
+    if (absl::Now() > deadline) {
+      return ::testing::AssertionFailure()
+             << "condition not met within " << absl::FormatDuration(timeout)
+             << "; last observed: " << observed;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+TestCluster::TestCluster(std::string name, int nodes, int port, std::string extra_spec)
+    : name_(std::move(name)), port_(port) {
+  spec_path_ = absl::StrCat("/tmp/radctl-it-", name_, ".yaml");
+  RemoveEverything();  // what an interrupted earlier run may have left
+  WriteSpec(nodes, extra_spec);
+}
+
+TestCluster::~TestCluster() {
+  CommandResult deleted = Radctl(absl::StrCat("delete ", name_));
+  if (deleted.exit_code != 0) {
+    ADD_FAILURE() << "radctl delete " << name_ << " failed: " << deleted.err;
+  }
+  RemoveEverything();
+  std::remove(spec_path_.c_str());
+}
+
+void TestCluster::WriteSpec(int nodes, const std::string& extra_spec) {
+  std::ofstream out(spec_path_);
+  out << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n  name: " << name_
+      << "\nspec:\n  nodes: " << nodes << "\n  bouncer:\n    port: " << port_ << "\n"
+      << extra_spec;
+}
+
+CommandResult TestCluster::Apply(const std::string& extra_args) const {
+  return Radctl(absl::StrCat("apply -f ", spec_path_, " ", extra_args));
+}
+
+absl::StatusOr<nlohmann::json> TestCluster::Status() const {
+  CommandResult result = Radctl(absl::StrCat("status ", name_, " -o json"));
+  if (result.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("radctl status failed: ", result.err));
+  }
+  try {
+    return nlohmann::json::parse(result.out);
+  } catch (const nlohmann::json::exception& e) {
+    return absl::InternalError(absl::StrCat("status -o json is not JSON: ", e.what()));
+  }
+}
+
+std::string TestCluster::Uri() const {
+  return std::string(absl::StripAsciiWhitespace(Radctl(absl::StrCat("status ", name_, " -o uri")).out));
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
+    const std::string& sql) const {
+  // Parse the URI radctl gives (postgresql://user:password@host:port/db) as a client would.
+  std::string uri = Uri();
+  absl::string_view rest = uri;
+  if (!absl::ConsumePrefix(&rest, "postgresql://")) {
+    return absl::InternalError(absl::StrCat("unexpected endpoint URI: ", uri));
+  }
+  std::vector<std::string> at = absl::StrSplit(rest, '@');
+  std::vector<std::string> credentials = absl::StrSplit(at[0], ':');
+  std::vector<std::string> host_db = absl::StrSplit(at[1], '/');
+  std::vector<std::string> host_port = absl::StrSplit(host_db[0], ':');
+  PgEndpoint endpoint;
+  endpoint.user = credentials[0];
+  endpoint.password = credentials[1];
+  endpoint.host = host_port[0];
+  endpoint.port = std::stoi(host_port[1]);
+  endpoint.dbname = host_db[1];
+  endpoint.application_name = "radctl-integration-test";
+  auto conn = PgConnection::Connect(endpoint, absl::Seconds(5));
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(sql, absl::Seconds(10));
+  if (!rows.ok()) return rows.status();
+  std::vector<std::vector<std::string>> result;
+  for (const PgRow& row : *rows) {
+    std::vector<std::string> values;
+    for (const auto& value : row) values.push_back(value.value_or("NULL"));
+    result.push_back(values);
+  }
+  return result;
+}
+
+absl::StatusOr<std::string> TestCluster::QueryNode(int ordinal, const std::string& sql,
+                                                   const std::string& db) const {
+  CommandResult result = Shell(absl::StrCat("docker exec ", Node(ordinal),
+                                            " psql -X -At -U postgres -d ", db, " -c ",
+                                            ShellQuote(sql)));
+  if (result.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("psql in ", Node(ordinal), ": ", result.err));
+  }
+  return std::string(absl::StripAsciiWhitespace(result.out));
+}
+
+std::vector<std::string> TestCluster::LabelledObjects(const std::string& kind) const {
+  std::string filter = absl::StrCat("--filter label=io.radctl.cluster=", name_);
+  std::string command;
+  if (kind == "containers") command = absl::StrCat("docker ps -a -q ", filter);
+  if (kind == "networks") command = absl::StrCat("docker network ls -q ", filter);
+  if (kind == "volumes") command = absl::StrCat("docker volume ls -q ", filter);
+  CommandResult result = Shell(command);
+  return absl::StrSplit(result.out, '\n', absl::SkipWhitespace());
+}
+
+void TestCluster::RemoveEverything() const {
+  std::string filter = absl::StrCat("--filter label=io.radctl.cluster=", name_);
+  Shell(absl::StrCat("docker ps -a -q ", filter, " | xargs -r docker rm -f"));
+  Shell(absl::StrCat("docker network ls -q ", filter, " | xargs -r docker network rm"));
+  Shell(absl::StrCat("docker volume ls -q ", filter, " | xargs -r docker volume rm -f"));
+  Shell(absl::StrCat("rm -rf ", kStateDir, "/", name_));
+}
+
+}  // namespace radctl::it

@@ -1,0 +1,65 @@
+// What integration tests need to act like a user: run radctl and docker, connect through the
+// endpoint, look inside a node with `docker exec psql`, and wait for a condition with a deadline
+// (never a bare sleep), printing what was last observed when the deadline passes.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gtest/gtest.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace radctl::it {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` with /bin/sh; RADCTL_STATE_DIR points at the tests' own state directory.
+CommandResult Shell(const std::string& command);
+// Runs the radctl under test with `args` (already shell-quoted where needed).
+CommandResult Radctl(const std::string& args);
+
+// Polls `condition` until it returns true or `timeout` passes. `condition` may fill `observed`
+// with what it saw; on timeout that text is the failure message.
+::testing::AssertionResult WaitFor(const std::function<bool(std::string* observed)>& condition,
+                                   absl::Duration timeout);
+
+// A cluster owned by one test: named it-<suffix>, with its own bouncer port.
+class TestCluster {
+ public:
+  TestCluster(std::string name, int nodes, int port, std::string extra_spec = "");
+  ~TestCluster();  // deletes the cluster, also when the test failed
+
+  const std::string& name() const { return name_; }
+  const std::string& spec_path() const { return spec_path_; }
+  std::string Node(int ordinal) const { return name_ + "-pg-" + std::to_string(ordinal); }
+  // Rewrites the spec file (e.g. another node count).
+  void WriteSpec(int nodes, const std::string& extra_spec = "");
+
+  CommandResult Apply(const std::string& extra_args = "") const;
+  absl::StatusOr<nlohmann::json> Status() const;
+  std::string Uri() const;
+  // Runs SQL through the endpoint (the bouncer) as the app user.
+  absl::StatusOr<std::vector<std::vector<std::string>>> QueryEndpoint(const std::string& sql) const;
+  // Runs SQL inside a node as postgres over its local socket: what a user sees with docker exec.
+  absl::StatusOr<std::string> QueryNode(int ordinal, const std::string& sql,
+                                        const std::string& db = "app") const;
+  // Docker objects labelled as this cluster's: "containers", "networks", "volumes".
+  std::vector<std::string> LabelledObjects(const std::string& kind) const;
+  void RemoveEverything() const;
+
+ private:
+  std::string name_;
+  int port_;
+  std::string spec_path_;
+};
+
+}  // namespace radctl::it
