@@ -1,0 +1,85 @@
+#include "controller/config/node_config.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace radctl {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ClusterSpec Demo() {
+  ClusterSpec spec;
+  spec.name = "demo";
+  return spec;
+}
+
+TEST(NodeConfigTest, PostgresqlConfHasReplicationSettingsThenUserParameters) {
+  ClusterSpec spec = Demo();
+  spec.postgres.parameters = {{"max_connections", "200"}, {"work_mem", "8MB"}};
+  std::string conf = RenderPostgresqlConf(spec);
+  EXPECT_THAT(conf, HasSubstr("listen_addresses = '*'\n"));
+  EXPECT_THAT(conf, HasSubstr("wal_level = replica\n"));
+  EXPECT_THAT(conf, HasSubstr("password_encryption = scram-sha-256\n"));
+  EXPECT_THAT(conf, HasSubstr("synchronous_standby_names = ''\n"));
+  EXPECT_THAT(conf, HasSubstr("max_connections = '200'\nwork_mem = '8MB'\n"));
+  EXPECT_LT(conf.find("wal_level"), conf.find("max_connections"));
+}
+
+TEST(NodeConfigTest, ParameterValuesAreQuoted) {
+  ClusterSpec spec = Demo();
+  spec.postgres.parameters = {{"application_name", "it's"}};
+  EXPECT_THAT(RenderPostgresqlConf(spec), HasSubstr("application_name = 'it''s'\n"));
+}
+
+TEST(NodeConfigTest, SynchronousNamesListEveryNodeOnlyWhenThereIsAStandby) {
+  ClusterSpec spec = Demo();
+  spec.replication.synchronous = true;
+  EXPECT_EQ(SynchronousStandbyNames(spec), "ANY 1 (\"demo-pg-1\", \"demo-pg-2\", \"demo-pg-3\")");
+  spec.nodes = 1;
+  EXPECT_EQ(SynchronousStandbyNames(spec), "");  // a lone primary must not wait for anyone
+  spec.nodes = 3;
+  spec.replication.synchronous = false;
+  EXPECT_EQ(SynchronousStandbyNames(spec), "");
+}
+
+TEST(NodeConfigTest, HbaTrustsOnlyTheLocalSocket) {
+  std::string hba = RenderPgHbaConf();
+  EXPECT_THAT(hba, HasSubstr("local   all          all            trust"));
+  EXPECT_THAT(hba, HasSubstr("host    all          all   all      scram-sha-256"));
+  EXPECT_THAT(hba, HasSubstr("host    replication  all   all      scram-sha-256"));
+  EXPECT_THAT(hba, Not(HasSubstr("host    all          all   all      trust")));
+}
+
+TEST(NodeConfigTest, RepmgrConfNamesTheNodeAndUsesSlots) {
+  std::string conf = RenderRepmgrConf(Demo(), 2);
+  EXPECT_THAT(conf, HasSubstr("node_id=2\n"));
+  EXPECT_THAT(conf, HasSubstr("node_name='demo-pg-2'\n"));
+  EXPECT_THAT(conf, HasSubstr(
+      "conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2'\n"));
+  EXPECT_THAT(conf, HasSubstr("use_replication_slots=yes\n"));
+  EXPECT_THAT(conf, HasSubstr("failover=manual\n"));
+  EXPECT_THAT(conf, Not(HasSubstr("password")));  // passwords live in .pgpass only
+}
+
+TEST(NodeConfigTest, PgpassEscapesSeparators) {
+  ClusterSecrets secrets;
+  secrets.repmgr_password = "a:b\\c";
+  EXPECT_EQ(RenderPgpass(secrets), "*:*:*:repmgr:a\\:b\\\\c\n");
+}
+
+TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
+  ClusterSpec spec = Demo();
+  spec.auth.user = "shop";
+  spec.auth.database = "orders";
+  ClusterSecrets secrets{"app'pw", "repmgrpw", "bouncerpw"};
+  std::string sql = RenderBootstrapSql(spec, secrets);
+  EXPECT_THAT(sql, HasSubstr("CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD 'repmgrpw';"));
+  EXPECT_THAT(sql, HasSubstr("CREATE DATABASE repmgr OWNER repmgr;"));
+  EXPECT_THAT(sql, HasSubstr("CREATE ROLE shop LOGIN PASSWORD 'app''pw';"));
+  EXPECT_THAT(sql, HasSubstr("CREATE DATABASE orders OWNER shop;"));
+}
+
+}  // namespace
+}  // namespace radctl

@@ -1,0 +1,75 @@
+#include "controller/status_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ObservedStateBuilder;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ClusterSpec Demo() {
+  ClusterSpec spec;
+  spec.name = "demo";
+  spec.postgres.image = "radctl/postgres:15";
+  return spec;
+}
+
+const ClusterSecrets kSecrets{"s3cret", "r", "b"};
+
+TEST(StatusReportTest, JsonFollowsTheContract) {
+  ObservedState observed = ObservedStateBuilder(Demo())
+                               .Primary(1, 0x5000100)
+                               .Standby(2, 1, 0x5000000)
+                               .Down(3, DataDir::kPrimary)
+                               .BouncerTarget(1)
+                               .Build();
+  nlohmann::json json = nlohmann::json::parse(StatusJson(Demo(), kSecrets, observed));
+  EXPECT_EQ(json["name"], "demo");
+  EXPECT_EQ(json["primary"], "demo-pg-1");
+  EXPECT_EQ(json["endpoint"]["host"], "127.0.0.1");
+  EXPECT_EQ(json["endpoint"]["port"], 6543);
+  EXPECT_EQ(json["endpoint"]["uri"], "postgresql://app:s3cret@127.0.0.1:6543/app");
+  EXPECT_EQ(json["bouncer"]["target"], "demo-pg-1");
+  ASSERT_EQ(json["nodes"].size(), 3u);
+  EXPECT_EQ(json["nodes"][0]["role"], "primary");
+  EXPECT_EQ(json["nodes"][0]["upstream"], nullptr);
+  EXPECT_EQ(json["nodes"][1]["role"], "standby");
+  EXPECT_EQ(json["nodes"][1]["running"], true);
+  EXPECT_EQ(json["nodes"][1]["upstream"], "demo-pg-1");
+  EXPECT_EQ(json["nodes"][1]["lag_bytes"], 0x100);
+  EXPECT_EQ(json["nodes"][2]["role"], "fenced");
+  EXPECT_EQ(json["nodes"][2]["lag_bytes"], nullptr);
+}
+
+TEST(StatusReportTest, NoPrimaryIsNull) {
+  ObservedState observed =
+      ObservedStateBuilder(Demo()).Stopped(1, 137).Standby(2, 0).Build();
+  nlohmann::json json = nlohmann::json::parse(StatusJson(Demo(), kSecrets, observed));
+  EXPECT_EQ(json["primary"], nullptr);
+  EXPECT_EQ(json["bouncer"]["target"], nullptr);
+  EXPECT_EQ(json["nodes"][0]["role"], "down");
+  EXPECT_EQ(json["nodes"][0]["running"], false);
+}
+
+TEST(StatusReportTest, TableMasksThePassword) {
+  ObservedState observed = ObservedStateBuilder(Demo()).Primary(1).BouncerTarget(1).Build();
+  std::string table = StatusTable(Demo(), kSecrets, observed);
+  EXPECT_THAT(table, HasSubstr("postgresql://app:****@127.0.0.1:6543/app -> demo-pg-1"));
+  EXPECT_THAT(table, Not(HasSubstr("s3cret")));
+  EXPECT_THAT(table, HasSubstr("nodes 1/3 ready"));
+}
+
+TEST(StatusReportTest, ZeroBindIsReachedThroughLoopback) {
+  ClusterSpec spec = Demo();
+  spec.bouncer.bind = "0.0.0.0";
+  EXPECT_EQ(EndpointUri(spec, kSecrets, true), "postgresql://app:****@127.0.0.1:6543/app");
+}
+
+}  // namespace
+}  // namespace radctl
