@@ -1,0 +1,89 @@
+// Cold `radctl apply` of a 3-node cluster, images already built and nothing else present:
+// time to the first successful write through the endpoint, and time until apply returns with
+// every standby streaming. Median of N runs (default 3), printed as JSON, with the duration of
+// each step apply reported (where the time goes).
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/numbers.h"
+#include "tests/benchmarks/bench_support.h"
+
+namespace radctl::bench {
+namespace {
+
+constexpr char kCluster[] = "bench-apply";
+constexpr int kPort = 16600;
+
+// "create-node: 0.80" etc. from apply's progress lines ("demo-pg-1 create-node: done in 0.71s"),
+// the slowest instance of each step.
+std::map<std::string, double> StepDurations(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::map<std::string, double> steps;
+  std::regex done(R"((\S+) ([a-z-]+): done in ([0-9.]+)s)");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch match;
+    if (std::regex_search(line, match, done)) {
+      double seconds = std::stod(match[3]);
+      steps[match[2]] = std::max(steps[match[2]], seconds);
+    }
+  }
+  return steps;
+}
+
+int Main(int argc, char** argv) {
+  int runs = 3;
+  if (argc > 1 && !absl::SimpleAtoi(argv[1], &runs)) runs = 3;
+  std::string spec = WriteSpec(kCluster, 3, kPort);
+  std::vector<double> first_write;
+  std::vector<double> all_streaming;
+  nlohmann::json trials = nlohmann::json::array();
+  for (int run = 0; run < runs; ++run) {
+    RemoveCluster(kCluster);
+    std::string log = "/tmp/radctl-bench-apply.log";
+    absl::Time start = absl::Now();
+    pid_t pid = StartRadctl({"apply", "-f", spec}, log);
+    // Try a write every 20 ms until one succeeds.
+    double first = -1;
+    while (first < 0) {
+      auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(2));
+      if (conn.ok() && (*conn)->Execute("CREATE TABLE IF NOT EXISTS first_write (x int); "
+                                        "INSERT INTO first_write VALUES (1)",
+                                        absl::Seconds(5)).ok()) {
+        first = absl::ToDoubleSeconds(absl::Now() - start);
+        break;
+      }
+      if (absl::Now() - start > absl::Minutes(5)) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    int exit_code = WaitExit(pid);
+    double streaming = absl::ToDoubleSeconds(absl::Now() - start);
+    if (exit_code != 0) {
+      std::cerr << "apply failed (exit " << exit_code << "), see " << log << "\n";
+      return 1;
+    }
+    first_write.push_back(first);
+    all_streaming.push_back(streaming);
+    trials.push_back({{"first_write_s", first},
+                      {"all_streaming_s", streaming},
+                      {"steps_s", StepDurations(log)}});
+  }
+  RemoveCluster(kCluster);
+  nlohmann::json result = {{"benchmark", "cold_apply_3_nodes"},
+                           {"runs", runs},
+                           {"median_first_write_s", Median(first_write)},
+                           {"median_all_streaming_s", Median(all_streaming)},
+                           {"trials", trials}};
+  std::cout << result.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace radctl::bench
+
+int main(int argc, char** argv) { return radctl::bench::Main(argc, argv); }
