@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
-#include "tests/benchmarks/bench_support.h"
+#include "tests/benchmarks/bench_util.h"
+#include "tests/support/process.h"
 
 namespace radctl::bench {
 namespace {
@@ -47,7 +48,8 @@ int Main(int argc, char** argv) {
     RemoveCluster(kCluster);
     std::string log = "/tmp/radctl-bench-apply.log";
     absl::Time start = absl::Now();
-    pid_t pid = StartRadctl({"apply", "-f", spec}, log);
+    std::remove(log.c_str());
+    testsupport::Process apply({"apply", "-f", spec}, log);
     // Try a write every 20 ms until one succeeds.
     double first = -1;
     while (first < 0) {
@@ -61,7 +63,7 @@ int Main(int argc, char** argv) {
       if (absl::Now() - start > absl::Minutes(5)) break;
       absl::SleepFor(absl::Milliseconds(20));
     }
-    int exit_code = WaitExit(pid);
+    int exit_code = apply.Wait();
     double streaming = absl::ToDoubleSeconds(absl::Now() - start);
     if (exit_code != 0) {
       std::cerr << "apply failed (exit " << exit_code << "), see " << log << "\n";
