@@ -23,6 +23,12 @@ constexpr absl::Duration kStartTimeout = absl::Seconds(90);
 constexpr absl::Duration kCloneTimeout = absl::Hours(6);
 constexpr absl::Duration kConnectTimeout = absl::Seconds(3);
 
+// Every script: stop at the first failure, run in the node's home. Metadata writes (roles,
+// repmgr's records) commit locally: with synchronous replication on they would otherwise wait
+// for a standby that does not exist yet (bootstrap) or is still attaching (failover).
+constexpr char kScriptPreamble[] =
+    "set -e; cd /var/lib/postgresql; export PGOPTIONS='-c synchronous_commit=local'; ";
+
 // The last few lines of a failed command's output: enough to tell why, short enough to read.
 std::string Tail(const std::string& text, size_t lines) {
   std::vector<std::string> all = absl::StrSplit(text, '\n', absl::SkipWhitespace());
@@ -45,7 +51,7 @@ absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const {
   const std::string name = NodeName(spec_.name, ordinal);
   ASSIGN_OR_RETURN(docker::ExecResult result,
-                   docker_.Exec(name, {"sh", "-c", absl::StrCat("set -e; cd ", kNodeHome, "; ", script)},
+                   docker_.Exec(name, {"sh", "-c", absl::StrCat(kScriptPreamble, script)},
                                 "postgres", timeout));
   if (result.exit_code != 0) {
     std::string output = Tail(result.stderr_text + "\n" + result.stdout_text, 4);
@@ -171,25 +177,62 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
 }
 
 absl::Status NodeOperations::Follow(int ordinal, int primary) const {
-  RETURN_IF_ERROR(UploadNodeFiles(ordinal));
-  RETURN_IF_ERROR(RunScript(
-      ordinal, absl::StrCat("repmgr standby follow ", NodeName(spec_.name, primary)),
-      absl::StrCat("repmgr -f repmgr.conf standby follow --upstream-node-id=", primary,
-                   " >/dev/null"),
-      kStartTimeout));
-  return WaitStreaming(ordinal, primary, absl::Seconds(30));
+  const std::string name = NodeName(spec_.name, ordinal);
+  const std::string slot = absl::StrCat("repmgr_slot_", ordinal);
+  ASSIGN_OR_RETURN(int primary_port, HostPort(primary));
+  ASSIGN_OR_RETURN(int port, HostPort(ordinal));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> on_primary,
+                   PgConnection::Connect(observer_.NodeEndpoint(primary_port), kConnectTimeout));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> on_standby,
+                   PgConnection::Connect(observer_.NodeEndpoint(port), kConnectTimeout));
+  // What `repmgr standby follow` does, without its once-a-second polling: a slot for the
+  // standby on the primary, the standby's upstream switched by a reload (no restart since
+  // PostgreSQL 13), repmgr's record updated. A standby whose history diverged from the new
+  // primary's cannot stream from it and fails here; the planner then rebuilds it.
+  RETURN_IF_ERROR(on_primary->Execute(
+      absl::StrCat("SELECT pg_create_physical_replication_slot(", QuoteLiteral(slot),
+                   ") WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ",
+                   QuoteLiteral(slot), ")"),
+      kConnectTimeout));
+  std::string conninfo =
+      absl::StrCat("host=", NodeName(spec_.name, primary), " port=", kPostgresPort, " user=",
+                   kRepmgrUser, " application_name=", name, " connect_timeout=2");
+  RETURN_IF_ERROR(on_standby->Execute(
+      absl::StrCat("ALTER SYSTEM SET primary_conninfo = ", QuoteLiteral(conninfo)), kConnectTimeout));
+  RETURN_IF_ERROR(on_standby->Execute(
+      absl::StrCat("ALTER SYSTEM SET primary_slot_name = ", QuoteLiteral(slot)), kConnectTimeout));
+  RETURN_IF_ERROR(on_standby->Execute("SELECT pg_reload_conf()", kConnectTimeout));
+  RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(15)));
+  return on_primary->Execute(
+      absl::StrCat("SET synchronous_commit = local; UPDATE repmgr.nodes SET upstream_node_id = ",
+                   primary, ", active = true WHERE node_id = ", ordinal),
+      kConnectTimeout);
 }
 
 absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
   RETURN_IF_ERROR(UploadNodeFiles(ordinal));
   const std::string primary_name = NodeName(spec_.name, primary);
-  // repmgr writes standby.signal before rewinding; a failed rejoin removes it again so that the
-  // directory still reads as a former primary's (which the planner rebuilds).
+  // A just-promoted primary's control file names its new timeline only after a checkpoint;
+  // without one pg_rewind sees both sides on the same timeline and rewinds nothing.
+  ASSIGN_OR_RETURN(int primary_port, HostPort(primary));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> on_primary,
+                   PgConnection::Connect(observer_.NodeEndpoint(primary_port), kConnectTimeout));
+  RETURN_IF_ERROR(on_primary->Execute("CHECKPOINT", absl::Minutes(5)));
+  // After an unclean stop (a killed container: the usual case) the control file's last
+  // checkpoint lies before the end of the WAL, and repmgr, judging from it, may decide that no
+  // rewind is needed when the node did write past the fork. Crash recovery in single-user mode
+  // (no connections: the node stays fenced) first brings the control file to the real end.
+  // repmgr writes standby.signal before rewinding; a failed rejoin stops Postgres and removes
+  // it again, so the directory still reads as a former primary's (which the planner rebuilds).
   RETURN_IF_ERROR(RunScript(
       ordinal, absl::StrCat("repmgr node rejoin (pg_rewind) to ", primary_name),
-      absl::StrCat("if ! repmgr -f repmgr.conf node rejoin -d '", Conninfo(primary_name),
+      absl::StrCat("if pg_controldata -D data | grep -q 'cluster state: *in production'; then "
+                   "postgres --single -D data postgres </dev/null >/tmp/radctl-recovery.log 2>&1 "
+                   "|| { cat /tmp/radctl-recovery.log >&2; exit 1; }; fi; "
+                   "if ! repmgr -f repmgr.conf node rejoin -d '", Conninfo(primary_name),
                    "' --force-rewind >/tmp/radctl-rejoin.log 2>&1; then "
-                   "cat /tmp/radctl-rejoin.log >&2; rm -f data/standby.signal; exit 1; fi"),
+                   "cat /tmp/radctl-rejoin.log >&2; pg_ctl -D data stop -m immediate >/dev/null 2>&1; "
+                   "rm -f data/standby.signal; exit 1; fi"),
       kCloneTimeout));
   return WaitStreaming(ordinal, primary, absl::Seconds(60));
 }
@@ -247,7 +290,7 @@ absl::Status NodeOperations::RecordPrimary(int ordinal) const {
   // What `repmgr standby promote` records, done here because the promotion is done here
   // (repmgr polls once a second for its end; pg_promote(wait) returns the moment it is done).
   return conn->Execute(
-      absl::StrCat("BEGIN; "
+      absl::StrCat("SET synchronous_commit = local; BEGIN; "
                    "UPDATE repmgr.nodes SET active = false WHERE type = 'primary' AND node_id <> ",
                    ordinal, "; ",
                    "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL, "

@@ -39,7 +39,7 @@ class NodeOperations {
   // Wipes the data directory, clones it from `source` with repmgr (replication slot on the
   // source), starts it, waits until it streams, registers it.
   [[nodiscard]] absl::Status CloneStandby(int ordinal, int source) const;
-  // repmgr standby follow: the standby streams from `primary` from now on.
+  // The standby streams from `primary` from now on (slot, primary_conninfo, reload, record).
   [[nodiscard]] absl::Status Follow(int ordinal, int primary) const;
   // repmgr node rejoin --force-rewind: pg_rewind against `primary`, then stream from it. On
   // failure the data directory is left a former primary's, so the planner can choose a rebuild.

@@ -115,6 +115,20 @@ absl::Status CheckImages(const docker::DockerClient& docker, const ClusterSpec& 
   return absl::OkStatus();
 }
 
+// New passwords for a cluster whose volumes already hold data would lock radctl out of its
+// own nodes: refuse, and say how to get out.
+absl::Status CheckSecretsMatchData(const docker::DockerClient& docker, const ClusterStore& store,
+                                   const std::string& name) {
+  if (!absl::IsNotFound(store.LoadSecrets().status())) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<docker::VolumeSummary> volumes, docker.ListVolumes(kLabelCluster, name));
+  if (volumes.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cluster ", name, " has data volumes (", volumes.front().name, ", ...) but its passwords are "
+      "not in ", store.dir(), " (another RADCTL_STATE_DIR?). Point RADCTL_STATE_DIR at the "
+      "directory it was created with, or remove the old data with radctl delete ", name,
+      ". Nothing was changed."));
+}
+
 void PrintReady(const ClusterSpec& spec, const ClusterSecrets& secrets, absl::Duration took,
                 bool acted) {
   std::cout << (acted ? absl::StrFormat("cluster %s is ready (%.1fs)\n", spec.name,
@@ -227,6 +241,7 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   EventLog events(std::cerr, &store, global.json_logs);
   ClusterSpec desired = DesiredFromFile(file_spec, digest, store, events);
   RETURN_IF_ERROR(store.SaveSpec(desired, digest));
+  RETURN_IF_ERROR(CheckSecretsMatchData(docker, store, desired.name));
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadOrCreateSecrets(desired));
 
   LoopOptions loop_options;

@@ -79,6 +79,8 @@ std::string RenderRepmgrConf(const ClusterSpec& spec, int ordinal) {
       // Server log to the container log (PID 1's stdout), not to the exec that started it.
       "pg_ctl_options='-l /proc/1/fd/1'\n",
       "failover=manual\n",
+      // A rejoined node that has not attached by then has failed (repmgr waits 60 s).
+      "node_rejoin_timeout=30\n",
       "log_level=NOTICE\n");
 }
 

@@ -21,27 +21,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-// Every standby in `status -o json` streams from the primary, and there are `standbys` of them.
-::testing::AssertionResult OnePrimaryAndStreamingStandbys(const TestCluster& cluster, int standbys,
-                                                          std::string* observed) {
-  absl::StatusOr<nlohmann::json> status = cluster.Status();
-  if (!status.ok()) return ::testing::AssertionFailure() << status.status().message();
-  *observed = status->dump();
-  int primaries = 0;
-  int streaming = 0;
-  for (const nlohmann::json& node : (*status)["nodes"]) {
-    if (node["role"] == "primary") ++primaries;
-    if (node["role"] == "standby" && node["streaming"] == true &&
-        node["upstream"] == (*status)["primary"]) {
-      ++streaming;
-    }
-  }
-  if (primaries == 1 && streaming == standbys && (*status)["bouncer"]["target"] == (*status)["primary"]) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << *observed;
-}
-
 ::testing::AssertionResult RowVisibleOn(const TestCluster& cluster, int ordinal,
                                         const std::string& value) {
   return WaitFor(
@@ -69,7 +48,7 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   EXPECT_TRUE(RowVisibleOn(cluster, 3, "first"));
 
   std::string observed;
-  EXPECT_TRUE(OnePrimaryAndStreamingStandbys(cluster, 2, &observed));
+  EXPECT_TRUE(cluster.Healthy(2, &observed)) << observed;
   absl::StatusOr<nlohmann::json> status = cluster.Status();
   ASSERT_TRUE(status.ok());
   EXPECT_EQ((*status)["primary"], "it-apply-pg-1");
@@ -99,7 +78,7 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_THAT(applied.err, HasSubstr("re-creating it on its existing volume"));
-  EXPECT_TRUE(OnePrimaryAndStreamingStandbys(cluster, 2, &observed)) << observed;
+  EXPECT_TRUE(cluster.Healthy(2, &observed)) << observed;
   EXPECT_TRUE(RowVisibleOn(cluster, 3, "second"));
 
   // A standby that lost its volume too (never cloned, as far as the cluster can tell) is cloned.
@@ -107,7 +86,7 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_THAT(applied.err, HasSubstr("cloning from it-apply-pg-1"));
-  EXPECT_TRUE(OnePrimaryAndStreamingStandbys(cluster, 2, &observed)) << observed;
+  EXPECT_TRUE(cluster.Healthy(2, &observed)) << observed;
   EXPECT_TRUE(RowVisibleOn(cluster, 2, "second"));
 
   // The bouncer removed by hand is re-created and pointed at the primary.

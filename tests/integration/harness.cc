@@ -40,6 +40,8 @@ std::string ShellQuote(const std::string& text) {
 }  // namespace
 
 CommandResult Shell(const std::string& command) {
+  // radctl run here, or in the background by the tests, keeps its state in the tests' own dir.
+  setenv("RADCTL_STATE_DIR", kStateDir, 1);
   static int counter = 0;
   std::string base = absl::StrCat("/tmp/radctl-it-", getpid(), "-", counter++);
   std::string full = absl::StrCat("export RADCTL_STATE_DIR=", kStateDir, "; { ", command,
@@ -76,6 +78,7 @@ CommandResult Radctl(const std::string& args) {
 
 TestCluster::TestCluster(std::string name, int nodes, int port, std::string extra_spec)
     : name_(std::move(name)), port_(port) {
+  setenv("RADCTL_STATE_DIR", kStateDir, 1);
   spec_path_ = absl::StrCat("/tmp/radctl-it-", name_, ".yaml");
   RemoveEverything();  // what an interrupted earlier run may have left
   WriteSpec(nodes, extra_spec);
@@ -117,8 +120,7 @@ std::string TestCluster::Uri() const {
   return std::string(absl::StripAsciiWhitespace(Radctl(absl::StrCat("status ", name_, " -o uri")).out));
 }
 
-absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
-    const std::string& sql) const {
+absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
   // Parse the URI radctl gives (postgresql://user:password@host:port/db) as a client would.
   std::string uri = Uri();
   absl::string_view rest = uri;
@@ -136,7 +138,14 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint
   endpoint.port = std::stoi(host_port[1]);
   endpoint.dbname = host_db[1];
   endpoint.application_name = "radctl-integration-test";
-  auto conn = PgConnection::Connect(endpoint, absl::Seconds(5));
+  return endpoint;
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
+    const std::string& sql) const {
+  absl::StatusOr<PgEndpoint> endpoint = Endpoint();
+  if (!endpoint.ok()) return endpoint.status();
+  auto conn = PgConnection::Connect(*endpoint, absl::Seconds(5));
   if (!conn.ok()) return conn.status();
   auto rows = (*conn)->Query(sql, absl::Seconds(10));
   if (!rows.ok()) return rows.status();
@@ -158,6 +167,46 @@ absl::StatusOr<std::string> TestCluster::QueryNode(int ordinal, const std::strin
     return absl::InternalError(absl::StrCat("psql in ", Node(ordinal), ": ", result.err));
   }
   return std::string(absl::StripAsciiWhitespace(result.out));
+}
+
+bool TestCluster::Healthy(int standbys, std::string* observed, std::string* primary) const {
+  absl::StatusOr<nlohmann::json> status = Status();
+  if (!status.ok()) {
+    *observed = std::string(status.status().message());
+    return false;
+  }
+  *observed = status->dump();
+  if ((*status)["primary"].is_null()) return false;
+  std::string name = (*status)["primary"];
+  if (primary != nullptr) *primary = name;
+  int primaries = 0;
+  int streaming = 0;
+  for (const nlohmann::json& node : (*status)["nodes"]) {
+    if (node["role"] == "primary") ++primaries;
+    if (node["role"] == "standby" && node["streaming"] == true && node["upstream"] == name) {
+      ++streaming;
+    }
+  }
+  return primaries == 1 && streaming == standbys && (*status)["bouncer"]["target"] == name &&
+         (*status)["bouncer"]["paused"] == false;
+}
+
+::testing::AssertionResult TestCluster::WaitHealthy(int standbys, absl::Duration timeout,
+                                                    std::string* primary) const {
+  return WaitFor([&](std::string* observed) { return Healthy(standbys, observed, primary); },
+                 timeout);
+}
+
+::testing::AssertionResult TestCluster::WaitNodeQuery(int ordinal, const std::string& sql,
+                                                      const std::string& expected,
+                                                      absl::Duration timeout) const {
+  return WaitFor(
+      [&](std::string* observed) {
+        absl::StatusOr<std::string> result = QueryNode(ordinal, sql);
+        *observed = result.ok() ? *result : std::string(result.status().message());
+        return result.ok() && *result == expected;
+      },
+      timeout);
 }
 
 std::vector<std::string> TestCluster::LabelledObjects(const std::string& kind) const {

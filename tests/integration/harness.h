@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/postgres/pg_connection.h"
 
 namespace radctl::it {
 
@@ -47,11 +48,24 @@ class TestCluster {
   CommandResult Apply(const std::string& extra_args = "") const;
   absl::StatusOr<nlohmann::json> Status() const;
   std::string Uri() const;
+  // The endpoint (the bouncer) as the app user, from the URI radctl gives.
+  absl::StatusOr<PgEndpoint> Endpoint() const;
   // Runs SQL through the endpoint (the bouncer) as the app user.
   absl::StatusOr<std::vector<std::vector<std::string>>> QueryEndpoint(const std::string& sql) const;
   // Runs SQL inside a node as postgres over its local socket: what a user sees with docker exec.
   absl::StatusOr<std::string> QueryNode(int ordinal, const std::string& sql,
                                         const std::string& db = "app") const;
+  // One writable primary that the bouncer points to and `standbys` standbys streaming from it,
+  // as `status -o json` reports it; `primary` gets its name.
+  bool Healthy(int standbys, std::string* observed, std::string* primary = nullptr) const;
+  // Waits until Healthy (up to `timeout`).
+  ::testing::AssertionResult WaitHealthy(int standbys, absl::Duration timeout,
+                                         std::string* primary = nullptr) const;
+  // Waits until `sql` returns `expected` on the node (e.g. a replicated row).
+  ::testing::AssertionResult WaitNodeQuery(int ordinal, const std::string& sql,
+                                           const std::string& expected,
+                                           absl::Duration timeout) const;
+
   // Docker objects labelled as this cluster's: "containers", "networks", "volumes".
   std::vector<std::string> LabelledObjects(const std::string& kind) const;
   void RemoveEverything() const;

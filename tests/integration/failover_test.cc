@@ -1,0 +1,278 @@
+// Watch mode on the real engine: with `radctl apply --watch` running, the cluster heals itself
+// and the endpoint keeps reaching a writable primary. Faults are injected the way they happen:
+// docker kill, Postgres killed in its container, network cut, whole-cluster restart, the
+// controller itself killed.
+#include <signal.h>
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+#include "tests/support/process.h"
+#include "tests/support/writer.h"
+
+namespace radctl::it {
+namespace {
+
+using ::radctl::testsupport::Process;
+using ::radctl::testsupport::Writer;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kHealTimeout = absl::Seconds(60);
+
+std::string LogPath(const std::string& name) { return absl::StrCat("/tmp/radctl-it-", name, ".log"); }
+
+// `radctl apply --watch` on the cluster, in the background. Declared after the TestCluster, it
+// is stopped before the cluster is deleted; its log is printed when the test has failed.
+class Watcher {
+ public:
+  explicit Watcher(const TestCluster& cluster) : log_path_(LogPath(cluster.name())) {
+    std::remove(log_path_.c_str());
+    Start(cluster);
+  }
+  ~Watcher() {
+    if (::testing::Test::HasFailure()) {
+      std::cerr << "---- watcher log ----\n" << process_->Log() << "---------------------\n";
+    }
+    process_->Signal(SIGKILL);
+  }
+  void Start(const TestCluster& cluster) {
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"}, log_path_);
+  }
+  Process& process() { return *process_; }
+  std::string Log() const { return process_->Log(); }
+
+ private:
+  std::string log_path_;
+  std::unique_ptr<Process> process_;
+};
+
+std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
+  EXPECT_TRUE(cluster.QueryEndpoint(Writer::kCreateTable).ok());
+  absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
+  EXPECT_TRUE(endpoint.ok());
+  auto writer = std::make_unique<Writer>(*endpoint, absl::Milliseconds(50));
+  writer->Start();
+  return writer;
+}
+
+// Every id the writer saw acknowledged is in the table.
+::testing::AssertionResult NoAcknowledgedRowLost(const TestCluster& cluster, const Writer& writer) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+      cluster.QueryEndpoint("SELECT id FROM writer_rows");
+  if (!rows.ok()) return ::testing::AssertionFailure() << rows.status().message();
+  std::set<int64_t> present;
+  for (const auto& row : *rows) present.insert(std::stoll(row[0]));
+  std::vector<std::string> lost;
+  for (int64_t id : writer.AcknowledgedIds()) {
+    if (present.count(id) == 0) lost.push_back(std::to_string(id));
+  }
+  if (lost.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << lost.size() << " acknowledged rows lost: "
+                                       << absl::StrJoin(lost, ",");
+}
+
+// Writes succeed again after `since`.
+::testing::AssertionResult WritesResume(const Writer& writer, absl::Time since) {
+  return WaitFor(
+      [&](std::string* observed) {
+        *observed = absl::StrCat(writer.Succeeded(since), " writes succeeded since the fault, ",
+                                 writer.Failed(since), " failed");
+        return writer.Succeeded(since) >= 5;
+      },
+      kHealTimeout);
+}
+
+int Ordinal(const std::string& node_name) { return node_name.back() - '0'; }
+
+TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
+  TestCluster cluster("it-failover", 3, 16550, "  replication:\n    synchronous: true\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &first));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+
+  for (int round = 1; round <= 2; ++round) {
+    SCOPED_TRACE(absl::StrCat("failover round ", round));
+    std::string old_primary;
+    ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
+    absl::Time killed = absl::Now();
+    ASSERT_EQ(Shell(absl::StrCat("docker kill ", old_primary)).exit_code, 0);
+
+    // Writes succeed again, on another node, which the bouncer points to.
+    EXPECT_TRUE(WritesResume(*writer, killed));
+    std::string new_primary;
+    ASSERT_TRUE(WaitFor(
+        [&](std::string* observed) {
+          absl::StatusOr<nlohmann::json> status = cluster.Status();
+          if (!status.ok()) return false;
+          *observed = status->dump();
+          if ((*status)["primary"].is_null()) return false;
+          new_primary = (*status)["primary"];
+          return new_primary != old_primary && (*status)["bouncer"]["target"] == new_primary;
+        },
+        kHealTimeout));
+
+    // The killed container comes back (the watcher restarts it; starting it by hand is the
+    // same) as a streaming standby of the new primary, never as a second primary.
+    Shell(absl::StrCat("docker start ", old_primary));
+    EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+    absl::StatusOr<std::string> recovery =
+        cluster.QueryNode(Ordinal(old_primary), "SELECT pg_is_in_recovery()");
+    EXPECT_EQ(recovery.value_or(""), "t") << "the old primary must be a standby now";
+  }
+  writer->Stop();
+  // Synchronous replication: no acknowledged write is lost across two failovers.
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+  EXPECT_GT(writer->Succeeded(), 20);
+
+  // Every decision was an event with its reason.
+  EXPECT_THAT(watcher.Log(), HasSubstr("has the highest received LSN"));
+  EXPECT_THAT(watcher.Log(), HasSubstr("container died (exit code 137)"));
+  // SIGTERM stops the watcher cleanly.
+  EXPECT_EQ(watcher.process().Signal(SIGTERM), 0);
+}
+
+TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
+  TestCluster cluster("it-pgkill", 3, 16551, "  replication:\n    synchronous: true\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+
+  absl::Time killed = absl::Now();
+  // The postmaster, SIGKILLed: the container stays up.
+  ASSERT_EQ(Shell(absl::StrCat("docker exec ", primary,
+                               " sh -c 'kill -9 $(head -n 1 /var/lib/postgresql/data/postmaster.pid)'"))
+                .exit_code,
+            0);
+  EXPECT_TRUE(WritesResume(*writer, killed));
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
+TEST(WatchTest, StandbyDeathLeavesTheEndpointAloneAndTheStandbyReturns) {
+  TestCluster cluster("it-standby", 3, 16552);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  int standby = Ordinal(primary) == 3 ? 2 : 3;
+
+  absl::Time killed = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(standby))).exit_code, 0);
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  writer->Stop();
+  EXPECT_EQ(writer->Failed(killed), 0) << "a standby's death must not fail clients";
+  std::string now_primary;
+  std::string observed;
+  ASSERT_TRUE(cluster.Healthy(2, &observed, &now_primary)) << observed;
+  EXPECT_EQ(now_primary, primary);
+}
+
+TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
+  TestCluster cluster("it-partition", 3, 16553);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string old_primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+
+  absl::Time cut = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker network disconnect it-partition-net ", old_primary)).exit_code, 0);
+  EXPECT_TRUE(WritesResume(*writer, cut));
+  std::string new_primary;
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        absl::StatusOr<nlohmann::json> status = cluster.Status();
+        if (!status.ok() || (*status)["primary"].is_null()) return false;
+        *observed = status->dump();
+        new_primary = (*status)["primary"];
+        return new_primary != old_primary && (*status)["bouncer"]["target"] == new_primary;
+      },
+      kHealTimeout));
+  // The cut-off primary was fenced: it does not accept writes even from inside its container.
+  absl::StatusOr<std::string> inside =
+      cluster.QueryNode(Ordinal(old_primary), "SELECT pg_is_in_recovery()");
+  EXPECT_TRUE(!inside.ok() || *inside == "t") << "old primary still writable: " << *inside;
+
+  ASSERT_EQ(Shell(absl::StrCat("docker network connect it-partition-net ", old_primary)).exit_code, 0);
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  writer->Stop();
+  EXPECT_THAT(watcher.Log(), HasSubstr("has not answered for"));
+}
+
+TEST(WatchTest, ControllerKilledMidFailoverConvergesWhenRestarted) {
+  TestCluster cluster("it-crash", 3, 16554);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string old_primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", old_primary)).exit_code, 0);
+  // SIGKILL the controller as soon as it has decided to fail over.
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = "no Failover event yet";
+        return absl::StrContains(watcher.Log(), "Failover");
+      },
+      absl::Seconds(30)));
+  watcher.process().Signal(SIGKILL);
+
+  // Started again, it converges without manual repair.
+  watcher.Start(cluster);
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  absl::Time healed = absl::Now();
+  EXPECT_TRUE(WritesResume(*writer, healed));
+  writer->Stop();
+}
+
+TEST(WatchTest, SecondControllerOnTheSameClusterIsRefused) {
+  TestCluster cluster("it-twice", 1, 16555);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  ASSERT_TRUE(cluster.WaitHealthy(0, kHealTimeout));
+  CommandResult second = cluster.Apply();
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("already managed by another radctl"));
+  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("pid ", watcher.process().pid())));
+  EXPECT_THAT(second.err, HasSubstr("radctl apply --watch"));
+}
+
+TEST(WatchTest, WholeClusterRestartKeepsThePrimaryAndTheData) {
+  TestCluster cluster("it-restart", 3, 16556);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  ASSERT_TRUE(cluster.QueryEndpoint("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')").ok());
+
+  ASSERT_EQ(Shell("docker restart it-restart-pg-1 it-restart-pg-2 it-restart-pg-3 it-restart-bouncer")
+                .exit_code,
+            0);
+  std::string after;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &after));
+  EXPECT_EQ(after, primary);
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows = cluster.QueryEndpoint("SELECT v FROM kept");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0][0], "before");
+}
+
+}  // namespace
+}  // namespace radctl::it
