@@ -9,8 +9,11 @@
 namespace radctl {
 namespace {
 
-// How long a PAUSE may wait for in-flight transactions before KILL drops their servers.
-constexpr absl::Duration kPauseTimeout = absl::Seconds(2);
+// How long a PAUSE may wait for in-flight transactions before KILL drops their servers. In a
+// failover the old primary is dead or hung: its transactions cannot finish, so waiting long only
+// lengthens the outage. A repoint to a healthy primary lets running transactions finish.
+constexpr absl::Duration kFailoverPauseTimeout = absl::Milliseconds(200);
+constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(5);
 
 std::string Seconds(absl::Duration d) {
   return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d));
@@ -106,17 +109,18 @@ absl::Status Executor::Failover(int new_primary, int old_primary) {
     events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(absl::Now() - start)));
   };
   bool paused = false;
-  absl::Status pause = bouncer_.Pause(kPauseTimeout, &paused);
+  absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
   if (!pause.ok()) {
     // Clients are not held, but the promotion must not wait for the bouncer.
     events_.Warning(bouncer, "PauseFailed", std::string(pause.message()));
   }
   step("bouncer paused");
-  absl::Status status = old_primary == 0 ? absl::OkStatus() : nodes_.Fence(old_primary);
-  if (status.ok()) {
-    step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
-    status = nodes_.Promote(new_primary);
+  absl::Status status = absl::OkStatus();
+  if (old_primary != 0) {
+    status = nodes_.Fence(old_primary);
+    if (status.ok()) step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
   }
+  if (status.ok()) status = nodes_.Promote(new_primary);
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
     status = nodes_.RecordPrimary(new_primary);
@@ -134,7 +138,7 @@ absl::Status Executor::Failover(int new_primary, int old_primary) {
 
 absl::Status Executor::PointBouncer(int target) {
   bool paused = false;
-  absl::Status status = bouncer_.Pause(kPauseTimeout, &paused);
+  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
   if (status.ok()) status = bouncer_.Retarget(target);
   // A paused bouncer (this PAUSE, or one an interrupted controller left) is always resumed.
   absl::Status resumed = bouncer_.Resume();

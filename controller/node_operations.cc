@@ -143,10 +143,9 @@ absl::Status NodeOperations::Fence(int ordinal) const {
                                    "pg_ctl -D data stop -m immediate -t 5 >/dev/null 2>&1 || "
                                    "! pg_ctl -D data status >/dev/null 2>&1",
                                    absl::Seconds(10));
-  if (stopped.ok() || absl::IsNotFound(stopped) || absl::IsAborted(stopped)) {
-    return absl::OkStatus();  // stopped, or the container is gone or not running
-  }
-  // The container does not let us in (hung, or exec broken): stop it as a whole.
+  if (stopped.ok() || absl::IsNotFound(stopped)) return absl::OkStatus();  // stopped, or gone
+  // The container does not let us in (not running, paused, hung): stop it as a whole. The
+  // engine answers "not running" (Aborted) when there is nothing left to stop.
   absl::Status killed = docker_.KillContainer(name);
   if (killed.ok() || absl::IsNotFound(killed) || absl::IsAborted(killed)) return absl::OkStatus();
   return absl::InternalError(absl::StrCat("cannot fence ", name, ": ", stopped.message(),

@@ -43,7 +43,9 @@ constexpr char kDataDirectoryFactsScript[] =
     "else echo postgres=stopped; fi";
 
 ContainerState ToContainerState(const std::string& state) {
-  if (state == "running") return ContainerState::kRunning;
+  // A paused container still exists and holds its processes: it is "running" for the planner,
+  // and its Postgres, frozen, simply does not answer (a hung node).
+  if (state == "running" || state == "paused") return ContainerState::kRunning;
   if (state == "created") return ContainerState::kCreated;
   return ContainerState::kStopped;
 }
@@ -294,7 +296,12 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
         return;
       }
       if (node.container != ContainerState::kRunning) return;
-      if (node.host_port != 0) probes[i] = ProbeNode(node.host_port);
+      if (node.host_port != 0) {
+        probes[i] = ProbeNode(node.host_port);
+      } else {
+        probes[i].status = absl::UnavailableError(
+            "port 5432 is not published (is the container cut off from the network?)");
+      }
       if (!probes[i].status.ok()) ReadDataDirectory(node);
     });
   }
@@ -311,11 +318,14 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       node.probe_error = node.container == ContainerState::kRunning
                              ? std::string(probe.status.message())
                              : "container is not running";
-      auto [it, inserted] = memory.unreachable_since.emplace(node.ordinal, state.observed_at);
-      node.unreachable_since = it->second;
+      // Unreachable since it last answered (if this loop saw it answer), else since now.
+      auto last = memory.last_reachable.find(node.ordinal);
+      node.unreachable_since =
+          last != memory.last_reachable.end() ? last->second : state.observed_at;
+      memory.last_reachable.emplace(node.ordinal, node.unreachable_since);
       continue;
     }
-    memory.unreachable_since.erase(node.ordinal);
+    memory.last_reachable[node.ordinal] = state.observed_at;
     node.reachable = true;
     node.in_recovery = probe.in_recovery;
     node.current_lsn = probe.current_lsn;

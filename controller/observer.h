@@ -20,9 +20,9 @@
 namespace radctl {
 
 // What the loop remembers between observations (lost on restart, which only delays decisions):
-// since when each node has not answered, and which actions failed on it.
+// when each node last answered, and which actions failed on it.
 struct LoopMemory {
-  std::map<int, absl::Time> unreachable_since;
+  std::map<int, absl::Time> last_reachable;
   std::map<int, std::map<ActionType, int>> failed_attempts;
 };
 
@@ -33,7 +33,7 @@ class Observer {
 
   void set_probe_timeout(absl::Duration timeout) { probe_timeout_ = timeout; }
 
-  // Updates `memory.unreachable_since` from what it sees.
+  // Updates `memory.last_reachable` from what it sees.
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, LoopMemory& memory);
 
   // Endpoint to reach a node's Postgres as repmgr (superuser) through its published port.

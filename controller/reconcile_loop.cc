@@ -10,9 +10,10 @@
 namespace radctl {
 namespace {
 
-// Probes answer within this or count as "not answering".
+// Probes answer within this or count as "not answering". A healthy node answers on loopback in
+// milliseconds; one slow probe does not fail a node over, detectionMs of silence does.
 absl::Duration ProbeTimeout(const ClusterSpec& spec) {
-  return std::clamp(absl::Milliseconds(spec.failover.detection_ms) / 2, absl::Milliseconds(200),
+  return std::clamp(absl::Milliseconds(spec.failover.detection_ms) / 4, absl::Milliseconds(100),
                     absl::Seconds(1));
 }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
-#   hack/bench.sh [apply] [RUNS]
+#   hack/bench.sh [apply|failover] [RUNS]
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
 export RADCTL_STATE_DIR="${RADCTL_STATE_DIR:-/tmp/radctl-bench-state}"
 case "${1:-apply}" in
   apply) "$BUILD_DIR/tests/benchmarks/bench_apply" "${2:-3}" ;;
-  *) die "unknown benchmark $1 (apply)" ;;
+  failover) "$BUILD_DIR/tests/benchmarks/bench_failover" "${2:-5}" ;;
+  *) die "unknown benchmark $1 (apply, failover)" ;;
 esac

@@ -50,3 +50,51 @@ double Median(std::vector<double> values) {
 }
 
 }  // namespace radctl::bench
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace radctl::bench {
+namespace {
+
+nlohmann::json Status(const std::string& name) {
+  std::string path = absl::StrCat("/tmp/radctl-bench-status-", name, ".json");
+  testsupport::Process({"status", name, "-o", "json"}, path + ".log").Wait();
+  std::ifstream in(path + ".log");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::remove((path + ".log").c_str());
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception&) {
+    return nlohmann::json::object();
+  }
+}
+
+}  // namespace
+
+std::string StatusField(const std::string& name, const std::string& field) {
+  nlohmann::json status = Status(name);
+  if (!status.contains(field) || !status[field].is_string()) return "";
+  return status[field];
+}
+
+bool Healthy(const std::string& name, int standbys) {
+  nlohmann::json status = Status(name);
+  if (!status.contains("primary") || !status["primary"].is_string()) return false;
+  int streaming = 0;
+  for (const auto& node : status["nodes"]) {
+    if (node["role"] == "standby" && node["streaming"] == true &&
+        node["upstream"] == status["primary"]) {
+      ++streaming;
+    }
+  }
+  return streaming == standbys && status["bouncer"]["target"] == status["primary"] &&
+         status["bouncer"]["paused"] == false;
+}
+
+int Sh(const std::string& command) {
+  return std::system(absl::StrCat(command, " >/dev/null 2>&1").c_str());
+}
+
+}  // namespace radctl::bench

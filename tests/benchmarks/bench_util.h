@@ -21,3 +21,14 @@ PgEndpoint AppEndpoint(int port);
 double Median(std::vector<double> values);
 
 }  // namespace radctl::bench
+
+namespace radctl::bench {
+
+// `radctl status NAME -o json`, parsed; an empty object when it fails.
+std::string StatusField(const std::string& name, const std::string& field);
+// True when the cluster has one primary the bouncer points to and `standbys` streaming standbys.
+bool Healthy(const std::string& name, int standbys);
+// Runs a shell command, output discarded; returns its exit code.
+int Sh(const std::string& command);
+
+}  // namespace radctl::bench
