@@ -138,6 +138,39 @@ std::string ClusterStore::LoadFileDigest() const {
   return std::string(absl::StripAsciiWhitespace(*text));
 }
 
+Requests ClusterStore::LoadRequests() const {
+  absl::StatusOr<std::string> text = ReadFile(Path("requests.json"));
+  if (!text.ok()) return {};
+  try {
+    nlohmann::json json = nlohmann::json::parse(*text);
+    absl::Time at;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, json.at("requested_at").get<std::string>(), &at,
+                         &error) ||
+        absl::Now() - at > kRequestLifetime) {
+      return {};
+    }
+    Requests requests;
+    requests.switchover_to = json.value("switchover_to", 0);
+    return requests;
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+absl::Status ClusterStore::SaveRequests(const Requests& requests) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = {
+      {"switchover_to", requests.switchover_to},
+      {"requested_at", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())}};
+  return WriteFileAtomically(Path("requests.json"), json.dump(2) + "\n", 0600);
+}
+
+void ClusterStore::ClearRequests() {
+  std::error_code error;
+  std::filesystem::remove(Path("requests.json"), error);
+}
+
 absl::Status ClusterStore::AppendEvent(const EventRecord& event) {
   RETURN_IF_ERROR(EnsureDirectory(dir_));
   std::string path = Path("events.jsonl");

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "controller/config/secrets.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/plan.h"
 
 namespace radctl {
 
@@ -22,6 +23,8 @@ struct EventRecord {
   std::string reason;           // short, CamelCase: "Failover", "CloneStandby"
   std::string message;          // what and why
 };
+
+inline constexpr absl::Duration kRequestLifetime = absl::Minutes(5);
 
 class ClusterStore {
  public:
@@ -43,6 +46,12 @@ class ClusterStore {
   // keeps the stored digest).
   [[nodiscard]] absl::Status SaveSpec(const ClusterSpec& spec, const std::string& file_digest);
   std::string LoadFileDigest() const;  // "" if none
+
+  // Requests beyond the spec (a switchover). Ones older than kRequestLifetime are ignored: a
+  // request nobody could carry out must not fire long after.
+  Requests LoadRequests() const;
+  [[nodiscard]] absl::Status SaveRequests(const Requests& requests);
+  void ClearRequests();
 
   [[nodiscard]] absl::Status AppendEvent(const EventRecord& event);
   [[nodiscard]] absl::StatusOr<std::vector<EventRecord>> LoadEvents() const;

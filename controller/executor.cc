@@ -39,6 +39,12 @@ std::string EventReason(ActionType type) {
     case ActionType::kFollow: return "Follow";
     case ActionType::kRejoin: return "Rejoin";
     case ActionType::kRebuild: return "Rebuild";
+    case ActionType::kRemoveNode: return "RemoveNode";
+    case ActionType::kReconfigure: return "Reconfigure";
+    case ActionType::kRestartStandby: return "RestartStandby";
+    case ActionType::kRestartPrimary: return "RestartPrimary";
+    case ActionType::kSwitchover: return "Switchover";
+    case ActionType::kDropSlot: return "DropSlot";
   }
   return "Unknown";
 }
@@ -98,6 +104,16 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kRebuild: return nodes_.CloneStandby(action.ordinal, action.source);
     case ActionType::kFollow: return nodes_.Follow(action.ordinal, action.source);
     case ActionType::kRejoin: return nodes_.Rejoin(action.ordinal, action.source);
+    case ActionType::kRemoveNode: return nodes_.RemoveNode(action.ordinal, action.source);
+    case ActionType::kDropSlot: return nodes_.DropSlot(action.ordinal, action.source);
+    case ActionType::kReconfigure: return nodes_.Reconfigure(action.ordinal);
+    case ActionType::kRestartStandby: {
+      absl::Status restarted = nodes_.RestartPostgres(action.ordinal);
+      if (!restarted.ok()) return restarted;
+      return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
+    }
+    case ActionType::kRestartPrimary: return RestartPrimary(action.ordinal);
+    case ActionType::kSwitchover: return Switchover(action.ordinal, action.source);
   }
   return absl::InternalError("unknown action");
 }
@@ -132,6 +148,62 @@ absl::Status Executor::Failover(int new_primary, int old_primary) {
     absl::Status resumed = bouncer_.Resume();
     if (status.ok()) status = resumed;
     step("bouncer resumed");
+  }
+  return status;
+}
+
+absl::Status Executor::Switchover(int new_primary, int old_primary) {
+  absl::Time start = absl::Now();
+  auto step = [&](const std::string& what) {
+    events_.Progress(absl::StrCat("switchover: ", what, " at +", Seconds(absl::Now() - start)));
+  };
+  const std::string old_name = NodeName(spec_.name, old_primary);
+  const std::string new_name = NodeName(spec_.name, new_primary);
+  // A checkpoint while clients still run makes the shutdown checkpoint, taken while they are
+  // held, short.
+  absl::Status status = nodes_.Checkpoint(old_primary);
+  if (!status.ok()) return status;
+  step(absl::StrCat(old_name, " checkpointed"));
+  bool paused = false;
+  status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  if (!status.ok()) return status;
+  step("bouncer paused (running transactions finished)");
+  absl::StatusOr<Lsn> end = nodes_.StopCleanly(old_primary);
+  status = end.status();
+  if (status.ok()) {
+    step(absl::StrCat(old_name, " stopped cleanly at ", FormatLsn(*end)));
+    status = nodes_.WaitReplayedPast(new_primary, *end, absl::Seconds(5));
+    if (!status.ok()) {
+      // Nothing changed hands: the old primary goes on as primary.
+      absl::Status restarted = nodes_.StartPostgres(old_primary);
+      if (!restarted.ok()) status = absl::InternalError(absl::StrCat(status.message(), "; restarting ", old_name, " failed too: ", restarted.message()));
+    }
+  }
+  if (status.ok()) {
+    step(absl::StrCat(new_name, " has replayed everything"));
+    status = nodes_.Promote(new_primary);
+  }
+  if (status.ok()) {
+    step(absl::StrCat(new_name, " promoted"));
+    status = nodes_.RecordPrimary(new_primary);
+  }
+  if (status.ok()) status = bouncer_.Retarget(new_primary);
+  if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));
+  if (paused) {
+    absl::Status resumed = bouncer_.Resume();
+    if (status.ok()) status = resumed;
+    step("bouncer resumed");
+  }
+  return status;
+}
+
+absl::Status Executor::RestartPrimary(int primary) {
+  bool paused = false;
+  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  if (status.ok()) status = nodes_.RestartPostgres(primary);
+  if (paused) {
+    absl::Status resumed = bouncer_.Resume();
+    if (status.ok()) status = resumed;
   }
   return status;
 }

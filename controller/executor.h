@@ -39,6 +39,12 @@ class Executor {
   absl::Status Failover(int new_primary, int old_primary);
   // (PAUSE ->) retarget -> RESUME.
   absl::Status PointBouncer(int target);
+  // CHECKPOINT -> PAUSE -> clean stop of the old primary -> the new one has replayed all of
+  // it (else the old one is started again and nothing changes) -> promote -> record ->
+  // repoint -> RESUME. The old primary is left stopped, cleanly: the planner rejoins it.
+  absl::Status Switchover(int new_primary, int old_primary);
+  // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
+  absl::Status RestartPrimary(int primary);
   std::string ObjectName(const Action& action) const;
 
   const docker::DockerClient& docker_;

@@ -70,6 +70,11 @@ absl::StatusOr<int> NodeOperations::HostPort(int ordinal) const {
   return absl::FailedPreconditionError(absl::StrCat(name, " does not publish port ", kPostgresPort));
 }
 
+absl::StatusOr<std::unique_ptr<PgConnection>> NodeOperations::Connect(int ordinal) const {
+  ASSIGN_OR_RETURN(int port, HostPort(ordinal));
+  return PgConnection::Connect(observer_.NodeEndpoint(port), kConnectTimeout);
+}
+
 absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
   return docker_.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome,
                              {PostgresFile(".pgpass", RenderPgpass(secrets_)),
@@ -298,6 +303,87 @@ absl::Status NodeOperations::RecordPrimary(int ordinal) const {
                    "INSERT INTO repmgr.events (node_id, event, successful, details) VALUES (",
                    ordinal, ", 'standby_promote', true, 'promoted by radctl'); COMMIT"),
       absl::Seconds(10));
+}
+
+}  // namespace radctl
+
+namespace radctl {
+
+absl::Status NodeOperations::RemoveNode(int ordinal, int primary) const {
+  RETURN_IF_ERROR(docker_.RemoveContainer(NodeName(spec_.name, ordinal)));
+  RETURN_IF_ERROR(DropSlot(ordinal, primary));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> on_primary, Connect(primary));
+  // What `repmgr standby unregister` does, from the primary's side (the node is gone already).
+  RETURN_IF_ERROR(on_primary->Execute(
+      absl::StrCat("SET synchronous_commit = local; DELETE FROM repmgr.nodes WHERE node_id = ",
+                   ordinal),
+      kConnectTimeout));
+  return docker_.RemoveVolume(VolumeName(spec_.name, ordinal));
+}
+
+absl::Status NodeOperations::DropSlot(int ordinal, int primary) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> on_primary, Connect(primary));
+  std::string slot = QuoteLiteral(absl::StrCat("repmgr_slot_", ordinal));
+  return on_primary->Execute(
+      absl::StrCat("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                   "WHERE slot_name = ", slot, " AND NOT active"),
+      kConnectTimeout);
+}
+
+absl::Status NodeOperations::Reconfigure(int ordinal) const {
+  RETURN_IF_ERROR(docker_.UploadFiles(
+      NodeName(spec_.name, ordinal), kNodeHome,
+      {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
+       PostgresFile("data/pg_hba.conf", RenderPgHbaConf())}));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, Connect(ordinal));
+  return conn->Execute("SELECT pg_reload_conf()", kConnectTimeout);
+}
+
+absl::Status NodeOperations::RestartPostgres(int ordinal) const {
+  return RunScript(ordinal, "pg_ctl restart",
+                   "pg_ctl -D data -l /proc/1/fd/1 restart -m fast -w -t 60 >/dev/null",
+                   kStartTimeout);
+}
+
+absl::Status NodeOperations::Checkpoint(int ordinal) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, Connect(ordinal));
+  return conn->Execute("CHECKPOINT", absl::Minutes(5));
+}
+
+absl::StatusOr<Lsn> NodeOperations::StopCleanly(int ordinal) const {
+  const std::string name = NodeName(spec_.name, ordinal);
+  ASSIGN_OR_RETURN(
+      docker::ExecResult result,
+      docker_.Exec(name,
+                   {"sh", "-c",
+                    absl::StrCat(kScriptPreamble,
+                                 "pg_ctl -D data stop -m fast -w -t 60 >/dev/null; "
+                                 "pg_controldata -D data | sed -n "
+                                 "'s/^Latest checkpoint location: *//p'")},
+                   "postgres", absl::Seconds(90)));
+  std::optional<Lsn> lsn = ParseLsn(std::string(absl::StripAsciiWhitespace(result.stdout_text)));
+  if (result.exit_code != 0 || !lsn) {
+    return absl::InternalError(absl::StrCat("clean stop of ", name, " failed (exit code ",
+                                            result.exit_code, "): ",
+                                            Tail(result.stderr_text, 3)));
+  }
+  return *lsn;
+}
+
+absl::Status NodeOperations::WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, Connect(ordinal));
+  absl::Time deadline = absl::Now() + timeout;
+  Lsn replayed = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(PgRows rows, conn->Query("SELECT pg_last_wal_replay_lsn()", kConnectTimeout));
+    replayed = rows.empty() ? 0 : ParseLsn(rows[0][0].value_or("")).value_or(0);
+    if (replayed > lsn) return absl::OkStatus();
+    if (absl::Now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      NodeName(spec_.name, ordinal), " has replayed WAL up to ", FormatLsn(replayed),
+      " but the old primary ended at ", FormatLsn(lsn), "; it cannot take over without loss"));
 }
 
 }  // namespace radctl

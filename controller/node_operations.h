@@ -14,6 +14,7 @@
 #include "controller/docker/docker_client.h"
 #include "controller/observer.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/lsn.h"
 
 namespace radctl {
 
@@ -45,6 +46,24 @@ class NodeOperations {
   // failure the data directory is left a former primary's, so the planner can choose a rebuild.
   [[nodiscard]] absl::Status Rejoin(int ordinal, int primary) const;
 
+  // Scale down: the container and its volume removed, then the node's slot and repmgr record
+  // dropped on `primary`.
+  [[nodiscard]] absl::Status RemoveNode(int ordinal, int primary) const;
+  // Drops node `ordinal`'s replication slot on `primary` (if it exists and is not in use).
+  [[nodiscard]] absl::Status DropSlot(int ordinal, int primary) const;
+  // Uploads postgresql.conf and pg_hba.conf rendered from the spec, then reloads.
+  [[nodiscard]] absl::Status Reconfigure(int ordinal) const;
+  // pg_ctl restart -m fast (a clean shutdown checkpoint, then start).
+  [[nodiscard]] absl::Status RestartPostgres(int ordinal) const;
+  // Clean shutdown of a primary; returns the location of its shutdown checkpoint, the last WAL a
+  // standby must have replayed before it may take over without losing anything.
+  [[nodiscard]] absl::StatusOr<Lsn> StopCleanly(int ordinal) const;
+  // Waits until `ordinal` has replayed WAL past `lsn`.
+  [[nodiscard]] absl::Status WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const;
+  [[nodiscard]] absl::Status Checkpoint(int ordinal) const;
+  // Waits until the standby streams from `upstream` (after a start or restart).
+  [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
+
   // pg_promote on the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;
   // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
@@ -56,7 +75,7 @@ class NodeOperations {
   [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const;
   [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
-  [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<PgConnection>> Connect(int ordinal) const;
 
   const docker::DockerClient& docker_;
   const ClusterSpec& spec_;

@@ -23,7 +23,9 @@ constexpr char kProbeSql[] =
     "pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
     "(SELECT timeline_id FROM pg_control_checkpoint()), "
     "(SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver), "
-    "(SELECT received_tli FROM pg_stat_wal_receiver)";
+    "(SELECT received_tli FROM pg_stat_wal_receiver), "
+    "current_setting('radctl.config_hash', true), "
+    "(SELECT bool_or(pending_restart) FROM pg_settings)";
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] = "SELECT slot_name, active FROM pg_replication_slots";
@@ -78,6 +80,8 @@ struct Observer::Probe {
   Lsn replay_lsn = 0;
   int timeline = 0;
   WalReceiver wal_receiver;
+  std::string config_hash;
+  bool pending_restart = false;
   std::vector<RepmgrNode> repmgr_nodes;
   bool repmgr_read = false;
   // Primary only:
@@ -141,7 +145,7 @@ Observer::Probe Observer::ProbeNode(int host_port) {
   }
   std::unique_ptr<PgConnection> conn = std::move(*taken);
   absl::StatusOr<PgRows> rows = conn->Query(kProbeSql, probe_timeout_);
-  if (!rows.ok() || rows->size() != 1 || (*rows)[0].size() != 8) {
+  if (!rows.ok() || rows->size() != 1 || (*rows)[0].size() != 10) {
     probe.status = rows.ok() ? absl::InternalError("unexpected probe result") : rows.status();
     return probe;
   }
@@ -154,6 +158,8 @@ Observer::Probe Observer::ProbeNode(int host_port) {
   probe.wal_receiver.status = row[5].value_or("");
   probe.wal_receiver.sender_host = row[6].value_or("");
   if (probe.in_recovery && IntOrZero(row[7]) > probe.timeline) probe.timeline = IntOrZero(row[7]);
+  probe.config_hash = row[8].value_or("");
+  probe.pending_restart = row[9].value_or("") == "t";
   probe.status = absl::OkStatus();
 
   // repmgr's records, as this node has them (absent before registration: not an error).
@@ -333,6 +339,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     node.replay_lsn = probe.replay_lsn;
     node.timeline = probe.timeline;
     node.wal_receiver = probe.wal_receiver;
+    node.config_hash = probe.config_hash;
+    node.pending_restart = probe.pending_restart;
     if (!probe.repmgr_read) continue;
     bool better = records_from == nullptr ||
                   (!probe.in_recovery && records_from->in_recovery) ||

@@ -25,11 +25,12 @@ bool NeedsTheUser(const absl::Status& status) { return absl::IsFailedPreconditio
 }  // namespace
 
 ReconcileLoop::ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets,
-                             EventLog& events, LoopOptions options)
+                             EventLog& events, LoopOptions options, ClusterStore* store)
     : docker_(docker),
       secrets_(secrets),
       events_(events),
       options_(options),
+      store_(store),
       observer_(docker, secrets, absl::Seconds(1)) {}
 
 void ReconcileLoop::Wake() {
@@ -64,7 +65,7 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
     result.status = observed.status();
     return result;
   }
-  result.plan = ComputePlan(spec, *observed);
+  result.plan = ComputePlan(spec, *observed, CurrentRequests(*observed));
   if (result.plan.actions.empty()) {
     ReportWaiting(result.plan);
     return result;
@@ -82,6 +83,19 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
     }
   }
   return result;
+}
+
+Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
+  if (store_ == nullptr) return {};
+  Requests requests = store_->LoadRequests();
+  if (requests.switchover_to == 0) return requests;
+  const NodeObservation* target = observed.Node(requests.switchover_to);
+  if (target != nullptr && target->IsWritablePrimary()) {
+    store_->ClearRequests();  // done
+    events_.Normal(target->name, "SwitchoverDone", "is the primary, as requested");
+    return {};
+  }
+  return requests;
 }
 
 absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "controller/cluster_store.h"
 #include "controller/event_log.h"
 #include "controller/executor.h"
 #include "controller/observer.h"
@@ -25,8 +26,9 @@ struct LoopOptions {
 
 class ReconcileLoop {
  public:
+  // `store` (null for dry runs) holds the requests (switchover) the loop carries out.
   ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets, EventLog& events,
-                LoopOptions options);
+                LoopOptions options, ClusterStore* store = nullptr);
 
   // Acts until observed matches `spec`. OK when converged; `acted` tells whether anything was
   // done. FailedPrecondition when an action cannot succeed without the user (image missing,
@@ -55,10 +57,13 @@ class ReconcileLoop {
   void ReportWaiting(const Plan& plan);
   void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
 
+  Requests CurrentRequests(const ObservedState& observed);
+
   const docker::DockerClient& docker_;
   const ClusterSecrets& secrets_;
   EventLog& events_;
   LoopOptions options_;
+  ClusterStore* store_;
   Observer observer_;
   LoopMemory memory_;
   std::string last_waiting_;  // printed once per change, not once per pass

@@ -5,6 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/plan.h"
+
+#include <algorithm>
 
 namespace radctl {
 namespace {
@@ -21,6 +24,11 @@ std::optional<int64_t> LagBytes(const NodeObservation& node, const NodeObservati
   if (primary == nullptr || !node.IsReachableStandby()) return std::nullopt;
   if (node.replay_lsn >= primary->current_lsn) return 0;
   return static_cast<int64_t>(primary->current_lsn - node.replay_lsn);
+}
+
+bool IsDesired(const ClusterSpec& spec, const ObservedState& observed, int ordinal) {
+  std::vector<int> desired = DesiredOrdinals(spec, observed);
+  return std::find(desired.begin(), desired.end(), ordinal) != desired.end();
 }
 
 std::string EndpointHost(const ClusterSpec& spec) {
@@ -60,7 +68,7 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
                                       : nlohmann::json(node.wal_receiver.sender_host)},
                      {"streaming", node.wal_receiver.status == "streaming"},
                      {"lag_bytes", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
-                     {"desired", node.ordinal <= spec.nodes}});
+                     {"desired", IsDesired(spec, observed, node.ordinal)}});
   }
   nlohmann::json json = {
       {"name", spec.name},
@@ -85,7 +93,8 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
   const NodeObservation* primary = WritablePrimary(observed);
   int desired_running = 0;
   for (const NodeObservation& node : observed.nodes) {
-    if (node.ordinal <= spec.nodes && (node.IsWritablePrimary() || node.IsReachableStandby())) {
+    if (IsDesired(spec, observed, node.ordinal) &&
+        (node.IsWritablePrimary() || node.IsReachableStandby())) {
       ++desired_running;
     }
   }
@@ -108,7 +117,7 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
         node.container == ContainerState::kRunning ? "yes" : "no",
         node.wal_receiver.sender_host.empty() ? "-" : node.wal_receiver.sender_host, state,
         lag ? absl::StrCat(*lag, " B") : "-",
-        node.ordinal > spec.nodes ? "   (not desired)" : "");
+        IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
   }
   return out;
 }

@@ -23,6 +23,12 @@ std::string ActionTypeName(ActionType type) {
     case ActionType::kFollow: return "follow";
     case ActionType::kRejoin: return "rejoin";
     case ActionType::kRebuild: return "rebuild";
+    case ActionType::kRemoveNode: return "remove-node";
+    case ActionType::kReconfigure: return "reconfigure";
+    case ActionType::kRestartStandby: return "restart-standby";
+    case ActionType::kRestartPrimary: return "restart-primary";
+    case ActionType::kSwitchover: return "switchover";
+    case ActionType::kDropSlot: return "drop-slot";
   }
   return "unknown";
 }
@@ -34,6 +40,7 @@ std::string Action::ToString(const std::string& cluster) const {
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
     case ActionType::kPointBouncer: object = BouncerName(cluster); break;
+    case ActionType::kDropSlot: object = absl::StrCat("repmgr_slot_", ordinal); break;
     default: object = NodeName(cluster, ordinal); break;
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);

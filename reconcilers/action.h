@@ -26,6 +26,14 @@ enum class ActionType {
   kFollow,           // standby follows the primary `source`
   kRejoin,           // former primary rewound with pg_rewind, follows `source`
   kRebuild,          // data directory wiped and cloned again from `source`
+  kRemoveNode,       // scale down: container and volume removed, slot and record dropped on
+                     // the primary `source`
+  kReconfigure,      // postgresql.conf uploaded again and reloaded
+  kRestartStandby,   // a standby restarted for parameters that need it
+  kRestartPrimary,   // the only node restarted for parameters that need it (bouncer paused)
+  kSwitchover,       // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
+                     // everything, promote it, repoint, RESUME
+  kDropSlot,         // replication slot of node `ordinal` dropped on the primary `source`
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...

@@ -55,6 +55,8 @@ struct NodeObservation {
   Lsn replay_lsn = 0;   // standby: last WAL applied
   Lsn current_lsn = 0;  // primary: pg_current_wal_lsn()
   WalReceiver wal_receiver;
+  std::string config_hash;       // radctl.config_hash of the configuration Postgres has loaded
+  bool pending_restart = false;  // a loaded parameter change waits for a restart
 
   // Read from the data directory with docker exec when Postgres does not answer.
   DataDir data_dir = DataDir::kUnknown;

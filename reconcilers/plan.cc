@@ -3,15 +3,20 @@
 //   2. two writable primaries: fence all but one, and do nothing else;
 //   3. containers of desired nodes and the bouncer exist and run (except a dead primary whose
 //      fate the failover rule decides first);
-//   4. with one writable primary: repmgr records it, the bouncer points to it, every other node
-//      streams from it (clone, start, follow, rejoin, rebuild);
+//   4. with one writable primary: repmgr records it, the bouncer points to it, every other
+//      desired node streams from it (clone, start, follow, rejoin, rebuild), nodes no longer
+//      desired are removed, stale slots dropped; then, when nothing else is to be done, the
+//      configuration is rolled out (reload, standbys restarted one at a time, a switchover for
+//      the primary) and a requested switchover is made;
 //      without one: initialise a new cluster, restart the registered primary in place, or fail
 //      over to the most advanced standby.
 #include "reconcilers/plan.h"
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
@@ -32,10 +37,24 @@ std::string DescribeStop(const NodeObservation& node) {
   return absl::StrCat("container died (exit code ", node.exit_code, ")");
 }
 
+// The primary as far as it is known: the writable one, else the one repmgr records.
+int KnownPrimary(const ObservedState& observed) {
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) return node.ordinal;
+  }
+  for (const RepmgrNode& record : observed.repmgr_nodes) {
+    if (record.type == "primary" && record.active) return record.node_id;
+  }
+  return 0;
+}
+
 class Planner {
  public:
-  Planner(const ClusterSpec& spec, const ObservedState& observed)
-      : spec_(spec), observed_(observed) {}
+  Planner(const ClusterSpec& spec, const ObservedState& observed, const Requests& requests)
+      : spec_(spec),
+        observed_(observed),
+        requests_(requests),
+        desired_(DesiredOrdinals(spec, observed)) {}
 
   Plan Run() {
     if (!observed_.network_exists) {
@@ -58,7 +77,9 @@ class Planner {
 
  private:
   std::string Name(int ordinal) const { return NodeName(spec_.name, ordinal); }
-  bool Desired(int ordinal) const { return ordinal >= 1 && ordinal <= spec_.nodes; }
+  bool Desired(int ordinal) const {
+    return std::find(desired_.begin(), desired_.end(), ordinal) != desired_.end();
+  }
 
   void Add(ActionType type, int ordinal, int source, std::string reason) {
     plan_.actions.push_back(Action{type, ordinal, source, std::move(reason)});
@@ -139,7 +160,7 @@ class Planner {
   // Creates or starts the containers of desired nodes and the bouncer. `hold` is a node whose
   // container must stay as it is for now (a dead primary, until the failover is done).
   void PlanContainers(int hold) {
-    for (int ordinal = 1; ordinal <= spec_.nodes; ++ordinal) {
+    for (int ordinal : desired_) {
       if (ordinal == hold) continue;
       const NodeObservation* node = observed_.Node(ordinal);
       if (node == nullptr || node->container == ContainerState::kMissing) {
@@ -183,9 +204,115 @@ class Planner {
     PlanBouncerTarget(primary);
     for (const NodeObservation& node : observed_.nodes) {
       if (node.ordinal == primary || Busy(node.ordinal)) continue;
+      if (!Desired(node.ordinal)) {
+        Add(ActionType::kRemoveNode, node.ordinal, primary,
+            absl::StrCat("scaling down to ", spec_.nodes,
+                         " nodes: removing the standby, its volume (data), its replication slot "
+                         "and its repmgr record"));
+        continue;
+      }
       if (node.container != ContainerState::kRunning) continue;  // rule 3 starts it first
       PlanStandby(node, primary);
     }
+    PlanSlots(primary);
+    if (!plan_.actions.empty()) return;
+    // What follows changes a healthy cluster on purpose: only when nothing else is to be done.
+    if (PlanConfiguration(primary)) return;
+    PlanRequestedSwitchover(primary);
+  }
+
+  // Slots on the primary that no standby can use: its own (left from an earlier term as a
+  // standby) and those of nodes that no longer exist. They would hold WAL back forever.
+  void PlanSlots(int primary) {
+    for (const ReplicationSlot& slot : observed_.slots) {
+      absl::string_view name = slot.name;
+      int ordinal = 0;
+      if (slot.active || !absl::ConsumePrefix(&name, "repmgr_slot_") ||
+          !absl::SimpleAtoi(name, &ordinal)) {
+        continue;
+      }
+      bool exists = observed_.Node(ordinal) != nullptr;
+      if (ordinal == primary || (!exists && !Busy(ordinal))) {
+        Add(ActionType::kDropSlot, ordinal, primary,
+            ordinal == primary ? "the primary's own slot is of no use to any standby"
+                               : absl::StrCat("node ", Name(ordinal), " no longer exists"));
+      }
+    }
+  }
+
+  // Rolls a changed configuration out: reload everywhere; standbys that need a restart one at a
+  // time while the others stream; then the primary by a switchover (or a restart when it is
+  // alone). True when it planned something.
+  bool PlanConfiguration(int primary) {
+    const std::string wanted = ConfigHash(spec_);
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.reachable && Desired(node.ordinal) && node.config_hash != wanted) {
+        Add(ActionType::kReconfigure, node.ordinal, 0,
+            "configuration changed (spec.postgres.parameters or replication): upload and reload");
+      }
+    }
+    if (!plan_.actions.empty()) return true;
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.IsReachableStandby() && node.pending_restart) {
+        if (!AllStandbysStreaming(primary)) {
+          Wait(absl::StrCat(node.name, " needs a restart for new parameters: waiting until every "
+                            "standby streams"));
+          return true;
+        }
+        Add(ActionType::kRestartStandby, node.ordinal, primary,
+            "parameters changed that take effect only after a restart (standbys first, one at "
+            "a time)");
+        return true;
+      }
+    }
+    const NodeObservation& primary_node = *observed_.Node(primary);
+    if (!primary_node.pending_restart) return false;
+    std::optional<int> target = StreamingStandby(primary);
+    if (target) {
+      Add(ActionType::kSwitchover, *target, primary,
+          absl::StrCat("parameters changed that take effect only after a restart: switching over "
+                       "to ", Name(*target), " so that ", Name(primary),
+                       " restarts as a standby"));
+    } else if (spec_.nodes == 1) {
+      Add(ActionType::kRestartPrimary, primary, 0,
+          "parameters changed that take effect only after a restart; there is no standby to "
+          "switch over to: restarting the primary (clients are held meanwhile)");
+    } else {
+      Wait("the primary needs a restart for new parameters: waiting for a streaming standby");
+    }
+    return true;
+  }
+
+  void PlanRequestedSwitchover(int primary) {
+    int target = requests_.switchover_to;
+    if (target == 0 || target == primary) return;
+    const NodeObservation* node = observed_.Node(target);
+    if (node == nullptr || !Desired(target) || !node->IsStreamingFrom(Name(primary))) {
+      Wait(absl::StrCat("switchover to ", Name(target), " was requested but it is not a standby "
+                        "streaming from ", Name(primary)));
+      return;
+    }
+    Add(ActionType::kSwitchover, target, primary, "switchover requested (radctl switchover)");
+  }
+
+  bool AllStandbysStreaming(int primary) const {
+    for (int ordinal : desired_) {
+      if (ordinal == primary) continue;
+      const NodeObservation* node = observed_.Node(ordinal);
+      if (node == nullptr || !node->IsStreamingFrom(Name(primary))) return false;
+    }
+    return true;
+  }
+
+  // The most advanced standby streaming from the primary, if any.
+  std::optional<int> StreamingStandby(int primary) const {
+    const NodeObservation* best = nullptr;
+    for (const NodeObservation& node : observed_.nodes) {
+      if (!Desired(node.ordinal) || !node.IsStreamingFrom(Name(primary))) continue;
+      if (best == nullptr || MoreAdvanced(node, *best)) best = &node;
+    }
+    if (best == nullptr) return std::nullopt;
+    return best->ordinal;
   }
 
   void PlanBouncerTarget(int primary) {
@@ -407,6 +534,8 @@ class Planner {
 
   const ClusterSpec& spec_;
   const ObservedState& observed_;
+  const Requests& requests_;
+  const std::vector<int> desired_;
   Plan plan_;
   absl::Duration wake_within_ = absl::InfiniteDuration();  // a rule's deadline, if sooner
 };
@@ -426,8 +555,20 @@ std::string Plan::ToString(const std::string& cluster) const {
   return text;
 }
 
-Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed) {
-  return Planner(desired, observed).Run();
+std::vector<int> DesiredOrdinals(const ClusterSpec& spec, const ObservedState& observed) {
+  std::vector<int> ordinals;
+  int primary = KnownPrimary(observed);
+  bool keep_primary = primary > spec.nodes;
+  for (int ordinal = 1; ordinal <= spec.nodes - (keep_primary ? 1 : 0); ++ordinal) {
+    ordinals.push_back(ordinal);
+  }
+  if (keep_primary) ordinals.push_back(primary);
+  return ordinals;
+}
+
+Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
+                 const Requests& requests) {
+  return Planner(desired, observed, requests).Run();
 }
 
 }  // namespace radctl

@@ -30,6 +30,17 @@ struct Plan {
 inline constexpr absl::Duration kRequeueWhileWaiting = absl::Milliseconds(200);
 inline constexpr absl::Duration kRequeueWhenConverged = absl::Seconds(10);
 
-Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed);
+// What was asked for beyond the spec, kept with the cluster like the spec (radctl switchover).
+struct Requests {
+  int switchover_to = 0;  // the node that should be primary; 0: no request
+};
+
+Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
+                 const Requests& requests = {});
+
+// The nodes that should exist: ordinals 1..nodes, except that the primary is never removed when
+// scaling down: if its ordinal is above `nodes`, it takes the place of the highest one. Without
+// a primary, the one repmgr records counts.
+std::vector<int> DesiredOrdinals(const ClusterSpec& spec, const ObservedState& observed);
 
 }  // namespace radctl

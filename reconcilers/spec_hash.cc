@@ -23,6 +23,16 @@ std::string NodeSpecHash(const ClusterSpec& spec) {
   return Fnv1a64Hex(absl::StrCat("image=", spec.postgres.image));
 }
 
+std::string ConfigHash(const ClusterSpec& spec) {
+  // The node count matters only as far as synchronous replication is on at all (not for one node).
+  std::string text = absl::StrCat("name=", spec.name, "\nsync=",
+                                  spec.replication.synchronous && spec.nodes > 1);
+  for (const auto& [name, value] : spec.postgres.parameters) {
+    absl::StrAppend(&text, "\n", name, "=", value);
+  }
+  return Fnv1a64Hex(text);
+}
+
 std::string BouncerSpecHash(const ClusterSpec& spec) {
   return Fnv1a64Hex(absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.port,
                                  "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,

@@ -11,6 +11,10 @@ namespace radctl {
 
 // Node containers: what cannot change without re-creating the container (the image).
 std::string NodeSpecHash(const ClusterSpec& spec);
+// postgresql.conf: every spec field it is rendered from (parameters, synchronous replication,
+// the node names listed for it). Written into the file as radctl.config_hash, so a node reports
+// which configuration it has loaded.
+std::string ConfigHash(const ClusterSpec& spec);
 // Bouncer container: image, published address and port, pool mode and auth names.
 std::string BouncerSpecHash(const ClusterSpec& spec);
 

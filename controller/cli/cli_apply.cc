@@ -247,7 +247,7 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   LoopOptions loop_options;
   loop_options.probe_interval =
       std::min(absl::Milliseconds(250), absl::Milliseconds(desired.failover.detection_ms) / 4);
-  ReconcileLoop loop(docker, secrets, events, loop_options);
+  ReconcileLoop loop(docker, secrets, events, loop_options, &store);
   absl::Time start = absl::Now();
   bool acted = false;
   absl::Status converged = loop.Converge(desired, &acted);

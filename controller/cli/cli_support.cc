@@ -1,6 +1,13 @@
 #include "controller/cli/cli_support.h"
 
+#include <iostream>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "controller/cluster_lock.h"
+#include "controller/event_log.h"
+#include "controller/reconcile_loop.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -20,6 +27,37 @@ absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store, const
   RETURN_IF_ERROR(spec.status());
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadSecrets());
   return StoredCluster{*spec, secrets};
+}
+
+absl::Status ConvergeOrAwaitController(const docker::DockerClient& docker, ClusterStore& store,
+                                       const StoredCluster& cluster, const std::string& command,
+                                       bool json_logs, absl::Duration timeout) {
+  absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(store.dir(), cluster.spec.name, command);
+  if (lock.ok()) {
+    EventLog events(std::cerr, &store, json_logs);
+    LoopOptions options;
+    options.converge_timeout = timeout;
+    ReconcileLoop loop(docker, cluster.secrets, events, options, &store);
+    bool acted = false;
+    return loop.Converge(cluster.spec, &acted);
+  }
+  if (!absl::IsFailedPrecondition(lock.status())) return lock.status();
+  std::cerr << "radctl: a controller is running for cluster " << cluster.spec.name
+            << "; it carries this out. Waiting for it...\n";
+  Observer observer(docker, cluster.secrets, absl::Seconds(1));
+  LoopMemory memory;
+  absl::Time deadline = absl::Now() + timeout;
+  std::string last;
+  while (absl::Now() < deadline) {
+    ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+    Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
+    if (plan.converged()) return absl::OkStatus();
+    last = plan.ToString(cluster.spec.name);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return absl::DeadlineExceededError(absl::StrCat("the running controller has not finished within ",
+                                                  absl::FormatDuration(timeout), "; still to do: ",
+                                                  last));
 }
 
 }  // namespace radctl

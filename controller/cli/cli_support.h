@@ -21,4 +21,13 @@ struct StoredCluster {
 [[nodiscard]] absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
                                                               const std::string& name);
 
+// Makes the stored desired state (spec, requests) real: converges now when no controller runs
+// for the cluster (taking its lock as `command`); when one runs, leaves the work to it and
+// waits, observing, until it is done. Either way, returns once the cluster has converged.
+[[nodiscard]] absl::Status ConvergeOrAwaitController(const docker::DockerClient& docker,
+                                                     ClusterStore& store,
+                                                     const StoredCluster& cluster,
+                                                     const std::string& command, bool json_logs,
+                                                     absl::Duration timeout);
+
 }  // namespace radctl

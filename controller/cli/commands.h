@@ -35,4 +35,17 @@ struct DeleteOptions {
 };
 [[nodiscard]] absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options);
 
+struct ScaleOptions {
+  std::string name;
+  int nodes = 0;
+};
+[[nodiscard]] absl::Status RunScale(const GlobalOptions& global, const ScaleOptions& options);
+
+struct SwitchoverOptions {
+  std::string name;
+  std::string to;  // node name or ordinal; empty: the most advanced standby
+};
+[[nodiscard]] absl::Status RunSwitchover(const GlobalOptions& global,
+                                         const SwitchoverOptions& options);
+
 }  // namespace radctl

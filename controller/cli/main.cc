@@ -18,6 +18,8 @@ constexpr char kUsage[] =
     "\n"
     "  apply -f FILE [--watch] [--dry-run]   converge the cluster to FILE; --watch keeps at it\n"
     "  status NAME [-o table|json|uri]       desired vs observed, endpoint\n"
+    "  scale NAME --nodes N                  change the desired node count (1..9)\n"
+    "  switchover NAME [--to NODE]           planned primary change, clients held not failed\n"
     "  delete NAME [--keep-volumes]          remove everything the cluster owns\n"
     "\n"
     "global options: --state-dir DIR (default $RADCTL_STATE_DIR or /var/lib/radctl),\n"
@@ -127,6 +129,23 @@ int main(int argc, char** argv) {
       options.name = args.Positional("cluster NAME");
       args.ExpectEmpty();
       return ExitCode(radctl::RunDelete(global, options));
+    }
+    if (command == "scale") {
+      radctl::ScaleOptions options;
+      std::string nodes = args.Value("--nodes", "", "");
+      if (nodes.empty() || !absl::SimpleAtoi(nodes, &options.nodes)) {
+        throw UsageError{"scale needs --nodes N (a number)"};
+      }
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunScale(global, options));
+    }
+    if (command == "switchover") {
+      radctl::SwitchoverOptions options;
+      options.to = args.Value("--to", "", "");
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunSwitchover(global, options));
     }
     throw UsageError{"unknown command " + command};
   } catch (const UsageError& error) {

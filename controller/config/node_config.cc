@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "crd-like-specs/spec_validators.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/spec_hash.h"
 
 namespace radctl {
 
@@ -15,10 +17,11 @@ std::string QuoteLiteral(const std::string& text) {
 
 std::string SynchronousStandbyNames(const ClusterSpec& spec) {
   if (!spec.replication.synchronous || spec.nodes < 2) return "";
-  // Every node is listed, the primary included: a primary never waits for itself, so the same
-  // value is right on every node and survives promotions without being rewritten.
+  // Every node the cluster could have is listed, the primary included: a primary never waits
+  // for itself and absent names never connect, so the same value is right on every node and
+  // survives promotions and scaling without being rewritten.
   std::vector<std::string> names;
-  for (int ordinal = 1; ordinal <= spec.nodes; ++ordinal) {
+  for (int ordinal = 1; ordinal <= kMaxNodes; ++ordinal) {
     names.push_back(absl::StrCat("\"", NodeName(spec.name, ordinal), "\""));
   }
   return absl::StrCat("ANY 1 (", absl::StrJoin(names, ", "), ")");
@@ -45,7 +48,9 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       "wal_receiver_timeout = '5s'\n",
       "wal_receiver_status_interval = '1s'\n",
       "synchronous_standby_names = ", QuoteLiteral(SynchronousStandbyNames(spec)), "\n",
-      "log_line_prefix = '%m [%p] %q%u@%d '\n");
+      "log_line_prefix = '%m [%p] %q%u@%d '\n",
+      // Which configuration this is: nodes report it (SHOW), so drift is visible.
+      "radctl.config_hash = '", ConfigHash(spec), "'\n");
   if (!spec.postgres.parameters.empty()) {
     absl::StrAppend(&conf, "\n# spec.postgres.parameters\n");
     for (const auto& [name, value] : spec.postgres.parameters) {

@@ -36,7 +36,9 @@ TEST(NodeConfigTest, ParameterValuesAreQuoted) {
 TEST(NodeConfigTest, SynchronousNamesListEveryNodeOnlyWhenThereIsAStandby) {
   ClusterSpec spec = Demo();
   spec.replication.synchronous = true;
-  EXPECT_EQ(SynchronousStandbyNames(spec), "ANY 1 (\"demo-pg-1\", \"demo-pg-2\", \"demo-pg-3\")");
+  EXPECT_EQ(SynchronousStandbyNames(spec),
+            "ANY 1 (\"demo-pg-1\", \"demo-pg-2\", \"demo-pg-3\", \"demo-pg-4\", \"demo-pg-5\", "
+            "\"demo-pg-6\", \"demo-pg-7\", \"demo-pg-8\", \"demo-pg-9\")");
   spec.nodes = 1;
   EXPECT_EQ(SynchronousStandbyNames(spec), "");  // a lone primary must not wait for anyone
   spec.nodes = 3;

@@ -57,6 +57,7 @@ class ObservedStateBuilder {
     node.in_recovery = false;
     node.current_lsn = lsn;
     node.timeline = timeline;
+    node.config_hash = ConfigHash(spec_);
     Record(ordinal, "primary", true, 0);
     return *this;
   }
@@ -67,6 +68,7 @@ class ObservedStateBuilder {
     node.in_recovery = true;
     node.receive_lsn = received;
     node.replay_lsn = received;
+    node.config_hash = ConfigHash(spec_);
     if (upstream != 0) {
       node.wal_receiver = {"streaming", NodeName(spec_.name, upstream)};
     }
@@ -110,6 +112,19 @@ class ObservedStateBuilder {
       }
     }
     state_.repmgr_nodes.push_back({ordinal, type, active, upstream});
+    return *this;
+  }
+  // The node has loaded another configuration / waits for a restart to apply one.
+  ObservedStateBuilder& OldConfig(int ordinal) {
+    Node(ordinal).config_hash = "old";
+    return *this;
+  }
+  ObservedStateBuilder& PendingRestart(int ordinal) {
+    Node(ordinal).pending_restart = true;
+    return *this;
+  }
+  ObservedStateBuilder& Slot(int ordinal, bool active) {
+    state_.slots.push_back({"repmgr_slot_" + std::to_string(ordinal), active});
     return *this;
   }
   ObservedStateBuilder& NoRecords() {

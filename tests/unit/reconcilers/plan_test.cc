@@ -246,6 +246,127 @@ const PlanCase kFailoverCases[] = {
 INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases),
                          CaseName);
 
+const PlanCase kScaleCases[] = {
+    {"ScaleUpCreatesTheNewNodes", 5,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+     },
+     "create-node demo-pg-4; create-node demo-pg-5"},
+    {"ScaleUpClonesNewNodesInParallel", 5,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).EmptyNode(4).EmptyNode(5).BouncerTarget(1)
+           .Build();
+     },
+     "clone-standby demo-pg-4 <- demo-pg-1; clone-standby demo-pg-5 <- demo-pg-1"},
+    {"ScaleDownRemovesTheHighestStandbys", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).Standby(4, 1).Slot(2, true).Slot(3, true)
+           .Slot(4, true).BouncerTarget(1).Build();
+     },
+     "remove-node demo-pg-3 <- demo-pg-1; remove-node demo-pg-4 <- demo-pg-1"},
+    {"ScaleDownNeverRemovesThePrimary", 2,
+     [](ObservedStateBuilder b) {
+       return b.Standby(1, 3).Standby(2, 3).Primary(3).BouncerTarget(3).Build();
+     },
+     "remove-node demo-pg-2 <- demo-pg-3"},
+    {"ScaleDownToOneKeepsOnlyThePrimary", 1,
+     [](ObservedStateBuilder b) {
+       return b.Standby(1, 2).Primary(2).Standby(3, 2).BouncerTarget(2).Build();
+     },
+     "remove-node demo-pg-1 <- demo-pg-2; remove-node demo-pg-3 <- demo-pg-2"},
+    {"ScaleDownOfAStoppedStandbyRemovesIt", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Stopped(3, 137).BouncerTarget(1).Build();
+     },
+     "remove-node demo-pg-3 <- demo-pg-1"},
+    {"SlotOfARemovedNodeIsDropped", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Slot(2, true).Slot(3, false).BouncerTarget(1).Build();
+     },
+     "drop-slot repmgr_slot_3 <- demo-pg-1"},
+    {"PrimarysOwnSlotIsDropped", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Slot(1, false).Slot(2, true).BouncerTarget(1).Build();
+     },
+     "drop-slot repmgr_slot_1 <- demo-pg-1"},
+    {"SlotOfADownStandbyIsKept", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Down(2, DataDir::kStandby, true).Slot(2, false).BouncerTarget(1)
+           .Build();
+     },
+     "waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Scale, PlanTableTest, ::testing::ValuesIn(kScaleCases), CaseName);
+
+const PlanCase kConfigurationCases[] = {
+    {"ChangedParametersAreReloadedEverywhere", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).OldConfig(1).OldConfig(2).OldConfig(3)
+           .BouncerTarget(1).Build();
+     },
+     "reconfigure demo-pg-1; reconfigure demo-pg-2; reconfigure demo-pg-3"},
+    {"StandbysNeedingARestartGoOneAtATime", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).PendingRestart(1).PendingRestart(2)
+           .PendingRestart(3).BouncerTarget(1).Build();
+     },
+     "restart-standby demo-pg-2 <- demo-pg-1"},
+    {"PrimaryNeedingARestartIsSwitchedOver", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1, 0x100).Standby(3, 1, 0x200).PendingRestart(1)
+           .BouncerTarget(1).Build();
+     },
+     "switchover demo-pg-3 <- demo-pg-1"},
+    {"LonePrimaryNeedingARestartIsRestarted", 1,
+     [](ObservedStateBuilder b) { return b.Primary(1).PendingRestart(1).BouncerTarget(1).Build(); },
+     "restart-primary demo-pg-1"},
+    {"NoRestartWhileAStandbyIsNotStreaming", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby, true).PendingRestart(2)
+           .BouncerTarget(1).Build();
+     },
+     "waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Configuration, PlanTableTest, ::testing::ValuesIn(kConfigurationCases),
+                         CaseName);
+
+TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
+  ClusterSpec spec = Spec();
+  ObservedState observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})), "switchover demo-pg-3 <- demo-pg-1");
+  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{1})), "");  // done already
+}
+
+TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
+  ClusterSpec spec = Spec();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .Standby(2, 1)
+                               .Down(3, DataDir::kStandby, true)
+                               .BouncerTarget(1)
+                               .Build();
+  Plan plan = ComputePlan(spec, observed, Requests{3});
+  EXPECT_EQ(Summary(plan), "waiting");
+  ASSERT_EQ(plan.waiting.size(), 2u);
+  EXPECT_THAT(plan.waiting[1], HasSubstr("not a standby streaming from demo-pg-1"));
+}
+
+TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {
+  ClusterSpec spec = Spec();
+  ObservedState observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
+  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{2})), "clone-standby demo-pg-3 <- demo-pg-1");
+}
+
+TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
+  ClusterSpec spec = Spec(2);
+  ObservedState observed = ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
+  EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 3}));
+  spec.nodes = 3;
+  EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 2, 3}));
+}
+
 TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
   ClusterSpec spec = Spec();
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
