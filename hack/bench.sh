@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
-#   hack/bench.sh [apply|failover] [RUNS]
+#   hack/bench.sh [apply|failover|switchover] [RUNS] [MEGABYTES for switchover]
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
@@ -8,5 +8,6 @@ export RADCTL_STATE_DIR="${RADCTL_STATE_DIR:-/tmp/radctl-bench-state}"
 case "${1:-apply}" in
   apply) "$BUILD_DIR/tests/benchmarks/bench_apply" "${2:-3}" ;;
   failover) "$BUILD_DIR/tests/benchmarks/bench_failover" "${2:-5}" ;;
-  *) die "unknown benchmark $1 (apply, failover)" ;;
+  switchover) "$BUILD_DIR/tests/benchmarks/bench_switchover" "${2:-5}" "${3:-1000}" ;;
+  *) die "unknown benchmark $1 (apply, failover, switchover)" ;;
 esac

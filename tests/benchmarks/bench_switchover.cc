@@ -1,0 +1,133 @@
+// Planned changes as a client and an operator see them.
+//  1. Switchover pause: a client writes one row every 50 ms through the endpoint while
+//     `radctl switchover` runs N times (default 5); the longest gap between two acknowledged
+//     writes, failed writes, rows lost; median.
+//  2. Adding a standby to a cluster holding ~1 GB: `radctl scale` from 2 to 3 nodes (until the
+//     new standby streams), against `pg_basebackup` alone copying the same primary over the same
+//     network into a fresh volume.
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "tests/benchmarks/bench_util.h"
+#include "tests/support/process.h"
+#include "tests/support/writer.h"
+
+namespace radctl::bench {
+namespace {
+
+constexpr char kCluster[] = "bench-switch";
+constexpr int kPort = 16620;
+
+nlohmann::json SwitchoverPause(int runs) {
+  RemoveCluster(kCluster);
+  std::string spec = WriteSpec(kCluster, 3, kPort);
+  if (testsupport::Process({"apply", "-f", spec}, "/dev/null").Wait() != 0) {
+    return {{"error", "apply failed"}};
+  }
+  auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  if (!conn.ok() || !(*conn)->Execute(testsupport::Writer::kCreateTable, absl::Seconds(10)).ok()) {
+    return {{"error", "cannot create the writer's table"}};
+  }
+  testsupport::Writer writer(AppEndpoint(kPort), absl::Milliseconds(50));
+  writer.Start();
+  std::vector<double> pauses, failed, took;
+  for (int run = 0; run < runs; ++run) {
+    absl::SleepFor(absl::Seconds(2));
+    int failed_before = writer.Failed();
+    absl::Time start = absl::Now();
+    int code = testsupport::Process({"switchover", kCluster}, "/tmp/radctl-bench-switchover.log").Wait();
+    absl::Time end = absl::Now();
+    absl::SleepFor(absl::Seconds(1));
+    if (code != 0) return {{"error", "switchover failed, see /tmp/radctl-bench-switchover.log"}};
+    pauses.push_back(absl::ToDoubleSeconds(writer.LongestGap(start, end)));
+    failed.push_back(writer.Failed() - failed_before);
+    took.push_back(absl::ToDoubleSeconds(end - start));
+  }
+  writer.Stop();
+  auto check = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  int64_t rows = -1;
+  if (check.ok()) {
+    auto result = (*check)->Query("SELECT count(*) FROM writer_rows", absl::Seconds(10));
+    if (result.ok()) rows = std::stoll((*result)[0][0].value_or("-1"));
+  }
+  RemoveCluster(kCluster);
+  return {{"runs", runs},
+          {"median_client_pause_s", Median(pauses)},
+          {"max_client_pause_s", *std::max_element(pauses.begin(), pauses.end())},
+          {"median_failed_writes", Median(failed)},
+          {"median_command_s", Median(took)},
+          {"acknowledged_rows", writer.AcknowledgedIds().size()},
+          {"rows_in_table", rows},
+          {"pauses_s", pauses}};
+}
+
+nlohmann::json AddStandbyWithData(int megabytes) {
+  RemoveCluster(kCluster);
+  std::string spec = WriteSpec(kCluster, 2, kPort);
+  if (testsupport::Process({"apply", "-f", spec}, "/dev/null").Wait() != 0) {
+    return {{"error", "apply failed"}};
+  }
+  std::string primary = StatusField(kCluster, "primary");
+  // ~1 KB rows, written inside the primary (fast, local).
+  Sh(absl::StrCat("docker exec ", primary, " psql -U postgres -d app -qc \"CREATE TABLE big AS "
+                  "SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, ",
+                  megabytes * 1000, ") g; CHECKPOINT\""));
+  std::string size_text;
+  {
+    std::string path = "/tmp/radctl-bench-size.txt";
+    Sh(absl::StrCat("docker exec ", primary,
+                    " psql -U postgres -Atc \"SELECT pg_database_size('app')\" > ", path));
+    std::ifstream(path) >> size_text;
+  }
+  // Baseline: pg_basebackup alone, from a container on the same network into a fresh volume.
+  std::string secrets = absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/secrets.json");
+  nlohmann::json secret_json = nlohmann::json::parse(std::ifstream(secrets));
+  std::string password = secret_json["repmgr_password"];
+  Sh("docker rm -f bench-basebackup; docker volume rm -f bench-basebackup");
+  Sh(absl::StrCat("docker run -d --name bench-basebackup --network ", kCluster,
+                  "-net -v bench-basebackup:/backup --entrypoint sleep radctl/postgres:15 3600"));
+  absl::Time start = absl::Now();
+  int code = Sh(absl::StrCat("docker exec -e PGPASSWORD=", password, " bench-basebackup pg_basebackup -h ",
+                             primary, " -U repmgr -D /backup/data -X stream -c fast"));
+  double basebackup = absl::ToDoubleSeconds(absl::Now() - start);
+  Sh("docker rm -f bench-basebackup; docker volume rm -f bench-basebackup");
+  if (code != 0) return {{"error", "pg_basebackup failed"}};
+
+  start = absl::Now();
+  code = testsupport::Process({"scale", kCluster, "--nodes", "3"}, "/tmp/radctl-bench-scale.log").Wait();
+  double scale = absl::ToDoubleSeconds(absl::Now() - start);
+  RemoveCluster(kCluster);
+  if (code != 0) return {{"error", "scale failed, see /tmp/radctl-bench-scale.log"}};
+  int64_t bytes = 0;
+  (void)absl::SimpleAtoi(size_text, &bytes);
+  return {{"database_bytes", bytes},
+          {"pg_basebackup_alone_s", basebackup},
+          {"radctl_scale_add_one_standby_s", scale},
+          {"ratio", scale / basebackup}};
+}
+
+int Main(int argc, char** argv) {
+  int runs = 5;
+  if (argc > 1 && !absl::SimpleAtoi(argv[1], &runs)) runs = 5;
+  int megabytes = 1000;
+  if (argc > 2 && !absl::SimpleAtoi(argv[2], &megabytes)) megabytes = 1000;
+  nlohmann::json pause = SwitchoverPause(runs);
+  std::cerr << pause.dump() << "\n";
+  nlohmann::json add = AddStandbyWithData(megabytes);
+  std::cout << nlohmann::json({{"benchmark", "switchover_and_scale_up"},
+                               {"switchover", pause},
+                               {"add_standby", add}})
+                   .dump(2)
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace radctl::bench
+
+int main(int argc, char** argv) { return radctl::bench::Main(argc, argv); }
