@@ -27,7 +27,7 @@ class Executor {
            const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
       : docker_(docker),
         spec_(spec),
-        nodes_(docker, spec, secrets, observer),
+        nodes_(docker, spec, secrets, observer, events),
         bouncer_(docker, spec, secrets, observer, events),
         events_(events) {}
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -159,7 +160,13 @@ absl::Status NodeOperations::Fence(int ordinal) const {
 
 absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
   RETURN_IF_ERROR(UploadNodeFiles(ordinal));
+  const std::string name = NodeName(spec_.name, ordinal);
   const std::string source_name = NodeName(spec_.name, source);
+  absl::Time start = absl::Now();
+  auto step = [&](const std::string& what) {
+    events_.Progress(absl::StrCat(name, " clone: ", what, " at +",
+                                  absl::StrFormat("%.2fs", absl::ToDoubleSeconds(absl::Now() - start))));
+  };
   RETURN_IF_ERROR(RunScript(
       ordinal, absl::StrCat("repmgr standby clone from ", source_name),
       absl::StrCat("touch radctl-incomplete; "
@@ -167,12 +174,19 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
                    "rm -rf data; "
                    "repmgr -f repmgr.conf -h ",
                    source_name, " -U ", kRepmgrUser, " -d ", kRepmgrDatabase,
-                   " standby clone --fast-checkpoint; "
-                   "pg_ctl -D data -l /proc/1/fd/1 -w -t 120 start >/dev/null; "
-                   "rm -f radctl-incomplete"),
+                   " standby clone --fast-checkpoint"),
       kCloneTimeout));
+  step("copied");
+  // Started without pg_ctl's own wait (it polls in tenths of a second): streaming, waited for
+  // below, is what counts.
+  RETURN_IF_ERROR(RunScript(ordinal, "pg_ctl start",
+                            "pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null; "
+                            "rm -f radctl-incomplete",
+                            kStartTimeout));
+  step("started");
   // `standby register` right after the start can race the standby's attachment: wait for it.
-  RETURN_IF_ERROR(WaitStreaming(ordinal, source, absl::Seconds(60)));
+  RETURN_IF_ERROR(WaitStreaming(ordinal, source, kStartTimeout));
+  step("streaming");
   return RunScript(ordinal, "repmgr standby register",
                    absl::StrCat("repmgr -f repmgr.conf standby register --force "
                                 "--upstream-node-id=",

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "controller/config/secrets.h"
 #include "controller/docker/docker_client.h"
+#include "controller/event_log.h"
 #include "controller/observer.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/lsn.h"
@@ -21,8 +22,8 @@ namespace radctl {
 class NodeOperations {
  public:
   NodeOperations(const docker::DockerClient& docker, const ClusterSpec& spec,
-                 const ClusterSecrets& secrets, const Observer& observer)
-      : docker_(docker), spec_(spec), secrets_(secrets), observer_(observer) {}
+                 const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
+      : docker_(docker), spec_(spec), secrets_(secrets), observer_(observer), events_(events) {}
 
   // Volume (kept if it exists), container on the cluster network with 5432 published on
   // 127.0.0.1, node files uploaded, started. Postgres is not touched.
@@ -81,6 +82,7 @@ class NodeOperations {
   const ClusterSpec& spec_;
   const ClusterSecrets& secrets_;
   const Observer& observer_;
+  EventLog& events_;  // progress of long operations (where the time goes)
 };
 
 }  // namespace radctl

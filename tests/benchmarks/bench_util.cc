@@ -94,7 +94,7 @@ bool Healthy(const std::string& name, int standbys) {
 }
 
 int Sh(const std::string& command) {
-  return std::system(absl::StrCat(command, " >/dev/null 2>&1").c_str());
+  return std::system(absl::StrCat("{ ", command, "\n} >/dev/null 2>&1").c_str());
 }
 
 }  // namespace radctl::bench
