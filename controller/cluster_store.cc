@@ -18,6 +18,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "crd-like-specs/spec_parser.h"
+#include "controller/conditions.h"
+#include "controller/controller_state.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -169,6 +171,74 @@ absl::Status ClusterStore::SaveRequests(const Requests& requests) {
 void ClusterStore::ClearRequests() {
   std::error_code error;
   std::filesystem::remove(Path("requests.json"), error);
+}
+
+namespace {
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone());
+}
+
+absl::Time ParseRfc3339(const std::string& text) {
+  absl::Time time = absl::InfinitePast();
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return absl::InfinitePast();
+  return time;
+}
+
+}  // namespace
+
+std::vector<Condition> ClusterStore::LoadConditions() const {
+  std::vector<Condition> conditions;
+  absl::StatusOr<std::string> text = ReadFile(Path("conditions.json"));
+  if (!text.ok()) return conditions;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(*text);
+    for (const nlohmann::json& item : json) {
+      conditions.push_back({item.at("type"), item.at("status") == "True", item.at("reason"),
+                            item.at("message"), ParseRfc3339(item.at("lastTransitionTime"))});
+    }
+  } catch (const nlohmann::json::exception&) {
+    conditions.clear();  // recomputed from scratch: only transition times are lost
+  }
+  return conditions;
+}
+
+absl::Status ClusterStore::SaveConditions(const std::vector<Condition>& conditions) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = nlohmann::json::array();
+  for (const Condition& c : conditions) {
+    json.push_back({{"type", c.type},
+                    {"status", c.status ? "True" : "False"},
+                    {"reason", c.reason},
+                    {"message", c.message},
+                    {"lastTransitionTime", Rfc3339(c.last_transition)}});
+  }
+  return WriteFileAtomically(Path("conditions.json"), json.dump(2) + "\n", 0600);
+}
+
+std::map<std::string, NodeState> ClusterStore::LoadNodeStates() const {
+  std::map<std::string, NodeState> states;
+  absl::StatusOr<std::string> text = ReadFile(Path("node-states.json"));
+  if (!text.ok()) return states;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(*text);
+    for (auto it = json.begin(); it != json.end(); ++it) {
+      states[it.key()] = {it.value().at("role"), ParseRfc3339(it.value().at("since"))};
+    }
+  } catch (const nlohmann::json::exception&) {
+    states.clear();
+  }
+  return states;
+}
+
+absl::Status ClusterStore::SaveNodeStates(const std::map<std::string, NodeState>& states) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [name, state] : states) {
+    json[name] = {{"role", state.role}, {"since", Rfc3339(state.since)}};
+  }
+  return WriteFileAtomically(Path("node-states.json"), json.dump(2) + "\n", 0600);
 }
 
 absl::Status ClusterStore::AppendEvent(const EventRecord& event) {

@@ -4,6 +4,7 @@
 // crash-safely (temp file, fsync, rename).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@
 #include "reconcilers/plan.h"
 
 namespace radctl {
+
+struct Condition;
+struct NodeState;
 
 struct EventRecord {
   absl::Time time;
@@ -52,6 +56,12 @@ class ClusterStore {
   Requests LoadRequests() const;
   [[nodiscard]] absl::Status SaveRequests(const Requests& requests);
   void ClearRequests();
+
+  // Conditions and how long each node has been in its role, as the watcher last saw them.
+  std::vector<Condition> LoadConditions() const;
+  [[nodiscard]] absl::Status SaveConditions(const std::vector<Condition>& conditions);
+  std::map<std::string, NodeState> LoadNodeStates() const;
+  [[nodiscard]] absl::Status SaveNodeStates(const std::map<std::string, NodeState>& states);
 
   [[nodiscard]] absl::Status AppendEvent(const EventRecord& event);
   [[nodiscard]] absl::StatusOr<std::vector<EventRecord>> LoadEvents() const;

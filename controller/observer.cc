@@ -30,8 +30,8 @@ constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] = "SELECT slot_name, active FROM pg_replication_slots";
 constexpr char kReplicationSql[] =
-    "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0') "
-    "FROM pg_stat_replication";
+    "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0'), "
+    "COALESCE(EXTRACT(epoch FROM replay_lag), 0) FROM pg_stat_replication";
 constexpr char kSyncNamesSql[] = "SHOW synchronous_standby_names";
 
 // Reads a node's data directory without Postgres. An interrupted initialisation or clone
@@ -177,8 +177,10 @@ Observer::Probe Observer::ProbeNode(int host_port) {
     }
     if (absl::StatusOr<PgRows> repl = conn->Query(kReplicationSql, probe_timeout_); repl.ok()) {
       for (const PgRow& r : *repl) {
+        double lag = 0;
+        (void)absl::SimpleAtod(r[4].value_or("0"), &lag);
         probe.replication.push_back(
-            {r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), LsnOrZero(r[3])});
+            {r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), LsnOrZero(r[3]), lag});
       }
     }
     if (absl::StatusOr<PgRows> sync = conn->Query(kSyncNamesSql, probe_timeout_);
@@ -257,20 +259,32 @@ void Observer::ObserveDocker(const ClusterSpec& spec,
 void Observer::ObserveBouncer(const ClusterSpec& spec, ObservedState& state) {
   BouncerObservation& bouncer = state.bouncer;
   if (bouncer.container != ContainerState::kRunning || bouncer.host_port == 0) return;
-  PgEndpoint endpoint = BouncerAdminEndpoint(spec, bouncer.host_port);
-  absl::StatusOr<std::unique_ptr<BouncerAdmin>> admin = BouncerAdmin::Connect(endpoint, probe_timeout_);
-  if (!admin.ok()) {
-    bouncer.probe_error = std::string(admin.status().message());
+  if (bouncer_admin_ == nullptr || bouncer_admin_->broken()) {
+    absl::StatusOr<std::unique_ptr<BouncerAdmin>> admin =
+        BouncerAdmin::Connect(BouncerAdminEndpoint(spec, bouncer.host_port), probe_timeout_);
+    if (!admin.ok()) {
+      bouncer_admin_.reset();
+      bouncer.probe_error = std::string(admin.status().message());
+      return;
+    }
+    bouncer_admin_ = std::move(*admin);
+  }
+  absl::StatusOr<BouncerDatabase> db = bouncer_admin_->ShowDatabase(spec.auth.database);
+  if (!db.ok() && !absl::IsNotFound(db.status())) {
+    bouncer_admin_.reset();
+    bouncer.probe_error = std::string(db.status().message());
     return;
   }
   bouncer.reachable = true;
-  absl::StatusOr<BouncerDatabase> db = (*admin)->ShowDatabase(spec.auth.database);
   if (db.ok()) {
     bouncer.target_host = db->host;
     bouncer.paused = db->paused;
-  } else if (!absl::IsNotFound(db.status())) {
-    bouncer.reachable = false;
-    bouncer.probe_error = std::string(db.status().message());
+  }
+  if (absl::StatusOr<std::pair<int, int>> clients =
+          bouncer_admin_->ClientConnections(spec.auth.database);
+      clients.ok()) {
+    bouncer.clients_active = clients->first;
+    bouncer.clients_waiting = clients->second;
   }
 }
 

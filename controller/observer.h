@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/bouncer/bouncer_admin.h"
 #include "controller/config/secrets.h"
 #include "controller/docker/docker_client.h"
 #include "controller/postgres/pg_connection.h"
@@ -58,6 +59,7 @@ class Observer {
   const docker::DockerClient& docker_;
   ClusterSecrets secrets_;
   absl::Duration probe_timeout_;
+  std::unique_ptr<BouncerAdmin> bouncer_admin_;  // kept open, like the node connections
   std::mutex pool_mu_;
   std::map<std::string, std::unique_ptr<PgConnection>> pool_;  // by "host:port/user/db"
 };

@@ -25,12 +25,14 @@ bool NeedsTheUser(const absl::Status& status) { return absl::IsFailedPreconditio
 }  // namespace
 
 ReconcileLoop::ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets,
-                             EventLog& events, LoopOptions options, ClusterStore* store)
+                             EventLog& events, LoopOptions options, ClusterStore* store,
+                             ControllerState* state)
     : docker_(docker),
       secrets_(secrets),
       events_(events),
       options_(options),
       store_(store),
+      state_(state),
       observer_(docker, secrets, absl::Seconds(1)) {}
 
 void ReconcileLoop::Wake() {
@@ -58,6 +60,19 @@ void ReconcileLoop::ReportWaiting(const Plan& plan) {
 }
 
 ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
+  absl::Time start = absl::Now();
+  if (state_ != nullptr) state_->PassStarted();
+  PassResult result = ObservePlanAct(spec);
+  if (state_ != nullptr) {
+    bool failed = !result.status.ok();
+    for (const ActionOutcome& outcome : result.outcomes) failed = failed || !outcome.status.ok();
+    state_->metrics().RecordReconcile(absl::Now() - start, failed);
+    state_->PassEnded();
+  }
+  return result;
+}
+
+ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec) {
   PassResult result;
   observer_.set_probe_timeout(ProbeTimeout(spec));
   absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
@@ -66,6 +81,7 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
     return result;
   }
   result.plan = ComputePlan(spec, *observed, CurrentRequests(*observed));
+  if (state_ != nullptr) state_->Publish(spec, *observed, result.plan);
   if (result.plan.actions.empty()) {
     ReportWaiting(result.plan);
     return result;
@@ -73,7 +89,9 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
   last_waiting_.clear();
   result.acted = true;
   Executor executor(docker_, spec, secrets_, observer_, events_);
-  for (const ActionOutcome& outcome : executor.Run(result.plan)) {
+  result.outcomes = executor.Run(result.plan);
+  for (const ActionOutcome& outcome : result.outcomes) {
+    if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
     int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
     if (outcome.status.ok()) {
       failures = 0;

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "controller/cluster_store.h"
+#include "controller/controller_state.h"
 #include "controller/event_log.h"
 #include "controller/executor.h"
 #include "controller/observer.h"
@@ -26,9 +27,11 @@ struct LoopOptions {
 
 class ReconcileLoop {
  public:
-  // `store` (null for dry runs) holds the requests (switchover) the loop carries out.
+  // `store` (null for dry runs) holds the requests (switchover) the loop carries out; `state`
+  // (may be null) receives what each pass saw and did, for the HTTP endpoint and metrics.
   ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets, EventLog& events,
-                LoopOptions options, ClusterStore* store = nullptr);
+                LoopOptions options, ClusterStore* store = nullptr,
+                ControllerState* state = nullptr);
 
   // Acts until observed matches `spec`. OK when converged; `acted` tells whether anything was
   // done. FailedPrecondition when an action cannot succeed without the user (image missing,
@@ -52,8 +55,10 @@ class ReconcileLoop {
     absl::Status status;   // observing failed, or an action failed for a reason to stop on
     Plan plan;
     bool acted = false;
+    std::vector<ActionOutcome> outcomes;
   };
-  PassResult RunPass(const ClusterSpec& spec);
+  PassResult RunPass(const ClusterSpec& spec);  // ObservePlanAct, timed and published
+  PassResult ObservePlanAct(const ClusterSpec& spec);
   void ReportWaiting(const Plan& plan);
   void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
 
@@ -64,6 +69,7 @@ class ReconcileLoop {
   EventLog& events_;
   LoopOptions options_;
   ClusterStore* store_;
+  ControllerState* state_;
   Observer observer_;
   LoopMemory memory_;
   std::string last_waiting_;  // printed once per change, not once per pass

@@ -6,7 +6,13 @@
 
 #include <string>
 
+#include <map>
+#include <vector>
+
+#include "controller/cluster_store.h"
+#include "controller/conditions.h"
 #include "controller/config/secrets.h"
+#include "controller/controller_state.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/observed_state.h"
 
@@ -18,9 +24,25 @@ std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, 
 // "primary" | "standby" | "fenced" (a former primary waiting for the controller) | "down".
 std::string NodeRole(const NodeObservation& node);
 
+// What status shows beyond the observation: conditions and how long nodes have been in their
+// roles (from the watcher, or computed by the caller), and the time to measure durations to.
+struct StatusDetails {
+  std::vector<Condition> conditions;
+  std::map<std::string, NodeState> node_states;
+  absl::Time now = absl::InfinitePast();
+};
+
 std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
-                       const ObservedState& observed);
+                       const ObservedState& observed, const StatusDetails& details = {},
+                       bool mask_password = false);
 std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
-                        const ObservedState& observed);
+                        const ObservedState& observed, const StatusDetails& details = {});
+
+// `radctl events`: one line per event / a JSON array.
+std::string EventsTable(const std::vector<EventRecord>& events);
+std::string EventsJson(const std::vector<EventRecord>& events);
+
+// "3m12s" (whole seconds), "-" for an unknown start.
+std::string HumanDuration(absl::Time since, absl::Time now);
 
 }  // namespace radctl

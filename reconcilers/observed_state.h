@@ -99,6 +99,7 @@ struct ReplicationConnection {
   std::string state;             // "streaming", ...
   std::string sync_state;        // "async" | "sync" | "quorum" | "potential"
   Lsn replay_lsn = 0;
+  double replay_lag_seconds = 0;  // pg_stat_replication.replay_lag
 };
 
 struct BouncerObservation {
@@ -109,6 +110,8 @@ struct BouncerObservation {
   std::string probe_error;
   std::string target_host;  // host the app database points to; "" when none is configured
   bool paused = false;      // a PAUSE is in effect (a controller may have died mid-repoint)
+  int clients_active = 0;   // SHOW POOLS for the app database
+  int clients_waiting = 0;
 };
 
 struct ObservedState {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "crd-like-specs/status_macros.h"
 
@@ -49,6 +50,19 @@ absl::Status BouncerAdmin::PauseBounded(const std::string& database, absl::Durat
   *killed = true;
   conn_ = std::move(second->conn_);  // the first connection is unusable after its timeout
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<int, int>> BouncerAdmin::ClientConnections(const std::string& database) {
+  // SHOW POOLS columns (1.18): database, user, cl_active, cl_waiting, ...
+  ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SHOW POOLS", kCommandTimeout));
+  std::pair<int, int> clients{0, 0};
+  for (const PgRow& row : rows) {
+    if (row.size() < 4 || row[0].value_or("") != database) continue;
+    int active = 0, waiting = 0;
+    if (absl::SimpleAtoi(row[2].value_or("0"), &active)) clients.first += active;
+    if (absl::SimpleAtoi(row[3].value_or("0"), &waiting)) clients.second += waiting;
+  }
+  return clients;
 }
 
 absl::Status BouncerAdmin::Reload() { return conn_->Execute("RELOAD", kCommandTimeout); }

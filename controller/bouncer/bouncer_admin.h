@@ -34,7 +34,10 @@ class BouncerAdmin {
   // bouncer is paused; `killed` tells whether KILL was needed.
   [[nodiscard]] absl::Status PauseBounded(const std::string& database, absl::Duration timeout,
                                           bool* killed);
+  // Client connections for `database` summed over users: {active, waiting} (SHOW POOLS).
+  [[nodiscard]] absl::StatusOr<std::pair<int, int>> ClientConnections(const std::string& database);
   [[nodiscard]] absl::Status Reload();
+  bool broken() const { return conn_->broken(); }
   // OK also when the database was not paused.
   [[nodiscard]] absl::Status Resume(const std::string& database);
 

@@ -18,6 +18,7 @@
 #include "controller/cli/commands.h"
 #include "controller/cluster_lock.h"
 #include "controller/event_log.h"
+#include "controller/http_endpoint.h"
 #include "controller/reconcile_loop.h"
 #include "controller/status_report.h"
 #include "crd-like-specs/spec_parser.h"
@@ -247,7 +248,18 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   LoopOptions loop_options;
   loop_options.probe_interval =
       std::min(absl::Milliseconds(250), absl::Milliseconds(desired.failover.detection_ms) / 4);
-  ReconcileLoop loop(docker, secrets, events, loop_options, &store);
+  ControllerState state(desired.name, &store);
+  std::unique_ptr<HttpEndpoint> http;
+  if (options.watch && options.http != "off") {
+    std::string host;
+    int port = 0;
+    RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
+    http = std::make_unique<HttpEndpoint>(state, store, secrets);
+    RETURN_IF_ERROR(http->Start(host, port));
+    events.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/status "
+                                 "/api/v1/events on http://", host, ":", port));
+  }
+  ReconcileLoop loop(docker, secrets, events, loop_options, &store, &state);
   absl::Time start = absl::Now();
   bool acted = false;
   absl::Status converged = loop.Converge(desired, &acted);

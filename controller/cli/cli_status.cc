@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/conditions.h"
+#include "controller/controller_state.h"
 #include "controller/observer.h"
 #include "controller/status_report.h"
 #include "crd-like-specs/status_macros.h"
@@ -25,10 +27,18 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
   Observer observer(docker, cluster.secrets, absl::Seconds(1));
   LoopMemory memory;
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  // Conditions from this observation; transition times and how long nodes have held their
+  // roles from what a watcher kept, when one ran.
+  StatusDetails details;
+  details.now = absl::Now();
+  Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
+  details.conditions =
+      ComputeConditions(cluster.spec, observed, plan, store.LoadConditions(), details.now);
+  details.node_states = UpdateNodeStates(observed, store.LoadNodeStates(), details.now);
   if (options.output == "json") {
-    std::cout << StatusJson(cluster.spec, cluster.secrets, observed);
+    std::cout << StatusJson(cluster.spec, cluster.secrets, observed, details);
   } else {
-    std::cout << StatusTable(cluster.spec, cluster.secrets, observed);
+    std::cout << StatusTable(cluster.spec, cluster.secrets, observed, details);
   }
   return absl::OkStatus();
 }

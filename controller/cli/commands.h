@@ -19,6 +19,7 @@ struct ApplyOptions {
   std::string file;
   bool watch = false;
   bool dry_run = false;
+  std::string http = "127.0.0.1:8433";  // watch mode's HTTP endpoint; "off" for none
 };
 [[nodiscard]] absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
                                     const std::atomic<bool>& stop);
@@ -34,6 +35,13 @@ struct DeleteOptions {
   bool keep_volumes = false;
 };
 [[nodiscard]] absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options);
+
+struct EventsOptions {
+  std::string name;
+  std::string since;  // a duration ("10m"); empty: all kept events
+  std::string output = "table";  // table | json
+};
+[[nodiscard]] absl::Status RunEvents(const GlobalOptions& global, const EventsOptions& options);
 
 struct ScaleOptions {
   std::string name;

@@ -17,9 +17,11 @@ constexpr char kUsage[] =
     "usage: radctl COMMAND [options]\n"
     "\n"
     "  apply -f FILE [--watch] [--dry-run]   converge the cluster to FILE; --watch keeps at it\n"
+    "        [--http ADDR:PORT|off]          watch mode's health/metrics endpoint (127.0.0.1:8433)\n"
     "  status NAME [-o table|json|uri]       desired vs observed, endpoint\n"
     "  scale NAME --nodes N                  change the desired node count (1..9)\n"
     "  switchover NAME [--to NODE]           planned primary change, clients held not failed\n"
+    "  events NAME [--since DURATION] [-o table|json]   what the controller did and why\n"
     "  delete NAME [--keep-volumes]          remove everything the cluster owns\n"
     "\n"
     "global options: --state-dir DIR (default $RADCTL_STATE_DIR or /var/lib/radctl),\n"
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
       if (options.file.empty()) throw UsageError{"apply needs -f FILE"};
       options.watch = args.Flag("--watch") || args.Flag("-w");
       options.dry_run = args.Flag("--dry-run");
+      options.http = args.Value("--http", "", options.http);
       args.ExpectEmpty();
       return ExitCode(radctl::RunApply(global, options, g_stop));
     }
@@ -122,6 +125,14 @@ int main(int argc, char** argv) {
       options.name = args.Positional("cluster NAME");
       args.ExpectEmpty();
       return ExitCode(radctl::RunStatus(global, options));
+    }
+    if (command == "events") {
+      radctl::EventsOptions options;
+      options.since = args.Value("--since", "", "");
+      options.output = args.Value("--output", "-o", "table");
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunEvents(global, options));
     }
     if (command == "delete") {
       radctl::DeleteOptions options;
