@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
-#   hack/bench.sh [apply|failover|switchover] [RUNS] [MEGABYTES for switchover]
+#   hack/bench.sh apply [RUNS] | failover [RUNS] | switchover [RUNS] [MEGABYTES] | watch [SECONDS]
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
@@ -9,5 +9,6 @@ case "${1:-apply}" in
   apply) "$BUILD_DIR/tests/benchmarks/bench_apply" "${2:-3}" ;;
   failover) "$BUILD_DIR/tests/benchmarks/bench_failover" "${2:-5}" ;;
   switchover) "$BUILD_DIR/tests/benchmarks/bench_switchover" "${2:-5}" "${3:-1000}" ;;
-  *) die "unknown benchmark $1 (apply, failover, switchover)" ;;
+  watch) "$BUILD_DIR/tests/benchmarks/bench_watch" "${2:-60}" ;;
+  *) die "unknown benchmark $1 (apply, failover, switchover, watch)" ;;
 esac

@@ -1,0 +1,95 @@
+#include "controller/conditions.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ObservedStateBuilder;
+
+ClusterSpec Demo() {
+  ClusterSpec spec;
+  spec.name = "demo";
+  spec.postgres.image = "radctl/postgres:15";
+  return spec;
+}
+
+const absl::Time kT0 = absl::FromUnixSeconds(1000);
+const absl::Time kT1 = absl::FromUnixSeconds(2000);
+
+std::string Summary(const std::vector<Condition>& conditions) {
+  std::string text;
+  for (const Condition& c : conditions) {
+    text += c.type + "=" + (c.status ? "True" : "False") + "(" + c.reason + ") ";
+  }
+  return text;
+}
+
+TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
+  ClusterSpec spec = Demo();
+  ObservedState observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+  std::vector<Condition> conditions =
+      ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
+  EXPECT_EQ(Summary(conditions),
+            "Ready=True(PrimaryReachable) Degraded=False(AllStandbysStreaming) "
+            "FailingOver=False(PrimaryHealthy) Reconciling=False(Converged) ");
+  for (const Condition& c : conditions) EXPECT_EQ(c.last_transition, kT0);
+}
+
+TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
+  ClusterSpec spec = Demo();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Stopped(1, 137)
+                               .Record(1, "primary", true, 0)
+                               .Standby(2, 1)
+                               .Standby(3, 1)
+                               .BouncerTarget(1)
+                               .Build();
+  std::vector<Condition> conditions =
+      ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
+  EXPECT_EQ(Summary(conditions),
+            "Ready=False(NoPrimary) Degraded=True(NoPrimary) FailingOver=True(PrimaryFailed) "
+            "Reconciling=True(Acting) ");
+}
+
+TEST(ConditionsTest, MissingStandbyIsDegradedButReady) {
+  ClusterSpec spec = Demo();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .Standby(2, 1)
+                               .Down(3, DataDir::kStandby, true)
+                               .BouncerTarget(1)
+                               .Build();
+  std::vector<Condition> conditions =
+      ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
+  const Condition* degraded = FindCondition(conditions, "Degraded");
+  ASSERT_NE(degraded, nullptr);
+  EXPECT_TRUE(degraded->status);
+  EXPECT_EQ(degraded->message, "1 of 2 standbys streaming");
+  EXPECT_TRUE(FindCondition(conditions, "Ready")->status);
+}
+
+TEST(ConditionsTest, TransitionTimeMovesOnlyWhenTheStatusChanges) {
+  ClusterSpec spec = Demo();
+  ObservedState healthy =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+  std::vector<Condition> before = ComputeConditions(spec, healthy, ComputePlan(spec, healthy), {}, kT0);
+  // Same status later: the transition time stays.
+  std::vector<Condition> same = ComputeConditions(spec, healthy, ComputePlan(spec, healthy), before, kT1);
+  EXPECT_EQ(FindCondition(same, "Ready")->last_transition, kT0);
+  // The bouncer now points elsewhere: Ready flips, and only Ready's time (and Reconciling's) moves.
+  ObservedState misrouted =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(2).Build();
+  std::vector<Condition> after =
+      ComputeConditions(spec, misrouted, ComputePlan(spec, misrouted), before, kT1);
+  EXPECT_FALSE(FindCondition(after, "Ready")->status);
+  EXPECT_EQ(FindCondition(after, "Ready")->reason, "BouncerNotOnPrimary");
+  EXPECT_EQ(FindCondition(after, "Ready")->last_transition, kT1);
+  EXPECT_EQ(FindCondition(after, "Degraded")->last_transition, kT0);
+}
+
+}  // namespace
+}  // namespace radctl

@@ -1,0 +1,91 @@
+#include "controller/metrics.h"
+
+#include <cstring>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ObservedStateBuilder;
+using ::testing::HasSubstr;
+
+ClusterSpec Demo() {
+  ClusterSpec spec;
+  spec.name = "demo";
+  spec.postgres.image = "radctl/postgres:15";
+  return spec;
+}
+
+TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
+  Metrics metrics("demo");
+  metrics.RecordReconcile(absl::Milliseconds(7), false);
+  metrics.RecordAction(ActionType::kFailover, true);
+  metrics.RecordObservation(Demo(), ObservedStateBuilder(Demo()).Primary(2).Standby(1, 2).Build(), true);
+  std::string text = RenderPrometheusText(metrics.Snapshot());
+  std::set<std::string> declared;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "# TYPE ")) {
+      std::vector<std::string> parts = absl::StrSplit(line, ' ');
+      ASSERT_EQ(parts.size(), 4u) << line;
+      EXPECT_THAT(parts[3], ::testing::AnyOf("gauge", "counter", "histogram")) << line;
+      declared.insert(parts[2]);
+      continue;
+    }
+    if (absl::StartsWith(line, "# HELP ")) continue;
+    // A sample: name{labels} value; its family must be declared before it.
+    std::string name(line.substr(0, line.find('{')));
+    std::string family = name;
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      if (absl::EndsWith(name, suffix) && declared.count(name.substr(0, name.size() - strlen(suffix)))) {
+        family = name.substr(0, name.size() - strlen(suffix));
+      }
+    }
+    EXPECT_TRUE(declared.count(family)) << "sample before its TYPE line: " << line;
+    EXPECT_TRUE(absl::StartsWith(name, "radctl_")) << line;
+  }
+}
+
+TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
+  Metrics metrics("demo");
+  metrics.RecordReconcile(absl::Milliseconds(7), false);
+  metrics.RecordReconcile(absl::Seconds(3), true);
+  metrics.RecordAction(ActionType::kFailover, true);
+  metrics.RecordAction(ActionType::kFailover, false);
+  metrics.RecordAction(ActionType::kSwitchover, true);
+  ObservedState observed = ObservedStateBuilder(Demo()).Primary(2, 0x5000100).Standby(1, 2, 0x5000000).Down(3, DataDir::kPrimary).Build();
+  observed.bouncer.clients_active = 4;
+  metrics.RecordObservation(Demo(), observed, true);
+  std::string text = RenderPrometheusText(metrics.Snapshot());
+  EXPECT_THAT(text, HasSubstr("radctl_failovers_total{cluster=\"demo\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_switchovers_total{cluster=\"demo\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_runs_total{cluster=\"demo\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_errors_total{cluster=\"demo\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_actions_total{cluster=\"demo\",action=\"failover\",result=\"failure\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_nodes{cluster=\"demo\",role=\"primary\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_nodes{cluster=\"demo\",role=\"fenced\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_primary_ordinal{cluster=\"demo\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_replication_lag_bytes{cluster=\"demo\",node=\"demo-pg-1\"} 256\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_bouncer_client_connections{cluster=\"demo\",state=\"active\"} 4\n"));
+  // Histogram: cumulative buckets, +Inf equals the count.
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"0.01\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"5\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"+Inf\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_count{cluster=\"demo\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_up{cluster=\"demo\"} 1\n"));
+}
+
+TEST(MetricsTest, LabelValuesAreEscaped) {
+  EXPECT_EQ(EscapeLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  MetricsSnapshot snapshot;
+  snapshot.cluster = "we\"ird";
+  EXPECT_THAT(RenderPrometheusText(snapshot), HasSubstr("radctl_up{cluster=\"we\\\"ird\"} 0\n"));
+}
+
+}  // namespace
+}  // namespace radctl
