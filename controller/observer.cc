@@ -363,12 +363,14 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
                        std::max(records_from->receive_lsn, records_from->replay_lsn));
     if (better) records_from = &probe;
     if (!probe.in_recovery) {
+      memory.last_primary_lsn = probe.current_lsn;
       state.slots = probe.slots;
       state.replication = probe.replication;
       state.synchronous_standby_names = probe.synchronous_standby_names;
     }
   }
   if (records_from != nullptr) state.repmgr_nodes = records_from->repmgr_nodes;
+  state.last_primary_lsn = memory.last_primary_lsn;
   return state;
 }
 

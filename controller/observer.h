@@ -25,6 +25,7 @@ namespace radctl {
 struct LoopMemory {
   std::map<int, absl::Time> last_reachable;
   std::map<int, std::map<ActionType, int>> failed_attempts;
+  Lsn last_primary_lsn = 0;  // pg_current_wal_lsn() of the last writable primary seen
 };
 
 class Observer {

@@ -126,6 +126,9 @@ struct ObservedState {
   std::vector<ReplicationSlot> slots;                      // on the writable primary
   std::vector<ReplicationConnection> replication;          // pg_stat_replication on the primary
   std::string synchronous_standby_names;                   // as set on the primary
+  // The primary's WAL position when this controller last saw a writable primary (loop memory;
+  // 0 when unknown): how much a failover may lose is measured against it.
+  Lsn last_primary_lsn = 0;
 
   const NodeObservation* Node(int ordinal) const;
   const RepmgrNode* RepmgrRecord(int ordinal) const;

@@ -515,9 +515,21 @@ class Planner {
       return false;
     }
     const NodeObservation& target = *observed_.Node(*best);
-    Add(ActionType::kFailover, *best, old_primary,
-        absl::StrCat(why, "; ", target.name, " has the highest received LSN ",
-                     FormatLsn(PromotableLsn(target))));
+    std::string reason = absl::StrCat(why, "; ", target.name, " has the highest received LSN ",
+                                      FormatLsn(PromotableLsn(target)));
+    if (spec_.replication.synchronous) {
+      absl::StrAppend(&reason, " (synchronous replication: no acknowledged commit is lost)");
+    } else if (observed_.last_primary_lsn > PromotableLsn(target)) {
+      absl::StrAppend(&reason, "; asynchronous replication: it is ",
+                      observed_.last_primary_lsn - PromotableLsn(target),
+                      " bytes behind the primary's last seen position ",
+                      FormatLsn(observed_.last_primary_lsn),
+                      ", commits in them may be lost");
+    } else if (observed_.last_primary_lsn != 0) {
+      absl::StrAppend(&reason, "; it had received everything the primary was last seen at (",
+                      FormatLsn(observed_.last_primary_lsn), ")");
+    }
+    Add(ActionType::kFailover, *best, old_primary, reason);
     return true;
   }
 

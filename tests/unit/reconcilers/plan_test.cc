@@ -381,6 +381,24 @@ TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
   EXPECT_THAT(plan.actions[0].reason, HasSubstr("demo-pg-2 has the highest received LSN 0/5A3F2C8"));
 }
 
+TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
+  ClusterSpec spec = Spec(2);
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Stopped(1, 137)
+                               .Record(1, "primary", true, 0)
+                               .Standby(2, 1, 0x5000000)
+                               .BouncerTarget(1)
+                               .Build();
+  observed.last_primary_lsn = 0x5000400;
+  Plan plan = ComputePlan(spec, observed);
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_THAT(plan.actions[0].reason,
+              HasSubstr("it is 1024 bytes behind the primary's last seen position 0/5000400"));
+  spec.replication.synchronous = true;
+  plan = ComputePlan(spec, observed);
+  EXPECT_THAT(plan.actions[0].reason, HasSubstr("no acknowledged commit is lost"));
+}
+
 TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
   ClusterSpec spec = Spec();
   spec.failover.enabled = false;
