@@ -21,6 +21,7 @@
 #include "controller/conditions.h"
 #include "controller/controller_state.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/spec_hash.h"
 
 namespace radctl {
 namespace {
@@ -329,14 +330,7 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   return absl::OkStatus();
 }
 
-std::string FileDigest(const std::string& content) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : content) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return absl::StrFormat("%016x", hash);
-}
+std::string FileDigest(const std::string& content) { return Fnv1a64Hex(content); }
 
 std::string GeneratePassword() {
   static constexpr char kAlphabet[] =

@@ -6,8 +6,6 @@
 #include "absl/strings/str_format.h"
 
 namespace radctl {
-namespace {
-
 std::string Fnv1a64Hex(const std::string& text) {
   uint64_t hash = 1469598103934665603ULL;
   for (unsigned char c : text) {
@@ -16,8 +14,6 @@ std::string Fnv1a64Hex(const std::string& text) {
   }
   return absl::StrFormat("%016x", hash);
 }
-
-}  // namespace
 
 std::string NodeSpecHash(const ClusterSpec& spec) {
   return Fnv1a64Hex(absl::StrCat("image=", spec.postgres.image));

@@ -9,6 +9,9 @@
 
 namespace radctl {
 
+// FNV-1a 64 of `text`, as 16 hex digits: stable across runs and machines.
+std::string Fnv1a64Hex(const std::string& text);
+
 // Node containers: what cannot change without re-creating the container (the image).
 std::string NodeSpecHash(const ClusterSpec& spec);
 // postgresql.conf: every spec field it is rendered from (parameters, synchronous replication,

@@ -89,6 +89,22 @@ std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
       kHealTimeout);
 }
 
+// Another node than `old_primary` is the writable primary and the bouncer points to it; its
+// name goes to `new_primary`.
+::testing::AssertionResult WaitNewPrimary(const TestCluster& cluster,
+                                          const std::string& old_primary,
+                                          std::string* new_primary) {
+  return WaitFor(
+      [&](std::string* observed) {
+        absl::StatusOr<nlohmann::json> status = cluster.Status();
+        if (!status.ok() || (*status)["primary"].is_null()) return false;
+        *observed = status->dump();
+        *new_primary = (*status)["primary"];
+        return *new_primary != old_primary && (*status)["bouncer"]["target"] == *new_primary;
+      },
+      kHealTimeout);
+}
+
 int Ordinal(const std::string& node_name) { return node_name.back() - '0'; }
 
 TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
@@ -110,16 +126,7 @@ TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
     // Writes succeed again, on another node, which the bouncer points to.
     EXPECT_TRUE(WritesResume(*writer, killed));
     std::string new_primary;
-    ASSERT_TRUE(WaitFor(
-        [&](std::string* observed) {
-          absl::StatusOr<nlohmann::json> status = cluster.Status();
-          if (!status.ok()) return false;
-          *observed = status->dump();
-          if ((*status)["primary"].is_null()) return false;
-          new_primary = (*status)["primary"];
-          return new_primary != old_primary && (*status)["bouncer"]["target"] == new_primary;
-        },
-        kHealTimeout));
+    ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
 
     // The killed container comes back (the watcher restarts it; starting it by hand is the
     // same) as a streaming standby of the new primary, never as a second primary.
@@ -196,15 +203,7 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   ASSERT_EQ(Shell(absl::StrCat("docker network disconnect it-partition-net ", old_primary)).exit_code, 0);
   EXPECT_TRUE(WritesResume(*writer, cut));
   std::string new_primary;
-  ASSERT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        absl::StatusOr<nlohmann::json> status = cluster.Status();
-        if (!status.ok() || (*status)["primary"].is_null()) return false;
-        *observed = status->dump();
-        new_primary = (*status)["primary"];
-        return new_primary != old_primary && (*status)["bouncer"]["target"] == new_primary;
-      },
-      kHealTimeout));
+  ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
   // The cut-off primary was fenced: it does not accept writes even from inside its container.
   absl::StatusOr<std::string> inside =
       cluster.QueryNode(Ordinal(old_primary), "SELECT pg_is_in_recovery()");

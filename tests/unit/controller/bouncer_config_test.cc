@@ -2,33 +2,31 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
 
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-ClusterSpec Demo() {
-  ClusterSpec spec;
-  spec.name = "demo";
-  return spec;
-}
 
 TEST(BouncerConfigTest, TargetsThePrimaryForTheAppDatabaseAndAnyOther) {
-  std::string ini = RenderPgbouncerIni(Demo(), "demo-pg-2");
+  std::string ini = RenderPgbouncerIni(DemoSpec(), "demo-pg-2");
   EXPECT_THAT(ini, HasSubstr("[databases]\napp = host=demo-pg-2 port=5432 dbname=app\n"
                              "* = host=demo-pg-2 port=5432\n"));
 }
 
 TEST(BouncerConfigTest, UntargetedBeforeThereIsAPrimary) {
-  std::string ini = RenderPgbouncerIni(Demo(), "");
+  std::string ini = RenderPgbouncerIni(DemoSpec(), "");
   EXPECT_THAT(ini, HasSubstr("[databases]\n\n[pgbouncer]"));
   EXPECT_THAT(ini, Not(HasSubstr("host=")));
 }
 
 TEST(BouncerConfigTest, SafeRepointSettings) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.bouncer.pool_mode = "session";
   std::string ini = RenderPgbouncerIni(spec, "demo-pg-1");
   EXPECT_THAT(ini, HasSubstr("server_login_retry = 0\n"));  // rule 3: no 15 s refusal window
@@ -40,7 +38,7 @@ TEST(BouncerConfigTest, SafeRepointSettings) {
 
 TEST(BouncerConfigTest, UserlistQuotesPasswords) {
   ClusterSecrets secrets{"p\"w", "r", "admin"};
-  EXPECT_EQ(RenderUserlist(Demo(), secrets), "\"app\" \"p\"\"w\"\n\"radctl\" \"admin\"\n");
+  EXPECT_EQ(RenderUserlist(DemoSpec(), secrets), "\"app\" \"p\"\"w\"\n\"radctl\" \"admin\"\n");
 }
 
 }  // namespace

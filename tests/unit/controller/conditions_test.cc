@@ -7,14 +7,10 @@
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::radctl::testing::ObservedStateBuilder;
 
-ClusterSpec Demo() {
-  ClusterSpec spec;
-  spec.name = "demo";
-  spec.postgres.image = "radctl/postgres:15";
-  return spec;
-}
 
 const absl::Time kT0 = absl::FromUnixSeconds(1000);
 const absl::Time kT1 = absl::FromUnixSeconds(2000);
@@ -28,7 +24,7 @@ std::string Summary(const std::vector<Condition>& conditions) {
 }
 
 TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   std::vector<Condition> conditions =
@@ -40,7 +36,7 @@ TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
 }
 
 TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed = ObservedStateBuilder(spec)
                                .Stopped(1, 137)
                                .Record(1, "primary", true, 0)
@@ -56,7 +52,7 @@ TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
 }
 
 TEST(ConditionsTest, MissingStandbyIsDegradedButReady) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed = ObservedStateBuilder(spec)
                                .Primary(1)
                                .Standby(2, 1)
@@ -73,7 +69,7 @@ TEST(ConditionsTest, MissingStandbyIsDegradedButReady) {
 }
 
 TEST(ConditionsTest, TransitionTimeMovesOnlyWhenTheStatusChanges) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   ObservedState healthy =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   std::vector<Condition> before = ComputeConditions(spec, healthy, ComputePlan(spec, healthy), {}, kT0);

@@ -12,21 +12,17 @@
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-ClusterSpec Demo() {
-  ClusterSpec spec;
-  spec.name = "demo";
-  spec.postgres.image = "radctl/postgres:15";
-  return spec;
-}
 
 TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
   Metrics metrics("demo");
   metrics.RecordReconcile(absl::Milliseconds(7), false);
   metrics.RecordAction(ActionType::kFailover, true);
-  metrics.RecordObservation(Demo(), ObservedStateBuilder(Demo()).Primary(2).Standby(1, 2).Build(), true);
+  metrics.RecordObservation(DemoSpec(), ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build(), true);
   std::string text = RenderPrometheusText(metrics.Snapshot());
   std::set<std::string> declared;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
@@ -58,9 +54,9 @@ TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
   metrics.RecordAction(ActionType::kFailover, true);
   metrics.RecordAction(ActionType::kFailover, false);
   metrics.RecordAction(ActionType::kSwitchover, true);
-  ObservedState observed = ObservedStateBuilder(Demo()).Primary(2, 0x5000100).Standby(1, 2, 0x5000000).Down(3, DataDir::kPrimary).Build();
+  ObservedState observed = ObservedStateBuilder(DemoSpec()).Primary(2, 0x5000100).Standby(1, 2, 0x5000000).Down(3, DataDir::kPrimary).Build();
   observed.bouncer.clients_active = 4;
-  metrics.RecordObservation(Demo(), observed, true);
+  metrics.RecordObservation(DemoSpec(), observed, true);
   std::string text = RenderPrometheusText(metrics.Snapshot());
   EXPECT_THAT(text, HasSubstr("radctl_failovers_total{cluster=\"demo\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("radctl_switchovers_total{cluster=\"demo\"} 1\n"));

@@ -2,21 +2,19 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
 
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-ClusterSpec Demo() {
-  ClusterSpec spec;
-  spec.name = "demo";
-  return spec;
-}
 
 TEST(NodeConfigTest, PostgresqlConfHasReplicationSettingsThenUserParameters) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.postgres.parameters = {{"max_connections", "200"}, {"work_mem", "8MB"}};
   std::string conf = RenderPostgresqlConf(spec);
   EXPECT_THAT(conf, HasSubstr("listen_addresses = '*'\n"));
@@ -28,13 +26,13 @@ TEST(NodeConfigTest, PostgresqlConfHasReplicationSettingsThenUserParameters) {
 }
 
 TEST(NodeConfigTest, ParameterValuesAreQuoted) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.postgres.parameters = {{"application_name", "it's"}};
   EXPECT_THAT(RenderPostgresqlConf(spec), HasSubstr("application_name = 'it''s'\n"));
 }
 
 TEST(NodeConfigTest, SynchronousNamesListEveryNodeOnlyWhenThereIsAStandby) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
   EXPECT_EQ(SynchronousStandbyNames(spec),
             "ANY 1 (\"demo-pg-1\", \"demo-pg-2\", \"demo-pg-3\", \"demo-pg-4\", \"demo-pg-5\", "
@@ -55,7 +53,7 @@ TEST(NodeConfigTest, HbaTrustsOnlyTheLocalSocket) {
 }
 
 TEST(NodeConfigTest, RepmgrConfNamesTheNodeAndUsesSlots) {
-  std::string conf = RenderRepmgrConf(Demo(), 2);
+  std::string conf = RenderRepmgrConf(DemoSpec(), 2);
   EXPECT_THAT(conf, HasSubstr("node_id=2\n"));
   EXPECT_THAT(conf, HasSubstr("node_name='demo-pg-2'\n"));
   EXPECT_THAT(conf, HasSubstr(
@@ -72,7 +70,7 @@ TEST(NodeConfigTest, PgpassEscapesSeparators) {
 }
 
 TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.auth.user = "shop";
   spec.auth.database = "orders";
   ClusterSecrets secrets{"app'pw", "repmgrpw", "bouncerpw"};

@@ -9,27 +9,23 @@
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-ClusterSpec Demo() {
-  ClusterSpec spec;
-  spec.name = "demo";
-  spec.postgres.image = "radctl/postgres:15";
-  return spec;
-}
 
 const ClusterSecrets kSecrets{"s3cret", "r", "b"};
 
 TEST(StatusReportTest, JsonFollowsTheContract) {
-  ObservedState observed = ObservedStateBuilder(Demo())
+  ObservedState observed = ObservedStateBuilder(DemoSpec())
                                .Primary(1, 0x5000100)
                                .Standby(2, 1, 0x5000000)
                                .Down(3, DataDir::kPrimary)
                                .BouncerTarget(1)
                                .Build();
-  nlohmann::json json = nlohmann::json::parse(StatusJson(Demo(), kSecrets, observed));
+  nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
   EXPECT_EQ(json["name"], "demo");
   EXPECT_EQ(json["primary"], "demo-pg-1");
   EXPECT_EQ(json["endpoint"]["host"], "127.0.0.1");
@@ -49,8 +45,8 @@ TEST(StatusReportTest, JsonFollowsTheContract) {
 
 TEST(StatusReportTest, NoPrimaryIsNull) {
   ObservedState observed =
-      ObservedStateBuilder(Demo()).Stopped(1, 137).Standby(2, 0).Build();
-  nlohmann::json json = nlohmann::json::parse(StatusJson(Demo(), kSecrets, observed));
+      ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 0).Build();
+  nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
   EXPECT_EQ(json["primary"], nullptr);
   EXPECT_EQ(json["bouncer"]["target"], nullptr);
   EXPECT_EQ(json["nodes"][0]["role"], "down");
@@ -58,15 +54,15 @@ TEST(StatusReportTest, NoPrimaryIsNull) {
 }
 
 TEST(StatusReportTest, TableMasksThePassword) {
-  ObservedState observed = ObservedStateBuilder(Demo()).Primary(1).BouncerTarget(1).Build();
-  std::string table = StatusTable(Demo(), kSecrets, observed);
+  ObservedState observed = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
+  std::string table = StatusTable(DemoSpec(), kSecrets, observed);
   EXPECT_THAT(table, HasSubstr("postgresql://app:****@127.0.0.1:6543/app -> demo-pg-1"));
   EXPECT_THAT(table, Not(HasSubstr("s3cret")));
   EXPECT_THAT(table, HasSubstr("nodes 1/3 ready"));
 }
 
 TEST(StatusReportTest, ZeroBindIsReachedThroughLoopback) {
-  ClusterSpec spec = Demo();
+  ClusterSpec spec = DemoSpec();
   spec.bouncer.bind = "0.0.0.0";
   EXPECT_EQ(EndpointUri(spec, kSecrets, true), "postgresql://app:****@127.0.0.1:6543/app");
 }

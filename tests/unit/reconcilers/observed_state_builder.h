@@ -12,6 +12,15 @@ namespace radctl::testing {
 
 inline const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 
+// Cluster "demo" with `nodes` nodes and every other field at its default.
+inline ClusterSpec DemoSpec(int nodes = 3) {
+  ClusterSpec spec;
+  spec.name = "demo";
+  spec.nodes = nodes;
+  spec.postgres.image = "radctl/postgres:15";
+  return spec;
+}
+
 class ObservedStateBuilder {
  public:
   explicit ObservedStateBuilder(const ClusterSpec& spec) : spec_(spec) {

@@ -14,16 +14,11 @@
 namespace radctl {
 namespace {
 
+using ::radctl::testing::DemoSpec;
+
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-ClusterSpec Spec(int nodes = 3) {
-  ClusterSpec spec;
-  spec.name = "demo";
-  spec.nodes = nodes;
-  spec.postgres.image = "radctl/postgres:15";
-  return spec;
-}
 
 // "clone-standby demo-pg-2 <- demo-pg-1; ...; waiting", actions sorted by node.
 std::string Summary(const Plan& plan) {
@@ -53,7 +48,7 @@ class PlanTableTest : public ::testing::TestWithParam<PlanCase> {};
 
 TEST_P(PlanTableTest, PlansExpectedActions) {
   const PlanCase& c = GetParam();
-  ClusterSpec spec = Spec(c.nodes);
+  ClusterSpec spec = DemoSpec(c.nodes);
   Plan plan = ComputePlan(spec, c.observed(ObservedStateBuilder(spec)));
   EXPECT_EQ(Summary(plan), c.expected) << "full plan:\n" << plan.ToString("demo");
   for (const Action& action : plan.actions) {
@@ -331,7 +326,7 @@ INSTANTIATE_TEST_SUITE_P(Configuration, PlanTableTest, ::testing::ValuesIn(kConf
                          CaseName);
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
-  ClusterSpec spec = Spec();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})), "switchover demo-pg-3 <- demo-pg-1");
@@ -339,7 +334,7 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
 }
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
-  ClusterSpec spec = Spec();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed = ObservedStateBuilder(spec)
                                .Primary(1)
                                .Standby(2, 1)
@@ -353,14 +348,14 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
 }
 
 TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {
-  ClusterSpec spec = Spec();
+  ClusterSpec spec = DemoSpec();
   ObservedState observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{2})), "clone-standby demo-pg-3 <- demo-pg-1");
 }
 
 TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
-  ClusterSpec spec = Spec(2);
+  ClusterSpec spec = DemoSpec(2);
   ObservedState observed = ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 3}));
   spec.nodes = 3;
@@ -368,7 +363,7 @@ TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
 }
 
 TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
-  ClusterSpec spec = Spec();
+  ClusterSpec spec = DemoSpec();
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
                                     .Stopped(1, 137)
                                     .Record(1, "primary", true, 0)
@@ -382,7 +377,7 @@ TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
 }
 
 TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
-  ClusterSpec spec = Spec(2);
+  ClusterSpec spec = DemoSpec(2);
   ObservedState observed = ObservedStateBuilder(spec)
                                .Stopped(1, 137)
                                .Record(1, "primary", true, 0)
@@ -400,7 +395,7 @@ TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
 }
 
 TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
-  ClusterSpec spec = Spec();
+  ClusterSpec spec = DemoSpec();
   spec.failover.enabled = false;
   Plan plan = ComputePlan(
       spec, ObservedStateBuilder(spec).Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1)
@@ -411,7 +406,7 @@ TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
 }
 
 TEST(PlanRequeueTest, WaitsForTheRestOfDetectionTime) {
-  ClusterSpec spec = Spec(2);
+  ClusterSpec spec = DemoSpec(2);
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
                                     .Down(1, DataDir::kPrimary, true, absl::Milliseconds(900))
                                     .Record(1, "primary", true, 0)
@@ -422,7 +417,7 @@ TEST(PlanRequeueTest, WaitsForTheRestOfDetectionTime) {
 }
 
 TEST(PlanRequeueTest, ConvergedRequeuesLate) {
-  ClusterSpec spec = Spec(1);
+  ClusterSpec spec = DemoSpec(1);
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec).Primary(1).BouncerTarget(1).Build());
   EXPECT_TRUE(plan.converged());
   EXPECT_EQ(plan.requeue_after, kRequeueWhenConverged);
