@@ -43,6 +43,9 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndp
                           endpoint.application_name.c_str(), "disable", nullptr};
   PGconn* conn = PQconnectStartParams(keys, values, 0);
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
+  // Server notices ("terminating connection due to ...") would go to stderr between the
+  // controller's own lines; what matters of them shows up as errors or in the observation.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> result(new PgConnection(conn, endpoint));
   absl::Time deadline = absl::Now() + timeout;
   PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;

@@ -215,6 +215,36 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   EXPECT_THAT(watcher.Log(), HasSubstr("has not answered for"));
 }
 
+TEST(WatchTest, SecondWritablePrimaryIsFencedAndRejoined) {
+  TestCluster cluster("it-split", 3, 16557);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  int rogue = Ordinal(primary) == 2 ? 3 : 2;
+
+  // Someone promotes a standby by hand: two writable primaries.
+  absl::Time split = absl::Now();
+  ASSERT_EQ(cluster.QueryNode(rogue, "SELECT pg_promote()", "postgres").value_or(""), "t");
+  // The one the bouncer does not point to is fenced, rewound and streams again; clients never
+  // noticed.
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(watcher.Log(), "2 writable primaries");
+      },
+      kHealTimeout));
+  std::string after;
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &after));
+  EXPECT_EQ(after, primary);
+  EXPECT_EQ(cluster.QueryNode(rogue, "SELECT pg_is_in_recovery()").value_or(""), "t");
+  writer->Stop();
+  EXPECT_EQ(writer->Failed(split), 0);
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
 TEST(WatchTest, ControllerKilledMidFailoverConvergesWhenRestarted) {
   TestCluster cluster("it-crash", 3, 16554);
   ASSERT_EQ(cluster.Apply().exit_code, 0);
