@@ -98,9 +98,9 @@ ensure_images() {
 # Builds radctl (and the tests) in $BUILD_DIR; warnings are errors.
 build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    log "building radctl and its tests in $BUILD_DIR (the first time takes a few minutes)"
     cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRADCTL_WERROR=ON >/dev/null
   fi
-  log "building radctl"
   if ! cmake --build "$BUILD_DIR" -j "$(nproc)" >/tmp/radctl-build.log 2>&1; then
     grep -E -A3 'error' /tmp/radctl-build.log | head -n 60 >&2
     die "build failed (full log: /tmp/radctl-build.log)"
