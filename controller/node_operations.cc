@@ -220,7 +220,9 @@ absl::Status NodeOperations::Follow(int ordinal, int primary) const {
   RETURN_IF_ERROR(on_standby->Execute(
       absl::StrCat("ALTER SYSTEM SET primary_slot_name = ", QuoteLiteral(slot)), kConnectTimeout));
   RETURN_IF_ERROR(on_standby->Execute("SELECT pg_reload_conf()", kConnectTimeout));
-  RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(15)));
+  // Short: a standby that cannot follow (diverged) fails here and is rebuilt; meanwhile the loop
+  // is busy and sees nothing else.
+  RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(5)));
   return on_primary->Execute(
       absl::StrCat("SET synchronous_commit = local; UPDATE repmgr.nodes SET upstream_node_id = ",
                    primary, ", active = true WHERE node_id = ", ordinal),

@@ -30,6 +30,9 @@ namespace {
 constexpr int kStartPrimaryAttempts = 2;
 // A standby that fails to start this often is rebuilt from the primary.
 constexpr int kStartStandbyAttempts = 2;
+// With synchronous replication, how long a failover waits for a standby that runs but does not
+// answer (it may hold acknowledged commits) before promoting without it.
+constexpr absl::Duration kSynchronousCandidateWait = absl::Seconds(10);
 
 std::string DescribeStop(const NodeObservation& node) {
   if (node.container == ContainerState::kMissing) return "container is gone";
@@ -345,16 +348,21 @@ class Planner {
     };
     if (node.reachable) {
       const std::string& upstream = node.wal_receiver.sender_host;
-      if (upstream == primary_name) return;  // attached (streaming or catching up)
+      // "waiting": the receiver reached the end of its timeline on the upstream and cannot go
+      // on (a history that diverged from the primary's); anything else is attached.
+      bool stuck = node.wal_receiver.status == "waiting";
+      if (upstream == primary_name && !stuck) return;
       if (failed(ActionType::kFollow) > 0) {
         Add(ActionType::kRebuild, node.ordinal, primary,
             absl::StrCat("cannot follow ", primary_name,
                          " (its history has diverged); cloning it again"));
       } else {
         Add(ActionType::kFollow, node.ordinal, primary,
-            upstream.empty()
-                ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
-                : absl::StrCat("standby streams from ", upstream, "; primary is ", primary_name));
+            upstream.empty() ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
+            : stuck          ? absl::StrCat("standby's WAL receiver is stuck at the end of its "
+                                            "timeline on ", upstream)
+                             : absl::StrCat("standby streams from ", upstream, "; primary is ",
+                                            primary_name));
       }
       return;
     }
@@ -508,7 +516,25 @@ class Planner {
   }
 
   // Plans a failover to the most advanced reachable standby; false (and a note) if none.
+  // With synchronous replication any standby may hold the only copy of an acknowledged commit:
+  // a standby whose container runs but which does not answer is waited for (a while) before
+  // another one is promoted.
   bool PromoteOrWait(int old_primary, const std::string& why) {
+    std::vector<std::string> silent;
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal == old_primary || node.reachable ||
+          node.container != ContainerState::kRunning || node.data_dir == DataDir::kEmpty) {
+        continue;
+      }
+      if (observed_.observed_at - node.unreachable_since < kSynchronousCandidateWait) {
+        silent.push_back(node.name);
+      }
+    }
+    if (spec_.replication.synchronous && !silent.empty()) {
+      Wait(absl::StrCat(why, "; waiting for ", absl::StrJoin(silent, ", "),
+                        " to answer: with synchronous replication it may hold acknowledged commits"));
+      return false;
+    }
     std::optional<int> best = MostAdvancedStandby(observed_, /*max_ordinal=*/1 << 20);
     if (!best) {
       Wait(why + "; no reachable standby to promote");
@@ -517,8 +543,15 @@ class Planner {
     const NodeObservation& target = *observed_.Node(*best);
     std::string reason = absl::StrCat(why, "; ", target.name, " has the highest received LSN ",
                                       FormatLsn(PromotableLsn(target)));
+    std::vector<std::string> others;
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal != *best && node.IsReachableStandby()) {
+        others.push_back(absl::StrCat(node.name, " ", FormatLsn(PromotableLsn(node))));
+      }
+    }
+    if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
     if (spec_.replication.synchronous) {
-      absl::StrAppend(&reason, " (synchronous replication: no acknowledged commit is lost)");
+      absl::StrAppend(&reason, "; synchronous replication: no acknowledged commit is lost");
     } else if (observed_.last_primary_lsn > PromotableLsn(target)) {
       absl::StrAppend(&reason, "; asynchronous replication: it is ",
                       observed_.last_primary_lsn - PromotableLsn(target),

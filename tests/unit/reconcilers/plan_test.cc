@@ -209,6 +209,21 @@ const PlanCase kFailoverCases[] = {
            .Standby(3, 2).BouncerTarget(2).Build();
      },
      "rejoin demo-pg-1 <- demo-pg-2"},
+    {"StandbyStuckAtTheEndOfItsTimelineFollows", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState state = b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       state.nodes[2].wal_receiver.status = "waiting";
+       return state;
+     },
+     "follow demo-pg-3 <- demo-pg-1"},
+    {"StuckStandbyThatCannotFollowIsRebuilt", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState state = b.Primary(1).Standby(2, 1).Standby(3, 1)
+                                 .Failed(3, ActionType::kFollow).BouncerTarget(1).Build();
+       state.nodes[2].wal_receiver.status = "waiting";
+       return state;
+     },
+     "rebuild demo-pg-3 <- demo-pg-1"},
     {"FailedRejoinRebuilds", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2)
@@ -392,6 +407,32 @@ TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
   spec.replication.synchronous = true;
   plan = ComputePlan(spec, observed);
   EXPECT_THAT(plan.actions[0].reason, HasSubstr("no acknowledged commit is lost"));
+}
+
+TEST(PlanFailoverTest, SynchronousFailoverWaitsForASilentRunningStandby) {
+  ClusterSpec spec = DemoSpec();
+  spec.replication.synchronous = true;
+  ObservedStateBuilder builder(spec);
+  builder.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1, 0x100).BouncerTarget(1);
+  // demo-pg-3 runs but has not answered for 2 s: it may hold the only copy of a commit.
+  ObservedState observed =
+      builder.Down(3, DataDir::kStandby, true, absl::Seconds(2)).Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting");
+  EXPECT_THAT(plan.waiting.back(), HasSubstr("waiting for demo-pg-3 to answer"));
+  // Asynchronous replication promotes at once.
+  spec.replication.synchronous = false;
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
+  // Silent for longer than the wait: promoted without it.
+  spec.replication.synchronous = true;
+  observed = ObservedStateBuilder(spec)
+                 .Stopped(1, 137)
+                 .Record(1, "primary", true, 0)
+                 .Standby(2, 1, 0x100)
+                 .BouncerTarget(1)
+                 .Down(3, DataDir::kStandby, true, absl::Seconds(30))
+                 .Build();
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
 }
 
 TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
