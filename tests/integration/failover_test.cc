@@ -148,6 +148,31 @@ TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
   EXPECT_EQ(watcher.process().Signal(SIGTERM), 0);
 }
 
+TEST(WatchTest, FrozenPrimaryIsReplacedThreeTimesInARowWithoutLoss) {
+  TestCluster cluster("it-frozen", 3, 16558, "  replication:\n    synchronous: true\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  for (int round = 1; round <= 3; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    std::string old_primary;
+    ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
+    absl::SleepFor(absl::Seconds(1));  // writes flowing on the healed cluster
+    absl::Time frozen = absl::Now();
+    // Postgres stops answering (the whole container is frozen), it does not die.
+    ASSERT_EQ(Shell(absl::StrCat("docker pause ", old_primary)).exit_code, 0);
+    EXPECT_TRUE(WritesResume(*writer, frozen));
+    std::string new_primary;
+    ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
+    // Fenced (killed: it could not be stopped from inside), restarted, rewound: a standby.
+    EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
+  }
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
 TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
   TestCluster cluster("it-pgkill", 3, 16551, "  replication:\n    synchronous: true\n");
   ASSERT_EQ(cluster.Apply().exit_code, 0);
