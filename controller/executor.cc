@@ -59,27 +59,28 @@ std::string Executor::ObjectName(const Action& action) const {
   }
 }
 
-std::vector<ActionOutcome> Executor::Run(const Plan& plan) {
-  std::vector<ActionOutcome> outcomes(plan.actions.size());
+ActionOutcome Executor::RunOne(const Action& action) {
+  const std::string object = ObjectName(action);
+  const std::string what = EventReason(action.type);
+  events_.Normal(object, what, action.reason);
+  absl::Time start = absl::Now();
+  absl::Status status = Execute(action);
+  absl::Duration took = absl::Now() - start;
+  if (status.ok()) {
+    events_.Progress(
+        absl::StrCat(object, " ", ActionTypeName(action.type), ": done in ", Seconds(took)));
+  } else {
+    events_.Warning(object, absl::StrCat(what, "Failed"),
+                    absl::StrCat(status.message(), " (after ", Seconds(took), ")"));
+  }
+  return {action, status, took};
+}
+
+std::vector<ActionOutcome> Executor::Run(const std::vector<Action>& actions) {
+  std::vector<ActionOutcome> outcomes(actions.size());
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < plan.actions.size(); ++i) {
-    threads.emplace_back([this, i, &plan, &outcomes] {
-      const Action& action = plan.actions[i];
-      const std::string object = ObjectName(action);
-      const std::string what = EventReason(action.type);
-      events_.Normal(object, what, action.reason);
-      absl::Time start = absl::Now();
-      absl::Status status = Execute(action);
-      absl::Duration took = absl::Now() - start;
-      if (status.ok()) {
-        events_.Progress(absl::StrCat(object, " ", ActionTypeName(action.type), ": done in ",
-                                      Seconds(took)));
-      } else {
-        events_.Warning(object, absl::StrCat(what, "Failed"),
-                        absl::StrCat(status.message(), " (after ", Seconds(took), ")"));
-      }
-      outcomes[i] = {action, status, took};
-    });
+  for (size_t i = 0; i < actions.size(); ++i) {
+    threads.emplace_back([this, i, &actions, &outcomes] { outcomes[i] = RunOne(actions[i]); });
   }
   for (std::thread& thread : threads) thread.join();
   return outcomes;

@@ -31,7 +31,10 @@ class Executor {
         bouncer_(docker, spec, secrets, observer, events),
         events_(events) {}
 
-  std::vector<ActionOutcome> Run(const Plan& plan);
+  // Runs `actions` at once and waits for all of them.
+  std::vector<ActionOutcome> Run(const std::vector<Action>& actions);
+  // One action, with its start and outcome events.
+  ActionOutcome RunOne(const Action& action);
 
  private:
   absl::Status Execute(const Action& action);

@@ -334,6 +334,9 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     NodeObservation& node = state.nodes[i];
     const Probe& probe = probes[i];
     node.failed_attempts = memory.failed_attempts[node.ordinal];
+    if (auto busy = memory.busy.find(node.ordinal); busy != memory.busy.end()) {
+      node.busy_with = busy->second;
+    }
     if (!probe.status.ok()) {
       node.probe_error = node.container == ContainerState::kRunning
                              ? std::string(probe.status.message())

@@ -26,6 +26,7 @@ struct LoopMemory {
   std::map<int, absl::Time> last_reachable;
   std::map<int, std::map<ActionType, int>> failed_attempts;
   Lsn last_primary_lsn = 0;  // pg_current_wal_lsn() of the last writable primary seen
+  std::map<int, std::string> busy;  // ordinal -> long action running in the background
 };
 
 class Observer {

@@ -35,6 +35,8 @@ ReconcileLoop::ReconcileLoop(const docker::DockerClient& docker, const ClusterSe
       state_(state),
       observer_(docker, secrets, absl::Seconds(1)) {}
 
+ReconcileLoop::~ReconcileLoop() { CollectBackground(/*wait_all=*/true); }
+
 void ReconcileLoop::Wake() {
   std::lock_guard<std::mutex> lock(wake_mu_);
   woken_ = true;
@@ -74,6 +76,7 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
 
 ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec) {
   PassResult result;
+  CollectBackground(/*wait_all=*/false);
   observer_.set_probe_timeout(ProbeTimeout(spec));
   absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
   if (!observed.ok()) {
@@ -88,19 +91,59 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   }
   last_waiting_.clear();
   result.acted = true;
-  Executor executor(docker_, spec, secrets_, observer_, events_);
-  result.outcomes = executor.Run(result.plan);
-  for (const ActionOutcome& outcome : result.outcomes) {
-    if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
-    int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
-    if (outcome.status.ok()) {
-      failures = 0;
+  std::vector<Action> now;
+  for (const Action& action : result.plan.actions) {
+    if (IsLongRunning(action.type)) {
+      StartInBackground(spec, action);
     } else {
-      ++failures;
-      if (NeedsTheUser(outcome.status) && result.status.ok()) result.status = outcome.status;
+      now.push_back(action);
     }
   }
+  Executor executor(docker_, spec, secrets_, observer_, events_);
+  result.outcomes = executor.Run(now);
+  for (const ActionOutcome& outcome : result.outcomes) BookOutcome(outcome, &result.status);
   return result;
+}
+
+void ReconcileLoop::BookOutcome(const ActionOutcome& outcome, absl::Status* stop_status) {
+  if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
+  int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
+  if (outcome.status.ok()) {
+    failures = 0;
+  } else {
+    ++failures;
+    if (NeedsTheUser(outcome.status) && stop_status->ok()) *stop_status = outcome.status;
+  }
+}
+
+void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
+  BackgroundAction& task = background_[action.ordinal];
+  task.spec = std::make_unique<ClusterSpec>(spec);
+  task.done = std::make_shared<std::atomic<bool>>(false);
+  task.outcome = std::make_shared<ActionOutcome>();
+  memory_.busy[action.ordinal] = ActionTypeName(action.type);
+  const ClusterSpec* own_spec = task.spec.get();
+  task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
+    Executor executor(docker_, *own_spec, secrets_, observer_, events_);
+    *outcome = executor.RunOne(action);
+    *done = true;
+    Wake();  // observe at once: the node is free again
+  });
+}
+
+void ReconcileLoop::CollectBackground(bool wait_all) {
+  for (auto it = background_.begin(); it != background_.end();) {
+    BackgroundAction& task = it->second;
+    if (!wait_all && !*task.done) {
+      ++it;
+      continue;
+    }
+    task.thread.join();
+    absl::Status ignored;  // a background failure is retried or worked around by the planner
+    BookOutcome(*task.outcome, &ignored);
+    memory_.busy.erase(it->first);
+    it = background_.erase(it);
+  }
 }
 
 Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
@@ -129,10 +172,14 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted) {
   absl::Duration backoff = absl::Milliseconds(200);
   while (true) {
     PassResult pass = RunPass(spec);
-    if (!pass.status.ok()) return pass.status;
+    if (!pass.status.ok()) {
+      CollectBackground(/*wait_all=*/true);
+      return pass.status;
+    }
     *acted = *acted || pass.acted;
-    if (pass.plan.converged()) return absl::OkStatus();
+    if (pass.plan.converged() && background_.empty()) return absl::OkStatus();
     if (absl::Now() > deadline) {
+      CollectBackground(/*wait_all=*/true);
       return absl::DeadlineExceededError(absl::StrCat(
           "cluster ", spec.name, " did not converge within ",
           absl::FormatDuration(options_.converge_timeout), "; still: ",
@@ -146,7 +193,7 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted) {
     if (any_failed) {
       WaitFor(backoff, nullptr);
       backoff = std::min(backoff * 2, kMaxBackoff);
-    } else if (!pass.acted) {
+    } else if (!pass.acted || !background_.empty()) {
       WaitFor(pass.plan.requeue_after, nullptr);
     }
   }
@@ -190,6 +237,10 @@ absl::Status ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
     backoff = absl::Milliseconds(200);
     if (pass.acted) continue;  // observe the result at once
     WaitFor(std::min(pass.plan.requeue_after, options_.probe_interval), &stop);
+  }
+  if (!background_.empty()) {
+    events_.Progress("waiting for the actions still running to end");
+    CollectBackground(/*wait_all=*/true);
   }
   event_stream.join();
   return absl::OkStatus();

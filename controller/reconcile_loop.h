@@ -5,6 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
+#include <memory>
+#include <thread>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -32,6 +35,8 @@ class ReconcileLoop {
   ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets, EventLog& events,
                 LoopOptions options, ClusterStore* store = nullptr,
                 ControllerState* state = nullptr);
+
+  ~ReconcileLoop();  // waits for actions still running in the background
 
   // Acts until observed matches `spec`. OK when converged; `acted` tells whether anything was
   // done. FailedPrecondition when an action cannot succeed without the user (image missing,
@@ -63,6 +68,12 @@ class ReconcileLoop {
   void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
 
   Requests CurrentRequests(const ObservedState& observed);
+  // Long actions run on their own thread, with their own copy of the spec; the loop goes on.
+  void StartInBackground(const ClusterSpec& spec, const Action& action);
+  // Joins the background actions that ended and books their outcomes; `wait_all` waits for
+  // every one (stopping).
+  void CollectBackground(bool wait_all);
+  void BookOutcome(const ActionOutcome& outcome, absl::Status* stop_status);
 
   const docker::DockerClient& docker_;
   const ClusterSecrets& secrets_;
@@ -73,6 +84,14 @@ class ReconcileLoop {
   Observer observer_;
   LoopMemory memory_;
   std::string last_waiting_;  // printed once per change, not once per pass
+
+  struct BackgroundAction {
+    std::unique_ptr<ClusterSpec> spec;  // the spec it started with (edits may come meanwhile)
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+    std::shared_ptr<ActionOutcome> outcome;
+  };
+  std::map<int, BackgroundAction> background_;  // by ordinal: at most one per node
 
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;

@@ -33,6 +33,11 @@ std::string ActionTypeName(ActionType type) {
   return "unknown";
 }
 
+bool IsLongRunning(ActionType type) {
+  return type == ActionType::kCloneStandby || type == ActionType::kRebuild ||
+         type == ActionType::kRejoin || type == ActionType::kStartStandby;
+}
+
 std::string Action::ToString(const std::string& cluster) const {
   std::string object;
   switch (type) {

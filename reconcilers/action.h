@@ -38,6 +38,11 @@ enum class ActionType {
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
 
+// Actions that can take minutes (copying a database, rewinding one, crash recovery on start).
+// The loop runs them in the background and goes on observing, so that a failure elsewhere
+// (the primary dying) is handled meanwhile; the node counts as busy until they end.
+bool IsLongRunning(ActionType type);
+
 struct Action {
   ActionType type;
   int ordinal = 0;  // the node acted on; 0 for cluster-wide objects (network, bouncer)

@@ -66,6 +66,8 @@ struct NodeObservation {
   // Failed actions on this node since the controller started (loop memory): the planner falls
   // back (rejoin -> rebuild) instead of retrying forever.
   std::map<ActionType, int> failed_attempts;
+  // A long action still runs on this node in the background ("clone-standby"), "" if none.
+  std::string busy_with;
 
   // A container that exited on its own with an error, or was killed, has died; one stopped
   // cleanly (exit 0: `docker stop`, `docker restart`) was stopped on purpose.

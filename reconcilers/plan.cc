@@ -60,6 +60,7 @@ class Planner {
         desired_(DesiredOrdinals(spec, observed)) {}
 
   Plan Run() {
+    NoteBusyNodes();
     if (!observed_.network_exists) {
       Add(ActionType::kCreateNetwork, 0, 0, "cluster network is missing");
       return Finish();
@@ -89,11 +90,21 @@ class Planner {
   }
   void Wait(std::string why) { plan_.waiting.push_back(std::move(why)); }
 
-  // An action already planned for this node (at most one per node and pass).
+  // An action already planned for this node (at most one per node and pass), or one still
+  // running on it in the background.
   bool Busy(int ordinal) const {
+    const NodeObservation* node = observed_.Node(ordinal);
+    if (node != nullptr && !node->busy_with.empty()) return true;
     return std::any_of(plan_.actions.begin(), plan_.actions.end(), [&](const Action& a) {
       return a.ordinal == ordinal && a.type != ActionType::kPointBouncer;
     });
+  }
+
+  // Notes the nodes busy in the background, so the plan says why it is not converged yet.
+  void NoteBusyNodes() {
+    for (const NodeObservation& node : observed_.nodes) {
+      if (!node.busy_with.empty()) Wait(absl::StrCat(node.name, ": ", node.busy_with, " in progress"));
+    }
   }
 
   Plan Finish() {
@@ -164,7 +175,7 @@ class Planner {
   // container must stay as it is for now (a dead primary, until the failover is done).
   void PlanContainers(int hold) {
     for (int ordinal : desired_) {
-      if (ordinal == hold) continue;
+      if (ordinal == hold || Busy(ordinal)) continue;
       const NodeObservation* node = observed_.Node(ordinal);
       if (node == nullptr || node->container == ContainerState::kMissing) {
         bool has_volume = node != nullptr && node->volume_exists;
@@ -536,6 +547,7 @@ class Planner {
       return false;
     }
     std::optional<int> best = MostAdvancedStandby(observed_, /*max_ordinal=*/1 << 20);
+    if (best && Busy(*best)) best.reset();  // a standby being started is not promoted mid-way
     if (!best) {
       Wait(why + "; no reachable standby to promote");
       return false;

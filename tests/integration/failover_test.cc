@@ -173,6 +173,43 @@ TEST(WatchTest, FrozenPrimaryIsReplacedThreeTimesInARowWithoutLoss) {
   EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
 }
 
+TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
+  TestCluster cluster("it-busy", 2, 16559);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
+  // ~500 MB, so that cloning a new standby takes a couple of seconds.
+  ASSERT_TRUE(cluster.QueryNode(Ordinal(primary),
+                                "CREATE TABLE big AS SELECT g, repeat('x', 1000) AS pad "
+                                "FROM generate_series(1, 500000) g")
+                  .ok());
+  Watcher watcher(cluster);
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+
+  cluster.WriteSpec(3);  // the watcher picks the edit up and clones it-busy-pg-3
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(watcher.Log(), "CloneStandby");
+      },
+      kHealTimeout));
+  // The clone's source freezes mid-copy: the copy hangs, but the loop does not wait for it.
+  absl::Time frozen = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker pause ", primary)).exit_code, 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(watcher.Log(), " Failover ");
+      },
+      absl::Seconds(10)));
+  EXPECT_TRUE(WritesResume(*writer, frozen));
+  EXPECT_LT(writer->LongestGap(frozen, absl::Now()), absl::Seconds(5));
+  // In the end: three nodes, the new one cloned from the new primary.
+  EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(120)));
+  writer->Stop();
+}
+
 TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
   TestCluster cluster("it-pgkill", 3, 16551, "  replication:\n    synchronous: true\n");
   ASSERT_EQ(cluster.Apply().exit_code, 0);

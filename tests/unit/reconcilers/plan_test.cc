@@ -377,6 +377,30 @@ TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 2, 3}));
 }
 
+TEST(PlanBusyTest, NodeBusyInTheBackgroundGetsNoOtherActionAndIsNoted) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
+  observed.nodes[2].busy_with = "clone-standby";
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Summary(plan), "waiting");
+  EXPECT_EQ(plan.waiting[0], "demo-pg-3: clone-standby in progress");
+  EXPECT_FALSE(plan.converged());
+}
+
+TEST(PlanBusyTest, FailoverGoesOnWhileAnotherNodeIsBusy) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Stopped(1, 137)
+                               .Record(1, "primary", true, 0)
+                               .Standby(2, 1)
+                               .EmptyNode(3)
+                               .BouncerTarget(1)
+                               .Build();
+  observed.nodes[2].busy_with = "clone-standby";
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1; waiting");
+}
+
 TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
   ClusterSpec spec = DemoSpec();
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
