@@ -305,7 +305,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
   std::vector<Probe> probes(state.nodes.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < state.nodes.size(); ++i) {
-    threads.emplace_back([this, i, &state, &probes] {
+    threads.emplace_back([this, i, &state, &probes, &memory] {
       NodeObservation& node = state.nodes[i];
       if (node.container == ContainerState::kStopped) {
         if (absl::StatusOr<docker::ContainerInfo> info = docker_.InspectContainer(node.name);
@@ -322,7 +322,9 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
         probes[i].status = absl::UnavailableError(
             "port 5432 is not published (is the container cut off from the network?)");
       }
-      if (!probes[i].status.ok()) ReadDataDirectory(node);
+      // A node busy with a long action is not looked into: nothing is decided about it until
+      // the action ends, and an exec every pass would slow the action down.
+      if (!probes[i].status.ok() && memory.busy.count(node.ordinal) == 0) ReadDataDirectory(node);
     });
   }
   threads.emplace_back([&] { ObserveBouncer(spec, state); });

@@ -97,7 +97,7 @@ nlohmann::json AddStandbyWithData(int megabytes) {
     absl::SleepFor(absl::Seconds(3));
   };
   auto basebackup = [&]() -> double {
-    Sh("docker rm -f bench-basebackup; docker volume rm -f bench-basebackup");
+    Sh("docker rm -f -v bench-basebackup; docker volume rm -f bench-basebackup");
     Sh(absl::StrCat("docker run -d --name bench-basebackup --network ", kCluster,
                     "-net -v bench-basebackup:/backup --entrypoint sleep radctl/postgres:15 3600"));
     settle();
@@ -106,7 +106,7 @@ nlohmann::json AddStandbyWithData(int megabytes) {
                                " bench-basebackup pg_basebackup -h ", primary,
                                " -U repmgr -D /backup/data -X stream -c fast"));
     double took = absl::ToDoubleSeconds(absl::Now() - start);
-    Sh("docker rm -f bench-basebackup; docker volume rm -f bench-basebackup");
+    Sh("docker rm -f -v bench-basebackup; docker volume rm -f bench-basebackup");
     return code == 0 ? took : -1;
   };
   if (basebackup() < 0) return {{"error", "pg_basebackup failed"}};
