@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
@@ -55,7 +56,12 @@ void ReconcileLoop::WaitFor(absl::Duration duration, const std::atomic<bool>* st
 }
 
 void ReconcileLoop::ReportWaiting(const Plan& plan) {
+  // Printed when what is waited for changes, not when only a number in it does ("has not
+  // answered for 0.5s", then "1.0s"): once per situation, not once per pass.
   std::string text = absl::StrJoin(plan.waiting, "; ");
+  text.erase(std::remove_if(text.begin(), text.end(),
+                            [](char c) { return absl::ascii_isdigit(c) || c == '.'; }),
+             text.end());
   if (text == last_waiting_) return;
   last_waiting_ = text;
   for (const std::string& why : plan.waiting) events_.Progress(absl::StrCat("waiting: ", why));
