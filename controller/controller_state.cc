@@ -61,7 +61,6 @@ void ControllerState::Publish(const ClusterSpec& spec, const ObservedState& obse
     view_.observed_once = true;
     view_.spec = spec;
     view_.observed = observed;
-    view_.plan = plan;
     view_.conditions = conditions;
     view_.node_states = node_states;
   }

@@ -28,7 +28,6 @@ struct ControllerView {
   bool observed_once = false;
   ClusterSpec spec;
   ObservedState observed;
-  Plan plan;
   std::vector<Condition> conditions;
   std::map<std::string, NodeState> node_states;  // by node name
   bool in_pass = false;

@@ -73,7 +73,7 @@ ActionOutcome Executor::RunOne(const Action& action) {
     events_.Warning(object, absl::StrCat(what, "Failed"),
                     absl::StrCat(status.message(), " (after ", Seconds(took), ")"));
   }
-  return {action, status, took};
+  return {action, status};
 }
 
 std::vector<ActionOutcome> Executor::Run(const std::vector<Action>& actions) {

@@ -18,7 +18,6 @@ namespace radctl {
 struct ActionOutcome {
   Action action;
   absl::Status status;
-  absl::Duration took;
 };
 
 class Executor {

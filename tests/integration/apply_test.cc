@@ -64,6 +64,8 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   EXPECT_NE(wrong.exit_code, 0);
   // The published ports are on loopback only.
   CommandResult ports = Shell("docker port it-apply-bouncer; docker port it-apply-pg-2");
+  EXPECT_THAT(ports.out, HasSubstr("6432/tcp -> 127.0.0.1:16543"));
+  EXPECT_THAT(ports.out, HasSubstr("5432/tcp -> 127.0.0.1:"));
   EXPECT_THAT(ports.out, Not(HasSubstr("0.0.0.0")));
 
   // Re-applying the same spec to a healthy cluster does nothing and says so.

@@ -80,13 +80,7 @@ std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
 
 // Writes succeed again after `since`.
 ::testing::AssertionResult WritesResume(const Writer& writer, absl::Time since) {
-  return WaitFor(
-      [&](std::string* observed) {
-        *observed = absl::StrCat(writer.Succeeded(since), " writes succeeded since the fault, ",
-                                 writer.Failed(since), " failed");
-        return writer.Succeeded(since) >= 5;
-      },
-      kHealTimeout);
+  return WritesFlow(writer, since, 5, kHealTimeout);
 }
 
 // Another node than `old_primary` is the writable primary and the bouncer points to it; its
@@ -104,8 +98,6 @@ std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
       },
       kHealTimeout);
 }
-
-int Ordinal(const std::string& node_name) { return node_name.back() - '0'; }
 
 TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
   TestCluster cluster("it-failover", 3, 16550, "  replication:\n    synchronous: true\n");
@@ -133,7 +125,7 @@ TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
     Shell(absl::StrCat("docker start ", old_primary));
     EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
     absl::StatusOr<std::string> recovery =
-        cluster.QueryNode(Ordinal(old_primary), "SELECT pg_is_in_recovery()");
+        cluster.QueryNode(OrdinalOf(old_primary), "SELECT pg_is_in_recovery()");
     EXPECT_EQ(recovery.value_or(""), "t") << "the old primary must be a standby now";
   }
   writer->Stop();
@@ -159,7 +151,7 @@ TEST(WatchTest, FrozenPrimaryIsReplacedThreeTimesInARowWithoutLoss) {
     SCOPED_TRACE(absl::StrCat("round ", round));
     std::string old_primary;
     ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
-    absl::SleepFor(absl::Seconds(1));  // writes flowing on the healed cluster
+    ASSERT_TRUE(WritesResume(*writer, absl::Now()));  // writes flow on the healed cluster
     absl::Time frozen = absl::Now();
     // Postgres stops answering (the whole container is frozen), it does not die.
     ASSERT_EQ(Shell(absl::StrCat("docker pause ", old_primary)).exit_code, 0);
@@ -179,7 +171,7 @@ TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
   // ~500 MB, so that cloning a new standby takes a couple of seconds.
-  ASSERT_TRUE(cluster.QueryNode(Ordinal(primary),
+  ASSERT_TRUE(cluster.QueryNode(OrdinalOf(primary),
                                 "CREATE TABLE big AS SELECT g, repeat('x', 1000) AS pad "
                                 "FROM generate_series(1, 500000) g")
                   .ok());
@@ -239,7 +231,7 @@ TEST(WatchTest, StandbyDeathLeavesTheEndpointAloneAndTheStandbyReturns) {
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
   std::unique_ptr<Writer> writer = StartWriter(cluster);
   ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
-  int standby = Ordinal(primary) == 3 ? 2 : 3;
+  int standby = OrdinalOf(primary) == 3 ? 2 : 3;
 
   absl::Time killed = absl::Now();
   ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(standby))).exit_code, 0);
@@ -268,7 +260,7 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
   // The cut-off primary was fenced: it does not accept writes even from inside its container.
   absl::StatusOr<std::string> inside =
-      cluster.QueryNode(Ordinal(old_primary), "SELECT pg_is_in_recovery()");
+      cluster.QueryNode(OrdinalOf(old_primary), "SELECT pg_is_in_recovery()");
   EXPECT_TRUE(!inside.ok() || *inside == "t") << "old primary still writable: " << *inside;
 
   ASSERT_EQ(Shell(absl::StrCat("docker network connect it-partition-net ", old_primary)).exit_code, 0);
@@ -285,7 +277,7 @@ TEST(WatchTest, SecondWritablePrimaryIsFencedAndRejoined) {
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
   std::unique_ptr<Writer> writer = StartWriter(cluster);
   ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
-  int rogue = Ordinal(primary) == 2 ? 3 : 2;
+  int rogue = OrdinalOf(primary) == 2 ? 3 : 2;
 
   // Someone promotes a standby by hand: two writable primaries.
   absl::Time split = absl::Now();

@@ -76,6 +76,19 @@ CommandResult Radctl(const std::string& args) {
   }
 }
 
+int OrdinalOf(const std::string& node_name) { return node_name.back() - '0'; }
+
+::testing::AssertionResult WritesFlow(const testsupport::Writer& writer, absl::Time since,
+                                      int count, absl::Duration timeout) {
+  return WaitFor(
+      [&](std::string* observed) {
+        *observed = absl::StrCat(writer.Succeeded(since), " writes acknowledged since then, ",
+                                 writer.Failed(since), " failed");
+        return writer.Succeeded(since) >= count;
+      },
+      timeout);
+}
+
 TestCluster::TestCluster(std::string name, int nodes, int port, std::string extra_spec)
     : name_(std::move(name)), port_(port) {
   setenv("RADCTL_STATE_DIR", kStateDir, 1);

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/postgres/pg_connection.h"
+#include "tests/support/writer.h"
 
 namespace radctl::it {
 
@@ -32,6 +33,14 @@ CommandResult Radctl(const std::string& args);
 // with what it saw; on timeout that text is the failure message.
 ::testing::AssertionResult WaitFor(const std::function<bool(std::string* observed)>& condition,
                                    absl::Duration timeout);
+
+// The ordinal in a node name: "it-apply-pg-2" -> 2 (clusters in tests have fewer than 10 nodes).
+int OrdinalOf(const std::string& node_name);
+
+// Waits until the writer has had `count` writes acknowledged that started after `since`.
+::testing::AssertionResult WritesFlow(const testsupport::Writer& writer, absl::Time since,
+                                      int count = 5,
+                                      absl::Duration timeout = absl::Seconds(60));
 
 // A cluster owned by one test: named it-<suffix>, with its own bouncer port.
 class TestCluster {

@@ -23,8 +23,6 @@ using ::testing::HasSubstr;
 
 constexpr absl::Duration kTimeout = absl::Seconds(90);
 
-int Ordinal(const std::string& node_name) { return node_name.back() - '0'; }
-
 // The cluster has `nodes` nodes, all healthy; the primary holds exactly one active slot per
 // standby; a row written through the endpoint now is visible on every standby.
 void ExpectNodes(const TestCluster& cluster, int nodes, const std::string& marker) {
@@ -41,7 +39,7 @@ void ExpectNodes(const TestCluster& cluster, int nodes, const std::string& marke
     }
   }
   absl::StatusOr<std::string> slots = cluster.QueryNode(
-      Ordinal(primary), "SELECT string_agg(slot_name, ',' ORDER BY slot_name) FROM "
+      OrdinalOf(primary), "SELECT string_agg(slot_name, ',' ORDER BY slot_name) FROM "
                         "pg_replication_slots WHERE active");
   ASSERT_TRUE(slots.ok());
   std::string expected;
@@ -119,7 +117,7 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
   writer.Start();
   std::string first;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &first));
-  absl::SleepFor(absl::Seconds(1));
+  ASSERT_TRUE(WritesFlow(writer, absl::Now()));
 
   // Without --to: the most advanced standby.
   CommandResult switched = Radctl("switchover it-switch");
@@ -128,9 +126,9 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &second));
   EXPECT_NE(second, first);
   EXPECT_THAT(switched.out, HasSubstr(absl::StrCat("switched over: ", second, " is the primary")));
-  EXPECT_EQ(cluster.QueryNode(Ordinal(first), "SELECT pg_is_in_recovery()").value_or(""), "t");
+  EXPECT_EQ(cluster.QueryNode(OrdinalOf(first), "SELECT pg_is_in_recovery()").value_or(""), "t");
   EXPECT_THAT(switched.err, ::testing::Not(HasSubstr("Rebuild")));  // rejoined, not rebuilt
-  absl::SleepFor(absl::Seconds(1));
+  ASSERT_TRUE(WritesFlow(writer, absl::Now()));
 
   // And back, by name.
   switched = Radctl(absl::StrCat("switchover it-switch --to ", first));
@@ -138,7 +136,7 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
   std::string third;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &third));
   EXPECT_EQ(third, first);
-  absl::SleepFor(absl::Seconds(1));
+  ASSERT_TRUE(WritesFlow(writer, absl::Now()));
   writer.Stop();
 
   EXPECT_EQ(writer.Failed(), 0) << "a switchover must hold clients, not fail them";
@@ -154,7 +152,7 @@ TEST(SwitchoverTest, RefusedForANodeThatIsDown) {
   ASSERT_EQ(cluster.Apply().exit_code, 0);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &primary));
-  int down = Ordinal(primary) == 3 ? 2 : 3;
+  int down = OrdinalOf(primary) == 3 ? 2 : 3;
   ASSERT_EQ(Shell(absl::StrCat("docker stop ", cluster.Node(down))).exit_code, 0);
   CommandResult switched = Radctl(absl::StrCat("switchover it-switchdown --to ", down));
   EXPECT_EQ(switched.exit_code, 1);

@@ -45,16 +45,6 @@ int Process::Signal(int signal) {
   return Wait();
 }
 
-bool Process::Running() {
-  if (done_) return false;
-  int status = 0;
-  pid_t result = waitpid(pid_, &status, WNOHANG);
-  if (result == 0) return true;
-  done_ = true;
-  code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  return false;
-}
-
 std::string Process::Log() const {
   std::ifstream in(log_path_);
   std::stringstream text;

@@ -21,7 +21,6 @@ class Process {
   // Sends `signal` and waits for the exit; returns the exit code (-signal if killed by one).
   int Signal(int signal);
   int Wait();
-  bool Running();
   std::string Log() const;
 
  private:
