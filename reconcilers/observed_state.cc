@@ -16,4 +16,14 @@ const RepmgrNode* ObservedState::RepmgrRecord(int ordinal) const {
   return nullptr;
 }
 
+std::string NodeRole(const NodeObservation& node) {
+  if (node.IsWritablePrimary()) return "primary";
+  if (node.IsReachableStandby()) return "standby";
+  if (node.container == ContainerState::kRunning && node.data_dir == DataDir::kPrimary &&
+      !node.postgres_running) {
+    return "fenced";
+  }
+  return "down";
+}
+
 }  // namespace radctl

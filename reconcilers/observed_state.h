@@ -83,6 +83,9 @@ struct NodeObservation {
   }
 };
 
+// "primary" | "standby" | "fenced" (a former primary waiting for the controller) | "down".
+std::string NodeRole(const NodeObservation& node);
+
 // One row of repmgr.nodes.
 struct RepmgrNode {
   int node_id = 0;

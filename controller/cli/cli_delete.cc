@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
-#include "controller/cluster_lock.h"
-#include "controller/event_log.h"
+#include "controller/state/cluster_lock.h"
+#include "controller/state/event_log.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 

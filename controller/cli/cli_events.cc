@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/cli/commands.h"
-#include "controller/cluster_store.h"
-#include "controller/status_report.h"
+#include "controller/state/cluster_store.h"
+#include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {

@@ -4,10 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
-#include "controller/conditions.h"
-#include "controller/controller_state.h"
-#include "controller/observer.h"
-#include "controller/status_report.h"
+#include "controller/reporting/conditions.h"
+#include "controller/reporting/controller_state.h"
+#include "controller/loop/observer.h"
+#include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -33,8 +33,8 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
   details.now = absl::Now();
   Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
   details.conditions =
-      ComputeConditions(cluster.spec, observed, plan, store.LoadConditions(), details.now);
-  details.node_states = UpdateNodeStates(observed, store.LoadNodeStates(), details.now);
+      ComputeConditions(cluster.spec, observed, plan, LoadConditions(store), details.now);
+  details.node_states = UpdateNodeStates(observed, LoadNodeStates(store), details.now);
   if (options.output == "json") {
     std::cout << StatusJson(cluster.spec, cluster.secrets, observed, details);
   } else {

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "controller/cluster_lock.h"
-#include "controller/event_log.h"
-#include "controller/reconcile_loop.h"
+#include "controller/state/cluster_lock.h"
+#include "controller/state/event_log.h"
+#include "controller/loop/reconcile_loop.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "controller/cluster_store.h"
-#include "controller/docker/docker_client.h"
+#include "controller/state/cluster_store.h"
+#include "controller/clients/docker/docker_client.h"
 
 namespace radctl {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "controller/cli/commands.h"
-#include "controller/cluster_store.h"
+#include "controller/state/cluster_store.h"
 
 namespace {
 

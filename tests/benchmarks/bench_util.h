@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "controller/postgres/pg_connection.h"
+#include "controller/clients/postgres/pg_connection.h"
 
 namespace radctl::bench {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "controller/postgres/pg_connection.h"
+#include "controller/clients/postgres/pg_connection.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
 

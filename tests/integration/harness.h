@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "controller/postgres/pg_connection.h"
+#include "controller/clients/postgres/pg_connection.h"
 #include "tests/support/writer.h"
 
 namespace radctl::it {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "controller/postgres/pg_connection.h"
+#include "controller/clients/postgres/pg_connection.h"
 
 namespace radctl::testsupport {
 

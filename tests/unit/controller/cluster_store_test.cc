@@ -1,10 +1,10 @@
-#include "controller/cluster_store.h"
+#include "controller/state/cluster_store.h"
 
 #include <sys/stat.h>
 
 #include <filesystem>
 
-#include "controller/cluster_lock.h"
+#include "controller/state/cluster_lock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "controller/metrics.h"
+#include "controller/reporting/metrics.h"
 
 #include <cstring>
 #include <set>

@@ -1,4 +1,4 @@
-#include "controller/status_report.h"
+#include "controller/reporting/status_report.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 // DockerClient without an engine: where it looks for one and what it says when there is none.
 // Its calls against a real engine are covered by tests/integration.
-#include "controller/docker/docker_client.h"
+#include "controller/clients/docker/docker_client.h"
 
 #include <cstdlib>
 

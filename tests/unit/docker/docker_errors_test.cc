@@ -1,4 +1,4 @@
-#include "controller/docker/docker_errors.h"
+#include "controller/clients/docker/docker_errors.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "controller/docker/docker_json.h"
+#include "controller/clients/docker/docker_json.h"
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"

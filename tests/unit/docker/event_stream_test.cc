@@ -1,4 +1,4 @@
-#include "controller/docker/event_stream.h"
+#include "controller/clients/docker/event_stream.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "controller/docker/exec_stream.h"
+#include "controller/clients/docker/exec_stream.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "controller/docker/http_transport.h"
+#include "controller/clients/docker/http_transport.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>

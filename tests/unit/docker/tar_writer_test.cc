@@ -1,4 +1,4 @@
-#include "controller/docker/tar_writer.h"
+#include "controller/clients/docker/tar_writer.h"
 
 #include <unistd.h>
 

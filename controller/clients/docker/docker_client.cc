@@ -1,0 +1,281 @@
+#include "controller/clients/docker/docker_client.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "controller/clients/docker/docker_errors.h"
+#include "controller/clients/docker/docker_json.h"
+#include "controller/clients/docker/event_stream.h"
+#include "controller/clients/docker/exec_stream.h"
+#include "controller/clients/docker/tar_writer.h"
+#include "crd-like-specs/status_macros.h"
+
+namespace radctl::docker {
+namespace {
+
+constexpr char kDefaultHost[] = "unix:///var/run/docker.sock";
+constexpr absl::Duration kPingTimeout = absl::Seconds(10);
+// A stop request lasts as long as the grace period it asks for, plus the kill and cleanup.
+constexpr absl::Duration kStopMargin = absl::Seconds(30);
+// How often Exec asks for the exit code the engine records just after the output ends.
+constexpr absl::Duration kExecPollInterval = absl::Milliseconds(20);
+
+HttpRequest Request(std::string method, std::string path, std::string body = "") {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  request.body = std::move(body);
+  return request;
+}
+
+// "/containers/demo-pg-1" + suffix; names are encoded so none can add a path or a query.
+std::string ContainerPath(const std::string& name, absl::string_view suffix = "") {
+  return absl::StrCat("/containers/", UrlEncode(name), suffix);
+}
+
+std::string LabelFilterQuery(const std::string& key, const std::string& value) {
+  return UrlEncode(EncodeFilters({{"label", {absl::StrCat(key, "=", value)}}}));
+}
+
+std::string Labelled(const std::string& key, const std::string& value) {
+  return absl::StrCat("labelled ", key, "=", value);
+}
+
+// Treats "does not exist" as done, for removals that must be safe to repeat.
+absl::Status IgnoreNotFound(absl::Status status) {
+  return absl::IsNotFound(status) ? absl::OkStatus() : status;
+}
+
+absl::StatusOr<HttpTransport> TransportFor(absl::string_view docker_host) {
+  ASSIGN_OR_RETURN(Endpoint endpoint, ParseDockerHost(docker_host));
+  return HttpTransport(std::move(endpoint));
+}
+
+}  // namespace
+
+DockerClient::DockerClient(std::string docker_host)
+    : host_(std::move(docker_host)), transport_(TransportFor(host_)) {}
+
+DockerClient DockerClient::FromEnvironment() {
+  const char* docker_host = std::getenv("DOCKER_HOST");
+  return DockerClient(docker_host != nullptr && *docker_host != '\0' ? docker_host : kDefaultHost);
+}
+
+absl::StatusOr<HttpResponse> DockerClient::Call(absl::string_view what, HttpRequest request,
+                                                const BodyCallback* on_data,
+                                                const std::atomic<bool>* stop) const {
+  if (!transport_.ok()) return DockerStatus(what, host_, transport_.status());
+  request.path = absl::StrCat("/", kApiVersion, request.path);
+  absl::StatusOr<HttpResponse> outcome =
+      on_data != nullptr ? transport_->Stream(request, *on_data, stop) : transport_->Do(request);
+  RETURN_IF_ERROR(DockerStatus(what, host_, outcome));
+  return outcome;
+}
+
+absl::Status DockerClient::Ping() const {
+  HttpRequest request = Request("GET", "/_ping");
+  request.timeout = kPingTimeout;
+  return Call("ping the Docker engine", std::move(request)).status();
+}
+
+absl::StatusOr<std::vector<ContainerSummary>> DockerClient::ListContainers(
+    const std::string& label_key, const std::string& label_value) const {
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   Call(absl::StrCat("list containers ", Labelled(label_key, label_value)),
+                        Request("GET", absl::StrCat("/containers/json?all=1&filters=",
+                                                    LabelFilterQuery(label_key, label_value)))));
+  return DecodeContainerList(response.body);
+}
+
+absl::StatusOr<ContainerInfo> DockerClient::InspectContainer(const std::string& name) const {
+  ASSIGN_OR_RETURN(HttpResponse response, Call(absl::StrCat("inspect container ", name),
+                                               Request("GET", ContainerPath(name, "/json"))));
+  return DecodeContainerInfo(response.body);
+}
+
+absl::StatusOr<std::string> DockerClient::CreateContainer(const ContainerConfig& config) const {
+  ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Call(absl::StrCat("create container ", config.name),
+           Request("POST", absl::StrCat("/containers/create?name=", UrlEncode(config.name)),
+                   EncodeCreateContainer(config))));
+  return DecodeCreatedId(response.body);
+}
+
+absl::Status DockerClient::StartContainer(const std::string& name) const {
+  // 304 (already running) maps to OK.
+  return Call(absl::StrCat("start container ", name),
+              Request("POST", ContainerPath(name, "/start")))
+      .status();
+}
+
+absl::Status DockerClient::StopContainer(const std::string& name, absl::Duration timeout) const {
+  const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(timeout, absl::Seconds(1)));
+  HttpRequest request = Request("POST", ContainerPath(name, absl::StrCat("/stop?t=", seconds)));
+  request.timeout = timeout + kStopMargin;
+  // 304 (already stopped) maps to OK.
+  return Call(absl::StrCat("stop container ", name), std::move(request)).status();
+}
+
+absl::Status DockerClient::KillContainer(const std::string& name, const std::string& signal) const {
+  const std::string path = ContainerPath(name, absl::StrCat("/kill?signal=", UrlEncode(signal)));
+  return Call(absl::StrCat("kill container ", name, " with ", signal), Request("POST", path))
+      .status();
+}
+
+absl::Status DockerClient::RemoveContainer(const std::string& name) const {
+  // v=0: named volumes hold the data and outlive the container; only anonymous ones would go.
+  return IgnoreNotFound(Call(absl::StrCat("remove container ", name),
+                             Request("DELETE", ContainerPath(name, "?force=1&v=0")))
+                            .status());
+}
+
+absl::StatusOr<ExecResult> DockerClient::Exec(const std::string& container,
+                                              const std::vector<std::string>& cmd,
+                                              const std::string& user,
+                                              absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  // Only the program is named in errors: arguments may hold passwords.
+  const std::string what =
+      absl::StrCat("exec ", cmd.empty() ? "" : cmd.front(), " in container ", container);
+  // Every step shares the deadline, and running out of it is reported the same at every step.
+  const auto step = [&](HttpRequest request,
+                        const BodyCallback* on_data = nullptr) -> absl::StatusOr<HttpResponse> {
+    request.timeout = std::min(request.timeout, deadline - absl::Now());
+    absl::StatusOr<HttpResponse> response = Call(what, std::move(request), on_data);
+    if (absl::IsDeadlineExceeded(response.status())) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(what, ": still running after ", absl::FormatDuration(timeout)));
+    }
+    return response;
+  };
+
+  ASSIGN_OR_RETURN(HttpResponse created, step(Request("POST", ContainerPath(container, "/exec"),
+                                                      EncodeCreateExec(cmd, user))));
+  ASSIGN_OR_RETURN(const std::string exec_id, DecodeCreatedId(created.body));
+  const std::string exec_path = absl::StrCat("/exec/", UrlEncode(exec_id));
+
+  // The engine ends the output stream when the process exits.
+  ExecStreamDemuxer demuxer;
+  absl::Status demuxed;
+  const BodyCallback on_data = [&](absl::string_view piece) {
+    demuxed = demuxer.Feed(piece);
+    return demuxed.ok();
+  };
+  HttpRequest start =
+      Request("POST", absl::StrCat(exec_path, "/start"), R"({"Detach":false,"Tty":false})");
+  start.timeout = absl::InfiniteDuration();  // bounded by the deadline alone
+  const absl::Status streamed = step(std::move(start), &on_data).status();
+  RETURN_IF_ERROR(demuxed);
+  RETURN_IF_ERROR(streamed);
+  RETURN_IF_ERROR(demuxer.Finish());
+
+  // The exit code is recorded just after the stream closes: wait for it, within the deadline.
+  while (true) {
+    ASSIGN_OR_RETURN(HttpResponse inspected,
+                     step(Request("GET", absl::StrCat(exec_path, "/json"))));
+    ASSIGN_OR_RETURN(const ExecState state, DecodeExecState(inspected.body));
+    if (!state.running) {
+      return ExecResult{state.exit_code, demuxer.stdout_text(), demuxer.stderr_text()};
+    }
+    absl::SleepFor(kExecPollInterval);
+  }
+}
+
+absl::Status DockerClient::UploadFiles(const std::string& container, const std::string& dest_dir,
+                                       const std::vector<FileToUpload>& files) const {
+  ASSIGN_OR_RETURN(std::string archive, MakeTar(files, absl::ToUnixSeconds(absl::Now())));
+  HttpRequest request =
+      Request("PUT", ContainerPath(container, absl::StrCat("/archive?path=", UrlEncode(dest_dir))),
+              std::move(archive));
+  request.content_type = "application/x-tar";
+  return Call(absl::StrCat("upload ", files.size(), files.size() == 1 ? " file" : " files", " to ",
+                           container, ":", dest_dir),
+              std::move(request))
+      .status();
+}
+
+absl::StatusOr<std::vector<NetworkSummary>> DockerClient::ListNetworks(
+    const std::string& label_key, const std::string& label_value) const {
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   Call(absl::StrCat("list networks ", Labelled(label_key, label_value)),
+                        Request("GET", absl::StrCat("/networks?filters=",
+                                                    LabelFilterQuery(label_key, label_value)))));
+  return DecodeNetworkList(response.body);
+}
+
+absl::Status DockerClient::CreateNetwork(const std::string& name, const Labels& labels) const {
+  return Call(absl::StrCat("create network ", name),
+              Request("POST", "/networks/create", EncodeCreateNetwork(name, labels)))
+      .status();
+}
+
+absl::Status DockerClient::RemoveNetwork(const std::string& name) const {
+  return IgnoreNotFound(Call(absl::StrCat("remove network ", name),
+                             Request("DELETE", absl::StrCat("/networks/", UrlEncode(name))))
+                            .status());
+}
+
+absl::StatusOr<std::vector<VolumeSummary>> DockerClient::ListVolumes(
+    const std::string& label_key, const std::string& label_value) const {
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   Call(absl::StrCat("list volumes ", Labelled(label_key, label_value)),
+                        Request("GET", absl::StrCat("/volumes?filters=",
+                                                    LabelFilterQuery(label_key, label_value)))));
+  return DecodeVolumeList(response.body);
+}
+
+absl::Status DockerClient::CreateVolume(const std::string& name, const Labels& labels) const {
+  return Call(absl::StrCat("create volume ", name),
+              Request("POST", "/volumes/create", EncodeCreateVolume(name, labels)))
+      .status();
+}
+
+absl::Status DockerClient::RemoveVolume(const std::string& name) const {
+  return IgnoreNotFound(Call(absl::StrCat("remove volume ", name),
+                             Request("DELETE", absl::StrCat("/volumes/", UrlEncode(name))))
+                            .status());
+}
+
+absl::StatusOr<ImageInfo> DockerClient::InspectImage(const std::string& name) const {
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   Call(absl::StrCat("inspect image ", name),
+                        Request("GET", absl::StrCat("/images/", UrlEncode(name), "/json"))));
+  return DecodeImageInfo(response.body);
+}
+
+absl::Status DockerClient::StreamEvents(const std::string& label_key,
+                                        const std::string& label_value,
+                                        const std::function<void(const Event&)>& on_event,
+                                        const std::atomic<bool>& stop) const {
+  const std::string filters = EncodeFilters(
+      {{"type", {"container"}}, {"label", {absl::StrCat(label_key, "=", label_value)}}});
+  HttpRequest request = Request("GET", absl::StrCat("/events?filters=", UrlEncode(filters)));
+  request.timeout = absl::InfiniteDuration();  // idle for hours is normal
+
+  EventStreamDecoder decoder;
+  absl::Status decoded;
+  const BodyCallback on_data = [&](absl::string_view piece) {
+    absl::StatusOr<std::vector<Event>> events = decoder.Feed(piece);
+    if (!events.ok()) {
+      decoded = events.status();
+      return false;
+    }
+    for (const Event& event : *events) on_event(event);
+    return true;
+  };
+  const absl::Status streamed =
+      Call(absl::StrCat("watch events of containers ", Labelled(label_key, label_value)),
+           std::move(request), &on_data, &stop)
+          .status();
+  RETURN_IF_ERROR(decoded);
+  if (stop.load()) return absl::OkStatus();
+  RETURN_IF_ERROR(streamed);
+  return absl::UnavailableError(
+      absl::StrCat("the Docker engine at ", host_, " closed the event stream"));
+}
+
+}  // namespace radctl::docker

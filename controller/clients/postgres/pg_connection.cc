@@ -1,0 +1,122 @@
+#include "controller/clients/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace radctl {
+namespace {
+
+// Waits until the socket is readable/writable or the deadline passes.
+bool WaitSocket(int socket, bool for_write, absl::Time deadline) {
+  absl::Duration left = deadline - absl::Now();
+  if (left <= absl::ZeroDuration()) return false;
+  pollfd pfd{socket, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+  int ms = static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
+  return poll(&pfd, 1, ms) > 0;
+}
+
+// libpq's messages end with a newline and sometimes span lines: keep the first line.
+std::string FirstLine(const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipWhitespace());
+  if (lines.empty()) return "unknown error";
+  return std::string(absl::StripAsciiWhitespace(lines[0]));
+}
+
+}  // namespace
+
+std::string PgEndpoint::ToString() const {
+  return absl::StrCat(user, "@", host, ":", port, "/", dbname);
+}
+
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndpoint& endpoint,
+                                                                     absl::Duration timeout) {
+  const std::string port = absl::StrCat(endpoint.port);
+  const char* keys[] = {"host", "port", "user", "password", "dbname", "application_name",
+                        "sslmode", nullptr};
+  const char* values[] = {endpoint.host.c_str(), port.c_str(), endpoint.user.c_str(),
+                          endpoint.password.c_str(), endpoint.dbname.c_str(),
+                          endpoint.application_name.c_str(), "disable", nullptr};
+  PGconn* conn = PQconnectStartParams(keys, values, 0);
+  if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
+  // Server notices ("terminating connection due to ...") would go to stderr between the
+  // controller's own lines; what matters of them shows up as errors or in the observation.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<PgConnection> result(new PgConnection(conn, endpoint));
+  absl::Time deadline = absl::Now() + timeout;
+  PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
+  while (PQstatus(conn) != CONNECTION_BAD) {
+    if (poll_status == PGRES_POLLING_OK) return result;
+    if (poll_status == PGRES_POLLING_FAILED) break;
+    bool for_write = poll_status == PGRES_POLLING_WRITING;
+    if (!WaitSocket(PQsocket(conn), for_write, deadline)) {
+      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
+                                                 ": no answer within ",
+                                                 absl::FormatDuration(timeout)));
+    }
+    poll_status = PQconnectPoll(conn);
+  }
+  return absl::UnavailableError(
+      absl::StrCat("connecting to ", endpoint.ToString(), ": ", FirstLine(PQerrorMessage(conn))));
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::broken() const { return failed_ || PQstatus(conn_) != CONNECTION_OK; }
+
+absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duration timeout) {
+  if (broken()) return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
+  absl::Time deadline = absl::Now() + timeout;
+  if (PQsendQuery(conn_, sql.c_str()) == 0) {
+    failed_ = true;
+    return absl::UnavailableError(
+        absl::StrCat(endpoint_.ToString(), ": ", FirstLine(PQerrorMessage(conn_))));
+  }
+  PgRows rows;
+  std::string error;
+  while (true) {
+    while (PQisBusy(conn_)) {
+      if (!WaitSocket(PQsocket(conn_), false, deadline)) {
+        failed_ = true;  // the server may still be running it; this connection is done
+        return absl::DeadlineExceededError(absl::StrCat(
+            endpoint_.ToString(), ": no answer within ", absl::FormatDuration(timeout)));
+      }
+      if (PQconsumeInput(conn_) == 0) {
+        failed_ = true;
+        return absl::UnavailableError(
+            absl::StrCat(endpoint_.ToString(), ": ", FirstLine(PQerrorMessage(conn_))));
+      }
+    }
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) break;
+    ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_TUPLES_OK) {
+      rows.clear();
+      for (int r = 0; r < PQntuples(result); ++r) {
+        PgRow row;
+        for (int c = 0; c < PQnfields(result); ++c) {
+          if (PQgetisnull(result, r, c)) {
+            row.push_back(std::nullopt);
+          } else {
+            row.push_back(std::string(PQgetvalue(result, r, c)));
+          }
+        }
+        rows.push_back(std::move(row));
+      }
+    } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && error.empty()) {
+      error = FirstLine(PQresultErrorMessage(result));
+    }
+    PQclear(result);
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) failed_ = true;
+  if (!error.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(endpoint_.ToString(), ": ", error));
+  }
+  return rows;
+}
+
+}  // namespace radctl

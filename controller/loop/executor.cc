@@ -1,0 +1,221 @@
+#include "controller/loop/executor.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+namespace {
+
+// How long a PAUSE may wait for in-flight transactions before KILL drops their servers. In a
+// failover the old primary is dead or hung: its transactions cannot finish, so waiting long only
+// lengthens the outage. A repoint to a healthy primary lets running transactions finish.
+constexpr absl::Duration kFailoverPauseTimeout = absl::Milliseconds(200);
+constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(5);
+
+std::string Seconds(absl::Duration d) {
+  return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d));
+}
+
+}  // namespace
+
+std::string EventReason(ActionType type) {
+  switch (type) {
+    case ActionType::kCreateNetwork: return "CreateNetwork";
+    case ActionType::kCreateNode: return "CreateNode";
+    case ActionType::kStartContainer: return "StartContainer";
+    case ActionType::kCreateBouncer: return "CreateBouncer";
+    case ActionType::kRemoveBouncer: return "RemoveBouncer";
+    case ActionType::kFence: return "Fence";
+    case ActionType::kInitPrimary: return "InitPrimary";
+    case ActionType::kStartPrimary: return "StartPrimary";
+    case ActionType::kRecordPrimary: return "RecordPrimary";
+    case ActionType::kFailover: return "Failover";
+    case ActionType::kPointBouncer: return "PointBouncer";
+    case ActionType::kCloneStandby: return "CloneStandby";
+    case ActionType::kStartStandby: return "StartStandby";
+    case ActionType::kFollow: return "Follow";
+    case ActionType::kRejoin: return "Rejoin";
+    case ActionType::kRebuild: return "Rebuild";
+    case ActionType::kRemoveNode: return "RemoveNode";
+    case ActionType::kReconfigure: return "Reconfigure";
+    case ActionType::kRestartStandby: return "RestartStandby";
+    case ActionType::kRestartPrimary: return "RestartPrimary";
+    case ActionType::kSwitchover: return "Switchover";
+    case ActionType::kDropSlot: return "DropSlot";
+  }
+  return "Unknown";
+}
+
+std::string Executor::ObjectName(const Action& action) const {
+  switch (action.type) {
+    case ActionType::kCreateNetwork: return NetworkName(spec_.name);
+    case ActionType::kCreateBouncer:
+    case ActionType::kRemoveBouncer:
+    case ActionType::kPointBouncer: return BouncerName(spec_.name);
+    default: return NodeName(spec_.name, action.ordinal);
+  }
+}
+
+ActionOutcome Executor::RunOne(const Action& action) {
+  const std::string object = ObjectName(action);
+  const std::string what = EventReason(action.type);
+  events_.Normal(object, what, action.reason);
+  absl::Time start = absl::Now();
+  absl::Status status = Execute(action);
+  absl::Duration took = absl::Now() - start;
+  if (status.ok()) {
+    events_.Progress(
+        absl::StrCat(object, " ", ActionTypeName(action.type), ": done in ", Seconds(took)));
+  } else {
+    events_.Warning(object, absl::StrCat(what, "Failed"),
+                    absl::StrCat(status.message(), " (after ", Seconds(took), ")"));
+  }
+  return {action, status};
+}
+
+std::vector<ActionOutcome> Executor::Run(const std::vector<Action>& actions) {
+  std::vector<ActionOutcome> outcomes(actions.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    threads.emplace_back([this, i, &actions, &outcomes] { outcomes[i] = RunOne(actions[i]); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return outcomes;
+}
+
+absl::Status Executor::Execute(const Action& action) {
+  switch (action.type) {
+    case ActionType::kCreateNetwork:
+      return docker_.CreateNetwork(NetworkName(spec_.name), ClusterLabels(spec_.name));
+    case ActionType::kCreateNode: return nodes_.CreateNode(action.ordinal);
+    case ActionType::kStartContainer: return nodes_.StartContainer(action.ordinal);
+    case ActionType::kCreateBouncer: return bouncer_.Create();
+    case ActionType::kRemoveBouncer: return bouncer_.Remove();
+    case ActionType::kFence: return nodes_.Fence(action.ordinal);
+    case ActionType::kInitPrimary: return nodes_.InitPrimary(action.ordinal);
+    case ActionType::kStartPrimary:
+    case ActionType::kStartStandby: return nodes_.StartPostgres(action.ordinal);
+    case ActionType::kRecordPrimary: return nodes_.RecordPrimary(action.ordinal);
+    case ActionType::kFailover: return Failover(action.ordinal, action.source);
+    case ActionType::kPointBouncer: return PointBouncer(action.source);
+    case ActionType::kCloneStandby:
+    case ActionType::kRebuild: return nodes_.CloneStandby(action.ordinal, action.source);
+    case ActionType::kFollow: return nodes_.Follow(action.ordinal, action.source);
+    case ActionType::kRejoin: return nodes_.Rejoin(action.ordinal, action.source);
+    case ActionType::kRemoveNode: return nodes_.RemoveNode(action.ordinal, action.source);
+    case ActionType::kDropSlot: return nodes_.DropSlot(action.ordinal, action.source);
+    case ActionType::kReconfigure: return nodes_.Reconfigure(action.ordinal);
+    case ActionType::kRestartStandby: {
+      absl::Status restarted = nodes_.RestartPostgres(action.ordinal);
+      if (!restarted.ok()) return restarted;
+      return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
+    }
+    case ActionType::kRestartPrimary: return RestartPrimary(action.ordinal);
+    case ActionType::kSwitchover: return Switchover(action.ordinal, action.source);
+  }
+  return absl::InternalError("unknown action");
+}
+
+absl::Status Executor::Failover(int new_primary, int old_primary) {
+  const std::string bouncer = BouncerName(spec_.name);
+  absl::Time start = absl::Now();
+  auto step = [&](const std::string& what) {
+    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(absl::Now() - start)));
+  };
+  bool paused = false;
+  absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
+  if (!pause.ok()) {
+    // Clients are not held, but the promotion must not wait for the bouncer.
+    events_.Warning(bouncer, "PauseFailed", std::string(pause.message()));
+  }
+  step("bouncer paused");
+  absl::Status status = absl::OkStatus();
+  if (old_primary != 0) {
+    status = nodes_.Fence(old_primary);
+    if (status.ok()) step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
+  }
+  if (status.ok()) status = nodes_.Promote(new_primary);
+  if (status.ok()) {
+    step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
+    status = nodes_.RecordPrimary(new_primary);
+  }
+  if (status.ok()) status = bouncer_.Retarget(new_primary);
+  if (status.ok()) step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
+  if (paused) {
+    // Always: clients held by PAUSE must never stay held because a later step failed.
+    absl::Status resumed = bouncer_.Resume();
+    if (status.ok()) status = resumed;
+    step("bouncer resumed");
+  }
+  return status;
+}
+
+absl::Status Executor::Switchover(int new_primary, int old_primary) {
+  absl::Time start = absl::Now();
+  auto step = [&](const std::string& what) {
+    events_.Progress(absl::StrCat("switchover: ", what, " at +", Seconds(absl::Now() - start)));
+  };
+  const std::string old_name = NodeName(spec_.name, old_primary);
+  const std::string new_name = NodeName(spec_.name, new_primary);
+  // A checkpoint while clients still run makes the shutdown checkpoint, taken while they are
+  // held, short.
+  absl::Status status = nodes_.Checkpoint(old_primary);
+  if (!status.ok()) return status;
+  step(absl::StrCat(old_name, " checkpointed"));
+  bool paused = false;
+  status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  if (!status.ok()) return status;
+  step("bouncer paused (running transactions finished)");
+  absl::StatusOr<Lsn> end = nodes_.StopCleanly(old_primary);
+  status = end.status();
+  if (status.ok()) {
+    step(absl::StrCat(old_name, " stopped cleanly at ", FormatLsn(*end)));
+    status = nodes_.WaitReplayedPast(new_primary, *end, absl::Seconds(5));
+    if (!status.ok()) {
+      // Nothing changed hands: the old primary goes on as primary.
+      absl::Status restarted = nodes_.StartPostgres(old_primary);
+      if (!restarted.ok()) status = absl::InternalError(absl::StrCat(status.message(), "; restarting ", old_name, " failed too: ", restarted.message()));
+    }
+  }
+  if (status.ok()) {
+    step(absl::StrCat(new_name, " has replayed everything"));
+    status = nodes_.Promote(new_primary);
+  }
+  if (status.ok()) {
+    step(absl::StrCat(new_name, " promoted"));
+    status = nodes_.RecordPrimary(new_primary);
+  }
+  if (status.ok()) status = bouncer_.Retarget(new_primary);
+  if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));
+  if (paused) {
+    absl::Status resumed = bouncer_.Resume();
+    if (status.ok()) status = resumed;
+    step("bouncer resumed");
+  }
+  return status;
+}
+
+absl::Status Executor::RestartPrimary(int primary) {
+  bool paused = false;
+  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  if (status.ok()) status = nodes_.RestartPostgres(primary);
+  if (paused) {
+    absl::Status resumed = bouncer_.Resume();
+    if (status.ok()) status = resumed;
+  }
+  return status;
+}
+
+absl::Status Executor::PointBouncer(int target) {
+  bool paused = false;
+  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  if (status.ok()) status = bouncer_.Retarget(target);
+  // A paused bouncer (this PAUSE, or one an interrupted controller left) is always resumed.
+  absl::Status resumed = bouncer_.Resume();
+  return status.ok() ? resumed : status;
+}
+
+}  // namespace radctl

@@ -1,0 +1,62 @@
+// The executor runs the actions of one plan, all at once (the planner only puts independent
+// actions in one plan), prints an event per action with its reason and another with its outcome
+// and duration, and decides nothing. Each action maps to one operation of NodeOperations or
+// BouncerOperations; failover is the one fixed sequence of several.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "controller/operations/bouncer_operations.h"
+#include "controller/state/event_log.h"
+#include "controller/operations/node_operations.h"
+#include "reconcilers/plan.h"
+
+namespace radctl {
+
+struct ActionOutcome {
+  Action action;
+  absl::Status status;
+};
+
+class Executor {
+ public:
+  Executor(const docker::DockerClient& docker, const ClusterSpec& spec,
+           const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
+      : docker_(docker),
+        spec_(spec),
+        nodes_(docker, spec, secrets, observer, events),
+        bouncer_(docker, spec, secrets, observer, events),
+        events_(events) {}
+
+  // Runs `actions` at once and waits for all of them.
+  std::vector<ActionOutcome> Run(const std::vector<Action>& actions);
+  // One action, with its start and outcome events.
+  ActionOutcome RunOne(const Action& action);
+
+ private:
+  absl::Status Execute(const Action& action);
+  // PAUSE -> fence the old primary -> promote -> record -> repoint -> RESUME.
+  absl::Status Failover(int new_primary, int old_primary);
+  // (PAUSE ->) retarget -> RESUME.
+  absl::Status PointBouncer(int target);
+  // CHECKPOINT -> PAUSE -> clean stop of the old primary -> the new one has replayed all of
+  // it (else the old one is started again and nothing changes) -> promote -> record ->
+  // repoint -> RESUME. The old primary is left stopped, cleanly: the planner rejoins it.
+  absl::Status Switchover(int new_primary, int old_primary);
+  // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
+  absl::Status RestartPrimary(int primary);
+  std::string ObjectName(const Action& action) const;
+
+  const docker::DockerClient& docker_;
+  const ClusterSpec& spec_;
+  NodeOperations nodes_;
+  BouncerOperations bouncer_;
+  EventLog& events_;
+};
+
+// CamelCase name of an action for events ("CloneStandby").
+std::string EventReason(ActionType type);
+
+}  // namespace radctl

@@ -1,0 +1,88 @@
+// The mechanics of one Postgres node: creating its container, initialising, cloning, starting,
+// fencing, promoting, following, rejoining. Each operation is a short, fixed sequence of
+// docker exec / upload / libpq calls, safe to repeat after a crash (an interrupted
+// initialisation or clone leaves a marker that makes the data directory count as empty). It
+// decides nothing: which operation runs, and when, is the planner's.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "controller/config/secrets.h"
+#include "controller/clients/docker/docker_client.h"
+#include "controller/state/event_log.h"
+#include "controller/loop/observer.h"
+#include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/lsn.h"
+
+namespace radctl {
+
+class NodeOperations {
+ public:
+  NodeOperations(const docker::DockerClient& docker, const ClusterSpec& spec,
+                 const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
+      : docker_(docker), spec_(spec), secrets_(secrets), observer_(observer), events_(events) {}
+
+  // Volume (kept if it exists), container on the cluster network with 5432 published on
+  // 127.0.0.1, node files uploaded, started. Postgres is not touched.
+  [[nodiscard]] absl::Status CreateNode(int ordinal) const;
+  [[nodiscard]] absl::Status StartContainer(int ordinal) const;
+
+  // initdb (checksums on), config, start, roles and databases, repmgr primary register.
+  [[nodiscard]] absl::Status InitPrimary(int ordinal) const;
+  // pg_ctl start of an initialised data directory (standby or registered primary).
+  [[nodiscard]] absl::Status StartPostgres(int ordinal) const;
+  // Stops Postgres at once; if the container does not answer, kills the container. OK when the
+  // container is not running (nothing to fence).
+  [[nodiscard]] absl::Status Fence(int ordinal) const;
+
+  // Wipes the data directory, clones it from `source` with repmgr (replication slot on the
+  // source), starts it, waits until it streams, registers it.
+  [[nodiscard]] absl::Status CloneStandby(int ordinal, int source) const;
+  // The standby streams from `primary` from now on (slot, primary_conninfo, reload, record).
+  [[nodiscard]] absl::Status Follow(int ordinal, int primary) const;
+  // repmgr node rejoin --force-rewind: pg_rewind against `primary`, then stream from it. On
+  // failure the data directory is left a former primary's, so the planner can choose a rebuild.
+  [[nodiscard]] absl::Status Rejoin(int ordinal, int primary) const;
+
+  // Scale down: the container and its volume removed, then the node's slot and repmgr record
+  // dropped on `primary`.
+  [[nodiscard]] absl::Status RemoveNode(int ordinal, int primary) const;
+  // Drops node `ordinal`'s replication slot on `primary` (if it exists and is not in use).
+  [[nodiscard]] absl::Status DropSlot(int ordinal, int primary) const;
+  // Uploads postgresql.conf and pg_hba.conf rendered from the spec, then reloads.
+  [[nodiscard]] absl::Status Reconfigure(int ordinal) const;
+  // pg_ctl restart -m fast (a clean shutdown checkpoint, then start).
+  [[nodiscard]] absl::Status RestartPostgres(int ordinal) const;
+  // Clean shutdown of a primary; returns the location of its shutdown checkpoint, the last WAL a
+  // standby must have replayed before it may take over without losing anything.
+  [[nodiscard]] absl::StatusOr<Lsn> StopCleanly(int ordinal) const;
+  // Waits until `ordinal` has replayed WAL past `lsn`.
+  [[nodiscard]] absl::Status WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const;
+  [[nodiscard]] absl::Status Checkpoint(int ordinal) const;
+  // Waits until the standby streams from `upstream` (after a start or restart).
+  [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
+
+  // pg_promote on the standby `ordinal`; OK if it is already a primary.
+  [[nodiscard]] absl::Status Promote(int ordinal) const;
+  // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
+  [[nodiscard]] absl::Status RecordPrimary(int ordinal) const;
+
+ private:
+  [[nodiscard]] absl::Status UploadNodeFiles(int ordinal) const;
+  // Runs a shell script in the node as postgres; fails with the script's last output lines.
+  [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
+                                       const std::string& script, absl::Duration timeout) const;
+  [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<PgConnection>> Connect(int ordinal) const;
+
+  const docker::DockerClient& docker_;
+  const ClusterSpec& spec_;
+  const ClusterSecrets& secrets_;
+  const Observer& observer_;
+  EventLog& events_;  // progress of long operations (where the time goes)
+};
+
+}  // namespace radctl

@@ -1,0 +1,186 @@
+#include "controller/reporting/status_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "reconcilers/naming.h"
+#include "reconcilers/plan.h"
+
+#include <algorithm>
+
+namespace radctl {
+namespace {
+
+const NodeObservation* WritablePrimary(const ObservedState& observed) {
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) return &node;
+  }
+  return nullptr;
+}
+
+// Bytes the standby has yet to replay, measured against the primary's current position.
+std::optional<int64_t> LagBytes(const NodeObservation& node, const NodeObservation* primary) {
+  if (primary == nullptr || !node.IsReachableStandby()) return std::nullopt;
+  if (node.replay_lsn >= primary->current_lsn) return 0;
+  return static_cast<int64_t>(primary->current_lsn - node.replay_lsn);
+}
+
+bool IsDesired(const ClusterSpec& spec, const ObservedState& observed, int ordinal) {
+  std::vector<int> desired = DesiredOrdinals(spec, observed);
+  return std::find(desired.begin(), desired.end(), ordinal) != desired.end();
+}
+
+std::string EndpointHost(const ClusterSpec& spec) {
+  return spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind;
+}
+
+}  // namespace
+
+std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
+  return absl::StrCat("postgresql://", spec.auth.user, ":",
+                      masked ? "****" : secrets.app_password, "@", EndpointHost(spec), ":",
+                      spec.bouncer.port, "/", spec.auth.database);
+}
+
+std::string HumanDuration(absl::Time since, absl::Time now) {
+  if (since == absl::InfinitePast() || now < since) return "-";
+  return absl::FormatDuration(absl::Trunc(now - since, absl::Seconds(1)));
+}
+
+std::string EventsTable(const std::vector<EventRecord>& events) {
+  std::string out = absl::StrFormat("%-24s %-8s %-18s %-16s %s\n", "TIME", "TYPE", "OBJECT",
+                                    "REASON", "MESSAGE");
+  for (const EventRecord& e : events) {
+    absl::StrAppendFormat(&out, "%-24s %-8s %-18s %-16s %s\n",
+                          absl::FormatTime("%Y-%m-%d %H:%M:%E3S", e.time, absl::LocalTimeZone()),
+                          e.type, e.object, e.reason, e.message);
+  }
+  return out;
+}
+
+std::string EventsJson(const std::vector<EventRecord>& events) {
+  nlohmann::json json = nlohmann::json::array();
+  for (const EventRecord& e : events) {
+    json.push_back({{"time", absl::FormatTime(absl::RFC3339_full, e.time, absl::UTCTimeZone())},
+                    {"type", e.type},
+                    {"object", e.object},
+                    {"reason", e.reason},
+                    {"message", e.message}});
+  }
+  return json.dump(2) + "\n";
+}
+
+std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
+                       const ObservedState& observed, const StatusDetails& details,
+                       bool mask_password) {
+  const NodeObservation* primary = WritablePrimary(observed);
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeObservation& node : observed.nodes) {
+    std::optional<int64_t> lag = LagBytes(node, primary);
+    nodes.push_back({{"name", node.name},
+                     {"ordinal", node.ordinal},
+                     {"role", NodeRole(node)},
+                     {"running", node.container == ContainerState::kRunning},
+                     {"upstream", node.wal_receiver.sender_host.empty()
+                                      ? nlohmann::json(nullptr)
+                                      : nlohmann::json(node.wal_receiver.sender_host)},
+                     {"streaming", node.wal_receiver.status == "streaming"},
+                     {"lag_bytes", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
+                     {"desired", IsDesired(spec, observed, node.ordinal)}});
+    nlohmann::json& entry = nodes.back();
+    entry["lag_seconds"] = nullptr;
+    for (const ReplicationConnection& connection : observed.replication) {
+      if (connection.application_name == node.name && node.IsReachableStandby()) {
+        entry["lag_seconds"] = connection.replay_lag_seconds;
+      }
+    }
+    auto state = details.node_states.find(node.name);
+    entry["state_since"] =
+        state != details.node_states.end() && state->second.role == NodeRole(node)
+            ? nlohmann::json(absl::FormatTime(absl::RFC3339_full, state->second.since,
+                                              absl::UTCTimeZone()))
+            : nlohmann::json(nullptr);
+  }
+  nlohmann::json conditions = nlohmann::json::array();
+  for (const Condition& c : details.conditions) {
+    conditions.push_back(
+        {{"type", c.type},
+         {"status", c.status ? "True" : "False"},
+         {"reason", c.reason},
+         {"message", c.message},
+         {"lastTransitionTime",
+          absl::FormatTime(absl::RFC3339_full, c.last_transition, absl::UTCTimeZone())}});
+  }
+  nlohmann::json json = {
+      {"name", spec.name},
+      {"desired_nodes", spec.nodes},
+      {"primary", primary ? nlohmann::json(primary->name) : nlohmann::json(nullptr)},
+      {"endpoint",
+       {{"host", EndpointHost(spec)},
+        {"port", spec.bouncer.port},
+        {"uri", EndpointUri(spec, secrets, mask_password)}}},
+      {"bouncer",
+       {{"target", observed.bouncer.target_host.empty()
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json(observed.bouncer.target_host)},
+        {"running", observed.bouncer.container == ContainerState::kRunning},
+        {"paused", observed.bouncer.paused}}},
+      {"nodes", nodes},
+      {"conditions", conditions}};
+  return json.dump(2) + "\n";
+}
+
+std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
+                        const ObservedState& observed, const StatusDetails& details) {
+  const NodeObservation* primary = WritablePrimary(observed);
+  int desired_running = 0;
+  for (const NodeObservation& node : observed.nodes) {
+    if (IsDesired(spec, observed, node.ordinal) &&
+        (node.IsWritablePrimary() || node.IsReachableStandby())) {
+      ++desired_running;
+    }
+  }
+  std::string out = absl::StrFormat("CLUSTER %s   nodes %d/%d ready   primary %s\n", spec.name,
+                                    desired_running, spec.nodes,
+                                    primary ? primary->name : std::string("none"));
+  absl::StrAppendFormat(&out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
+                        observed.bouncer.target_host.empty() ? "(no target)"
+                                                             : observed.bouncer.target_host);
+  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %s\n", "NAME", "ROLE",
+                        "RUNNING", "UPSTREAM", "STATE", "LAG", "ROLE FOR");
+  for (const NodeObservation& node : observed.nodes) {
+    std::optional<int64_t> lag = LagBytes(node, primary);
+    std::string state = node.IsReachableStandby() ? (node.wal_receiver.status.empty()
+                                                         ? std::string("no-receiver")
+                                                         : node.wal_receiver.status)
+                                                  : "-";
+    std::string lag_text = lag ? absl::StrCat(*lag, " B") : "-";
+    for (const ReplicationConnection& connection : observed.replication) {
+      if (connection.application_name == node.name && lag) {
+        absl::StrAppendFormat(&lag_text, "/%.1fs", connection.replay_lag_seconds);
+      }
+    }
+    auto node_state = details.node_states.find(node.name);
+    std::string role_for = node_state != details.node_states.end() &&
+                                   node_state->second.role == NodeRole(node)
+                               ? HumanDuration(node_state->second.since, details.now)
+                               : "-";
+    absl::StrAppendFormat(
+        &out, "%-16s %-8s %-8s %-16s %-11s %-12s %s%s\n", node.name, NodeRole(node),
+        node.container == ContainerState::kRunning ? "yes" : "no",
+        node.wal_receiver.sender_host.empty() ? "-" : node.wal_receiver.sender_host, state,
+        lag_text, role_for, IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
+  }
+  if (!details.conditions.empty()) {
+    absl::StrAppendFormat(&out, "\n%-12s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",
+                          "FOR", "MESSAGE");
+    for (const Condition& c : details.conditions) {
+      absl::StrAppendFormat(&out, "%-12s %-7s %-22s %-10s %s\n", c.type, c.status ? "True" : "False",
+                            c.reason, HumanDuration(c.last_transition, details.now), c.message);
+    }
+  }
+  return out;
+}
+
+}  // namespace radctl

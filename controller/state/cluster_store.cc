@@ -1,0 +1,287 @@
+#include "controller/state/cluster_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "crd-like-specs/spec_parser.h"
+#include "crd-like-specs/status_macros.h"
+#include "reconcilers/spec_hash.h"
+
+namespace radctl {
+namespace {
+
+constexpr size_t kMaxEvents = 1000;  // events.jsonl keeps the most recent ones
+
+absl::Status ErrnoStatus(const std::string& what) {
+  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, " does not exist"));
+    return ErrnoStatus(absl::StrCat("cannot read ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+absl::Status EnsureDirectory(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot create state directory ", dir, ": ", error.message(),
+        " (set RADCTL_STATE_DIR to a writable directory)"));
+  }
+  chmod(dir.c_str(), 0700);
+  return absl::OkStatus();
+}
+
+nlohmann::json EventToJson(const EventRecord& event) {
+  return {{"time", absl::FormatTime(absl::RFC3339_full, event.time, absl::UTCTimeZone())},
+          {"type", event.type},
+          {"object", event.object},
+          {"reason", event.reason},
+          {"message", event.message}};
+}
+
+}  // namespace
+
+std::string ClusterStore::DefaultRoot() {
+  if (const char* dir = std::getenv("RADCTL_STATE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  if (geteuid() == 0) return "/var/lib/radctl";
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return absl::StrCat(xdg, "/radctl");
+  }
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home == nullptr ? "/tmp" : home, "/.local/state/radctl");
+}
+
+ClusterStore::ClusterStore(std::string root, std::string cluster)
+    : dir_(absl::StrCat(root, "/", cluster)) {}
+
+std::string ClusterStore::Path(const std::string& file) const { return absl::StrCat(dir_, "/", file); }
+
+absl::StatusOr<ClusterSecrets> ClusterStore::LoadSecrets() const {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(Path("secrets.json")));
+  try {
+    nlohmann::json json = nlohmann::json::parse(text);
+    ClusterSecrets secrets;
+    secrets.app_password = json.at("app_password").get<std::string>();
+    secrets.repmgr_password = json.at("repmgr_password").get<std::string>();
+    secrets.bouncer_password = json.at("bouncer_password").get<std::string>();
+    return secrets;
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(absl::StrCat(Path("secrets.json"), " is damaged (", e.what(),
+                                            "); the cluster's passwords cannot be recovered "
+                                            "from it: delete the cluster and apply again"));
+  }
+}
+
+absl::StatusOr<ClusterSecrets> ClusterStore::LoadOrCreateSecrets(const ClusterSpec& spec) {
+  absl::StatusOr<ClusterSecrets> stored = LoadSecrets();
+  if (stored.ok() || !absl::IsNotFound(stored.status())) return stored;
+  ClusterSecrets secrets;
+  secrets.app_password = spec.auth.password.empty() ? GeneratePassword() : spec.auth.password;
+  secrets.repmgr_password = GeneratePassword();
+  secrets.bouncer_password = GeneratePassword();
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = {{"app_password", secrets.app_password},
+                         {"repmgr_password", secrets.repmgr_password},
+                         {"bouncer_password", secrets.bouncer_password}};
+  RETURN_IF_ERROR(WriteFileAtomically(Path("secrets.json"), json.dump(2) + "\n", 0600));
+  return secrets;
+}
+
+absl::StatusOr<ClusterSpec> ClusterStore::LoadSpec() const {
+  std::string path = Path("spec.yaml");
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  SpecParseResult parsed = ParseClusterSpec(text, path);
+  if (!parsed.ok()) {
+    return absl::DataLossError(absl::StrCat("stored spec ", path,
+                                            " is damaged: ", parsed.errors[0].ToString(),
+                                            "; apply the spec file again"));
+  }
+  return parsed.spec;
+}
+
+absl::Status ClusterStore::SaveSpec(const ClusterSpec& spec, const std::string& file_digest) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  // The stored spec holds the app password when the user gave one: same mode as secrets.
+  RETURN_IF_ERROR(WriteFileAtomically(Path("spec.yaml"), ClusterSpecToYaml(spec), 0600));
+  if (!file_digest.empty()) {
+    RETURN_IF_ERROR(WriteFileAtomically(Path("applied-file.digest"), file_digest + "\n", 0600));
+  }
+  return absl::OkStatus();
+}
+
+std::string ClusterStore::LoadFileDigest() const {
+  absl::StatusOr<std::string> text = ReadFile(Path("applied-file.digest"));
+  if (!text.ok()) return "";
+  return std::string(absl::StripAsciiWhitespace(*text));
+}
+
+Requests ClusterStore::LoadRequests() const {
+  absl::StatusOr<std::string> text = ReadFile(Path("requests.json"));
+  if (!text.ok()) return {};
+  try {
+    nlohmann::json json = nlohmann::json::parse(*text);
+    absl::Time at;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, json.at("requested_at").get<std::string>(), &at,
+                         &error) ||
+        absl::Now() - at > kRequestLifetime) {
+      return {};
+    }
+    Requests requests;
+    requests.switchover_to = json.value("switchover_to", 0);
+    return requests;
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+absl::Status ClusterStore::SaveRequests(const Requests& requests) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = {
+      {"switchover_to", requests.switchover_to},
+      {"requested_at", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())}};
+  return WriteFileAtomically(Path("requests.json"), json.dump(2) + "\n", 0600);
+}
+
+void ClusterStore::ClearRequests() {
+  std::error_code error;
+  std::filesystem::remove(Path("requests.json"), error);
+}
+
+absl::StatusOr<std::string> ClusterStore::ReadDocument(const std::string& file) const {
+  return ReadFile(Path(file));
+}
+
+absl::Status ClusterStore::WriteDocument(const std::string& file, const std::string& content) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  return WriteFileAtomically(Path(file), content, 0600);
+}
+
+absl::Status ClusterStore::AppendEvent(const EventRecord& event) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  std::string path = Path("events.jsonl");
+  std::string line = EventToJson(event).dump() + "\n";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(absl::StrCat("cannot open ", path));
+  ssize_t written = write(fd, line.data(), line.size());  // one append: whole lines or nothing
+  close(fd);
+  if (written != static_cast<ssize_t>(line.size())) return ErrnoStatus("cannot append event");
+  // Bound the file: when it holds twice the limit, keep the newest kMaxEvents.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && st.st_size > static_cast<off_t>(kMaxEvents * 2 * 200)) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+    if (lines.size() > kMaxEvents) {
+      lines.erase(lines.begin(), lines.end() - kMaxEvents);
+      RETURN_IF_ERROR(WriteFileAtomically(path, absl::StrJoin(lines, "\n") + "\n", 0600));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<EventRecord>> ClusterStore::LoadEvents() const {
+  absl::StatusOr<std::string> text = ReadFile(Path("events.jsonl"));
+  if (absl::IsNotFound(text.status())) return std::vector<EventRecord>{};
+  if (!text.ok()) return text.status();
+  std::vector<EventRecord> events;
+  for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+    try {
+      nlohmann::json json = nlohmann::json::parse(std::string(line));
+      EventRecord event;
+      std::string error;
+      if (!absl::ParseTime(absl::RFC3339_full, json.at("time").get<std::string>(), &event.time,
+                           &error)) {
+        continue;
+      }
+      event.type = json.value("type", "Normal");
+      event.object = json.value("object", "");
+      event.reason = json.value("reason", "");
+      event.message = json.value("message", "");
+      events.push_back(std::move(event));
+    } catch (const nlohmann::json::exception&) {
+      continue;  // a line torn by a crash is skipped, not fatal
+    }
+  }
+  return events;
+}
+
+absl::Status ClusterStore::Remove(bool keep_secrets) {
+  std::error_code error;
+  if (!std::filesystem::exists(dir_, error)) return absl::OkStatus();
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
+    if (keep_secrets && entry.path().filename() == "secrets.json") continue;
+    if (entry.path().filename() == "lock") continue;  // held by the caller; removed last
+    std::filesystem::remove_all(entry.path(), error);
+    if (error) return absl::InternalError(absl::StrCat("cannot remove ", entry.path().string(), ": ", error.message()));
+  }
+  if (!keep_secrets) std::filesystem::remove_all(dir_, error);
+  return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, const std::string& content, int mode) {
+  std::string temp = absl::StrCat(path, ".tmp.", getpid());
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return ErrnoStatus(absl::StrCat("cannot write ", temp));
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      return ErrnoStatus(absl::StrCat("cannot write ", temp));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) return ErrnoStatus(absl::StrCat("cannot sync ", temp));
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    return ErrnoStatus(absl::StrCat("cannot rename ", temp, " to ", path));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);  // makes the rename itself durable
+    close(dir_fd);
+  }
+  return absl::OkStatus();
+}
+
+std::string FileDigest(const std::string& content) { return Fnv1a64Hex(content); }
+
+std::string GeneratePassword() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  std::string password;
+  while (password.size() < 24) {
+    unsigned char byte = static_cast<unsigned char>(random.get());
+    if (byte >= 248) continue;  // 248 = 4 * 62: keeps the choice uniform
+    password.push_back(kAlphabet[byte % 62]);
+  }
+  return password;
+}
+
+}  // namespace radctl

@@ -1,0 +1,81 @@
+// What is kept with a cluster beyond Docker and Postgres: the last applied spec (so `scale` and
+// a restarted watcher agree on what is desired), the generated passwords and recent events. One
+// directory per cluster under the state root, deleted with the cluster; every file is written
+// crash-safely (temp file, fsync, rename).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "controller/config/secrets.h"
+#include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/plan.h"
+
+namespace radctl {
+
+struct EventRecord {
+  absl::Time time;
+  std::string type = "Normal";  // "Normal" | "Warning"
+  std::string object;           // "demo-pg-2"
+  std::string reason;           // short, CamelCase: "Failover", "CloneStandby"
+  std::string message;          // what and why
+};
+
+inline constexpr absl::Duration kRequestLifetime = absl::Minutes(5);
+
+class ClusterStore {
+ public:
+  // $RADCTL_STATE_DIR, else /var/lib/radctl for root, else $XDG_STATE_HOME/radctl or
+  // ~/.local/state/radctl.
+  static std::string DefaultRoot();
+
+  ClusterStore(std::string root, std::string cluster);
+  const std::string& dir() const { return dir_; }
+
+  // NotFound when the cluster was never applied from this machine.
+  [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadSecrets() const;
+  // The stored secrets, or new ones (saved before returning) when there are none. The app
+  // password comes from the spec when it gives one.
+  [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadOrCreateSecrets(const ClusterSpec& spec);
+
+  [[nodiscard]] absl::StatusOr<ClusterSpec> LoadSpec() const;  // NotFound if never applied
+  // `file_digest` identifies the file contents the spec was applied from ("" for `scale`, which
+  // keeps the stored digest).
+  [[nodiscard]] absl::Status SaveSpec(const ClusterSpec& spec, const std::string& file_digest);
+  std::string LoadFileDigest() const;  // "" if none
+
+  // Requests beyond the spec (a switchover). Ones older than kRequestLifetime are ignored: a
+  // request nobody could carry out must not fire long after.
+  Requests LoadRequests() const;
+  [[nodiscard]] absl::Status SaveRequests(const Requests& requests);
+  void ClearRequests();
+
+  // Other documents kept with the cluster (what the watcher last concluded, for `status`),
+  // by file name; their format is their owner's. NotFound when never written.
+  [[nodiscard]] absl::StatusOr<std::string> ReadDocument(const std::string& file) const;
+  [[nodiscard]] absl::Status WriteDocument(const std::string& file, const std::string& content);
+
+  [[nodiscard]] absl::Status AppendEvent(const EventRecord& event);
+  [[nodiscard]] absl::StatusOr<std::vector<EventRecord>> LoadEvents() const;
+
+  // Removes the directory; keeps the secrets when `keep_secrets` (the kept volumes need them).
+  [[nodiscard]] absl::Status Remove(bool keep_secrets);
+
+ private:
+  std::string Path(const std::string& file) const;
+  std::string dir_;
+};
+
+// temp file in the same directory, fsync, rename over `path`, fsync the directory.
+[[nodiscard]] absl::Status WriteFileAtomically(const std::string& path, const std::string& content,
+                                               int mode);
+// Content digest of a spec file (FNV-1a 64, hex).
+std::string FileDigest(const std::string& content);
+// 24 random letters and digits from /dev/urandom.
+std::string GeneratePassword();
+
+}  // namespace radctl

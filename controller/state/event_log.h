@@ -1,0 +1,35 @@
+// Every decision and its outcome is visible: EventLog prints one line per event on stderr
+// ("time  object  reason  message") and keeps it with the cluster (radctl events). Safe to use
+// from the executor's parallel actions.
+#pragma once
+
+#include <iosfwd>
+#include <mutex>
+#include <string>
+
+#include "controller/state/cluster_store.h"
+
+namespace radctl {
+
+class EventLog {
+ public:
+  // `store` may be null (dry runs keep nothing).
+  EventLog(std::ostream& out, ClusterStore* store, bool json_lines = false)
+      : out_(out), store_(store), json_lines_(json_lines) {}
+
+  void Normal(const std::string& object, const std::string& reason, const std::string& message);
+  void Warning(const std::string& object, const std::string& reason, const std::string& message);
+  // Progress of the command itself, printed but not kept as an event.
+  void Progress(const std::string& message);
+
+  static std::string FormatLine(const EventRecord& event);
+
+ private:
+  void Emit(EventRecord event, bool keep);
+  std::ostream& out_;
+  ClusterStore* store_;
+  bool json_lines_;
+  std::mutex mu_;
+};
+
+}  // namespace radctl
