@@ -213,15 +213,16 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
   return result;
 }
 
-absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path) {
+absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::string* content) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
+  if (content != nullptr) *content = *text;
   SpecParseResult result = ParseClusterSpec(*text, path);
   if (result.ok()) return std::move(result.spec);
   std::vector<std::string> lines;
   for (const FieldError& error : result.errors) lines.push_back(error.ToString());
   size_t count = result.errors.size();
-  return absl::InvalidArgumentError(absl::StrFormat("spec file %s is invalid (%d %s):\n  %s", path,
+  return absl::InvalidArgumentError(absl::StrFormat("spec file %s is invalid (%d %s); nothing was changed:\n  %s", path,
                                                     count, count == 1 ? "error" : "errors",
                                                     absl::StrJoin(lines, "\n  ")));
 }

@@ -33,8 +33,10 @@ struct SpecParseResult {
 SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view file);
 
 // Reads `path` and parses it. InvalidArgument with one line per FieldError (exit code 2 in the
-// CLI); NotFound/PermissionDenied when the file cannot be read.
-[[nodiscard]] absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path);
+// CLI); NotFound/PermissionDenied when the file cannot be read. `content` (may be null) receives
+// the file's text.
+[[nodiscard]] absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path,
+                                                              std::string* content = nullptr);
 
 // Fills every field the file left out with its default (image from version, ...).
 void ApplyDefaults(ClusterSpec& spec);

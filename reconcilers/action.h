@@ -32,7 +32,8 @@ enum class ActionType {
   kRestartStandby,   // a standby restarted for parameters that need it
   kRestartPrimary,   // the only node restarted for parameters that need it (bouncer paused)
   kSwitchover,       // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
-                     // everything, promote it, repoint, RESUME
+                     // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
+                     // has not replayed everything, `source` is started again as primary
   kDropSlot,         // replication slot of node `ordinal` dropped on the primary `source`
 };
 
@@ -43,11 +44,23 @@ std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
 // (the primary dying) is handled meanwhile; the node counts as busy until they end.
 bool IsLongRunning(ActionType type);
 
+// How a node is fenced (kFence, and the old primary in kFailover): stopping Postgres from
+// inside the container leaves the container running (fast to rejoin); killing the container
+// needs nothing of it (paused, hung, or a stop that failed before).
+enum class FenceMethod { kStopPostgres, kKillContainer };
+
+// Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails.
+// A failover must not wait for the bouncer (the primary is gone already); a planned change
+// (switchover, restart) is only made while clients are held.
+enum class ClientHold { kRequired, kBestEffort };
+
 struct Action {
   ActionType type;
   int ordinal = 0;  // the node acted on; 0 for cluster-wide objects (network, bouncer)
   int source = 0;   // the other node involved: clone/follow/rejoin source, bouncer target
   std::string reason;
+  FenceMethod fence = FenceMethod::kStopPostgres;
+  ClientHold hold = ClientHold::kRequired;
 
   // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.
   std::string ToString(const std::string& cluster) const;

@@ -29,6 +29,14 @@ enum class DataDir {
   kPrimary,  // initialised, no standby.signal: a primary, or a former primary that must rejoin
 };
 
+// One row of repmgr.nodes.
+struct RepmgrNode {
+  int node_id = 0;
+  std::string type;  // "primary" | "standby"
+  bool active = false;
+  int upstream_node_id = 0;  // 0: none
+};
+
 // A standby's view of its upstream, from pg_stat_wal_receiver.
 struct WalReceiver {
   std::string status;       // "streaming", "catchup", ... ("" when no receiver runs)
@@ -39,6 +47,7 @@ struct NodeObservation {
   int ordinal = 0;
   std::string name;  // demo-pg-2
   ContainerState container = ContainerState::kMissing;
+  bool paused = false;      // `docker pause`d: counts as running, but nothing runs in it
   int exit_code = 0;        // of a stopped container
   bool oom_killed = false;  // of a stopped container
   bool volume_exists = false;
@@ -57,6 +66,9 @@ struct NodeObservation {
   WalReceiver wal_receiver;
   std::string config_hash;       // radctl.config_hash of the configuration Postgres has loaded
   bool pending_restart = false;  // a loaded parameter change waits for a restart
+  // repmgr.nodes as this node has it (replicated from the primary it streamed from); nullopt
+  // when not readable (not registered yet, or not reachable).
+  std::optional<std::vector<RepmgrNode>> repmgr_records;
 
   // Read from the data directory with docker exec when Postgres does not answer.
   DataDir data_dir = DataDir::kUnknown;
@@ -85,14 +97,6 @@ struct NodeObservation {
 
 // "primary" | "standby" | "fenced" (a former primary waiting for the controller) | "down".
 std::string NodeRole(const NodeObservation& node);
-
-// One row of repmgr.nodes.
-struct RepmgrNode {
-  int node_id = 0;
-  std::string type;  // "primary" | "standby"
-  bool active = false;
-  int upstream_node_id = 0;  // 0: none
-};
 
 // Seen on the writable primary.
 struct ReplicationSlot {
@@ -125,8 +129,8 @@ struct ObservedState {
   // Every node that exists in any form (container or volume), desired or not, by ordinal.
   std::vector<NodeObservation> nodes;
   BouncerObservation bouncer;
-  // repmgr.nodes as the writable primary sees it, else as the most advanced reachable standby
-  // sees it (replicated), else empty.
+  // The repmgr records to trust (TrustedRecords in standby_ranking.h): the writable primary's,
+  // else the most advanced reachable standby's, else empty.
   std::vector<RepmgrNode> repmgr_nodes;
   std::vector<ReplicationSlot> slots;                      // on the writable primary
   std::vector<ReplicationConnection> replication;          // pg_stat_replication on the primary

@@ -22,6 +22,7 @@
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
+#include "reconcilers/switchover.h"
 
 namespace radctl {
 namespace {
@@ -38,6 +39,21 @@ std::string DescribeStop(const NodeObservation& node) {
   if (node.container == ContainerState::kMissing) return "container is gone";
   if (node.oom_killed) return "container was killed for lack of memory (OOM)";
   return absl::StrCat("container died (exit code ", node.exit_code, ")");
+}
+
+// How to fence `node`: stop Postgres from inside the container when that can work; kill the
+// container when it is paused, does not let us in, is not running (a kill also stops one that
+// is started meanwhile), or a fence of it failed before.
+FenceMethod FenceMethodFor(const NodeObservation* node) {
+  if (node == nullptr || node->container != ContainerState::kRunning || node->paused ||
+      (node->data_dir == DataDir::kUnknown && !node->facts_error.empty())) {
+    return FenceMethod::kKillContainer;
+  }
+  auto failed = node->failed_attempts.find(ActionType::kFence);
+  if (failed != node->failed_attempts.end() && failed->second > 0) {
+    return FenceMethod::kKillContainer;
+  }
+  return FenceMethod::kStopPostgres;
 }
 
 // The primary as far as it is known: the writable one, else the one repmgr records.
@@ -85,8 +101,11 @@ class Planner {
     return std::find(desired_.begin(), desired_.end(), ordinal) != desired_.end();
   }
 
-  void Add(ActionType type, int ordinal, int source, std::string reason) {
+  Action& Add(ActionType type, int ordinal, int source, std::string reason) {
     plan_.actions.push_back(Action{type, ordinal, source, std::move(reason)});
+    Action& action = plan_.actions.back();
+    if (type == ActionType::kFence) action.fence = FenceMethodFor(observed_.Node(ordinal));
+    return action;
   }
   void Wait(std::string why) { plan_.waiting.push_back(std::move(why)); }
 
@@ -300,13 +319,13 @@ class Planner {
   void PlanRequestedSwitchover(int primary) {
     int target = requests_.switchover_to;
     if (target == 0 || target == primary) return;
-    const NodeObservation* node = observed_.Node(target);
-    if (node == nullptr || !Desired(target) || !node->IsStreamingFrom(Name(primary))) {
-      Wait(absl::StrCat("switchover to ", Name(target), " was requested but it is not a standby "
-                        "streaming from ", Name(primary)));
+    absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(spec_, observed_, target);
+    if (!choice.ok()) {
+      Wait(absl::StrCat("switchover to ", Name(target), " requested, but ",
+                        choice.status().message()));
       return;
     }
-    Add(ActionType::kSwitchover, target, primary, "switchover requested (radctl switchover)");
+    Add(ActionType::kSwitchover, choice->to, primary, "switchover requested (radctl switchover)");
   }
 
   bool AllStandbysStreaming(int primary) const {
@@ -574,7 +593,13 @@ class Planner {
       absl::StrAppend(&reason, "; it had received everything the primary was last seen at (",
                       FormatLsn(observed_.last_primary_lsn), ")");
     }
-    Add(ActionType::kFailover, *best, old_primary, reason);
+    Action& failover = Add(ActionType::kFailover, *best, old_primary, reason);
+    // The old primary is gone or silent: clients are held if the bouncer lets us, but the
+    // promotion does not wait for it. A failover that failed before kills the old container.
+    failover.hold = ClientHold::kBestEffort;
+    failover.fence = target.failed_attempts.count(ActionType::kFailover) > 0
+                         ? FenceMethod::kKillContainer
+                         : FenceMethodFor(observed_.Node(old_primary));
     return true;
   }
 

@@ -1,9 +1,12 @@
-// Which standby to promote: the most advanced one. A documented comparator with its own tests:
-// reachable standbys only, highest received LSN first (what it has, not only what it applied,
-// since promotion replays everything received), then lowest ordinal so the choice is stable.
+// Which standby is the most advanced: the one ranking used for every such choice (whom to
+// promote, whom to switch over to, whose repmgr records to trust). A documented comparator with
+// its own tests: reachable standbys only; the highest timeline first (the most recent history),
+// then the highest received LSN (what it has, not only what it applied, since promotion replays
+// everything received), then the lowest ordinal so the choice is stable.
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "reconcilers/observed_state.h"
 
@@ -17,5 +20,10 @@ bool MoreAdvanced(const NodeObservation& a, const NodeObservation& b);
 
 // The ordinal of the most advanced reachable standby among ordinals 1..max_ordinal, if any.
 std::optional<int> MostAdvancedStandby(const ObservedState& observed, int max_ordinal);
+
+// The repmgr records to trust: the writable primary's; else those of the most advanced
+// reachable standby that has them (they were replicated from the latest primary it followed);
+// else none.
+std::vector<RepmgrNode> TrustedRecords(const std::vector<NodeObservation>& nodes);
 
 }  // namespace radctl

@@ -17,6 +17,7 @@
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/state/cluster_lock.h"
+#include "controller/state/desired_state_loader.h"
 #include "controller/state/event_log.h"
 #include "controller/reporting/http_endpoint.h"
 #include "controller/loop/reconcile_loop.h"
@@ -28,27 +29,6 @@
 namespace radctl {
 namespace {
 
-absl::StatusOr<std::string> ReadSpecFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read spec file ", path, ": ", std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-absl::StatusOr<ClusterSpec> ParseSpecText(const std::string& text, const std::string& path) {
-  SpecParseResult parsed = ParseClusterSpec(text, path);
-  if (parsed.ok()) return parsed.spec;
-  std::string message = absl::StrFormat("spec file %s is invalid (%d error%s); nothing was changed:",
-                                        path, parsed.errors.size(),
-                                        parsed.errors.size() == 1 ? "" : "s");
-  for (const FieldError& error : parsed.errors) absl::StrAppend(&message, "\n  ", error.ToString());
-  return absl::InvalidArgumentError(message);
-}
-
 // "FILE:LINE: " for a field of the spec, or "" when unknown.
 std::string Where(const ClusterSpec& spec, const std::string& path) {
   auto it = spec.positions.find(path);
@@ -58,8 +38,8 @@ std::string Where(const ClusterSpec& spec, const std::string& path) {
 
 // A port held by another program is a spec error (exit 2), found before anything is changed.
 // The cluster's own bouncer holding it is fine.
-absl::Status CheckBouncerPort(const docker::DockerClient& docker, const ClusterSpec& spec) {
-  absl::StatusOr<docker::ContainerInfo> bouncer = docker.InspectContainer(BouncerName(spec.name));
+absl::Status CheckBouncerPort(const ContainerRuntime& runtime, const ClusterSpec& spec) {
+  absl::StatusOr<docker::ContainerInfo> bouncer = runtime.InspectContainer(BouncerName(spec.name));
   if (bouncer.ok()) {
     for (const docker::PortBinding& port : bouncer->ports) {
       if (port.container_port == kBouncerPort && port.host_port == spec.bouncer.port) {
@@ -88,28 +68,13 @@ absl::Status CheckBouncerPort(const docker::DockerClient& docker, const ClusterS
   return absl::OkStatus();
 }
 
-// The desired spec from the file; a node count set by `radctl scale` is kept as long as the
-// file is unchanged since it was last applied (a restarted watcher must not undo a scale).
-ClusterSpec DesiredFromFile(const ClusterSpec& file_spec, const std::string& digest,
-                            const ClusterStore& store, EventLog& events) {
-  ClusterSpec desired = file_spec;
-  absl::StatusOr<ClusterSpec> stored = store.LoadSpec();
-  if (stored.ok() && store.LoadFileDigest() == digest && stored->nodes != file_spec.nodes) {
-    events.Progress(absl::StrCat("keeping nodes: ", stored->nodes, " set by radctl scale (",
-                                 file_spec.source, " says ", file_spec.nodes,
-                                 " but is unchanged since it was applied)"));
-    desired.nodes = stored->nodes;
-  }
-  return desired;
-}
-
-absl::Status CheckImages(const docker::DockerClient& docker, const ClusterSpec& spec) {
+absl::Status CheckImages(const ContainerRuntime& runtime, const ClusterSpec& spec) {
   for (const std::string& image : {spec.postgres.image, std::string("radctl/pgbouncer")}) {
-    absl::StatusOr<docker::ImageInfo> info = docker.InspectImage(image);
+    absl::StatusOr<docker::ImageInfo> info = runtime.InspectImage(image);
     if (absl::IsNotFound(info.status())) {
       return absl::FailedPreconditionError(absl::StrCat(
           "image ", image, " is not present on the Docker engine; build it with "
-          "hack/build-images.sh. Nothing was changed."));
+          "hack/quickstart.sh (or source hack/lib.sh; ensure_images). Nothing was changed."));
     }
     RETURN_IF_ERROR(info.status());
   }
@@ -118,10 +83,11 @@ absl::Status CheckImages(const docker::DockerClient& docker, const ClusterSpec& 
 
 // New passwords for a cluster whose volumes already hold data would lock radctl out of its
 // own nodes: refuse, and say how to get out.
-absl::Status CheckSecretsMatchData(const docker::DockerClient& docker, const ClusterStore& store,
+absl::Status CheckSecretsMatchData(const ContainerRuntime& runtime, const ClusterStore& store,
                                    const std::string& name) {
   if (!absl::IsNotFound(store.LoadSecrets().status())) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::vector<docker::VolumeSummary> volumes, docker.ListVolumes(kLabelCluster, name));
+  ASSIGN_OR_RETURN(std::vector<docker::VolumeSummary> volumes,
+                   runtime.ListVolumes(kLabelCluster, name));
   if (volumes.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "cluster ", name, " has data volumes (", volumes.front().name, ", ...) but its passwords are "
@@ -139,87 +105,21 @@ void PrintReady(const ClusterSpec& spec, const ClusterSecrets& secrets, absl::Du
             << "  connect:  psql \"$(radctl status " << spec.name << " -o uri)\"\n";
 }
 
-// Watch mode's view of what is desired: edits of the file, else the stored spec (scale).
-class DesiredSpec {
- public:
-  DesiredSpec(std::string path, ClusterSpec initial, ClusterStore& store, EventLog& events)
-      : path_(std::move(path)), current_(std::move(initial)), store_(store), events_(events) {
-    file_mtime_ = Mtime(path_);
-    stored_mtime_ = Mtime(store_.dir() + "/spec.yaml");
-  }
-
-  ClusterSpec Get() {
-    if (int64_t mtime = Mtime(path_); mtime != file_mtime_) {
-      file_mtime_ = mtime;
-      ReloadFile();
-    } else if (int64_t stored = Mtime(store_.dir() + "/spec.yaml"); stored != stored_mtime_) {
-      stored_mtime_ = stored;
-      if (absl::StatusOr<ClusterSpec> spec = store_.LoadSpec(); spec.ok() &&
-                                                                spec->name == current_.name &&
-                                                                !(*spec == current_)) {
-        events_.Normal(current_.name, "SpecChanged",
-                       absl::StrCat("desired state changed (radctl scale): nodes ",
-                                    current_.nodes, " -> ", spec->nodes));
-        current_.nodes = spec->nodes;
-      }
-    }
-    return current_;
-  }
-
- private:
-  static int64_t Mtime(const std::string& path) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return 0;
-    return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  }
-
-  void ReloadFile() {
-    absl::StatusOr<std::string> text = ReadSpecFile(path_);
-    absl::StatusOr<ClusterSpec> spec =
-        text.ok() ? ParseSpecText(*text, path_) : absl::StatusOr<ClusterSpec>(text.status());
-    if (!spec.ok()) {
-      events_.Warning(current_.name, "SpecInvalid",
-                      absl::StrCat(spec.status().message(), "\n  (still reconciling to the last "
-                                                            "valid spec)"));
-      return;
-    }
-    if (spec->name != current_.name) {
-      events_.Warning(current_.name, "SpecInvalid",
-                      absl::StrCat(path_, ": metadata.name changed to ", spec->name,
-                                   "; a watcher serves one cluster: ignored"));
-      return;
-    }
-    if (*spec == current_) return;
-    events_.Normal(current_.name, "SpecChanged", absl::StrCat(path_, " changed: reconciling"));
-    absl::Status saved = store_.SaveSpec(*spec, FileDigest(*text));
-    if (!saved.ok()) events_.Warning(current_.name, "StateNotSaved", std::string(saved.message()));
-    stored_mtime_ = Mtime(store_.dir() + "/spec.yaml");
-    current_ = *spec;
-  }
-
-  std::string path_;
-  ClusterSpec current_;
-  ClusterStore& store_;
-  EventLog& events_;
-  int64_t file_mtime_ = 0;
-  int64_t stored_mtime_ = 0;
-};
-
 }  // namespace
 
 absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
                       const std::atomic<bool>& stop) {
-  ASSIGN_OR_RETURN(std::string text, ReadSpecFile(options.file));
-  ASSIGN_OR_RETURN(ClusterSpec file_spec, ParseSpecText(text, options.file));
-  const std::string digest = FileDigest(text);
-  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
-  ClusterStore store(global.state_dir, file_spec.name);
+  ASSIGN_OR_RETURN(SpecFile file, ReadSpecFile(options.file));
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  const Env& env = real->env();
+  ClusterStore store(global.state_dir, file.spec.name);
 
   if (options.dry_run) {
     EventLog events(std::cerr, nullptr, global.json_logs);
-    ClusterSpec desired = DesiredFromFile(file_spec, digest, store, events);
+    DesiredStateLoader loader(options.file, store, events);
+    ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file, /*keep=*/false));
     absl::StatusOr<ClusterSecrets> secrets = store.LoadSecrets();
-    ReconcileLoop loop(docker, secrets.ok() ? *secrets : ClusterSecrets{}, events, {});
+    ReconcileLoop loop(env, secrets.ok() ? *secrets : ClusterSecrets{}, events, {});
     ASSIGN_OR_RETURN(Plan plan, loop.PlanOnce(desired));
     if (plan.converged()) {
       std::cout << "DRY-RUN cluster " << desired.name << " is up to date: nothing to do\n";
@@ -234,20 +134,17 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     return absl::OkStatus();
   }
 
-  RETURN_IF_ERROR(CheckImages(docker, file_spec));
-  RETURN_IF_ERROR(CheckBouncerPort(docker, file_spec));
+  RETURN_IF_ERROR(CheckImages(env.runtime, file.spec));
+  RETURN_IF_ERROR(CheckBouncerPort(env.runtime, file.spec));
   ASSIGN_OR_RETURN(ClusterLock lock,
-                   ClusterLock::Acquire(store.dir(), file_spec.name,
+                   ClusterLock::Acquire(store.dir(), file.spec.name,
                                         options.watch ? "radctl apply --watch" : "radctl apply"));
   EventLog events(std::cerr, &store, global.json_logs);
-  ClusterSpec desired = DesiredFromFile(file_spec, digest, store, events);
-  RETURN_IF_ERROR(store.SaveSpec(desired, digest));
-  RETURN_IF_ERROR(CheckSecretsMatchData(docker, store, desired.name));
+  DesiredStateLoader loader(options.file, store, events);
+  ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file));
+  RETURN_IF_ERROR(CheckSecretsMatchData(env.runtime, store, desired.name));
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadOrCreateSecrets(desired));
 
-  LoopOptions loop_options;
-  loop_options.probe_interval =
-      std::min(absl::Milliseconds(250), absl::Milliseconds(desired.failover.detection_ms) / 4);
   ControllerState state(desired.name, &store);
   std::unique_ptr<HttpEndpoint> http;
   if (options.watch && options.http != "off") {
@@ -259,18 +156,17 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     events.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/status "
                                  "/api/v1/events on http://", host, ":", port));
   }
-  ReconcileLoop loop(docker, secrets, events, loop_options, &store, &state);
-  absl::Time start = absl::Now();
+  ReconcileLoop loop(env, secrets, events, LoopOptions{}, &store, &state);
+  absl::Time start = env.clock.Now();
   bool acted = false;
-  absl::Status converged = loop.Converge(desired, &acted);
+  absl::Status converged = loop.Converge(desired, &acted, &stop);
   if (!options.watch || !absl::IsDeadlineExceeded(converged)) RETURN_IF_ERROR(converged);
-  if (converged.ok()) PrintReady(desired, secrets, absl::Now() - start, acted);
+  if (converged.ok()) PrintReady(desired, secrets, env.clock.Now() - start, acted);
   if (!options.watch) return absl::OkStatus();
 
   events.Progress(absl::StrCat("watching cluster ", desired.name, " (", options.file,
                                "); Ctrl-C to stop"));
-  DesiredSpec desired_spec(options.file, desired, store, events);
-  RETURN_IF_ERROR(loop.Watch([&] { return desired_spec.Get(); }, stop));
+  loop.Watch([&] { return loader.Refresh(); }, stop);
   events.Progress("stopped watching");
   return absl::OkStatus();
 }

@@ -14,7 +14,8 @@
 namespace radctl {
 
 absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options) {
-  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  const ContainerRuntime& docker = real->env().runtime;
   ClusterStore store(global.state_dir, options.name);
   // A watcher would re-create what is deleted: refuse while one runs.
   ASSIGN_OR_RETURN(ClusterLock lock, ClusterLock::Acquire(store.dir(), options.name, "radctl delete"));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/state/desired_state_loader.h"
 #include "crd-like-specs/spec_validators.h"
 #include "crd-like-specs/status_macros.h"
 
@@ -18,13 +19,13 @@ absl::Status RunScale(const GlobalOptions& global, const ScaleOptions& options) 
   }
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
-  int before = cluster.spec.nodes;
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  int before = 0;
+  RETURN_IF_ERROR(SetDesiredNodes(store, options.nodes, &before));
   cluster.spec.nodes = options.nodes;
-  RETURN_IF_ERROR(store.SaveSpec(cluster.spec, /*file_digest=*/""));
   std::cerr << "radctl: cluster " << options.name << ": desired nodes " << before << " -> "
             << options.nodes << "\n";
-  RETURN_IF_ERROR(ConvergeOrAwaitController(docker, store, cluster, "radctl scale",
+  RETURN_IF_ERROR(ConvergeOrAwaitController(real->env(), store, cluster, "radctl scale",
                                             global.json_logs, absl::Minutes(30)));
   std::cout << "cluster " << options.name << " has " << options.nodes << " node"
             << (options.nodes == 1 ? "" : "s") << "\n";

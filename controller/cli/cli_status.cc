@@ -23,14 +23,14 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
     std::cout << EndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
-  Observer observer(docker, cluster.secrets, absl::Seconds(1));
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  Observer observer(real->env(), cluster.secrets);
   LoopMemory memory;
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
   // Conditions from this observation; transition times and how long nodes have held their
   // roles from what a watcher kept, when one ran.
   StatusDetails details;
-  details.now = absl::Now();
+  details.now = observed.observed_at;
   Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
   details.conditions =
       ComputeConditions(cluster.spec, observed, plan, LoadConditions(store), details.now);

@@ -1,21 +1,20 @@
 #include "controller/cli/cli_support.h"
 
 #include <iostream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "controller/loop/reconcile_loop.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/event_log.h"
-#include "controller/loop/reconcile_loop.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
 
-absl::StatusOr<docker::DockerClient> ConnectDocker() {
+absl::StatusOr<std::unique_ptr<RealEnv>> RealEnv::Connect() {
   docker::DockerClient docker = docker::DockerClient::FromEnvironment();
   RETURN_IF_ERROR(docker.Ping());
-  return docker;
+  return std::unique_ptr<RealEnv>(new RealEnv(std::move(docker)));
 }
 
 absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store, const std::string& name) {
@@ -29,7 +28,7 @@ absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store, const
   return StoredCluster{*spec, secrets};
 }
 
-absl::Status ConvergeOrAwaitController(const docker::DockerClient& docker, ClusterStore& store,
+absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
                                        const StoredCluster& cluster, const std::string& command,
                                        bool json_logs, absl::Duration timeout) {
   absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(store.dir(), cluster.spec.name, command);
@@ -37,23 +36,23 @@ absl::Status ConvergeOrAwaitController(const docker::DockerClient& docker, Clust
     EventLog events(std::cerr, &store, json_logs);
     LoopOptions options;
     options.converge_timeout = timeout;
-    ReconcileLoop loop(docker, cluster.secrets, events, options, &store);
+    ReconcileLoop loop(env, cluster.secrets, events, options, &store);
     bool acted = false;
     return loop.Converge(cluster.spec, &acted);
   }
   if (!absl::IsFailedPrecondition(lock.status())) return lock.status();
   std::cerr << "radctl: a controller is running for cluster " << cluster.spec.name
             << "; it carries this out. Waiting for it...\n";
-  Observer observer(docker, cluster.secrets, absl::Seconds(1));
+  Observer observer(env, cluster.secrets);
   LoopMemory memory;
-  absl::Time deadline = absl::Now() + timeout;
+  absl::Time deadline = env.clock.Now() + timeout;
   std::string last;
-  while (absl::Now() < deadline) {
+  while (env.clock.Now() < deadline) {
     ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
     Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
     if (plan.converged()) return absl::OkStatus();
     last = plan.ToString(cluster.spec.name);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    env.clock.SleepFor(absl::Milliseconds(200));
   }
   return absl::DeadlineExceededError(absl::StrCat("the running controller has not finished within ",
                                                   absl::FormatDuration(timeout), "; still to do: ",

@@ -4,14 +4,29 @@
 
 #include <string>
 
+#include <memory>
+
 #include "absl/status/statusor.h"
-#include "controller/state/cluster_store.h"
 #include "controller/clients/docker/docker_client.h"
+#include "controller/clients/env.h"
+#include "controller/state/cluster_store.h"
 
 namespace radctl {
 
-// The engine from DOCKER_HOST; Unavailable with how to start it when it does not answer.
-[[nodiscard]] absl::StatusOr<docker::DockerClient> ConnectDocker();
+// The real outside world: the Docker engine from DOCKER_HOST (checked to answer: Unavailable
+// with how to start it when it does not), libpq, the system clock.
+class RealEnv {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RealEnv>> Connect();
+  const Env& env() const { return env_; }
+
+ private:
+  explicit RealEnv(docker::DockerClient docker)
+      : docker_(std::move(docker)),
+        env_{docker_, LibpqPostgresAccess(), LibpqBouncerAccess(), RealClock()} {}
+  docker::DockerClient docker_;
+  Env env_;
+};
 
 struct StoredCluster {
   ClusterSpec spec;
@@ -24,8 +39,7 @@ struct StoredCluster {
 // Makes the stored desired state (spec, requests) real: converges now when no controller runs
 // for the cluster (taking its lock as `command`); when one runs, leaves the work to it and
 // waits, observing, until it is done. Either way, returns once the cluster has converged.
-[[nodiscard]] absl::Status ConvergeOrAwaitController(const docker::DockerClient& docker,
-                                                     ClusterStore& store,
+[[nodiscard]] absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
                                                      const StoredCluster& cluster,
                                                      const std::string& command, bool json_logs,
                                                      absl::Duration timeout);

@@ -1,5 +1,6 @@
 // radctl switchover NAME [--to NODE]: a planned primary change. Refused unless the target is a
-// healthy standby streaming from the primary; without --to, the most advanced such standby. The
+// healthy standby streaming from the primary; without --to, the most advanced such standby
+// (reconcilers/switchover.h decides, as it does for the loop). The
 // request is kept with the cluster and carried out by the loop (this process, or the running
 // controller), so it follows the same safety rules as everything else.
 #include <iostream>
@@ -9,10 +10,9 @@
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/loop/observer.h"
-#include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
-#include "reconcilers/standby_ranking.h"
+#include "reconcilers/switchover.h"
 
 namespace radctl {
 namespace {
@@ -32,52 +32,38 @@ absl::StatusOr<int> ParseTarget(const std::string& cluster, const std::string& t
 absl::Status RunSwitchover(const GlobalOptions& global, const SwitchoverOptions& options) {
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  ASSIGN_OR_RETURN(docker::DockerClient docker, ConnectDocker());
-  Observer observer(docker, cluster.secrets, absl::Seconds(1));
+  int requested = 0;
+  if (!options.to.empty()) {
+    ASSIGN_OR_RETURN(requested, ParseTarget(options.name, options.to));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  const Env& env = real->env();
+  Observer observer(env, cluster.secrets);
   LoopMemory memory;
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
-  const NodeObservation* primary = nullptr;
-  for (const NodeObservation& node : observed.nodes) {
-    if (node.IsWritablePrimary()) primary = &node;
-  }
-  if (primary == nullptr) {
+  absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(cluster.spec, observed, requested);
+  if (!choice.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cluster ", options.name, " has no writable primary to switch over from; see radctl status ",
-        options.name));
+        "refusing to switch over",
+        requested == 0 ? "" : absl::StrCat(" to ", NodeName(options.name, requested)), ": ",
+        choice.status().message(), ". Nothing was changed; see radctl status ", options.name));
   }
-  int target = 0;
-  if (options.to.empty()) {
-    std::optional<int> best = MostAdvancedStandby(observed, 1 << 20);
-    if (!best) {
-      return absl::FailedPreconditionError(absl::StrCat("cluster ", options.name,
-                                                        " has no standby to switch over to"));
-    }
-    target = *best;
-  } else {
-    ASSIGN_OR_RETURN(target, ParseTarget(options.name, options.to));
-  }
-  const std::string target_name = NodeName(options.name, target);
-  if (target == primary->ordinal) {
-    std::cout << target_name << " is the primary already: nothing to do\n";
+  const std::string from = NodeName(options.name, choice->from);
+  const std::string to = NodeName(options.name, choice->to);
+  if (choice->from == choice->to) {
+    std::cout << to << " is the primary already: nothing to do\n";
     return absl::OkStatus();
   }
-  const NodeObservation* node = observed.Node(target);
-  if (node == nullptr || !node->IsStreamingFrom(primary->name)) {
-    std::string state = node == nullptr ? "does not exist" : absl::StrCat("is ", NodeRole(*node));
-    if (node != nullptr && node->IsReachableStandby()) state = "is a standby that does not stream";
-    return absl::FailedPreconditionError(absl::StrCat(
-        "refusing to switch over to ", target_name, ": it ", state, "; the target must be a "
-        "standby streaming from the primary ", primary->name, ". Nothing was changed."));
-  }
   Requests requests;
-  requests.switchover_to = target;
+  requests.switchover_to = choice->to;
   RETURN_IF_ERROR(store.SaveRequests(requests));
-  std::cerr << "radctl: switchover " << primary->name << " -> " << target_name << " requested\n";
-  absl::Time start = absl::Now();
-  RETURN_IF_ERROR(ConvergeOrAwaitController(docker, store, cluster, "radctl switchover",
+  std::cerr << "radctl: switchover " << from << " -> " << to << " requested\n";
+  absl::Time start = env.clock.Now();
+  RETURN_IF_ERROR(ConvergeOrAwaitController(env, store, cluster, "radctl switchover",
                                             global.json_logs, absl::Minutes(5)));
-  std::cout << "switched over: " << target_name << " is the primary, " << primary->name
-            << " streams from it (" << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(100))) << ")\n";
+  std::cout << "switched over: " << to << " is the primary, " << from << " streams from it ("
+            << absl::FormatDuration(absl::Trunc(env.clock.Now() - start, absl::Milliseconds(100)))
+            << ")\n";
   return absl::OkStatus();
 }
 

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "crd-like-specs/status_macros.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "reconcilers/naming.h"
@@ -63,9 +65,9 @@ ActionOutcome Executor::RunOne(const Action& action) {
   const std::string object = ObjectName(action);
   const std::string what = EventReason(action.type);
   events_.Normal(object, what, action.reason);
-  absl::Time start = absl::Now();
+  absl::Time start = env_.clock.Now();
   absl::Status status = Execute(action);
-  absl::Duration took = absl::Now() - start;
+  absl::Duration took = env_.clock.Now() - start;
   if (status.ok()) {
     events_.Progress(
         absl::StrCat(object, " ", ActionTypeName(action.type), ": done in ", Seconds(took)));
@@ -89,17 +91,17 @@ std::vector<ActionOutcome> Executor::Run(const std::vector<Action>& actions) {
 absl::Status Executor::Execute(const Action& action) {
   switch (action.type) {
     case ActionType::kCreateNetwork:
-      return docker_.CreateNetwork(NetworkName(spec_.name), ClusterLabels(spec_.name));
+      return env_.runtime.CreateNetwork(NetworkName(spec_.name), ClusterLabels(spec_.name));
     case ActionType::kCreateNode: return nodes_.CreateNode(action.ordinal);
     case ActionType::kStartContainer: return nodes_.StartContainer(action.ordinal);
     case ActionType::kCreateBouncer: return bouncer_.Create();
     case ActionType::kRemoveBouncer: return bouncer_.Remove();
-    case ActionType::kFence: return nodes_.Fence(action.ordinal);
+    case ActionType::kFence: return Fence(action.ordinal, action.fence);
     case ActionType::kInitPrimary: return nodes_.InitPrimary(action.ordinal);
     case ActionType::kStartPrimary:
     case ActionType::kStartStandby: return nodes_.StartPostgres(action.ordinal);
     case ActionType::kRecordPrimary: return nodes_.RecordPrimary(action.ordinal);
-    case ActionType::kFailover: return Failover(action.ordinal, action.source);
+    case ActionType::kFailover: return Failover(action);
     case ActionType::kPointBouncer: return PointBouncer(action.source);
     case ActionType::kCloneStandby:
     case ActionType::kRebuild: return nodes_.CloneStandby(action.ordinal, action.source);
@@ -119,22 +121,34 @@ absl::Status Executor::Execute(const Action& action) {
   return absl::InternalError("unknown action");
 }
 
-absl::Status Executor::Failover(int new_primary, int old_primary) {
+absl::Status Executor::Fence(int ordinal, FenceMethod method) {
+  switch (method) {
+    case FenceMethod::kStopPostgres: return nodes_.StopPostgres(ordinal);
+    case FenceMethod::kKillContainer: return nodes_.KillContainer(ordinal);
+  }
+  return absl::InternalError("unknown fence method");
+}
+
+absl::Status Executor::Failover(const Action& action) {
+  const int new_primary = action.ordinal;
+  const int old_primary = action.source;
   const std::string bouncer = BouncerName(spec_.name);
-  absl::Time start = absl::Now();
+  absl::Time start = env_.clock.Now();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(absl::Now() - start)));
+    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Now() - start)));
   };
   bool paused = false;
   absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
   if (!pause.ok()) {
-    // Clients are not held, but the promotion must not wait for the bouncer.
-    events_.Warning(bouncer, "PauseFailed", std::string(pause.message()));
+    if (action.hold == ClientHold::kRequired) return pause;
+    events_.Warning(bouncer, "PauseFailed",
+                    absl::StrCat(pause.message(), "; going on: clients are not held"));
+  } else {
+    step("bouncer paused");
   }
-  step("bouncer paused");
   absl::Status status = absl::OkStatus();
   if (old_primary != 0) {
-    status = nodes_.Fence(old_primary);
+    status = Fence(old_primary, action.fence);
     if (status.ok()) step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
   }
   if (status.ok()) status = nodes_.Promote(new_primary);
@@ -154,9 +168,9 @@ absl::Status Executor::Failover(int new_primary, int old_primary) {
 }
 
 absl::Status Executor::Switchover(int new_primary, int old_primary) {
-  absl::Time start = absl::Now();
+  absl::Time start = env_.clock.Now();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat("switchover: ", what, " at +", Seconds(absl::Now() - start)));
+    events_.Progress(absl::StrCat("switchover: ", what, " at +", Seconds(env_.clock.Now() - start)));
   };
   const std::string old_name = NodeName(spec_.name, old_primary);
   const std::string new_name = NodeName(spec_.name, new_primary);
@@ -176,8 +190,12 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
     status = nodes_.WaitReplayedPast(new_primary, *end, absl::Seconds(5));
     if (!status.ok()) {
       // Nothing changed hands: the old primary goes on as primary.
+      // All or nothing: the old primary goes on as primary (see kSwitchover in action.h).
       absl::Status restarted = nodes_.StartPostgres(old_primary);
-      if (!restarted.ok()) status = absl::InternalError(absl::StrCat(status.message(), "; restarting ", old_name, " failed too: ", restarted.message()));
+      if (!restarted.ok()) {
+        status = absl::InternalError(absl::StrCat(status.message(), "; restarting ", old_name,
+                                                  " failed too: ", restarted.message()));
+      }
     }
   }
   if (status.ok()) {

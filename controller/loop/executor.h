@@ -8,9 +8,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "controller/clients/env.h"
 #include "controller/operations/bouncer_operations.h"
-#include "controller/state/event_log.h"
 #include "controller/operations/node_operations.h"
+#include "controller/state/event_log.h"
 #include "reconcilers/plan.h"
 
 namespace radctl {
@@ -22,12 +23,12 @@ struct ActionOutcome {
 
 class Executor {
  public:
-  Executor(const docker::DockerClient& docker, const ClusterSpec& spec,
-           const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
-      : docker_(docker),
+  Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets,
+           EventLog& events)
+      : env_(env),
         spec_(spec),
-        nodes_(docker, spec, secrets, observer, events),
-        bouncer_(docker, spec, secrets, observer, events),
+        nodes_(env, spec, secrets, events),
+        bouncer_(env, spec, secrets, events),
         events_(events) {}
 
   // Runs `actions` at once and waits for all of them.
@@ -37,19 +38,23 @@ class Executor {
 
  private:
   absl::Status Execute(const Action& action);
-  // PAUSE -> fence the old primary -> promote -> record -> repoint -> RESUME.
-  absl::Status Failover(int new_primary, int old_primary);
+  // The action's fence method on node `ordinal`.
+  absl::Status Fence(int ordinal, FenceMethod method);
+  // PAUSE (as the action's hold says) -> fence the old primary -> promote -> record ->
+  // repoint -> RESUME.
+  absl::Status Failover(const Action& action);
   // (PAUSE ->) retarget -> RESUME.
   absl::Status PointBouncer(int target);
   // CHECKPOINT -> PAUSE -> clean stop of the old primary -> the new one has replayed all of
-  // it (else the old one is started again and nothing changes) -> promote -> record ->
-  // repoint -> RESUME. The old primary is left stopped, cleanly: the planner rejoins it.
+  // it -> promote -> record -> repoint -> RESUME. All or nothing (action.h): when the new one
+  // has not replayed everything, the old one is started again and nothing changes hands. The
+  // old primary is left stopped, cleanly: the planner rejoins it.
   absl::Status Switchover(int new_primary, int old_primary);
   // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
   absl::Status RestartPrimary(int primary);
   std::string ObjectName(const Action& action) const;
 
-  const docker::DockerClient& docker_;
+  const Env& env_;
   const ClusterSpec& spec_;
   NodeOperations nodes_;
   BouncerOperations bouncer_;

@@ -1,42 +1,54 @@
 #include "controller/loop/reconcile_loop.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/probe_timings.h"
+#include "reconcilers/switchover.h"
 
 namespace radctl {
 namespace {
 
-// Probes answer within this or count as "not answering". A healthy node answers on loopback in
-// milliseconds; one slow probe does not fail a node over, detectionMs of silence does.
-absl::Duration ProbeTimeout(const ClusterSpec& spec) {
-  return std::clamp(absl::Milliseconds(spec.failover.detection_ms) / 4, absl::Milliseconds(100),
-                    absl::Seconds(1));
-}
-
+constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
+// Watch mode, after a failure only the user can fix: look again this often (an edit of the
+// spec or a runtime event wakes it sooner).
+constexpr absl::Duration kUserFixRetry = absl::Seconds(30);
 
-// An action failed in a way only the user can fix: going on would repeat it forever.
-bool NeedsTheUser(const absl::Status& status) { return absl::IsFailedPrecondition(status); }
+// "has not answered for 0.5s" and "for 1.0s" are one situation: digits do not count.
+std::string WithoutNumbers(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(),
+                            [](char c) { return absl::ascii_isdigit(c) || c == '.'; }),
+             text.end());
+  return text;
+}
 
 }  // namespace
 
-ReconcileLoop::ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets,
-                             EventLog& events, LoopOptions options, ClusterStore* store,
-                             ControllerState* state)
-    : docker_(docker),
+NextStep NextStepAfter(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kAborted: return NextStep::kObserveNow;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kPermissionDenied: return NextStep::kWaitForUser;
+    default: return NextStep::kBackOff;
+  }
+}
+
+ReconcileLoop::ReconcileLoop(const Env& env, const ClusterSecrets& secrets, EventLog& events,
+                             LoopOptions options, ClusterStore* store, ControllerState* state)
+    : env_(env),
       secrets_(secrets),
       events_(events),
       options_(options),
       store_(store),
       state_(state),
-      observer_(docker, secrets, absl::Seconds(1)) {}
+      observer_(env, secrets) {}
 
-ReconcileLoop::~ReconcileLoop() { CollectBackground(/*wait_all=*/true); }
+ReconcileLoop::~ReconcileLoop() { (void)CollectBackground(/*wait_all=*/true); }
 
 void ReconcileLoop::Wake() {
   std::lock_guard<std::mutex> lock(wake_mu_);
@@ -46,44 +58,49 @@ void ReconcileLoop::Wake() {
 
 void ReconcileLoop::WaitFor(absl::Duration duration, const std::atomic<bool>* stop) {
   std::unique_lock<std::mutex> lock(wake_mu_);
-  absl::Time deadline = absl::Now() + duration;
-  while (!woken_ && (stop == nullptr || !*stop) && absl::Now() < deadline) {
+  absl::Time deadline = env_.clock.Now() + duration;
+  while (!woken_ && (stop == nullptr || !*stop) && env_.clock.Now() < deadline) {
     // Short slices so that a stop request (set from a signal handler) is seen quickly.
-    absl::Duration slice = std::min(deadline - absl::Now(), absl::Milliseconds(100));
-    wake_cv_.wait_for(lock, absl::ToChronoMilliseconds(slice));
+    absl::Duration slice = std::min(deadline - env_.clock.Now(), absl::Milliseconds(100));
+    env_.clock.WaitFor(wake_cv_, lock, slice);
   }
   woken_ = false;
 }
 
 void ReconcileLoop::ReportWaiting(const Plan& plan) {
-  // Printed when what is waited for changes, not when only a number in it does ("has not
-  // answered for 0.5s", then "1.0s"): once per situation, not once per pass.
-  std::string text = absl::StrJoin(plan.waiting, "; ");
-  text.erase(std::remove_if(text.begin(), text.end(),
-                            [](char c) { return absl::ascii_isdigit(c) || c == '.'; }),
-             text.end());
+  std::string text = WithoutNumbers(absl::StrJoin(plan.waiting, "; "));
   if (text == last_waiting_) return;
   last_waiting_ = text;
   for (const std::string& why : plan.waiting) events_.Progress(absl::StrCat("waiting: ", why));
 }
 
+void ReconcileLoop::ReportFailure(const ClusterSpec& spec, const absl::Status& status) {
+  std::string text = WithoutNumbers(std::string(status.message()));
+  if (text == last_failure_) return;
+  last_failure_ = text;
+  if (absl::IsUnavailable(status)) {
+    events_.Warning(spec.name, "Unavailable", std::string(status.message()));
+  } else if (NextStepAfter(status) == NextStep::kWaitForUser) {
+    events_.Warning(spec.name, "NeedsYou", absl::StrCat(status.message(), " (retrying every ",
+                                                        absl::FormatDuration(kUserFixRetry),
+                                                        " and on every change)"));
+  } else {
+    events_.Warning(spec.name, "ReconcileFailed", std::string(status.message()));
+  }
+}
+
 ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
-  absl::Time start = absl::Now();
+  absl::Time start = env_.clock.Now();
   if (state_ != nullptr) state_->PassStarted();
   PassResult result = ObservePlanAct(spec);
-  if (state_ != nullptr) {
-    bool failed = !result.status.ok();
-    for (const ActionOutcome& outcome : result.outcomes) failed = failed || !outcome.status.ok();
-    state_->metrics().RecordReconcile(absl::Now() - start, failed);
-    state_->PassEnded();
-  }
+  if (state_ != nullptr) state_->PassEnded(env_.clock.Now() - start, !result.status.ok());
   return result;
 }
 
 ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec) {
   PassResult result;
-  CollectBackground(/*wait_all=*/false);
-  observer_.set_probe_timeout(ProbeTimeout(spec));
+  result.status = CollectBackground(/*wait_all=*/false);
+  observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
   absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
   if (!observed.ok()) {
     result.status = observed.status();
@@ -105,21 +122,22 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
       now.push_back(action);
     }
   }
-  Executor executor(docker_, spec, secrets_, observer_, events_);
-  result.outcomes = executor.Run(now);
-  for (const ActionOutcome& outcome : result.outcomes) BookOutcome(outcome, &result.status);
+  Executor executor(env_, spec, secrets_, events_);
+  for (const ActionOutcome& outcome : executor.Run(now)) {
+    BookOutcome(outcome);
+    // The failure that steers the loop: one only the user can fix first, else the first.
+    if (outcome.status.ok()) continue;
+    bool stronger = NextStepAfter(outcome.status) == NextStep::kWaitForUser &&
+                    NextStepAfter(result.status) != NextStep::kWaitForUser;
+    if (result.status.ok() || stronger) result.status = outcome.status;
+  }
   return result;
 }
 
-void ReconcileLoop::BookOutcome(const ActionOutcome& outcome, absl::Status* stop_status) {
+void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
   if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
   int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
-  if (outcome.status.ok()) {
-    failures = 0;
-  } else {
-    ++failures;
-    if (NeedsTheUser(outcome.status) && stop_status->ok()) *stop_status = outcome.status;
-  }
+  failures = outcome.status.ok() ? 0 : failures + 1;
 }
 
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
@@ -130,14 +148,15 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
   memory_.busy[action.ordinal] = ActionTypeName(action.type);
   const ClusterSpec* own_spec = task.spec.get();
   task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
-    Executor executor(docker_, *own_spec, secrets_, observer_, events_);
+    Executor executor(env_, *own_spec, secrets_, events_);
     *outcome = executor.RunOne(action);
     *done = true;
     Wake();  // observe at once: the node is free again
   });
 }
 
-void ReconcileLoop::CollectBackground(bool wait_all) {
+absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
+  absl::Status first_failure;
   for (auto it = background_.begin(); it != background_.end();) {
     BackgroundAction& task = it->second;
     if (!wait_all && !*task.done) {
@@ -145,111 +164,130 @@ void ReconcileLoop::CollectBackground(bool wait_all) {
       continue;
     }
     task.thread.join();
-    absl::Status ignored;  // a background failure is retried or worked around by the planner
-    BookOutcome(*task.outcome, &ignored);
+    BookOutcome(*task.outcome);
+    if (first_failure.ok()) first_failure = task.outcome->status;
     memory_.busy.erase(it->first);
     it = background_.erase(it);
   }
+  return first_failure;
 }
 
 Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
   if (store_ == nullptr) return {};
   Requests requests = store_->LoadRequests();
-  if (requests.switchover_to == 0) return requests;
-  const NodeObservation* target = observed.Node(requests.switchover_to);
-  if (target != nullptr && target->IsWritablePrimary()) {
-    store_->ClearRequests();  // done
-    events_.Normal(target->name, "SwitchoverDone", "is the primary, as requested");
+  if (requests.switchover_to != 0 && SwitchoverDone(requests.switchover_to, observed)) {
+    store_->ClearRequests();
+    events_.Normal(observed.Node(requests.switchover_to)->name, "SwitchoverDone",
+                   "is the primary, as requested");
     return {};
   }
   return requests;
 }
 
 absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
-  observer_.set_probe_timeout(ProbeTimeout(spec));
+  observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
   absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
   if (!observed.ok()) return observed.status();
-  return ComputePlan(spec, *observed);
+  return ComputePlan(spec, *observed, CurrentRequests(*observed));
 }
 
-absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted) {
+absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
+                                     const std::atomic<bool>* stop) {
   *acted = false;
-  absl::Time deadline = absl::Now() + options_.converge_timeout;
-  absl::Duration backoff = absl::Milliseconds(200);
+  absl::Time deadline = env_.clock.Now() + options_.converge_timeout;
+  absl::Duration backoff = kFirstBackoff;
+  int aborted_in_a_row = 0;  // "observe now" more than a few times in a row backs off too
   while (true) {
+    if (stop != nullptr && *stop) {
+      (void)CollectBackground(/*wait_all=*/true);
+      return absl::CancelledError(absl::StrCat("stopped before cluster ", spec.name,
+                                               " converged; apply again to go on"));
+    }
     PassResult pass = RunPass(spec);
-    if (!pass.status.ok()) {
-      CollectBackground(/*wait_all=*/true);
+    *acted = *acted || pass.acted;
+    if (!pass.status.ok() && NextStepAfter(pass.status) == NextStep::kWaitForUser) {
+      (void)CollectBackground(/*wait_all=*/true);
       return pass.status;
     }
-    *acted = *acted || pass.acted;
-    if (pass.plan.converged() && background_.empty()) return absl::OkStatus();
-    if (absl::Now() > deadline) {
-      CollectBackground(/*wait_all=*/true);
+    if (pass.status.ok() && pass.plan.converged() && background_.empty()) {
+      return absl::OkStatus();
+    }
+    if (env_.clock.Now() > deadline) {
+      (void)CollectBackground(/*wait_all=*/true);
+      std::string still = !pass.status.ok()        ? std::string(pass.status.message())
+                          : pass.plan.waiting.empty() ? pass.plan.ToString(spec.name)
+                                                      : absl::StrJoin(pass.plan.waiting, "; ");
       return absl::DeadlineExceededError(absl::StrCat(
           "cluster ", spec.name, " did not converge within ",
-          absl::FormatDuration(options_.converge_timeout), "; still: ",
-          pass.plan.waiting.empty() ? pass.plan.ToString(spec.name)
-                                    : absl::StrJoin(pass.plan.waiting, "; ")));
+          absl::FormatDuration(options_.converge_timeout), "; still: ", still));
     }
-    bool any_failed = false;
-    for (const auto& [ordinal, by_type] : memory_.failed_attempts) {
-      for (const auto& [type, count] : by_type) any_failed = any_failed || count > 0;
+    if (!pass.status.ok()) {
+      ReportFailure(spec, pass.status);
+      if (NextStepAfter(pass.status) == NextStep::kBackOff || ++aborted_in_a_row > 3) {
+        WaitFor(backoff, stop);
+        backoff = std::min(backoff * 2, kMaxBackoff);
+      }
+      continue;
     }
-    if (any_failed) {
-      WaitFor(backoff, nullptr);
-      backoff = std::min(backoff * 2, kMaxBackoff);
-    } else if (!pass.acted || !background_.empty()) {
-      WaitFor(pass.plan.requeue_after, nullptr);
-    }
+    aborted_in_a_row = 0;
+    backoff = kFirstBackoff;
+    last_failure_.clear();
+    if (!pass.acted || !background_.empty()) WaitFor(pass.plan.requeue_after, stop);
   }
 }
 
-absl::Status ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
-                                  const std::atomic<bool>& stop) {
+void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
+                          const std::atomic<bool>& stop) {
   const std::string cluster = desired().name;
-  // Docker events (a container died, started, ran out of memory) wake the loop at once; the
+  // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
   // stream is opened again whenever it breaks (dockerd restarted).
   std::thread event_stream([&] {
     while (!stop) {
-      absl::Status status = docker_.StreamEvents(
+      absl::Status status = env_.runtime.StreamEvents(
           kLabelCluster, cluster,
           [&](const docker::Event& event) {
             if (event.action == "die" || event.action == "start" || event.action == "oom" ||
-                event.action == "destroy" || event.action == "stop") {
+                event.action == "destroy" || event.action == "stop" ||
+                event.action == "pause") {
               Wake();
             }
           },
           stop);
-      for (int i = 0; i < 10 && !stop && !status.ok(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // then reconnect
+      if (!status.ok() && !stop) {
+        Wake();  // events may have been missed: observe now, then reconnect after a pause
+        env_.clock.SleepFor(absl::Seconds(1));
       }
     }
   });
-  absl::Duration backoff = absl::Milliseconds(200);
+  absl::Duration backoff = kFirstBackoff;
+  int aborted_in_a_row = 0;  // "observe now" more than a few times in a row backs off too
   while (!stop) {
     ClusterSpec spec = desired();
     PassResult pass = RunPass(spec);
     if (!pass.status.ok()) {
-      if (absl::IsUnavailable(pass.status)) {
-        events_.Warning(spec.name, "DockerUnavailable", std::string(pass.status.message()));
-      } else {
-        events_.Warning(spec.name, "ReconcileFailed", std::string(pass.status.message()));
+      ReportFailure(spec, pass.status);
+      switch (NextStepAfter(pass.status)) {
+        case NextStep::kObserveNow:
+          if (++aborted_in_a_row <= 3) continue;
+          [[fallthrough]];
+        case NextStep::kWaitForUser: WaitFor(kUserFixRetry, &stop); continue;
+        case NextStep::kBackOff:
+          WaitFor(backoff, &stop);
+          backoff = std::min(backoff * 2, kMaxBackoff);
+          continue;
       }
-      WaitFor(backoff, &stop);
-      backoff = std::min(backoff * 2, kMaxBackoff);
-      continue;
     }
-    backoff = absl::Milliseconds(200);
+    aborted_in_a_row = 0;
+    backoff = kFirstBackoff;
+    last_failure_.clear();
     if (pass.acted) continue;  // observe the result at once
-    WaitFor(std::min(pass.plan.requeue_after, options_.probe_interval), &stop);
+    WaitFor(std::min(pass.plan.requeue_after, ProbeTimingsFor(spec.failover).interval), &stop);
   }
   if (!background_.empty()) {
     events_.Progress("waiting for the actions still running to end");
-    CollectBackground(/*wait_all=*/true);
+    (void)CollectBackground(/*wait_all=*/true);
   }
   event_stream.join();
-  return absl::OkStatus();
 }
 
 }  // namespace radctl

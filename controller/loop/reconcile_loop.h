@@ -1,81 +1,91 @@
 // The loop: observe -> plan -> act, again and again, never trusting what it believes it did.
 // `Converge` (apply) stops once the cluster matches the spec; `Watch` goes on until asked to
-// stop, woken at once by Docker events and probing Postgres on a short interval. Error backoff
-// and the mapping of failures to what happens next live here, not in the planner.
+// stop, woken at once by runtime events and probing Postgres on an interval derived from the
+// spec. What a failure means for the next step is decided in one place, NextStepAfter.
 #pragma once
 
 #include <atomic>
-#include <map>
-#include <memory>
-#include <thread>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "controller/state/cluster_store.h"
-#include "controller/reporting/controller_state.h"
-#include "controller/state/event_log.h"
+#include "controller/clients/env.h"
 #include "controller/loop/executor.h"
 #include "controller/loop/observer.h"
+#include "controller/reporting/controller_state.h"
+#include "controller/state/cluster_store.h"
+#include "controller/state/event_log.h"
 #include "reconcilers/plan.h"
 
 namespace radctl {
 
 struct LoopOptions {
-  absl::Duration probe_interval = absl::Milliseconds(250);
   absl::Duration converge_timeout = absl::Minutes(10);
 };
+
+// What the loop does after a pass that failed with `status`, by its code alone:
+//   kObserveNow  Aborted: the world changed under an action; look again at once.
+//   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied: only the user can fix
+//                it (an image missing, a port taken); apply stops and says why, watch says why
+//                and retries rarely.
+//   kBackOff     anything else (Unavailable, DeadlineExceeded, Internal): try again after a
+//                growing pause.
+enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
+NextStep NextStepAfter(const absl::Status& status);
 
 class ReconcileLoop {
  public:
   // `store` (null for dry runs) holds the requests (switchover) the loop carries out; `state`
   // (may be null) receives what each pass saw and did, for the HTTP endpoint and metrics.
-  ReconcileLoop(const docker::DockerClient& docker, const ClusterSecrets& secrets, EventLog& events,
+  ReconcileLoop(const Env& env, const ClusterSecrets& secrets, EventLog& events,
                 LoopOptions options, ClusterStore* store = nullptr,
                 ControllerState* state = nullptr);
 
   ~ReconcileLoop();  // waits for actions still running in the background
 
   // Acts until observed matches `spec`. OK when converged; `acted` tells whether anything was
-  // done. FailedPrecondition when an action cannot succeed without the user (image missing,
-  // port taken); DeadlineExceeded after options.converge_timeout.
-  [[nodiscard]] absl::Status Converge(const ClusterSpec& spec, bool* acted);
+  // done. The status of a failure the user must fix (NextStep::kWaitForUser);
+  // DeadlineExceeded after options.converge_timeout; Cancelled when `stop` became true.
+  [[nodiscard]] absl::Status Converge(const ClusterSpec& spec, bool* acted,
+                                      const std::atomic<bool>* stop = nullptr);
 
   // Reconciles until `stop` is true. `desired` is asked for the spec before every pass (it
-  // picks up edits of the file and `radctl scale`). Returns when stopped, or with the error
-  // that makes going on pointless (Docker unreachable for long).
-  [[nodiscard]] absl::Status Watch(const std::function<ClusterSpec()>& desired,
-                                   const std::atomic<bool>& stop);
+  // picks up edits of the file and `radctl scale`). Never gives up on its own: failures are
+  // reported as events and retried as NextStepAfter says.
+  void Watch(const std::function<ClusterSpec()>& desired, const std::atomic<bool>& stop);
 
   // Observe and plan once, act never (apply --dry-run).
   [[nodiscard]] absl::StatusOr<Plan> PlanOnce(const ClusterSpec& spec);
 
-  // Wakes a waiting Watch pass at once (Docker events).
+  // Wakes a waiting pass at once (runtime events, a background action that ended).
   void Wake();
 
  private:
   struct PassResult {
-    absl::Status status;   // observing failed, or an action failed for a reason to stop on
+    absl::Status status;  // observing failed, or the failure of an action that steers the loop
     Plan plan;
     bool acted = false;
-    std::vector<ActionOutcome> outcomes;
   };
   PassResult RunPass(const ClusterSpec& spec);  // ObservePlanAct, timed and published
   PassResult ObservePlanAct(const ClusterSpec& spec);
   void ReportWaiting(const Plan& plan);
+  void ReportFailure(const ClusterSpec& spec, const absl::Status& status);
   void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
 
   Requests CurrentRequests(const ObservedState& observed);
   // Long actions run on their own thread, with their own copy of the spec; the loop goes on.
   void StartInBackground(const ClusterSpec& spec, const Action& action);
   // Joins the background actions that ended and books their outcomes; `wait_all` waits for
-  // every one (stopping).
-  void CollectBackground(bool wait_all);
-  void BookOutcome(const ActionOutcome& outcome, absl::Status* stop_status);
+  // every one (stopping). Returns the first failure among them.
+  absl::Status CollectBackground(bool wait_all);
+  void BookOutcome(const ActionOutcome& outcome);
 
-  const docker::DockerClient& docker_;
+  const Env& env_;
   const ClusterSecrets& secrets_;
   EventLog& events_;
   LoopOptions options_;
@@ -84,6 +94,7 @@ class ReconcileLoop {
   Observer observer_;
   LoopMemory memory_;
   std::string last_waiting_;  // printed once per change, not once per pass
+  std::string last_failure_;  // likewise
 
   struct BackgroundAction {
     std::unique_ptr<ClusterSpec> spec;  // the spec it started with (edits may come meanwhile)

@@ -1,46 +1,47 @@
-// The mechanics of the bouncer: its container and its target. A repoint follows safety rule 3:
-// PAUSE (bounded, KILL as fallback) -> upload the new pgbouncer.ini -> RELOAD -> RESUME, and
-// RESUME is sent even when a step in between failed, so clients are never left held.
+// The mechanics of the bouncer: its container and its target. A repoint follows safety rule 4:
+// PAUSE (bounded, KILL as fallback) -> upload the new pgbouncer.ini -> RELOAD -> RESUME. When to
+// repoint, and whether a failed PAUSE stops the action, is the planner's.
 #pragma once
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "controller/clients/env.h"
 #include "controller/config/secrets.h"
-#include "controller/clients/docker/docker_client.h"
 #include "controller/state/event_log.h"
-#include "controller/loop/observer.h"
 #include "crd-like-specs/cluster_spec.h"
 
 namespace radctl {
 
 class BouncerOperations {
  public:
-  BouncerOperations(const docker::DockerClient& docker, const ClusterSpec& spec,
-                    const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
-      : docker_(docker), spec_(spec), secrets_(secrets), observer_(observer), events_(events) {}
+  BouncerOperations(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets,
+                    EventLog& events)
+      : env_(env), spec_(spec), secrets_(secrets), events_(events) {}
 
   // (Re-)creates the container with an untargeted config and starts it; an existing container
-  // of that name is removed first, so a half-created one never blocks.
+  // of that name is removed first, so a half-created one never blocks. FailedPrecondition when
+  // the image is missing or the port is taken.
   [[nodiscard]] absl::Status Create() const;
   [[nodiscard]] absl::Status Remove() const;
 
-  // Holds new clients (PAUSE) until Resume; bounded by `timeout`, then KILL.
-  // `paused` tells whether a Resume is owed.
+  // Holds new clients (PAUSE) until Resume. PAUSE waits for running transactions; after
+  // `timeout` KILL (on a second session) drops the servers still held, which completes the
+  // PAUSE: only then may RESUME be sent (a RESUME racing an unfinished PAUSE can deadlock the
+  // console). `paused` tells whether a Resume is owed.
   [[nodiscard]] absl::Status Pause(absl::Duration timeout, bool* paused) const;
   // Uploads a config targeting `target_ordinal` and reloads.
   [[nodiscard]] absl::Status Retarget(int target_ordinal) const;
   [[nodiscard]] absl::Status Resume() const;
 
  private:
-  [[nodiscard]] absl::StatusOr<PgEndpoint> AdminEndpoint() const;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect() const;
   [[nodiscard]] absl::Status Upload(const std::string& target_host) const;
 
-  const docker::DockerClient& docker_;
+  const Env& env_;
   const ClusterSpec& spec_;
   const ClusterSecrets& secrets_;
-  const Observer& observer_;
   EventLog& events_;
 };
 

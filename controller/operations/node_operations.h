@@ -1,19 +1,19 @@
 // The mechanics of one Postgres node: creating its container, initialising, cloning, starting,
-// fencing, promoting, following, rejoining. Each operation is a short, fixed sequence of
-// docker exec / upload / libpq calls, safe to repeat after a crash (an interrupted
+// fencing, promoting, following, rejoining. Each operation is a short, fixed sequence of exec /
+// upload / NodeSession calls through the Env, safe to repeat after a crash (an interrupted
 // initialisation or clone leaves a marker that makes the data directory count as empty). It
-// decides nothing: which operation runs, and when, is the planner's.
+// decides nothing: which operation runs, when and how, is the planner's.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/env.h"
 #include "controller/config/secrets.h"
-#include "controller/clients/docker/docker_client.h"
 #include "controller/state/event_log.h"
-#include "controller/loop/observer.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/lsn.h"
 
@@ -21,22 +21,26 @@ namespace radctl {
 
 class NodeOperations {
  public:
-  NodeOperations(const docker::DockerClient& docker, const ClusterSpec& spec,
-                 const ClusterSecrets& secrets, const Observer& observer, EventLog& events)
-      : docker_(docker), spec_(spec), secrets_(secrets), observer_(observer), events_(events) {}
+  NodeOperations(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets,
+                 EventLog& events)
+      : env_(env), spec_(spec), secrets_(secrets), events_(events) {}
 
   // Volume (kept if it exists), container on the cluster network with 5432 published on
-  // 127.0.0.1, node files uploaded, started. Postgres is not touched.
+  // 127.0.0.1, node files uploaded, started. Postgres is not touched. FailedPrecondition when
+  // the image is missing.
   [[nodiscard]] absl::Status CreateNode(int ordinal) const;
   [[nodiscard]] absl::Status StartContainer(int ordinal) const;
+  // docker kill: the whole container stops at once (a fence that needs nothing of Postgres).
+  // OK also when it is not running or does not exist.
+  [[nodiscard]] absl::Status KillContainer(int ordinal) const;
 
   // initdb (checksums on), config, start, roles and databases, repmgr primary register.
   [[nodiscard]] absl::Status InitPrimary(int ordinal) const;
   // pg_ctl start of an initialised data directory (standby or registered primary).
   [[nodiscard]] absl::Status StartPostgres(int ordinal) const;
-  // Stops Postgres at once; if the container does not answer, kills the container. OK when the
-  // container is not running (nothing to fence).
-  [[nodiscard]] absl::Status Fence(int ordinal) const;
+  // Stops Postgres at once, from inside the container. OK when the container is gone or
+  // Postgres was not running.
+  [[nodiscard]] absl::Status StopPostgres(int ordinal) const;
 
   // Wipes the data directory, clones it from `source` with repmgr (replication slot on the
   // source), starts it, waits until it streams, registers it.
@@ -44,7 +48,7 @@ class NodeOperations {
   // The standby streams from `primary` from now on (slot, primary_conninfo, reload, record).
   [[nodiscard]] absl::Status Follow(int ordinal, int primary) const;
   // repmgr node rejoin --force-rewind: pg_rewind against `primary`, then stream from it. On
-  // failure the data directory is left a former primary's, so the planner can choose a rebuild.
+  // failure the data directory is left a former primary's, so the planner can choose again.
   [[nodiscard]] absl::Status Rejoin(int ordinal, int primary) const;
 
   // Scale down: the container and its volume removed, then the node's slot and repmgr record
@@ -59,29 +63,28 @@ class NodeOperations {
   // Clean shutdown of a primary; returns the location of its shutdown checkpoint, the last WAL a
   // standby must have replayed before it may take over without losing anything.
   [[nodiscard]] absl::StatusOr<Lsn> StopCleanly(int ordinal) const;
-  // Waits until `ordinal` has replayed WAL past `lsn`.
+  // Waits until `ordinal` has replayed WAL past `lsn`; Aborted when it has not within `timeout`.
   [[nodiscard]] absl::Status WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const;
   [[nodiscard]] absl::Status Checkpoint(int ordinal) const;
   // Waits until the standby streams from `upstream` (after a start or restart).
   [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
 
-  // pg_promote on the standby `ordinal`; OK if it is already a primary.
+  // Promotes the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;
   // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
   [[nodiscard]] absl::Status RecordPrimary(int ordinal) const;
 
  private:
   [[nodiscard]] absl::Status UploadNodeFiles(int ordinal) const;
-  // Runs a shell script in the node as postgres; fails with the script's last output lines.
+  // Runs one of node_scripts.h's scripts in the node; fails with its last output lines.
   [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const;
   [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
-  [[nodiscard]] absl::StatusOr<std::unique_ptr<PgConnection>> Connect(int ordinal) const;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
 
-  const docker::DockerClient& docker_;
+  const Env& env_;
   const ClusterSpec& spec_;
   const ClusterSecrets& secrets_;
-  const Observer& observer_;
   EventLog& events_;  // progress of long operations (where the time goes)
 };
 

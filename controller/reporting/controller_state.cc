@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "absl/time/clock.h"
 
 namespace radctl {
 namespace {
@@ -74,8 +73,8 @@ absl::Status SaveNodeStates(ClusterStore& store, const std::map<std::string, Nod
   return store.WriteDocument(kNodeStatesFile, json.dump(2) + "\n");
 }
 
-ControllerState::ControllerState(std::string cluster, ClusterStore* store)
-    : store_(store), metrics_(std::move(cluster)) {
+ControllerState::ControllerState(std::string cluster, ClusterStore* store, const Clock& clock)
+    : store_(store), clock_(clock), metrics_(std::move(cluster)) {
   if (store_ != nullptr) {
     view_.conditions = LoadConditions(*store_);
     view_.node_states = LoadNodeStates(*store_);
@@ -87,15 +86,17 @@ void ControllerState::PassStarted() {
   view_.in_pass = true;
 }
 
-void ControllerState::PassEnded() {
+void ControllerState::PassEnded(absl::Duration took, bool failed) {
+  absl::Time now = clock_.Now();
+  metrics_.RecordReconcile(took, failed, now);
   std::lock_guard<std::mutex> lock(mu_);
   view_.in_pass = false;
-  view_.last_pass_end = absl::Now();
+  view_.last_pass_end = now;
 }
 
 void ControllerState::Publish(const ClusterSpec& spec, const ObservedState& observed,
                               const Plan& plan) {
-  absl::Time now = absl::Now();
+  absl::Time now = observed.observed_at;
   std::vector<Condition> conditions;
   std::map<std::string, NodeState> node_states;
   bool changed = false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/reporting/conditions.h"
 #include "controller/state/cluster_store.h"
 #include "controller/reporting/metrics.h"
@@ -33,10 +34,11 @@ struct ControllerView {
 class ControllerState {
  public:
   // `store` (may be null) keeps conditions and node states when they change.
-  ControllerState(std::string cluster, ClusterStore* store);
+  ControllerState(std::string cluster, ClusterStore* store, const Clock& clock = RealClock());
 
   void PassStarted();
-  void PassEnded();
+  // A pass took `took`; `failed` when observing or an action failed.
+  void PassEnded(absl::Duration took, bool failed);
   // After observing and planning: recomputes conditions and node states.
   void Publish(const ClusterSpec& spec, const ObservedState& observed, const Plan& plan);
 
@@ -47,6 +49,7 @@ class ControllerState {
   mutable std::mutex mu_;
   ControllerView view_;
   ClusterStore* store_;
+  const Clock& clock_;
   Metrics metrics_;
 };
 

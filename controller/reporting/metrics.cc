@@ -3,8 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
-#include "absl/time/clock.h"
-#include "controller/reporting/status_report.h"
 #include "reconcilers/naming.h"
 
 namespace radctl {
@@ -105,14 +103,14 @@ Metrics::Metrics(std::string cluster) {
   for (const char* role : {"primary", "standby", "fenced", "down"}) snapshot_.nodes_by_role[role] = 0;
 }
 
-void Metrics::RecordReconcile(absl::Duration took, bool error) {
+void Metrics::RecordReconcile(absl::Duration took, bool error, absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
   double seconds = absl::ToDoubleSeconds(took);
   ++snapshot_.reconcile_runs;
   if (error) {
     ++snapshot_.reconcile_errors;
   } else {
-    snapshot_.last_success_unix = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+    snapshot_.last_success_unix = absl::ToDoubleSeconds(now - absl::UnixEpoch());
   }
   ++snapshot_.duration_count;
   snapshot_.duration_sum += seconds;

@@ -48,7 +48,8 @@ std::string EscapeLabelValue(const std::string& value);
 class Metrics {
  public:
   explicit Metrics(std::string cluster);
-  void RecordReconcile(absl::Duration took, bool error);
+  // A pass that ended at `now`.
+  void RecordReconcile(absl::Duration took, bool error, absl::Time now);
   void RecordAction(ActionType type, bool ok);
   void RecordObservation(const ClusterSpec& spec, const ObservedState& observed, bool ready);
   MetricsSnapshot Snapshot() const;

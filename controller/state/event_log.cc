@@ -4,7 +4,6 @@
 #include <ostream>
 
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
 
 namespace radctl {
 
@@ -17,16 +16,16 @@ std::string EventLog::FormatLine(const EventRecord& event) {
 
 void EventLog::Normal(const std::string& object, const std::string& reason,
                       const std::string& message) {
-  Emit({absl::Now(), "Normal", object, reason, message}, true);
+  Emit({clock_.Now(), "Normal", object, reason, message}, true);
 }
 
 void EventLog::Warning(const std::string& object, const std::string& reason,
                        const std::string& message) {
-  Emit({absl::Now(), "Warning", object, reason, message}, true);
+  Emit({clock_.Now(), "Warning", object, reason, message}, true);
 }
 
 void EventLog::Progress(const std::string& message) {
-  Emit({absl::Now(), "Normal", "", "", message}, false);
+  Emit({clock_.Now(), "Normal", "", "", message}, false);
 }
 
 void EventLog::Emit(EventRecord event, bool keep) {

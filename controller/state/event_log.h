@@ -7,15 +7,17 @@
 #include <mutex>
 #include <string>
 
+#include "controller/clients/clock.h"
 #include "controller/state/cluster_store.h"
 
 namespace radctl {
 
 class EventLog {
  public:
-  // `store` may be null (dry runs keep nothing).
-  EventLog(std::ostream& out, ClusterStore* store, bool json_lines = false)
-      : out_(out), store_(store), json_lines_(json_lines) {}
+  // `store` may be null (dry runs keep nothing). Events are stamped with `clock`'s time.
+  EventLog(std::ostream& out, ClusterStore* store, bool json_lines = false,
+           const Clock& clock = RealClock())
+      : out_(out), store_(store), json_lines_(json_lines), clock_(clock) {}
 
   void Normal(const std::string& object, const std::string& reason, const std::string& message);
   void Warning(const std::string& object, const std::string& reason, const std::string& message);
@@ -29,6 +31,7 @@ class EventLog {
   std::ostream& out_;
   ClusterStore* store_;
   bool json_lines_;
+  const Clock& clock_;
   std::mutex mu_;
 };
 

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "controller/clients/container_runtime.h"
 #include "controller/clients/docker/docker_types.h"
 #include "controller/clients/docker/http_transport.h"
 
@@ -25,7 +26,7 @@ namespace radctl::docker {
 
 inline constexpr char kApiVersion[] = "v1.41";  // Docker Engine 20.10, as in Debian 12
 
-class DockerClient {
+class DockerClient : public ContainerRuntime {
  public:
   // `docker_host` as in DOCKER_HOST: "unix:///var/run/docker.sock" or "tcp://host:2375".
   explicit DockerClient(std::string docker_host);
@@ -35,55 +36,55 @@ class DockerClient {
   const std::string& host() const { return host_; }
 
   // OK when the engine answers GET /_ping.
-  [[nodiscard]] absl::Status Ping() const;
+  [[nodiscard]] absl::Status Ping() const override;
 
   // --- containers ---
   // All containers (running or not) carrying label `key=value`.
   [[nodiscard]] absl::StatusOr<std::vector<ContainerSummary>> ListContainers(
-      const std::string& label_key, const std::string& label_value) const;
-  [[nodiscard]] absl::StatusOr<ContainerInfo> InspectContainer(const std::string& name) const;
+      const std::string& label_key, const std::string& label_value) const override;
+  [[nodiscard]] absl::StatusOr<ContainerInfo> InspectContainer(const std::string& name) const override;
   // Creates (does not start) a container; returns its id. Aborted if the name is taken.
-  [[nodiscard]] absl::StatusOr<std::string> CreateContainer(const ContainerConfig& config) const;
+  [[nodiscard]] absl::StatusOr<std::string> CreateContainer(const ContainerConfig& config) const override;
   // OK also when already running.
-  [[nodiscard]] absl::Status StartContainer(const std::string& name) const;
+  [[nodiscard]] absl::Status StartContainer(const std::string& name) const override;
   // OK also when already stopped. The engine kills after `timeout`.
-  [[nodiscard]] absl::Status StopContainer(const std::string& name, absl::Duration timeout) const;
+  [[nodiscard]] absl::Status StopContainer(const std::string& name, absl::Duration timeout) const override;
   [[nodiscard]] absl::Status KillContainer(const std::string& name,
-                                           const std::string& signal = "SIGKILL") const;
+                                           const std::string& signal) const override;
   // Force-removes; OK also when it does not exist. Named volumes are never removed here.
-  [[nodiscard]] absl::Status RemoveContainer(const std::string& name) const;
+  [[nodiscard]] absl::Status RemoveContainer(const std::string& name) const override;
 
   // Runs `cmd` in a running container as `user` and waits for it to end (or `timeout`, after which
   // DeadlineExceeded; the process may go on running). A non-zero exit code is not an error: it is
   // in the result.
   [[nodiscard]] absl::StatusOr<ExecResult> Exec(const std::string& container,
                                                 const std::vector<std::string>& cmd,
-                                                const std::string& user = "",
-                                                absl::Duration timeout = absl::Minutes(10)) const;
+                                                const std::string& user,
+                                                absl::Duration timeout) const override;
 
   // Writes files into `dest_dir` of the container (running or only created) in one tar upload.
   // Directories named in the paths must already exist, or be listed with a trailing "/".
   [[nodiscard]] absl::Status UploadFiles(const std::string& container, const std::string& dest_dir,
-                                         const std::vector<FileToUpload>& files) const;
+                                         const std::vector<FileToUpload>& files) const override;
 
   // --- networks and volumes ---
   [[nodiscard]] absl::StatusOr<std::vector<NetworkSummary>> ListNetworks(
-      const std::string& label_key, const std::string& label_value) const;
+      const std::string& label_key, const std::string& label_value) const override;
   // Creates a user-defined bridge. Aborted if the name is taken.
-  [[nodiscard]] absl::Status CreateNetwork(const std::string& name, const Labels& labels) const;
+  [[nodiscard]] absl::Status CreateNetwork(const std::string& name, const Labels& labels) const override;
   // OK also when it does not exist. FailedPrecondition while a container is attached.
-  [[nodiscard]] absl::Status RemoveNetwork(const std::string& name) const;
+  [[nodiscard]] absl::Status RemoveNetwork(const std::string& name) const override;
 
   [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> ListVolumes(
-      const std::string& label_key, const std::string& label_value) const;
+      const std::string& label_key, const std::string& label_value) const override;
   // OK also when it exists already (the engine's create is idempotent).
-  [[nodiscard]] absl::Status CreateVolume(const std::string& name, const Labels& labels) const;
+  [[nodiscard]] absl::Status CreateVolume(const std::string& name, const Labels& labels) const override;
   // OK also when it does not exist. Aborted while a container uses it.
-  [[nodiscard]] absl::Status RemoveVolume(const std::string& name) const;
+  [[nodiscard]] absl::Status RemoveVolume(const std::string& name) const override;
 
   // --- images ---
   // NotFound when the image is not present locally.
-  [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const;
+  [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const override;
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`
@@ -94,7 +95,7 @@ class DockerClient {
   [[nodiscard]] absl::Status StreamEvents(const std::string& label_key,
                                           const std::string& label_value,
                                           const std::function<void(const Event&)>& on_event,
-                                          const std::atomic<bool>& stop) const;
+                                          const std::atomic<bool>& stop) const override;
 
  private:
   // Sends `request`, its path taken below /kApiVersion, and maps the outcome (docker_errors.h);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "controller/clients/docker/docker_json.h"
 
@@ -35,6 +36,12 @@ absl::Status DockerStatus(absl::string_view what, absl::string_view docker_host,
     case 409:
       return absl::AbortedError(message);
     default:
+      // The engine answers a taken host port with a 500 and no code of its own; only the user
+      // can free the port, so it is told apart here, in the one place answers become codes.
+      if (status >= 500 && (absl::StrContains(engine_says, "address already in use") ||
+                            absl::StrContains(engine_says, "port is already allocated"))) {
+        return absl::FailedPreconditionError(message);
+      }
       if (status >= 500) return absl::InternalError(message);
       return absl::UnknownError(message);
   }

@@ -14,7 +14,8 @@ namespace radctl::docker {
 // `what` names the attempt ("create container demo-pg-1"); `docker_host` is where the engine was
 // looked for. An answer maps by HTTP status: 2xx and 304 (already so) -> OK, 400 ->
 // InvalidArgument, 403 (refused in this state, e.g. a network still in use) -> FailedPrecondition,
-// 404 -> NotFound, 409 (conflict: the state changed) -> Aborted, 5xx -> Internal, else Unknown. No
+// 404 -> NotFound, 409 (conflict: the state changed) -> Aborted, a 5xx saying a host port is
+// taken -> FailedPrecondition, other 5xx -> Internal, else Unknown. No
 // answer: Unavailable says how to start the engine; other transport failures keep their code.
 [[nodiscard]] absl::Status DockerStatus(absl::string_view what, absl::string_view docker_host,
                                         const absl::StatusOr<HttpResponse>& outcome);

@@ -27,6 +27,20 @@ std::string FirstLine(const char* message) {
   return std::string(absl::StripAsciiWhitespace(lines[0]));
 }
 
+// What a failed statement means for the caller, by SQLSTATE class (PostgreSQL's errcodes), so
+// that nobody has to read the message: the server went away or cannot serve now -> Unavailable;
+// the statement met a state it cannot run in (a standby asked to write, recovery not in
+// progress) -> Aborted, observe again; bad data -> InvalidArgument; anything else is a query
+// radctl should not have sent -> Internal.
+absl::StatusCode CodeForSqlState(const std::string& sqlstate) {
+  auto is = [&](const char* prefix) { return sqlstate.rfind(prefix, 0) == 0; };
+  if (is("08") || is("53") || is("57P") || is("58")) return absl::StatusCode::kUnavailable;
+  if (is("57014")) return absl::StatusCode::kDeadlineExceeded;  // statement timeout / cancel
+  if (is("25") || is("40") || is("55")) return absl::StatusCode::kAborted;
+  if (is("22")) return absl::StatusCode::kInvalidArgument;
+  return absl::StatusCode::kInternal;
+}
+
 }  // namespace
 
 std::string PgEndpoint::ToString() const {
@@ -78,6 +92,7 @@ absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duratio
   }
   PgRows rows;
   std::string error;
+  std::string sqlstate;
   while (true) {
     while (PQisBusy(conn_)) {
       if (!WaitSocket(PQsocket(conn_), false, deadline)) {
@@ -109,12 +124,14 @@ absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duratio
       }
     } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && error.empty()) {
       error = FirstLine(PQresultErrorMessage(result));
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      sqlstate = state == nullptr ? "" : state;
     }
     PQclear(result);
   }
   if (PQstatus(conn_) != CONNECTION_OK) failed_ = true;
   if (!error.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(endpoint_.ToString(), ": ", error));
+    return absl::Status(CodeForSqlState(sqlstate), absl::StrCat(endpoint_.ToString(), ": ", error));
   }
   return rows;
 }

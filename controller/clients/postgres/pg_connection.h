@@ -43,6 +43,9 @@ class PgConnection {
 
   // Runs `sql` (one or more statements, simple query protocol) and returns the rows of the last
   // result. DeadlineExceeded after `timeout`: the connection is then unusable (broken() is true).
+  // A statement the server refuses maps by its SQLSTATE: connection or shutdown -> Unavailable,
+  // wrong state for it (read-only, not in recovery, conflict) -> Aborted, bad data ->
+  // InvalidArgument, else Internal.
   [[nodiscard]] absl::StatusOr<PgRows> Query(const std::string& sql, absl::Duration timeout);
   [[nodiscard]] absl::Status Execute(const std::string& sql, absl::Duration timeout) {
     return Query(sql, timeout).status();

@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 
 TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
   Metrics metrics("demo");
-  metrics.RecordReconcile(absl::Milliseconds(7), false);
+  metrics.RecordReconcile(absl::Milliseconds(7), false, absl::FromUnixSeconds(1800000000));
   metrics.RecordAction(ActionType::kFailover, true);
   metrics.RecordObservation(DemoSpec(), ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build(), true);
   std::string text = RenderPrometheusText(metrics.Snapshot());
@@ -49,8 +49,8 @@ TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
 
 TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
   Metrics metrics("demo");
-  metrics.RecordReconcile(absl::Milliseconds(7), false);
-  metrics.RecordReconcile(absl::Seconds(3), true);
+  metrics.RecordReconcile(absl::Milliseconds(7), false, absl::FromUnixSeconds(1800000000));
+  metrics.RecordReconcile(absl::Seconds(3), true, absl::FromUnixSeconds(1800000000));
   metrics.RecordAction(ActionType::kFailover, true);
   metrics.RecordAction(ActionType::kFailover, false);
   metrics.RecordAction(ActionType::kSwitchover, true);

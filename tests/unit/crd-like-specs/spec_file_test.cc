@@ -57,7 +57,7 @@ TEST(LoadClusterSpecFileTest, InvalidFileListsEveryErrorOnItsOwnLine) {
   absl::StatusOr<ClusterSpec> spec = LoadClusterSpecFile(path);
   EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(spec.status().message()),
-            "spec file " + path + " is invalid (2 errors):\n  " + path +
+            "spec file " + path + " is invalid (2 errors); nothing was changed:\n  " + path +
                 ":5:3: spec.node: unknown field \"node\"; did you mean \"nodes\"?\n  " + path +
                 ":6:19: spec.bouncer.port: must be between 1 and 65535, got 70000");
 }
@@ -67,7 +67,7 @@ TEST(LoadClusterSpecFileTest, OneErrorIsSingular) {
   absl::StatusOr<ClusterSpec> spec = LoadClusterSpecFile(path);
   EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(spec.status().message()),
-            "spec file " + path + " is invalid (1 error):\n  " + path +
+            "spec file " + path + " is invalid (1 error); nothing was changed:\n  " + path +
                 ": the file is empty; expected a PostgresCluster spec");
 }
 

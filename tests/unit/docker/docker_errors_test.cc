@@ -38,6 +38,13 @@ TEST(DockerStatusTest, MapsHttpAnswers) {
       {500, R"({"message":"driver failed programming external connectivity"})",
        absl::StatusCode::kInternal,
        "create container demo-pg-1: driver failed programming external connectivity"},
+      // A taken host port: only the user can free it.
+      {500,
+       R"({"message":"driver failed programming external connectivity on endpoint demo-bouncer: Error starting userland proxy: listen tcp4 127.0.0.1:6543: bind: address already in use"})",
+       absl::StatusCode::kFailedPrecondition,
+       "create container demo-pg-1: driver failed programming external connectivity on endpoint "
+       "demo-bouncer: Error starting userland proxy: listen tcp4 127.0.0.1:6543: bind: address "
+       "already in use"},
       {503, "", absl::StatusCode::kInternal, "create container demo-pg-1: HTTP status 503"},
       {418, "I'm a teapot\n", absl::StatusCode::kUnknown,
        "create container demo-pg-1: I'm a teapot"},

@@ -359,7 +359,8 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
   Plan plan = ComputePlan(spec, observed, Requests{3});
   EXPECT_EQ(Summary(plan), "waiting");
   ASSERT_EQ(plan.waiting.size(), 2u);
-  EXPECT_THAT(plan.waiting[1], HasSubstr("not a standby streaming from demo-pg-1"));
+  EXPECT_THAT(plan.waiting[1], HasSubstr("demo-pg-3 is down; the target must be a standby streaming "
+                                        "from the primary demo-pg-1"));
 }
 
 TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {

@@ -1,0 +1,63 @@
+// BouncerSession: PgBouncer's admin console (the "pgbouncer" database), one method per console
+// command. The order of a repoint (PAUSE -> switch -> RELOAD -> RESUME) is the operations
+// layer's; when to repoint is the planner's. BouncerAccess opens sessions; tests fake both.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "controller/clients/postgres/pg_connection.h"
+
+namespace radctl {
+
+// One row of SHOW DATABASES.
+struct BouncerDatabase {
+  std::string name;
+  std::string host;  // target of the entry, "" when it has none
+  bool paused = false;
+};
+
+// One row of SHOW POOLS (summed over users by the caller if needed).
+struct BouncerPool {
+  std::string database;
+  int clients_active = 0;
+  int clients_waiting = 0;
+  int servers_active = 0;
+};
+
+class BouncerSession {
+ public:
+  virtual ~BouncerSession() = default;
+
+  [[nodiscard]] virtual absl::StatusOr<std::vector<BouncerDatabase>> ShowDatabases() = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<BouncerPool>> ShowPools() = 0;
+  // PAUSE `database` ("" for every database): returns once every server connection is
+  // released; new clients are held meanwhile. DeadlineExceeded after `timeout`: the PAUSE is
+  // still pending in the bouncer and this session is broken; KILL on another session completes
+  // it. OK also when already paused.
+  [[nodiscard]] virtual absl::Status Pause(const std::string& database, absl::Duration timeout) = 0;
+  // KILL `database` ("" for every database): drops its server connections and pauses it.
+  [[nodiscard]] virtual absl::Status Kill(const std::string& database) = 0;
+  // RESUME `database` ("" for every database). OK also when not paused.
+  [[nodiscard]] virtual absl::Status Resume(const std::string& database) = 0;
+  [[nodiscard]] virtual absl::Status Reload() = 0;
+
+  virtual bool broken() const = 0;
+};
+
+class BouncerAccess {
+ public:
+  virtual ~BouncerAccess() = default;
+  // `endpoint` is the bouncer's published address with the admin user; dbname is set here.
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(
+      PgEndpoint endpoint, absl::Duration timeout) const = 0;
+};
+
+// The real thing: the admin console over libpq.
+const BouncerAccess& LibpqBouncerAccess();
+
+}  // namespace radctl

@@ -1,0 +1,21 @@
+// Env: the outside world the controller acts on, one interface per outside system (leveldb's
+// Env). The radctl binary passes the real ones (Docker, libpq, the system clock); unit tests pass
+// fakes that script faults. Everything in loop/ and operations/ reaches the world only through
+// this.
+#pragma once
+
+#include "controller/clients/bouncer/bouncer_session.h"
+#include "controller/clients/clock.h"
+#include "controller/clients/container_runtime.h"
+#include "controller/clients/postgres/node_session.h"
+
+namespace radctl {
+
+struct Env {
+  const ContainerRuntime& runtime;
+  const PostgresAccess& postgres;
+  const BouncerAccess& bouncer;
+  const Clock& clock;
+};
+
+}  // namespace radctl

@@ -1,0 +1,213 @@
+// NodeSession over libpq: the SQL radctl sends to a node, all of it in this file.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "controller/clients/postgres/node_session.h"
+#include "crd-like-specs/status_macros.h"
+
+namespace radctl {
+namespace {
+
+// One round trip tells role, WAL positions and upstream. Runs on primaries and standbys alike.
+constexpr char kProbeSql[] =
+    "SELECT pg_is_in_recovery(), "
+    "CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END, "
+    "pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
+    "(SELECT timeline_id FROM pg_control_checkpoint()), "
+    "(SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver), "
+    "(SELECT received_tli FROM pg_stat_wal_receiver), "
+    "current_setting('radctl.config_hash', true), "
+    "(SELECT bool_or(pending_restart) FROM pg_settings)";
+constexpr char kRepmgrNodesSql[] =
+    "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
+constexpr char kSlotsSql[] = "SELECT slot_name, active FROM pg_replication_slots";
+constexpr char kReplicationSql[] =
+    "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0'), "
+    "COALESCE(EXTRACT(epoch FROM replay_lag), 0) FROM pg_stat_replication";
+constexpr char kSyncNamesSql[] = "SHOW synchronous_standby_names";
+// Metadata commits locally: with synchronous replication on it would otherwise wait for a
+// standby that is still attaching (failover) or does not exist yet.
+constexpr char kLocalCommit[] = "SET synchronous_commit = local; ";
+
+Lsn LsnOrZero(const std::optional<std::string>& text) {
+  if (!text) return 0;
+  return ParseLsn(*text).value_or(0);
+}
+
+int IntOrZero(const std::optional<std::string>& text) {
+  int value = 0;
+  if (text && absl::SimpleAtoi(*text, &value)) return value;
+  return 0;
+}
+
+std::string Literal(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+class LibpqNodeSession : public NodeSession {
+ public:
+  explicit LibpqNodeSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+
+  absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
+    if (rows.size() != 1 || rows[0].size() != 10) {
+      return absl::InternalError(absl::StrCat(conn_->endpoint().ToString(),
+                                              ": unexpected probe result"));
+    }
+    const PgRow& row = rows[0];
+    NodeProbe probe;
+    probe.in_recovery = row[0].value_or("") == "t";
+    probe.current_lsn = LsnOrZero(row[1]);
+    probe.receive_lsn = LsnOrZero(row[2]);
+    probe.replay_lsn = LsnOrZero(row[3]);
+    probe.timeline = IntOrZero(row[4]);
+    probe.wal_receiver.status = row[5].value_or("");
+    probe.wal_receiver.sender_host = row[6].value_or("");
+    if (probe.in_recovery && IntOrZero(row[7]) > probe.timeline) probe.timeline = IntOrZero(row[7]);
+    probe.config_hash = row[8].value_or("");
+    probe.pending_restart = row[9].value_or("") == "t";
+
+    // repmgr's records, as this node has them (absent before registration: not an error).
+    if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {
+      probe.repmgr_nodes.emplace();
+      for (const PgRow& r : *records) {
+        probe.repmgr_nodes->push_back(
+            {IntOrZero(r[0]), r[1].value_or(""), r[2].value_or("") == "t", IntOrZero(r[3])});
+      }
+    }
+    if (probe.in_recovery) return probe;
+    if (absl::StatusOr<PgRows> slots = conn_->Query(kSlotsSql, timeout); slots.ok()) {
+      for (const PgRow& r : *slots) {
+        probe.slots.push_back({r[0].value_or(""), r[1].value_or("") == "t"});
+      }
+    }
+    if (absl::StatusOr<PgRows> repl = conn_->Query(kReplicationSql, timeout); repl.ok()) {
+      for (const PgRow& r : *repl) {
+        double lag = 0;
+        (void)absl::SimpleAtod(r[4].value_or("0"), &lag);
+        probe.replication.push_back(
+            {r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), LsnOrZero(r[3]), lag});
+      }
+    }
+    if (absl::StatusOr<PgRows> sync = conn_->Query(kSyncNamesSql, timeout);
+        sync.ok() && !sync->empty()) {
+      probe.synchronous_standby_names = (*sync)[0][0].value_or("");
+    }
+    return probe;
+  }
+
+  absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows,
+                     conn_->Query("SELECT status, sender_host FROM pg_stat_wal_receiver", timeout));
+    if (rows.empty()) return WalReceiver{};
+    return WalReceiver{rows[0][0].value_or(""), rows[0][1].value_or("")};
+  }
+
+  absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_last_wal_replay_lsn()::text", timeout));
+    return rows.empty() ? 0 : LsnOrZero(rows[0][0]);
+  }
+
+  absl::Status Promote(absl::Duration wait) override {
+    // One statement: a node that is a primary already (a repeated action) is left alone.
+    int seconds = std::max<int>(1, absl::ToInt64Seconds(wait));
+    ASSIGN_OR_RETURN(PgRows rows,
+                     conn_->Query(absl::StrCat("SELECT CASE WHEN pg_is_in_recovery() THEN "
+                                               "pg_promote(true, ", seconds, ") ELSE true END"),
+                                  wait + absl::Seconds(5)));
+    if (rows.empty() || rows[0][0].value_or("") != "t") {
+      return absl::DeadlineExceededError(absl::StrCat(
+          conn_->endpoint().ToString(), ": promotion did not finish within ",
+          absl::FormatDuration(wait)));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Checkpoint(absl::Duration timeout) override {
+    return conn_->Execute("CHECKPOINT", timeout);
+  }
+
+  absl::Status Reload(absl::Duration timeout) override {
+    return conn_->Execute("SELECT pg_reload_conf()", timeout);
+  }
+
+  absl::Status SetUpstream(const std::string& conninfo, const std::string& slot,
+                           absl::Duration timeout) override {
+    // No restart: primary_conninfo is reloadable since PostgreSQL 13.
+    RETURN_IF_ERROR(conn_->Execute(
+        absl::StrCat("ALTER SYSTEM SET primary_conninfo = ", Literal(conninfo)), timeout));
+    RETURN_IF_ERROR(conn_->Execute(
+        absl::StrCat("ALTER SYSTEM SET primary_slot_name = ", Literal(slot)), timeout));
+    return Reload(timeout);
+  }
+
+  absl::Status EnsureSlot(const std::string& slot, absl::Duration timeout) override {
+    return conn_->Execute(
+        absl::StrCat("SELECT pg_create_physical_replication_slot(", Literal(slot),
+                     ") WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ",
+                     Literal(slot), ")"),
+        timeout);
+  }
+
+  absl::Status DropSlot(const std::string& slot, absl::Duration timeout) override {
+    return conn_->Execute(
+        absl::StrCat("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                     "WHERE slot_name = ",
+                     Literal(slot), " AND NOT active"),
+        timeout);
+  }
+
+  absl::Status RecordPrimary(int ordinal, absl::Duration timeout) override {
+    // What `repmgr standby promote` records (repmgr polls once a second for the end of the
+    // promotion; radctl promotes itself and records at once).
+    return conn_->Execute(
+        absl::StrCat(kLocalCommit, "BEGIN; ",
+                     "UPDATE repmgr.nodes SET active = false WHERE type = 'primary' AND "
+                     "node_id <> ", ordinal, "; ",
+                     "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL, "
+                     "active = true WHERE node_id = ", ordinal, "; ",
+                     "INSERT INTO repmgr.events (node_id, event, successful, details) VALUES (",
+                     ordinal, ", 'standby_promote', true, 'promoted by radctl'); COMMIT"),
+        timeout);
+  }
+
+  absl::Status RecordUpstream(int ordinal, int upstream, absl::Duration timeout) override {
+    return conn_->Execute(absl::StrCat(kLocalCommit, "UPDATE repmgr.nodes SET upstream_node_id = ",
+                                       upstream, ", active = true WHERE node_id = ", ordinal),
+                          timeout);
+  }
+
+  absl::Status DeleteRecord(int ordinal, absl::Duration timeout) override {
+    // What `repmgr standby unregister` does, from the primary's side.
+    return conn_->Execute(
+        absl::StrCat(kLocalCommit, "DELETE FROM repmgr.nodes WHERE node_id = ", ordinal), timeout);
+  }
+
+  bool broken() const override { return conn_->broken(); }
+  const PgEndpoint& endpoint() const override { return conn_->endpoint(); }
+
+ private:
+  std::unique_ptr<PgConnection> conn_;
+};
+
+class Libpq : public PostgresAccess {
+ public:
+  absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
+                                                       absl::Duration timeout) const override {
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
+    return std::unique_ptr<NodeSession>(new LibpqNodeSession(std::move(conn)));
+  }
+};
+
+}  // namespace
+
+const PostgresAccess& LibpqPostgresAccess() {
+  static const Libpq* access = new Libpq();
+  return *access;
+}
+
+}  // namespace radctl

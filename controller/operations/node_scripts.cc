@@ -1,0 +1,139 @@
+#include "controller/operations/node_scripts.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace radctl {
+namespace {
+
+// Stop at the first failure, run in the node's home. Metadata writes (roles, repmgr's records)
+// commit locally: with synchronous replication on they would otherwise wait for a standby that
+// does not exist yet (bootstrap) or is still attaching (failover).
+constexpr char kPreamble[] =
+    "set -e; cd /var/lib/postgresql; export PGOPTIONS='-c synchronous_commit=local'; ";
+constexpr char kTag[] = ": radctl-step ";
+
+std::string Tagged(const std::string& step, const std::string& args, const std::string& body) {
+  return absl::StrCat(kTag, step, args.empty() ? "" : " ", args, "; ", body);
+}
+
+}  // namespace
+
+std::vector<std::string> ScriptCommand(const std::string& script) {
+  return {"sh", "-c", absl::StrCat(kPreamble, script)};
+}
+
+std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& command) {
+  if (command.size() != 3 || command[0] != "sh" || command[1] != "-c") return std::nullopt;
+  absl::string_view text = command[2];
+  size_t at = text.find(kTag);
+  if (at == absl::string_view::npos) return std::nullopt;
+  text.remove_prefix(at + sizeof(kTag) - 1);
+  text = text.substr(0, text.find(';'));
+  std::vector<std::string> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
+  if (words.empty()) return std::nullopt;
+  ScriptStep step{words[0], {}};
+  for (size_t i = 1; i < words.size(); ++i) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(words[i], absl::MaxSplits('=', 1));
+    step.args[kv.first] = kv.second;
+  }
+  return step;
+}
+
+std::string DataDirectoryFactsScript() {
+  return Tagged("facts", "",
+                "if [ -e radctl-incomplete ] || [ ! -f data/PG_VERSION ]; then echo data=empty; "
+                "elif [ -f data/standby.signal ]; then echo data=standby; "
+                "else echo data=primary; fi; "
+                "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
+                "else echo postgres=stopped; fi");
+}
+
+std::string InitDbScript() {
+  // The marker makes an interrupted initialisation count as "empty": it is redone from scratch.
+  return Tagged("initdb", "",
+                "touch radctl-incomplete; "
+                "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+                "rm -rf data; "
+                "initdb -D data --data-checksums --no-sync --username=postgres "
+                "--auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 "
+                "--locale=C.UTF-8 >/dev/null");
+}
+
+std::string StartNewPrimaryScript() {
+  return Tagged("start-new-primary", "",
+                "trap 'rm -f radctl-bootstrap.sql' EXIT; "
+                "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null; "
+                "psql -X -q -v ON_ERROR_STOP=1 -d postgres -f radctl-bootstrap.sql; "
+                "repmgr -f repmgr.conf primary register --force; "
+                "rm -f radctl-incomplete");
+}
+
+std::string StartPostgresScript() {
+  return Tagged("start", "", "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null");
+}
+
+std::string StopImmediatelyScript() {
+  return Tagged("stop-immediately", "",
+                "pg_ctl -D data stop -m immediate -t 5 >/dev/null 2>&1 || "
+                "! pg_ctl -D data status >/dev/null 2>&1");
+}
+
+std::string CloneScript(const std::string& source) {
+  return Tagged("clone", absl::StrCat("source=", source),
+                absl::StrCat("touch radctl-incomplete; "
+                             "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+                             "rm -rf data; "
+                             "repmgr -f repmgr.conf -h ",
+                             source, " -U repmgr -d repmgr standby clone --fast-checkpoint"));
+}
+
+std::string StartCloneScript() {
+  // Without pg_ctl's own wait (it polls in tenths of a second): streaming is what counts.
+  return Tagged("start-clone", "",
+                "pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null; rm -f radctl-incomplete");
+}
+
+std::string RegisterStandbyScript(int upstream_ordinal) {
+  return Tagged("register-standby", absl::StrCat("upstream=", upstream_ordinal),
+                absl::StrCat("repmgr -f repmgr.conf standby register --force "
+                             "--upstream-node-id=",
+                             upstream_ordinal, " >/dev/null"));
+}
+
+std::string RejoinScript(const std::string& primary) {
+  // After an unclean stop (a killed container: the usual case) the control file's last
+  // checkpoint lies before the end of the WAL, and repmgr, judging from it, may decide that no
+  // rewind is needed when the node did write past the fork. Crash recovery in single-user mode
+  // (no connections: the node stays fenced) first brings the control file to the real end.
+  // repmgr writes standby.signal before rewinding; a failed rejoin stops Postgres and removes
+  // it again, so the directory still reads as a former primary's.
+  const std::string primary_conninfo =
+      absl::StrCat("host=", primary, " port=5432 user=repmgr dbname=repmgr connect_timeout=2");
+  return Tagged(
+      "rejoin", absl::StrCat("primary=", primary),
+      absl::StrCat("if pg_controldata -D data | grep -q 'cluster state: *in production'; then "
+                   "postgres --single -D data postgres </dev/null >/tmp/radctl-recovery.log 2>&1 "
+                   "|| { cat /tmp/radctl-recovery.log >&2; exit 1; }; fi; "
+                   "if ! repmgr -f repmgr.conf node rejoin -d '",
+                   primary_conninfo,
+                   "' --force-rewind >/tmp/radctl-rejoin.log 2>&1; then "
+                   "cat /tmp/radctl-rejoin.log >&2; "
+                   "pg_ctl -D data stop -m immediate >/dev/null 2>&1; "
+                   "rm -f data/standby.signal; exit 1; fi"));
+}
+
+std::string RestartScript() {
+  return Tagged("restart", "",
+                "pg_ctl -D data -l /proc/1/fd/1 restart -m fast -w -t 60 >/dev/null");
+}
+
+std::string StopCleanlyScript() {
+  return Tagged("stop-cleanly", "",
+                "pg_ctl -D data stop -m fast -w -t 60 >/dev/null; "
+                "pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'");
+}
+
+}  // namespace radctl

@@ -1,0 +1,53 @@
+// The shell scripts radctl runs inside a node's container (docker exec, as the postgres user),
+// one function per step. Each script starts with a step tag (": radctl-step clone
+// source=demo-pg-1;"): it names the step in `ps` and Docker's exec events, and lets a test's fake
+// runtime tell the steps apart without parsing shell. Pure: text only.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace radctl {
+
+// The command line to exec for `script`: sh -c with the common preamble (stop at the first
+// failure, run in the node's home, metadata writes commit locally).
+std::vector<std::string> ScriptCommand(const std::string& script);
+
+// The step named by a script's tag and its key=value arguments; nullopt for a command that is
+// not one of radctl's scripts.
+struct ScriptStep {
+  std::string name;
+  std::map<std::string, std::string> args;
+};
+std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& command);
+
+// Prints "data=empty|standby|primary" and "postgres=running|stopped". An interrupted
+// initialisation or clone leaves a marker: such a directory counts as empty.
+std::string DataDirectoryFactsScript();
+// A fresh data directory (checksums on), the marker set until the primary is registered.
+std::string InitDbScript();
+// Starts the new primary, runs the bootstrap SQL file, registers it with repmgr, clears the
+// marker.
+std::string StartNewPrimaryScript();
+// pg_ctl start, waiting until it accepts connections.
+std::string StartPostgresScript();
+// Stops Postgres at once (fence); succeeds when it is not running afterwards.
+std::string StopImmediatelyScript();
+// Wipes the data directory and clones it from `source` with repmgr (marker set).
+std::string CloneScript(const std::string& source);
+// Starts a fresh clone without waiting (streaming is what is waited for) and clears the marker.
+std::string StartCloneScript();
+// repmgr standby register with `upstream_ordinal`.
+std::string RegisterStandbyScript(int upstream_ordinal);
+// Crash recovery in single-user mode if the last stop was unclean, then repmgr node rejoin
+// --force-rewind against the primary `primary` (a node name). On failure Postgres is stopped
+// and standby.signal removed, so the directory still reads as a former primary's.
+std::string RejoinScript(const std::string& primary);
+// pg_ctl restart -m fast.
+std::string RestartScript();
+// Clean shutdown; prints the location of the shutdown checkpoint.
+std::string StopCleanlyScript();
+
+}  // namespace radctl

@@ -1,0 +1,91 @@
+#include "controller/state/desired_state_loader.h"
+
+#include <sys/stat.h>
+
+#include "absl/strings/str_cat.h"
+#include "crd-like-specs/spec_parser.h"
+#include "crd-like-specs/status_macros.h"
+#include "reconcilers/desired_state.h"
+
+namespace radctl {
+namespace {
+
+int64_t Mtime(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+absl::StatusOr<SpecFile> ReadSpecFile(const std::string& path) {
+  std::string content;
+  absl::StatusOr<ClusterSpec> spec = LoadClusterSpecFile(path, &content);
+  if (!spec.ok()) {
+    // A file that cannot be read is bad input like an invalid one (exit 2).
+    return absl::InvalidArgumentError(std::string(spec.status().message()));
+  }
+  return SpecFile{*std::move(spec), FileDigest(content)};
+}
+
+absl::StatusOr<ClusterSpec> DesiredStateLoader::Apply(const SpecFile& file, bool keep) {
+  absl::StatusOr<ClusterSpec> stored = store_.LoadSpec();
+  DesiredState desired = MergeDesired(file.spec, file.digest, stored.ok() ? &*stored : nullptr,
+                                      store_.LoadFileDigest());
+  if (!desired.note.empty()) events_.Progress(desired.note);
+  if (keep) RETURN_IF_ERROR(store_.SaveSpec(desired.spec, file.digest));
+  current_ = desired.spec;
+  NoteTimes();
+  return desired.spec;
+}
+
+void DesiredStateLoader::NoteTimes() {
+  file_mtime_ = Mtime(path_);
+  stored_mtime_ = Mtime(store_.dir() + "/spec.yaml");
+}
+
+ClusterSpec DesiredStateLoader::Refresh() {
+  const bool file_changed = Mtime(path_) != file_mtime_;
+  const bool stored_changed = Mtime(store_.dir() + "/spec.yaml") != stored_mtime_;
+  if (!file_changed && !stored_changed) return current_;
+  NoteTimes();
+  absl::StatusOr<SpecFile> file = ReadSpecFile(path_);
+  if (!file.ok()) {
+    events_.Warning(current_.name, "SpecInvalid",
+                    absl::StrCat(file.status().message(),
+                                 "\n  (still reconciling to the last valid spec)"));
+    return current_;
+  }
+  if (file->spec.name != current_.name) {
+    events_.Warning(current_.name, "SpecInvalid",
+                    absl::StrCat(path_, ": metadata.name changed to ", file->spec.name,
+                                 "; a watcher serves one cluster: ignored"));
+    return current_;
+  }
+  absl::StatusOr<ClusterSpec> stored = store_.LoadSpec();
+  std::string stored_digest = store_.LoadFileDigest();
+  DesiredState desired = MergeDesired(file->spec, file->digest,
+                                      stored.ok() ? &*stored : nullptr, stored_digest,
+                                      /*file_written=*/file_changed);
+  if (desired.spec == current_) return current_;
+  events_.Normal(current_.name, "SpecChanged",
+                 file_changed ? absl::StrCat(path_, " changed: reconciling")
+                              : absl::StrCat("desired state changed (radctl scale): nodes ",
+                                             current_.nodes, " -> ", desired.spec.nodes));
+  if (file_changed) {
+    absl::Status saved = store_.SaveSpec(desired.spec, file->digest);
+    if (!saved.ok()) events_.Warning(current_.name, "StateNotSaved", std::string(saved.message()));
+    NoteTimes();
+  }
+  current_ = desired.spec;
+  return current_;
+}
+
+absl::Status SetDesiredNodes(ClusterStore& store, int nodes, int* before) {
+  ASSIGN_OR_RETURN(ClusterSpec spec, store.LoadSpec());
+  *before = spec.nodes;
+  spec.nodes = nodes;
+  return store.SaveSpec(spec, /*file_digest=*/"");
+}
+
+}  // namespace radctl

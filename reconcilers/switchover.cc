@@ -1,0 +1,61 @@
+#include "reconcilers/switchover.h"
+
+#include "absl/strings/str_cat.h"
+#include "reconcilers/naming.h"
+#include "reconcilers/plan.h"
+#include "reconcilers/standby_ranking.h"
+
+namespace radctl {
+
+absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
+                                                  const ObservedState& observed, int requested) {
+  const NodeObservation* primary = nullptr;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) primary = &node;
+  }
+  if (primary == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cluster ", spec.name, " has no writable primary to switch over from"));
+  }
+  const std::vector<int> desired = DesiredOrdinals(spec, observed);
+  auto streams_from_primary = [&](const NodeObservation& node) {
+    return std::find(desired.begin(), desired.end(), node.ordinal) != desired.end() &&
+           node.IsStreamingFrom(primary->name);
+  };
+  if (requested == 0) {
+    const NodeObservation* best = nullptr;
+    for (const NodeObservation& node : observed.nodes) {
+      if (streams_from_primary(node) && (best == nullptr || MoreAdvanced(node, *best))) {
+        best = &node;
+      }
+    }
+    if (best == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cluster ", spec.name, " has no standby streaming from ", primary->name,
+          " to switch over to"));
+    }
+    return SwitchoverChoice{primary->ordinal, best->ordinal};
+  }
+  if (requested == primary->ordinal) return SwitchoverChoice{primary->ordinal, requested};
+  const NodeObservation* node = observed.Node(requested);
+  if (node == nullptr || !streams_from_primary(*node)) {
+    std::string state = node == nullptr ? "does not exist" : absl::StrCat("is ", NodeRole(*node));
+    if (node != nullptr && node->IsReachableStandby()) {
+      state = std::find(desired.begin(), desired.end(), requested) == desired.end()
+                  ? "is being removed (not a desired node)"
+                  : "is a standby that does not stream from the primary";
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat(NodeName(spec.name, requested), " ", state,
+                     "; the target must be a standby streaming from the primary ",
+                     primary->name));
+  }
+  return SwitchoverChoice{primary->ordinal, requested};
+}
+
+bool SwitchoverDone(int requested, const ObservedState& observed) {
+  const NodeObservation* node = observed.Node(requested);
+  return node != nullptr && node->IsWritablePrimary();
+}
+
+}  // namespace radctl

@@ -1,0 +1,28 @@
+// A planned primary change (radctl switchover): which standby it goes to, whether that is
+// allowed, and when the request is done. The CLI validates with it before recording a request;
+// the planner carries the request out; the loop clears it when done. Pure.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/observed_state.h"
+
+namespace radctl {
+
+struct SwitchoverChoice {
+  int from = 0;  // the writable primary
+  int to = 0;    // the standby that takes over; equal to `from` when nothing is to be done
+};
+
+// `requested` is the node asked for, or 0 for "the most advanced streaming standby". OK with the
+// choice when the target is a desired standby streaming from the writable primary (or is the
+// primary already: nothing to do). FailedPrecondition, saying why, when there is no writable
+// primary or the target cannot take over without loss.
+[[nodiscard]] absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
+                                                                const ObservedState& observed,
+                                                                int requested);
+
+// A switchover request to `requested` is done when that node is the writable primary.
+bool SwitchoverDone(int requested, const ObservedState& observed);
+
+}  // namespace radctl

@@ -1,0 +1,939 @@
+#include "tests/fakes/fake_world.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "controller/operations/node_scripts.h"
+#include "reconcilers/naming.h"
+
+namespace radctl::testing {
+namespace {
+
+constexpr Lsn kInitialLsn = 0x1000000;
+
+// The value of `key = 'value'` in a postgresql.conf, "" when absent.
+std::string ConfValue(const std::string& conf, const std::string& key) {
+  for (absl::string_view line : absl::StrSplit(conf, '\n')) {
+    if (!absl::ConsumePrefix(&line, key)) continue;
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (!absl::ConsumePrefix(&line, "=")) continue;
+    line = absl::StripAsciiWhitespace(line);
+    absl::ConsumePrefix(&line, "'");
+    absl::ConsumeSuffix(&line, "'");
+    return std::string(line);
+  }
+  return "";
+}
+
+// "host=demo-pg-2 port=5432 ..." -> "demo-pg-2".
+std::string HostOf(const std::string& conninfo) {
+  for (absl::string_view word : absl::StrSplit(conninfo, ' ', absl::SkipEmpty())) {
+    if (absl::ConsumePrefix(&word, "host=")) return std::string(word);
+  }
+  return "";
+}
+
+// [databases] entries of a pgbouncer.ini: name -> host.
+std::map<std::string, std::string> IniDatabases(const std::string& ini) {
+  std::map<std::string, std::string> databases;
+  bool in_databases = false;
+  for (absl::string_view line : absl::StrSplit(ini, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "[")) {
+      in_databases = line == "[databases]";
+      continue;
+    }
+    if (!in_databases || absl::StartsWith(line, ";")) continue;
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    databases[std::string(absl::StripAsciiWhitespace(kv.first))] = HostOf(kv.second);
+  }
+  return databases;
+}
+
+void EraseRecord(std::vector<RepmgrNode>& records, int ordinal) {
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [&](const RepmgrNode& r) { return r.node_id == ordinal; }),
+                records.end());
+}
+
+docker::ExecResult Ok(std::string out = "") { return {0, std::move(out), ""}; }
+docker::ExecResult Fail(std::string err) { return {1, "", std::move(err)}; }
+
+}  // namespace
+
+// --- ContainerRuntime ----------------------------------------------------------------------
+
+class FakeWorld::Runtime : public ContainerRuntime {
+ public:
+  explicit Runtime(FakeWorld& world) : w_(world) {}
+
+  absl::Status Ping() const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    return Up();
+  }
+
+  absl::StatusOr<std::vector<docker::ContainerSummary>> ListContainers(
+      const std::string& key, const std::string& value) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    std::vector<docker::ContainerSummary> list;
+    for (const auto& [ordinal, node] : w_.nodes_) {
+      if (!node.container || Label(node.labels, key) != value) continue;
+      docker::ContainerSummary summary;
+      summary.name = w_.NodeName(ordinal);
+      summary.state = node.state;
+      summary.labels = node.labels;
+      if (node.host_port != 0) summary.ports = {{kPostgresPort, "127.0.0.1", node.host_port}};
+      list.push_back(summary);
+    }
+    const FakeBouncer& b = w_.bouncer_;
+    if (b.container && Label(b.labels, key) == value) {
+      docker::ContainerSummary summary;
+      summary.name = BouncerName(w_.cluster_);
+      summary.state = b.state;
+      summary.labels = b.labels;
+      if (b.host_port != 0) summary.ports = {{kBouncerPort, "127.0.0.1", b.host_port}};
+      list.push_back(summary);
+    }
+    return list;
+  }
+
+  absl::StatusOr<docker::ContainerInfo> InspectContainer(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    docker::ContainerInfo info;
+    info.name = name;
+    if (FakeNode* node = w_.NodeByName(name); node != nullptr && node->container) {
+      info.state = node->state;
+      info.running = node->state == "running";
+      info.exit_code = node->exit_code;
+      info.labels = node->labels;
+      if (node->host_port != 0) info.ports = {{kPostgresPort, "127.0.0.1", node->host_port}};
+      return info;
+    }
+    if (name == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+      info.state = w_.bouncer_.state;
+      info.running = info.state == "running";
+      if (w_.bouncer_.host_port != 0) {
+        info.ports = {{kBouncerPort, "127.0.0.1", w_.bouncer_.host_port}};
+      }
+      return info;
+    }
+    return absl::NotFoundError(absl::StrCat("No such container: ", name));
+  }
+
+  absl::StatusOr<std::string> CreateContainer(const docker::ContainerConfig& config) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (config.name == BouncerName(w_.cluster_)) {
+      if (w_.bouncer_.container) return absl::AbortedError("name in use");
+      w_.bouncer_ = FakeBouncer{};
+      w_.bouncer_.container = true;
+      w_.bouncer_.state = "created";
+      w_.bouncer_.labels = config.labels;
+      w_.bouncer_.host_port = config.ports.empty() ? 0 : config.ports[0].host_port;
+      return config.name;
+    }
+    int ordinal = w_.OrdinalOf(config.name);
+    if (ordinal == 0) return absl::InvalidArgumentError("not a node of this cluster");
+    FakeNode& node = w_.nodes_[ordinal];
+    if (node.container) return absl::AbortedError("name in use");
+    node.container = true;
+    node.state = "created";
+    node.exit_code = 0;
+    node.labels = config.labels;
+    node.image = config.image;
+    return config.name;
+  }
+
+  absl::Status StartContainer(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (name == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+      if (w_.bouncer_port_taken_) {
+        return absl::FailedPreconditionError(
+            "driver failed programming external connectivity: address already in use");
+      }
+      w_.bouncer_.state = "running";
+      w_.bouncer_.loaded_ini = w_.bouncer_.ini;
+      w_.Emit("start", name);
+      return absl::OkStatus();
+    }
+    FakeNode* node = w_.NodeByName(name);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    if (node->state == "running" || node->state == "paused") return absl::OkStatus();
+    node->state = "running";
+    node->exit_code = 0;
+    node->host_port = node->cut_off ? 0 : w_.next_port_++;
+    // The image's entrypoint (safety rule 1): only a standby's data directory starts on its own.
+    if (node->data == FakeData::kStandby && !node->marker) w_.StartPostgres(*node);
+    w_.Emit("start", name);
+    return absl::OkStatus();
+  }
+
+  absl::Status StopContainer(const std::string& name, absl::Duration) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    FakeNode* node = w_.NodeByName(name);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    if (node->state != "running") return absl::OkStatus();
+    w_.StopNode(*node, 0);
+    w_.Emit("die", name);
+    return absl::OkStatus();
+  }
+
+  absl::Status KillContainer(const std::string& name, const std::string&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    FakeNode* node = w_.NodeByName(name);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    if (node->state != "running" && node->state != "paused") {
+      return absl::AbortedError(absl::StrCat("Container ", name, " is not running"));
+    }
+    w_.steps_.push_back(absl::StrCat("kill ", name));
+    w_.StopNode(*node, 137);
+    w_.Emit("die", name);
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveContainer(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (name == BouncerName(w_.cluster_)) {
+      w_.bouncer_ = FakeBouncer{};
+      return absl::OkStatus();
+    }
+    FakeNode* node = w_.NodeByName(name);
+    if (node == nullptr || !node->container) return absl::OkStatus();
+    w_.StopNode(*node, 137);
+    node->container = false;
+    node->state.clear();
+    w_.Emit("destroy", name);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<docker::ExecResult> Exec(const std::string& container,
+                                          const std::vector<std::string>& cmd,
+                                          const std::string&, absl::Duration) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    FakeNode* node = w_.NodeByName(container);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    if (node->state == "paused") {
+      return absl::AbortedError(absl::StrCat("Container ", container, " is paused"));
+    }
+    if (node->state != "running") {
+      return absl::AbortedError(absl::StrCat("Container ", container, " is not running"));
+    }
+    std::optional<ScriptStep> step = ParseScriptStep(cmd);
+    if (!step) return docker::ExecResult{127, "", "not one of radctl's scripts"};
+    w_.steps_.push_back(absl::StrCat(step->name, " ", container));
+    auto failing = w_.failing_steps_.find(step->name);
+    if (failing != w_.failing_steps_.end() && !failing->second.empty()) {
+      std::string output = failing->second.front();
+      failing->second.pop_front();
+      return Fail(output);
+    }
+    return w_.RunStep(container, *node, step->name, step->args);
+  }
+
+  absl::Status UploadFiles(const std::string& container, const std::string&,
+                           const std::vector<docker::FileToUpload>& files) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+      for (const docker::FileToUpload& file : files) {
+        if (file.path == "pgbouncer.ini") w_.bouncer_.ini = file.content;
+      }
+      return absl::OkStatus();
+    }
+    FakeNode* node = w_.NodeByName(container);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    for (const docker::FileToUpload& file : files) node->files[file.path] = file.content;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<docker::NetworkSummary>> ListNetworks(
+      const std::string&, const std::string&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    std::vector<docker::NetworkSummary> list;
+    if (w_.network_) list.push_back({"", NetworkName(w_.cluster_), ClusterLabels(w_.cluster_)});
+    return list;
+  }
+
+  absl::Status CreateNetwork(const std::string&, const docker::Labels&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (w_.network_) return absl::AbortedError("network exists");
+    w_.network_ = true;
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveNetwork(const std::string&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    w_.network_ = false;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<docker::VolumeSummary>> ListVolumes(
+      const std::string&, const std::string&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    std::vector<docker::VolumeSummary> list;
+    for (const auto& [ordinal, node] : w_.nodes_) {
+      if (node.volume) list.push_back({VolumeName(w_.cluster_, ordinal), {}});
+    }
+    return list;
+  }
+
+  absl::Status CreateVolume(const std::string& name, const docker::Labels&) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    absl::string_view base = name;
+    if (!absl::ConsumeSuffix(&base, "-data")) return absl::InvalidArgumentError("bad volume");
+    int ordinal = w_.OrdinalOf(std::string(base));
+    if (ordinal == 0) return absl::InvalidArgumentError("bad volume");
+    w_.nodes_[ordinal].volume = true;
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveVolume(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    absl::string_view base = name;
+    absl::ConsumeSuffix(&base, "-data");
+    FakeNode* node = w_.NodeByName(std::string(base));
+    if (node == nullptr) return absl::OkStatus();
+    if (node->container) return absl::AbortedError("volume is in use");
+    w_.nodes_.erase(w_.OrdinalOf(std::string(base)));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<docker::ImageInfo> InspectImage(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    return docker::ImageInfo{name, {}};
+  }
+
+  absl::Status StreamEvents(const std::string&, const std::string&,
+                            const std::function<void(const docker::Event&)>& on_event,
+                            const std::atomic<bool>& stop) const override {
+    while (!stop) {
+      std::deque<docker::Event> events;
+      {
+        std::lock_guard<std::mutex> lock(w_.mu_);
+        if (absl::Status up = Up(); !up.ok()) return up;
+        if (w_.drop_stream_) {
+          w_.drop_stream_ = false;
+          return absl::UnavailableError("event stream broke");
+        }
+        events.swap(w_.events_);
+      }
+      for (const docker::Event& event : events) on_event(event);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status Up() const {
+    if (w_.engine_down_) {
+      return absl::UnavailableError("cannot reach the Docker engine (fake): is dockerd running?");
+    }
+    return absl::OkStatus();
+  }
+  static std::string Label(const docker::Labels& labels, const std::string& key) {
+    auto it = labels.find(key);
+    return it == labels.end() ? "" : it->second;
+  }
+
+  FakeWorld& w_;
+};
+
+// --- Postgres -------------------------------------------------------------------------------
+
+class FakeWorld::Session : public NodeSession {
+ public:
+  Session(FakeWorld& world, int ordinal, PgEndpoint endpoint)
+      : w_(world), ordinal_(ordinal), endpoint_(std::move(endpoint)) {}
+
+  absl::StatusOr<NodeProbe> Probe(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    NodeProbe probe;
+    probe.in_recovery = node->data == FakeData::kStandby;
+    probe.timeline = node->timeline;
+    probe.config_hash = node->loaded_config_hash;
+    probe.pending_restart = node->pending_restart;
+    if (!node->records.empty()) probe.repmgr_nodes = node->records;
+    if (probe.in_recovery) {
+      probe.receive_lsn = node->lsn;
+      probe.replay_lsn = node->lsn;
+      probe.wal_receiver = Receiver(*node);
+      return probe;
+    }
+    probe.current_lsn = node->lsn;
+    const std::string me = w_.NodeName(ordinal_);
+    probe.synchronous_standby_names =
+        ConfValue(node->files["data/postgresql.conf"], "synchronous_standby_names");
+    std::set<std::string> active_slots;
+    for (const auto& [ordinal, other] : w_.nodes_) {
+      if (other.upstream != me || !w_.Streaming(other)) continue;
+      active_slots.insert(absl::StrCat("repmgr_slot_", ordinal));
+      probe.replication.push_back({w_.NodeName(ordinal), "streaming",
+                                   probe.synchronous_standby_names.empty() ? "async" : "quorum",
+                                   other.lsn, 0});
+    }
+    for (const std::string& slot : node->slots) {
+      probe.slots.push_back({slot, active_slots.count(slot) > 0});
+    }
+    return probe;
+  }
+
+  absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    return Receiver(*node);
+  }
+
+  absl::StatusOr<Lsn> ReplayLsn(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    return node->data == FakeData::kStandby ? node->lsn : 0;
+  }
+
+  absl::Status Promote(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    if (node->data != FakeData::kStandby) return absl::OkStatus();
+    node->history[node->timeline] = node->lsn;
+    ++node->timeline;
+    node->data = FakeData::kPrimary;
+    node->upstream.clear();
+    w_.steps_.push_back(absl::StrCat("promote ", w_.NodeName(ordinal_)));
+    return absl::OkStatus();
+  }
+
+  absl::Status Checkpoint(absl::Duration) override { return Simple(); }
+
+  absl::Status Reload(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    node->loaded_config_hash = ConfValue(node->files["data/postgresql.conf"], "radctl.config_hash");
+    return absl::OkStatus();
+  }
+
+  absl::Status SetUpstream(const std::string& conninfo, const std::string&,
+                           absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    node->upstream = HostOf(conninfo);
+    return absl::OkStatus();
+  }
+
+  absl::Status EnsureSlot(const std::string& slot, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) { node.slots.insert(slot); });
+  }
+
+  absl::Status DropSlot(const std::string& slot, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) { node.slots.erase(slot); });
+  }
+
+  absl::Status RecordPrimary(int ordinal, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) {
+      bool found = false;
+      for (RepmgrNode& record : node.records) {
+        if (record.node_id == ordinal) {
+          record = {ordinal, "primary", true, 0};
+          found = true;
+        } else if (record.type == "primary") {
+          record.active = false;
+        }
+      }
+      if (!found) node.records.push_back({ordinal, "primary", true, 0});
+    });
+  }
+
+  absl::Status RecordUpstream(int ordinal, int upstream, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) {
+      for (RepmgrNode& record : node.records) {
+        if (record.node_id == ordinal) {
+          record.upstream_node_id = upstream;
+          record.active = true;
+        }
+      }
+    });
+  }
+
+  absl::Status DeleteRecord(int ordinal, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) {
+      EraseRecord(node.records, ordinal);
+    });
+  }
+
+  bool broken() const override { return broken_; }
+  const PgEndpoint& endpoint() const override { return endpoint_; }
+
+ private:
+  // The node if it still serves this session (replicating first), else null (session broken).
+  FakeNode* Check() {
+    if (broken_) return nullptr;
+    auto it = w_.nodes_.find(ordinal_);
+    if (it == w_.nodes_.end() || !w_.Serving(it->second) || it->second.frozen ||
+        it->second.host_port != endpoint_.port) {
+      broken_ = true;
+      return nullptr;
+    }
+    w_.Replicate();
+    return &it->second;
+  }
+  absl::Status Lost() {
+    return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
+  }
+  absl::Status Simple() {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    return Check() == nullptr ? Lost() : absl::OkStatus();
+  }
+  template <typename F>
+  absl::Status OnPrimary(F change) {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    if (node->data != FakeData::kPrimary) {
+      return absl::AbortedError("cannot execute in a read-only transaction");
+    }
+    change(*node);
+    w_.Replicate();
+    return absl::OkStatus();
+  }
+  WalReceiver Receiver(const FakeNode& node) const {
+    if (w_.Streaming(node)) return {"streaming", node.upstream};
+    return {};
+  }
+
+  FakeWorld& w_;
+  const int ordinal_;
+  const PgEndpoint endpoint_;
+  bool broken_ = false;
+};
+
+class FakeWorld::Postgres : public PostgresAccess {
+ public:
+  explicit Postgres(FakeWorld& world) : w_(world) {}
+  absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
+                                                       absl::Duration timeout) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = w_.NodeByPort(endpoint.port);
+    if (node == nullptr || !w_.Serving(*node)) {
+      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
+                                                 ": connection refused"));
+    }
+    if (node->frozen) {
+      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
+                                                 ": no answer within ",
+                                                 absl::FormatDuration(timeout)));
+    }
+    int ordinal = 0;
+    for (const auto& [o, n] : w_.nodes_) {
+      if (&n == node) ordinal = o;
+    }
+    return std::unique_ptr<NodeSession>(new Session(w_, ordinal, endpoint));
+  }
+
+ private:
+  FakeWorld& w_;
+};
+
+// --- PgBouncer ------------------------------------------------------------------------------
+
+class FakeWorld::BouncerAdmin : public BouncerSession {
+ public:
+  explicit BouncerAdmin(FakeWorld& world) : w_(world) {}
+
+  absl::StatusOr<std::vector<BouncerDatabase>> ShowDatabases() override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    std::vector<BouncerDatabase> list;
+    if (!w_.bouncer_.target.empty()) {
+      for (const auto& [name, host] : IniDatabases(w_.bouncer_.loaded_ini)) {
+        if (name != "*") list.push_back({name, host, w_.bouncer_.paused});
+      }
+    }
+    list.push_back({"pgbouncer", "", false});
+    return list;
+  }
+  absl::StatusOr<std::vector<BouncerPool>> ShowPools() override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    return std::vector<BouncerPool>{};
+  }
+  absl::Status Pause(const std::string&, absl::Duration timeout) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    ++w_.bouncer_.pauses;
+    w_.bouncer_.paused = true;  // new clients are held from now on
+    if (w_.bouncer_.pause_hangs) {
+      broken_ = true;
+      return absl::DeadlineExceededError(
+          absl::StrCat("no answer within ", absl::FormatDuration(timeout)));
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Kill(const std::string&) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    ++w_.bouncer_.kills;
+    w_.bouncer_.paused = true;
+    return absl::OkStatus();
+  }
+  absl::Status Resume(const std::string&) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    ++w_.bouncer_.resumes;
+    w_.bouncer_.paused = false;
+    return absl::OkStatus();
+  }
+  absl::Status Reload() override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    w_.bouncer_.loaded_ini = w_.bouncer_.ini;
+    w_.bouncer_.target.clear();
+    for (const auto& [name, host] : IniDatabases(w_.bouncer_.ini)) {
+      if (name != "*") w_.bouncer_.target = host;
+    }
+    return absl::OkStatus();
+  }
+  bool broken() const override { return broken_; }
+
+ private:
+  bool Up() const { return !broken_ && w_.bouncer_.container && w_.bouncer_.state == "running"; }
+  absl::Status Lost() {
+    broken_ = true;
+    return absl::UnavailableError("bouncer admin console: connection lost");
+  }
+  FakeWorld& w_;
+  bool broken_ = false;
+};
+
+class FakeWorld::Bouncers : public BouncerAccess {
+ public:
+  explicit Bouncers(FakeWorld& world) : w_(world) {}
+  absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(PgEndpoint endpoint,
+                                                          absl::Duration) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    const FakeBouncer& b = w_.bouncer_;
+    if (!b.container || b.state != "running" || b.host_port != endpoint.port) {
+      return absl::UnavailableError("bouncer: connection refused");
+    }
+    return std::unique_ptr<BouncerSession>(new BouncerAdmin(w_));
+  }
+
+ private:
+  FakeWorld& w_;
+};
+
+// --- the world ------------------------------------------------------------------------------
+
+FakeWorld::FakeWorld(std::string cluster)
+    : cluster_(std::move(cluster)),
+      runtime_(std::make_unique<Runtime>(*this)),
+      postgres_(std::make_unique<Postgres>(*this)),
+      bouncers_(std::make_unique<Bouncers>(*this)),
+      env_{*runtime_, *postgres_, *bouncers_, clock_} {}
+
+FakeWorld::~FakeWorld() = default;
+
+std::string FakeWorld::NodeName(int ordinal) const { return radctl::NodeName(cluster_, ordinal); }
+
+int FakeWorld::OrdinalOf(const std::string& name) const {
+  return OrdinalFromNodeName(cluster_, name).value_or(0);
+}
+
+FakeNode* FakeWorld::NodeByName(const std::string& name) {
+  int ordinal = OrdinalOf(name);
+  auto it = nodes_.find(ordinal);
+  return ordinal == 0 || it == nodes_.end() ? nullptr : &it->second;
+}
+
+FakeNode* FakeWorld::NodeByPort(int port) {
+  for (auto& [ordinal, node] : nodes_) {
+    if (node.host_port == port && port != 0) return &node;
+  }
+  return nullptr;
+}
+
+bool FakeWorld::Serving(const FakeNode& node) const {
+  return node.container && node.state == "running" && !node.cut_off && node.postgres;
+}
+
+bool FakeWorld::CanFollow(const FakeNode& standby, const FakeNode& upstream) const {
+  if (standby.timeline == upstream.timeline) return standby.lsn <= upstream.lsn;
+  if (standby.timeline > upstream.timeline) return false;
+  auto left = upstream.history.find(standby.timeline);
+  return left != upstream.history.end() && standby.lsn <= left->second;
+}
+
+bool FakeWorld::Streaming(const FakeNode& node) const {
+  if (!Serving(node) || node.data != FakeData::kStandby || node.marker) return false;
+  auto it = nodes_.find(OrdinalOf(node.upstream));
+  if (it == nodes_.end()) return false;
+  const FakeNode& upstream = it->second;
+  return Serving(upstream) && !upstream.frozen && IsPrimary(upstream) && CanFollow(node, upstream);
+}
+
+void FakeWorld::Replicate() {
+  for (auto& [ordinal, node] : nodes_) {
+    if (node.lagging || !Streaming(node)) continue;
+    const FakeNode& upstream = nodes_.at(OrdinalOf(node.upstream));
+    node.timeline = upstream.timeline;
+    node.lsn = upstream.lsn;
+    node.history = upstream.history;
+    node.records = upstream.records;
+  }
+}
+
+void FakeWorld::StartPostgres(FakeNode& node) {
+  node.postgres = true;
+  node.pending_restart = false;
+  node.loaded_config_hash = ConfValue(node.files["data/postgresql.conf"], "radctl.config_hash");
+}
+
+void FakeWorld::StopNode(FakeNode& node, int exit_code) {
+  node.state = "exited";
+  node.exit_code = exit_code;
+  node.postgres = false;
+  node.host_port = 0;
+}
+
+void FakeWorld::Emit(const std::string& action, const std::string& name) {
+  docker::Event event;
+  event.type = "container";
+  event.action = action;
+  event.name = name;
+  events_.push_back(event);
+}
+
+docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& node,
+                                      const std::string& step,
+                                      const std::map<std::string, std::string>& args) {
+  const int ordinal = OrdinalOf(container);
+  auto arg = [&](const std::string& key) {
+    auto it = args.find(key);
+    return it == args.end() ? std::string() : it->second;
+  };
+  if (step == "facts") {
+    const char* data = node.marker || node.data == FakeData::kEmpty ? "empty"
+                       : node.data == FakeData::kStandby           ? "standby"
+                                                                   : "primary";
+    return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
+                           "\n"));
+  }
+  if (step == "initdb") {
+    node.marker = true;
+    node.postgres = false;
+    node.data = FakeData::kPrimary;
+    node.timeline = 1;
+    node.lsn = kInitialLsn;
+    node.history.clear();
+    node.records.clear();
+    node.slots.clear();
+    return Ok();
+  }
+  if (step == "start-new-primary") {
+    if (node.data != FakeData::kPrimary) return Fail("no primary data directory");
+    StartPostgres(node);
+    node.records = {{ordinal, "primary", true, 0}};
+    node.marker = false;
+    node.lsn += 0x100;
+    return Ok();
+  }
+  if (step == "start" || step == "restart") {
+    if (node.data == FakeData::kEmpty || node.marker) return Fail("no data directory");
+    StartPostgres(node);
+    return Ok();
+  }
+  if (step == "stop-immediately") {
+    node.postgres = false;
+    return Ok();
+  }
+  if (step == "clone") {
+    FakeNode* source = NodeByName(arg("source"));
+    if (source == nullptr || !Serving(*source) || source->frozen) {
+      return Fail(absl::StrCat("connection to ", arg("source"), " failed"));
+    }
+    node.postgres = false;
+    node.marker = true;
+    node.data = FakeData::kStandby;
+    node.timeline = source->timeline;
+    node.lsn = source->lsn;
+    node.history = source->history;
+    node.records = source->records;
+    node.upstream = arg("source");
+    node.files["data/postgresql.conf"] = source->files["data/postgresql.conf"];
+    source->slots.insert(absl::StrCat("repmgr_slot_", ordinal));
+    return Ok();
+  }
+  if (step == "start-clone") {
+    StartPostgres(node);
+    node.marker = false;
+    return Ok();
+  }
+  if (step == "register-standby") {
+    int upstream = 0;
+    (void)absl::SimpleAtoi(arg("upstream"), &upstream);
+    auto primary = nodes_.find(upstream);
+    if (primary == nodes_.end() || !IsPrimary(primary->second)) return Fail("no primary");
+    std::vector<RepmgrNode>& records = primary->second.records;
+    EraseRecord(records, ordinal);
+    records.push_back({ordinal, "standby", true, upstream});
+    Replicate();
+    return Ok();
+  }
+  if (step == "rejoin") {
+    FakeNode* primary = NodeByName(arg("primary"));
+    if (primary == nullptr || !Serving(*primary) || !IsPrimary(*primary)) {
+      return Fail(absl::StrCat("connection to ", arg("primary"), " failed"));
+    }
+    if (node.postgres) return Fail("Postgres is running");
+    node.data = FakeData::kStandby;
+    node.timeline = primary->timeline;
+    node.lsn = primary->lsn;
+    node.history = primary->history;
+    node.records = primary->records;
+    node.upstream = arg("primary");
+    primary->slots.insert(absl::StrCat("repmgr_slot_", ordinal));
+    // repmgr node rejoin records the node as an active standby of the primary.
+    EraseRecord(primary->records, ordinal);
+    primary->records.push_back({ordinal, "standby", true, OrdinalOf(arg("primary"))});
+    StartPostgres(node);
+    Replicate();
+    return Ok();
+  }
+  if (step == "stop-cleanly") {
+    if (!node.postgres) return Fail("pg_ctl: PID file does not exist");
+    Lsn checkpoint = node.lsn;
+    node.lsn += 0x28;  // the shutdown checkpoint record
+    Replicate();
+    node.postgres = false;
+    return Ok(FormatLsn(checkpoint) + "\n");
+  }
+  return Fail(absl::StrCat("unknown step ", step));
+}
+
+// --- test controls --------------------------------------------------------------------------
+
+FakeNode FakeWorld::Node(int ordinal) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = nodes_.find(ordinal);
+  return it == nodes_.end() ? FakeNode{} : it->second;
+}
+
+FakeBouncer FakeWorld::Bouncer() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bouncer_;
+}
+
+bool FakeWorld::NetworkExists() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return network_;
+}
+
+std::vector<int> FakeWorld::Primaries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int> primaries;
+  for (const auto& [ordinal, node] : nodes_) {
+    if (Serving(node) && IsPrimary(node)) primaries.push_back(ordinal);
+  }
+  return primaries;
+}
+
+std::vector<std::string> FakeWorld::Steps() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return steps_;
+}
+
+void FakeWorld::Write(int ordinal, Lsn bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeNode& node = nodes_.at(ordinal);
+  if (IsPrimary(node)) node.lsn += bytes;
+  Replicate();
+}
+
+void FakeWorld::Kill(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  StopNode(nodes_.at(ordinal), 137);
+  Emit("die", NodeName(ordinal));
+}
+
+void FakeWorld::Pause(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).state = "paused";
+  Emit("pause", NodeName(ordinal));
+}
+
+void FakeWorld::Unpause(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).state = "running";
+  Emit("unpause", NodeName(ordinal));
+}
+
+void FakeWorld::Freeze(int ordinal, bool frozen) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).frozen = frozen;
+}
+
+void FakeWorld::CutOff(int ordinal, bool cut) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeNode& node = nodes_.at(ordinal);
+  node.cut_off = cut;
+  if (node.state == "running") node.host_port = cut ? 0 : next_port_++;
+}
+
+void FakeWorld::Lag(int ordinal, bool lagging) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).lagging = lagging;
+}
+
+void FakeWorld::CrashPostgres(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).postgres = false;
+}
+
+void FakeWorld::FailStep(const std::string& step, int times, const std::string& output) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int i = 0; i < times; ++i) failing_steps_[step].push_back(output);
+}
+
+void FakeWorld::SetEngineDown(bool down) {
+  std::lock_guard<std::mutex> lock(mu_);
+  engine_down_ = down;
+}
+
+void FakeWorld::DropEventStream() {
+  std::lock_guard<std::mutex> lock(mu_);
+  drop_stream_ = true;
+}
+
+void FakeWorld::SetBouncerPortTaken(bool taken) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bouncer_port_taken_ = taken;
+}
+
+void FakeWorld::SetPauseHangs(bool hangs) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bouncer_.pause_hangs = hangs;
+}
+
+}  // namespace radctl::testing

@@ -1,0 +1,94 @@
+// The executor on a FakeWorld: each action does what its contract says, and how it goes about
+// it (fence method, whether clients must be held) is the action's, not the executor's.
+#include "controller/loop/executor.h"
+
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/loop/controller_harness.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ControllerHarness;
+using ::radctl::testing::FakeData;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(h_.BringUp().ok()) << h_.log(); }
+  ActionOutcome Run(const Action& action) {
+    Executor executor(h_.world().env(), h_.spec(), secrets_, events_);
+    return executor.RunOne(action);
+  }
+
+  ControllerHarness h_;
+  ClusterSecrets secrets_{"app-secret", "repmgr-secret", "bouncer-secret"};
+  std::ostringstream out_;
+  EventLog events_{out_, nullptr, false, h_.world().clock()};
+};
+
+TEST_F(ExecutorTest, FenceStopsPostgresOrKillsTheContainerAsTheActionSays) {
+  Action stop{ActionType::kFence, 2, 0, "test"};
+  stop.fence = FenceMethod::kStopPostgres;
+  EXPECT_TRUE(Run(stop).status.ok());
+  EXPECT_FALSE(h_.world().Node(2).postgres);
+  EXPECT_EQ(h_.world().Node(2).state, "running");
+
+  Action kill{ActionType::kFence, 3, 0, "test"};
+  kill.fence = FenceMethod::kKillContainer;
+  EXPECT_TRUE(Run(kill).status.ok());
+  EXPECT_EQ(h_.world().Node(3).state, "exited");
+  // Killing what is not running any more is not an error: it cannot write either way.
+  EXPECT_TRUE(Run(kill).status.ok());
+}
+
+TEST_F(ExecutorTest, AFailoverThatMayGoWithoutHoldingClientsDoes) {
+  h_.world().Kill(1);
+  ASSERT_TRUE(h_.world().env().runtime.RemoveContainer("demo-bouncer").ok());
+  Action failover{ActionType::kFailover, 2, 1, "test"};
+  failover.hold = ClientHold::kBestEffort;
+  failover.fence = FenceMethod::kKillContainer;
+  ActionOutcome outcome = Run(failover);
+  // Promoted although the bouncer could not be paused (nor, being gone, repointed).
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
+  EXPECT_THAT(out_.str(), HasSubstr("PauseFailed"));
+  EXPECT_FALSE(outcome.status.ok());  // the repoint failed: the planner will point it later
+}
+
+TEST_F(ExecutorTest, ASwitchoverThatMustHoldClientsDoesNothingWithoutThem) {
+  ASSERT_TRUE(h_.world().env().runtime.RemoveContainer("demo-bouncer").ok());
+  Action switchover{ActionType::kSwitchover, 2, 1, "test"};
+  switchover.hold = ClientHold::kRequired;
+  ActionOutcome outcome = Run(switchover);
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(1));
+  EXPECT_THAT(h_.world().Steps(), Not(Contains("stop-cleanly demo-pg-1")));
+}
+
+TEST_F(ExecutorTest, ASwitchoverHandsOverWithoutLosingTheLastWal) {
+  h_.world().Write(1, 0x4000);
+  Action switchover{ActionType::kSwitchover, 2, 1, "test"};
+  ActionOutcome outcome = Run(switchover);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
+  EXPECT_EQ(h_.world().Bouncer().target, "demo-pg-2");
+  EXPECT_FALSE(h_.world().Bouncer().paused);
+  // Node 2 has everything node 1 wrote, its shutdown checkpoint included.
+  EXPECT_GT(h_.world().Node(2).history.at(1), h_.world().Node(1).lsn - 1);
+}
+
+TEST_F(ExecutorTest, AFailedActionSaysWhatFailedAndOnWhichNode) {
+  h_.world().FailStep("restart", 1, "FATAL: invalid value for parameter \"work_mem\"");
+  ActionOutcome outcome = Run(Action{ActionType::kRestartStandby, 2, 1, "test"});
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("demo-pg-2"));
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("invalid value for parameter"));
+  EXPECT_THAT(out_.str(), HasSubstr("RestartStandbyFailed"));
+}
+
+}  // namespace
+}  // namespace radctl

@@ -1,0 +1,108 @@
+// The observer on a FakeWorld: what it reports of each node, the bouncer and repmgr's records,
+// and that a partial observation is data while an unreachable engine is an error.
+#include "controller/loop/observer.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/loop/controller_harness.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ControllerHarness;
+using ::testing::HasSubstr;
+
+class ObserverTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(h_.BringUp().ok()) << h_.log(); }
+  ObservedState Observe() {
+    absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec(), memory_);
+    EXPECT_TRUE(observed.ok()) << observed.status();
+    return observed.ok() ? *observed : ObservedState{};
+  }
+
+  ControllerHarness h_;
+  Observer observer_{h_.world().env(), ClusterSecrets{"app-secret", "repmgr-secret", "b"}};
+  LoopMemory memory_;
+};
+
+TEST_F(ObserverTest, SeesRolesPositionsUpstreamsAndTheBouncer) {
+  ObservedState observed = Observe();
+  ASSERT_EQ(observed.nodes.size(), 3u);
+  EXPECT_TRUE(observed.network_exists);
+  EXPECT_TRUE(observed.Node(1)->IsWritablePrimary());
+  EXPECT_TRUE(observed.Node(2)->IsStreamingFrom("demo-pg-1"));
+  EXPECT_TRUE(observed.Node(3)->IsStreamingFrom("demo-pg-1"));
+  EXPECT_EQ(observed.Node(2)->receive_lsn, observed.Node(1)->current_lsn);
+  EXPECT_EQ(observed.bouncer.target_host, "demo-pg-1");
+  EXPECT_TRUE(observed.bouncer.reachable);
+  EXPECT_EQ(observed.repmgr_nodes.size(), 3u);
+  EXPECT_EQ(observed.replication.size(), 2u);
+  EXPECT_EQ(memory_.last_primary_lsn, observed.Node(1)->current_lsn);
+}
+
+TEST_F(ObserverTest, ANodeThatDoesNotAnswerIsLookedIntoNotDropped) {
+  h_.world().CrashPostgres(1);
+  ObservedState observed = Observe();
+  const NodeObservation* node = observed.Node(1);
+  ASSERT_NE(node, nullptr);
+  EXPECT_FALSE(node->reachable);
+  EXPECT_THAT(node->probe_error, HasSubstr("connection refused"));
+  EXPECT_EQ(node->data_dir, DataDir::kPrimary);
+  EXPECT_FALSE(node->postgres_running);
+  EXPECT_EQ(NodeRole(*node), "fenced");
+}
+
+TEST_F(ObserverTest, APausedContainerIsRunningButPausedAndNotLookedInto) {
+  h_.world().Pause(1);
+  ObservedState observed = Observe();
+  const NodeObservation* node = observed.Node(1);
+  EXPECT_EQ(node->container, ContainerState::kRunning);
+  EXPECT_TRUE(node->paused);
+  EXPECT_EQ(node->data_dir, DataDir::kUnknown);
+  EXPECT_THAT(node->facts_error, HasSubstr("is paused"));
+}
+
+TEST_F(ObserverTest, AKilledContainerShowsItsExitCode) {
+  h_.world().Kill(2);
+  ObservedState observed = Observe();
+  EXPECT_EQ(observed.Node(2)->container, ContainerState::kStopped);
+  EXPECT_EQ(observed.Node(2)->exit_code, 137);
+  EXPECT_TRUE(observed.Node(2)->ContainerDied());
+}
+
+TEST_F(ObserverTest, SilenceIsCountedFromTheLastAnswer) {
+  Observe();
+  absl::Time answered = h_.world().clock().Now();
+  h_.world().Freeze(1, true);
+  h_.world().clock().Advance(absl::Seconds(3));
+  ObservedState observed = Observe();
+  EXPECT_EQ(observed.Node(1)->unreachable_since, answered);
+  EXPECT_EQ(observed.observed_at - observed.Node(1)->unreachable_since, absl::Seconds(3));
+}
+
+TEST_F(ObserverTest, WithoutAPrimaryTheMostAdvancedStandbysRecordsAreTrusted) {
+  h_.world().Lag(3, true);
+  // A change of records the lagging node 3 does not see: node 2 is now recorded as primary.
+  absl::StatusOr<docker::ContainerInfo> info = h_.world().env().runtime.InspectContainer("demo-pg-1");
+  ASSERT_TRUE(info.ok());
+  auto session = h_.world().env().postgres.Connect(
+      PgEndpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"}, absl::Seconds(1));
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->RecordPrimary(2, absl::Seconds(1)).ok());
+  h_.world().Write(1, 0x100);
+  h_.world().Kill(1);
+  ObservedState observed = Observe();
+  const RepmgrNode* record = observed.RepmgrRecord(2);
+  ASSERT_NE(record, nullptr);
+  EXPECT_EQ(record->type, "primary");  // node 2's copy, not node 3's stale one
+}
+
+TEST_F(ObserverTest, AnUnreachableEngineFailsTheWholeObservation) {
+  h_.world().SetEngineDown(true);
+  absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec(), memory_);
+  EXPECT_TRUE(absl::IsUnavailable(observed.status())) << observed.status();
+}
+
+}  // namespace
+}  // namespace radctl

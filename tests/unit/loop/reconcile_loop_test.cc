@@ -1,0 +1,331 @@
+// The loop end to end on a FakeWorld: the real observer, planner and executor, the outside
+// systems faked. Each test checks what a user would: who is primary, whom the bouncer targets,
+// who streams from whom, what the controller said.
+#include "controller/loop/reconcile_loop.h"
+
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/loop/controller_harness.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::ControllerHarness;
+using ::radctl::testing::FakeData;
+using ::radctl::testing::FakeNode;
+using ::radctl::testing::FakeSpec;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Node `ordinal` is a running standby streaming from `upstream`, caught up.
+void ExpectStandbyOf(ControllerHarness& h, int ordinal, int upstream) {
+  FakeNode node = h.world().Node(ordinal);
+  FakeNode primary = h.world().Node(upstream);
+  EXPECT_TRUE(node.postgres) << ordinal;
+  EXPECT_EQ(node.data, FakeData::kStandby) << ordinal;
+  EXPECT_EQ(node.upstream, h.world().NodeName(upstream)) << ordinal;
+  EXPECT_EQ(node.lsn, primary.lsn) << ordinal;
+  EXPECT_EQ(node.timeline, primary.timeline) << ordinal;
+}
+
+void ExpectPrimary(ControllerHarness& h, int ordinal) {
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(ordinal));
+  EXPECT_EQ(h.world().Bouncer().target, h.world().NodeName(ordinal));
+  EXPECT_FALSE(h.world().Bouncer().paused);
+}
+
+TEST(ReconcileLoopTest, BringsUpANewClusterFromNothing) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 1);
+  ExpectStandbyOf(h, 2, 1);
+  ExpectStandbyOf(h, 3, 1);
+  std::vector<RepmgrNode> records = h.world().Node(1).records;
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_TRUE(h.world().NetworkExists());
+  EXPECT_THAT(h.log(), HasSubstr("InitPrimary"));
+}
+
+TEST(ReconcileLoopTest, AConvergedClusterIsLeftAlone) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  size_t steps = h.world().Steps().size();
+  bool acted = true;
+  ASSERT_TRUE(h.Converge(&acted).ok());
+  EXPECT_FALSE(acted);
+  EXPECT_EQ(h.world().Steps().size(), steps);
+}
+
+TEST(ReconcileLoopTest, KilledPrimaryFailsOverToTheMostAdvancedStandbyAndRejoins) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Lag(3, true);
+  h.world().Write(1, 0x1000);  // node 2 has it, node 3 does not
+  h.world().Kill(1);
+  h.world().Lag(3, false);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+  ExpectStandbyOf(h, 3, 2);
+  EXPECT_EQ(h.world().Node(2).timeline, 2);
+  EXPECT_THAT(h.world().Steps(), Contains("rejoin demo-pg-1"));
+  EXPECT_THAT(h.log(), HasSubstr("demo-pg-2 has the highest received LSN"));
+}
+
+TEST(ReconcileLoopTest, FrozenPrimaryIsFencedAfterDetectionAndReplaced) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Freeze(1, true);
+  h.RunFor(absl::Seconds(20));
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(2));
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2");
+  EXPECT_THAT(h.log(), HasSubstr("has not answered for"));
+  h.world().Freeze(1, false);  // it thaws: fenced, it must come back as a standby
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+}
+
+TEST(ReconcileLoopTest, PausedPrimaryContainerIsKilledNotWaitedFor) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Pause(1);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  EXPECT_THAT(h.world().Steps(), Contains("kill demo-pg-1"));
+  ExpectStandbyOf(h, 1, 2);
+}
+
+TEST(ReconcileLoopTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().CutOff(1, true);
+  h.RunFor(absl::Seconds(20));
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(2));
+  h.world().CutOff(1, false);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+}
+
+TEST(ReconcileLoopTest, PostgresCrashInThePrimaryIsRestartedInPlace) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().CrashPostgres(1);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 1);
+  EXPECT_EQ(h.world().Node(1).timeline, 1);  // nobody was promoted
+  EXPECT_THAT(h.log(), HasSubstr("StartPrimary"));
+}
+
+TEST(ReconcileLoopTest, SecondWritablePrimaryIsFencedAndRejoined) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  // Someone promotes node 3 by hand: two writable primaries.
+  absl::StatusOr<docker::ContainerInfo> info = h.world().env().runtime.InspectContainer("demo-pg-3");
+  ASSERT_TRUE(info.ok());
+  PgEndpoint endpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"};
+  auto session = h.world().env().postgres.Connect(endpoint, absl::Seconds(1));
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->Promote(absl::Seconds(1)).ok());
+  ASSERT_EQ(h.world().Primaries().size(), 2u);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 1);  // the one the bouncer points to is kept
+  EXPECT_THAT(h.log(), HasSubstr("2 writable primaries"));
+  ExpectStandbyOf(h, 3, 1);
+}
+
+TEST(ReconcileLoopTest, AFailedRejoinIsFollowedByARebuild) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Kill(1);
+  h.world().FailStep("rejoin", 1, "pg_rewind: could not find common ancestor");
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+  EXPECT_THAT(h.world().Steps(), Contains("clone demo-pg-1"));
+}
+
+TEST(ReconcileLoopTest, AnInterruptedCloneIsRedoneFromScratch) {
+  ControllerHarness h;
+  h.world().FailStep("start-clone", 1, "pg_ctl: could not start server");
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectStandbyOf(h, 2, 1);
+  ExpectStandbyOf(h, 3, 1);
+  int clones = 0;
+  for (const std::string& step : h.world().Steps()) clones += step.rfind("clone ", 0) == 0;
+  EXPECT_EQ(clones, 3);  // one clone failed to start and was cloned again
+}
+
+TEST(ReconcileLoopTest, AControllerRestartedMidFailoverFinishesIt) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  // The controller died after promoting node 2, before recording it or repointing the bouncer.
+  h.world().Kill(1);
+  absl::StatusOr<docker::ContainerInfo> info = h.world().env().runtime.InspectContainer("demo-pg-2");
+  ASSERT_TRUE(info.ok());
+  PgEndpoint endpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"};
+  auto session = h.world().env().postgres.Connect(endpoint, absl::Seconds(1));
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->Promote(absl::Seconds(1)).ok());
+  h.NewController();
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+  ExpectStandbyOf(h, 3, 2);
+  for (const RepmgrNode& record : h.world().Node(2).records) {
+    if (record.node_id == 2) {
+      EXPECT_EQ(record.type, "primary");
+    } else {
+      EXPECT_EQ(record.type, "standby") << record.node_id;
+    }
+  }
+}
+
+TEST(ReconcileLoopTest, ABouncerWhosePauseHangsIsKilledAndTheFailoverGoesOn) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().SetPauseHangs(true);
+  h.world().Kill(1);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  EXPECT_GE(h.world().Bouncer().kills, 1);
+  EXPECT_THAT(h.log(), HasSubstr("BouncerKill"));
+}
+
+TEST(ReconcileLoopTest, RequestedSwitchoverIsMadeAndTheRequestCleared) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  ASSERT_TRUE(h.store().SaveRequests(Requests{3}).ok());
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 3);
+  ExpectStandbyOf(h, 1, 3);
+  ExpectStandbyOf(h, 2, 3);
+  EXPECT_EQ(h.store().LoadRequests().switchover_to, 0);
+  EXPECT_THAT(h.log(), HasSubstr("SwitchoverDone"));
+}
+
+TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Lag(3, true);  // it will not receive the old primary's shutdown checkpoint
+  Action switchover{ActionType::kSwitchover, 3, 1, "test"};
+  std::ostringstream out;
+  EventLog events(out, nullptr, false, h.world().clock());
+  ClusterSecrets secrets{"app-secret", "repmgr-secret", "bouncer-secret"};
+  Executor executor(h.world().env(), h.spec(), secrets, events);
+  ActionOutcome outcome = executor.RunOne(switchover);
+  EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("cannot take over without loss"));
+  // All or nothing: node 1 is the primary again, clients were resumed.
+  ExpectPrimary(h, 1);
+  EXPECT_EQ(h.world().Node(3).data, FakeData::kStandby);
+}
+
+TEST(ReconcileLoopTest, DockerUnavailableIsReportedAndOutlastedWhileWatching) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().SetEngineDown(true);
+  std::atomic<bool> stop{false};
+  std::thread watch([&] { h.loop().Watch([&] { return h.spec(); }, stop); });
+  // The engine comes back and the primary is found dead: the watcher goes on and fails over.
+  while (h.log().find("is dockerd running") == std::string::npos) std::this_thread::yield();
+  h.world().Kill(1);
+  h.world().SetEngineDown(false);
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (h.world().Bouncer().target != "demo-pg-2" && absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  watch.join();
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
+  EXPECT_THAT(h.log(), HasSubstr("Unavailable"));
+}
+
+TEST(ReconcileLoopTest, ConvergeGivesUpOnAnUnreachableEngineWithWhatToDo) {
+  ControllerHarness h;
+  h.world().SetEngineDown(true);
+  h.NewController(absl::Minutes(1));
+  absl::Status status = h.Converge();
+  EXPECT_TRUE(absl::IsDeadlineExceeded(status)) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("is dockerd running?"));
+}
+
+TEST(ReconcileLoopTest, WatchFollowsTheEventStreamThroughABreak) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  std::atomic<bool> stop{false};
+  std::thread watch([&] { h.loop().Watch([&] { return h.spec(); }, stop); });
+  h.world().DropEventStream();
+  h.world().Kill(1);
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while ((h.world().Primaries() != std::vector<int>{2} ||
+          h.world().Node(1).data != FakeData::kStandby || !h.world().Node(1).postgres) &&
+         absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  watch.join();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+}
+
+TEST(ReconcileLoopTest, WatchUsesTheDetectionTimeOfTheCurrentSpec) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  std::mutex mu;
+  ClusterSpec desired = h.spec();
+  desired.failover.detection_ms = 3'600'000;  // an hour: nothing happens for a while
+  std::atomic<bool> stop{false};
+  std::thread watch([&] {
+    h.loop().Watch(
+        [&] {
+          std::lock_guard<std::mutex> lock(mu);
+          return desired;
+        },
+        stop);
+  });
+  h.world().Freeze(1, true);
+  absl::Time start = h.world().clock().Now();
+  while (h.world().clock().Now() - start < absl::Minutes(5)) std::this_thread::yield();
+  EXPECT_THAT(h.world().Primaries(), Contains(1));
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-1");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    desired.failover.detection_ms = 1000;  // the spec is edited: a second of silence is enough
+  }
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (h.world().Bouncer().target != "demo-pg-2" && absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  watch.join();
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
+}
+
+TEST(ReconcileLoopTest, APortTakenByAnotherProgramStopsApplyAndSaysWhatToDo) {
+  ControllerHarness h;
+  h.world().SetBouncerPortTaken(true);
+  absl::Status status = h.Converge();
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("free the port or choose another spec.bouncer.port"));
+  EXPECT_FALSE(h.world().Bouncer().container);  // nothing half-made is left behind
+}
+
+TEST(NextStepAfterTest, TheStatusCodeAloneDecides) {
+  EXPECT_EQ(NextStepAfter(absl::AbortedError("x")), NextStep::kObserveNow);
+  EXPECT_EQ(NextStepAfter(absl::FailedPreconditionError("x")), NextStep::kWaitForUser);
+  EXPECT_EQ(NextStepAfter(absl::InvalidArgumentError("x")), NextStep::kWaitForUser);
+  EXPECT_EQ(NextStepAfter(absl::PermissionDeniedError("x")), NextStep::kWaitForUser);
+  EXPECT_EQ(NextStepAfter(absl::UnavailableError("x")), NextStep::kBackOff);
+  EXPECT_EQ(NextStepAfter(absl::DeadlineExceededError("x")), NextStep::kBackOff);
+  EXPECT_EQ(NextStepAfter(absl::InternalError("x")), NextStep::kBackOff);
+}
+
+}  // namespace
+}  // namespace radctl
