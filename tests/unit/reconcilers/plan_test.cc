@@ -489,5 +489,81 @@ TEST(PlanRequeueTest, ConvergedRequeuesLate) {
   EXPECT_EQ(plan.requeue_after, kRequeueWhenConverged);
 }
 
+// How an action is carried out is decided here too: the fence method and whether clients must
+// be held.
+const Action* Find(const Plan& plan, ActionType type) {
+  for (const Action& action : plan.actions) {
+    if (action.type == type) return &action;
+  }
+  return nullptr;
+}
+
+TEST(PlanHowTest, FailoverFromADeadContainerKillsItAndDoesNotWaitForTheBouncer) {
+  ClusterSpec spec = DemoSpec();
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
+                                    .Stopped(1, 137)
+                                    .Record(1, "primary", true, 0)
+                                    .Standby(2, 0)
+                                    .Standby(3, 0)
+                                    .BouncerTarget(1)
+                                    .Build());
+  const Action* failover = Find(plan, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(failover->fence, FenceMethod::kKillContainer);
+  EXPECT_EQ(failover->hold, ClientHold::kBestEffort);
+}
+
+TEST(PlanHowTest, FailoverFromAHungPrimaryStopsItsPostgresUnlessPausedOrTriedBefore) {
+  ClusterSpec spec = DemoSpec();
+  auto observed = [&] {
+    return ObservedStateBuilder(spec)
+        .Down(1, DataDir::kPrimary, /*postgres_running=*/true)
+        .Record(1, "primary", true, 0)
+        .Standby(2, 0)
+        .Standby(3, 0)
+        .BouncerTarget(1)
+        .Build();
+  };
+  ObservedState hung = observed();
+  const Action* failover = Find(ComputePlan(spec, hung), ActionType::kFailover);
+  ASSERT_NE(failover, nullptr);
+  EXPECT_EQ(failover->fence, FenceMethod::kStopPostgres);
+
+  ObservedState paused = observed();
+  paused.nodes[0].paused = true;
+  Plan plan = ComputePlan(spec, paused);
+  ASSERT_NE(Find(plan, ActionType::kFailover), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kFailover)->fence, FenceMethod::kKillContainer);
+
+  ObservedState tried = observed();
+  tried.nodes[1].failed_attempts[ActionType::kFailover] = 1;
+  plan = ComputePlan(spec, tried);
+  ASSERT_NE(Find(plan, ActionType::kFailover), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kFailover)->fence, FenceMethod::kKillContainer);
+}
+
+TEST(PlanHowTest, AFenceThatFailedBeforeIsMadeByAKill) {
+  ClusterSpec spec = DemoSpec();
+  ObservedStateBuilder builder(spec);
+  builder.Down(1, DataDir::kPrimary, true).Primary(2).Standby(3, 2).BouncerTarget(2);
+  const Action* fence = Find(ComputePlan(spec, builder.Build()), ActionType::kFence);
+  ASSERT_NE(fence, nullptr);
+  EXPECT_EQ(fence->fence, FenceMethod::kStopPostgres);
+  builder.Failed(1, ActionType::kFence);
+  fence = Find(ComputePlan(spec, builder.Build()), ActionType::kFence);
+  ASSERT_NE(fence, nullptr);
+  EXPECT_EQ(fence->fence, FenceMethod::kKillContainer);
+}
+
+TEST(PlanHowTest, APlannedSwitchoverHappensOnlyWithClientsHeld) {
+  ClusterSpec spec = DemoSpec();
+  Plan plan = ComputePlan(
+      spec, ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build(),
+      Requests{2});
+  const Action* switchover = Find(plan, ActionType::kSwitchover);
+  ASSERT_NE(switchover, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(switchover->hold, ClientHold::kRequired);
+}
+
 }  // namespace
 }  // namespace radctl

@@ -36,6 +36,33 @@ TEST(StandbyRankingTest, UnreachableAndPrimariesAreNotCandidates) {
   EXPECT_EQ(MostAdvancedStandby(observed, 9), std::nullopt);
 }
 
+TEST(StandbyRankingTest, AHigherTimelineWinsOverAHigherPosition) {
+  // Node 3 went on writing on an old timeline (a former primary); node 2 follows the newer one.
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec()).Standby(2, 0, 0x100).Standby(3, 0, 0x900).Build();
+  observed.nodes[0].timeline = 3;
+  observed.nodes[1].timeline = 2;
+  EXPECT_EQ(MostAdvancedStandby(observed, 9), 2);
+}
+
+TEST(TrustedRecordsTest, ThePrimarysRecordsElseTheMostAdvancedStandbys) {
+  ObservedState observed = ObservedStateBuilder(DemoSpec())
+                               .Primary(1, 0x900)
+                               .Standby(2, 1, 0x900)
+                               .Standby(3, 1, 0x100)
+                               .Build();
+  observed.nodes[0].repmgr_records = std::vector<RepmgrNode>{{1, "primary", true, 0}};
+  observed.nodes[1].repmgr_records = std::vector<RepmgrNode>{{2, "primary", true, 0}};
+  observed.nodes[2].repmgr_records = std::vector<RepmgrNode>{{3, "primary", true, 0}};
+  EXPECT_EQ(TrustedRecords(observed.nodes).at(0).node_id, 1);
+  observed.nodes[0].reachable = false;  // the primary is gone: node 2 has the newest copy
+  EXPECT_EQ(TrustedRecords(observed.nodes).at(0).node_id, 2);
+  observed.nodes[1].repmgr_records.reset();  // not readable there
+  EXPECT_EQ(TrustedRecords(observed.nodes).at(0).node_id, 3);
+  observed.nodes[2].reachable = false;
+  EXPECT_TRUE(TrustedRecords(observed.nodes).empty());
+}
+
 TEST(StandbyRankingTest, OrdinalsAboveTheLimitAreIgnored) {
   ObservedState observed = ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(4, 1, 0x900).Build();
   EXPECT_EQ(MostAdvancedStandby(observed, 3), 2);

@@ -1,0 +1,44 @@
+// What is desired when the file and `radctl scale` disagree.
+#include "reconcilers/desired_state.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::DemoSpec;
+using ::testing::HasSubstr;
+
+TEST(MergeDesiredTest, NothingKeptYieldsTheFile) {
+  DesiredState desired = MergeDesired(DemoSpec(3), "abc", nullptr, "");
+  EXPECT_EQ(desired.spec, DemoSpec(3));
+  EXPECT_EQ(desired.note, "");
+}
+
+TEST(MergeDesiredTest, AScaleSurvivesWhileTheFileIsUnchanged) {
+  ClusterSpec stored = DemoSpec(5);
+  DesiredState desired = MergeDesired(DemoSpec(3), "abc", &stored, "abc");
+  EXPECT_EQ(desired.spec.nodes, 5);
+  EXPECT_THAT(desired.note, HasSubstr("keeping nodes: 5 set by radctl scale"));
+}
+
+TEST(MergeDesiredTest, AChangedFileWins) {
+  ClusterSpec stored = DemoSpec(5);
+  EXPECT_EQ(MergeDesired(DemoSpec(3), "new", &stored, "abc").spec.nodes, 3);
+}
+
+TEST(MergeDesiredTest, AFileWrittenWhileWatchingWinsEvenWithTheSameContent) {
+  ClusterSpec stored = DemoSpec(1);
+  EXPECT_EQ(MergeDesired(DemoSpec(3), "abc", &stored, "abc", /*file_written=*/true).spec.nodes, 3);
+}
+
+TEST(MergeDesiredTest, AnotherClustersStoredSpecIsIgnored) {
+  ClusterSpec stored = DemoSpec(5);
+  stored.name = "other";
+  EXPECT_EQ(MergeDesired(DemoSpec(3), "abc", &stored, "abc").spec.nodes, 3);
+}
+
+}  // namespace
+}  // namespace radctl

@@ -1,0 +1,69 @@
+// Switchover choice, validation and completion: the one place both the CLI and the planner ask.
+#include "reconcilers/switchover.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::DemoSpec;
+using ::radctl::testing::ObservedStateBuilder;
+using ::testing::HasSubstr;
+
+TEST(ChooseSwitchoverTest, WithoutATargetTheMostAdvancedStreamingStandbyIsChosen) {
+  ObservedState observed = ObservedStateBuilder(DemoSpec())
+                               .Primary(1)
+                               .Standby(2, 1, 0x100)
+                               .Standby(3, 1, 0x200)
+                               .Build();
+  absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(DemoSpec(), observed, 0);
+  ASSERT_TRUE(choice.ok()) << choice.status();
+  EXPECT_EQ(choice->from, 1);
+  EXPECT_EQ(choice->to, 3);
+}
+
+TEST(ChooseSwitchoverTest, AStandbyThatDoesNotStreamFromThePrimaryIsRefused) {
+  ObservedState observed = ObservedStateBuilder(DemoSpec())
+                               .Primary(1)
+                               .Standby(2, 0)  // no WAL receiver
+                               .Down(3, DataDir::kStandby)
+                               .Build();
+  absl::StatusOr<SwitchoverChoice> to_two = ChooseSwitchover(DemoSpec(), observed, 2);
+  EXPECT_TRUE(absl::IsFailedPrecondition(to_two.status()));
+  EXPECT_THAT(std::string(to_two.status().message()),
+              HasSubstr("demo-pg-2 is a standby that does not stream from the primary"));
+  absl::StatusOr<SwitchoverChoice> to_three = ChooseSwitchover(DemoSpec(), observed, 3);
+  EXPECT_THAT(std::string(to_three.status().message()), HasSubstr("demo-pg-3 is down"));
+  absl::StatusOr<SwitchoverChoice> any = ChooseSwitchover(DemoSpec(), observed, 0);
+  EXPECT_THAT(std::string(any.status().message()), HasSubstr("no standby streaming from"));
+}
+
+TEST(ChooseSwitchoverTest, ANodeBeingRemovedIsRefused) {
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec(2)).Primary(1).Standby(2, 1).Standby(3, 1).Build();
+  absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(DemoSpec(2), observed, 3);
+  EXPECT_THAT(std::string(choice.status().message()), HasSubstr("being removed"));
+}
+
+TEST(ChooseSwitchoverTest, ThePrimaryItselfIsNothingToDoAndNoPrimaryIsRefused) {
+  ObservedState healthy = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
+  absl::StatusOr<SwitchoverChoice> same = ChooseSwitchover(DemoSpec(), healthy, 1);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->from, same->to);
+  ObservedState headless = ObservedStateBuilder(DemoSpec()).Standby(2, 0).Build();
+  EXPECT_THAT(std::string(ChooseSwitchover(DemoSpec(), headless, 2).status().message()),
+              HasSubstr("no writable primary"));
+}
+
+TEST(SwitchoverDoneTest, DoneWhenTheTargetIsTheWritablePrimary) {
+  ObservedState before = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
+  ObservedState after = ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build();
+  EXPECT_FALSE(SwitchoverDone(2, before));
+  EXPECT_TRUE(SwitchoverDone(2, after));
+  EXPECT_FALSE(SwitchoverDone(4, after));
+}
+
+}  // namespace
+}  // namespace radctl
