@@ -16,10 +16,13 @@
     if (!radctl_status_.ok()) return radctl_status_;            \
   } while (0)
 
-// `ASSIGN_OR_RETURN(auto x, StatusOrExpr())`: declares/assigns x or returns the error.
+// `ASSIGN_OR_RETURN(auto x, StatusOrExpr())`: declares/assigns x or returns the error. `lhs` is
+// a declaration, which parentheses would break: bugprone-macro-parentheses does not apply.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(RADCTL_CONCAT_(radctl_statusor_, __LINE__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                           \
   if (!statusor.ok()) return statusor.status();     \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)

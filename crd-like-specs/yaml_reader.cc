@@ -84,6 +84,7 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string UnknownFieldMessage(std::string_view key, const std::vector<FieldRule>& rules) {
   std::vector<std::string_view> known;
+  known.reserve(rules.size());
   for (const FieldRule& rule : rules) known.push_back(rule.key);
   std::string closest = ClosestName(key, known);
   if (!closest.empty()) {

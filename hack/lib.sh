@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
   libcurl4-openssl-dev nlohmann-json3-dev
-  postgresql-client docker.io debootstrap curl ca-certificates
+  postgresql-client docker.io debootstrap curl ca-certificates clang-format
 )
 
 log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
@@ -23,9 +23,11 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Installs the packages named (default: PACKAGES) that are missing.
 ensure_packages() {
-  local missing=()
-  for package in "${PACKAGES[@]}"; do
+  local missing=() wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${PACKAGES[@]}")
+  for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
       missing+=("$package")
   done

@@ -179,6 +179,7 @@ class Planner {
       why = "it has the highest timeline and WAL position";
     }
     std::vector<std::string> names;
+    names.reserve(primaries.size());
     for (int ordinal : primaries) names.push_back(Name(ordinal));
     for (int ordinal : primaries) {
       if (ordinal == keep) continue;

@@ -67,7 +67,7 @@ class Args {
   }
   std::string Positional(const std::string& what) {
     for (size_t i = 0; i < args_.size(); ++i) {
-      if (args_[i].rfind("-", 0) != 0) {
+      if (args_[i].rfind('-', 0) != 0) {
         std::string value = args_[i];
         args_.erase(args_.begin() + i);
         return value;

@@ -75,7 +75,7 @@ std::string ClusterStore::DefaultRoot() {
   return absl::StrCat(home == nullptr ? "/tmp" : home, "/.local/state/radctl");
 }
 
-ClusterStore::ClusterStore(std::string root, std::string cluster)
+ClusterStore::ClusterStore(const std::string& root, const std::string& cluster)
     : dir_(absl::StrCat(root, "/", cluster)) {}
 
 std::string ClusterStore::Path(const std::string& file) const { return absl::StrCat(dir_, "/", file); }

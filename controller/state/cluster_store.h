@@ -33,7 +33,7 @@ class ClusterStore {
   // ~/.local/state/radctl.
   static std::string DefaultRoot();
 
-  ClusterStore(std::string root, std::string cluster);
+  ClusterStore(const std::string& root, const std::string& cluster);
   const std::string& dir() const { return dir_; }
 
   // NotFound when the cluster was never applied from this machine.

@@ -45,7 +45,7 @@ std::string Labelled(const std::string& key, const std::string& value) {
 }
 
 // Treats "does not exist" as done, for removals that must be safe to repeat.
-absl::Status IgnoreNotFound(absl::Status status) {
+absl::Status IgnoreNotFound(const absl::Status& status) {
   return absl::IsNotFound(status) ? absl::OkStatus() : status;
 }
 

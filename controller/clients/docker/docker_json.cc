@@ -133,7 +133,7 @@ std::vector<PortBinding> InspectedPorts(const Json& ports_by_key) {
 std::string CanonicalName(const Json& names) {
   const Json::array_t& rows = Rows(names);
   for (const Json& name : rows) {
-    const std::string text = WithoutSlash(name.get<std::string>());
+    std::string text = WithoutSlash(name.get<std::string>());
     if (text.find('/') == std::string::npos) return text;
   }
   return rows.empty() ? std::string() : WithoutSlash(rows.front().get<std::string>());
