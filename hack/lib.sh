@@ -14,6 +14,7 @@ PACKAGES=(
   libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
   libcurl4-openssl-dev nlohmann-json3-dev
   postgresql-client docker.io debootstrap curl ca-certificates
+  docker-compose  # the Compose example's test (crd-like-specs/examples/compose/)
 )
 
 log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
