@@ -96,6 +96,23 @@ ensure_images() {
   ensure_image pgbouncer radctl/pgbouncer
 }
 
+# radctl/radctl, the controller as an image (images/radctl/). Its build context gets the radctl
+# just built, without debug info, copied only when it changed: the build hash ensure_image
+# computes over the directory then covers the binary, and an unchanged binary rebuilds nothing.
+ensure_radctl_image() {
+  [ -x "$BUILD_DIR/controller/radctl" ] || die "no radctl in $BUILD_DIR to put in the image"
+  local staged="$ROOT/images/radctl/radctl" tmp
+  tmp="$(mktemp /tmp/radctl-image-binary.XXXXXX)"
+  objcopy --strip-debug "$BUILD_DIR/controller/radctl" "$tmp"
+  if cmp -s "$tmp" "$staged"; then
+    rm -f "$tmp"
+  else
+    chmod 0755 "$tmp"
+    mv "$tmp" "$staged"
+  fi
+  ensure_image radctl radctl/radctl
+}
+
 # Builds radctl (and the tests) in $BUILD_DIR; warnings are errors.
 build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
@@ -122,5 +139,6 @@ ensure_all() {
   ensure_dockerd
   ensure_images
   build_radctl
+  ensure_radctl_image
   install_radctl
 }

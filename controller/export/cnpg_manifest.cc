@@ -343,6 +343,11 @@ CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
       "Cluster ", spec.name, " exported by radctl as CloudNativePG manifests (",
       kCnpgApiVersion, ").\nApply with: kubectl apply -f FILE (the CloudNativePG operator must "
       "be installed).\n");
+  if (options.data_bytes) {
+    absl::StrAppend(&header, "storage.size ", StorageSize(options.data_bytes), ": twice the ",
+                    (*options.data_bytes + (1 << 20) - 1) >> 20,
+                    " MiB the fullest node volume uses, at least 1Gi.\n");
+  }
   if (!notes.empty()) {
     absl::StrAppend(&header, "\nWhat does not map, or needs doing by hand:\n");
     for (const std::string& note : notes) {

@@ -49,17 +49,19 @@ ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& optio
        {{network, {{"name", network}, {"labels", {{kLabelCluster, spec.name}}}}}}},
       {"volumes", {{"radctl-state", Json::object()}}}};
 
+  const std::string host = spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind;
   std::string header = absl::StrCat(
       "Cluster ", spec.name, " as one Compose file (radctl export --format compose).\n",
-      "docker-compose up -d starts radctl's controller, which creates the cluster on this\n",
-      "Docker engine and keeps it healthy (", NodeName(spec.name, 1), "..", spec.nodes, ", ",
-      BouncerName(spec.name), "). Services added to this file reach the primary at\n",
-      BouncerName(spec.name), ":", kBouncerPort, " when they join the network ", network,
-      "; from the host\n", "it is ", spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind,
-      ":", spec.bouncer.port, ". The images radctl/radctl, radctl/postgres:", spec.postgres.version,
-      " and radctl/pgbouncer\nmust be on the engine (hack/ builds them). `docker-compose down` "
-      "stops the controller;\nthe cluster and its data stay until `radctl delete ", spec.name,
-      "`.\n");
+      "`docker-compose up -d` starts radctl's controller, which creates the cluster on this\n",
+      "Docker engine and keeps it healthy: ", NodeName(spec.name, 1), "..", spec.nodes, " and ",
+      BouncerName(spec.name), ".\n",
+      "Services added to this file reach the primary at ", BouncerName(spec.name), ":",
+      kBouncerPort, " when they join\n",
+      "the network ", network, "; from the host it is ", host, ":", spec.bouncer.port, ".\n",
+      "The images ", options.image, ", radctl/postgres:", spec.postgres.version,
+      " and radctl/pgbouncer must be on the engine (hack/ builds them).\n",
+      "`docker-compose down` stops the controller; the cluster and its data stay until\n",
+      "`radctl delete ", spec.name, "` (with the controller stopped).\n");
   for (const std::string& note : result.notes) absl::StrAppend(&header, "Note: ", note, "\n");
   for (absl::string_view line : absl::StrSplit(header, '\n', absl::SkipEmpty())) {
     absl::StrAppend(&result.yaml, "# ", line, "\n");
