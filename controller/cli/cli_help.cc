@@ -88,13 +88,14 @@ std::string FlagColumn(const FlagHelp& flag) {
   return text;
 }
 
-// Words the completion offers after `flag`: its values, or files for FILE.
+// The completion of one command: values after a flag taking one (files for FILE), its flags
+// after "-", else its positional words.
 std::string CompletionCase(const CommandHelp& command) {
-  std::vector<std::string> words;
+  std::vector<std::string> flags;
   std::string value_cases;
   for (const FlagHelp& flag : command.flags) {
-    words.push_back(flag.name);
-    if (!flag.alias.empty()) words.push_back(flag.alias);
+    flags.push_back(flag.name);
+    if (!flag.alias.empty()) flags.push_back(flag.alias);
     if (flag.value.empty()) continue;
     std::string names = flag.alias.empty() ? flag.name : absl::StrCat(flag.name, "|", flag.alias);
     std::string action =
@@ -108,12 +109,15 @@ std::string CompletionCase(const CommandHelp& command) {
   if (!value_cases.empty()) {
     absl::StrAppend(&body, "        case \"$prev\" in\n", value_cases, "        esac\n");
   }
+  // Positional words: other commands for help, shells for completion, else cluster names.
+  std::vector<std::string> positionals;
   if (command.name == "help") {
-    words.clear();
-    for (const CommandHelp& other : AllCommands()) words.push_back(other.name);
+    for (const CommandHelp& other : AllCommands()) positionals.push_back(other.name);
   }
-  if (command.name == "completion") words = {"bash"};
-  absl::StrAppend(&body, "        words=\"", absl::StrJoin(words, " "), " --help\"\n");
+  if (command.name == "completion") positionals = {"bash"};
+  flags.push_back("--help");
+  absl::StrAppend(&body, "        flags=\"", absl::StrJoin(flags, " "), "\"\n");
+  absl::StrAppend(&body, "        words=\"", absl::StrJoin(positionals, " "), "\"\n");
   absl::StrAppend(&body, "        clusters=", command.takes_cluster ? 1 : 0, " ;;\n");
   return body;
 }
@@ -168,7 +172,7 @@ std::string BashCompletionScript() {
       "# bash completion for radctl (radctl completion bash). Generated from radctl's help.\n",
       "_radctl() {\n",
       "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n",
-      "  local command=\"\" words=\"\" clusters=0 i\n",
+      "  local command=\"\" words=\"\" flags=\"\" clusters=0 i\n",
       "  for ((i = 1; i < COMP_CWORD; i++)); do\n",
       "    case \"${COMP_WORDS[i]}\" in\n",
       "      --state-dir|--log-format) ((i++)) ;;\n",
@@ -187,7 +191,9 @@ std::string BashCompletionScript() {
       "  fi\n",
       "  case \"$command\" in\n", cases,
       "  esac\n",
-      "  if [ \"$clusters\" = 1 ] && [[ \"$cur\" != -* ]]; then\n",
+      "  if [[ \"$cur\" == -* ]]; then\n",
+      "    words=\"$flags\"\n",
+      "  elif [ \"$clusters\" = 1 ]; then\n",
       "    # Clusters known here: the state directory holds one folder per cluster.\n",
       "    words=\"$words $(ls \"${RADCTL_STATE_DIR:-/var/lib/radctl}\" 2>/dev/null)\"\n",
       "  fi\n",

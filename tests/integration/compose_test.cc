@@ -78,6 +78,12 @@ AppLog ReadAppLog() {
   return log;
 }
 
+// The last lines the controller and the app logged: what a user would look at first.
+std::string RecentLogs() {
+  return absl::StrCat("\ncontroller:\n", Compose("logs --no-color --tail 8 radctl").out,
+                      "app:\n", Compose("logs --no-color --tail 4 app").out);
+}
+
 // The controller's status, from its HTTP endpoint on the host's loopback.
 std::optional<nlohmann::json> ControllerStatus() {
   httplib::Client client("127.0.0.1", kHttpPort);
@@ -137,7 +143,7 @@ TEST_F(ComposeExample, AppWritesThroughTheBouncerAcrossAPrimaryKill) {
       [](std::string* observed) {
         AppLog log = ReadAppLog();
         *observed = absl::StrCat(log.acked.size(), " writes acknowledged, ", log.failed,
-                                 " failed; last failure: ", log.last_failure);
+                                 " failed; last failure: ", log.last_failure, RecentLogs());
         return log.acked.size() >= 20;
       },
       absl::Seconds(180)));
@@ -161,7 +167,7 @@ TEST_F(ComposeExample, AppWritesThroughTheBouncerAcrossAPrimaryKill) {
         AppLog log = ReadAppLog();
         *observed = absl::StrCat(log.acked.size() - acked_before_kill,
                                  " writes acknowledged since the kill, ", log.failed,
-                                 " failed; last failure: ", log.last_failure);
+                                 " failed; last failure: ", log.last_failure, RecentLogs());
         return log.acked.size() >= acked_before_kill + 50;
       },
       absl::Seconds(90)));
