@@ -27,8 +27,8 @@ absl::Status CheckFlags(const ExportOptions& options) {
         "export: --format must be cnpg or compose", options.format.empty() ? "" : ", got \"",
         options.format, options.format.empty() ? "" : "\""));
   }
-  if (options.format == "compose" && (!options.migrate_from.empty() ||
-                                      options.create_replication_user)) {
+  if (options.format == "compose" &&
+      (!options.migrate_from.empty() || options.create_replication_user)) {
     return absl::InvalidArgumentError(
         "export: --migrate-from and --create-replication-user belong to --format cnpg");
   }
@@ -58,8 +58,7 @@ absl::Status CheckFlags(const ExportOptions& options) {
 
 // Bytes used by the fullest node volume (data directory, WAL, repmgr.conf), read with du in
 // each running node; nullopt when none answers.
-std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker,
-                                      const std::string& name) {
+std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker, const std::string& name) {
   absl::StatusOr<std::vector<docker::ContainerSummary>> containers =
       docker.ListContainers(kLabelCluster, name);
   if (!containers.ok()) return std::nullopt;
@@ -83,8 +82,8 @@ std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker,
 
 // Creates the source role on the writable primary, through the connection radctl itself uses
 // (as repmgr, the superuser): the password never appears on a command line or in docker events.
-absl::Status CreateReplicationUser(const docker::DockerClient& docker,
-                                   const StoredCluster& cluster, const std::string& password) {
+absl::Status CreateReplicationUser(const docker::DockerClient& docker, const StoredCluster& cluster,
+                                   const std::string& password) {
   Observer observer(docker, cluster.secrets, absl::Seconds(2));
   LoopMemory memory;
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
@@ -102,9 +101,9 @@ absl::Status CreateReplicationUser(const docker::DockerClient& docker,
     return absl::UnavailableError(absl::StrCat(
         "cluster ", cluster.spec.name, " has no writable primary right now; nothing was created"));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
-                   PgConnection::Connect(observer.NodeEndpoint(primary->host_port),
-                                         absl::Seconds(5)));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<PgConnection> conn,
+      PgConnection::Connect(observer.NodeEndpoint(primary->host_port), absl::Seconds(5)));
   RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
   std::cerr << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
             << primary->name << "; its password is in the Secret "
@@ -124,7 +123,8 @@ absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options
     if (!options.image.empty()) compose.image = options.image;
     if (!options.http.empty()) compose.http = options.http;
     compose.show_secrets = options.show_secrets;
-    exporting::ComposeExport result = exporting::RenderCompose(cluster.spec, compose);
+    ASSIGN_OR_RETURN(exporting::ComposeExport result,
+                     exporting::RenderCompose(cluster.spec, compose));
     std::cout << result.yaml;
     for (const std::string& note : result.notes) std::cerr << "radctl: note: " << note << "\n";
     return absl::OkStatus();
@@ -142,7 +142,8 @@ absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options
     RETURN_IF_ERROR(CreateReplicationUser(*docker, cluster, cnpg.replication_password));
   }
   if (docker.ok()) cnpg.data_bytes = MeasureVolumes(*docker, options.name);
-  exporting::CnpgExport result = exporting::RenderCnpg(cluster.spec, cluster.secrets, cnpg);
+  ASSIGN_OR_RETURN(exporting::CnpgExport result,
+                   exporting::RenderCnpg(cluster.spec, cluster.secrets, cnpg));
   std::cout << result.yaml;
   std::cerr << "radctl: exported cluster " << options.name << " as CloudNativePG manifests; "
             << result.notes.size() << " point" << (result.notes.size() == 1 ? "" : "s")

@@ -19,9 +19,9 @@ struct FlagHelp {
 
 struct CommandHelp {
   std::string name;
-  std::string synopsis;  // "status NAME [-o table|json|uri]"
-  std::string summary;   // one line for the command list
-  std::string details;   // paragraphs for `radctl help CMD`
+  std::string synopsis;        // "status NAME [-o table|json|uri]"
+  std::string summary;         // one line for the command list
+  std::string details;         // paragraphs for `radctl help CMD`
   bool takes_cluster = false;  // a cluster NAME positional (completed from the state dir)
   std::vector<FlagHelp> flags;
 };

@@ -1,7 +1,7 @@
 // radctl version [-o text|json]
-#include <iostream>
-
 #include <libpq-fe.h>
+
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -20,14 +20,11 @@ absl::Status RunVersion(const VersionOptions& options) {
   const int libpq = PQlibVersion();  // e.g. 150010: what this binary runs with, not built with
   const std::string libpq_text = absl::StrCat(libpq / 10000, ".", libpq % 100);
   if (options.output == "json") {
-    nlohmann::ordered_json json = {{"version", info.version},
-                                   {"gitCommit", info.git_commit},
-                                   {"gitDescribe", info.git_describe},
-                                   {"commitDate", info.commit_date},
-                                   {"buildType", info.build_type},
-                                   {"compiler", info.compiler},
-                                   {"dockerApi", docker::kApiVersion},
-                                   {"libpq", libpq_text}};
+    nlohmann::ordered_json json = {
+        {"version", info.version},          {"gitCommit", info.git_commit},
+        {"gitDescribe", info.git_describe}, {"commitDate", info.commit_date},
+        {"buildType", info.build_type},     {"compiler", info.compiler},
+        {"dockerApi", docker::kApiVersion}, {"libpq", libpq_text}};
     std::cout << json.dump(2) << "\n";
     return absl::OkStatus();
   }

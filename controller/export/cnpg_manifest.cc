@@ -21,25 +21,75 @@ using Json = nlohmann::ordered_json;
 
 // Parameters CloudNativePG sets itself and refuses in spec.postgresql.parameters (its webhook).
 // From docs/src/postgresql_conf.md, "Fixed parameters", cloudnative-pg/cloudnative-pg.
-constexpr absl::string_view kCnpgFixedParameters[] = {
-    "allow_system_table_mods", "archive_cleanup_command", "archive_command", "archive_mode",
-    "archive_timeout", "bonjour", "bonjour_name", "cluster_name", "config_file", "data_directory",
-    "data_sync_retry", "event_source", "external_pid_file", "full_page_writes", "hba_file",
-    "hot_standby", "huge_pages", "ident_file", "jit_provider", "listen_addresses",
-    "log_destination", "log_directory", "log_file_mode", "log_filename", "log_rotation_age",
-    "log_rotation_size", "log_truncate_on_rotation", "logging_collector", "port",
-    "primary_conninfo", "primary_slot_name", "promote_trigger_file", "recovery_end_command",
-    "recovery_min_apply_delay", "recovery_target", "recovery_target_action",
-    "recovery_target_inclusive", "recovery_target_lsn", "recovery_target_name",
-    "recovery_target_time", "recovery_target_timeline", "recovery_target_xid",
-    "restart_after_crash", "restore_command", "shared_preload_libraries", "ssl", "ssl_ca_file",
-    "ssl_cert_file", "ssl_ciphers", "ssl_crl_file", "ssl_dh_params_file", "ssl_ecdh_curve",
-    "ssl_key_file", "ssl_max_protocol_version", "ssl_min_protocol_version",
-    "ssl_passphrase_command", "ssl_passphrase_command_supports_reload",
-    "ssl_prefer_server_ciphers", "stats_temp_directory", "synchronous_standby_names",
-    "syslog_facility", "syslog_ident", "syslog_sequence_numbers", "syslog_split_messages",
-    "unix_socket_directories", "unix_socket_group", "unix_socket_permissions", "wal_level",
-    "wal_log_hints"};
+constexpr absl::string_view kCnpgFixedParameters[] = {"allow_system_table_mods",
+                                                      "archive_cleanup_command",
+                                                      "archive_command",
+                                                      "archive_mode",
+                                                      "archive_timeout",
+                                                      "bonjour",
+                                                      "bonjour_name",
+                                                      "cluster_name",
+                                                      "config_file",
+                                                      "data_directory",
+                                                      "data_sync_retry",
+                                                      "event_source",
+                                                      "external_pid_file",
+                                                      "full_page_writes",
+                                                      "hba_file",
+                                                      "hot_standby",
+                                                      "huge_pages",
+                                                      "ident_file",
+                                                      "jit_provider",
+                                                      "listen_addresses",
+                                                      "log_destination",
+                                                      "log_directory",
+                                                      "log_file_mode",
+                                                      "log_filename",
+                                                      "log_rotation_age",
+                                                      "log_rotation_size",
+                                                      "log_truncate_on_rotation",
+                                                      "logging_collector",
+                                                      "port",
+                                                      "primary_conninfo",
+                                                      "primary_slot_name",
+                                                      "promote_trigger_file",
+                                                      "recovery_end_command",
+                                                      "recovery_min_apply_delay",
+                                                      "recovery_target",
+                                                      "recovery_target_action",
+                                                      "recovery_target_inclusive",
+                                                      "recovery_target_lsn",
+                                                      "recovery_target_name",
+                                                      "recovery_target_time",
+                                                      "recovery_target_timeline",
+                                                      "recovery_target_xid",
+                                                      "restart_after_crash",
+                                                      "restore_command",
+                                                      "shared_preload_libraries",
+                                                      "ssl",
+                                                      "ssl_ca_file",
+                                                      "ssl_cert_file",
+                                                      "ssl_ciphers",
+                                                      "ssl_crl_file",
+                                                      "ssl_dh_params_file",
+                                                      "ssl_ecdh_curve",
+                                                      "ssl_key_file",
+                                                      "ssl_max_protocol_version",
+                                                      "ssl_min_protocol_version",
+                                                      "ssl_passphrase_command",
+                                                      "ssl_passphrase_command_supports_reload",
+                                                      "ssl_prefer_server_ciphers",
+                                                      "stats_temp_directory",
+                                                      "synchronous_standby_names",
+                                                      "syslog_facility",
+                                                      "syslog_ident",
+                                                      "syslog_sequence_numbers",
+                                                      "syslog_split_messages",
+                                                      "unix_socket_directories",
+                                                      "unix_socket_group",
+                                                      "unix_socket_permissions",
+                                                      "wal_level",
+                                                      "wal_log_hints"};
 
 template <size_t N>
 bool Contains(const absl::string_view (&list)[N], absl::string_view name) {
@@ -48,15 +98,38 @@ bool Contains(const absl::string_view (&list)[N], absl::string_view name) {
 
 // PgBouncer settings a Pooler accepts in spec.pgbouncer.parameters (docs/src/
 // connection_pooling.md, "PgBouncer configuration options"); the rest CloudNativePG manages.
-constexpr absl::string_view kPoolerParameters[] = {
-    "application_name_add_host", "autodb_idle_timeout", "client_idle_timeout",
-    "client_login_timeout", "default_pool_size", "disable_pqexec", "idle_transaction_timeout",
-    "log_connections", "log_disconnections", "log_pooler_errors", "log_stats", "max_client_conn",
-    "max_db_connections", "max_user_connections", "min_pool_size", "query_timeout",
-    "query_wait_timeout", "reserve_pool_size", "reserve_pool_timeout", "server_check_delay",
-    "server_check_query", "server_connect_timeout", "server_fast_close", "server_idle_timeout",
-    "server_lifetime", "server_login_retry", "server_reset_query", "server_reset_query_always",
-    "server_round_robin", "stats_period", "verbose", "ignore_startup_parameters"};
+constexpr absl::string_view kPoolerParameters[] = {"application_name_add_host",
+                                                   "autodb_idle_timeout",
+                                                   "client_idle_timeout",
+                                                   "client_login_timeout",
+                                                   "default_pool_size",
+                                                   "disable_pqexec",
+                                                   "idle_transaction_timeout",
+                                                   "log_connections",
+                                                   "log_disconnections",
+                                                   "log_pooler_errors",
+                                                   "log_stats",
+                                                   "max_client_conn",
+                                                   "max_db_connections",
+                                                   "max_user_connections",
+                                                   "min_pool_size",
+                                                   "query_timeout",
+                                                   "query_wait_timeout",
+                                                   "reserve_pool_size",
+                                                   "reserve_pool_timeout",
+                                                   "server_check_delay",
+                                                   "server_check_query",
+                                                   "server_connect_timeout",
+                                                   "server_fast_close",
+                                                   "server_idle_timeout",
+                                                   "server_lifetime",
+                                                   "server_login_retry",
+                                                   "server_reset_query",
+                                                   "server_reset_query_always",
+                                                   "server_round_robin",
+                                                   "stats_period",
+                                                   "verbose",
+                                                   "ignore_startup_parameters"};
 
 // The [pgbouncer] settings radctl runs with, read from the one renderer of pgbouncer.ini so the
 // two cannot drift apart, filtered to what a Pooler accepts.
@@ -70,7 +143,8 @@ Json PoolerParameters(const ClusterSpec& spec) {
       in_section = line == "[pgbouncer]";
       continue;
     }
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits('=', 1));
     std::string key(absl::StripAsciiWhitespace(kv.first));
     std::string value(absl::StripAsciiWhitespace(kv.second));
     // CloudNativePG always ignores extra_float_digits and options already (what radctl sets).
@@ -121,11 +195,12 @@ Json Postgresql(const ClusterSpec& spec, const CnpgOptions& options,
     if (spec.nodes >= 2) {
       // radctl waits for ANY 1 standby and never acknowledges a commit without one: that is
       // quorum replication of one with durability required, not preferred.
-      postgresql["synchronous"] = {{"method", "any"}, {"number", 1},
-                                   {"dataDurability", "required"}};
+      postgresql["synchronous"] = {
+          {"method", "any"}, {"number", 1}, {"dataDurability", "required"}};
     } else {
-      notes.push_back("replication.synchronous is on, but with one node there is no standby to "
-                      "wait for (radctl does not wait either): not exported");
+      notes.push_back(
+          "replication.synchronous is on, but with one node there is no standby to "
+          "wait for (radctl does not wait either): not exported");
     }
   }
   return postgresql;
@@ -159,17 +234,18 @@ Json ExternalClusters(const ClusterSpec& spec, const HostPort& source) {
                      {"dbname", "postgres"},
                      // radctl's nodes do not serve TLS: prefer lets a TLS-terminating tunnel work.
                      {"sslmode", "prefer"}};
-  return Json::array({{{"name", SourceName(spec.name)},
-                       {"connectionParameters", parameters},
-                       {"password",
-                        {{"name", ReplicationSecretName(spec.name)}, {"key", "password"}}}}});
+  return Json::array(
+      {{{"name", SourceName(spec.name)},
+        {"connectionParameters", parameters},
+        {"password", {{"name", ReplicationSecretName(spec.name)}, {"key", "password"}}}}});
 }
 
 Json ClusterDocument(const ClusterSpec& spec, const CnpgOptions& options,
                      std::vector<std::string>& notes) {
   Json cluster_spec = Json::object();
   cluster_spec["instances"] = spec.nodes;
-  cluster_spec["imageName"] = absl::StrCat("ghcr.io/cloudnative-pg/postgresql:", spec.postgres.version);
+  cluster_spec["imageName"] =
+      absl::StrCat("ghcr.io/cloudnative-pg/postgresql:", spec.postgres.version);
   // radctl restarts standbys first and moves the primary away with a switchover.
   cluster_spec["primaryUpdateMethod"] = "switchover";
   Json postgresql = Postgresql(spec, options, notes);
@@ -184,7 +260,8 @@ Json ClusterDocument(const ClusterSpec& spec, const CnpgOptions& options,
   cluster_spec["monitoring"] = {{"disableDefaultQueries", false}, {"enablePodMonitor", true}};
   return {{"apiVersion", kCnpgApiVersion},
           {"kind", "Cluster"},
-          {"metadata", {{"name", spec.name}, {"labels", {{"app.kubernetes.io/created-by", "radctl-export"}}}}},
+          {"metadata",
+           {{"name", spec.name}, {"labels", {{"app.kubernetes.io/created-by", "radctl-export"}}}}},
           {"spec", cluster_spec}};
 }
 
@@ -192,9 +269,10 @@ Json PoolerDocument(const ClusterSpec& spec, std::vector<std::string>& notes) {
   std::string pool_mode = spec.bouncer.pool_mode;
   if (pool_mode == "statement") {
     // Anything that works in statement mode works in transaction mode; the reverse is not true.
-    notes.push_back("bouncer.poolMode statement does not exist in a Pooler (session or "
-                    "transaction): exported as transaction, which runs everything statement "
-                    "mode runs");
+    notes.push_back(
+        "bouncer.poolMode statement does not exist in a Pooler (session or "
+        "transaction): exported as transaction, which runs everything statement "
+        "mode runs");
     pool_mode = "transaction";
   }
   Json pgbouncer = {{"poolMode", pool_mode}};
@@ -202,7 +280,9 @@ Json PoolerDocument(const ClusterSpec& spec, std::vector<std::string>& notes) {
   if (!parameters.empty()) pgbouncer["parameters"] = parameters;
   return {{"apiVersion", kCnpgApiVersion},
           {"kind", "Pooler"},
-          {"metadata", {{"name", PoolerName(spec.name)}, {"labels", {{"app.kubernetes.io/created-by", "radctl-export"}}}}},
+          {"metadata",
+           {{"name", PoolerName(spec.name)},
+            {"labels", {{"app.kubernetes.io/created-by", "radctl-export"}}}}},
           {"spec",
            {{"cluster", {{"name", spec.name}}},
             // radctl runs one bouncer on one host; two pods keep the endpoint up while one
@@ -239,7 +319,8 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view text) {
       result.port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--migrate-from: expected HOST:PORT of the current primary as Kubernetes can reach it "
-        "(e.g. db.example.com:5432), got \"", text, "\""));
+        "(e.g. db.example.com:5432), got \"",
+        text, "\""));
   }
   result.host = std::string(text.substr(0, colon));
   if (result.host.size() > 2 && result.host.front() == '[' && result.host.back() == ']') {
@@ -266,18 +347,22 @@ std::string ReplicationUserSql(const std::string& password) {
   // Idempotent: run again, it only sets the password.
   return absl::StrCat(
       "DO $radctl$ BEGIN\n"
-      "  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '", kReplicationUser, "') THEN\n"
-      "    ALTER ROLE ", kReplicationUser, " WITH LOGIN REPLICATION PASSWORD ",
-      QuoteLiteral(password), ";\n"
+      "  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '",
+      kReplicationUser,
+      "') THEN\n"
+      "    ALTER ROLE ",
+      kReplicationUser, " WITH LOGIN REPLICATION PASSWORD ", QuoteLiteral(password),
+      ";\n"
       "  ELSE\n"
-      "    CREATE ROLE ", kReplicationUser, " WITH LOGIN REPLICATION PASSWORD ",
-      QuoteLiteral(password), ";\n"
+      "    CREATE ROLE ",
+      kReplicationUser, " WITH LOGIN REPLICATION PASSWORD ", QuoteLiteral(password),
+      ";\n"
       "  END IF;\n"
       "END $radctl$;\n");
 }
 
-CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
-                      const CnpgOptions& options) {
+absl::StatusOr<CnpgExport> RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
+                                      const CnpgOptions& options) try {
   CnpgExport result;
   std::vector<std::string>& notes = result.notes;
   Json cluster = ClusterDocument(spec, options, notes);
@@ -293,10 +378,11 @@ CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
       "bouncer.port ", spec.bouncer.port, " and bouncer.bind ", spec.bouncer.bind,
       " do not map: inside Kubernetes the endpoint is the Service ", PoolerName(spec.name),
       ":5432 (expose it with a LoadBalancer or Ingress of your own)"));
-  notes.push_back(absl::StrCat(
-      "failover.detectionMs (", spec.failover.detection_ms, ") does not map: CloudNativePG "
-      "detects a failed primary through its instance manager and Kubernetes probes; "
-      "failoverDelay (an extra wait after detection) stays 0"));
+  notes.push_back(
+      absl::StrCat("failover.detectionMs (", spec.failover.detection_ms,
+                   ") does not map: CloudNativePG "
+                   "detects a failed primary through its instance manager and Kubernetes probes; "
+                   "failoverDelay (an extra wait after detection) stays 0"));
   if (!spec.failover.enabled) {
     notes.push_back("failover.enabled: false does not map: CloudNativePG always fails over");
   }
@@ -312,9 +398,9 @@ CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
     notes.push_back(absl::StrCat(
         "Secret ", AppSecretName(spec.name), " (the password of ", spec.auth.user,
         ") is not printed: add --show-secrets, or create it with\n"
-        "  kubectl create secret generic ", AppSecretName(spec.name),
-        " --type=kubernetes.io/basic-auth --from-literal=username=", spec.auth.user,
-        " --from-literal=password=PASSWORD\n  (radctl status ", spec.name,
+        "  kubectl create secret generic ",
+        AppSecretName(spec.name), " --type=kubernetes.io/basic-auth --from-literal=username=",
+        spec.auth.user, " --from-literal=password=PASSWORD\n  (radctl status ", spec.name,
         " -o uri shows the password)"));
   }
   if (options.migrate_from) {
@@ -329,19 +415,21 @@ CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
           "radctl create the role and print it, or create both yourself"));
     }
     notes.push_back(absl::StrCat(
-        "migration: the Cluster starts as a pg_basebackup copy of ", source.host, ":",
-        source.port, ", which must be the current primary as seen from the Kubernetes pods. "
+        "migration: the Cluster starts as a pg_basebackup copy of ", source.host, ":", source.port,
+        ", which must be the current primary as seen from the Kubernetes pods. "
         "radctl publishes node ports on 127.0.0.1 only: make the primary reachable (e.g. an SSH "
         "tunnel or a TCP proxy to its published port), and stop writes before you switch the "
-        "applications over. It needs the role ", kReplicationUser, " (LOGIN REPLICATION) on the "
+        "applications over. It needs the role ",
+        kReplicationUser,
+        " (LOGIN REPLICATION) on the "
         "source; radctl's pg_hba.conf already allows replication connections with SCRAM from "
         "any address (host replication all all scram-sha-256). The copy keeps radctl's repmgr "
         "role and database: drop them once it runs"));
   }
 
   std::string header = absl::StrCat(
-      "Cluster ", spec.name, " exported by radctl as CloudNativePG manifests (",
-      kCnpgApiVersion, ").\nApply with: kubectl apply -f FILE (the CloudNativePG operator must "
+      "Cluster ", spec.name, " exported by radctl as CloudNativePG manifests (", kCnpgApiVersion,
+      ").\nApply with: kubectl apply -f FILE (the CloudNativePG operator must "
       "be installed).\n");
   if (options.data_bytes) {
     absl::StrAppend(&header, "storage.size ", StorageSize(options.data_bytes), ": twice the ",
@@ -359,6 +447,8 @@ CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
   absl::StrAppend(&result.yaml, "---\n", ToYaml(cluster));
   absl::StrAppend(&result.yaml, "---\n", ToYaml(pooler));
   return result;
+} catch (const nlohmann::json::exception& e) {
+  return absl::InternalError(absl::StrCat("rendering the CloudNativePG manifests: ", e.what()));
 }
 
 }  // namespace radctl::exporting

@@ -45,8 +45,10 @@ struct CnpgExport {
   std::vector<std::string> notes;  // what did not map or needs doing by hand
 };
 
-CnpgExport RenderCnpg(const ClusterSpec& spec, const ClusterSecrets& secrets,
-                      const CnpgOptions& options);
+// Internal only if building the documents failed (nlohmann's exceptions stay in here).
+[[nodiscard]] absl::StatusOr<CnpgExport> RenderCnpg(const ClusterSpec& spec,
+                                                    const ClusterSecrets& secrets,
+                                                    const CnpgOptions& options);
 
 // Names of what the export creates, so that the CLI and tests agree with the renderer.
 std::string AppSecretName(const std::string& cluster);          // demo-app-user

@@ -21,7 +21,8 @@ std::string EscapeForCompose(const std::string& text) {
 
 }  // namespace
 
-ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& options) {
+absl::StatusOr<ComposeExport> RenderCompose(const ClusterSpec& spec,
+                                            const ComposeOptions& options) try {
   ComposeExport result;
   ClusterSpec shared = spec;
   if (!shared.auth.password.empty() && !options.show_secrets) {
@@ -45,8 +46,7 @@ ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& optio
       {"services", {{"radctl", service}}},
       // Declared here, labelled as the cluster's, so services added to this file can join it
       // (radctl adopts a network carrying its label instead of creating its own).
-      {"networks",
-       {{network, {{"name", network}, {"labels", {{kLabelCluster, spec.name}}}}}}},
+      {"networks", {{network, {{"name", network}, {"labels", {{kLabelCluster, spec.name}}}}}}},
       {"volumes", {{"radctl-state", Json::object()}}}};
 
   const std::string host = spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind;
@@ -54,11 +54,10 @@ ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& optio
       "Cluster ", spec.name, " as one Compose file (radctl export --format compose).\n",
       "`docker-compose up -d` starts radctl's controller, which creates the cluster on this\n",
       "Docker engine and keeps it healthy: ", NodeName(spec.name, 1), "..", spec.nodes, " and ",
-      BouncerName(spec.name), ".\n",
-      "Services added to this file reach the primary at ", BouncerName(spec.name), ":",
-      kBouncerPort, " when they join\n",
-      "the network ", network, "; from the host it is ", host, ":", spec.bouncer.port, ".\n",
-      "The images ", options.image, ", radctl/postgres:", spec.postgres.version,
+      BouncerName(spec.name), ".\n", "Services added to this file reach the primary at ",
+      BouncerName(spec.name), ":", kBouncerPort, " when they join\n", "the network ", network,
+      "; from the host it is ", host, ":", spec.bouncer.port, ".\n", "The images ", options.image,
+      ", radctl/postgres:", spec.postgres.version,
       " and radctl/pgbouncer must be on the engine (hack/ builds them).\n",
       "`docker-compose down` stops the controller; the cluster and its data stay until\n",
       "`radctl delete ", spec.name, "` (with the controller stopped).\n");
@@ -68,6 +67,8 @@ ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& optio
   }
   absl::StrAppend(&result.yaml, ToYaml(file));
   return result;
+} catch (const nlohmann::json::exception& e) {
+  return absl::InternalError(absl::StrCat("rendering the Compose file: ", e.what()));
 }
 
 }  // namespace radctl::exporting

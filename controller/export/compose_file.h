@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "crd-like-specs/cluster_spec.h"
 
 namespace radctl::exporting {
@@ -23,7 +24,9 @@ struct ComposeExport {
   std::vector<std::string> notes;
 };
 
-ComposeExport RenderCompose(const ClusterSpec& spec, const ComposeOptions& options);
+// Internal only if building the file failed (nlohmann's exceptions stay in here).
+[[nodiscard]] absl::StatusOr<ComposeExport> RenderCompose(const ClusterSpec& spec,
+                                                          const ComposeOptions& options);
 
 // Where the image's entrypoint writes a spec given inline (environment RADCTL_SPEC).
 inline constexpr char kInlineSpecPath[] = "/run/radctl/spec.yaml";

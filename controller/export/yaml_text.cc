@@ -13,8 +13,8 @@ namespace {
 
 // Words YAML 1.1 resolves to booleans or null (Kubernetes' parser follows 1.1 here).
 bool IsYaml11Keyword(const std::string& text) {
-  static const char* const kWords[] = {"y", "n", "yes", "no", "on", "off", "true", "false",
-                                       "null", "~"};
+  static const char* const kWords[] = {"y",   "n",    "yes",   "no",   "on",
+                                       "off", "true", "false", "null", "~"};
   std::string lower = absl::AsciiStrToLower(text);
   for (const char* word : kWords) {
     if (lower == word) return true;
@@ -41,11 +41,21 @@ std::string DoubleQuoted(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];

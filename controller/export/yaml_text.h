@@ -3,9 +3,8 @@
 // every string that could be read as anything else is quoted, so what is a string stays one.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace radctl::exporting {
 

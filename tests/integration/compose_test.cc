@@ -6,10 +6,9 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -80,8 +79,8 @@ AppLog ReadAppLog() {
 
 // The last lines the controller and the app logged: what a user would look at first.
 std::string RecentLogs() {
-  return absl::StrCat("\ncontroller:\n", Compose("logs --no-color --tail 8 radctl").out,
-                      "app:\n", Compose("logs --no-color --tail 4 app").out);
+  return absl::StrCat("\ncontroller:\n", Compose("logs --no-color --tail 8 radctl").out, "app:\n",
+                      Compose("logs --no-color --tail 4 app").out);
 }
 
 // The controller's status, from its HTTP endpoint on the host's loopback.
@@ -118,7 +117,8 @@ class ComposeExample : public ::testing::Test {
     CommandResult image = Shell("docker run --rm radctl/radctl version -o json");
     CommandResult local = Radctl("version -o json");
     ASSERT_EQ(image.exit_code, 0) << "no radctl/radctl image: hack/lib.sh ensure_radctl_image "
-                                  << "builds it\n" << image.err;
+                                  << "builds it\n"
+                                  << image.err;
     ASSERT_EQ(nlohmann::json::parse(image.out)["gitDescribe"],
               nlohmann::json::parse(local.out)["gitDescribe"])
         << "radctl/radctl holds another build than the radctl under test; rebuild it "

@@ -59,18 +59,19 @@ TEST(ExportTest, CnpgMigrationUserTakesABaseBackupAndComposeFileIsValid) {
       SecretPassword(migrate.out, "cmp-export-source-replication");
   ASSERT_FALSE(replication_password.empty()) << migrate.out;
   // Replication and login, nothing more.
-  absl::StatusOr<std::string> role = cluster.QueryNode(
-      OrdinalOf(primary), "SELECT rolsuper, rolreplication, rolcanlogin FROM pg_roles "
-                          "WHERE rolname = 'streaming_replica'");
+  absl::StatusOr<std::string> role =
+      cluster.QueryNode(OrdinalOf(primary),
+                        "SELECT rolsuper, rolreplication, rolcanlogin FROM pg_roles "
+                        "WHERE rolname = 'streaming_replica'");
   ASSERT_TRUE(role.ok()) << role.status();
   EXPECT_EQ(*role, "f|t|t");
 
   // What CloudNativePG's pg_basebackup bootstrap does, with that role and radctl's pg_hba.conf.
   Shell(absl::StrCat("rm -rf ", kBackupDir));
   CommandResult backup = Shell(absl::StrCat(
-      "PGPASSWORD='", replication_password, "' pg_basebackup -d 'host=127.0.0.1 port=",
-      address.substr(address.rfind(':') + 1), " user=streaming_replica' -D ", kBackupDir,
-      " -X stream -c fast"));
+      "PGPASSWORD='", replication_password,
+      "' pg_basebackup -d 'host=127.0.0.1 port=", address.substr(address.rfind(':') + 1),
+      " user=streaming_replica' -D ", kBackupDir, " -X stream -c fast"));
   EXPECT_EQ(backup.exit_code, 0) << backup.err;
   EXPECT_EQ(std::string(absl::StripAsciiWhitespace(
                 Shell(absl::StrCat("cat ", kBackupDir, "/PG_VERSION")).out)),

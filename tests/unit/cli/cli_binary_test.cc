@@ -5,9 +5,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -25,8 +24,8 @@ struct Outcome {
 constexpr char kStateDir[] = "/tmp/radctl-cli-test-state";
 
 Outcome Radctl(const std::string& args) {
-  std::string command = absl::StrCat("RADCTL_STATE_DIR=", kStateDir, " ", RADCTL_BINARY, " ",
-                                     args, " 2>&1");
+  std::string command =
+      absl::StrCat("RADCTL_STATE_DIR=", kStateDir, " ", RADCTL_BINARY, " ", args, " 2>&1");
   Outcome run;
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[4096];
@@ -42,9 +41,8 @@ bool Exists(const std::string& path) {
 }
 
 TEST(CliBinaryTest, HelpForEveryCommand) {
-  for (const char* command :
-       {"apply", "status", "scale", "switchover", "events", "delete", "export", "version",
-        "completion", "help"}) {
+  for (const char* command : {"apply", "status", "scale", "switchover", "events", "delete",
+                              "export", "version", "completion", "help"}) {
     Outcome flag = Radctl(absl::StrCat(command, " --help"));
     EXPECT_EQ(flag.exit_code, 0) << command;
     EXPECT_THAT(flag.out, HasSubstr(absl::StrCat("usage: radctl ", command))) << command;

@@ -5,9 +5,9 @@
 
 #include <map>
 
+#include "crd-like-specs/spec_parser.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "crd-like-specs/spec_parser.h"
 #include "tests/unit/export/crd_schema.h"
 #include "yaml-cpp/yaml.h"
 
@@ -101,12 +101,13 @@ TEST(CnpgManifestTest, EveryDocumentMatchesCloudNativePgSchemas) {
        "log_destination: \"stderr\"}\n  replication: {synchronous: true}\n",
        secrets},
       {"statement pooling, failover off",
-       "  nodes: 3\n  bouncer: {poolMode: statement}\n  failover: {enabled: false}\n", {}},
+       "  nodes: 3\n  bouncer: {poolMode: statement}\n  failover: {enabled: false}\n",
+       {}},
       {"session pooling", "  nodes: 3\n  bouncer: {poolMode: session}\n", {}},
       {"migration", "  nodes: 3\n  replication: {synchronous: true}\n", migrate},
   };
   for (const Row& row : rows) {
-    CnpgExport exported = RenderCnpg(Spec(row.spec), kSecrets, row.options);
+    CnpgExport exported = RenderCnpg(Spec(row.spec), kSecrets, row.options).value();
     EXPECT_THAT(SchemaErrors(exported.yaml), IsEmpty()) << row.name << "\n" << exported.yaml;
     EXPECT_EQ(Documents(exported.yaml).count("Cluster"), 1u) << row.name;
     EXPECT_EQ(Documents(exported.yaml).count("Pooler"), 1u) << row.name;
@@ -121,7 +122,7 @@ TEST(CnpgManifestTest, CarriesEveryMappableSpecField) {
       "  auth: {user: shopper, database: orders}\n");
   CnpgOptions options;
   options.data_bytes = int64_t{700} << 20;  // 700 MiB in the fullest volume
-  auto docs = Documents(RenderCnpg(spec, kSecrets, options).yaml);
+  auto docs = Documents(RenderCnpg(spec, kSecrets, options).value().yaml);
   const YAML::Node cluster = docs["Cluster"]["spec"];
   EXPECT_EQ(docs["Cluster"]["metadata"]["name"].as<std::string>(), "shop");
   EXPECT_EQ(cluster["instances"].as<int>(), 3);
@@ -136,8 +137,7 @@ TEST(CnpgManifestTest, CarriesEveryMappableSpecField) {
   EXPECT_FALSE(cluster["postgresql"]["parameters"]["max_wal_senders"]);
   EXPECT_EQ(cluster["postgresql"]["synchronous"]["method"].as<std::string>(), "any");
   EXPECT_EQ(cluster["postgresql"]["synchronous"]["number"].as<int>(), 1);
-  EXPECT_EQ(cluster["postgresql"]["synchronous"]["dataDurability"].as<std::string>(),
-            "required");
+  EXPECT_EQ(cluster["postgresql"]["synchronous"]["dataDurability"].as<std::string>(), "required");
   const YAML::Node initdb = cluster["bootstrap"]["initdb"];
   EXPECT_EQ(initdb["database"].as<std::string>(), "orders");
   EXPECT_EQ(initdb["owner"].as<std::string>(), "shopper");
@@ -162,7 +162,7 @@ TEST(CnpgManifestTest, CarriesEveryMappableSpecField) {
 
 TEST(CnpgManifestTest, PasswordsOnlyWhenAskedFor) {
   ClusterSpec spec = Spec("  nodes: 2\n");
-  CnpgExport masked = RenderCnpg(spec, kSecrets, {});
+  CnpgExport masked = RenderCnpg(spec, kSecrets, {}).value();
   EXPECT_THAT(masked.yaml, Not(HasSubstr(kSecrets.app_password)));
   EXPECT_THAT(masked.yaml, Not(HasSubstr(kSecrets.repmgr_password)));
   EXPECT_EQ(Documents(masked.yaml).count("Secret/shop-app-user"), 0u);
@@ -175,13 +175,14 @@ TEST(CnpgManifestTest, PasswordsOnlyWhenAskedFor) {
 
   CnpgOptions shown;
   shown.show_secrets = true;
-  auto docs = Documents(RenderCnpg(spec, kSecrets, shown).yaml);
+  auto docs = Documents(RenderCnpg(spec, kSecrets, shown).value().yaml);
   ASSERT_EQ(docs.count("Secret/shop-app-user"), 1u);
   EXPECT_EQ(docs["Secret/shop-app-user"]["stringData"]["username"].as<std::string>(), "app");
   EXPECT_EQ(docs["Secret/shop-app-user"]["stringData"]["password"].as<std::string>(),
             kSecrets.app_password);
   // radctl's own superuser never leaves: CloudNativePG makes its own.
-  EXPECT_THAT(RenderCnpg(spec, kSecrets, shown).yaml, Not(HasSubstr(kSecrets.repmgr_password)));
+  EXPECT_THAT(RenderCnpg(spec, kSecrets, shown).value().yaml,
+              Not(HasSubstr(kSecrets.repmgr_password)));
 }
 
 TEST(CnpgManifestTest, MigrateFromBootstrapsByPgBasebackupFromAnExternalCluster) {
@@ -190,7 +191,7 @@ TEST(CnpgManifestTest, MigrateFromBootstrapsByPgBasebackupFromAnExternalCluster)
   options.migrate_from = HostPort{"10.0.0.5", 15432};
   options.show_secrets = true;
   options.replication_password = "repl-Pw-123";
-  auto docs = Documents(RenderCnpg(spec, kSecrets, options).yaml);
+  auto docs = Documents(RenderCnpg(spec, kSecrets, options).value().yaml);
   const YAML::Node cluster = docs["Cluster"]["spec"];
   EXPECT_FALSE(cluster["bootstrap"]["initdb"]);
   const YAML::Node basebackup = cluster["bootstrap"]["pg_basebackup"];
@@ -212,7 +213,7 @@ TEST(CnpgManifestTest, MigrateFromBootstrapsByPgBasebackupFromAnExternalCluster)
 
   options.show_secrets = false;
   options.replication_password.clear();
-  CnpgExport masked = RenderCnpg(spec, kSecrets, options);
+  CnpgExport masked = RenderCnpg(spec, kSecrets, options).value();
   EXPECT_EQ(Documents(masked.yaml).count("Secret/shop-source-replication"), 0u);
   EXPECT_THAT(masked.notes, Contains(HasSubstr("--create-replication-user --show-secrets")));
   EXPECT_THAT(masked.notes, Contains(HasSubstr("host replication all all scram-sha-256")));
@@ -223,7 +224,7 @@ TEST(CnpgManifestTest, SaysWhatDoesNotMap) {
       "  nodes: 1\n  postgres:\n    parameters: {log_destination: \"stderr\"}\n"
       "  bouncer: {poolMode: statement, port: 7000}\n  replication: {synchronous: true}\n"
       "  failover: {enabled: false, detectionMs: 2500}\n");
-  CnpgExport exported = RenderCnpg(spec, kSecrets, {});
+  CnpgExport exported = RenderCnpg(spec, kSecrets, {}).value();
   EXPECT_THAT(exported.notes, Contains(HasSubstr("failover.detectionMs (2500) does not map")));
   EXPECT_THAT(exported.notes, Contains(HasSubstr("failover.enabled: false does not map")));
   EXPECT_THAT(exported.notes, Contains(HasSubstr("bouncer.port 7000")));

@@ -3,9 +3,9 @@
 #include "controller/export/compose_file.h"
 
 #include "absl/strings/str_replace.h"
+#include "crd-like-specs/spec_parser.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "crd-like-specs/spec_parser.h"
 #include "yaml-cpp/yaml.h"
 
 namespace radctl::exporting {
@@ -35,9 +35,10 @@ ClusterSpec InlineSpec(const YAML::Node& file) {
 }
 
 TEST(ComposeFileTest, RunsTheControllerWithTheSpecInline) {
-  ClusterSpec spec = Spec("  nodes: 3\n  bouncer: {port: 7001}\n  postgres:\n    parameters: "
-                          "{search_path: \"\\\"$user\\\", public\"}\n");
-  ComposeExport exported = RenderCompose(spec, {});
+  ClusterSpec spec = Spec(
+      "  nodes: 3\n  bouncer: {port: 7001}\n  postgres:\n    parameters: "
+      "{search_path: \"\\\"$user\\\", public\"}\n");
+  ComposeExport exported = RenderCompose(spec, {}).value();
   YAML::Node file = YAML::Load(exported.yaml);
   const YAML::Node service = file["services"]["radctl"];
   EXPECT_EQ(service["image"].as<std::string>(), "radctl/radctl");
@@ -45,9 +46,9 @@ TEST(ComposeFileTest, RunsTheControllerWithTheSpecInline) {
               ElementsAre("apply", "-f", kInlineSpecPath, "--watch", "--http", "127.0.0.1:8433"));
   EXPECT_EQ(service["network_mode"].as<std::string>(), "host");
   EXPECT_EQ(service["restart"].as<std::string>(), "unless-stopped");
-  EXPECT_THAT(service["volumes"].as<std::vector<std::string>>(),
-              ElementsAre("/var/run/docker.sock:/var/run/docker.sock",
-                          "radctl-state:/var/lib/radctl"));
+  EXPECT_THAT(
+      service["volumes"].as<std::vector<std::string>>(),
+      ElementsAre("/var/run/docker.sock:/var/run/docker.sock", "radctl-state:/var/lib/radctl"));
   EXPECT_TRUE(file["volumes"]["radctl-state"]);
   // The cluster's network, labelled so radctl adopts it, for services added to the file.
   EXPECT_EQ(file["networks"]["shop-net"]["name"].as<std::string>(), "shop-net");
@@ -61,7 +62,7 @@ TEST(ComposeFileTest, RunsTheControllerWithTheSpecInline) {
 
 TEST(ComposeFileTest, ASpecPasswordOnlyWithShowSecrets) {
   ClusterSpec spec = Spec("  nodes: 1\n  auth: {password: \"s3cret-Passw0rd\"}\n");
-  ComposeExport masked = RenderCompose(spec, {});
+  ComposeExport masked = RenderCompose(spec, {}).value();
   EXPECT_THAT(masked.yaml, Not(HasSubstr("s3cret-Passw0rd")));
   EXPECT_EQ(InlineSpec(YAML::Load(masked.yaml)).auth.password, "");
   EXPECT_THAT(masked.notes, ElementsAre(HasSubstr("--show-secrets")));
@@ -70,7 +71,7 @@ TEST(ComposeFileTest, ASpecPasswordOnlyWithShowSecrets) {
   options.show_secrets = true;
   options.image = "registry.example/radctl:1";
   options.http = "127.0.0.1:9000";
-  YAML::Node file = YAML::Load(RenderCompose(spec, options).yaml);
+  YAML::Node file = YAML::Load(RenderCompose(spec, options).value().yaml);
   EXPECT_TRUE(InlineSpec(file) == spec);
   EXPECT_EQ(file["services"]["radctl"]["image"].as<std::string>(), "registry.example/radctl:1");
   EXPECT_EQ(file["services"]["radctl"]["command"][5].as<std::string>(), "127.0.0.1:9000");

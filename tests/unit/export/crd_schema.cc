@@ -11,9 +11,9 @@ namespace {
 
 // YAML 1.1 resolution of a plain (unquoted) scalar, as sigs.k8s.io/yaml (go-yaml v2) does it.
 std::string PlainScalarType(const std::string& text) {
-  static const char* const kBooleans[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-                                          "NO", "true", "True", "TRUE", "false", "False",
-                                          "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
+  static const char* const kBooleans[] = {
+      "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+      "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
   for (const char* word : kBooleans) {
     if (text == word) return "boolean";
   }
@@ -43,8 +43,9 @@ void Validate(const YAML::Node& schema, const YAML::Node& value, const std::stri
     std::string want = schema["type"].as<std::string>();
     bool ok = actual == want || (want == "number" && actual == "integer");
     if (!ok) {
-      errors.push_back(absl::StrCat(where, ": want ", want, ", got ", actual,
-                                    value.IsScalar() ? absl::StrCat(" \"", value.Scalar(), "\"") : ""));
+      errors.push_back(
+          absl::StrCat(where, ": want ", want, ", got ", actual,
+                       value.IsScalar() ? absl::StrCat(" \"", value.Scalar(), "\"") : ""));
       return;
     }
   }

@@ -12,8 +12,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 const YAML::Node& Schema() {
-  static const YAML::Node schema = YAML::LoadFile(std::string(CNPG_CRD_SUBSET_DIR) +
-                                                  "/clusters.yaml")["openAPIV3Schema"];
+  static const YAML::Node schema =
+      YAML::LoadFile(std::string(CNPG_CRD_SUBSET_DIR) + "/clusters.yaml")["openAPIV3Schema"];
   return schema;
 }
 
@@ -39,8 +39,9 @@ TEST(CrdSchemaTest, RejectsWhatTheApiServerRejects) {
        "spec.instancez: unknown field"},
       {"quoted integer", head + "spec: {instances: \"3\"}",
        "spec.instances: want integer, got string \"3\""},
-      {"unquoted number as a parameter", head + "spec: {instances: 1, postgresql: {parameters: "
-                                                "{max_connections: 200}}}",
+      {"unquoted number as a parameter",
+       head + "spec: {instances: 1, postgresql: {parameters: "
+              "{max_connections: 200}}}",
        "spec.postgresql.parameters.max_connections: want string, got integer \"200\""},
       {"YAML 1.1 boolean as a parameter",
        head + "spec: {instances: 1, postgresql: {parameters: {jit: off}}}",

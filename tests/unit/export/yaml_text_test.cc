@@ -11,10 +11,16 @@ using Json = nlohmann::ordered_json;
 
 // What a string must stay when Kubernetes reads the YAML back: a string, with the same text.
 TEST(YamlTextTest, StringsStayStringsForKubernetes) {
-  for (const std::string text :
-       {"200", "on", "off", "yes", "No", "true", "null", "~", "", "1e3", "0x1F", "010", "1:30",
-        "8MB", "127.0.0.1:8433", "-f", "a: b", "#x", "it's", "say \"hi\"", ".inf", "tab\there",
-        "C.UTF-8", "ghcr.io/cloudnative-pg/postgresql:15", "- item", "{x}", "*ref", "&a", "!t"}) {
+  for (const std::string text : {"200",       "on",         "off",
+                                 "yes",       "No",         "true",
+                                 "null",      "~",          "",
+                                 "1e3",       "0x1F",       "010",
+                                 "1:30",      "8MB",        "127.0.0.1:8433",
+                                 "-f",        "a: b",       "#x",
+                                 "it's",      "say \"hi\"", ".inf",
+                                 "tab\there", "C.UTF-8",    "ghcr.io/cloudnative-pg/postgresql:15",
+                                 "- item",    "{x}",        "*ref",
+                                 "&a",        "!t"}) {
     YAML::Node node = YAML::Load(ToYaml(Json{{"key", text}}))["key"];
     EXPECT_EQ(radctl::testing::KubernetesType(node), "string") << "for " << text;
     EXPECT_EQ(node.as<std::string>(), text);
@@ -30,8 +36,8 @@ TEST(YamlTextTest, NumbersAndBooleansKeepTheirType) {
 }
 
 TEST(YamlTextTest, MultiLineTextIsALiteralBlockThatReadsBackExactly) {
-  for (const std::string text : {"a: 1\nb:\n  c: 2\n", "no final newline\nx", "two\n\n",
-                                 "  leading spaces\nx\n"}) {
+  for (const std::string text :
+       {"a: 1\nb:\n  c: 2\n", "no final newline\nx", "two\n\n", "  leading spaces\nx\n"}) {
     std::string yaml = ToYaml(Json{{"outer", {{"text", text}}}});
     EXPECT_EQ(YAML::Load(yaml)["outer"]["text"].as<std::string>(), text) << yaml;
   }
