@@ -1,8 +1,9 @@
 // radctl export against a running cluster: the CloudNativePG manifests say how much storage the
 // volumes need and print no password unless asked; --create-replication-user makes a role that
 // really can take the pg_basebackup CloudNativePG's bootstrap takes, with the pg_hba.conf radctl
-// already writes; the Compose export is a file docker-compose accepts.
+// already writes; the Compose export brings the same cluster up from that one file.
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -78,12 +79,37 @@ TEST(ExportTest, CnpgMigrationUserTakesABaseBackupAndComposeFileIsValid) {
             "15");
   Shell(absl::StrCat("rm -rf ", kBackupDir));
 
+  // The Compose export shares the cluster as one file: removed here, brought up from the file
+  // alone by the controller image, the same cluster comes back.
   CommandResult compose = Radctl("export cmp-export --format compose");
   ASSERT_EQ(compose.exit_code, 0) << compose.err;
   const std::string file = "/tmp/radctl-it-export-compose.yml";
   std::ofstream(file) << compose.out;
-  CommandResult config = Shell(absl::StrCat("docker-compose -f ", file, " config -q"));
-  EXPECT_EQ(config.exit_code, 0) << config.err << compose.out;
+  const std::string project = absl::StrCat("docker-compose -p cmp-exported -f ", file, " ");
+  CommandResult config = Shell(project + "config -q");
+  ASSERT_EQ(config.exit_code, 0) << config.err << compose.out;
+  ASSERT_EQ(Radctl("delete cmp-export").exit_code, 0);
+  CommandResult up = Shell(project + "up -d");
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        CommandResult status = Shell(project + "exec -T radctl radctl status cmp-export -o json");
+        *observed = status.out + status.err + Shell(project + "logs --tail 5 radctl").out;
+        if (status.exit_code != 0) return false;
+        nlohmann::json json =
+            nlohmann::json::parse(status.out, nullptr, /*allow_exceptions=*/false);
+        if (!json.is_object() || !json["nodes"].is_array()) return false;
+        int primaries = 0, standbys = 0;
+        for (const nlohmann::json& node : json["nodes"]) {
+          primaries += node["role"] == "primary";
+          standbys += node["role"] == "standby";
+        }
+        return primaries == 1 && standbys == 1;
+      },
+      absl::Seconds(120)));
+  Shell(project + "stop");
+  EXPECT_EQ(Shell(project + "run --rm radctl delete cmp-export").exit_code, 0);
+  Shell(project + "down -v");
   std::remove(file.c_str());
 }
 
