@@ -159,10 +159,10 @@ TEST_F(ComposeExample, AppWritesThroughTheBouncerAcrossAPrimaryKill) {
       absl::Seconds(30)));
 
   // The radctl in the controller's container answers for the cluster (its state is there).
-  CommandResult status =
+  CommandResult in_container =
       Compose(absl::StrCat("exec -T radctl radctl status ", kCluster, " -o json"));
-  ASSERT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_EQ(nlohmann::json::parse(status.out)["primary"], primary);
+  ASSERT_EQ(in_container.exit_code, 0) << in_container.err;
+  EXPECT_EQ(nlohmann::json::parse(in_container.out)["primary"], primary);
 
   const size_t acked_before_kill = ReadAppLog().acked.size();
   ASSERT_EQ(Shell(absl::StrCat("docker kill ", primary)).exit_code, 0);

@@ -31,7 +31,7 @@ std::string SecretPassword(const std::string& yaml, const std::string& name) {
   return "";
 }
 
-TEST(ExportTest, CnpgMigrationUserTakesABaseBackupAndComposeFileIsValid) {
+TEST(ExportTest, MigrationUserTakesABaseBackupAndComposeFileBringsTheClusterBack) {
   TestCluster cluster("cmp-export", 2, 16584);
   CommandResult applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
