@@ -13,7 +13,9 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
   libcurl4-openssl-dev nlohmann-json3-dev
-  postgresql-client docker.io debootstrap curl ca-certificates clang-format
+  postgresql-client docker.io debootstrap curl ca-certificates
+  clang-format    # hack/test.sh checks the formatting
+  docker-compose  # the Compose example's test (crd-like-specs/examples/compose/)
 )
 
 log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
@@ -97,6 +99,23 @@ ensure_images() {
   ensure_image pgbouncer radctl/pgbouncer
 }
 
+# radctl/radctl, the controller as an image (images/radctl/). Its build context gets the radctl
+# just built, without debug info, copied only when it changed: the build hash ensure_image
+# computes over the directory then covers the binary, and an unchanged binary rebuilds nothing.
+ensure_radctl_image() {
+  [ -x "$BUILD_DIR/controller/radctl" ] || die "no radctl in $BUILD_DIR to put in the image"
+  local staged="$ROOT/images/radctl/radctl" tmp
+  tmp="$(mktemp /tmp/radctl-image-binary.XXXXXX)"
+  objcopy --strip-debug "$BUILD_DIR/controller/radctl" "$tmp"
+  if cmp -s "$tmp" "$staged"; then
+    rm -f "$tmp"
+  else
+    chmod 0755 "$tmp"
+    mv "$tmp" "$staged"
+  fi
+  ensure_image radctl radctl/radctl
+}
+
 # Builds radctl (and the tests) in $BUILD_DIR; warnings are errors.
 build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
@@ -123,5 +142,6 @@ ensure_all() {
   ensure_dockerd
   ensure_images
   build_radctl
+  ensure_radctl_image
   install_radctl
 }

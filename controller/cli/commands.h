@@ -56,4 +56,30 @@ struct SwitchoverOptions {
 [[nodiscard]] absl::Status RunSwitchover(const GlobalOptions& global,
                                          const SwitchoverOptions& options);
 
+struct ExportOptions {
+  std::string name;
+  std::string format;        // cnpg | compose
+  std::string migrate_from;  // cnpg: HOST:PORT of the current primary, as Kubernetes reaches it
+  bool create_replication_user = false;  // cnpg --migrate-from: create the source role now
+  bool show_secrets = false;  // print passwords (Secret manifests, the spec's password)
+  std::string image;          // compose: the controller image; empty: radctl/radctl
+  std::string http;           // compose: the controller's HTTP endpoint; empty: 127.0.0.1:8433
+};
+[[nodiscard]] absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options);
+
+struct VersionOptions {
+  std::string output = "text";  // text | json
+};
+[[nodiscard]] absl::Status RunVersion(const VersionOptions& options);
+
+struct HelpOptions {
+  std::string command;  // empty: the list of commands
+};
+[[nodiscard]] absl::Status RunHelp(const HelpOptions& options);
+
+struct CompletionOptions {
+  std::string shell;  // bash
+};
+[[nodiscard]] absl::Status RunCompletion(const CompletionOptions& options);
+
 }  // namespace radctl

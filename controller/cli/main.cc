@@ -8,24 +8,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "controller/cli/cli_help.h"
 #include "controller/cli/commands.h"
 #include "controller/state/cluster_store.h"
 
 namespace {
-
-constexpr char kUsage[] =
-    "usage: radctl COMMAND [options]\n"
-    "\n"
-    "  apply -f FILE [--watch] [--dry-run]   converge the cluster to FILE; --watch keeps at it\n"
-    "        [--http ADDR:PORT|off]          watch mode's health/metrics endpoint (127.0.0.1:8433)\n"
-    "  status NAME [-o table|json|uri]       desired vs observed, endpoint\n"
-    "  scale NAME --nodes N                  change the desired node count (1..9)\n"
-    "  switchover NAME [--to NODE]           planned primary change, clients held not failed\n"
-    "  events NAME [--since DURATION] [-o table|json]   what the controller did and why\n"
-    "  delete NAME [--keep-volumes]          remove everything the cluster owns\n"
-    "\n"
-    "global options: --state-dir DIR (default $RADCTL_STATE_DIR or /var/lib/radctl),\n"
-    "                --log-format text|json\n";
 
 std::atomic<bool> g_stop{false};
 
@@ -65,7 +52,7 @@ class Args {
     }
     return fallback;
   }
-  std::string Positional(const std::string& what) {
+  std::string Positional(const std::string& what, bool required = true) {
     for (size_t i = 0; i < args_.size(); ++i) {
       if (args_[i].rfind('-', 0) != 0) {
         std::string value = args_[i];
@@ -73,6 +60,7 @@ class Args {
         return value;
       }
     }
+    if (!required) return "";
     throw UsageError{what + " is missing"};
   }
   void ExpectEmpty() {
@@ -95,12 +83,22 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
-  if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
-    std::cerr << kUsage;
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    std::cerr << radctl::UsageText();
+    return 2;
   }
   const std::string command = argv[1];
+  if (command == "-h" || command == "--help") {
+    std::cout << radctl::UsageText();
+    return 0;
+  }
   Args args(std::vector<std::string>(argv + 2, argv + argc));
+  // `radctl CMD --help` anywhere on the line: the command's help, nothing run.
+  if (const radctl::CommandHelp* help = radctl::FindCommand(command);
+      help != nullptr && (args.Flag("--help") || args.Flag("-h"))) {
+    std::cout << radctl::CommandHelpText(*help);
+    return 0;
+  }
   try {
     radctl::GlobalOptions global;
     global.state_dir = args.Value("--state-dir", "", radctl::ClusterStore::DefaultRoot());
@@ -158,9 +156,41 @@ int main(int argc, char** argv) {
       args.ExpectEmpty();
       return ExitCode(radctl::RunSwitchover(global, options));
     }
+    if (command == "export") {
+      radctl::ExportOptions options;
+      options.format = args.Value("--format", "", "");
+      options.migrate_from = args.Value("--migrate-from", "", "");
+      options.create_replication_user = args.Flag("--create-replication-user");
+      options.show_secrets = args.Flag("--show-secrets");
+      options.image = args.Value("--image", "", "");
+      options.http = args.Value("--http", "", "");
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunExport(global, options));
+    }
+    if (command == "version") {
+      radctl::VersionOptions options;
+      options.output = args.Value("--output", "-o", "text");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunVersion(options));
+    }
+    if (command == "help") {
+      radctl::HelpOptions options;
+      options.command = args.Positional("", /*required=*/false);
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunHelp(options));
+    }
+    if (command == "completion") {
+      radctl::CompletionOptions options;
+      options.shell = args.Positional("SHELL (bash)");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunCompletion(options));
+    }
     throw UsageError{"unknown command " + command};
   } catch (const UsageError& error) {
-    std::cerr << "radctl: " << error.message << "\n\n" << kUsage;
+    const radctl::CommandHelp* help = radctl::FindCommand(command);
+    std::cerr << "radctl: " << error.message << "\n\n"
+              << (help != nullptr ? radctl::CommandHelpText(*help) : radctl::UsageText());
     return 2;
   }
 }

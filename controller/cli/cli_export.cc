@@ -1,0 +1,154 @@
+// radctl export NAME --format cnpg|compose: the stored cluster in another system's terms.
+// Reads the spec and passwords kept with the cluster; Docker is asked only for the volumes'
+// size and, with --create-replication-user, to reach the primary. Bad flags are refused before
+// anything is read or changed (exit 2).
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "controller/cli/cli_support.h"
+#include "controller/cli/commands.h"
+#include "controller/clients/postgres/pg_connection.h"
+#include "controller/export/cnpg_manifest.h"
+#include "controller/export/compose_file.h"
+#include "controller/loop/observer.h"
+#include "controller/reporting/http_endpoint.h"
+#include "crd-like-specs/status_macros.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+namespace {
+
+absl::Status CheckFlags(const ExportOptions& options) {
+  if (options.format != "cnpg" && options.format != "compose") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "export: --format must be cnpg or compose", options.format.empty() ? "" : ", got \"",
+        options.format, options.format.empty() ? "" : "\""));
+  }
+  if (options.format == "compose" &&
+      (!options.migrate_from.empty() || options.create_replication_user)) {
+    return absl::InvalidArgumentError(
+        "export: --migrate-from and --create-replication-user belong to --format cnpg");
+  }
+  if (options.format == "cnpg" && (!options.image.empty() || !options.http.empty())) {
+    return absl::InvalidArgumentError("export: --image and --http belong to --format compose");
+  }
+  if (options.create_replication_user && options.migrate_from.empty()) {
+    return absl::InvalidArgumentError(
+        "export: --create-replication-user is for --migrate-from HOST:PORT");
+  }
+  if (options.create_replication_user && !options.show_secrets) {
+    // The new password exists nowhere else: printing it must be asked for.
+    return absl::InvalidArgumentError(
+        "export: --create-replication-user sets a new password that only the printed Secret "
+        "carries: add --show-secrets");
+  }
+  if (!options.migrate_from.empty()) {
+    RETURN_IF_ERROR(exporting::ParseHostPort(options.migrate_from).status());
+  }
+  if (!options.http.empty()) {
+    std::string host;
+    int port = 0;
+    RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
+  }
+  return absl::OkStatus();
+}
+
+// Bytes used by the fullest node volume (data directory, WAL, repmgr.conf), read with du in
+// each running node; nullopt when none answers.
+std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker, const std::string& name) {
+  absl::StatusOr<std::vector<docker::ContainerSummary>> containers =
+      docker.ListContainers(kLabelCluster, name);
+  if (!containers.ok()) return std::nullopt;
+  std::optional<int64_t> largest;
+  for (const docker::ContainerSummary& container : *containers) {
+    auto component = container.labels.find(kLabelComponent);
+    if (component == container.labels.end() || component->second != kComponentPostgres ||
+        container.state != "running") {
+      continue;
+    }
+    absl::StatusOr<docker::ExecResult> du = docker.Exec(
+        container.name, {"du", "-sb", "/var/lib/postgresql"}, "postgres", absl::Seconds(30));
+    int64_t bytes = 0;
+    if (!du.ok() || du->exit_code != 0) continue;
+    absl::string_view first = absl::StripAsciiWhitespace(du->stdout_text);
+    first = first.substr(0, first.find_first_of(" \t"));
+    if (absl::SimpleAtoi(first, &bytes)) largest = std::max(largest.value_or(0), bytes);
+  }
+  return largest;
+}
+
+// Creates the source role on the writable primary, through the connection radctl itself uses
+// (as repmgr, the superuser): the password never appears on a command line or in docker events.
+absl::Status CreateReplicationUser(const docker::DockerClient& docker, const StoredCluster& cluster,
+                                   const std::string& password) {
+  Observer observer(docker, cluster.secrets, absl::Seconds(2));
+  LoopMemory memory;
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  const NodeObservation* primary = nullptr;
+  for (const NodeObservation& node : observed.nodes) {
+    if (!node.IsWritablePrimary()) continue;
+    if (primary != nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "two writable primaries (", primary->name, ", ", node.name,
+          "): not creating the replication user until the controller has settled this"));
+    }
+    primary = &node;
+  }
+  if (primary == nullptr) {
+    return absl::UnavailableError(absl::StrCat(
+        "cluster ", cluster.spec.name, " has no writable primary right now; nothing was created"));
+  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<PgConnection> conn,
+      PgConnection::Connect(observer.NodeEndpoint(primary->host_port), absl::Seconds(5)));
+  RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
+  std::cerr << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
+            << primary->name << "; its password is in the Secret "
+            << exporting::ReplicationSecretName(cluster.spec.name) << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options) {
+  RETURN_IF_ERROR(CheckFlags(options));
+  ClusterStore store(global.state_dir, options.name);
+  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
+
+  if (options.format == "compose") {
+    exporting::ComposeOptions compose;
+    if (!options.image.empty()) compose.image = options.image;
+    if (!options.http.empty()) compose.http = options.http;
+    compose.show_secrets = options.show_secrets;
+    ASSIGN_OR_RETURN(exporting::ComposeExport result,
+                     exporting::RenderCompose(cluster.spec, compose));
+    std::cout << result.yaml;
+    for (const std::string& note : result.notes) std::cerr << "radctl: note: " << note << "\n";
+    return absl::OkStatus();
+  }
+
+  exporting::CnpgOptions cnpg;
+  cnpg.show_secrets = options.show_secrets;
+  if (!options.migrate_from.empty()) {
+    ASSIGN_OR_RETURN(cnpg.migrate_from, exporting::ParseHostPort(options.migrate_from));
+  }
+  absl::StatusOr<docker::DockerClient> docker = ConnectDocker();
+  if (options.create_replication_user) {
+    RETURN_IF_ERROR(docker.status());
+    cnpg.replication_password = GeneratePassword();
+    RETURN_IF_ERROR(CreateReplicationUser(*docker, cluster, cnpg.replication_password));
+  }
+  if (docker.ok()) cnpg.data_bytes = MeasureVolumes(*docker, options.name);
+  ASSIGN_OR_RETURN(exporting::CnpgExport result,
+                   exporting::RenderCnpg(cluster.spec, cluster.secrets, cnpg));
+  std::cout << result.yaml;
+  std::cerr << "radctl: exported cluster " << options.name << " as CloudNativePG manifests; "
+            << result.notes.size() << " point" << (result.notes.size() == 1 ? "" : "s")
+            << " to read in the header (what does not map, what to do by hand)\n";
+  return absl::OkStatus();
+}
+
+}  // namespace radctl

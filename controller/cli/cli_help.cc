@@ -1,0 +1,251 @@
+#include "controller/cli/cli_help.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "controller/cli/commands.h"
+
+namespace radctl {
+namespace {
+
+std::vector<CommandHelp> MakeCommands() {
+  return {
+      {"apply",
+       "apply -f FILE [--watch] [--dry-run] [--http ADDR:PORT|off]",
+       "converge the cluster to FILE; --watch keeps at it",
+       "Reads the PostgresCluster spec in FILE and changes Docker until the cluster matches it:\n"
+       "network, node containers and volumes, the primary, streaming standbys, the bouncer.\n"
+       "A bad spec is reported with file, line and field, and changes nothing (exit 2).",
+       false,
+       {{"--filename", "-f", "FILE", {}, "the spec file (required)"},
+        {"--watch",
+         "-w",
+         "",
+         {},
+         "keep reconciling (failover, rejoin, edits of FILE) until interrupted"},
+        {"--dry-run", "", "", {}, "print the next step of the plan, change nothing"},
+        {"--http",
+         "",
+         "ADDR:PORT",
+         {"off"},
+         "watch mode's health, metrics and status endpoint (default 127.0.0.1:8433); off for "
+         "none"}}},
+      {"status",
+       "status NAME [-o table|json|uri]",
+       "desired vs observed, endpoint",
+       "Observes the cluster and prints nodes, roles, lag, the bouncer's target and conditions.\n"
+       "-o json is a stable contract for scripts; -o uri prints the connection URI with the\n"
+       "password (asked for explicitly).",
+       true,
+       {{"--output", "-o", "FORMAT", {"table", "json", "uri"}, "table (default), json or uri"}}},
+      {"scale",
+       "scale NAME --nodes N",
+       "change the desired node count (1..9)",
+       "Keeps the new count with the cluster and lets the loop act: this process when no\n"
+       "controller runs for the cluster, else the running one.",
+       true,
+       {{"--nodes", "", "N", {}, "the node count (1..9)"}}},
+      {"switchover",
+       "switchover NAME [--to NODE]",
+       "planned primary change, clients held not failed",
+       "Holds clients at the bouncer, stops the primary cleanly, checks the target has replayed\n"
+       "everything, promotes it and repoints the bouncer. Refused unless the target is a\n"
+       "streaming standby.",
+       true,
+       {{"--to", "", "NODE", {}, "node name or ordinal; default: the most advanced standby"}}},
+      {"events",
+       "events NAME [--since DURATION] [-o table|json]",
+       "what the controller did and why",
+       "The events kept with the cluster: what the controller decided, and why.",
+       true,
+       {{"--since", "", "DURATION", {}, "only events newer than this (e.g. 10m)"},
+        {"--output", "-o", "FORMAT", {"table", "json"}, "table (default) or json"}}},
+      {"delete",
+       "delete NAME [--keep-volumes]",
+       "remove everything the cluster owns",
+       "Removes the containers, network and volumes labelled as the cluster's (and nothing\n"
+       "else), and its state. Refused while a controller runs for it.",
+       true,
+       {{"--keep-volumes", "", "", {}, "keep the data volumes and the passwords"}}},
+      {"export",
+       "export NAME --format cnpg|compose [options]",
+       "the cluster as CloudNativePG manifests or as one Compose file",
+       "--format cnpg prints a CloudNativePG Cluster (postgresql.cnpg.io/v1) and Pooler for the\n"
+       "same cluster on Kubernetes; its header says what does not map. With --migrate-from the\n"
+       "Cluster starts as a pg_basebackup copy of this one, read from HOST:PORT (the current\n"
+       "primary as the Kubernetes pods reach it) as the role streaming_replica.\n"
+       "--format compose prints a docker-compose.yml that runs the radctl/radctl controller\n"
+       "with this cluster's spec inline.\n"
+       "Passwords are printed only with --show-secrets: without it the Secret manifests are\n"
+       "left out and the header says how to create them.",
+       true,
+       {{"--format", "", "FORMAT", {"cnpg", "compose"}, "cnpg or compose (required)"},
+        {"--migrate-from",
+         "",
+         "HOST:PORT",
+         {},
+         "cnpg: bootstrap by pg_basebackup from this address of the current primary"},
+        {"--create-replication-user",
+         "",
+         "",
+         {},
+         "cnpg --migrate-from: create (or reset the password of) the role streaming_replica on "
+         "the primary now, and print its Secret; needs --show-secrets"},
+        {"--show-secrets", "", "", {}, "include passwords (Secret manifests, the spec's password)"},
+        {"--image", "", "IMAGE", {}, "compose: the controller image (default radctl/radctl)"},
+        {"--http",
+         "",
+         "ADDR:PORT",
+         {},
+         "compose: the controller's HTTP endpoint on the host (default 127.0.0.1:8433)"}}},
+      {"version",
+       "version [-o text|json]",
+       "version, git commit and build of this radctl",
+       "Prints radctl's version, the git commit it was built from and how it was built.",
+       false,
+       {{"--output", "-o", "FORMAT", {"text", "json"}, "text (default) or json"}}},
+      {"completion",
+       "completion bash",
+       "a shell completion script",
+       "Prints a completion script. Load it with:\n"
+       "  source <(radctl completion bash)\n"
+       "or keep it: radctl completion bash > /etc/bash_completion.d/radctl",
+       false,
+       {}},
+      {"help", "help [COMMAND]", "help for a command", "Prints the help of COMMAND.", false, {}},
+  };
+}
+
+std::string FlagColumn(const FlagHelp& flag) {
+  std::string text = flag.alias.empty() ? flag.name : absl::StrCat(flag.alias, ", ", flag.name);
+  if (!flag.value.empty()) absl::StrAppend(&text, " ", flag.value);
+  return text;
+}
+
+// The completion of one command: values after a flag taking one (files for FILE), its flags
+// after "-", else its positional words.
+std::string CompletionCase(const CommandHelp& command) {
+  std::vector<std::string> flags;
+  std::string value_cases;
+  for (const FlagHelp& flag : command.flags) {
+    flags.push_back(flag.name);
+    if (!flag.alias.empty()) flags.push_back(flag.alias);
+    if (flag.value.empty()) continue;
+    std::string names = flag.alias.empty() ? flag.name : absl::StrCat(flag.name, "|", flag.alias);
+    std::string action = flag.value == "FILE"
+                             ? "COMPREPLY=($(compgen -f -- \"$cur\"))"
+                             : absl::StrCat("COMPREPLY=($(compgen -W \"",
+                                            absl::StrJoin(flag.values, " "), "\" -- \"$cur\"))");
+    absl::StrAppend(&value_cases, "        ", names, ") ", action, "; return ;;\n");
+  }
+  std::string body = absl::StrCat("      ", command.name, ")\n");
+  if (!value_cases.empty()) {
+    absl::StrAppend(&body, "        case \"$prev\" in\n", value_cases, "        esac\n");
+  }
+  // Positional words: other commands for help, shells for completion, else cluster names.
+  std::vector<std::string> positionals;
+  if (command.name == "help") {
+    for (const CommandHelp& other : AllCommands()) positionals.push_back(other.name);
+  }
+  if (command.name == "completion") positionals = {"bash"};
+  flags.push_back("--help");
+  absl::StrAppend(&body, "        flags=\"", absl::StrJoin(flags, " "), "\"\n");
+  absl::StrAppend(&body, "        words=\"", absl::StrJoin(positionals, " "), "\"\n");
+  absl::StrAppend(&body, "        clusters=", command.takes_cluster ? 1 : 0, " ;;\n");
+  return body;
+}
+
+}  // namespace
+
+const std::vector<CommandHelp>& AllCommands() {
+  static const std::vector<CommandHelp>* commands = new std::vector<CommandHelp>(MakeCommands());
+  return *commands;
+}
+
+const CommandHelp* FindCommand(absl::string_view name) {
+  for (const CommandHelp& command : AllCommands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+std::string UsageText() {
+  std::string text = "usage: radctl COMMAND [options]\n\ncommands:\n";
+  for (const CommandHelp& command : AllCommands()) {
+    absl::StrAppendFormat(&text, "  %-12s %s\n", command.name, command.summary);
+  }
+  absl::StrAppend(&text,
+                  "\nglobal options: --state-dir DIR (default $RADCTL_STATE_DIR or "
+                  "/var/lib/radctl),\n                --log-format text|json\n"
+                  "\nradctl help COMMAND (or radctl COMMAND --help) tells more about a command.\n");
+  return text;
+}
+
+std::string CommandHelpText(const CommandHelp& command) {
+  std::string text =
+      absl::StrCat("usage: radctl ", command.synopsis, "\n\n", command.details, "\n");
+  if (!command.flags.empty()) {
+    absl::StrAppend(&text, "\noptions:\n");
+    for (const FlagHelp& flag : command.flags) {
+      absl::StrAppendFormat(&text, "  %-28s %s\n", FlagColumn(flag), flag.help);
+    }
+  }
+  absl::StrAppend(&text, "\nglobal options: --state-dir DIR, --log-format text|json\n");
+  return text;
+}
+
+std::string BashCompletionScript() {
+  std::vector<std::string> names;
+  std::string cases;
+  for (const CommandHelp& command : AllCommands()) {
+    names.push_back(command.name);
+    absl::StrAppend(&cases, CompletionCase(command));
+  }
+  return absl::StrCat(
+      "# bash completion for radctl (radctl completion bash). Generated from radctl's help.\n",
+      "_radctl() {\n",
+      "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n",
+      "  local command=\"\" words=\"\" flags=\"\" clusters=0 i\n",
+      "  for ((i = 1; i < COMP_CWORD; i++)); do\n", "    case \"${COMP_WORDS[i]}\" in\n",
+      "      --state-dir|--log-format) ((i++)) ;;\n", "      -*) ;;\n",
+      "      *) command=\"${COMP_WORDS[i]}\"; break ;;\n", "    esac\n", "  done\n",
+      "  case \"$prev\" in\n",
+      "    --state-dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n",
+      "    --log-format) COMPREPLY=($(compgen -W \"text json\" -- \"$cur\")); return ;;\n",
+      "  esac\n", "  if [ -z \"$command\" ]; then\n", "    COMPREPLY=($(compgen -W \"",
+      absl::StrJoin(names, " "), " --state-dir --log-format --help\" -- \"$cur\"))\n",
+      "    return\n", "  fi\n", "  case \"$command\" in\n", cases, "  esac\n",
+      "  if [[ \"$cur\" == -* ]]; then\n", "    words=\"$flags\"\n",
+      "  elif [ \"$clusters\" = 1 ]; then\n",
+      "    # Clusters known here: the state directory holds one folder per cluster.\n",
+      "    words=\"$words $(ls \"${RADCTL_STATE_DIR:-/var/lib/radctl}\" 2>/dev/null)\"\n", "  fi\n",
+      "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n", "}\n",
+      "complete -F _radctl radctl\n");
+}
+
+absl::Status RunHelp(const HelpOptions& options) {
+  if (options.command.empty()) {
+    std::cout << UsageText();
+    return absl::OkStatus();
+  }
+  const CommandHelp* command = FindCommand(options.command);
+  if (command == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no command \"", options.command, "\"; radctl help lists them"));
+  }
+  std::cout << CommandHelpText(*command);
+  return absl::OkStatus();
+}
+
+absl::Status RunCompletion(const CompletionOptions& options) {
+  if (options.shell != "bash") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("completion: unknown shell \"", options.shell, "\"; allowed: bash"));
+  }
+  std::cout << BashCompletionScript();
+  return absl::OkStatus();
+}
+
+}  // namespace radctl
