@@ -11,6 +11,7 @@
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/clients/postgres/pg_connection.h"
+#include "controller/config/endpoints.h"
 #include "controller/export/cnpg_manifest.h"
 #include "controller/export/compose_file.h"
 #include "controller/loop/observer.h"
@@ -58,7 +59,7 @@ absl::Status CheckFlags(const ExportOptions& options) {
 
 // Bytes used by the fullest node volume (data directory, WAL, repmgr.conf), read with du in
 // each running node; nullopt when none answers.
-std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker, const std::string& name) {
+std::optional<int64_t> MeasureVolumes(const ContainerRuntime& docker, const std::string& name) {
   absl::StatusOr<std::vector<docker::ContainerSummary>> containers =
       docker.ListContainers(kLabelCluster, name);
   if (!containers.ok()) return std::nullopt;
@@ -82,9 +83,9 @@ std::optional<int64_t> MeasureVolumes(const docker::DockerClient& docker, const 
 
 // Creates the source role on the writable primary, through the connection radctl itself uses
 // (as repmgr, the superuser): the password never appears on a command line or in docker events.
-absl::Status CreateReplicationUser(const docker::DockerClient& docker, const StoredCluster& cluster,
+absl::Status CreateReplicationUser(const Env& env, const StoredCluster& cluster,
                                    const std::string& password) {
-  Observer observer(docker, cluster.secrets, absl::Seconds(2));
+  Observer observer(env, cluster.secrets);
   LoopMemory memory;
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
   const NodeObservation* primary = nullptr;
@@ -103,7 +104,7 @@ absl::Status CreateReplicationUser(const docker::DockerClient& docker, const Sto
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<PgConnection> conn,
-      PgConnection::Connect(observer.NodeEndpoint(primary->host_port), absl::Seconds(5)));
+      PgConnection::Connect(NodeEndpoint(cluster.secrets, primary->host_port), absl::Seconds(5)));
   RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
   std::cerr << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
             << primary->name << "; its password is in the Secret "
@@ -135,13 +136,14 @@ absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options
   if (!options.migrate_from.empty()) {
     ASSIGN_OR_RETURN(cnpg.migrate_from, exporting::ParseHostPort(options.migrate_from));
   }
-  absl::StatusOr<docker::DockerClient> docker = ConnectDocker();
+  absl::StatusOr<std::unique_ptr<RealEnv>> real = RealEnv::Connect();
   if (options.create_replication_user) {
-    RETURN_IF_ERROR(docker.status());
+    RETURN_IF_ERROR(real.status());
     cnpg.replication_password = GeneratePassword();
-    RETURN_IF_ERROR(CreateReplicationUser(*docker, cluster, cnpg.replication_password));
+    RETURN_IF_ERROR(CreateReplicationUser((*real)->env(), cluster, cnpg.replication_password));
   }
-  if (docker.ok()) cnpg.data_bytes = MeasureVolumes(*docker, options.name);
+  // Without an engine the export goes on, with a default storage size.
+  if (real.ok()) cnpg.data_bytes = MeasureVolumes((*real)->env().runtime, options.name);
   ASSIGN_OR_RETURN(exporting::CnpgExport result,
                    exporting::RenderCnpg(cluster.spec, cluster.secrets, cnpg));
   std::cout << result.yaml;
