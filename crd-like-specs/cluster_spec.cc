@@ -8,7 +8,9 @@ namespace {
 // The fields, as one tuple per struct, so a new field is compared by adding it in one place.
 auto Fields(const PostgresSpec& s) { return std::tie(s.version, s.image, s.parameters); }
 auto Fields(const BouncerSpec& s) { return std::tie(s.port, s.bind, s.pool_mode); }
-auto Fields(const ReplicationSpec& s) { return std::tie(s.synchronous); }
+auto Fields(const ReplicationSpec& s) {
+  return std::tie(s.synchronous, s.synchronous_number, s.max_slot_wal_keep_size);
+}
 auto Fields(const FailoverSpec& s) { return std::tie(s.enabled, s.detection_ms); }
 auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password); }
 

@@ -24,7 +24,13 @@ struct BouncerSpec {
 };
 
 struct ReplicationSpec {
-  bool synchronous = false;  // true: quorum-synchronous to at least one standby
+  // Quorum-synchronous replication: a commit is acknowledged once `synchronous_number` standbys
+  // have it (ANY k). In the file: `synchronous: true` (k = 1) or `synchronous: {number: k}`.
+  bool synchronous = false;
+  int synchronous_number = 1;
+  // A slot may hold at most this much WAL for a standby that stays away; past it the standby is
+  // rebuilt rather than the shared disk filled. "-1": no limit.
+  std::string max_slot_wal_keep_size = "1GB";
 };
 
 struct FailoverSpec {

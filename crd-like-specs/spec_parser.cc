@@ -87,9 +87,26 @@ void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
   reader.ForEachField(section, rules);
 }
 
+// `synchronous: true|false`, or `synchronous: {number: k}` for a quorum of k standbys.
+void ReadSynchronous(YamlReader& reader, const Field& field, ReplicationSpec& out) {
+  if (!field.value.IsMap()) {
+    ReadBool(reader, field, out.synchronous);
+    return;
+  }
+  out.synchronous = true;
+  const std::vector<FieldRule> rules = {
+      {"number",
+       [&](const Field& f) { ReadInt(reader, f, CheckSynchronousNumber, out.synchronous_number); },
+       /*required=*/true},
+  };
+  reader.ForEachField(field, rules);
+}
+
 void ReadReplication(YamlReader& reader, const Field& section, ReplicationSpec& out) {
   const std::vector<FieldRule> rules = {
-      {"synchronous", [&](const Field& f) { ReadBool(reader, f, out.synchronous); }},
+      {"synchronous", [&](const Field& f) { ReadSynchronous(reader, f, out); }},
+      {"maxSlotWalKeepSize",
+       [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size); }},
   };
   reader.ForEachField(section, rules);
 }
@@ -169,6 +186,36 @@ void ReadDocuments(YamlReader& reader, const std::vector<YAML::Node>& documents,
   ReadDocument(reader, documents[0], out);
 }
 
+// Rules that involve more than one field: parameters that would break a promise the rest of
+// the spec asks for. Reported at the parameter's place.
+void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  for (const auto& [name, value] : spec.postgres.parameters) {
+    absl::Status status = CheckParameterKeepsPromises(name, value, spec.replication.synchronous);
+    if (status.ok()) continue;
+    std::string path = absl::StrCat("spec.postgres.parameters.", name);
+    auto at = reader.positions().find(path);
+    YAML::Mark mark = YAML::Mark::null_mark();
+    if (at != reader.positions().end()) {
+      mark.line = at->second.line - 1;
+      mark.column = at->second.column - 1;
+    }
+    reader.AddError(mark, path, std::string(status.message()));
+  }
+  if (spec.replication.synchronous && spec.replication.synchronous_number >= spec.nodes &&
+      spec.nodes > 1) {
+    auto at = reader.positions().find("spec.replication.synchronous.number");
+    YAML::Mark mark = YAML::Mark::null_mark();
+    if (at != reader.positions().end()) {
+      mark.line = at->second.line - 1;
+      mark.column = at->second.column - 1;
+    }
+    reader.AddError(mark, "spec.replication.synchronous.number",
+                    absl::StrFormat("must be less than spec.nodes (%d): with %d standbys, %d "
+                                    "acknowledgements would stop every write",
+                                    spec.nodes, spec.nodes - 1, spec.replication.synchronous_number));
+  }
+}
+
 absl::Status ReadFileError(const std::string& path, int error_number) {
   return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read spec file ", path));
 }
@@ -202,6 +249,7 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
     // yaml-cpp reports syntax errors by throwing; they stop here, as one FieldError.
     reader.AddError(e.mark, "", absl::StrCat("invalid YAML: ", e.msg));
   }
+  CheckAcrossFields(reader, result.spec);
   result.errors = reader.TakeErrors();
   if (!result.ok()) {
     result.spec = ClusterSpec();  // an invalid spec yields no half-filled ClusterSpec

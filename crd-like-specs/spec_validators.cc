@@ -35,7 +35,7 @@ constexpr std::string_view kStandbyWhy =
 constexpr std::string_view kFilesWhy = "the file layout is fixed by the radctl/postgres image";
 
 // Parameters radctl sets itself; a user value would break replication, failover or the image.
-constexpr std::array<ManagedParameter, 20> kManagedParameters = {{
+constexpr std::array<ManagedParameter, 21> kManagedParameters = {{
     {"listen_addresses", kListenWhy},
     {"port", kListenWhy},
     {"unix_socket_directories", kListenWhy},
@@ -57,6 +57,7 @@ constexpr std::array<ManagedParameter, 20> kManagedParameters = {{
      "PgBouncer and repmgr must read the password hashes radctl creates (spec.auth)"},
     {"archive_mode",
      "radctl does not archive WAL, and archiving without an archiver keeps every WAL file"},
+    {"max_slot_wal_keep_size", "it follows spec.replication.maxSlotWalKeepSize"},
     {"cluster_name",
      "radctl sets it to the node name so logs and pg_stat_replication tell nodes apart"},
 }};
@@ -187,6 +188,51 @@ absl::Status CheckPoolMode(std::string_view mode) {
 }
 
 absl::Status CheckDetectionMs(int64_t detection_ms) { return CheckRange(detection_ms, 100, 60000); }
+
+absl::Status CheckSynchronousNumber(int64_t number) { return CheckRange(number, 1, kMaxNodes - 1); }
+
+absl::Status CheckWalSize(std::string_view size) {
+  absl::string_view text = AsAbsl(size);
+  if (text == "-1") return absl::OkStatus();
+  size_t digits = 0;
+  while (digits < text.size() && absl::ascii_isdigit(text[digits])) ++digits;
+  absl::string_view unit = text.substr(digits);
+  const std::array<absl::string_view, 5> units = {"", "kB", "MB", "GB", "TB"};
+  if (digits > 0 && std::find(units.begin(), units.end(), unit) != units.end()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "must be a size such as 512MB, 1GB or 2TB (units kB, MB, GB, TB), or -1 for no limit; got ",
+      Quote(size)));
+}
+
+absl::Status CheckParameterKeepsPromises(std::string_view name, std::string_view value,
+                                         bool synchronous) {
+  std::string lower = absl::AsciiStrToLower(AsAbsl(value));
+  auto off = [&] { return lower == "off" || lower == "false" || lower == "no" || lower == "0"; };
+  if (name == "include" || name == "include_dir" || name == "include_if_exists") {
+    return absl::InvalidArgumentError(
+        "radctl renders the whole postgresql.conf from the spec; a file included from elsewhere "
+        "would change nodes behind its back (set the parameters here instead)");
+  }
+  if (name == "fsync" && off()) {
+    return absl::InvalidArgumentError(
+        "off lets a crash corrupt the data directory: a failover or rejoin could then lose or "
+        "damage committed data");
+  }
+  if (name == "full_page_writes" && off()) {
+    return absl::InvalidArgumentError(
+        "off makes pg_rewind impossible: every returning former primary would have to be "
+        "cloned again instead of rejoined");
+  }
+  if (name == "synchronous_commit" && synchronous &&
+      (lower == "local" || off())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Quote(value), " acknowledges commits no standby has, which spec.replication.synchronous "
+        "promises not to lose; use on, remote_write or remote_apply, or turn synchronous off"));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CheckAuthName(std::string_view name) {
   if (name.size() > kMaxIdentifierLength) {

@@ -33,6 +33,14 @@ inline constexpr size_t kMaxClusterNameLength = 40;
 // A dotted-quad IPv4 address; 0.0.0.0 means every interface.
 [[nodiscard]] absl::Status CheckBindAddress(std::string_view address);
 [[nodiscard]] absl::Status CheckPoolMode(std::string_view mode);
+// k of `synchronous: {number: k}`.
+[[nodiscard]] absl::Status CheckSynchronousNumber(int64_t number);
+// A postgresql.conf size ("512MB", "1GB", "1024" kB) or "-1".
+[[nodiscard]] absl::Status CheckWalSize(std::string_view size);
+// Parameters whose value would break a promise radctl makes: durability (fsync, full_page_writes,
+// synchronous_commit with synchronous replication) or the single configuration file (include*).
+[[nodiscard]] absl::Status CheckParameterKeepsPromises(std::string_view name,
+                                                       std::string_view value, bool synchronous);
 [[nodiscard]] absl::Status CheckDetectionMs(int64_t detection_ms);
 // auth.user and auth.database: a lowercase SQL identifier that radctl does not use itself.
 [[nodiscard]] absl::Status CheckAuthName(std::string_view name);

@@ -30,7 +30,14 @@ void EmitBouncer(YAML::Emitter& out, const BouncerSpec& bouncer) {
 
 void EmitReplicationAndFailover(YAML::Emitter& out, const ClusterSpec& spec) {
   out << YAML::Key << "replication" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "synchronous" << YAML::Value << spec.replication.synchronous;
+  if (spec.replication.synchronous && spec.replication.synchronous_number != 1) {
+    out << YAML::Key << "synchronous" << YAML::Value << YAML::BeginMap << YAML::Key << "number"
+        << YAML::Value << spec.replication.synchronous_number << YAML::EndMap;
+  } else {
+    out << YAML::Key << "synchronous" << YAML::Value << spec.replication.synchronous;
+  }
+  out << YAML::Key << "maxSlotWalKeepSize" << YAML::Value
+      << spec.replication.max_slot_wal_keep_size;
   out << YAML::EndMap;
   out << YAML::Key << "failover" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "enabled" << YAML::Value << spec.failover.enabled;

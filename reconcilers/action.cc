@@ -16,6 +16,7 @@ std::string ActionTypeName(ActionType type) {
     case ActionType::kInitPrimary: return "init-primary";
     case ActionType::kStartPrimary: return "start-primary";
     case ActionType::kRecordPrimary: return "record-primary";
+    case ActionType::kHoldClients: return "hold-clients";
     case ActionType::kFailover: return "failover";
     case ActionType::kPointBouncer: return "point-bouncer";
     case ActionType::kCloneStandby: return "clone-standby";
@@ -44,13 +45,16 @@ std::string Action::ToString(const std::string& cluster) const {
     case ActionType::kCreateNetwork: object = NetworkName(cluster); break;
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
+    case ActionType::kHoldClients:
     case ActionType::kPointBouncer: object = BouncerName(cluster); break;
     case ActionType::kDropSlot: object = absl::StrCat("repmgr_slot_", ordinal); break;
     default: object = NodeName(cluster, ordinal); break;
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);
   if (source != 0) {
-    const char* word = type == ActionType::kPointBouncer ? " -> " : " <- ";
+    const char* word = type == ActionType::kPointBouncer   ? " -> "
+                       : type == ActionType::kHoldClients ? " for "
+                                                          : " <- ";
     absl::StrAppend(&text, word, NodeName(cluster, source));
   }
   return text;

@@ -18,14 +18,18 @@ enum class ActionType {
                      // that fails)
   kInitPrimary,      // initdb, config, start, roles and databases, repmgr primary register
   kStartPrimary,     // start Postgres of the fenced, still-registered primary
-  kRecordPrimary,    // repair repmgr metadata: this writable node is the primary
+  kRecordPrimary,    // the cluster's state and repmgr's records: this writable node is the
+                     // primary, on its timeline
+  kHoldClients,      // PAUSE every database at the bouncer (held until a failover resumes them)
+                     // while the old primary `source` is fenced
   kFailover,         // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
   kPointBouncer,     // (PAUSE,) target `source`, RELOAD, RESUME
   kCloneStandby,     // repmgr standby clone from `source`, start, register
   kStartStandby,     // start Postgres of an initialised standby whose Postgres is down
   kFollow,           // standby follows the primary `source`
   kRejoin,           // former primary rewound with pg_rewind, follows `source`
-  kRebuild,          // data directory wiped and cloned again from `source`
+  kRebuild,          // data directory moved aside (the newest one kept) and cloned again from
+                     // `source`
   kRemoveNode,       // scale down: container and volume removed, slot and record dropped on
                      // the primary `source`
   kReconfigure,      // postgresql.conf uploaded again and reloaded

@@ -27,13 +27,15 @@
 namespace radctl {
 namespace {
 
+// The longest pause before an action that keeps failing is tried again.
+constexpr absl::Duration kMaxRetryPause = absl::Minutes(5);
+// A rejoin whose pg_rewind failed this often (not a connection or timeout) is given up for a
+// rebuild; the old data directory is kept aside.
+constexpr int kRewindAttempts = 2;
 // A failed start of the registered primary is retried this often before failing over instead.
 constexpr int kStartPrimaryAttempts = 2;
 // A standby that fails to start this often is rebuilt from the primary.
 constexpr int kStartStandbyAttempts = 2;
-// With synchronous replication, how long a failover waits for a standby that runs but does not
-// answer (it may hold acknowledged commits) before promoting without it.
-constexpr absl::Duration kSynchronousCandidateWait = absl::Seconds(10);
 
 std::string DescribeStop(const NodeObservation& node) {
   if (node.container == ContainerState::kMissing) return "container is gone";
@@ -49,11 +51,8 @@ FenceMethod FenceMethodFor(const NodeObservation* node) {
       (node->data_dir == DataDir::kUnknown && !node->facts_error.empty())) {
     return FenceMethod::kKillContainer;
   }
-  auto failed = node->failed_attempts.find(ActionType::kFence);
-  if (failed != node->failed_attempts.end() && failed->second > 0) {
-    return FenceMethod::kKillContainer;
-  }
-  return FenceMethod::kStopPostgres;
+  return node->Failed(ActionType::kFence) > 0 ? FenceMethod::kKillContainer
+                                               : FenceMethod::kStopPostgres;
 }
 
 // The primary as far as it is known: the writable one, else the one repmgr records.
@@ -109,6 +108,30 @@ class Planner {
   }
   void Wait(std::string why) { plan_.waiting.push_back(std::move(why)); }
 
+  // An action that failed on a node is tried again after a pause that doubles with every
+  // failure in a row (1 s, 2 s, 4 s, ... at most 5 min): a node that cannot start, or a rejoin
+  // that cannot connect, is not retried every pass forever. Null (and a note) while it waits.
+  Action* AddUnlessBackingOff(ActionType type, int ordinal, int source, std::string reason) {
+    const NodeObservation* node = observed_.Node(ordinal);
+    auto failures = node == nullptr ? std::map<ActionType, ActionFailures>::const_iterator()
+                                    : node->failures.find(type);
+    if (node != nullptr && failures != node->failures.end() && failures->second.count > 0) {
+      const ActionFailures& failed = failures->second;
+      absl::Duration pause =
+          std::min(kMaxRetryPause, absl::Seconds(1) * (int64_t{1} << std::min(failed.count - 1, 9)));
+      absl::Time next = failed.last + pause;
+      if (observed_.observed_at < next) {
+        Wait(absl::StrCat(node->name, ": ", ActionTypeName(type), " failed ", failed.count,
+                          failed.count == 1 ? " time" : " times", " (", failed.message,
+                          "); trying again in ", absl::FormatDuration(absl::Ceil(next - observed_.observed_at, absl::Seconds(1)))));
+        wake_within_ = std::min(wake_within_, next - observed_.observed_at);
+        return nullptr;
+      }
+      absl::StrAppend(&reason, " (attempt ", failed.count + 1, ")");
+    }
+    return &Add(type, ordinal, source, std::move(reason));
+  }
+
   // An action already planned for this node (at most one per node and pass), or one still
   // running on it in the background.
   bool Busy(int ordinal) const {
@@ -154,7 +177,15 @@ class Planner {
     int keep = 0;
     std::string why;
     for (int ordinal : primaries) {
-      if (observed_.bouncer.target_host == Name(ordinal)) {
+      if (ordinal == observed_.recorded_primary.ordinal &&
+          OnNewestTimeline(*observed_.Node(ordinal))) {
+        keep = ordinal;
+        why = "the cluster's state records it as the primary";
+      }
+    }
+    for (int ordinal : primaries) {
+      if (keep == 0 && observed_.bouncer.target_host == Name(ordinal) &&
+          OnNewestTimeline(*observed_.Node(ordinal))) {
         keep = ordinal;
         why = "the bouncer points to it";
       }
@@ -162,7 +193,8 @@ class Planner {
     if (keep == 0) {
       for (int ordinal : primaries) {
         const RepmgrNode* record = observed_.RepmgrRecord(ordinal);
-        if (record != nullptr && record->type == "primary" && record->active) {
+        if (record != nullptr && record->type == "primary" && record->active &&
+            OnNewestTimeline(*observed_.Node(ordinal))) {
           keep = ordinal;
           why = "repmgr records it as the primary";
         }
@@ -199,11 +231,11 @@ class Planner {
       const NodeObservation* node = observed_.Node(ordinal);
       if (node == nullptr || node->container == ContainerState::kMissing) {
         bool has_volume = node != nullptr && node->volume_exists;
-        Add(ActionType::kCreateNode, ordinal, 0,
-            has_volume ? "container is missing; re-creating it on its existing volume"
-                       : "node is desired but does not exist");
+        AddUnlessBackingOff(ActionType::kCreateNode, ordinal, 0,
+                            has_volume ? "container is missing; re-creating it on its existing volume"
+                                       : "node is desired but does not exist");
       } else if (node->container != ContainerState::kRunning) {
-        Add(ActionType::kStartContainer, ordinal, 0,
+        AddUnlessBackingOff(ActionType::kStartContainer, ordinal, 0,
             node->container == ContainerState::kCreated
                 ? std::string("container was created but never started")
                 : absl::StrCat("container is stopped (exit code ", node->exit_code, ")"));
@@ -228,8 +260,29 @@ class Planner {
   // --- rule 4a: one writable primary ----------------------------------------------------------
 
   void PlanWithPrimary(int primary) {
+    const NodeObservation& writable = *observed_.Node(primary);
+    if (!OnNewestTimeline(writable)) {
+      // Safety rule 3: its history was abandoned when another node was promoted on a newer
+      // timeline; writes it takes now would be lost. It is fenced, then rejoined or rebuilt.
+      Add(ActionType::kFence, primary, 0,
+          absl::StrCat(writable.name, " is writable on timeline ", writable.timeline, " but timeline ",
+                       NewestTimeline(), " is newer (",
+                       observed_.recorded_primary.ordinal != 0
+                           ? absl::StrCat("recorded primary ", Name(observed_.recorded_primary.ordinal))
+                           : std::string("seen on another node"),
+                       "): it must not be primary"));
+      return;
+    }
+    const RecordedPrimary& recorded = observed_.recorded_primary;
     const RepmgrNode* record = observed_.RepmgrRecord(primary);
-    if (record == nullptr || record->type != "primary" || !record->active) {
+    if (recorded.ordinal != primary || recorded.timeline != writable.timeline) {
+      Add(ActionType::kRecordPrimary, primary, 0,
+          absl::StrCat(Name(primary), " is the writable primary on timeline ", writable.timeline,
+                       " but the cluster's state records ",
+                       recorded.ordinal == 0 ? std::string("no primary")
+                                             : absl::StrCat(Name(recorded.ordinal), " on timeline ",
+                                                            recorded.timeline)));
+    } else if (record == nullptr || record->type != "primary" || !record->active) {
       Add(ActionType::kRecordPrimary, primary, 0,
           absl::StrCat(Name(primary),
                        " is the writable primary but repmgr does not record it as the active "
@@ -373,9 +426,11 @@ class Planner {
 
   void PlanStandby(const NodeObservation& node, int primary) {
     const std::string primary_name = Name(primary);
-    auto failed = [&](ActionType type) {
-      auto it = node.failed_attempts.find(type);
-      return it == node.failed_attempts.end() ? 0 : it->second;
+    // A rebuild clones the node again; its old data directory is moved aside, not deleted.
+    auto rebuild = [&](const std::string& why) {
+      AddUnlessBackingOff(ActionType::kRebuild, node.ordinal, primary,
+                          absl::StrCat(why, "; cloning it again from ", primary_name,
+                                       " (the old data directory is kept aside)"));
     };
     if (node.reachable) {
       const std::string& upstream = node.wal_receiver.sender_host;
@@ -383,10 +438,8 @@ class Planner {
       // on (a history that diverged from the primary's); anything else is attached.
       bool stuck = node.wal_receiver.status == "waiting";
       if (upstream == primary_name && !stuck) return;
-      if (failed(ActionType::kFollow) > 0) {
-        Add(ActionType::kRebuild, node.ordinal, primary,
-            absl::StrCat("cannot follow ", primary_name,
-                         " (its history has diverged); cloning it again"));
+      if (node.Failed(ActionType::kFollow) > 0) {
+        rebuild(absl::StrCat("cannot follow ", primary_name, " (its history has diverged)"));
       } else {
         Add(ActionType::kFollow, node.ordinal, primary,
             upstream.empty() ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
@@ -399,17 +452,17 @@ class Planner {
     }
     switch (node.data_dir) {
       case DataDir::kEmpty:
-        Add(ActionType::kCloneStandby, node.ordinal, primary,
-            absl::StrCat("data directory is empty; cloning from ", primary_name));
+        AddUnlessBackingOff(ActionType::kCloneStandby, node.ordinal, primary,
+                            absl::StrCat("data directory is empty; cloning from ", primary_name));
         return;
       case DataDir::kStandby:
         if (node.postgres_running) {
           Wait(absl::StrCat(node.name, ": Postgres is starting"));
-        } else if (failed(ActionType::kStartStandby) >= kStartStandbyAttempts) {
-          Add(ActionType::kRebuild, node.ordinal, primary,
-              "standby failed to start repeatedly; cloning it again");
+        } else if (node.FailedHard(ActionType::kStartStandby) >= kStartStandbyAttempts) {
+          rebuild("standby failed to start repeatedly");
         } else {
-          Add(ActionType::kStartStandby, node.ordinal, 0, "standby's Postgres is not running");
+          AddUnlessBackingOff(ActionType::kStartStandby, node.ordinal, 0,
+                              "standby's Postgres is not running");
         }
         return;
       case DataDir::kPrimary:
@@ -417,13 +470,15 @@ class Planner {
           Add(ActionType::kFence, node.ordinal, 0,
               absl::StrCat("former primary is running while ", primary_name,
                            " is the primary"));
-        } else if (failed(ActionType::kRejoin) > 0) {
-          Add(ActionType::kRebuild, node.ordinal, primary,
-              "rejoin with pg_rewind failed; cloning it again");
+        } else if (node.FailedHard(ActionType::kRejoin) >= kRewindAttempts) {
+          rebuild(absl::StrCat("rejoin with pg_rewind failed ", node.FailedHard(ActionType::kRejoin),
+                               " times (", node.failures.at(ActionType::kRejoin).message, ")"));
         } else {
-          Add(ActionType::kRejoin, node.ordinal, primary,
-              absl::StrCat("former primary returned; rejoining it as a standby of ",
-                           primary_name, " with pg_rewind"));
+          // Transient failures (no connection, a timeout) are retried with backoff, for as long
+          // as it takes: a rejoin keeps the node's data, a rebuild copies everything again.
+          AddUnlessBackingOff(ActionType::kRejoin, node.ordinal, primary,
+                              absl::StrCat("former primary returned; rejoining it as a standby "
+                                           "of ", primary_name, " with pg_rewind"));
         }
         return;
       case DataDir::kUnknown:
@@ -450,15 +505,23 @@ class Planner {
       PlanContainers(/*hold=*/0);
       if (any_unknown) {
         Wait("looking at every node's data directory before initialising a new cluster");
+      } else if (observed_.recorded_primary.ordinal != 0) {
+        // A cluster existed: never start an empty one in its place.
+        Wait(absl::StrCat("the cluster's state records ", Name(observed_.recorded_primary.ordinal),
+                          " as primary on timeline ", observed_.recorded_primary.timeline,
+                          " but no node holds data (volumes removed outside radctl?); to start "
+                          "afresh, run radctl delete ",
+                          spec_.name));
       } else {
         PlanBootstrap();
       }
       return;
     }
+    if (PlanRequestedPromotion()) return;
     int registered = RegisteredPrimary();
     if (registered == 0) {
       PlanContainers(/*hold=*/0);
-      PromoteOrWait(0, "no node is recorded as the primary");
+      FailOverOrWait(0, "no node is recorded as the primary");
       StartStoppedStandbys();
       return;
     }
@@ -470,13 +533,14 @@ class Planner {
     const NodeObservation* first = observed_.Node(1);
     if (first == nullptr || first->container != ContainerState::kRunning || Busy(1)) return;
     if (first->data_dir == DataDir::kEmpty) {
-      Add(ActionType::kInitPrimary, 1, 0, "new cluster: no node holds data");
+      AddUnlessBackingOff(ActionType::kInitPrimary, 1, 0, "new cluster: no node holds data");
     }
   }
 
-  // The primary according to repmgr's records; without records, the only node whose data
-  // directory is a primary's (a single-node cluster, or records not readable yet).
+  // The primary as recorded: the cluster's state (written before every repoint), else repmgr's
+  // records, else the only node whose data directory is a primary's (a single-node cluster).
   int RegisteredPrimary() const {
+    if (observed_.recorded_primary.ordinal != 0) return observed_.recorded_primary.ordinal;
     for (const RepmgrNode& record : observed_.repmgr_nodes) {
       if (record.type == "primary" && record.active) return record.node_id;
     }
@@ -495,16 +559,32 @@ class Planner {
     return found;
   }
 
+  // The newest timeline of the cluster's history: the one recorded with the primary (written
+  // before the bouncer is repointed, so no client wrote through the endpoint to a newer one),
+  // else the highest seen on any node. A node behind it holds an abandoned history and must
+  // never be (or become) primary again.
+  int NewestTimeline() const {
+    if (observed_.recorded_primary.ordinal != 0) return observed_.recorded_primary.timeline;
+    int newest = 0;
+    for (const NodeObservation& node : observed_.nodes) newest = std::max(newest, node.timeline);
+    return newest;
+  }
+  bool OnNewestTimeline(const NodeObservation& node) const {
+    return node.timeline != 0 && node.timeline >= NewestTimeline();
+  }
+
   void PlanRegisteredPrimaryDown(int registered) {
     const NodeObservation* node = observed_.Node(registered);
     const std::string name = Name(registered);
     if (node == nullptr || node->ContainerDied()) {
       std::string why = absl::StrCat("primary ", name, " ",
                                      node == nullptr ? "no longer exists" : DescribeStop(*node));
-      if (spec_.failover.enabled && PromoteOrWait(registered, why)) {
+      if (spec_.failover.enabled && FailOverOrWait(registered, why)) {
         PlanContainers(/*hold=*/registered);
         return;
       }
+      // No failover now: its container is started again; once back, fenced by its entrypoint,
+      // it resumes as primary if nobody was promoted (losing nothing).
       PlanContainers(/*hold=*/0);
       if (!spec_.failover.enabled) Wait(why + "; failover is disabled: restarting it in place");
       return;
@@ -513,7 +593,7 @@ class Planner {
     if (node->container != ContainerState::kRunning) return;  // stopped cleanly: restarted above
     if (node->reachable) {
       // Registered as primary but in recovery: an interrupted rejoin or promotion.
-      PromoteOrWait(registered, absl::StrCat("registered primary ", name, " is in recovery"));
+      FailOverOrWait(registered, absl::StrCat("registered primary ", name, " is in recovery"));
       return;
     }
     absl::Duration down = observed_.observed_at - node->unreachable_since;
@@ -521,16 +601,20 @@ class Planner {
     std::string why =
         absl::StrCat("primary ", name, " has not answered for ", absl::FormatDuration(down), " (",
                      node->probe_error, ")");
-    auto start_failures = node->failed_attempts.find(ActionType::kStartPrimary);
-    bool start_failed = start_failures != node->failed_attempts.end() &&
-                        start_failures->second >= kStartPrimaryAttempts;
-    if (node->data_dir == DataDir::kPrimary && !node->postgres_running && !start_failed) {
-      // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
-      // else was promoted, so restarting it in place loses nothing and is faster than failover.
-      Add(ActionType::kStartPrimary, registered, 0,
-          absl::StrCat("registered primary ", name,
-                       " is fenced and no other node was promoted; starting it as primary"));
-      return;
+    bool start_failed = node->Failed(ActionType::kStartPrimary) >= kStartPrimaryAttempts;
+    if (node->data_dir == DataDir::kPrimary && !node->postgres_running && !start_failed &&
+        !node->paused && !node->fenced_by_controller) {
+      if (!OnNewestTimeline(*node)) {
+        Wait(absl::StrCat(name, " is on timeline ", node->timeline, ", behind the newest (",
+                          NewestTimeline(), "): it must not be primary again"));
+      } else {
+        // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
+        // else was promoted, so restarting it in place loses nothing and is faster than failover.
+        Add(ActionType::kStartPrimary, registered, 0,
+            absl::StrCat("registered primary ", name,
+                         " is fenced and no other node was promoted; starting it as primary"));
+        return;
+      }
     }
     if (!spec_.failover.enabled) {
       Wait(why + "; failover is disabled");
@@ -543,64 +627,157 @@ class Planner {
       return;
     }
     if (start_failed) why = absl::StrCat("primary ", name, " failed to start");
-    PromoteOrWait(registered, why);
+    FailOverOrWait(registered, why);
   }
 
-  // Plans a failover to the most advanced reachable standby; false (and a note) if none.
-  // With synchronous replication any standby may hold the only copy of an acknowledged commit:
-  // a standby whose container runs but which does not answer is waited for (a while) before
-  // another one is promoted.
-  bool PromoteOrWait(int old_primary, const std::string& why) {
-    std::vector<std::string> silent;
+  // Whether `node` can no longer commit: gone, stopped, in recovery, or silent with its Postgres
+  // seen stopped. A paused container, or one whose Postgres still runs, can wake up and commit.
+  static bool CannotCommit(const NodeObservation* node) {
+    if (node == nullptr || node->container != ContainerState::kRunning) return true;
+    if (node->reachable) return node->in_recovery;
+    return !node->paused && node->data_dir != DataDir::kUnknown && !node->postgres_running;
+  }
+
+  // Safety rule 2: fence the old primary, then observe, then choose. True when an action was
+  // planned (the fence, or the failover), false when it waits (and says why).
+  bool FailOverOrWait(int old_primary, const std::string& why) {
+    const NodeObservation* old = observed_.Node(old_primary);
+    if (old_primary != 0 && !CannotCommit(old)) {
+      if (Busy(old_primary)) {
+        Wait(absl::StrCat(why, "; waiting for ", Name(old_primary), "'s ", old->busy_with,
+                          " to end before fencing it"));
+        return false;
+      }
+      Add(ActionType::kHoldClients, 0, old_primary,
+          absl::StrCat(why, "; holding clients while ", Name(old_primary), " is fenced"));
+      Add(ActionType::kFence, old_primary, 0,
+          absl::StrCat(why, "; fencing it before choosing whom to promote, so that positions "
+                            "are read when it can no longer commit"));
+      return true;
+    }
+    const int newest = NewestTimeline();
+    std::vector<const NodeObservation*> candidates;  // reachable standbys, read after the fence
+    std::vector<std::string> behind;
     for (const NodeObservation& node : observed_.nodes) {
-      if (node.ordinal == old_primary || node.reachable ||
-          node.container != ContainerState::kRunning || node.data_dir == DataDir::kEmpty) {
+      if (node.ordinal == old_primary || !node.IsReachableStandby() || Busy(node.ordinal)) continue;
+      if (!OnNewestTimeline(node)) {
+        behind.push_back(absl::StrCat(node.name, " (timeline ", node.timeline, ")"));
         continue;
       }
-      if (observed_.observed_at - node.unreachable_since < kSynchronousCandidateWait) {
-        silent.push_back(node.name);
-      }
+      candidates.push_back(&node);
     }
-    if (spec_.replication.synchronous && !silent.empty()) {
-      Wait(absl::StrCat(why, "; waiting for ", absl::StrJoin(silent, ", "),
-                        " to answer: with synchronous replication it may hold acknowledged commits"));
+    std::string quorum_note;
+    if (spec_.replication.synchronous && !QuorumObserved(old_primary, candidates, why,
+                                                         &quorum_note)) {
       return false;
     }
-    std::optional<int> best = MostAdvancedStandby(observed_, /*max_ordinal=*/1 << 20);
-    if (best && Busy(*best)) best.reset();  // a standby being started is not promoted mid-way
-    if (!best) {
-      Wait(why + "; no reachable standby to promote");
+    const NodeObservation* best = nullptr;
+    for (const NodeObservation* node : candidates) {
+      if (best == nullptr || MoreAdvanced(*node, *best)) best = node;
+    }
+    if (best == nullptr) {
+      std::string more = behind.empty() ? "" : absl::StrCat(" (behind the newest timeline ",
+                                                            newest, ": ", absl::StrJoin(behind, ", "),
+                                                            ")");
+      Wait(absl::StrCat(why, "; no reachable standby on the newest timeline to promote", more));
       return false;
     }
-    const NodeObservation& target = *observed_.Node(*best);
-    std::string reason = absl::StrCat(why, "; ", target.name, " has the highest received LSN ",
-                                      FormatLsn(PromotableLsn(target)));
+    std::string reason = absl::StrCat(why, "; ", best->name, " has the highest received LSN ",
+                                      FormatLsn(PromotableLsn(*best)));
     std::vector<std::string> others;
-    for (const NodeObservation& node : observed_.nodes) {
-      if (node.ordinal != *best && node.IsReachableStandby()) {
-        others.push_back(absl::StrCat(node.name, " ", FormatLsn(PromotableLsn(node))));
-      }
+    for (const NodeObservation* node : candidates) {
+      if (node != best) others.push_back(absl::StrCat(node->name, " ", FormatLsn(PromotableLsn(*node))));
     }
     if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
     if (spec_.replication.synchronous) {
-      absl::StrAppend(&reason, "; synchronous replication: no acknowledged commit is lost");
-    } else if (observed_.last_primary_lsn > PromotableLsn(target)) {
+      absl::StrAppend(&reason, "; ", quorum_note);
+    } else if (observed_.last_primary_lsn > PromotableLsn(*best)) {
       absl::StrAppend(&reason, "; asynchronous replication: it is ",
-                      observed_.last_primary_lsn - PromotableLsn(target),
+                      observed_.last_primary_lsn - PromotableLsn(*best),
                       " bytes behind the primary's last seen position ",
-                      FormatLsn(observed_.last_primary_lsn),
-                      ", commits in them may be lost");
+                      FormatLsn(observed_.last_primary_lsn), ", commits in them may be lost");
     } else if (observed_.last_primary_lsn != 0) {
       absl::StrAppend(&reason, "; it had received everything the primary was last seen at (",
-                      FormatLsn(observed_.last_primary_lsn), ")");
+                      FormatLsn(observed_.last_primary_lsn),
+                      "); asynchronous replication: commits made after that may be lost");
+    } else {
+      absl::StrAppend(&reason, "; asynchronous replication: commits it had not received are lost");
     }
-    Action& failover = Add(ActionType::kFailover, *best, old_primary, reason);
-    // The old primary is gone or silent: clients are held if the bouncer lets us, but the
-    // promotion does not wait for it. A failover that failed before kills the old container.
+    Action& failover = Add(ActionType::kFailover, best->ordinal, old_primary, reason);
+    // The old primary cannot commit any more; clients are held if the bouncer lets us, but the
+    // promotion does not wait for it.
     failover.hold = ClientHold::kBestEffort;
-    failover.fence = target.failed_attempts.count(ActionType::kFailover) > 0
-                         ? FenceMethod::kKillContainer
-                         : FenceMethodFor(observed_.Node(old_primary));
+    failover.fence = FenceMethodFor(old);
+    return true;
+  }
+
+  // With synchronous replication (ANY k of the standbys) a commit may live on only k of them: a
+  // standby is promoted only when at least m-k+1 of the m standbys that may hold WAL have been
+  // observed after the fence, so that one of them has every acknowledged commit. A stopped,
+  // frozen, unreachable or busy standby is unknown, not absent.
+  bool QuorumObserved(int old_primary, const std::vector<const NodeObservation*>& observed,
+                      const std::string& why, std::string* note) {
+    std::vector<std::string> members;
+    std::vector<std::string> unknown;
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal == old_primary) continue;
+      // Known to hold no WAL: an empty data directory that does not answer.
+      if (!node.reachable && node.data_dir == DataDir::kEmpty) continue;
+      members.push_back(node.name);
+      bool seen = std::any_of(observed.begin(), observed.end(),
+                              [&](const NodeObservation* o) { return o->ordinal == node.ordinal; });
+      if (!seen) unknown.push_back(node.name);
+    }
+    const int m = static_cast<int>(members.size());
+    const int k = spec_.replication.synchronous_number;
+    const int needed = std::clamp(m - k + 1, 1, std::max(m, 1));
+    const int have = m - static_cast<int>(unknown.size());
+    if (have >= needed) {
+      *note = absl::StrFormat(
+          "synchronous replication (ANY %d of %d standbys): %d of them observed after the fence, "
+          "at least the %d needed, and it is the most advanced of them: no acknowledged commit "
+          "is lost",
+          k, m, have, needed);
+      return true;
+    }
+    Wait(absl::StrFormat(
+        "%s; WaitingForQuorum: with synchronous replication (ANY %d of %d standbys) a commit may "
+        "live on %d standby only: %d of them must be observed to know who has every acknowledged "
+        "commit, %d are (waiting for %s; override, accepting data loss: radctl promote %s NODE "
+        "--accept-data-loss)",
+        why, k, m, k, needed, have, absl::StrJoin(unknown, ", "), spec_.name));
+    return false;
+  }
+
+  // radctl promote NODE --accept-data-loss: the person's explicit, recorded decision overrides
+  // the quorum and timeline rules; the old primary is still fenced first.
+  bool PlanRequestedPromotion() {
+    const int target = requests_.promote;
+    if (target == 0) return false;
+    const NodeObservation* node = observed_.Node(target);
+    if (node == nullptr || !node->IsReachableStandby()) {
+      Wait(absl::StrCat("promotion of ", Name(target), " was requested but it is not a reachable "
+                        "standby"));
+      return false;
+    }
+    int old_primary = RegisteredPrimary();
+    if (old_primary == target) old_primary = 0;
+    const NodeObservation* old = observed_.Node(old_primary);
+    if (old_primary != 0 && !CannotCommit(old)) {
+      Add(ActionType::kHoldClients, 0, old_primary, "promotion requested: holding clients");
+      Add(ActionType::kFence, old_primary, 0,
+          absl::StrCat("promotion of ", Name(target), " requested: fencing ", Name(old_primary),
+                       " first"));
+      return true;
+    }
+    PlanContainers(/*hold=*/old_primary);
+    Action& failover = Add(
+        ActionType::kFailover, target, old_primary,
+        absl::StrCat("promotion requested with radctl promote --accept-data-loss: ", node->name,
+                     " at ", FormatLsn(PromotableLsn(*node)), " on timeline ", node->timeline,
+                     "; commits it does not have are lost"));
+    failover.hold = ClientHold::kBestEffort;
+    failover.fence = FenceMethodFor(old);
     return true;
   }
 

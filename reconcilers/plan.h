@@ -33,6 +33,9 @@ inline constexpr absl::Duration kRequeueWhenConverged = absl::Seconds(10);
 // What was asked for beyond the spec, kept with the cluster like the spec (radctl switchover).
 struct Requests {
   int switchover_to = 0;  // the node that should be primary; 0: no request
+  // radctl promote NODE --accept-data-loss: promote this standby although the rules that protect
+  // acknowledged commits (quorum, timeline) do not allow it; 0: no request.
+  int promote = 0;
 };
 
 Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,

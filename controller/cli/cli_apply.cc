@@ -119,7 +119,7 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     DesiredStateLoader loader(options.file, store, events);
     ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file, /*keep=*/false));
     absl::StatusOr<ClusterSecrets> secrets = store.LoadSecrets();
-    ReconcileLoop loop(env, secrets.ok() ? *secrets : ClusterSecrets{}, events, {});
+    ReconcileLoop loop(env, secrets.ok() ? *secrets : ClusterSecrets{}, events, {}, store);
     ASSIGN_OR_RETURN(Plan plan, loop.PlanOnce(desired));
     if (plan.converged()) {
       std::cout << "DRY-RUN cluster " << desired.name << " is up to date: nothing to do\n";
@@ -156,7 +156,7 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     events.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/status "
                                  "/api/v1/events on http://", host, ":", port));
   }
-  ReconcileLoop loop(env, secrets, events, LoopOptions{}, &store, &state);
+  ReconcileLoop loop(env, secrets, events, LoopOptions{}, store, &state);
   absl::Time start = env.clock.Now();
   bool acted = false;
   absl::Status converged = loop.Converge(desired, &acted, &stop);

@@ -31,6 +31,7 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
   // roles from what a watcher kept, when one ran.
   StatusDetails details;
   details.now = observed.observed_at;
+  observed.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
   Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
   details.conditions =
       ComputeConditions(cluster.spec, observed, plan, LoadConditions(store), details.now);

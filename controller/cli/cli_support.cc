@@ -36,7 +36,7 @@ absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
     EventLog events(std::cerr, &store, json_logs);
     LoopOptions options;
     options.converge_timeout = timeout;
-    ReconcileLoop loop(env, cluster.secrets, events, options, &store);
+    ReconcileLoop loop(env, cluster.secrets, events, options, store);
     bool acted = false;
     return loop.Converge(cluster.spec, &acted);
   }
@@ -49,6 +49,7 @@ absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
   std::string last;
   while (env.clock.Now() < deadline) {
     ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+    observed.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
     Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
     if (plan.converged()) return absl::OkStatus();
     last = plan.ToString(cluster.spec.name);

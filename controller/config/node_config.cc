@@ -15,6 +15,12 @@ std::string QuoteLiteral(const std::string& text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "''"}}), "'");
 }
 
+std::string QuoteConfValue(const std::string& text) {
+  // postgresql.conf reads backslash escapes inside quotes (C:\temp\ would end the value early
+  // or swallow the closing quote), so a backslash is doubled as well as a quote.
+  return absl::StrCat("'", absl::StrReplaceAll(text, {{"\\", "\\\\"}, {"'", "''"}}), "'");
+}
+
 std::string SynchronousStandbyNames(const ClusterSpec& spec) {
   if (!spec.replication.synchronous || spec.nodes < 2) return "";
   // Every node the cluster could have is listed, the primary included: a primary never waits
@@ -24,7 +30,8 @@ std::string SynchronousStandbyNames(const ClusterSpec& spec) {
   for (int ordinal = 1; ordinal <= kMaxNodes; ++ordinal) {
     names.push_back(absl::StrCat("\"", NodeName(spec.name, ordinal), "\""));
   }
-  return absl::StrCat("ANY 1 (", absl::StrJoin(names, ", "), ")");
+  return absl::StrCat("ANY ", spec.replication.synchronous_number, " (", absl::StrJoin(names, ", "),
+                      ")");
 }
 
 std::string RenderPostgresqlConf(const ClusterSpec& spec) {
@@ -47,14 +54,16 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       "wal_sender_timeout = '5s'\n",
       "wal_receiver_timeout = '5s'\n",
       "wal_receiver_status_interval = '1s'\n",
-      "synchronous_standby_names = ", QuoteLiteral(SynchronousStandbyNames(spec)), "\n",
+      "synchronous_standby_names = ", QuoteConfValue(SynchronousStandbyNames(spec)), "\n",
+      // A standby away for long is rebuilt rather than let its slot fill the shared disk.
+      "max_slot_wal_keep_size = ", QuoteConfValue(spec.replication.max_slot_wal_keep_size), "\n",
       "log_line_prefix = '%m [%p] %q%u@%d '\n",
       // Which configuration this is: nodes report it (SHOW), so drift is visible.
       "radctl.config_hash = '", ConfigHash(spec), "'\n");
   if (!spec.postgres.parameters.empty()) {
     absl::StrAppend(&conf, "\n# spec.postgres.parameters\n");
     for (const auto& [name, value] : spec.postgres.parameters) {
-      absl::StrAppend(&conf, name, " = ", QuoteLiteral(value), "\n");
+      absl::StrAppend(&conf, name, " = ", QuoteConfValue(value), "\n");
     }
   }
   return conf;

@@ -19,7 +19,7 @@ inline constexpr int kPostgresUid = 999;  // fixed in images/postgres/Dockerfile
 // file on every node (clones copy it), so nothing in it depends on a node's role.
 std::string RenderPostgresqlConf(const ClusterSpec& spec);
 
-// synchronous_standby_names for the spec: "ANY 1 (...)" over every node but only when
+// synchronous_standby_names for the spec: "ANY k (...)" over every node but only when
 // synchronous replication is on and there is a standby to wait for; "" otherwise.
 std::string SynchronousStandbyNames(const ClusterSpec& spec);
 
@@ -36,7 +36,9 @@ std::string RenderPgpass(const ClusterSecrets& secrets);
 // SQL run once on a new primary: roles and databases, with their passwords.
 std::string RenderBootstrapSql(const ClusterSpec& spec, const ClusterSecrets& secrets);
 
-// A string as an SQL literal / a postgresql.conf value: 'it''s'.
+// A string as an SQL literal: 'it''s'.
 std::string QuoteLiteral(const std::string& text);
+// A string as a postgresql.conf value: quotes doubled and backslashes escaped ('C:\\temp\\').
+std::string QuoteConfValue(const std::string& text);
 
 }  // namespace radctl

@@ -34,6 +34,7 @@ std::string EventReason(ActionType type) {
     case ActionType::kInitPrimary: return "InitPrimary";
     case ActionType::kStartPrimary: return "StartPrimary";
     case ActionType::kRecordPrimary: return "RecordPrimary";
+    case ActionType::kHoldClients: return "HoldClients";
     case ActionType::kFailover: return "Failover";
     case ActionType::kPointBouncer: return "PointBouncer";
     case ActionType::kCloneStandby: return "CloneStandby";
@@ -56,6 +57,7 @@ std::string Executor::ObjectName(const Action& action) const {
     case ActionType::kCreateNetwork: return NetworkName(spec_.name);
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
+    case ActionType::kHoldClients:
     case ActionType::kPointBouncer: return BouncerName(spec_.name);
     default: return NodeName(spec_.name, action.ordinal);
   }
@@ -97,14 +99,18 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kCreateBouncer: return bouncer_.Create();
     case ActionType::kRemoveBouncer: return bouncer_.Remove();
     case ActionType::kFence: return Fence(action.ordinal, action.fence);
-    case ActionType::kInitPrimary: return nodes_.InitPrimary(action.ordinal);
+    case ActionType::kInitPrimary: {
+      RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
+      return RecordPrimary(action.ordinal);
+    }
     case ActionType::kStartPrimary:
     case ActionType::kStartStandby: return nodes_.StartPostgres(action.ordinal);
-    case ActionType::kRecordPrimary: return nodes_.RecordPrimary(action.ordinal);
+    case ActionType::kRecordPrimary: return RecordPrimary(action.ordinal);
+    case ActionType::kHoldClients: return HoldClients(action);
     case ActionType::kFailover: return Failover(action);
     case ActionType::kPointBouncer: return PointBouncer(action.source);
-    case ActionType::kCloneStandby:
-    case ActionType::kRebuild: return nodes_.CloneStandby(action.ordinal, action.source);
+    case ActionType::kCloneStandby: return nodes_.CloneStandby(action.ordinal, action.source);
+    case ActionType::kRebuild: return Rebuild(action.ordinal, action.source);
     case ActionType::kFollow: return nodes_.Follow(action.ordinal, action.source);
     case ActionType::kRejoin: return nodes_.Rejoin(action.ordinal, action.source);
     case ActionType::kRemoveNode: return nodes_.RemoveNode(action.ordinal, action.source);
@@ -154,7 +160,7 @@ absl::Status Executor::Failover(const Action& action) {
   if (status.ok()) status = nodes_.Promote(new_primary);
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
-    status = nodes_.RecordPrimary(new_primary);
+    status = RecordPrimary(new_primary);
   }
   if (status.ok()) status = bouncer_.Retarget(new_primary);
   if (status.ok()) step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
@@ -165,6 +171,40 @@ absl::Status Executor::Failover(const Action& action) {
     step("bouncer resumed");
   }
   return status;
+}
+
+absl::Status Executor::HoldClients(const Action& action) {
+  bool paused = false;
+  absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
+  if (pause.ok() || action.hold == ClientHold::kRequired) return pause;
+  events_.Warning(BouncerName(spec_.name), "PauseFailed",
+                  absl::StrCat(pause.message(), "; going on: clients are not held"));
+  return absl::OkStatus();
+}
+
+absl::Status Executor::RecordPrimary(int ordinal) {
+  ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(ordinal));
+  RETURN_IF_ERROR(store_.SavePrimary(RecordedPrimary{ordinal, timeline}));
+  return nodes_.RecordPrimary(ordinal);
+}
+
+absl::Status Executor::Rebuild(int ordinal, int source) {
+  const std::string name = NodeName(spec_.name, ordinal);
+  ASSIGN_OR_RETURN(std::optional<MovedAside> moved, nodes_.MoveAside(ordinal));
+  if (moved) {
+    absl::StatusOr<std::optional<Lsn>> fork = nodes_.ForkPoint(source, moved->timeline);
+    std::string fork_text = fork.ok() && fork->has_value()
+                                ? absl::StrCat("; ", NodeName(spec_.name, source),
+                                               "'s history left timeline ", moved->timeline,
+                                               " at ", FormatLsn(**fork))
+                                : "";
+    events_.Normal(name, "MovedAside",
+                   absl::StrCat("old data directory kept at ", moved->path, " (timeline ",
+                                moved->timeline, ", last checkpoint ", FormatLsn(moved->checkpoint),
+                                fork_text, "); it is removed by the next rebuild of this node or "
+                                "by radctl delete without --keep-volumes"));
+  }
+  return nodes_.CloneStandby(ordinal, source);
 }
 
 absl::Status Executor::Switchover(int new_primary, int old_primary) {
@@ -204,7 +244,7 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
   }
   if (status.ok()) {
     step(absl::StrCat(new_name, " promoted"));
-    status = nodes_.RecordPrimary(new_primary);
+    status = RecordPrimary(new_primary);
   }
   if (status.ok()) status = bouncer_.Retarget(new_primary);
   if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));

@@ -11,6 +11,7 @@
 #include "controller/clients/env.h"
 #include "controller/operations/bouncer_operations.h"
 #include "controller/operations/node_operations.h"
+#include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
 #include "reconcilers/plan.h"
 
@@ -23,13 +24,15 @@ struct ActionOutcome {
 
 class Executor {
  public:
+  // `store` keeps the cluster's record of its primary (safety rule 3).
   Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets,
-           EventLog& events)
+           EventLog& events, ClusterStore& store)
       : env_(env),
         spec_(spec),
         nodes_(env, spec, secrets, events),
         bouncer_(env, spec, secrets, events),
-        events_(events) {}
+        events_(events),
+        store_(store) {}
 
   // Runs `actions` at once and waits for all of them.
   std::vector<ActionOutcome> Run(const std::vector<Action>& actions);
@@ -43,6 +46,14 @@ class Executor {
   // PAUSE (as the action's hold says) -> fence the old primary -> promote -> record ->
   // repoint -> RESUME.
   absl::Status Failover(const Action& action);
+  // PAUSE every database, bounded; a failed hold fails the action only when it is required.
+  absl::Status HoldClients(const Action& action);
+  // The cluster's state records `ordinal`, on its current timeline, as the primary; then
+  // repmgr's records say so too. Written before the bouncer is pointed to it.
+  absl::Status RecordPrimary(int ordinal);
+  // The old data directory moved aside (the event says where, its timeline and the fork point),
+  // then cloned again from `source`.
+  absl::Status Rebuild(int ordinal, int source);
   // (PAUSE ->) retarget -> RESUME.
   absl::Status PointBouncer(int target);
   // CHECKPOINT -> PAUSE -> clean stop of the old primary -> the new one has replayed all of
@@ -59,6 +70,7 @@ class Executor {
   NodeOperations nodes_;
   BouncerOperations bouncer_;
   EventLog& events_;
+  ClusterStore& store_;
 };
 
 // CamelCase name of an action for events ("CloneStandby").

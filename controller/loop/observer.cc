@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -80,6 +81,7 @@ void Observer::ReadDataDirectory(NodeObservation& node) const {
     if (line == "data=standby") node.data_dir = DataDir::kStandby;
     if (line == "data=primary") node.data_dir = DataDir::kPrimary;
     if (line == "postgres=running") node.postgres_running = true;
+    if (absl::ConsumePrefix(&line, "timeline=")) (void)absl::SimpleAtoi(line, &node.timeline);
   }
 }
 
@@ -205,7 +207,13 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
 
   for (size_t i = 0; i < state.nodes.size(); ++i) {
     NodeObservation& node = state.nodes[i];
-    node.failed_attempts = memory.failed_attempts[node.ordinal];
+    node.failures = memory.failures[node.ordinal];
+    // A fence holds until the node answers again or its container stops (a restart is a new
+    // start, whose entrypoint fences it anyway).
+    if (probes[i].ok() || node.container != ContainerState::kRunning) {
+      memory.fenced.erase(node.ordinal);
+    }
+    node.fenced_by_controller = memory.fenced.count(node.ordinal) > 0;
     if (auto busy = memory.busy.find(node.ordinal); busy != memory.busy.end()) {
       node.busy_with = busy->second;
     }

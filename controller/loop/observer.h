@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,9 +24,10 @@ namespace radctl {
 // when each node last answered, which actions failed on it, which run in the background.
 struct LoopMemory {
   std::map<int, absl::Time> last_reachable;
-  std::map<int, std::map<ActionType, int>> failed_attempts;
+  std::map<int, std::map<ActionType, ActionFailures>> failures;
   Lsn last_primary_lsn = 0;  // pg_current_wal_lsn() of the last writable primary seen
   std::map<int, std::string> busy;  // ordinal -> long action running in the background
+  std::set<int> fenced;             // fenced by the controller, not answered or restarted since
 };
 
 class Observer {

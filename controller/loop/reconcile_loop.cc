@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
 #include "reconcilers/switchover.h"
@@ -32,6 +33,7 @@ NextStep NextStepAfter(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kAborted: return NextStep::kObserveNow;
     case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss:
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kPermissionDenied: return NextStep::kWaitForUser;
     default: return NextStep::kBackOff;
@@ -39,7 +41,7 @@ NextStep NextStepAfter(const absl::Status& status) {
 }
 
 ReconcileLoop::ReconcileLoop(const Env& env, const ClusterSecrets& secrets, EventLog& events,
-                             LoopOptions options, ClusterStore* store, ControllerState* state)
+                             LoopOptions options, ClusterStore& store, ControllerState* state)
     : env_(env),
       secrets_(secrets),
       events_(events),
@@ -100,8 +102,7 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
 ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec) {
   PassResult result;
   result.status = CollectBackground(/*wait_all=*/false);
-  observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
-  absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
+  absl::StatusOr<ObservedState> observed = Observe(spec);
   if (!observed.ok()) {
     result.status = observed.status();
     return result;
@@ -122,7 +123,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
       now.push_back(action);
     }
   }
-  Executor executor(env_, spec, secrets_, events_);
+  Executor executor(env_, spec, secrets_, events_, store_);
   for (const ActionOutcome& outcome : executor.Run(now)) {
     BookOutcome(outcome);
     // The failure that steers the loop: one only the user can fix first, else the first.
@@ -136,8 +137,20 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
 
 void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
   if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
-  int& failures = memory_.failed_attempts[outcome.action.ordinal][outcome.action.type];
-  failures = outcome.status.ok() ? 0 : failures + 1;
+  std::map<ActionType, ActionFailures>& failures = memory_.failures[outcome.action.ordinal];
+  if (outcome.status.ok()) {
+    failures.erase(outcome.action.type);
+    if (outcome.action.type == ActionType::kFence) memory_.fenced.insert(outcome.action.ordinal);
+    return;
+  }
+  ActionFailures& failed = failures[outcome.action.type];
+  ++failed.count;
+  // Could not connect, timed out, the world changed: worth trying again as it is.
+  bool transient = absl::IsUnavailable(outcome.status) ||
+                   absl::IsDeadlineExceeded(outcome.status) || absl::IsAborted(outcome.status);
+  if (!transient) ++failed.hard;
+  failed.last = env_.clock.Now();
+  failed.message = std::string(outcome.status.message().substr(0, 300));
 }
 
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
@@ -148,7 +161,7 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
   memory_.busy[action.ordinal] = ActionTypeName(action.type);
   const ClusterSpec* own_spec = task.spec.get();
   task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
-    Executor executor(env_, *own_spec, secrets_, events_);
+    Executor executor(env_, *own_spec, secrets_, events_, store_);
     *outcome = executor.RunOne(action);
     *done = true;
     Wake();  // observe at once: the node is free again
@@ -173,22 +186,30 @@ absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
 }
 
 Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
-  if (store_ == nullptr) return {};
-  Requests requests = store_->LoadRequests();
-  if (requests.switchover_to != 0 && SwitchoverDone(requests.switchover_to, observed)) {
-    store_->ClearRequests();
-    events_.Normal(observed.Node(requests.switchover_to)->name, "SwitchoverDone",
-                   "is the primary, as requested");
-    return {};
+  Requests requests = store_.LoadRequests();
+  for (int target : {requests.switchover_to, requests.promote}) {
+    if (target != 0 && SwitchoverDone(target, observed)) {
+      store_.ClearRequests();
+      events_.Normal(observed.Node(target)->name,
+                     target == requests.promote ? "PromoteDone" : "SwitchoverDone",
+                     "is the primary, as requested");
+      return {};
+    }
   }
   return requests;
 }
 
-absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
+absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec) {
+  ASSIGN_OR_RETURN(RecordedPrimary recorded, store_.LoadPrimary());
   observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
-  absl::StatusOr<ObservedState> observed = observer_.Observe(spec, memory_);
-  if (!observed.ok()) return observed.status();
-  return ComputePlan(spec, *observed, CurrentRequests(*observed));
+  ASSIGN_OR_RETURN(ObservedState observed, observer_.Observe(spec, memory_));
+  observed.recorded_primary = recorded;
+  return observed;
+}
+
+absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
+  ASSIGN_OR_RETURN(ObservedState observed, Observe(spec));
+  return ComputePlan(spec, observed, CurrentRequests(observed));
 }
 
 absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,

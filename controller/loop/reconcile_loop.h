@@ -30,7 +30,8 @@ struct LoopOptions {
 
 // What the loop does after a pass that failed with `status`, by its code alone:
 //   kObserveNow  Aborted: the world changed under an action; look again at once.
-//   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied: only the user can fix
+//   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied, DataLoss (a damaged
+//                state file): only the user can fix
 //                it (an image missing, a port taken); apply stops and says why, watch says why
 //                and retries rarely.
 //   kBackOff     anything else (Unavailable, DeadlineExceeded, Internal): try again after a
@@ -40,11 +41,11 @@ NextStep NextStepAfter(const absl::Status& status);
 
 class ReconcileLoop {
  public:
-  // `store` (null for dry runs) holds the requests (switchover) the loop carries out; `state`
-  // (may be null) receives what each pass saw and did, for the HTTP endpoint and metrics.
+  // `store` holds the requests (switchover, promote) the loop carries out and the record of the
+  // primary; `state` (may be null) receives what each pass saw and did, for the HTTP endpoint
+  // and metrics.
   ReconcileLoop(const Env& env, const ClusterSecrets& secrets, EventLog& events,
-                LoopOptions options, ClusterStore* store = nullptr,
-                ControllerState* state = nullptr);
+                LoopOptions options, ClusterStore& store, ControllerState* state = nullptr);
 
   ~ReconcileLoop();  // waits for actions still running in the background
 
@@ -77,7 +78,10 @@ class ReconcileLoop {
   void ReportFailure(const ClusterSpec& spec, const absl::Status& status);
   void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
 
+  // The requests still to carry out; done ones are cleared (and said so).
   Requests CurrentRequests(const ObservedState& observed);
+  // Observes, and adds what is kept with the cluster (the recorded primary).
+  absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec);
   // Long actions run on their own thread, with their own copy of the spec; the loop goes on.
   void StartInBackground(const ClusterSpec& spec, const Action& action);
   // Joins the background actions that ended and books their outcomes; `wait_all` waits for
@@ -89,7 +93,7 @@ class ReconcileLoop {
   const ClusterSecrets& secrets_;
   EventLog& events_;
   LoopOptions options_;
-  ClusterStore* store_;
+  ClusterStore& store_;
   ControllerState* state_;
   Observer observer_;
   LoopMemory memory_;

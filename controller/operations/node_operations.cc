@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/config/endpoints.h"
@@ -23,6 +24,7 @@ constexpr absl::Duration kStartTimeout = absl::Seconds(90);
 constexpr absl::Duration kCloneTimeout = absl::Hours(6);
 constexpr absl::Duration kConnectTimeout = absl::Seconds(3);
 constexpr absl::Duration kPromoteWait = absl::Seconds(60);
+constexpr int kTryAgainLater = 75;  // EX_TEMPFAIL, as node_scripts.h's scripts use it
 
 // The last few lines of a failed command's output: enough to tell why, short enough to read.
 std::string Tail(const std::string& text, size_t lines) {
@@ -46,10 +48,52 @@ absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
                    env_.runtime.Exec(name, ScriptCommand(script), "postgres", timeout));
   if (result.exit_code != 0) {
     std::string output = Tail(result.stderr_text + "\n" + result.stdout_text, 4);
-    return absl::InternalError(absl::StrCat(what, " on ", name, " failed (exit code ",
-                                            result.exit_code, "): ", output));
+    std::string message = absl::StrCat(what, " on ", name, " failed (exit code ",
+                                       result.exit_code, "): ", output);
+    // 75 (EX_TEMPFAIL): the script says "try again later" (a peer could not be reached).
+    return result.exit_code == kTryAgainLater ? absl::UnavailableError(message)
+                                              : absl::InternalError(message);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal) const {
+  const std::string name = NodeName(spec_.name, ordinal);
+  const std::string stamp = absl::FormatTime("%Y%m%dT%H%M%SZ", env_.clock.Now(), absl::UTCTimeZone());
+  ASSIGN_OR_RETURN(docker::ExecResult result,
+                   env_.runtime.Exec(name, ScriptCommand(MoveAsideScript(stamp)), "postgres",
+                                     absl::Minutes(10)));
+  if (result.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("moving the data directory of ", name,
+                                            " aside failed (exit code ", result.exit_code, "): ",
+                                            Tail(result.stderr_text, 3)));
+  }
+  MovedAside moved;
+  for (absl::string_view word : absl::StrSplit(result.stdout_text, absl::ByAnyChar(" \n"),
+                                               absl::SkipEmpty())) {
+    if (absl::ConsumePrefix(&word, "moved=")) moved.path = absl::StrCat(kNodeHome, "/", word);
+    if (absl::ConsumePrefix(&word, "timeline=")) (void)absl::SimpleAtoi(word, &moved.timeline);
+    if (absl::ConsumePrefix(&word, "checkpoint=")) {
+      moved.checkpoint = ParseLsn(std::string(word)).value_or(0);
+    }
+  }
+  if (moved.path.empty()) return std::optional<MovedAside>();
+  return std::optional<MovedAside>(moved);
+}
+
+absl::StatusOr<int> NodeOperations::Timeline(int ordinal) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
+  ASSIGN_OR_RETURN(NodeProbe probe, session->Probe(kConnectTimeout));
+  return probe.timeline;
+}
+
+absl::StatusOr<std::optional<Lsn>> NodeOperations::ForkPoint(int primary, int timeline) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(primary));
+  ASSIGN_OR_RETURN(std::vector<TimelineSwitch> history, session->TimelineHistory(kConnectTimeout));
+  for (const TimelineSwitch& entry : history) {
+    if (entry.parent == timeline) return std::optional<Lsn>(entry.switchpoint);
+  }
+  return std::optional<Lsn>();
 }
 
 absl::StatusOr<int> NodeOperations::HostPort(int ordinal) const {
@@ -180,7 +224,11 @@ absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
   // A just-promoted primary's control file names its new timeline only after a checkpoint;
   // without one pg_rewind sees both sides on the same timeline and rewinds nothing.
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_primary, Connect(primary));
-  RETURN_IF_ERROR(on_primary->Checkpoint(absl::Minutes(5)));
+  if (absl::Status checkpoint = on_primary->Checkpoint(absl::Minutes(5)); !checkpoint.ok()) {
+    // Nothing was touched yet: worth trying again, not a reason to give the node up.
+    return absl::UnavailableError(absl::StrCat("checkpoint on ", primary_name,
+                                               " before the rewind failed: ", checkpoint.message()));
+  }
   RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr node rejoin (pg_rewind) to ", primary_name),
                             RejoinScript(primary_name), kCloneTimeout));
   return WaitStreaming(ordinal, primary, absl::Seconds(60));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -18,6 +19,13 @@
 #include "reconcilers/lsn.h"
 
 namespace radctl {
+
+// A data directory moved aside before a rebuild: where it is kept, and what it held.
+struct MovedAside {
+  std::string path;  // in the node's volume
+  int timeline = 0;
+  Lsn checkpoint = 0;  // its last checkpoint
+};
 
 class NodeOperations {
  public:
@@ -48,7 +56,9 @@ class NodeOperations {
   // The standby streams from `primary` from now on (slot, primary_conninfo, reload, record).
   [[nodiscard]] absl::Status Follow(int ordinal, int primary) const;
   // repmgr node rejoin --force-rewind: pg_rewind against `primary`, then stream from it. On
-  // failure the data directory is left a former primary's, so the planner can choose again.
+  // failure the data directory is left a former primary's, so the planner can choose again:
+  // Unavailable or DeadlineExceeded when the primary could not be reached or the node did not
+  // attach in time (transient: worth retrying), Internal when the rewind itself failed.
   [[nodiscard]] absl::Status Rejoin(int ordinal, int primary) const;
 
   // Scale down: the container and its volume removed, then the node's slot and repmgr record
@@ -68,6 +78,15 @@ class NodeOperations {
   [[nodiscard]] absl::Status Checkpoint(int ordinal) const;
   // Waits until the standby streams from `upstream` (after a start or restart).
   [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
+
+  // Moves a real data directory aside in the node's volume (the newest one kept); nullopt when
+  // there was none (empty, or an interrupted clone).
+  [[nodiscard]] absl::StatusOr<std::optional<MovedAside>> MoveAside(int ordinal) const;
+  // The node's timeline, as it writes or receives WAL.
+  [[nodiscard]] absl::StatusOr<int> Timeline(int ordinal) const;
+  // Where `primary`'s history left `timeline` (from its timeline history); nullopt when its
+  // history does not include that timeline.
+  [[nodiscard]] absl::StatusOr<std::optional<Lsn>> ForkPoint(int primary, int timeline) const;
 
   // Promotes the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;

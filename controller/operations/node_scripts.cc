@@ -48,7 +48,9 @@ std::string DataDirectoryFactsScript() {
                 "elif [ -f data/standby.signal ]; then echo data=standby; "
                 "else echo data=primary; fi; "
                 "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
-                "else echo postgres=stopped; fi");
+                "else echo postgres=stopped; fi; "
+                "if [ -f data/global/pg_control ]; then pg_controldata -D data 2>/dev/null | "
+                "sed -n \"s/^Latest checkpoint's TimeLineID: */timeline=/p\"; fi");
 }
 
 std::string InitDbScript() {
@@ -112,17 +114,34 @@ std::string RejoinScript(const std::string& primary) {
   // it again, so the directory still reads as a former primary's.
   const std::string primary_conninfo =
       absl::StrCat("host=", primary, " port=5432 user=repmgr dbname=repmgr connect_timeout=2");
+  // Exit 75 (EX_TEMPFAIL) when the primary cannot be reached: a transient failure, retried;
+  // any other failure is the rewind's own. -W: the attachment is waited for by the controller.
   return Tagged(
       "rejoin", absl::StrCat("primary=", primary),
-      absl::StrCat("if pg_controldata -D data | grep -q 'cluster state: *in production'; then "
+      absl::StrCat("psql -X -q -d '", primary_conninfo, "' -c 'SELECT 1' >/dev/null 2>&1 || "
+                   "{ echo 'cannot connect to ", primary, "' >&2; exit 75; }; "
+                   "if pg_controldata -D data | grep -q 'cluster state: *in production'; then "
                    "postgres --single -D data postgres </dev/null >/tmp/radctl-recovery.log 2>&1 "
                    "|| { cat /tmp/radctl-recovery.log >&2; exit 1; }; fi; "
-                   "if ! repmgr -f repmgr.conf node rejoin -d '",
+                   "if ! repmgr -f repmgr.conf node rejoin -W -d '",
                    primary_conninfo,
                    "' --force-rewind >/tmp/radctl-rejoin.log 2>&1; then "
                    "cat /tmp/radctl-rejoin.log >&2; "
                    "pg_ctl -D data stop -m immediate >/dev/null 2>&1; "
                    "rm -f data/standby.signal; exit 1; fi"));
+}
+
+std::string MoveAsideScript(const std::string& stamp) {
+  // Only a real data directory is kept: an interrupted clone (the marker) holds nothing.
+  const std::string kept = absl::StrCat("data.radctl-old-", stamp);
+  return Tagged(
+      "move-aside", absl::StrCat("stamp=", stamp),
+      absl::StrCat("if [ ! -f data/PG_VERSION ] || [ -e radctl-incomplete ]; then exit 0; fi; "
+                   "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+                   "tl=$(pg_controldata -D data | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\"); "
+                   "end=$(pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'); "
+                   "rm -rf data.radctl-old-*; mv data ", kept, "; "
+                   "echo \"moved=", kept, " timeline=$tl checkpoint=$end\""));
 }
 
 std::string RestartScript() {

@@ -23,8 +23,9 @@ struct ScriptStep {
 };
 std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& command);
 
-// Prints "data=empty|standby|primary" and "postgres=running|stopped". An interrupted
-// initialisation or clone leaves a marker: such a directory counts as empty.
+// Prints "data=empty|standby|primary", "postgres=running|stopped" and, for an initialised
+// directory, "timeline=N" (pg_controldata). An interrupted initialisation or clone leaves a
+// marker: such a directory counts as empty.
 std::string DataDirectoryFactsScript();
 // A fresh data directory (checksums on), the marker set until the primary is registered.
 std::string InitDbScript();
@@ -42,9 +43,14 @@ std::string StartCloneScript();
 // repmgr standby register with `upstream_ordinal`.
 std::string RegisterStandbyScript(int upstream_ordinal);
 // Crash recovery in single-user mode if the last stop was unclean, then repmgr node rejoin
-// --force-rewind against the primary `primary` (a node name). On failure Postgres is stopped
-// and standby.signal removed, so the directory still reads as a former primary's.
+// --force-rewind against the primary `primary` (a node name). Exits 75 when the primary cannot
+// be reached (transient). On failure Postgres is stopped and standby.signal removed, so the
+// directory still reads as a former primary's.
 std::string RejoinScript(const std::string& primary);
+// Moves a real data directory aside to data.radctl-old-`stamp` in the node's volume (older ones
+// removed: the newest is kept) and prints "moved=DIR timeline=N checkpoint=LSN"; prints nothing
+// when there is nothing worth keeping (empty, or an interrupted clone).
+std::string MoveAsideScript(const std::string& stamp);
 // pg_ctl restart -m fast.
 std::string RestartScript();
 // Clean shutdown; prints the location of the shutdown checkpoint.

@@ -153,6 +153,7 @@ Requests ClusterStore::LoadRequests() const {
     }
     Requests requests;
     requests.switchover_to = json.value("switchover_to", 0);
+    requests.promote = json.value("promote", 0);
     return requests;
   } catch (const nlohmann::json::exception&) {
     return {};
@@ -163,6 +164,7 @@ absl::Status ClusterStore::SaveRequests(const Requests& requests) {
   RETURN_IF_ERROR(EnsureDirectory(dir_));
   nlohmann::json json = {
       {"switchover_to", requests.switchover_to},
+      {"promote", requests.promote},
       {"requested_at", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())}};
   return WriteFileAtomically(Path("requests.json"), json.dump(2) + "\n", 0600);
 }
@@ -170,6 +172,29 @@ absl::Status ClusterStore::SaveRequests(const Requests& requests) {
 void ClusterStore::ClearRequests() {
   std::error_code error;
   std::filesystem::remove(Path("requests.json"), error);
+}
+
+absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
+  absl::StatusOr<std::string> text = ReadFile(Path("primary.json"));
+  if (absl::IsNotFound(text.status())) return RecordedPrimary{};
+  RETURN_IF_ERROR(text.status());
+  try {
+    nlohmann::json json = nlohmann::json::parse(*text);
+    return RecordedPrimary{json.at("ordinal").get<int>(), json.at("timeline").get<int>()};
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
+                                            "): it records who is primary; restore it or remove "
+                                            "it to let radctl find the primary again"));
+  }
+}
+
+absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
+  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  nlohmann::json json = {
+      {"ordinal", primary.ordinal},
+      {"timeline", primary.timeline},
+      {"recorded_at", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())}};
+  return WriteFileAtomically(Path("primary.json"), json.dump(2) + "\n", 0600);
 }
 
 absl::StatusOr<std::string> ClusterStore::ReadDocument(const std::string& file) const {

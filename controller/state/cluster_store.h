@@ -54,6 +54,11 @@ class ClusterStore {
   [[nodiscard]] absl::Status SaveRequests(const Requests& requests);
   void ClearRequests();
 
+  // Who is primary, on which timeline (safety rule 3): written before the bouncer is repointed to
+  // a new primary. An empty record (ordinal 0) when none was written yet.
+  [[nodiscard]] absl::StatusOr<RecordedPrimary> LoadPrimary() const;
+  [[nodiscard]] absl::Status SavePrimary(const RecordedPrimary& primary);
+
   // Other documents kept with the cluster (what the watcher last concluded, for `status`),
   // by file name; their format is their owner's. NotFound when never written.
   [[nodiscard]] absl::StatusOr<std::string> ReadDocument(const std::string& file) const;

@@ -234,9 +234,9 @@ class FakeWorld::Runtime : public ContainerRuntime {
     w_.steps_.push_back(absl::StrCat(step->name, " ", container));
     auto failing = w_.failing_steps_.find(step->name);
     if (failing != w_.failing_steps_.end() && !failing->second.empty()) {
-      std::string output = failing->second.front();
+      docker::ExecResult failed = failing->second.front();
       failing->second.pop_front();
-      return Fail(output);
+      return failed;
     }
     return w_.RunStep(container, *node, step->name, step->args);
   }
@@ -409,6 +409,15 @@ class FakeWorld::Session : public NodeSession {
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     return node->data == FakeData::kStandby ? node->lsn : 0;
+  }
+
+  absl::StatusOr<std::vector<TimelineSwitch>> TimelineHistory(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    std::vector<TimelineSwitch> history;
+    for (const auto& [timeline, lsn] : node->history) history.push_back({timeline, lsn});
+    return history;
   }
 
   absl::Status Promote(absl::Duration) override {
@@ -737,8 +746,10 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     const char* data = node.marker || node.data == FakeData::kEmpty ? "empty"
                        : node.data == FakeData::kStandby           ? "standby"
                                                                    : "primary";
+    std::string timeline =
+        std::string(data) == "empty" ? "" : absl::StrCat("timeline=", node.timeline, "\n");
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
-                           "\n"));
+                           "\n", timeline));
   }
   if (step == "initdb") {
     node.marker = true;
@@ -804,7 +815,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   if (step == "rejoin") {
     FakeNode* primary = NodeByName(arg("primary"));
     if (primary == nullptr || !Serving(*primary) || !IsPrimary(*primary)) {
-      return Fail(absl::StrCat("connection to ", arg("primary"), " failed"));
+      return {75, "", absl::StrCat("cannot connect to ", arg("primary"))};
     }
     if (node.postgres) return Fail("Postgres is running");
     node.data = FakeData::kStandby;
@@ -820,6 +831,15 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     StartPostgres(node);
     Replicate();
     return Ok();
+  }
+  if (step == "move-aside") {
+    if (node.data == FakeData::kEmpty || node.marker) return Ok();
+    std::string kept = absl::StrCat("data.radctl-old-", arg("stamp"));
+    node.kept_aside = {kept, node.timeline, node.lsn};
+    node.postgres = false;
+    node.data = FakeData::kEmpty;
+    return Ok(absl::StrCat("moved=", kept, " timeline=", node.timeline,
+                           " checkpoint=", FormatLsn(node.lsn), "\n"));
   }
   if (step == "stop-cleanly") {
     if (!node.postgres) return Fail("pg_ctl: PID file does not exist");
@@ -911,9 +931,10 @@ void FakeWorld::CrashPostgres(int ordinal) {
   nodes_.at(ordinal).postgres = false;
 }
 
-void FakeWorld::FailStep(const std::string& step, int times, const std::string& output) {
+void FakeWorld::FailStep(const std::string& step, int times, const std::string& output,
+                         int exit_code) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (int i = 0; i < times; ++i) failing_steps_[step].push_back(output);
+  for (int i = 0; i < times; ++i) failing_steps_[step].push_back({exit_code, "", output});
 }
 
 void FakeWorld::SetEngineDown(bool down) {

@@ -16,6 +16,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,6 +54,13 @@ struct FakeNode {
   std::map<std::string, std::string> files;  // uploaded, by path under the node's home
   std::string loaded_config_hash;
   bool pending_restart = false;
+  // A data directory moved aside before a rebuild: where, its timeline and end of WAL.
+  struct KeptAside {
+    std::string path;
+    int timeline = 0;
+    Lsn lsn = 0;
+  };
+  std::optional<KeptAside> kept_aside;
   // Postgres.
   bool postgres = false;
   // Faults.
@@ -104,8 +112,10 @@ class FakeWorld {
   void CutOff(int ordinal, bool cut);     // network disconnect / connect
   void Lag(int ordinal, bool lagging);    // stops receiving WAL
   void CrashPostgres(int ordinal);        // Postgres dies, the container stays
-  // The next `times` runs of script step `step` ("rejoin", "clone", ...) fail with `output`.
-  void FailStep(const std::string& step, int times, const std::string& output);
+  // The next `times` runs of script step `step` ("rejoin", "clone", ...) fail with `output`
+  // and `exit_code` (75: the scripts' "try again later").
+  void FailStep(const std::string& step, int times, const std::string& output,
+                int exit_code = 1);
   void SetEngineDown(bool down);  // every runtime call: Unavailable
   void DropEventStream();         // the open event stream breaks once
   void SetPauseHangs(bool hangs);
@@ -150,7 +160,7 @@ class FakeWorld {
   bool engine_down_ = false;
   int next_port_ = 41000;
   std::vector<std::string> steps_;
-  std::map<std::string, std::deque<std::string>> failing_steps_;
+  std::map<std::string, std::deque<docker::ExecResult>> failing_steps_;
   std::deque<docker::Event> events_;
   bool drop_stream_ = false;
   bool bouncer_port_taken_ = false;

@@ -1,6 +1,7 @@
 // NodeSession over libpq: the SQL radctl sends to a node, all of it in this file.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "controller/clients/postgres/node_session.h"
 #include "crd-like-specs/status_macros.h"
 
@@ -12,7 +13,10 @@ constexpr char kProbeSql[] =
     "SELECT pg_is_in_recovery(), "
     "CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END, "
     "pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
-    "(SELECT timeline_id FROM pg_control_checkpoint()), "
+    // A primary's timeline from the WAL it writes: the checkpoint's lags a promotion until the
+    // next checkpoint.
+    "CASE WHEN pg_is_in_recovery() THEN (SELECT timeline_id FROM pg_control_checkpoint()) "
+    "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END, "
     "(SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver), "
     "(SELECT received_tli FROM pg_stat_wal_receiver), "
     "current_setting('radctl.config_hash', true), "
@@ -110,6 +114,29 @@ class LibpqNodeSession : public NodeSession {
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_last_wal_replay_lsn()::text", timeout));
     return rows.empty() ? 0 : LsnOrZero(rows[0][0]);
+  }
+
+  absl::StatusOr<std::vector<TimelineSwitch>> TimelineHistory(absl::Duration timeout) override {
+    // The current timeline's history file lists every earlier one: "parent<TAB>switchpoint<TAB>
+    // reason" per line.
+    ASSIGN_OR_RETURN(
+        PgRows rows,
+        conn_->Query("SELECT CASE WHEN t > 1 THEN pg_read_file('pg_wal/' || "
+                     "lpad(upper(to_hex(t)), 8, '0') || '.history') ELSE '' END FROM (SELECT "
+                     "('x' || substr(pg_walfile_name(CASE WHEN pg_is_in_recovery() THEN "
+                     "pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END), 1, 8))::bit(32)::int "
+                     "AS t) AS current",
+                     timeout));
+    std::vector<TimelineSwitch> history;
+    if (rows.empty()) return history;
+    for (absl::string_view line : absl::StrSplit(rows[0][0].value_or(""), '\n', absl::SkipEmpty())) {
+      std::vector<std::string> fields = absl::StrSplit(line, '\t');
+      TimelineSwitch entry;
+      if (fields.size() < 2 || !absl::SimpleAtoi(fields[0], &entry.parent)) continue;
+      entry.switchpoint = ParseLsn(fields[1]).value_or(0);
+      history.push_back(entry);
+    }
+    return history;
   }
 
   absl::Status Promote(absl::Duration wait) override {

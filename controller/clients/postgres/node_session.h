@@ -21,6 +21,12 @@
 
 namespace radctl {
 
+// One line of a timeline history file: timeline `parent` ended at `switchpoint`.
+struct TimelineSwitch {
+  int parent = 0;
+  Lsn switchpoint = 0;
+};
+
 // What one probe of a node tells: role, WAL positions, upstream, configuration, repmgr's
 // records as this node has them and, on a primary, its slots and standbys.
 struct NodeProbe {
@@ -49,6 +55,10 @@ class NodeSession {
   [[nodiscard]] virtual absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration timeout) = 0;
   // pg_last_wal_replay_lsn(); 0 on a primary.
   [[nodiscard]] virtual absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) = 0;
+  // Where the node's history left each earlier timeline (its current timeline's history file);
+  // empty on timeline 1.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TimelineSwitch>> TimelineHistory(
+      absl::Duration timeout) = 0;
 
   // Promotes a standby and waits up to `wait` for the end of recovery; OK also when the node is
   // a primary already. DeadlineExceeded when promotion has not ended in time.

@@ -124,6 +124,41 @@ const std::vector<BadSpec>& BadSpecs() {
       {"SynchronousYes",
        Spec("  replication:\n    synchronous: yes\n"),
        {"t.yaml:7:18: spec.replication.synchronous: expected true or false, got \"yes\""}},
+      {"SynchronousNumberZero",
+       Spec("  replication:\n    synchronous: {number: 0}\n"),
+       {"t.yaml:7:27: spec.replication.synchronous.number: must be between 1 and 8, got 0"}},
+      {"SynchronousNumberAsManyAsStandbysWouldStopWrites",
+       Spec("  nodes: 3\n  replication:\n    synchronous:\n      number: 3\n"),
+       {"t.yaml:9:15: spec.replication.synchronous.number: must be less than spec.nodes (3): "
+        "with 2 standbys, 3 acknowledgements would stop every write"}},
+      {"MaxSlotWalKeepSizeWithoutUnit",
+       Spec("  replication:\n    maxSlotWalKeepSize: lots\n"),
+       {"t.yaml:7:25: spec.replication.maxSlotWalKeepSize: must be a size such as 512MB, 1GB or "
+        "2TB (units kB, MB, GB, TB), or -1 for no limit; got \"lots\""}},
+      // Parameters that would break a promise.
+      {"FsyncOff",
+       Spec("  postgres:\n    parameters:\n      fsync: 'off'\n"),
+       {"t.yaml:8:14: spec.postgres.parameters.fsync: off lets a crash corrupt the data "
+        "directory: a failover or rejoin could then lose or damage committed data"}},
+      {"FullPageWritesOffWouldMakeEveryRejoinARebuild",
+       Spec("  postgres:\n    parameters:\n      full_page_writes: false\n"),
+       {"t.yaml:8:25: spec.postgres.parameters.full_page_writes: off makes pg_rewind impossible: "
+        "every returning former primary would have to be cloned again instead of rejoined"}},
+      {"SynchronousCommitLocalWithSynchronousReplication",
+       Spec("  postgres:\n    parameters:\n      synchronous_commit: local\n"
+            "  replication:\n    synchronous: true\n"),
+       {"t.yaml:8:27: spec.postgres.parameters.synchronous_commit: \"local\" acknowledges "
+        "commits no standby has, which spec.replication.synchronous promises not to lose; use on, "
+        "remote_write or remote_apply, or turn synchronous off"}},
+      {"IncludeDir",
+       Spec("  postgres:\n    parameters:\n      include_dir: conf.d\n"),
+       {"t.yaml:8:20: spec.postgres.parameters.include_dir: radctl renders the whole "
+        "postgresql.conf from the spec; a file included from elsewhere would change nodes behind "
+        "its back (set the parameters here instead)"}},
+      {"MaxSlotWalKeepSizeIsASpecField",
+       Spec("  postgres:\n    parameters:\n      max_slot_wal_keep_size: 10GB\n"),
+       {"t.yaml:8:7: spec.postgres.parameters.max_slot_wal_keep_size: \"max_slot_wal_keep_size\" "
+        "is managed by radctl: it follows spec.replication.maxSlotWalKeepSize"}},
       {"EnabledQuoted",
        Spec("  failover:\n    enabled: \"true\"\n"),
        {"t.yaml:7:14: spec.failover.enabled: expected true or false, got the string \"true\""}},

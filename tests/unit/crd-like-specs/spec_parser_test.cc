@@ -124,15 +124,15 @@ TEST(SpecParserTest, ParameterValuesKeepTheTextWritten) {
                                  "    parameters:\n"
                                  "      max_connections: 200\n"
                                  "      shared_buffers: \"128MB\"\n"
-                                 "      fsync: off\n"
+                                 "      synchronous_commit: off\n"
                                  "      jit: false\n"
                                  "      random_page_cost: 1.10\n"
                                  "      auto_explain.log_min_duration: '250ms'\n");
   ASSERT_THAT(ErrorTexts(result), IsEmpty());
   EXPECT_THAT(result.spec.postgres.parameters,
-              ElementsAre(Pair("auto_explain.log_min_duration", "250ms"), Pair("fsync", "off"),
-                          Pair("jit", "false"), Pair("max_connections", "200"),
-                          Pair("random_page_cost", "1.10"), Pair("shared_buffers", "128MB")));
+              ElementsAre(Pair("auto_explain.log_min_duration", "250ms"), Pair("jit", "false"),
+                          Pair("max_connections", "200"), Pair("random_page_cost", "1.10"),
+                          Pair("shared_buffers", "128MB"), Pair("synchronous_commit", "off")));
 }
 
 TEST(SpecParserTest, SectionsWithEveryFieldCommentedOutTakeDefaults) {

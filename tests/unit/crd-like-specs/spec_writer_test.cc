@@ -80,6 +80,7 @@ TEST(ClusterSpecToYamlTest, WritesFieldsInAStableReadableOrder) {
             "    poolMode: transaction\n"
             "  replication:\n"
             "    synchronous: false\n"
+            "    maxSlotWalKeepSize: 1GB\n"
             "  failover:\n"
             "    enabled: true\n"
             "    detectionMs: 1000\n"

@@ -53,7 +53,7 @@ class ControllerHarness {
     loop_.reset();
     LoopOptions options;
     options.converge_timeout = converge_timeout;
-    loop_ = std::make_unique<ReconcileLoop>(world_.env(), secrets_, events_, options, &store_);
+    loop_ = std::make_unique<ReconcileLoop>(world_.env(), secrets_, events_, options, store_);
   }
 
   absl::Status Converge() {

@@ -21,7 +21,7 @@ class ExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(h_.BringUp().ok()) << h_.log(); }
   ActionOutcome Run(const Action& action) {
-    Executor executor(h_.world().env(), h_.spec(), secrets_, events_);
+    Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store());
     return executor.RunOne(action);
   }
 

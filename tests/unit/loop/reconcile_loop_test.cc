@@ -139,15 +139,36 @@ TEST(ReconcileLoopTest, SecondWritablePrimaryIsFencedAndRejoined) {
   ExpectStandbyOf(h, 3, 1);
 }
 
-TEST(ReconcileLoopTest, AFailedRejoinIsFollowedByARebuild) {
+TEST(ReconcileLoopTest, ATransientRejoinFailureIsRetriedAndKeepsTheData) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
   h.world().Kill(1);
-  h.world().FailStep("rejoin", 1, "pg_rewind: could not find common ancestor");
+  h.world().FailStep("rejoin", 3, "cannot connect to demo-pg-2", /*exit_code=*/75);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+  EXPECT_THAT(h.world().Steps(), Not(Contains("clone demo-pg-1")));
+  EXPECT_THAT(h.world().Steps(), Not(Contains("move-aside demo-pg-1")));
+  EXPECT_THAT(h.log(), HasSubstr("rejoin failed 3 times"));  // and backed off meanwhile
+}
+
+TEST(ReconcileLoopTest, ARewindThatFailsTwiceIsARebuildThatKeepsTheOldDataAside) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Write(1, 0x2000);
+  h.world().Kill(1);
+  h.world().FailStep("rejoin", 2, "pg_rewind: could not find common ancestor");
   ASSERT_TRUE(h.Converge().ok()) << h.log();
   ExpectPrimary(h, 2);
   ExpectStandbyOf(h, 1, 2);
   EXPECT_THAT(h.world().Steps(), Contains("clone demo-pg-1"));
+  std::optional<testing::FakeNode::KeptAside> kept = h.world().Node(1).kept_aside;
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->timeline, 1);
+  EXPECT_THAT(h.log(), HasSubstr("MovedAside"));
+  EXPECT_THAT(h.log(), HasSubstr(absl::StrCat("old data directory kept at /var/lib/postgresql/",
+                                              kept->path, " (timeline 1")));
+  EXPECT_THAT(h.log(), HasSubstr("demo-pg-2's history left timeline 1 at"));
 }
 
 TEST(ReconcileLoopTest, AnInterruptedCloneIsRedoneFromScratch) {
@@ -217,7 +238,7 @@ TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
   std::ostringstream out;
   EventLog events(out, nullptr, false, h.world().clock());
   ClusterSecrets secrets{"app-secret", "repmgr-secret", "bouncer-secret"};
-  Executor executor(h.world().env(), h.spec(), secrets, events);
+  Executor executor(h.world().env(), h.spec(), secrets, events, h.store());
   ActionOutcome outcome = executor.RunOne(switchover);
   EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;
   EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("cannot take over without loss"));

@@ -59,7 +59,7 @@ class ObservedStateBuilder {
     node.data_dir = DataDir::kEmpty;
     return *this;
   }
-  // Reachable, writable, recorded by repmgr as the active primary.
+  // Reachable, writable, recorded by repmgr and in the cluster's state as the primary.
   ObservedStateBuilder& Primary(int ordinal, Lsn lsn = 0x5000000, int timeline = 1) {
     NodeObservation& node = Running(ordinal);
     node.reachable = true;
@@ -68,6 +68,17 @@ class ObservedStateBuilder {
     node.timeline = timeline;
     node.config_hash = ConfigHash(spec_);
     Record(ordinal, "primary", true, 0);
+    state_.recorded_primary = {ordinal, timeline};
+    return *this;
+  }
+  // The cluster's state records `ordinal` as the primary on `timeline` (0: nothing recorded).
+  ObservedStateBuilder& Recorded(int ordinal, int timeline = 1) {
+    state_.recorded_primary = {ordinal, timeline};
+    return *this;
+  }
+  // The node is on `timeline`.
+  ObservedStateBuilder& Timeline(int ordinal, int timeline) {
+    Node(ordinal).timeline = timeline;
     return *this;
   }
   // Reachable standby streaming from `upstream` (0: no WAL receiver).
@@ -77,6 +88,7 @@ class ObservedStateBuilder {
     node.in_recovery = true;
     node.receive_lsn = received;
     node.replay_lsn = received;
+    node.timeline = 1;
     node.config_hash = ConfigHash(spec_);
     if (upstream != 0) {
       node.wal_receiver = {"streaming", NodeName(spec_.name, upstream)};
@@ -92,6 +104,7 @@ class ObservedStateBuilder {
     node.data_dir = data;
     node.postgres_running = postgres_running;
     node.unreachable_since = kNow - down_for;
+    if (data != DataDir::kEmpty && data != DataDir::kUnknown) node.timeline = 1;
     return *this;
   }
   // Container stopped with `exit_code` (0: stopped cleanly).
@@ -110,7 +123,10 @@ class ObservedStateBuilder {
     return *this;
   }
   ObservedStateBuilder& Failed(int ordinal, ActionType type, int times = 1) {
-    Node(ordinal).failed_attempts[type] = times;
+    ActionFailures& failures = Node(ordinal).failures[type];
+    failures.count = times;
+    failures.hard = times;
+    failures.last = kNow - absl::Hours(1);  // long enough ago for any backoff
     return *this;
   }
   ObservedStateBuilder& Record(int ordinal, const std::string& type, bool active, int upstream) {

@@ -31,6 +31,13 @@ std::string Summary(const Plan& plan) {
   return absl::StrJoin(lines, "; ");
 }
 
+const Action* Find(const Plan& plan, ActionType type) {
+  for (const Action& action : plan.actions) {
+    if (action.type == type) return &action;
+  }
+  return nullptr;
+}
+
 struct PlanCase {
   std::string name;
   int nodes;
@@ -186,13 +193,38 @@ const PlanCase kFailoverCases[] = {
            .Standby(3, 1).BouncerTarget(1).Build();
      },
      "waiting"},
-    {"HungPrimaryPastDetectionFailsOver", 3,
+    {"HungPrimaryPastDetectionIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
            .Record(1, "primary", true, 0).Standby(2, 1)
            .Standby(3, 1).BouncerTarget(1).Build();
      },
+     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
+    {"FencedHungPrimaryFailsOverOnPositionsReadAfterTheFence", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary, false, absl::Milliseconds(1500))
+           .Failed(1, ActionType::kStartPrimary, 2).Record(1, "primary", true, 0).Standby(2, 1)
+           .Standby(3, 1).BouncerTarget(1).Build();
+     },
      "failover demo-pg-2 <- demo-pg-1"},
+    {"PrimaryFencedBecauseItHungIsFailedOverNotRestarted", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
+                             .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1)
+                             .BouncerTarget(1).Build();
+       s.nodes[0].fenced_by_controller = true;
+       return s;
+     },
+     "failover demo-pg-2 <- demo-pg-1"},
+    {"PausedPrimaryIsFencedFirst", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
+                             .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1)
+                             .BouncerTarget(1).Build();
+       s.nodes[0].paused = true;
+       return s;
+     },
+     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
     {"DeadPrimaryWithoutStandbyIsRestarted", 1,
      [](ObservedStateBuilder b) { return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build(); },
      "start-container demo-pg-1; waiting"},
@@ -224,10 +256,16 @@ const PlanCase kFailoverCases[] = {
        return state;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
-    {"FailedRejoinRebuilds", 3,
+    {"RejoinFailedOnceIsRetried", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2)
-           .Standby(3, 2).BouncerTarget(2).Build();
+       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2, 0x6000000, 2)
+           .Standby(3, 2).Timeline(3, 2).BouncerTarget(2).Build();
+     },
+     "rejoin demo-pg-1 <- demo-pg-2"},
+    {"RewindFailedTwiceRebuilds", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin, 2)
+           .Primary(2, 0x6000000, 2).Standby(3, 2).Timeline(3, 2).BouncerTarget(2).Build();
      },
      "rebuild demo-pg-1 <- demo-pg-2"},
     {"FormerPrimaryStillRunningIsFenced", 3,
@@ -251,7 +289,8 @@ const PlanCase kFailoverCases[] = {
        return b.Down(1, DataDir::kPrimary, true, absl::Seconds(5)).Stopped(2, 137).Stopped(3, 137)
            .Record(1, "primary", true, 0).Record(2, "standby", true, 1).BouncerTarget(1).Build();
      },
-     "start-container demo-pg-2; start-container demo-pg-3; waiting"},
+     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1; start-container demo-pg-2; "
+     "start-container demo-pg-3"},
 };
 INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases),
                          CaseName);
@@ -429,35 +468,197 @@ TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_THAT(plan.actions[0].reason,
               HasSubstr("it is 1024 bytes behind the primary's last seen position 0/5000400"));
+  EXPECT_THAT(plan.actions[0].reason, ::testing::Not(HasSubstr("no acknowledged commit")));
   spec.replication.synchronous = true;
   plan = ComputePlan(spec, observed);
   EXPECT_THAT(plan.actions[0].reason, HasSubstr("no acknowledged commit is lost"));
 }
 
-TEST(PlanFailoverTest, SynchronousFailoverWaitsForASilentRunningStandby) {
+TEST(PlanFailoverTest, SynchronousFailoverWaitsForEveryStandbyThatMayHoldACommit) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
-  ObservedStateBuilder builder(spec);
-  builder.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1, 0x100).BouncerTarget(1);
-  // demo-pg-3 runs but has not answered for 2 s: it may hold the only copy of a commit.
-  ObservedState observed =
-      builder.Down(3, DataDir::kStandby, true, absl::Seconds(2)).Build();
-  Plan plan = ComputePlan(spec, observed);
-  EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting");
-  EXPECT_THAT(plan.waiting.back(), HasSubstr("waiting for demo-pg-3 to answer"));
-  // Asynchronous replication promotes at once.
-  spec.replication.synchronous = false;
-  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
-  // Silent for longer than the wait: promoted without it.
+  // demo-pg-3 runs but does not answer (for as long as you like): with ANY 1 it may hold the
+  // only copy of the last acknowledged commit, so demo-pg-2 is not promoted without it.
+  for (absl::Duration silent : {absl::Seconds(2), absl::Minutes(30)}) {
+    ObservedState observed = ObservedStateBuilder(spec)
+                                 .Stopped(1, 137)
+                                 .Record(1, "primary", true, 0)
+                                 .Standby(2, 1, 0x100)
+                                 .BouncerTarget(1)
+                                 .Down(3, DataDir::kStandby, true, silent)
+                                 .Build();
+    Plan plan = ComputePlan(spec, observed);
+    // Meanwhile the old primary's container is started: fenced by its entrypoint, it resumes as
+    // primary if it comes back before the quorum is seen (nobody was promoted, nothing lost).
+    EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting") << silent;
+    EXPECT_THAT(plan.waiting.back(), HasSubstr("WaitingForQuorum"));
+    EXPECT_THAT(plan.waiting.back(), HasSubstr("waiting for demo-pg-3"));
+    EXPECT_THAT(plan.waiting.back(), HasSubstr("radctl promote demo NODE --accept-data-loss"));
+    // Asynchronous replication promotes at once.
+    ClusterSpec async = spec;
+    async.replication.synchronous = false;
+    EXPECT_EQ(Summary(ComputePlan(async, observed)), "failover demo-pg-2 <- demo-pg-1");
+  }
+}
+
+TEST(PlanFailoverTest, QuorumNeedsMMinusKPlusOneStandbys) {
+  struct Row {
+    int nodes;
+    int k;
+    int reachable;  // standbys 2..reachable+1 answer, the others are stopped
+    bool promotes;
+  };
+  const Row rows[] = {
+      {3, 1, 2, true},  {3, 1, 1, false}, {5, 1, 4, true}, {5, 1, 3, false},
+      {5, 2, 3, true},  {5, 2, 2, false}, {5, 3, 2, true}, {5, 3, 1, false},
+      {2, 1, 1, true},
+  };
+  for (const Row& row : rows) {
+    ClusterSpec spec = DemoSpec(row.nodes);
+    spec.replication.synchronous = true;
+    spec.replication.synchronous_number = row.k;
+    ObservedStateBuilder builder(spec);
+    builder.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1);
+    for (int ordinal = 2; ordinal <= row.nodes; ++ordinal) {
+      if (ordinal <= row.reachable + 1) {
+        builder.Standby(ordinal, 1, 0x100 * ordinal);
+      } else {
+        builder.Stopped(ordinal, 137);
+      }
+    }
+    Plan plan = ComputePlan(spec, builder.Build());
+    bool promotes = std::any_of(plan.actions.begin(), plan.actions.end(),
+                                [](const Action& a) { return a.type == ActionType::kFailover; });
+    EXPECT_EQ(promotes, row.promotes)
+        << row.nodes << " nodes, ANY " << row.k << ", " << row.reachable << " reachable\n"
+        << plan.ToString("demo");
+    if (promotes) {
+      // The most advanced of those observed: the highest ordinal here.
+      EXPECT_THAT(plan.ToString("demo"),
+                  HasSubstr(absl::StrCat("failover demo-pg-", row.reachable + 1)));
+    }
+  }
+}
+
+TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
+  ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
-  observed = ObservedStateBuilder(spec)
-                 .Stopped(1, 137)
-                 .Record(1, "primary", true, 0)
-                 .Standby(2, 1, 0x100)
-                 .BouncerTarget(1)
-                 .Down(3, DataDir::kStandby, true, absl::Seconds(30))
-                 .Build();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Stopped(1, 137)
+                               .Record(1, "primary", true, 0)
+                               .Standby(2, 1)
+                               .EmptyNode(3)
+                               .BouncerTarget(1)
+                               .Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
+}
+
+TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
+  // The three-fault sequence: demo-pg-1 failed, demo-pg-2 was promoted (timeline 2) while
+  // demo-pg-3 was down, then demo-pg-2 failed. demo-pg-1 and demo-pg-3 are back, on timeline 1,
+  // and demo-pg-3's stale records still name demo-pg-1 as primary.
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Down(1, DataDir::kPrimary)
+                               .Stopped(2, 137)
+                               .Standby(3, 0)
+                               .Record(1, "primary", true, 0)
+                               .Recorded(2, 2)
+                               .BouncerTarget(2)
+                               .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_THAT(plan.ToString("demo"), ::testing::Not(HasSubstr("start-primary demo-pg-1")));
+  EXPECT_THAT(plan.ToString("demo"), ::testing::Not(HasSubstr("failover")));
+  EXPECT_THAT(plan.ToString("demo"), HasSubstr("no reachable standby on the newest timeline"));
+  // demo-pg-2 comes back, fenced: it is the recorded primary on the newest timeline.
+  observed = ObservedStateBuilder(spec)
+                 .Down(1, DataDir::kPrimary)
+                 .Down(2, DataDir::kPrimary)
+                 .Timeline(2, 2)
+                 .Standby(3, 0)
+                 .Record(1, "primary", true, 0)
+                 .Recorded(2, 2)
+                 .BouncerTarget(2)
+                 .Build();
+  EXPECT_THAT(ComputePlan(spec, observed).ToString("demo"), HasSubstr("start-primary demo-pg-2"));
+}
+
+TEST(PlanTimelineTest, AWritablePrimaryOnAnAbandonedTimelineIsFenced) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .Standby(3, 0)
+                               .Stopped(2, 137)
+                               .Recorded(2, 2)
+                               .BouncerTarget(2)
+                               .Build();
+  // Its container is started meanwhile: the recorded primary may come back.
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "fence demo-pg-1; start-container demo-pg-2");
+}
+
+TEST(PlanTimelineTest, ANewPrimaryIsRecordedOnItsTimeline) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Primary(2, 0x6000000, 2)
+                               .Standby(1, 2)
+                               .Standby(3, 2)
+                               .Recorded(1, 1)
+                               .BouncerTarget(2)
+                               .Build();
+  observed.nodes[0].timeline = 2;
+  observed.nodes[2].timeline = 2;
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Summary(plan), "record-primary demo-pg-2");
+  EXPECT_THAT(plan.actions[0].reason, HasSubstr("records demo-pg-1 on timeline 1"));
+}
+
+TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState observed =
+      ObservedStateBuilder(spec).EmptyNode(1).EmptyNode(2).EmptyNode(3).NoRecords().Recorded(1, 3)
+          .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Summary(plan), "waiting");
+  EXPECT_THAT(plan.waiting.back(), HasSubstr("no node holds data"));
+}
+
+TEST(PlanPromoteTest, APersonMayPromoteAgainstTheQuorumAndItIsSaid) {
+  ClusterSpec spec = DemoSpec();
+  spec.replication.synchronous = true;
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Stopped(1, 137)
+                               .Record(1, "primary", true, 0)
+                               .Standby(2, 1, 0x100)
+                               .Stopped(3, 137)
+                               .BouncerTarget(1)
+                               .Build();
+  EXPECT_THAT(Summary(ComputePlan(spec, observed)), ::testing::Not(HasSubstr("failover")));
+  Requests requests;
+  requests.promote = 2;
+  Plan plan = ComputePlan(spec, observed, requests);
+  const Action* failover = Find(plan, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(failover->ordinal, 2);
+  EXPECT_THAT(failover->reason, HasSubstr("--accept-data-loss"));
+  EXPECT_THAT(failover->reason, HasSubstr("commits it does not have are lost"));
+}
+
+TEST(PlanBackoffTest, ARepeatedFailureIsRetriedAfterAGrowingPause) {
+  ClusterSpec spec = DemoSpec();
+  ObservedStateBuilder builder(spec);
+  builder.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby).BouncerTarget(1);
+  ObservedState observed = builder.Build();
+  ActionFailures& failed = observed.nodes[2].failures[ActionType::kStartStandby];
+  failed.count = 1;
+  failed.last = observed.observed_at - absl::Milliseconds(500);
+  failed.message = "pg_ctl: could not start server";
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Summary(plan), "waiting");
+  EXPECT_THAT(plan.waiting.back(), HasSubstr("start-standby failed 1 time (pg_ctl: could not "
+                                             "start server); trying again in 1s"));
+  EXPECT_LE(plan.requeue_after, absl::Milliseconds(500));
+  failed.last = observed.observed_at - absl::Seconds(2);
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "start-standby demo-pg-3");
 }
 
 TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
@@ -491,12 +692,6 @@ TEST(PlanRequeueTest, ConvergedRequeuesLate) {
 
 // How an action is carried out is decided here too: the fence method and whether clients must
 // be held.
-const Action* Find(const Plan& plan, ActionType type) {
-  for (const Action& action : plan.actions) {
-    if (action.type == type) return &action;
-  }
-  return nullptr;
-}
 
 TEST(PlanHowTest, FailoverFromADeadContainerKillsItAndDoesNotWaitForTheBouncer) {
   ClusterSpec spec = DemoSpec();
@@ -513,7 +708,7 @@ TEST(PlanHowTest, FailoverFromADeadContainerKillsItAndDoesNotWaitForTheBouncer) 
   EXPECT_EQ(failover->hold, ClientHold::kBestEffort);
 }
 
-TEST(PlanHowTest, FailoverFromAHungPrimaryStopsItsPostgresUnlessPausedOrTriedBefore) {
+TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefore) {
   ClusterSpec spec = DemoSpec();
   auto observed = [&] {
     return ObservedStateBuilder(spec)
@@ -524,22 +719,23 @@ TEST(PlanHowTest, FailoverFromAHungPrimaryStopsItsPostgresUnlessPausedOrTriedBef
         .BouncerTarget(1)
         .Build();
   };
-  ObservedState hung = observed();
-  const Action* failover = Find(ComputePlan(spec, hung), ActionType::kFailover);
-  ASSERT_NE(failover, nullptr);
-  EXPECT_EQ(failover->fence, FenceMethod::kStopPostgres);
+  Plan plan = ComputePlan(spec, observed());
+  ASSERT_NE(Find(plan, ActionType::kFence), nullptr) << plan.ToString("demo");
+  EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kStopPostgres);
+  ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr);  // not before the fence
 
   ObservedState paused = observed();
   paused.nodes[0].paused = true;
-  Plan plan = ComputePlan(spec, paused);
-  ASSERT_NE(Find(plan, ActionType::kFailover), nullptr);
-  EXPECT_EQ(Find(plan, ActionType::kFailover)->fence, FenceMethod::kKillContainer);
+  plan = ComputePlan(spec, paused);
+  ASSERT_NE(Find(plan, ActionType::kFence), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kKillContainer);
 
   ObservedState tried = observed();
-  tried.nodes[1].failed_attempts[ActionType::kFailover] = 1;
+  tried.nodes[0].failures[ActionType::kFence].count = 1;
   plan = ComputePlan(spec, tried);
-  ASSERT_NE(Find(plan, ActionType::kFailover), nullptr);
-  EXPECT_EQ(Find(plan, ActionType::kFailover)->fence, FenceMethod::kKillContainer);
+  ASSERT_NE(Find(plan, ActionType::kFence), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kKillContainer);
 }
 
 TEST(PlanHowTest, AFenceThatFailedBeforeIsMadeByAKill) {
