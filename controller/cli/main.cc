@@ -23,6 +23,9 @@ constexpr char kUsage[] =
     "  switchover NAME [--to NODE]           planned primary change, clients held not failed\n"
     "  events NAME [--since DURATION] [-o table|json]   what the controller did and why\n"
     "  delete NAME [--keep-volumes]          remove everything the cluster owns\n"
+    "  drill NAME [--fault F] [--rounds N] [--writers K] [--readers R] [--rate W/S]\n"
+    "        [--settle D] [--seed N] [-o table|json] [--report FILE.html]\n"
+    "        [--run-controller FILE]         failover drills under load, measured (README)\n"
     "\n"
     "global options: --state-dir DIR (default $RADCTL_STATE_DIR or /var/lib/radctl),\n"
     "                --log-format text|json\n";
@@ -157,6 +160,22 @@ int main(int argc, char** argv) {
       options.name = args.Positional("cluster NAME");
       args.ExpectEmpty();
       return ExitCode(radctl::RunSwitchover(global, options));
+    }
+    if (command == "drill") {
+      radctl::DrillCommandOptions options;
+      options.fault = args.Value("--fault", "", options.fault);
+      options.rounds = args.Value("--rounds", "", options.rounds);
+      options.writers = args.Value("--writers", "", options.writers);
+      options.readers = args.Value("--readers", "", options.readers);
+      options.rate = args.Value("--rate", "", options.rate);
+      options.settle = args.Value("--settle", "", options.settle);
+      options.seed = args.Value("--seed", "", options.seed);
+      options.output = args.Value("--output", "-o", options.output);
+      options.report = args.Value("--report", "", options.report);
+      options.run_controller = args.Value("--run-controller", "", options.run_controller);
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunDrillCommand(global, options, g_stop));
     }
     throw UsageError{"unknown command " + command};
   } catch (const UsageError& error) {
