@@ -93,8 +93,11 @@ std::string ClusterView::Describe() const {
 }
 
 ClusterProber::ClusterProber(const docker::DockerClient& docker, ProbeEndpoints endpoints,
-                             absl::Duration interval)
-    : docker_(docker), endpoints_(std::move(endpoints)), interval_(interval) {}
+                             absl::Duration node_interval, absl::Duration bouncer_interval)
+    : docker_(docker),
+      endpoints_(std::move(endpoints)),
+      node_interval_(node_interval),
+      bouncer_interval_(bouncer_interval) {}
 
 ClusterProber::~ClusterProber() { Stop(); }
 
@@ -218,7 +221,7 @@ void ClusterProber::ProbeNode(NodeThread* node) {
       latest_[probe.node] = probe;
       node_probes_.push_back(probe);
     }
-    SleepUntil(probe.start + interval_, stop_, node->stop);
+    SleepUntil(probe.start + node_interval_, stop_, node->stop);
   }
 }
 
@@ -252,7 +255,7 @@ void ClusterProber::ProbeBouncer() {
       latest_bouncer_ = probe;
       bouncer_probes_.push_back(probe);
     }
-    SleepUntil(start + interval_, stop_, never);
+    SleepUntil(start + bouncer_interval_, stop_, never);
   }
 }
 

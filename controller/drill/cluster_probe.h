@@ -1,6 +1,6 @@
 // The drill's own eyes on the cluster, independent of the controller it tests: every node's
 // Postgres over its published port (role, WAL receiver, and whether it accepts a write, tried in
-// a transaction that is rolled back) and the bouncer's target, several times a second. The
+// a transaction that is rolled back) and the bouncer's target, ten times a second (the bouncer twenty). The
 // probes are recorded: they give promotion and repoint times and reveal two writable primaries.
 #pragma once
 
@@ -49,7 +49,8 @@ struct ProbeEndpoints {
 class ClusterProber {
  public:
   ClusterProber(const docker::DockerClient& docker, ProbeEndpoints endpoints,
-                absl::Duration interval = absl::Milliseconds(200));
+                absl::Duration node_interval = absl::Milliseconds(100),
+                absl::Duration bouncer_interval = absl::Milliseconds(50));
   ~ClusterProber();  // stops
   ClusterProber(const ClusterProber&) = delete;
   ClusterProber& operator=(const ClusterProber&) = delete;
@@ -72,7 +73,8 @@ class ClusterProber {
 
   const docker::DockerClient& docker_;
   ProbeEndpoints endpoints_;
-  absl::Duration interval_;
+  absl::Duration node_interval_;
+  absl::Duration bouncer_interval_;
   std::atomic<bool> stop_{false};
   std::thread discovery_;
   std::thread bouncer_;

@@ -19,7 +19,7 @@
 namespace radctl::drill {
 namespace {
 
-// A probe older than this says nothing about now (probes run every 200 ms, time out after 1 s).
+// A probe older than this says nothing about now (node probes run every 100 ms, time out after 1 s).
 constexpr absl::Duration kFresh = absl::Milliseconds(1500);
 // Two accepted probes of one node further apart than this do not prove it stayed writable.
 constexpr absl::Duration kSplitBrainSpacing = absl::Seconds(2);

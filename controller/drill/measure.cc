@@ -124,8 +124,7 @@ std::vector<SplitBrain> FindSplitBrains(std::vector<NodeProbe> probes,
             [](const NodeProbe& a, const NodeProbe& b) { return a.start < b.start; });
   std::map<std::string, std::vector<const NodeProbe*>> by_node;
   for (const NodeProbe& probe : probes) by_node[probe.node].push_back(&probe);
-  std::vector<SplitBrain> found;
-  std::set<std::pair<std::string, std::string>> pairs;  // unordered, reported once
+  std::vector<SplitBrain> candidates;
   for (const auto& [primary, own] : by_node) {
     for (size_t i = 0; i + 1 < own.size(); ++i) {
       const NodeProbe& before = *own[i];
@@ -135,14 +134,19 @@ std::vector<SplitBrain> FindSplitBrains(std::vector<NodeProbe> probes,
       for (const NodeProbe& other : probes) {
         if (other.node == primary || !other.accepted_write) continue;
         if (other.start <= before.end || other.end >= after.start) continue;
-        auto key = std::minmax(primary, other.node);
-        if (!pairs.insert({key.first, key.second}).second) continue;
-        found.push_back(SplitBrain{other.start, other.node, primary});
+        candidates.push_back(SplitBrain{other.start, other.node, primary});
       }
     }
   }
-  std::sort(found.begin(), found.end(),
+  // Each pair of primaries once, at the first moment both were seen writable.
+  std::sort(candidates.begin(), candidates.end(),
             [](const SplitBrain& a, const SplitBrain& b) { return a.at < b.at; });
+  std::vector<SplitBrain> found;
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const SplitBrain& brain : candidates) {
+    auto key = std::minmax(brain.writable, brain.other_primary);
+    if (pairs.insert({key.first, key.second}).second) found.push_back(brain);
+  }
   return found;
 }
 

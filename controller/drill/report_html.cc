@@ -63,6 +63,28 @@ class Scale {
   absl::Time to_;
 };
 
+// Rows of labels along a time axis: each label goes to the first row where it starts after the
+// previous label of that row ends (or, when none is free, the row that ends soonest).
+class LabelRows {
+ public:
+  explicit LabelRows(int rows) : ends_(rows, -1e9) {}
+  int Place(double x, const std::string& label) {
+    int row = 0;
+    for (int i = 0; i < static_cast<int>(ends_.size()); ++i) {
+      if (ends_[i] + 4 < x) {
+        row = i;
+        break;
+      }
+      if (ends_[i] < ends_[row]) row = i;
+    }
+    ends_[row] = x + 3 + 5.6 * static_cast<double>(label.size());  // 10 px sans: ~5.6 px a glyph
+    return row;
+  }
+
+ private:
+  std::vector<double> ends_;
+};
+
 // Beyond kMaxPointsPerRound, the fastest and slowest operation per pixel column stand for it.
 std::vector<const ClientOp*> Thin(const std::vector<const ClientOp*>& ops, const Scale& scale) {
   if (static_cast<int>(ops.size()) <= L::kMaxPointsPerRound) return ops;
@@ -151,37 +173,37 @@ std::string Timeline(const RoundResult& round) {
                         L::kPlotLeft, L::kPlotTop, L::kPlotRight - L::kPlotLeft,
                         L::kPlotBottom - L::kPlotTop, (L::kPlotLeft + L::kPlotRight) / 2,
                         L::kPlotBottom + 30);
-  // Events: radctl's dashed, the drill's own (the fault, healing) solid; labels staggered.
-  int index = 0;
+  // Events: radctl's dashed, the drill's own (the fault, healing) solid. Labels go to the first
+  // of four rows above the plot where they do not run into the previous label.
+  LabelRows top(4);
   for (const TimelineEvent& event : round.events) {
     const double x = scale.X(event.at);
     const bool drill = event.source == "drill";
     const std::string colour = drill ? kFaultColour : kEventColour;
     const std::string label = drill ? absl::StrCat(event.reason, " ", event.object) : event.reason;
+    const int row = top.Place(x, label);
     absl::StrAppendFormat(
         &svg,
         "<g><title>%s %s %s %s (%+.3f s)</title><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
         "stroke=\"%s\" stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
         HtmlEscape(event.source), HtmlEscape(event.object), HtmlEscape(event.reason),
         HtmlEscape(event.message), absl::ToDoubleSeconds(event.at - round.fault_at), x,
-        L::kPlotTop - 2, x, L::kPlotBottom, colour, drill ? "2" : "1",
-        drill ? "" : " stroke-dasharray=\"4 3\"", x + 3, 10 + (index % 2) * 11, colour,
-        HtmlEscape(label));
-    ++index;
+        11 + row * 11 - 8, x, L::kPlotBottom, colour, drill ? "2" : "1",
+        drill ? "" : " stroke-dasharray=\"4 3\"", x + 3, 11 + row * 11, colour, HtmlEscape(label));
   }
-  // The drill's own observations of the failover.
+  // The drill's own observations of the failover, labelled upwards from the plot's bottom.
   const std::pair<const char*, const std::optional<absl::Duration>*> marks[] = {
       {"promoted", &round.milestones.promoted}, {"repointed", &round.milestones.repointed}};
-  int mark_index = 0;
+  LabelRows bottom(2);
   for (const auto& [name, when] : marks) {
     if (!when->has_value()) continue;
     const double x = scale.X(round.fault_at + **when);
+    const int row = bottom.Place(x + 3, name);
     absl::StrAppendFormat(&svg,
                           "<g><title>%s at +%s (drill's probe)</title><path d=\"M%.1f %dl-5 -8h10z\" "
                           "fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
                           name, Secs(**when), x, L::kPlotBottom, kMilestoneColour, x + 6,
-                          L::kPlotBottom - 4 - mark_index * 11, kMilestoneColour, name);
-    ++mark_index;
+                          L::kPlotBottom - 10 - row * 11, kMilestoneColour, name);
   }
   std::vector<const ClientOp*> writes;
   std::vector<const ClientOp*> reads;
@@ -341,7 +363,7 @@ std::string DrillHtml(const DrillResult& result) {
   absl::StrAppend(&html, "<h2>Summary</h2>\n", SummaryTable(result),
                   "<p class=\"facts\">Outage: the longest time without any acknowledged write, "
                   "from the last one before the fault. Promoted and repointed: first seen by the "
-                  "drill's probes (every 200 ms); detected: radctl's stored Failover event. "
+                  "drill's probes (nodes every 100 ms, the bouncer every 50 ms); detected: radctl's stored Failover event. "
                   "Lost: acknowledged writes missing afterwards on the primary or a streaming "
                   "standby.</p>\n");
   for (const RoundResult& round : result.rounds) absl::StrAppend(&html, RoundSection(result, round));

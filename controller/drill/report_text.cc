@@ -89,7 +89,7 @@ std::string DrillTable(const DrillResult& result) {
       &out,
       "\n~ median, ^ max. Times are after the fault. DETECT: radctl's stored Failover event (its "
       "decision; for a standby, its first event about it). PROMOTE, REPOINT: the drill's probes "
-      "(every 200 ms) saw another node accept a write, the bouncer point to it. RESUME: the "
+      "(nodes every 100 ms, the bouncer every 50 ms) saw another node accept a write, the bouncer point to it. RESUME: the "
       "first acknowledged write after the longest gap. OUTAGE: longest time without any "
       "acknowledged write; WORST: the longest for one writer. CLIENTS: writers that saw an "
       "error (pgbench would have aborted them). LOST: acknowledged writes missing on the primary "
