@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "controller/clients/bouncer/bouncer_admin.h"
 #include "controller/drill/load_generator.h"
 #include "controller/drill/measure.h"
@@ -79,8 +80,7 @@ std::string ClusterView::Describe() const {
     } else {
       absl::StrAppend(&text, "not in recovery but refused a write (", probe.error, ")");
     }
-    absl::StrAppend(&text, absl::FormatDuration(absl::Trunc(at - probe.end, absl::Milliseconds(100))),
-                    " ago; ");
+    absl::StrAppendFormat(&text, ", %.1fs ago; ", absl::ToDoubleSeconds(at - probe.end));
   }
   absl::StrAppend(&text, "bouncer: ");
   if (!bouncer.reachable) {

@@ -189,20 +189,16 @@ class Runner {
     progress_ << "round " << number << "/" << options_.rounds << ": " << FaultName(round.fault)
               << " " << absl::StrJoin(round.targets, " and ") << "\n";
 
-    // Recovery: every writer writes again, through a new primary when the primary was hit.
-    const bool primary_fault = HitsPrimary(round.fault);
+    // Recovery: every writer writes again, and the bouncer points to a node accepting writes:
+    // a new primary, or the old one restarted in place (radctl restarts a primary that was
+    // stopped cleanly, `docker stop`, rather than failing over).
     round.recovered = WaitUntil(
         [&] {
           if (load_.WritersAcknowledgedSince(round.fault_at) < options_.writers) return false;
-          if (!primary_fault) return true;
           ClusterView view = prober_.View();
-          for (const auto& [name, probe] : view.nodes) {
-            if (name != round.old_primary && probe.accepted_write &&
-                view.bouncer.target == name) {
-              return true;
-            }
-          }
-          return false;
+          auto target = view.nodes.find(view.bouncer.target);
+          return target != view.nodes.end() && target->second.accepted_write &&
+                 target->second.start > round.fault_at;
         },
         options_.recovery_timeout, stop_);
     if (!round.recovered && !stop_) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
@@ -74,18 +75,25 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
     case Fault::kKillPrimaryAndStandby: {
       injection.targets = {primary, standby};
       injection.steps.push_back(Step("fault", primary, "docker kill"));
+      injection.steps.push_back(Step("fault", standby, "docker kill"));
       // Both at once: neither kill waits for the other.
       absl::Status killed_standby;
       std::thread other([&] { killed_standby = docker_.KillContainer(standby); });
       absl::Status killed_primary = docker_.KillContainer(primary);
       other.join();
-      injection.steps.push_back(Step("fault", standby, "docker kill"));
       RETURN_IF_ERROR(killed_primary);
       RETURN_IF_ERROR(killed_standby);
       break;
     }
     case Fault::kRandom:
       return absl::InternalError("the random fault must be resolved before injecting");
+  }
+  // The engine answers once the fault took effect (a killed container is dead): how long that
+  // took says how much of the outage is the fault's own.
+  const std::string took = absl::StrFormat("the engine took %.2fs",
+                                           absl::ToDoubleSeconds(absl::Now() - injection.at));
+  for (TimelineEvent& step : injection.steps) {
+    if (step.type == "fault" && step.message.empty()) step.message = took;
   }
   return injection;
 }
@@ -113,7 +121,9 @@ absl::Status FaultInjector::KillControllerMidFailover(Injection& injection) {
   }
   const pid_t pid = controller_->pid();
   controller_->Kill();
-  injection.steps.push_back(Step("fault", absl::StrCat("radctl pid ", pid), "SIGKILL mid-failover"));
+  TimelineEvent killed = Step("fault", absl::StrCat("radctl pid ", pid), "SIGKILL mid-failover");
+  killed.message = "radctl had stored its Failover event: it was failing over";
+  injection.steps.push_back(killed);
   RETURN_IF_ERROR(controller_->Restart());
   injection.steps.push_back(
       Step("step", absl::StrCat("radctl pid ", controller_->pid()), "controller started again"));

@@ -81,7 +81,10 @@ void MeasureClients(RoundResult& round, int writers) {
   round.outage_from = outage.from;
   round.outage_to = outage.to;
   round.milestones.resumed.reset();
-  if (outage.to < round.window_end) round.milestones.resumed = outage.to - round.fault_at;
+  // A standby fault interrupts nothing: its longest gap is the writers' pace, not a resumption.
+  if (HitsPrimary(round.fault) && outage.to < round.window_end) {
+    round.milestones.resumed = outage.to - round.fault_at;
+  }
 }
 
 void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
@@ -92,12 +95,14 @@ void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
   m.repointed.reset();
   const bool primary_fault = HitsPrimary(round.fault);
   std::set<std::string> targets(round.targets.begin(), round.targets.end());
-  for (const TimelineEvent& event : round.events) {
-    if (event.source != "radctl" || event.at < round.fault_at) continue;
-    bool reaction = primary_fault ? event.reason == "Failover" : targets.count(event.object) > 0;
-    if (reaction) {
-      m.detected = event.at - round.fault_at;
-      break;
+  // A failover is radctl's reaction to a primary fault; without one (a cleanly stopped primary
+  // is restarted in place, a standby fault), its first event about a node that was hit.
+  for (const bool failover : {true, false}) {
+    for (const TimelineEvent& event : round.events) {
+      if (m.detected || event.source != "radctl" || event.at < round.fault_at) continue;
+      if (failover ? (primary_fault && event.reason == "Failover") : targets.count(event.object) > 0) {
+        m.detected = event.at - round.fault_at;
+      }
     }
   }
   if (!primary_fault) return;

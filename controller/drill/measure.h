@@ -30,11 +30,12 @@ Interval LongestGap(std::vector<absl::Time> acks, absl::Time from, absl::Time to
 std::string NormaliseError(const std::string& message);
 
 // From round.ops (and round.fault_at, window_end): outage overall and per writer, counts,
-// grouped errors, writers that saw an error, and milestones.resumed.
+// grouped errors, writers that saw an error, and milestones.resumed (primary faults only).
 void MeasureClients(RoundResult& round, int writers);
 
-// milestones.detected from radctl's events in round.events; promoted and repointed from the
-// drill's probes (primary faults only: a standby fault changes no primary).
+// milestones.detected from radctl's events in round.events (its Failover event, else its first
+// event about a node the fault hit); promoted and repointed from the drill's probes (primary
+// faults only: a standby fault changes no primary).
 void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
                        const std::vector<BouncerProbe>& bouncer);
 

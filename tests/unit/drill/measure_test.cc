@@ -93,6 +93,24 @@ TEST(MeasureMilestonesTest, AStandbyFaultIsDetectedByTheFirstEventAboutThatStand
   EXPECT_FALSE(round.milestones.promoted.has_value()) << "no primary changed";
 }
 
+TEST(MeasureMilestonesTest, APrimaryRestartedInPlaceIsDetectedByTheFirstEventAboutIt) {
+  RoundBuilder builder(1, 1, 5);
+  builder.Event(1.1, "Follow", "demo-pg-3").Event(1.6, "StartContainer", "demo-pg-1");
+  RoundResult round = builder.Build();
+  round.fault = Fault::kStopPrimary;
+  MeasureMilestones(round, {Probe("demo-pg-1", 3.0, true, true, false)}, {});
+  EXPECT_EQ(round.milestones.detected, absl::Milliseconds(600));
+  EXPECT_FALSE(round.milestones.promoted.has_value()) << "the same node accepts writes again";
+}
+
+TEST(MeasureClientsTest, AStandbyFaultHasNoResumption) {
+  RoundBuilder builder(1, 2, 4);
+  RoundResult round = builder.Build();
+  round.fault = Fault::kKillStandby;
+  MeasureClients(round, 2);
+  EXPECT_FALSE(round.milestones.resumed.has_value());
+}
+
 NodeProbe Accepts(const std::string& node, double at) { return Probe(node, at, true, true, false); }
 NodeProbe Refuses(const std::string& node, double at) { return Probe(node, at, true, false, true); }
 
