@@ -290,7 +290,9 @@ class Runner {
 
   void Print(const RoundResult& round) {
     std::string line = absl::StrCat("round ", round.number, "/", options_.rounds, ": ");
-    if (HitsPrimary(round.fault) && !round.new_primary.empty()) {
+    if (HitsPrimary(round.fault) && round.new_primary == round.old_primary) {
+      absl::StrAppend(&line, round.old_primary, " is the primary again (restarted in place), ");
+    } else if (HitsPrimary(round.fault) && !round.new_primary.empty()) {
       absl::StrAppend(&line, round.old_primary, " -> ", round.new_primary, ", ");
     }
     absl::StrAppend(&line, "outage ", Secs(round.outage), ", ", round.writes_failed,
