@@ -5,7 +5,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "controller/clients/bouncer/bouncer_admin.h"
 #include "controller/drill/load_generator.h"
 #include "controller/drill/measure.h"
 #include "reconcilers/naming.h"
@@ -90,6 +89,17 @@ std::string ClusterView::Describe() const {
                     bouncer.paused ? " (paused)" : "");
   }
   return text;
+}
+
+BouncerProbe ParseShowDatabases(const PgRows& rows, const std::string& database) {
+  BouncerProbe probe;
+  probe.reachable = true;
+  for (const PgRow& row : rows) {
+    if (row.size() < 12 || row[0].value_or("") != database) continue;
+    probe.target = row[1].value_or("");
+    probe.paused = row[11].value_or("0") == "1";
+  }
+  return probe;
 }
 
 ClusterProber::ClusterProber(const docker::DockerClient& docker, ProbeEndpoints endpoints,
@@ -227,24 +237,20 @@ void ClusterProber::ProbeNode(NodeThread* node) {
 
 void ClusterProber::ProbeBouncer() {
   const std::atomic<bool> never{false};
-  std::unique_ptr<BouncerAdmin> admin;
+  std::unique_ptr<PgConnection> admin;
   while (!stop_) {
-    BouncerProbe probe;
     const absl::Time start = absl::Now();
+    BouncerProbe probe;
     if (admin == nullptr || admin->broken()) {
       admin.reset();
-      absl::StatusOr<std::unique_ptr<BouncerAdmin>> connected =
-          BouncerAdmin::Connect(endpoints_.bouncer_admin, kProbeTimeout);
+      absl::StatusOr<std::unique_ptr<PgConnection>> connected =
+          PgConnection::Connect(endpoints_.bouncer_admin, kProbeTimeout);
       if (connected.ok()) admin = std::move(*connected);
     }
     if (admin != nullptr) {
-      absl::StatusOr<BouncerDatabase> db = admin->ShowDatabase(endpoints_.database);
-      if (db.ok()) {
-        probe.reachable = true;
-        probe.target = db->host;
-        probe.paused = db->paused;
-      } else if (absl::IsNotFound(db.status())) {
-        probe.reachable = true;
+      absl::StatusOr<PgRows> rows = admin->Query("SHOW DATABASES", kProbeTimeout);
+      if (rows.ok()) {
+        probe = ParseShowDatabases(*rows, endpoints_.database);
       } else {
         admin.reset();
       }

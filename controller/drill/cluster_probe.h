@@ -38,6 +38,12 @@ struct ClusterView {
 };
 
 // What probing needs to know: where and as whom.
+// The app database's entry in the rows of PgBouncer's SHOW DATABASES (1.18 columns: name, host,
+// port, database, force_user, pool_size, min_pool_size, reserve_pool, pool_mode,
+// max_connections, current_connections, paused, disabled): where it points and whether it is
+// paused. An entry-less bouncer (no target yet) is reachable and points nowhere.
+BouncerProbe ParseShowDatabases(const PgRows& rows, const std::string& database);
+
 struct ProbeEndpoints {
   std::string cluster;
   std::string database;         // the app database: it holds the drill's scratch table

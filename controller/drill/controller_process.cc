@@ -204,7 +204,9 @@ absl::Status OwnedController::Spawn() {
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    // The running binary itself, also when its file was replaced since (a rebuild): the restarted
+    // controller is the same radctl as the drill.
+    execv("/proc/self/exe", argv.data());
     _exit(127);
   }
   pid_ = child;

@@ -49,7 +49,7 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
     case Fault::kKillController:
       injection.targets = {primary};
       injection.steps.push_back(Step("fault", primary, "docker kill"));
-      RETURN_IF_ERROR(docker_.KillContainer(primary));
+      RETURN_IF_ERROR(docker_.KillContainer(primary, "SIGKILL"));
       if (fault == Fault::kKillController) RETURN_IF_ERROR(KillControllerMidFailover(injection));
       break;
     case Fault::kStopPrimary:
@@ -70,7 +70,7 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
     case Fault::kKillStandby:
       injection.targets = {standby};
       injection.steps.push_back(Step("fault", standby, "docker kill"));
-      RETURN_IF_ERROR(docker_.KillContainer(standby));
+      RETURN_IF_ERROR(docker_.KillContainer(standby, "SIGKILL"));
       break;
     case Fault::kKillPrimaryAndStandby: {
       injection.targets = {primary, standby};
@@ -78,8 +78,8 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
       injection.steps.push_back(Step("fault", standby, "docker kill"));
       // Both at once: neither kill waits for the other.
       absl::Status killed_standby;
-      std::thread other([&] { killed_standby = docker_.KillContainer(standby); });
-      absl::Status killed_primary = docker_.KillContainer(primary);
+      std::thread other([&] { killed_standby = docker_.KillContainer(standby, "SIGKILL"); });
+      absl::Status killed_primary = docker_.KillContainer(primary, "SIGKILL");
       other.join();
       RETURN_IF_ERROR(killed_primary);
       RETURN_IF_ERROR(killed_standby);

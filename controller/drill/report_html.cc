@@ -29,7 +29,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 6px; }
 p.facts { color: #5f6368; margin: 0 0 12px; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
-th, td { border: 1px solid #dadce0; padding: 3px 8px; text-align: right; white-space: nowrap; }
+th, td { border: 1px solid #dadce0; padding: 3px 6px; font-size: 13px; text-align: right; white-space: nowrap; }
 th { background: #f1f3f4; }
 td.l, th.l { text-align: left; }
 td.bad { color: #b3261e; font-weight: 600; }
@@ -164,7 +164,7 @@ std::string Timeline(const RoundResult& round) {
                           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#9aa0a6\"/>"
                           "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s%g s</text>\n",
                           x, L::kPlotBottom, x, L::kPlotBottom + 4, x, L::kPlotBottom + 15,
-                          s > 0 ? "+" : "", s);
+                          s > 1e-9 ? "+" : "", std::abs(s) < 1e-9 ? 0.0 : s);
   }
   absl::StrAppendFormat(&svg,
                         "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
@@ -244,8 +244,8 @@ std::string Cell(const std::string& text, bool bad = false, bool left = false) {
 std::string SummaryTable(const DrillResult& result) {
   std::string html =
       "<table class=\"summary\"><tr><th class=\"l\">fault</th><th>rounds</th><th>median "
-      "outage</th><th>max outage</th><th>worst writer</th><th>median until all "
-      "stream</th><th>failed writes</th><th>clients with errors</th><th>acknowledged</th>"
+      "outage</th><th>max outage</th><th>worst writer</th><th>streaming again "
+      "(median)</th><th>failed writes</th><th>clients with errors</th><th>acknowledged</th>"
       "<th>lost</th><th>split brains</th><th>not recovered</th></tr>\n";
   for (const SummaryRow& row : Summarize(result)) {
     absl::StrAppend(

@@ -126,17 +126,6 @@ absl::Status DockerClient::KillContainer(const std::string& name, const std::str
       .status();
 }
 
-absl::Status DockerClient::PauseContainer(const std::string& name) const {
-  return Call(absl::StrCat("pause container ", name), Request("POST", ContainerPath(name, "/pause")))
-      .status();
-}
-
-absl::Status DockerClient::UnpauseContainer(const std::string& name) const {
-  return Call(absl::StrCat("unpause container ", name),
-              Request("POST", ContainerPath(name, "/unpause")))
-      .status();
-}
-
 absl::Status DockerClient::RemoveContainer(const std::string& name) const {
   // v=0: named volumes hold the data and outlive the container; only anonymous ones would go.
   return IgnoreNotFound(Call(absl::StrCat("remove container ", name),
@@ -230,22 +219,6 @@ absl::Status DockerClient::RemoveNetwork(const std::string& name) const {
                             .status());
 }
 
-absl::Status DockerClient::ConnectNetwork(const std::string& network, const std::string& container,
-                                          const std::vector<std::string>& aliases) const {
-  return Call(absl::StrCat("connect container ", container, " to network ", network),
-              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/connect"),
-                      EncodeNetworkConnect(container, aliases)))
-      .status();
-}
-
-absl::Status DockerClient::DisconnectNetwork(const std::string& network,
-                                             const std::string& container) const {
-  return Call(absl::StrCat("disconnect container ", container, " from network ", network),
-              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/disconnect"),
-                      EncodeNetworkDisconnect(container, /*force=*/false)))
-      .status();
-}
-
 absl::StatusOr<std::vector<VolumeSummary>> DockerClient::ListVolumes(
     const std::string& label_key, const std::string& label_value) const {
   ASSIGN_OR_RETURN(HttpResponse response,
@@ -303,6 +276,33 @@ absl::Status DockerClient::StreamEvents(const std::string& label_key,
   RETURN_IF_ERROR(streamed);
   return absl::UnavailableError(
       absl::StrCat("the Docker engine at ", host_, " closed the event stream"));
+}
+
+absl::Status DockerClient::PauseContainer(const std::string& name) const {
+  return Call(absl::StrCat("pause container ", name), Request("POST", ContainerPath(name, "/pause")))
+      .status();
+}
+
+absl::Status DockerClient::UnpauseContainer(const std::string& name) const {
+  return Call(absl::StrCat("unpause container ", name),
+              Request("POST", ContainerPath(name, "/unpause")))
+      .status();
+}
+
+absl::Status DockerClient::ConnectNetwork(const std::string& network, const std::string& container,
+                                          const std::vector<std::string>& aliases) const {
+  return Call(absl::StrCat("connect container ", container, " to network ", network),
+              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/connect"),
+                      EncodeNetworkConnect(container, aliases)))
+      .status();
+}
+
+absl::Status DockerClient::DisconnectNetwork(const std::string& network,
+                                             const std::string& container) const {
+  return Call(absl::StrCat("disconnect container ", container, " from network ", network),
+              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/disconnect"),
+                      EncodeNetworkDisconnect(container, /*force=*/false)))
+      .status();
 }
 
 }  // namespace radctl::docker

@@ -50,11 +50,6 @@ class DockerClient {
   [[nodiscard]] absl::Status StopContainer(const std::string& name, absl::Duration timeout) const;
   [[nodiscard]] absl::Status KillContainer(const std::string& name,
                                            const std::string& signal = "SIGKILL") const;
-  // Freezes every process of the container (cgroup freezer), as `docker pause`; the container
-  // still counts as running. Unpause thaws it. Each fails (FailedPrecondition or Internal, as the
-  // engine answers) when the container is not in the state it expects.
-  [[nodiscard]] absl::Status PauseContainer(const std::string& name) const;
-  [[nodiscard]] absl::Status UnpauseContainer(const std::string& name) const;
   // Force-removes; OK also when it does not exist. Named volumes are never removed here.
   [[nodiscard]] absl::Status RemoveContainer(const std::string& name) const;
 
@@ -79,13 +74,6 @@ class DockerClient {
   // OK also when it does not exist. FailedPrecondition while a container is attached.
   [[nodiscard]] absl::Status RemoveNetwork(const std::string& name) const;
 
-  // Attaches a container to a network under `aliases`, as `docker network connect --alias`.
-  [[nodiscard]] absl::Status ConnectNetwork(const std::string& network, const std::string& container,
-                                            const std::vector<std::string>& aliases) const;
-  // Detaches a container from a network (a network partition, as `docker network disconnect`).
-  [[nodiscard]] absl::Status DisconnectNetwork(const std::string& network,
-                                               const std::string& container) const;
-
   [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> ListVolumes(
       const std::string& label_key, const std::string& label_value) const;
   // OK also when it exists already (the engine's create is idempotent).
@@ -96,6 +84,19 @@ class DockerClient {
   // --- images ---
   // NotFound when the image is not present locally.
   [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const;
+
+  // --- faults, for `radctl drill` (the controller never injects them) ---
+  // Freezes every process of the container (cgroup freezer), as `docker pause`; the container
+  // still counts as running. Unpause thaws it. Each fails (Aborted or Internal, as the engine
+  // answers) when the container is not in the state it expects.
+  [[nodiscard]] absl::Status PauseContainer(const std::string& name) const;
+  [[nodiscard]] absl::Status UnpauseContainer(const std::string& name) const;
+  // Detaches a container from a network (a network partition, as `docker network disconnect`).
+  [[nodiscard]] absl::Status DisconnectNetwork(const std::string& network,
+                                               const std::string& container) const;
+  // Attaches it again under `aliases`, as `docker network connect --alias`.
+  [[nodiscard]] absl::Status ConnectNetwork(const std::string& network, const std::string& container,
+                                            const std::vector<std::string>& aliases) const;
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`

@@ -70,6 +70,23 @@ TEST(ClusterViewTest, DescribeSaysWhatEachNodeIsDoing) {
   EXPECT_THAT(text, HasSubstr("bouncer: points to d-pg-1"));
 }
 
+TEST(ParseShowDatabasesTest, TheAppDatabasesTargetAndPause) {
+  auto row = [](const std::string& name, const std::string& host, const std::string& paused) {
+    PgRow values(13, std::string("0"));
+    values[0] = name;
+    values[1] = host;
+    values[11] = paused;
+    return values;
+  };
+  BouncerProbe probe = ParseShowDatabases({row("pgbouncer", "", "0"), row("app", "d-pg-2", "1")}, "app");
+  EXPECT_TRUE(probe.reachable);
+  EXPECT_EQ(probe.target, "d-pg-2");
+  EXPECT_TRUE(probe.paused);
+  probe = ParseShowDatabases({row("pgbouncer", "", "0")}, "app");
+  EXPECT_TRUE(probe.reachable) << "it answered";
+  EXPECT_EQ(probe.target, "") << "but points nowhere yet";
+}
+
 TEST(MissingKeysTest, AcknowledgedButAbsent) {
   EXPECT_THAT(MissingKeys({{0, 1}, {0, 2}, {1, 1}}, {{0, 1}, {1, 1}, {1, 2}}),
               ElementsAre(WriteKey{0, 2}));
