@@ -23,7 +23,8 @@ namespace {
 
 absl::Status ParseInt(const std::string& flag, const std::string& text, int* value) {
   if (!absl::SimpleAtoi(text, value)) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": expected a whole number, got \"", text, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": expected a whole number, got \"", text, "\""));
   }
   return absl::OkStatus();
 }
@@ -39,8 +40,8 @@ absl::StatusOr<drill::DrillOptions> ParseOptions(const DrillCommandOptions& opti
         absl::StrCat("--rate: expected writes per second (a number), got \"", options.rate, "\""));
   }
   if (!absl::ParseDuration(options.settle, &parsed.settle)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--settle: expected a duration like 5s or 1m, got \"", options.settle, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--settle: expected a duration like 5s or 1m, got \"", options.settle, "\""));
   }
   if (!options.seed.empty() && !absl::SimpleAtoi(options.seed, &parsed.seed)) {
     return absl::InvalidArgumentError(
@@ -63,8 +64,8 @@ absl::Status WriteFile(const std::string& path, const std::string& content) {
 absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOptions& options,
                              const std::atomic<bool>& stop) {
   if (options.output != "table" && options.output != "json") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown output format \"", options.output,
-                                                   "\"; allowed: table, json"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json"));
   }
   ASSIGN_OR_RETURN(drill::DrillOptions drill_options, ParseOptions(options));
   if (!options.report.empty()) {
@@ -83,9 +84,9 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   if (!options.run_controller.empty()) {
     ASSIGN_OR_RETURN(ClusterSpec file_spec, LoadClusterSpecFile(options.run_controller));
     if (file_spec.name != options.name) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--run-controller: ", options.run_controller, " describes cluster ", file_spec.name,
-          ", not ", options.name));
+      return absl::InvalidArgumentError(absl::StrCat("--run-controller: ", options.run_controller,
+                                                     " describes cluster ", file_spec.name,
+                                                     ", not ", options.name));
     }
   }
   // The concrete client: the drill injects faults (pause, network cut) that the controller's
@@ -97,9 +98,8 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   std::unique_ptr<drill::OwnedController> controller;
   if (!options.run_controller.empty()) {
     const std::string log = absl::StrCat(store.dir(), "/drill-controller.log");
-    ASSIGN_OR_RETURN(controller, drill::OwnedController::Start(global.state_dir,
-                                                               options.run_controller,
-                                                               store.dir(), log));
+    ASSIGN_OR_RETURN(controller, drill::OwnedController::Start(
+                                     global.state_dir, options.run_controller, store.dir(), log));
     result.notes.push_back(absl::StrCat("controller: run by the drill (radctl apply -f ",
                                         options.run_controller, " --watch), pid ",
                                         controller->pid(), ", log ", log));
@@ -112,7 +112,8 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   absl::Status ran = drill::RunDrill(drill_options, target, std::cerr, stop, &result);
   if (controller != nullptr) {
     controller->Stop();
-    result.notes.push_back("the controller the drill ran was stopped: the cluster is not watched now");
+    result.notes.push_back(
+        "the controller the drill ran was stopped: the cluster is not watched now");
     std::cerr << "radctl: " << result.notes.back() << "\n";
   }
   std::cout << (options.output == "json" ? drill::DrillJson(result) : drill::DrillTable(result));

@@ -35,8 +35,7 @@ struct ClusterProber::NodeThread {
   std::thread thread;
 };
 
-std::optional<std::string> ClusterView::HealthyPrimary(int standbys,
-                                                       absl::Duration max_age) const {
+std::optional<std::string> ClusterView::HealthyPrimary(int standbys, absl::Duration max_age) const {
   std::vector<std::string> writable;
   for (const auto& [name, probe] : nodes) {
     if (probe.accepted_write && at - probe.end <= max_age) writable.push_back(name);
@@ -186,9 +185,8 @@ void ClusterProber::ProbeNode(NodeThread* node) {
   endpoint.password = endpoints_.node_password;
   endpoint.dbname = endpoints_.database;
   endpoint.application_name = "radctl-drill-probe";
-  const std::string write =
-      absl::StrCat("BEGIN; INSERT INTO ", kDrillSchema, ".split_probe VALUES ('", node->name,
-                   "', now())");
+  const std::string write = absl::StrCat("BEGIN; INSERT INTO ", kDrillSchema,
+                                         ".split_probe VALUES ('", node->name, "', now())");
   std::unique_ptr<PgConnection> conn;
   while (!stop_ && !node->stop) {
     NodeProbe probe;
@@ -210,7 +208,8 @@ void ClusterProber::ProbeNode(NodeThread* node) {
           "coalesce((SELECT sender_host FROM pg_stat_wal_receiver), '')",
           kProbeTimeout);
       if (!rows.ok() || rows->empty() || (*rows)[0].size() != 3) {
-        probe.error = rows.ok() ? "unexpected answer" : NormaliseError(std::string(rows.status().message()));
+        probe.error =
+            rows.ok() ? "unexpected answer" : NormaliseError(std::string(rows.status().message()));
       } else {
         probe.reachable = true;
         probe.in_recovery = (*rows)[0][0].value_or("") == "t";

@@ -1,7 +1,8 @@
 // The drill's own eyes on the cluster, independent of the controller it tests: every node's
 // Postgres over its published port (role, WAL receiver, and whether it accepts a write, tried in
-// a transaction that is rolled back) and the bouncer's target, ten times a second (the bouncer twenty). The
-// probes are recorded: they give promotion and repoint times and reveal two writable primaries.
+// a transaction that is rolled back) and the bouncer's target, ten times a second (the bouncer
+// twenty). The probes are recorded: they give promotion and repoint times and reveal two writable
+// primaries.
 #pragma once
 
 #include <atomic>
@@ -46,10 +47,10 @@ BouncerProbe ParseShowDatabases(const PgRows& rows, const std::string& database)
 
 struct ProbeEndpoints {
   std::string cluster;
-  std::string database;         // the app database: it holds the drill's scratch table
-  std::string node_user;        // a superuser (repmgr), as the controller connects
+  std::string database;   // the app database: it holds the drill's scratch table
+  std::string node_user;  // a superuser (repmgr), as the controller connects
   std::string node_password;
-  PgEndpoint bouncer_admin;     // the admin console through the bouncer's published port
+  PgEndpoint bouncer_admin;  // the admin console through the bouncer's published port
 };
 
 class ClusterProber {

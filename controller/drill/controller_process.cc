@@ -1,6 +1,7 @@
 #include "controller/drill/controller_process.h"
 
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -11,10 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
-
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -147,35 +146,37 @@ absl::Status RequireWatcher(const std::string& cluster_dir, const std::string& c
   if (!found.ok()) return found.status();
   if (!found->has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "no controller is watching cluster ", cluster, " (nothing holds its lock in ",
-        cluster_dir, "): without one a failover never happens and the drill would only measure "
+        "no controller is watching cluster ", cluster, " (nothing holds its lock in ", cluster_dir,
+        "): without one a failover never happens and the drill would only measure "
         "an outage that does not end. Start one, e.g. `radctl apply -f FILE --watch` in another "
-        "terminal or under a supervisor, or let the drill run one: radctl drill ", cluster,
-        " --run-controller FILE"));
+        "terminal or under a supervisor, or let the drill run one: radctl drill ",
+        cluster, " --run-controller FILE"));
   }
   const ControllerInfo& info = **found;
   if (!info.watching) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cluster ", cluster, " is locked by ", info.holder.empty() ? "another process" : info.holder,
+        "cluster ", cluster, " is locked by ",
+        info.holder.empty() ? "another process" : info.holder,
         ", which is not a watching controller; wait until it ends, then start `radctl apply -f "
         "FILE --watch`"));
   }
-  std::string note = absl::StrCat("controller: pid ", info.pid, " (", absl::StrJoin(info.argv, " "), ")");
+  std::string note =
+      absl::StrCat("controller: pid ", info.pid, " (", absl::StrJoin(info.argv, " "), ")");
   if (!info.http.empty()) absl::StrAppend(&note, "; ", HttpNote(info.http, cluster));
   notes->push_back(note);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<OwnedController>> OwnedController::Start(std::string state_dir,
-                                                                         std::string spec_file,
-                                                                         std::string cluster_dir,
-                                                                         std::string log_path) {
+                                                                        std::string spec_file,
+                                                                        std::string cluster_dir,
+                                                                        std::string log_path) {
   absl::StatusOr<std::optional<ControllerInfo>> found = FindController(cluster_dir);
   if (!found.ok()) return found.status();
   if (found->has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--run-controller: a controller already holds the cluster (", (*found)->holder,
-        "); drill against it without --run-controller, or stop it first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--run-controller: a controller already holds the cluster (", (*found)->holder,
+                     "); drill against it without --run-controller, or stop it first"));
   }
   std::unique_ptr<OwnedController> controller(new OwnedController(
       std::move(state_dir), std::move(spec_file), std::move(cluster_dir), std::move(log_path)));
@@ -190,8 +191,8 @@ absl::Status OwnedController::Spawn() {
   char exe[4096] = {0};
   const ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (n <= 0) return absl::InternalError("cannot find the radctl binary (/proc/self/exe)");
-  std::vector<std::string> args = {exe,         "apply", "-f",          spec_file_, "--watch",
-                                   "--http",    "off",   "--state-dir", state_dir_};
+  std::vector<std::string> args = {exe,      "apply", "-f",          spec_file_, "--watch",
+                                   "--http", "off",   "--state-dir", state_dir_};
   const pid_t child = fork();
   if (child < 0) return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
   if (child == 0) {
@@ -215,18 +216,18 @@ absl::Status OwnedController::Spawn() {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = 0;
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the controller the drill started (radctl apply -f ", spec_file_,
-          " --watch) exited at once; its log ", log_path_, " ends with:\n",
-          Tail(ReadText(log_path_), 10)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the controller the drill started (radctl apply -f ", spec_file_,
+                       " --watch) exited at once; its log ", log_path_, " ends with:\n",
+                       Tail(ReadText(log_path_), 10)));
     }
     absl::StatusOr<std::optional<ControllerInfo>> found = FindController(cluster_dir_);
     if (found.ok() && found->has_value() && (*found)->pid == pid_) return absl::OkStatus();
     absl::SleepFor(absl::Milliseconds(50));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "the controller the drill started did not take the cluster's lock within ",
-      absl::FormatDuration(kLockWait), "; see ", log_path_));
+  return absl::DeadlineExceededError(
+      absl::StrCat("the controller the drill started did not take the cluster's lock within ",
+                   absl::FormatDuration(kLockWait), "; see ", log_path_));
 }
 
 void OwnedController::Kill() {

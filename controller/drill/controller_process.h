@@ -29,10 +29,10 @@ std::string HttpAddressOf(const std::vector<std::string>& argv);
 
 struct ControllerInfo {
   pid_t pid = 0;
-  std::string holder;              // what the lock file says: "pid 4711, radctl apply --watch, ..."
-  std::vector<std::string> argv;   // its command line
-  bool watching = false;           // `apply ... --watch`
-  std::string http;                // its HTTP endpoint, "" when it serves none
+  std::string holder;             // what the lock file says: "pid 4711, radctl apply --watch, ..."
+  std::vector<std::string> argv;  // its command line
+  bool watching = false;          // `apply ... --watch`
+  std::string http;               // its HTTP endpoint, "" when it serves none
 };
 
 // The process holding the lock in the cluster's state directory; nullopt when none holds it.
@@ -67,8 +67,10 @@ class OwnedController {
  private:
   OwnedController(std::string state_dir, std::string spec_file, std::string cluster_dir,
                   std::string log_path)
-      : state_dir_(std::move(state_dir)), spec_file_(std::move(spec_file)),
-        cluster_dir_(std::move(cluster_dir)), log_path_(std::move(log_path)) {}
+      : state_dir_(std::move(state_dir)),
+        spec_file_(std::move(spec_file)),
+        cluster_dir_(std::move(cluster_dir)),
+        log_path_(std::move(log_path)) {}
   [[nodiscard]] absl::Status Spawn();
 
   std::string state_dir_;

@@ -19,7 +19,8 @@
 namespace radctl::drill {
 namespace {
 
-// A probe older than this says nothing about now (node probes run every 100 ms, time out after 1 s).
+// A probe older than this says nothing about now (node probes run every 100 ms, time out after 1
+// s).
 constexpr absl::Duration kFresh = absl::Milliseconds(1500);
 // Two accepted probes of one node further apart than this do not prove it stayed writable.
 constexpr absl::Duration kSplitBrainSpacing = absl::Seconds(2);
@@ -74,9 +75,9 @@ class Runner {
         result_(*result),
         endpoint_(AppEndpoint(target.spec, target.secrets)),
         load_(endpoint_, LoadOptions{options.writers, options.readers, options.rate}),
-        prober_(target.docker, ProbeEndpoints{target.spec.name, target.spec.auth.database,
-                                              kRepmgrUser, target.secrets.repmgr_password,
-                                              AdminEndpoint()}),
+        prober_(target.docker,
+                ProbeEndpoints{target.spec.name, target.spec.auth.database, kRepmgrUser,
+                               target.secrets.repmgr_password, AdminEndpoint()}),
         injector_(target.docker, target.spec.name, target.controller, target.store),
         context_{target.spec.nodes, target.controller != nullptr} {
     node_login_.user = kRepmgrUser;
@@ -93,15 +94,15 @@ class Runner {
     }
     absl::Status prepared = RunSql(endpoint_, SetupSql());
     if (!prepared.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot prepare the drill's schema ", kDrillSchema, " through the endpoint ",
-          endpoint_.ToString(), ": ", prepared.message(), "; see radctl status ",
-          target_.spec.name));
+      return absl::UnavailableError(absl::StrCat("cannot prepare the drill's schema ", kDrillSchema,
+                                                 " through the endpoint ", endpoint_.ToString(),
+                                                 ": ", prepared.message(), "; see radctl status ",
+                                                 target_.spec.name));
     }
-    result_.notes.push_back(absl::StrCat("load: ", options_.writers, " writers, ",
-                                         options_.readers, " readers, ", options_.rate,
-                                         " writes/s through ", endpoint_.ToString(),
-                                         " into schema ", kDrillSchema, " (dropped afterwards)"));
+    result_.notes.push_back(absl::StrCat("load: ", options_.writers, " writers, ", options_.readers,
+                                         " readers, ", options_.rate, " writes/s through ",
+                                         endpoint_.ToString(), " into schema ", kDrillSchema,
+                                         " (dropped afterwards)"));
     prober_.Start();
     load_.Start(1);
     absl::Status status = absl::OkStatus();
@@ -131,14 +132,16 @@ class Runner {
   // The schema goes, also after a failed round; the cluster may still be recovering.
   void Teardown() {
     absl::Status dropped = absl::UnknownError("not tried");
-    WaitUntil([&] { return (dropped = RunSql(endpoint_, TeardownSql())).ok(); },
-              kTeardownTimeout, never_);
+    WaitUntil([&] { return (dropped = RunSql(endpoint_, TeardownSql())).ok(); }, kTeardownTimeout,
+              never_);
     if (dropped.ok()) {
       result_.notes.push_back(absl::StrCat("schema ", kDrillSchema, " dropped"));
     } else {
       result_.notes.push_back(absl::StrCat("could not drop schema ", kDrillSchema, " (",
-                                           dropped.message(), "): drop it by hand with DROP "
-                                           "SCHEMA ", kDrillSchema, " CASCADE"));
+                                           dropped.message(),
+                                           "): drop it by hand with DROP "
+                                           "SCHEMA ",
+                                           kDrillSchema, " CASCADE"));
     }
   }
 
@@ -153,20 +156,20 @@ class Runner {
     return absl::UnavailableError(absl::StrCat(
         why, ": the cluster did not have one writable primary, the bouncer pointing to it and ",
         standbys, " standbys streaming from it within ", absl::FormatDuration(timeout),
-        ". The drill saw: ", prober_.View().Describe(), ". See radctl status ",
-        target_.spec.name, " and radctl events ", target_.spec.name));
+        ". The drill saw: ", prober_.View().Describe(), ". See radctl status ", target_.spec.name,
+        " and radctl events ", target_.spec.name));
   }
 
   absl::Status RunRound(int number) {
     RoundResult round;
     round.number = number;
     ASSIGN_OR_RETURN(round.old_primary,
-                     WaitHealthy(options_.healthy_timeout,
-                                 absl::StrCat("before round ", number)));
+                     WaitHealthy(options_.healthy_timeout, absl::StrCat("before round ", number)));
     round.window_start = absl::Now();
     load_.SetRound(number);
-    if (!WaitUntil([&] { return load_.WritersAcknowledgedSince(round.window_start) == options_.writers; },
-                   kWritesFlowTimeout, stop_)) {
+    if (!WaitUntil(
+            [&] { return load_.WritersAcknowledgedSince(round.window_start) == options_.writers; },
+            kWritesFlowTimeout, stop_)) {
       if (stop_) return absl::CancelledError("interrupted");
       return absl::UnavailableError(absl::StrCat(
           "before round ", number, ": only ", load_.WritersAcknowledgedSince(round.window_start),
@@ -202,17 +205,18 @@ class Runner {
         },
         options_.recovery_timeout, stop_);
     if (!round.recovered && !stop_) {
-      round.problems.push_back(absl::StrCat(
-          "writes had not resumed on every writer within ",
-          absl::FormatDuration(options_.recovery_timeout), ": ", prober_.View().Describe()));
+      round.problems.push_back(absl::StrCat("writes had not resumed on every writer within ",
+                                            absl::FormatDuration(options_.recovery_timeout), ": ",
+                                            prober_.View().Describe()));
     }
     absl::Status healed = injector_.Heal(*injection);
     if (!healed.ok()) {
       round.problems.push_back(absl::StrCat("undoing the fault failed: ", healed.message()));
     }
     absl::StatusOr<std::string> healthy =
-        round.recovered ? WaitHealthy(options_.healthy_timeout, absl::StrCat("after round ", number))
-                        : absl::StatusOr<std::string>(absl::UnavailableError("not recovered"));
+        round.recovered
+            ? WaitHealthy(options_.healthy_timeout, absl::StrCat("after round ", number))
+            : absl::StatusOr<std::string>(absl::UnavailableError("not recovered"));
     if (healthy.ok()) {
       round.new_primary = *healthy;
       round.milestones.streaming = absl::Now() - round.fault_at;
@@ -228,9 +232,8 @@ class Runner {
     round.window_end = absl::Now();
     if (healthy.ok()) {
       std::vector<WriteKey> acknowledged = load_.Acknowledged(number);
-      WriteCheckResult check = CheckAcknowledgedWrites(prober_.View(), round.new_primary,
-                                                       node_login_, number, acknowledged,
-                                                       kReplayTimeout);
+      WriteCheckResult check = CheckAcknowledgedWrites(
+          prober_.View(), round.new_primary, node_login_, number, acknowledged, kReplayTimeout);
       round.acknowledged = check.acknowledged;
       round.lost = check.lost;
       round.missing = check.missing;
@@ -239,8 +242,8 @@ class Runner {
       if (!check.examples.empty()) {
         std::vector<std::string> keys;
         for (const WriteKey& key : check.examples) {
-          keys.push_back(absl::StrCat("(round ", number, ", writer ", key.first, ", seq ",
-                                      key.second, ")"));
+          keys.push_back(
+              absl::StrCat("(round ", number, ", writer ", key.first, ", seq ", key.second, ")"));
         }
         round.problems.push_back(absl::StrCat(check.lost, " acknowledged writes lost, e.g. ",
                                               absl::StrJoin(keys, ", ")));
@@ -258,10 +261,10 @@ class Runner {
     const RoundResult& done = result_.rounds.back();
     if (stop_) return absl::CancelledError("interrupted");
     if (!done.recovered || !healthy.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          "round ", number, " did not recover (", absl::StrJoin(done.problems, "; "),
-          "); the drill stopped there. See radctl status ", target_.spec.name,
-          " and radctl events ", target_.spec.name));
+      return absl::UnavailableError(
+          absl::StrCat("round ", number, " did not recover (", absl::StrJoin(done.problems, "; "),
+                       "); the drill stopped there. See radctl status ", target_.spec.name,
+                       " and radctl events ", target_.spec.name));
     }
     return absl::OkStatus();
   }
@@ -276,8 +279,8 @@ class Runner {
                                              event.reason, event.message});
       }
     } else {
-      round.problems.push_back(absl::StrCat("radctl's events could not be read: ",
-                                            events.status().message()));
+      round.problems.push_back(
+          absl::StrCat("radctl's events could not be read: ", events.status().message()));
     }
     std::sort(round.events.begin(), round.events.end(),
               [](const TimelineEvent& a, const TimelineEvent& b) { return a.at < b.at; });
@@ -338,9 +341,9 @@ absl::Status ValidateOptions(const DrillOptions& options) {
         absl::StrCat("--readers must be between 0 and 64, got ", options.readers));
   }
   if (!(options.rate >= 1 && options.rate <= 5000)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--rate must be between 1 and 5000 writes per second (over all writers), got ",
-        options.rate));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--rate must be between 1 and 5000 writes per second (over all writers), got ",
+                     options.rate));
   }
   if (options.settle < absl::ZeroDuration() || options.settle > absl::Minutes(10)) {
     return absl::InvalidArgumentError(absl::StrCat("--settle must be between 0s and 10m, got ",
@@ -375,8 +378,8 @@ absl::Status DrillVerdict(const DrillResult& result) {
     }
   }
   if (!split.empty()) {
-    return absl::InternalError(absl::StrCat("two writable primaries were seen (",
-                                            absl::StrJoin(split, "; "), ")"));
+    return absl::InternalError(
+        absl::StrCat("two writable primaries were seen (", absl::StrJoin(split, "; "), ")"));
   }
   if (!result.synchronous) return absl::OkStatus();
   int64_t lost = 0;
@@ -385,13 +388,16 @@ absl::Status DrillVerdict(const DrillResult& result) {
     if (round.lost == 0) continue;
     lost += round.lost;
     std::vector<std::string> nodes;
-    for (const auto& [node, count] : round.missing) nodes.push_back(absl::StrCat(node, " lacks ", count));
-    where.push_back(absl::StrCat("round ", round.number, " (", FaultName(round.fault), "): ",
-                                 absl::StrJoin(nodes, ", ")));
+    for (const auto& [node, count] : round.missing)
+      nodes.push_back(absl::StrCat(node, " lacks ", count));
+    where.push_back(absl::StrCat("round ", round.number, " (", FaultName(round.fault),
+                                 "): ", absl::StrJoin(nodes, ", ")));
   }
   if (lost == 0) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(lost, " acknowledged writes were lost with synchronous "
-                                          "replication: ", absl::StrJoin(where, "; ")));
+  return absl::DataLossError(absl::StrCat(lost,
+                                          " acknowledged writes were lost with synchronous "
+                                          "replication: ",
+                                          absl::StrJoin(where, "; ")));
 }
 
 }  // namespace radctl::drill

@@ -26,9 +26,9 @@ struct DrillOptions {
   int rounds = 3;
   int writers = 4;
   int readers = 0;
-  double rate = 100;  // writes per second over all writers
-  absl::Duration settle = absl::Seconds(5);     // load after every standby streams again
-  absl::Duration baseline = absl::Seconds(1);   // load before the fault, for the timeline
+  double rate = 100;                                   // writes per second over all writers
+  absl::Duration settle = absl::Seconds(5);            // load after every standby streams again
+  absl::Duration baseline = absl::Seconds(1);          // load before the fault, for the timeline
   absl::Duration recovery_timeout = absl::Minutes(2);  // fault -> every writer writes again
   absl::Duration healthy_timeout = absl::Minutes(3);   // -> every desired standby streams
   uint64_t seed = 0;  // for random faults and targets; 0: from the clock

@@ -16,14 +16,14 @@ namespace radctl::drill {
 
 // One statement a drill client ran through the endpoint.
 struct ClientOp {
-  int client = 0;      // writer or reader index, from 0
-  bool read = false;   // a reader's SELECT rather than a writer's INSERT
-  int round = 0;       // the round the row was written in
-  int64_t seq = 0;     // per writer: (round, client, seq) is the row's unique key
+  int client = 0;     // writer or reader index, from 0
+  bool read = false;  // a reader's SELECT rather than a writer's INSERT
+  int round = 0;      // the round the row was written in
+  int64_t seq = 0;    // per writer: (round, client, seq) is the row's unique key
   absl::Time start;
-  absl::Time end;      // for a write that succeeded: when it was acknowledged
+  absl::Time end;  // for a write that succeeded: when it was acknowledged
   bool ok = false;
-  std::string error;   // normalised (see NormaliseError), "" when ok
+  std::string error;  // normalised (see NormaliseError), "" when ok
 };
 
 // One attempt to write (rolled back) directly on a node's published port: who accepts writes.
@@ -32,10 +32,10 @@ struct NodeProbe {
   absl::Time start;
   absl::Time end;
   bool reachable = false;
-  bool accepted_write = false;   // the INSERT succeeded (then rolled back)
+  bool accepted_write = false;  // the INSERT succeeded (then rolled back)
   bool in_recovery = false;
-  std::string receiver_status;   // pg_stat_wal_receiver.status ("streaming"), "" when none
-  std::string upstream;          // pg_stat_wal_receiver.sender_host
+  std::string receiver_status;  // pg_stat_wal_receiver.status ("streaming"), "" when none
+  std::string upstream;         // pg_stat_wal_receiver.sender_host
   std::string error;
 };
 
@@ -69,7 +69,7 @@ struct Milestones {
   std::optional<absl::Duration> detected;   // radctl's Failover event (its decision) was stored
   std::optional<absl::Duration> promoted;   // another node accepted a write (drill's probe)
   std::optional<absl::Duration> repointed;  // the bouncer pointed to it (drill's probe)
-  std::optional<absl::Duration> resumed;    // end of the longest time without any acknowledged write
+  std::optional<absl::Duration> resumed;  // end of the longest time without any acknowledged write
   std::optional<absl::Duration> streaming;  // every desired standby streams from the primary again
 };
 
@@ -81,7 +81,7 @@ struct RoundResult {
   std::string new_primary;  // after the round ("" when none)
   absl::Time window_start;  // baseline before the fault
   absl::Time fault_at;
-  absl::Time window_end;    // the round's writes were all answered
+  absl::Time window_end;  // the round's writes were all answered
   Milestones milestones;
 
   // Client-visible outage: the longest interval without an acknowledged write, counting from the
@@ -104,7 +104,7 @@ struct RoundResult {
   int64_t lost = 0;                        // missing on at least one checked node
   std::map<std::string, int64_t> missing;  // node -> acknowledged rows it lacks
   std::vector<std::string> checked_nodes;
-  std::vector<std::string> unchecked;      // "demo-pg-3: not streaming" and the like
+  std::vector<std::string> unchecked;  // "demo-pg-3: not streaming" and the like
 
   std::vector<SplitBrain> split_brains;
   std::vector<TimelineEvent> events;

@@ -7,23 +7,30 @@ namespace radctl::drill {
 namespace {
 
 constexpr Fault kAllFaults[] = {
-    Fault::kKillPrimary, Fault::kStopPrimary,           Fault::kPausePrimary,
-    Fault::kCutPrimary,  Fault::kKillStandby,           Fault::kKillPrimaryAndStandby,
-    Fault::kKillController, Fault::kRandom,
+    Fault::kKillPrimary, Fault::kStopPrimary,           Fault::kPausePrimary,   Fault::kCutPrimary,
+    Fault::kKillStandby, Fault::kKillPrimaryAndStandby, Fault::kKillController, Fault::kRandom,
 };
 
 }  // namespace
 
 std::string FaultName(Fault fault) {
   switch (fault) {
-    case Fault::kKillPrimary: return "kill-primary";
-    case Fault::kStopPrimary: return "stop-primary";
-    case Fault::kPausePrimary: return "pause-primary";
-    case Fault::kCutPrimary: return "cut-primary";
-    case Fault::kKillStandby: return "kill-standby";
-    case Fault::kKillPrimaryAndStandby: return "kill-primary-and-standby";
-    case Fault::kKillController: return "kill-controller";
-    case Fault::kRandom: return "random";
+    case Fault::kKillPrimary:
+      return "kill-primary";
+    case Fault::kStopPrimary:
+      return "stop-primary";
+    case Fault::kPausePrimary:
+      return "pause-primary";
+    case Fault::kCutPrimary:
+      return "cut-primary";
+    case Fault::kKillStandby:
+      return "kill-standby";
+    case Fault::kKillPrimaryAndStandby:
+      return "kill-primary-and-standby";
+    case Fault::kKillController:
+      return "kill-controller";
+    case Fault::kRandom:
+      return "random";
   }
   return "unknown";
 }
@@ -42,9 +49,7 @@ absl::StatusOr<Fault> ParseFault(const std::string& name) {
       absl::StrCat("--fault: unknown fault \"", name, "\"; allowed: ", AllFaultNames()));
 }
 
-bool HitsPrimary(Fault fault) {
-  return fault != Fault::kKillStandby && fault != Fault::kRandom;
-}
+bool HitsPrimary(Fault fault) { return fault != Fault::kKillStandby && fault != Fault::kRandom; }
 
 absl::Status CheckFaultAllowed(Fault fault, const FaultContext& context) {
   if (context.nodes < 2) {
@@ -60,9 +65,9 @@ absl::Status CheckFaultAllowed(Fault fault, const FaultContext& context) {
         "a controller it runs itself (stop your `radctl apply --watch` and let the drill run it)");
   }
   if (fault == Fault::kKillPrimaryAndStandby && context.nodes < 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--fault kill-primary-and-standby needs at least 3 nodes (the cluster has ",
-        context.nodes, "): one standby must survive to be promoted"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--fault kill-primary-and-standby needs at least 3 nodes (the cluster has ",
+                     context.nodes, "): one standby must survive to be promoted"));
   }
   return absl::OkStatus();
 }

@@ -33,8 +33,8 @@ bool HitsPrimary(Fault fault);
 
 // What decides which faults a drill may inject.
 struct FaultContext {
-  int nodes = 0;                   // desired nodes of the cluster
-  bool controller_owned = false;   // the drill runs the controller (--run-controller)
+  int nodes = 0;                  // desired nodes of the cluster
+  bool controller_owned = false;  // the drill runs the controller (--run-controller)
 };
 
 // OK when `fault` can be injected in this context; InvalidArgument saying what is missing

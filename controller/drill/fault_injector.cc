@@ -90,8 +90,8 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
   }
   // The engine answers once the fault took effect (a killed container is dead): how long that
   // took says how much of the outage is the fault's own.
-  const std::string took = absl::StrFormat("the engine took %.2fs",
-                                           absl::ToDoubleSeconds(absl::Now() - injection.at));
+  const std::string took =
+      absl::StrFormat("the engine took %.2fs", absl::ToDoubleSeconds(absl::Now() - injection.at));
   for (TimelineEvent& step : injection.steps) {
     if (step.type == "fault" && step.message.empty()) step.message = took;
   }
@@ -114,10 +114,10 @@ absl::Status FaultInjector::KillControllerMidFailover(Injection& injection) {
     if (!failing_over) absl::SleepFor(absl::Milliseconds(10));
   }
   if (!failing_over) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        "kill-controller: radctl did not start failing over within ",
-        absl::FormatDuration(kFailoverStartWait), " of the primary's kill; see ",
-        controller_->log_path()));
+    return absl::DeadlineExceededError(
+        absl::StrCat("kill-controller: radctl did not start failing over within ",
+                     absl::FormatDuration(kFailoverStartWait), " of the primary's kill; see ",
+                     controller_->log_path()));
   }
   const pid_t pid = controller_->pid();
   controller_->Kill();
@@ -148,8 +148,10 @@ absl::Status FaultInjector::Heal(Injection& injection) {
       RETURN_IF_ERROR(docker_.UnpauseContainer(node));
       injection.steps.push_back(Step("heal", node, "docker unpause"));
     } else {
-      injection.steps.push_back(Step("heal", node, absl::StrCat(
-          "not paused any more (", info.ok() ? info->state : "gone", "): nothing to thaw")));
+      injection.steps.push_back(
+          Step("heal", node,
+               absl::StrCat("not paused any more (", info.ok() ? info->state : "gone",
+                            "): nothing to thaw")));
     }
   }
   return absl::OkStatus();

@@ -9,15 +9,17 @@
 namespace radctl::drill {
 
 std::string SetupSql() {
-  return absl::StrCat(
-      "DROP SCHEMA IF EXISTS ", kDrillSchema, " CASCADE; CREATE SCHEMA ", kDrillSchema, "; ",
-      "CREATE TABLE ", kDrillSchema, ".writes (round int NOT NULL, writer int NOT NULL, ",
-      "seq bigint NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), ",
-      "PRIMARY KEY (round, writer, seq)); ",
-      "CREATE TABLE ", kDrillSchema, ".split_probe (node text, at timestamptz)");
+  return absl::StrCat("DROP SCHEMA IF EXISTS ", kDrillSchema, " CASCADE; CREATE SCHEMA ",
+                      kDrillSchema, "; ", "CREATE TABLE ", kDrillSchema,
+                      ".writes (round int NOT NULL, writer int NOT NULL, ",
+                      "seq bigint NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), ",
+                      "PRIMARY KEY (round, writer, seq)); ", "CREATE TABLE ", kDrillSchema,
+                      ".split_probe (node text, at timestamptz)");
 }
 
-std::string TeardownSql() { return absl::StrCat("DROP SCHEMA IF EXISTS ", kDrillSchema, " CASCADE"); }
+std::string TeardownSql() {
+  return absl::StrCat("DROP SCHEMA IF EXISTS ", kDrillSchema, " CASCADE");
+}
 
 LoadGenerator::LoadGenerator(PgEndpoint endpoint, LoadOptions options)
     : endpoint_(std::move(endpoint)), options_(options) {
@@ -83,8 +85,9 @@ void LoadGenerator::RunClient(int client, bool read) {
     }
     if (status.ok()) {
       const std::string sql =
-          read ? absl::StrCat("SELECT count(*) FROM ", kDrillSchema, ".writes WHERE round = ",
-                              op.round, " AND writer = ", index % std::max(1, options_.writers))
+          read ? absl::StrCat("SELECT count(*) FROM ", kDrillSchema,
+                              ".writes WHERE round = ", op.round,
+                              " AND writer = ", index % std::max(1, options_.writers))
                : absl::StrCat("INSERT INTO ", kDrillSchema, ".writes (round, writer, seq) VALUES (",
                               op.round, ", ", index, ", ", op.seq, ")");
       status = conn->Execute(sql, options_.statement_timeout);
@@ -140,9 +143,9 @@ std::vector<std::pair<int, int64_t>> LoadGenerator::Acknowledged(int round) cons
 
 void LoadGenerator::Forget(absl::Time before) {
   std::lock_guard<std::mutex> lock(mu_);
-  ops_.erase(std::remove_if(ops_.begin(), ops_.end(),
-                            [&](const ClientOp& op) { return op.end < before; }),
-             ops_.end());
+  ops_.erase(
+      std::remove_if(ops_.begin(), ops_.end(), [&](const ClientOp& op) { return op.end < before; }),
+      ops_.end());
 }
 
 }  // namespace radctl::drill

@@ -100,7 +100,8 @@ void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
   for (const bool failover : {true, false}) {
     for (const TimelineEvent& event : round.events) {
       if (m.detected || event.source != "radctl" || event.at < round.fault_at) continue;
-      if (failover ? (primary_fault && event.reason == "Failover") : targets.count(event.object) > 0) {
+      if (failover ? (primary_fault && event.reason == "Failover")
+                   : targets.count(event.object) > 0) {
         m.detected = event.at - round.fault_at;
       }
     }
@@ -123,8 +124,7 @@ void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
   }
 }
 
-std::vector<SplitBrain> FindSplitBrains(std::vector<NodeProbe> probes,
-                                        absl::Duration max_spacing) {
+std::vector<SplitBrain> FindSplitBrains(std::vector<NodeProbe> probes, absl::Duration max_spacing) {
   std::sort(probes.begin(), probes.end(),
             [](const NodeProbe& a, const NodeProbe& b) { return a.start < b.start; });
   std::map<std::string, std::vector<const NodeProbe*>> by_node;

@@ -49,10 +49,10 @@ class Scale {
     return L::kPlotLeft + std::clamp(fraction, 0.0, 1.0) * (L::kPlotRight - L::kPlotLeft);
   }
   static double Y(absl::Duration latency) {
-    const double ms = std::clamp(absl::ToDoubleMilliseconds(latency), L::kMinLatencyMs,
-                                 L::kMaxLatencyMs);
-    const double fraction = std::log10(ms / L::kMinLatencyMs) /
-                            std::log10(L::kMaxLatencyMs / L::kMinLatencyMs);
+    const double ms =
+        std::clamp(absl::ToDoubleMilliseconds(latency), L::kMinLatencyMs, L::kMaxLatencyMs);
+    const double fraction =
+        std::log10(ms / L::kMinLatencyMs) / std::log10(L::kMaxLatencyMs / L::kMinLatencyMs);
     return L::kPlotBottom - fraction * (L::kPlotBottom - L::kPlotTop);
   }
   absl::Time from() const { return from_; }
@@ -127,7 +127,8 @@ std::string Timeline(const RoundResult& round) {
       "<svg class=\"timeline\" width=\"%d\" height=\"%d\" "
       "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"round %d timeline\">\n",
       L::kWidth, L::kHeight, L::kWidth, L::kHeight, round.number);
-  absl::StrAppendFormat(&svg, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
+  absl::StrAppendFormat(&svg,
+                        "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
                         L::kWidth, L::kHeight);
   // The outage first, so that everything else is drawn over it.
   if (round.outage > absl::ZeroDuration()) {
@@ -157,7 +158,8 @@ std::string Timeline(const RoundResult& round) {
       break;
     }
   }
-  const double first = std::ceil(absl::ToDoubleSeconds(scale.from() - round.fault_at) / step) * step;
+  const double first =
+      std::ceil(absl::ToDoubleSeconds(scale.from() - round.fault_at) / step) * step;
   for (double s = first; round.fault_at + absl::Seconds(s) <= scale.to(); s += step) {
     const double x = scale.X(round.fault_at + absl::Seconds(s));
     absl::StrAppendFormat(&svg,
@@ -185,7 +187,8 @@ std::string Timeline(const RoundResult& round) {
     absl::StrAppendFormat(
         &svg,
         "<g><title>%s %s %s %s (%+.3f s)</title><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-        "stroke=\"%s\" stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
+        "stroke=\"%s\" stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" "
+        "style=\"fill:%s\">%s</text></g>\n",
         HtmlEscape(event.source), HtmlEscape(event.object), HtmlEscape(event.reason),
         HtmlEscape(event.message), absl::ToDoubleSeconds(event.at - round.fault_at), x,
         11 + row * 11 - 8, x, L::kPlotBottom, colour, drill ? "2" : "1",
@@ -199,11 +202,12 @@ std::string Timeline(const RoundResult& round) {
     if (!when->has_value()) continue;
     const double x = scale.X(round.fault_at + **when);
     const int row = bottom.Place(x + 3, name);
-    absl::StrAppendFormat(&svg,
-                          "<g><title>%s at +%s (drill's probe)</title><path d=\"M%.1f %dl-5 -8h10z\" "
-                          "fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
-                          name, Secs(**when), x, L::kPlotBottom, kMilestoneColour, x + 6,
-                          L::kPlotBottom - 10 - row * 11, kMilestoneColour, name);
+    absl::StrAppendFormat(
+        &svg,
+        "<g><title>%s at +%s (drill's probe)</title><path d=\"M%.1f %dl-5 -8h10z\" "
+        "fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
+        name, Secs(**when), x, L::kPlotBottom, kMilestoneColour, x + 6,
+        L::kPlotBottom - 10 - row * 11, kMilestoneColour, name);
   }
   std::vector<const ClientOp*> writes;
   std::vector<const ClientOp*> reads;
@@ -248,15 +252,15 @@ std::string SummaryTable(const DrillResult& result) {
       "(median)</th><th>failed writes</th><th>clients with errors</th><th>acknowledged</th>"
       "<th>lost</th><th>split brains</th><th>not recovered</th></tr>\n";
   for (const SummaryRow& row : Summarize(result)) {
-    absl::StrAppend(
-        &html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
-        Cell(Secs(row.median_outage)), Cell(Secs(row.max_outage)),
-        Cell(Secs(row.max_writer_outage)), Cell(Secs(row.median_streaming)),
-        Cell(absl::StrCat(row.writes_failed)),
-        Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
-        Cell(absl::StrCat(row.acknowledged)), Cell(absl::StrCat(row.lost), row.lost > 0),
-        Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
-        Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
+    absl::StrAppend(&html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
+                    Cell(Secs(row.median_outage)), Cell(Secs(row.max_outage)),
+                    Cell(Secs(row.max_writer_outage)), Cell(Secs(row.median_streaming)),
+                    Cell(absl::StrCat(row.writes_failed)),
+                    Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
+                    Cell(absl::StrCat(row.acknowledged)),
+                    Cell(absl::StrCat(row.lost), row.lost > 0),
+                    Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
+                    Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
   }
   return html + "</table>\n";
 }
@@ -270,12 +274,12 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
       HtmlEscape(Secs(round.outage)), " · ", round.writes_failed, " failed writes (",
       round.clients_with_errors, " of ", result.writers, " writers) · ", round.lost, " of ",
       round.acknowledged, " acknowledged writes lost</p>\n");
-  absl::StrAppend(
-      &html, "<table><tr><th>detected</th><th>promoted</th><th>repointed</th><th>resumed</th>"
-             "<th>all standbys streaming</th><th>worst writer gap</th></tr><tr>",
-      Cell(Secs(round.milestones.detected)), Cell(Secs(round.milestones.promoted)),
-      Cell(Secs(round.milestones.repointed)), Cell(Secs(round.milestones.resumed)),
-      Cell(Secs(round.milestones.streaming)));
+  absl::StrAppend(&html,
+                  "<table><tr><th>detected</th><th>promoted</th><th>repointed</th><th>resumed</th>"
+                  "<th>all standbys streaming</th><th>worst writer gap</th></tr><tr>",
+                  Cell(Secs(round.milestones.detected)), Cell(Secs(round.milestones.promoted)),
+                  Cell(Secs(round.milestones.repointed)), Cell(Secs(round.milestones.resumed)),
+                  Cell(Secs(round.milestones.streaming)));
   absl::Duration worst = absl::ZeroDuration();
   for (absl::Duration d : round.writer_outage) worst = std::max(worst, d);
   absl::StrAppend(&html, Cell(Secs(worst)), "</tr></table>\n");
@@ -302,27 +306,30 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
     items.push_back(absl::StrCat(count, " × ", HtmlEscape(message)));
   }
   for (const auto& [node, count] : round.missing) {
-    items.push_back(absl::StrCat("<b>lost</b>: ", HtmlEscape(node), " lacks ", count,
-                                 " acknowledged writes"));
+    items.push_back(
+        absl::StrCat("<b>lost</b>: ", HtmlEscape(node), " lacks ", count, " acknowledged writes"));
   }
   for (const SplitBrain& brain : round.split_brains) {
     items.push_back(absl::StrCat("<b>split brain</b>: ", HtmlEscape(brain.writable),
                                  " accepted a write while ", HtmlEscape(brain.other_primary),
                                  " was writable"));
   }
-  for (const std::string& text : round.unchecked) items.push_back(HtmlEscape("not checked: " + text));
+  for (const std::string& text : round.unchecked)
+    items.push_back(HtmlEscape("not checked: " + text));
   for (const std::string& text : round.problems) items.push_back(HtmlEscape(text));
-  if (!items.empty()) absl::StrAppend(&html, "<ul><li>", absl::StrJoin(items, "</li><li>"), "</li></ul>\n");
+  if (!items.empty())
+    absl::StrAppend(&html, "<ul><li>", absl::StrJoin(items, "</li><li>"), "</li></ul>\n");
   absl::StrAppend(&html, "<details><summary>", round.events.size(),
                   " events</summary><table><tr><th>after fault</th><th class=\"l\">source</th>"
                   "<th class=\"l\">object</th><th class=\"l\">reason</th><th "
                   "class=\"l\">message</th></tr>\n");
   for (const TimelineEvent& event : round.events) {
-    absl::StrAppend(&html, "<tr>",
-                    Cell(absl::StrFormat("%+.3f s", absl::ToDoubleSeconds(event.at - round.fault_at))),
-                    Cell(event.source, false, true), Cell(event.object, false, true),
-                    Cell(event.reason, event.type == "Warning", true),
-                    Cell(event.message, false, true), "</tr>\n");
+    absl::StrAppend(
+        &html, "<tr>",
+        Cell(absl::StrFormat("%+.3f s", absl::ToDoubleSeconds(event.at - round.fault_at))),
+        Cell(event.source, false, true), Cell(event.object, false, true),
+        Cell(event.reason, event.type == "Warning", true), Cell(event.message, false, true),
+        "</tr>\n");
   }
   absl::StrAppend(&html, "</table></details></section>\n");
   return html;
@@ -335,12 +342,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -349,24 +367,28 @@ std::string HtmlEscape(const std::string& text) {
 std::string DrillHtml(const DrillResult& result) {
   std::string html = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>radctl drill: ",
-      HtmlEscape(result.cluster), "</title>\n<style>", kStyle, "</style></head>\n<body>\n<h1>radctl drill: ",
-      HtmlEscape(result.cluster), "</h1>\n<p class=\"facts\">", result.nodes, " nodes, ",
+      HtmlEscape(result.cluster), "</title>\n<style>", kStyle,
+      "</style></head>\n<body>\n<h1>radctl drill: ", HtmlEscape(result.cluster),
+      "</h1>\n<p class=\"facts\">", result.nodes, " nodes, ",
       result.synchronous ? "synchronous" : "asynchronous", " replication · ", result.writers,
       " writers", result.readers > 0 ? absl::StrCat(", ", result.readers, " readers") : "",
-      absl::StrFormat(", %g writes/s", result.rate), " · ", HtmlEscape(Clock(result.started)),
-      ", ", HtmlEscape(Secs(result.finished - result.started)), "</p>\n");
+      absl::StrFormat(", %g writes/s", result.rate), " · ", HtmlEscape(Clock(result.started)), ", ",
+      HtmlEscape(Secs(result.finished - result.started)), "</p>\n");
   if (!result.notes.empty()) {
     std::vector<std::string> notes;
     for (const std::string& note : result.notes) notes.push_back(HtmlEscape(note));
-    absl::StrAppend(&html, "<ul class=\"notes\"><li>", absl::StrJoin(notes, "</li><li>"), "</li></ul>\n");
+    absl::StrAppend(&html, "<ul class=\"notes\"><li>", absl::StrJoin(notes, "</li><li>"),
+                    "</li></ul>\n");
   }
   absl::StrAppend(&html, "<h2>Summary</h2>\n", SummaryTable(result),
                   "<p class=\"facts\">Outage: the longest time without any acknowledged write, "
                   "from the last one before the fault. Promoted and repointed: first seen by the "
-                  "drill's probes (nodes every 100 ms, the bouncer every 50 ms); detected: radctl's stored Failover event. "
+                  "drill's probes (nodes every 100 ms, the bouncer every 50 ms); detected: "
+                  "radctl's stored Failover event. "
                   "Lost: acknowledged writes missing afterwards on the primary or a streaming "
                   "standby.</p>\n");
-  for (const RoundResult& round : result.rounds) absl::StrAppend(&html, RoundSection(result, round));
+  for (const RoundResult& round : result.rounds)
+    absl::StrAppend(&html, RoundSection(result, round));
   absl::StrAppend(&html, "</body></html>\n");
   return html;
 }

@@ -12,13 +12,13 @@ namespace radctl::drill {
 
 // The timeline's geometry and colours, fixed so that a rendering can be checked by its pixels.
 struct TimelineLayout {
-  static constexpr int kWidth = 960;       // the SVG
+  static constexpr int kWidth = 960;  // the SVG
   static constexpr int kHeight = 264;
-  static constexpr int kPlotLeft = 64;     // the plot area inside it
+  static constexpr int kPlotLeft = 64;  // the plot area inside it
   static constexpr int kPlotRight = 944;
-  static constexpr int kPlotTop = 52;       // room for four rows of event labels
+  static constexpr int kPlotTop = 52;  // room for four rows of event labels
   static constexpr int kPlotBottom = 228;
-  static constexpr double kMinLatencyMs = 1;      // y axis: latency, logarithmic
+  static constexpr double kMinLatencyMs = 1;  // y axis: latency, logarithmic
   static constexpr double kMaxLatencyMs = 30000;
   static constexpr int kMaxPointsPerRound = 4000;  // beyond: min and max latency per pixel column
 };

@@ -1,9 +1,8 @@
 #include "controller/drill/report_text.h"
 
 #include <algorithm>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -21,7 +20,9 @@ std::string Secs(const std::optional<absl::Duration>& d) { return d ? Secs(*d) :
 double Rounded(absl::Duration d) {
   return static_cast<double>(absl::ToInt64Milliseconds(d)) / 1000.0;
 }
-Json Seconds(const std::optional<absl::Duration>& d) { return d ? Json(Rounded(*d)) : Json(nullptr); }
+Json Seconds(const std::optional<absl::Duration>& d) {
+  return d ? Json(Rounded(*d)) : Json(nullptr);
+}
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S%Ez", t, absl::UTCTimeZone());
@@ -37,9 +38,9 @@ absl::Duration WorstWriter(const RoundResult& round) {
 
 std::string DrillTable(const DrillResult& result) {
   std::string out = absl::StrFormat(
-      "%-5s %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6s %7s %7s %5s %5s\n", "ROUND",
-      "FAULT", "TARGET", "PRIMARY AFTER", "DETECT", "PROMOTE", "REPOINT", "RESUME", "STREAMING",
-      "OUTAGE", "WORST", "FAILED", "CLIENTS", "ACKED", "LOST", "SPLIT");
+      "%-5s %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6s %7s %7s %5s %5s\n", "ROUND", "FAULT",
+      "TARGET", "PRIMARY AFTER", "DETECT", "PROMOTE", "REPOINT", "RESUME", "STREAMING", "OUTAGE",
+      "WORST", "FAILED", "CLIENTS", "ACKED", "LOST", "SPLIT");
   for (const RoundResult& round : result.rounds) {
     absl::StrAppendFormat(
         &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %7d %5d %5d\n",
@@ -65,7 +66,8 @@ std::string DrillTable(const DrillResult& result) {
       lines.push_back(absl::StrCat("SPLIT BRAIN: ", brain.writable, " accepted a write while ",
                                    brain.other_primary, " was writable"));
     }
-    for (const std::string& node : round.unchecked) lines.push_back(absl::StrCat("not checked: ", node));
+    for (const std::string& node : round.unchecked)
+      lines.push_back(absl::StrCat("not checked: ", node));
     for (const std::string& problem : round.problems) lines.push_back(problem);
     if (lines.empty()) continue;
     if (!any_detail) absl::StrAppend(&out, "\n");
@@ -89,7 +91,8 @@ std::string DrillTable(const DrillResult& result) {
       &out,
       "\n~ median, ^ max. Times are after the fault. DETECT: radctl's stored Failover event (its "
       "decision; for a standby, its first event about it). PROMOTE, REPOINT: the drill's probes "
-      "(nodes every 100 ms, the bouncer every 50 ms) saw another node accept a write, the bouncer point to it. RESUME: the "
+      "(nodes every 100 ms, the bouncer every 50 ms) saw another node accept a write, the bouncer "
+      "point to it. RESUME: the "
       "first acknowledged write after the longest gap. OUTAGE: longest time without any "
       "acknowledged write; WORST: the longest for one writer. CLIENTS: writers that saw an "
       "error (pgbench would have aborted them). LOST: acknowledged writes missing on the primary "

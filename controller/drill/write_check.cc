@@ -67,15 +67,15 @@ WriteCheckResult CheckAcknowledgedWrites(const ClusterView& view, const std::str
   };
 
   absl::StatusOr<std::unique_ptr<PgConnection>> on_primary = connect(primary);
-  absl::StatusOr<PgRows> lsn =
-      on_primary.ok() ? (*on_primary)->Query("SELECT pg_current_wal_lsn()", kTimeout)
-                      : absl::StatusOr<PgRows>(on_primary.status());
+  absl::StatusOr<PgRows> lsn = on_primary.ok()
+                                   ? (*on_primary)->Query("SELECT pg_current_wal_lsn()", kTimeout)
+                                   : absl::StatusOr<PgRows>(on_primary.status());
   absl::StatusOr<std::set<WriteKey>> primary_rows =
       lsn.ok() ? RowsOf(**on_primary, round) : absl::StatusOr<std::set<WriteKey>>(lsn.status());
   if (!primary_rows.ok() || lsn->empty() || !(*lsn)[0][0]) {
-    result.unchecked.push_back(absl::StrCat(primary, " (primary): ",
-                                            primary_rows.ok() ? "no WAL position"
-                                                              : primary_rows.status().message()));
+    result.unchecked.push_back(absl::StrCat(
+        primary,
+        " (primary): ", primary_rows.ok() ? "no WAL position" : primary_rows.status().message()));
     return result;
   }
   record(primary, *primary_rows);

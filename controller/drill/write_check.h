@@ -22,8 +22,8 @@ struct WriteCheckResult {
   int64_t lost = 0;                        // missing on at least one checked node
   std::map<std::string, int64_t> missing;  // node -> acknowledged rows it lacks
   std::vector<std::string> checked;
-  std::vector<std::string> unchecked;      // "demo-pg-3: not streaming from demo-pg-2"
-  std::vector<WriteKey> examples;          // a few lost keys, for the message
+  std::vector<std::string> unchecked;  // "demo-pg-3: not streaming from demo-pg-2"
+  std::vector<WriteKey> examples;      // a few lost keys, for the message
 };
 
 // The acknowledged keys absent from `present`.

@@ -107,8 +107,8 @@ TEST(DrillTest, RefusesWithoutAWatcherThenMeasuresFailoversOfAWatchedCluster) {
   // A network cut and a freeze, healed afterwards: the cluster is whole again each time.
   for (const std::string fault : {"cut-primary", "pause-primary"}) {
     SCOPED_TRACE(fault);
-    CommandResult one = Radctl(absl::StrCat("drill it-drill --fault ", fault,
-                                            " --rounds 1 --writers 2 --rate 40 --settle 1s -o json"));
+    CommandResult one = Radctl(absl::StrCat(
+        "drill it-drill --fault ", fault, " --rounds 1 --writers 2 --rate 40 --settle 1s -o json"));
     EXPECT_EQ(one.exit_code, 0) << one.err;
     absl::StatusOr<nlohmann::json> parsed = ParseJson(one);
     ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -119,8 +119,10 @@ TEST(DrillTest, RefusesWithoutAWatcherThenMeasuresFailoversOfAWatchedCluster) {
   CommandResult networks = Shell(
       "docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "
       "it-drill-pg-1 it-drill-pg-2 it-drill-pg-3");
-  EXPECT_EQ(Count(networks.out, "it-drill-net"), 3) << "every node is attached again: " << networks.out;
-  CommandResult states = Shell("docker inspect -f '{{.State.Status}}' it-drill-pg-1 it-drill-pg-2 it-drill-pg-3");
+  EXPECT_EQ(Count(networks.out, "it-drill-net"), 3)
+      << "every node is attached again: " << networks.out;
+  CommandResult states =
+      Shell("docker inspect -f '{{.State.Status}}' it-drill-pg-1 it-drill-pg-2 it-drill-pg-3");
   EXPECT_EQ(Count(states.out, "running"), 3) << "nothing left frozen: " << states.out;
 
   // The drill removed its schema.

@@ -7,10 +7,9 @@
 
 #include <atomic>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -106,7 +105,8 @@ TEST(DockerFaultCallsTest, DisconnectNetworkPostsTheContainerToTheNetworksDiscon
 
 TEST(DockerFaultCallsTest, ConnectNetworkRestoresTheAliasesOthersResolve) {
   RecordingEngine engine(Answer("200 OK"));
-  EXPECT_TRUE(DockerClient(engine.host()).ConnectNetwork("demo-net", "demo-pg-1", {"demo-pg-1"}).ok());
+  EXPECT_TRUE(
+      DockerClient(engine.host()).ConnectNetwork("demo-net", "demo-pg-1", {"demo-pg-1"}).ok());
   EXPECT_EQ(engine.request_line(), "POST /v1.41/networks/demo-net/connect HTTP/1.1");
   EXPECT_EQ(engine.body(), nlohmann::json::parse(
                                R"({"Container": "demo-pg-1",

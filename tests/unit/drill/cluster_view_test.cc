@@ -1,7 +1,6 @@
 // When the drill calls a cluster healthy (one writable primary, the bouncer on it, every desired
 // standby streaming from it), and which writes it finds missing.
 #include "controller/drill/cluster_probe.h"
-
 #include "controller/drill/write_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -78,7 +77,8 @@ TEST(ParseShowDatabasesTest, TheAppDatabasesTargetAndPause) {
     values[11] = paused;
     return values;
   };
-  BouncerProbe probe = ParseShowDatabases({row("pgbouncer", "", "0"), row("app", "d-pg-2", "1")}, "app");
+  BouncerProbe probe =
+      ParseShowDatabases({row("pgbouncer", "", "0"), row("app", "d-pg-2", "1")}, "app");
   EXPECT_TRUE(probe.reachable);
   EXPECT_EQ(probe.target, "d-pg-2");
   EXPECT_TRUE(probe.paused);

@@ -45,9 +45,9 @@ TEST(FaultTest, DoubleFaultNeedsThreeNodesAndNoDrillRunsOnOne) {
 
 TEST(FaultTest, RandomDrawsOnlyAllowedFaultsAndIsRepeatableWithASeed) {
   std::vector<Fault> two_nodes = RandomCandidates({2, false});
-  EXPECT_EQ(two_nodes, (std::vector<Fault>{Fault::kKillPrimary, Fault::kStopPrimary,
-                                           Fault::kPausePrimary, Fault::kCutPrimary,
-                                           Fault::kKillStandby}));
+  EXPECT_EQ(two_nodes,
+            (std::vector<Fault>{Fault::kKillPrimary, Fault::kStopPrimary, Fault::kPausePrimary,
+                                Fault::kCutPrimary, Fault::kKillStandby}));
   EXPECT_EQ(RandomCandidates({3, true}).size(), 7u);
   std::mt19937_64 first(42);
   std::mt19937_64 second(42);

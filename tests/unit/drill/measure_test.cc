@@ -41,11 +41,13 @@ TEST(NormaliseErrorTest, DropsTheEndpointSoEqualCausesGroup) {
             "FATAL:  server conn crashed?");
   EXPECT_EQ(NormaliseError("connecting to app@127.0.0.1:6543/app: no answer within 5s"),
             "connect: no answer within 5s");
-  EXPECT_EQ(NormaliseError("  some other failure: with a colon "), "some other failure: with a colon");
+  EXPECT_EQ(NormaliseError("  some other failure: with a colon "),
+            "some other failure: with a colon");
 }
 
 TEST(MeasureClientsTest, OutageErrorsAndAffectedWriters) {
-  RoundResult round = RoundBuilder(1, 4, 6).Outage(1.0, 2.0, "FATAL:  server conn crashed?").Build();
+  RoundResult round =
+      RoundBuilder(1, 4, 6).Outage(1.0, 2.0, "FATAL:  server conn crashed?").Build();
   // Last acknowledgement before the fault at ~0.99 s; first after the outage at ~2.0 s + 0.3 s.
   EXPECT_GT(round.outage, absl::Milliseconds(1250));
   EXPECT_LT(round.outage, absl::Milliseconds(1400));
@@ -70,8 +72,11 @@ TEST(MeasureClientsTest, UndisturbedWritersShowOnlyTheirPace) {
 }
 
 TEST(MeasureMilestonesTest, DetectionFromRadctlsEventsPromotionAndRepointFromProbes) {
-  RoundResult round =
-      RoundBuilder(1, 1, 5).Event(0.5, "Rejoin").Event(1.4, "Failover").Event(1.9, "Follow").Build();
+  RoundResult round = RoundBuilder(1, 1, 5)
+                          .Event(0.5, "Rejoin")
+                          .Event(1.4, "Failover")
+                          .Event(1.9, "Follow")
+                          .Build();
   std::vector<NodeProbe> nodes;
   for (double t : {0.8, 0.9, 1.0}) nodes.push_back(Probe("demo-pg-1", t, true, true, false));
   for (double t : {1.0, 1.5, 1.6}) nodes.push_back(Probe("demo-pg-2", t, true, t >= 1.5, t < 1.5));

@@ -25,8 +25,7 @@ int Count(const std::string& text, const std::string& what) {
 }
 
 TEST(DrillHtmlTest, SelfContainedNothingToFetch) {
-  const std::string html =
-      DrillHtml(Result({RoundBuilder(1, 4, 6).Outage(1.0, 1.5, "x").Build()}));
+  const std::string html = DrillHtml(Result({RoundBuilder(1, 4, 6).Outage(1.0, 1.5, "x").Build()}));
   EXPECT_THAT(html, Not(HasSubstr("http://")));
   EXPECT_THAT(html, Not(HasSubstr("https://")));
   EXPECT_THAT(html, Not(HasSubstr("src=")));
@@ -36,8 +35,8 @@ TEST(DrillHtmlTest, SelfContainedNothingToFetch) {
 }
 
 TEST(DrillHtmlTest, OneTimelinePerRoundAndTheSummary) {
-  const std::string html = DrillHtml(Result({RoundBuilder(1, 2, 6).Outage(1.0, 1.5, "x").Build(),
-                                             RoundBuilder(2, 2, 6).Build()}, 2));
+  const std::string html = DrillHtml(Result(
+      {RoundBuilder(1, 2, 6).Outage(1.0, 1.5, "x").Build(), RoundBuilder(2, 2, 6).Build()}, 2));
   EXPECT_EQ(Count(html, "<svg class=\"timeline\""), 2);
   EXPECT_EQ(Count(html, "<section class=\"round\">"), 2);
   EXPECT_EQ(Count(html, "<table class=\"summary\">"), 1);
@@ -63,8 +62,8 @@ TEST(DrillHtmlTest, TheOutageIsShadedOverItsTimeSpan) {
 
 TEST(DrillHtmlTest, ServerTextIsEscaped) {
   RoundResult round = RoundBuilder(1, 1, 3).Outage(1.0, 1.2, "<script>alert(1)</script>").Build();
-  round.events.push_back({round.fault_at, "radctl", "Warning", "demo-pg-1", "Fence\"Failed",
-                          "a & b"});
+  round.events.push_back(
+      {round.fault_at, "radctl", "Warning", "demo-pg-1", "Fence\"Failed", "a & b"});
   const std::string html = DrillHtml(Result({round}, 1));
   EXPECT_THAT(html, Not(HasSubstr("<script>")));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));

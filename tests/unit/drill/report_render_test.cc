@@ -81,7 +81,8 @@ class Png {
     pixels_.assign(static_cast<size_t>(height_) * stride, 0);
     for (int y = 0; y < height_; ++y) {
       const int filter = static_cast<unsigned char>(raw[y * (stride + 1)]);
-      const unsigned char* in = reinterpret_cast<const unsigned char*>(raw.data()) + y * (stride + 1) + 1;
+      const unsigned char* in =
+          reinterpret_cast<const unsigned char*>(raw.data()) + y * (stride + 1) + 1;
       unsigned char* out = pixels_.data() + y * stride;
       const unsigned char* up = y > 0 ? out - stride : nullptr;
       for (size_t i = 0; i < stride; ++i) {
@@ -90,17 +91,27 @@ class Png {
         const int c = up && i >= static_cast<size_t>(channels_) ? up[i - channels_] : 0;
         int predicted = 0;
         switch (filter) {
-          case 0: predicted = 0; break;
-          case 1: predicted = a; break;
-          case 2: predicted = b; break;
-          case 3: predicted = (a + b) / 2; break;
+          case 0:
+            predicted = 0;
+            break;
+          case 1:
+            predicted = a;
+            break;
+          case 2:
+            predicted = b;
+            break;
+          case 3:
+            predicted = (a + b) / 2;
+            break;
           case 4: {
             const int p = a + b - c;
             const int pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
             predicted = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
             break;
           }
-          default: *error = "bad PNG filter"; return false;
+          default:
+            *error = "bad PNG filter";
+            return false;
         }
         out[i] = static_cast<unsigned char>(in[i] + predicted);
       }
@@ -155,9 +166,11 @@ TEST(ReportRenderTest, ChromiumShowsTheOutageShadedWithWritesAroundAndFailuresIn
   const std::string command = absl::StrCat(
       "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
       "--disable-background-networking --disable-component-update --disable-sync "
-      "--hide-scrollbars --force-device-scale-factor=1 --user-data-dir=", dir, "/profile "
-      "--window-size=1100,1000 --screenshot=", png, " file://", html, " >", dir,
-      "/chromium.log 2>&1");
+      "--hide-scrollbars --force-device-scale-factor=1 --user-data-dir=",
+      dir,
+      "/profile "
+      "--window-size=1100,1000 --screenshot=",
+      png, " file://", html, " >", dir, "/chromium.log 2>&1");
   ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(dir + "/chromium.log");
   Png image;
   std::string error;

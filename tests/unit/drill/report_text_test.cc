@@ -37,9 +37,9 @@ TEST(DrillTableTest, ARowPerRoundTheirErrorsAndTheSummary) {
   ASSERT_GE(lines.size(), 3u);
   EXPECT_THAT(lines[0], StartsWith("ROUND FAULT"));
   EXPECT_THAT(lines[1], StartsWith("1     kill-primary"));
-  EXPECT_THAT(lines[1], HasSubstr("0.40s"));   // detected
-  EXPECT_THAT(lines[1], HasSubstr("2.50s"));   // streaming again
-  EXPECT_THAT(lines[1], HasSubstr("4/4"));     // writers that saw an error
+  EXPECT_THAT(lines[1], HasSubstr("0.40s"));  // detected
+  EXPECT_THAT(lines[1], HasSubstr("2.50s"));  // streaming again
+  EXPECT_THAT(lines[1], HasSubstr("4/4"));    // writers that saw an error
   EXPECT_THAT(lines[2], StartsWith("2     kill-primary"));
   EXPECT_THAT(table, HasSubstr(absl::StrCat(failed, "x FATAL:  server login has been failing")));
   EXPECT_THAT(table, HasSubstr("LOST: demo-pg-2 lacks 2 acknowledged writes"));
@@ -58,7 +58,8 @@ TEST(DrillJsonTest, FiguresInSecondsNullsForWhatDidNotHappen) {
   EXPECT_EQ(first["detected_s"], 0.4);
   EXPECT_TRUE(first["promoted_s"].is_null());
   EXPECT_EQ(first["clients_with_errors"], 4);
-  EXPECT_EQ(first["errors"]["FATAL:  server login has been failing"], result.rounds[0].writes_failed);
+  EXPECT_EQ(first["errors"]["FATAL:  server login has been failing"],
+            result.rounds[0].writes_failed);
   EXPECT_EQ(first["events"][0]["after_fault_s"], 0.4);
   EXPECT_EQ(first["events"][0]["reason"], "Failover");
   EXPECT_GT(first["outage_s"].get<double>(), 0.5);

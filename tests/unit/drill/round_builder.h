@@ -47,7 +47,8 @@ class RoundBuilder {
  public:
   // Round `number`: window [0 s, `length` s], fault at 1 s, `writers` writers writing every
   // `every` (latency 3 ms), all acknowledged.
-  RoundBuilder(int number, int writers, double length, absl::Duration every = absl::Milliseconds(40))
+  RoundBuilder(int number, int writers, double length,
+               absl::Duration every = absl::Milliseconds(40))
       : writers_(writers), length_(length), every_(every) {
     round_.number = number;
     round_.old_primary = "demo-pg-1";
@@ -69,8 +70,10 @@ class RoundBuilder {
     resume_latency_ = resume_latency;
     return *this;
   }
-  RoundBuilder& Event(double at, const std::string& reason, const std::string& object = "demo-pg-2") {
-    round_.events.push_back(TimelineEvent{At(at), "radctl", "Normal", object, reason, reason + " because"});
+  RoundBuilder& Event(double at, const std::string& reason,
+                      const std::string& object = "demo-pg-2") {
+    round_.events.push_back(
+        TimelineEvent{At(at), "radctl", "Normal", object, reason, reason + " because"});
     return *this;
   }
   RoundBuilder& Lost(int64_t lost) {
@@ -86,7 +89,8 @@ class RoundBuilder {
       int64_t seq = 0;
       bool resumed = false;
       absl::Time free = At(0);  // a client runs one statement at a time
-      for (absl::Time tick = At(0) + every_ * writer / writers_; tick < At(length_); tick += every_) {
+      for (absl::Time tick = At(0) + every_ * writer / writers_; tick < At(length_);
+           tick += every_) {
         ClientOp op;
         op.client = writer;
         op.round = round.number;
@@ -126,7 +130,8 @@ class RoundBuilder {
   absl::Duration resume_latency_;
 };
 
-inline DrillResult Result(std::vector<RoundResult> rounds, int writers = 4, bool synchronous = true) {
+inline DrillResult Result(std::vector<RoundResult> rounds, int writers = 4,
+                          bool synchronous = true) {
   DrillResult result;
   result.cluster = "demo";
   result.nodes = 3;
