@@ -71,6 +71,14 @@ std::string HttpNote(const std::string& address, const std::string& cluster) {
   return absl::StrCat(base, "/healthz: alive");
 }
 
+// `radctl apply ... --watch` (or -w), whatever its other options.
+bool IsWatcher(const std::vector<std::string>& argv) {
+  auto has = [&](const char* arg) {
+    return std::find(argv.begin(), argv.end(), arg) != argv.end();
+  };
+  return has("apply") && (has("--watch") || has("-w"));
+}
+
 }  // namespace
 
 std::optional<pid_t> FlockHolder(const std::string& proc_locks, unsigned dev_major,
@@ -99,9 +107,7 @@ std::optional<pid_t> FlockHolder(const std::string& proc_locks, unsigned dev_maj
 }
 
 std::string HttpAddressOf(const std::vector<std::string>& argv) {
-  const bool watching = std::find(argv.begin(), argv.end(), "--watch") != argv.end() ||
-                        std::find(argv.begin(), argv.end(), "-w") != argv.end();
-  if (!watching) return "";
+  if (!IsWatcher(argv)) return "";
   std::string address = "127.0.0.1:8433";  // radctl apply's default
   for (size_t i = 0; i < argv.size(); ++i) {
     if (argv[i] == "--http" && i + 1 < argv.size()) address = argv[i + 1];
@@ -128,14 +134,7 @@ absl::StatusOr<std::optional<ControllerInfo>> FindController(const std::string& 
   for (absl::string_view arg : absl::StrSplit(cmdline, '\0', absl::SkipEmpty())) {
     info.argv.emplace_back(arg);
   }
-  info.watching = std::find(info.argv.begin(), info.argv.end(), "apply") != info.argv.end() &&
-                  !HttpAddressOf(info.argv).empty();
-  if (!info.watching) {
-    // Watching with --http off still watches.
-    info.watching = std::find(info.argv.begin(), info.argv.end(), "apply") != info.argv.end() &&
-                    (std::find(info.argv.begin(), info.argv.end(), "--watch") != info.argv.end() ||
-                     std::find(info.argv.begin(), info.argv.end(), "-w") != info.argv.end());
-  }
+  info.watching = IsWatcher(info.argv);
   info.http = HttpAddressOf(info.argv);
   return std::optional<ControllerInfo>(info);
 }

@@ -300,8 +300,12 @@ class Runner {
     }
     absl::StrAppend(&line, "outage ", Secs(round.outage), ", ", round.writes_failed,
                     " failed writes (", round.clients_with_errors, " of ", options_.writers,
-                    " writers), ", round.lost, " of ", round.acknowledged,
-                    " acknowledged writes lost");
+                    " writers), ");
+    if (round.checked_nodes.empty()) {
+      absl::StrAppend(&line, round.acknowledged, " acknowledged writes not checked");
+    } else {
+      absl::StrAppend(&line, round.lost, " of ", round.acknowledged, " acknowledged writes lost");
+    }
     if (round.milestones.streaming) {
       absl::StrAppend(&line, ", all standbys streaming after ", Secs(*round.milestones.streaming));
     }

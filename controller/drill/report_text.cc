@@ -43,14 +43,15 @@ std::string DrillTable(const DrillResult& result) {
       "WORST", "FAILED", "CLIENTS", "ACKED", "LOST", "SPLIT");
   for (const RoundResult& round : result.rounds) {
     absl::StrAppendFormat(
-        &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %7d %5d %5d\n",
+        &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %7d %5s %5d\n",
         round.number, FaultName(round.fault), absl::StrJoin(round.targets, ","),
         round.new_primary.empty() ? "-" : round.new_primary, Secs(round.milestones.detected),
         Secs(round.milestones.promoted), Secs(round.milestones.repointed),
         Secs(round.milestones.resumed), Secs(round.milestones.streaming), Secs(round.outage),
         Secs(WorstWriter(round)), round.writes_failed,
         absl::StrCat(round.clients_with_errors, "/", result.writers), round.acknowledged,
-        round.lost, static_cast<int>(round.split_brains.size()));
+        round.checked_nodes.empty() ? "-" : absl::StrCat(round.lost),
+        static_cast<int>(round.split_brains.size()));
   }
   bool any_detail = false;
   for (const RoundResult& round : result.rounds) {
@@ -96,7 +97,7 @@ std::string DrillTable(const DrillResult& result) {
       "first acknowledged write after the longest gap. OUTAGE: longest time without any "
       "acknowledged write; WORST: the longest for one writer. CLIENTS: writers that saw an "
       "error (pgbench would have aborted them). LOST: acknowledged writes missing on the primary "
-      "or a streaming standby afterwards.\n");
+      "or a streaming standby afterwards (-: no healthy primary to check on).\n");
   return out;
 }
 
@@ -141,7 +142,7 @@ std::string DrillJson(const DrillResult& result) {
         {"errors", round.errors},
         {"clients_with_errors", round.clients_with_errors},
         {"acknowledged", round.acknowledged},
-        {"lost", round.lost},
+        {"lost", round.checked_nodes.empty() ? Json(nullptr) : Json(round.lost)},
         {"missing", round.missing},
         {"checked_nodes", round.checked_nodes},
         {"unchecked", round.unchecked},

@@ -69,6 +69,15 @@ TEST(DrillJsonTest, FiguresInSecondsNullsForWhatDidNotHappen) {
   EXPECT_FALSE(first.contains("ops")) << "client operations are only in the HTML report";
 }
 
+TEST(DrillJsonTest, WritesNotCheckedAreNotReportedAsKept) {
+  RoundResult round = RoundBuilder(1, 1, 3).Build();
+  round.checked_nodes.clear();
+  round.unchecked = {"no healthy primary to check on"};
+  nlohmann::json json = nlohmann::json::parse(DrillJson(Result({round}, 1)));
+  EXPECT_TRUE(json["rounds"][0]["lost"].is_null());
+  EXPECT_THAT(DrillTable(Result({round}, 1)), HasSubstr("not checked: no healthy primary"));
+}
+
 TEST(DrillJsonTest, InvalidUtf8FromAServerDoesNotBreakTheOutput) {
   RoundResult round = RoundBuilder(1, 1, 3).Outage(1.0, 1.2, "bad \xff byte").Build();
   nlohmann::json json = nlohmann::json::parse(DrillJson(Result({round}, 1)));

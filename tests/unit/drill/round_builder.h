@@ -57,6 +57,7 @@ class RoundBuilder {
     round_.window_start = At(0);
     round_.fault_at = At(1);
     round_.window_end = At(length);
+    round_.checked_nodes = {"demo-pg-2", "demo-pg-1", "demo-pg-3"};
   }
   // Between `from` and `to` s: writes fail with `error` after `latency`, except the first write
   // of each writer after `to`, which is acknowledged after `resume_latency` (held, then served).
