@@ -42,6 +42,18 @@ ensure_packages() {
     "${missing[@]}" >/dev/null
 }
 
+# Headless Chromium, only for the test that renders the drill's HTML report (ctest label
+# "browser"); big, so installed only where that test runs.
+ensure_chromium() {
+  if command -v chromium >/dev/null; then
+    return 0
+  fi
+  log "installing chromium (for the report rendering test)"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    chromium fonts-dejavu-core >/dev/null
+}
+
 # Uses a running engine (DOCKER_HOST or the default socket); starts dockerd only if none answers.
 ensure_dockerd() {
   if docker info >/dev/null 2>&1; then

@@ -8,6 +8,9 @@ ensure_all
 cd "$BUILD_DIR"
 log "unit tests"
 ctest -L unit --output-on-failure -j "$(nproc)" "$@"
+log "report rendering test (headless Chromium)"
+ensure_chromium
+ctest -L browser --output-on-failure "$@"
 log "integration tests (real Docker engine)"
 ctest -L integration --output-on-failure --timeout 1200 "$@"
 log "chaos tests (watch mode under faults, real Docker engine)"

@@ -82,4 +82,22 @@ struct CompletionOptions {
 };
 [[nodiscard]] absl::Status RunCompletion(const CompletionOptions& options);
 
+// Values as typed; cli_drill.cc parses and checks them (exit 2 with what is wrong).
+struct DrillCommandOptions {
+  std::string name;
+  std::string fault = "kill-primary";
+  std::string rounds = "3";
+  std::string writers = "4";
+  std::string readers = "0";
+  std::string rate = "100";   // writes per second over all writers
+  std::string settle = "5s";
+  std::string seed;           // random faults and targets; empty: from the clock
+  std::string output = "table";  // table | json
+  std::string report;         // FILE.html; empty: none
+  std::string run_controller;  // FILE: the drill runs `radctl apply -f FILE --watch` itself
+};
+[[nodiscard]] absl::Status RunDrillCommand(const GlobalOptions& global,
+                                           const DrillCommandOptions& options,
+                                           const std::atomic<bool>& stop);
+
 }  // namespace radctl

@@ -185,6 +185,21 @@ int main(int argc, char** argv) {
       options.shell = args.Positional("SHELL (bash)");
       args.ExpectEmpty();
       return ExitCode(radctl::RunCompletion(options));
+    if (command == "drill") {
+      radctl::DrillCommandOptions options;
+      options.fault = args.Value("--fault", "", options.fault);
+      options.rounds = args.Value("--rounds", "", options.rounds);
+      options.writers = args.Value("--writers", "", options.writers);
+      options.readers = args.Value("--readers", "", options.readers);
+      options.rate = args.Value("--rate", "", options.rate);
+      options.settle = args.Value("--settle", "", options.settle);
+      options.seed = args.Value("--seed", "", options.seed);
+      options.output = args.Value("--output", "-o", options.output);
+      options.report = args.Value("--report", "", options.report);
+      options.run_controller = args.Value("--run-controller", "", options.run_controller);
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunDrillCommand(global, options, g_stop));
     }
     throw UsageError{"unknown command " + command};
   } catch (const UsageError& error) {

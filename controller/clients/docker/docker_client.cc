@@ -278,4 +278,31 @@ absl::Status DockerClient::StreamEvents(const std::string& label_key,
       absl::StrCat("the Docker engine at ", host_, " closed the event stream"));
 }
 
+absl::Status DockerClient::PauseContainer(const std::string& name) const {
+  return Call(absl::StrCat("pause container ", name), Request("POST", ContainerPath(name, "/pause")))
+      .status();
+}
+
+absl::Status DockerClient::UnpauseContainer(const std::string& name) const {
+  return Call(absl::StrCat("unpause container ", name),
+              Request("POST", ContainerPath(name, "/unpause")))
+      .status();
+}
+
+absl::Status DockerClient::ConnectNetwork(const std::string& network, const std::string& container,
+                                          const std::vector<std::string>& aliases) const {
+  return Call(absl::StrCat("connect container ", container, " to network ", network),
+              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/connect"),
+                      EncodeNetworkConnect(container, aliases)))
+      .status();
+}
+
+absl::Status DockerClient::DisconnectNetwork(const std::string& network,
+                                             const std::string& container) const {
+  return Call(absl::StrCat("disconnect container ", container, " from network ", network),
+              Request("POST", absl::StrCat("/networks/", UrlEncode(network), "/disconnect"),
+                      EncodeNetworkDisconnect(container, /*force=*/false)))
+      .status();
+}
+
 }  // namespace radctl::docker

@@ -86,6 +86,19 @@ class DockerClient : public ContainerRuntime {
   // NotFound when the image is not present locally.
   [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const override;
 
+  // --- faults, for `radctl drill` (the controller never injects them) ---
+  // Freezes every process of the container (cgroup freezer), as `docker pause`; the container
+  // still counts as running. Unpause thaws it. Each fails (Aborted or Internal, as the engine
+  // answers) when the container is not in the state it expects.
+  [[nodiscard]] absl::Status PauseContainer(const std::string& name) const;
+  [[nodiscard]] absl::Status UnpauseContainer(const std::string& name) const;
+  // Detaches a container from a network (a network partition, as `docker network disconnect`).
+  [[nodiscard]] absl::Status DisconnectNetwork(const std::string& network,
+                                               const std::string& container) const;
+  // Attaches it again under `aliases`, as `docker network connect --alias`.
+  [[nodiscard]] absl::Status ConnectNetwork(const std::string& network, const std::string& container,
+                                            const std::vector<std::string>& aliases) const;
+
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`
   // for each, until `stop` becomes true (checked at least every 200 ms) or the stream fails.

@@ -302,6 +302,15 @@ std::string EncodeCreateNetwork(const std::string& name, const Labels& labels) {
   return Dump({{"Name", name}, {"Driver", "bridge"}, {"Labels", labels}, {"CheckDuplicate", true}});
 }
 
+std::string EncodeNetworkConnect(const std::string& container,
+                                 const std::vector<std::string>& aliases) {
+  return Dump({{"Container", container}, {"EndpointConfig", {{"Aliases", aliases}}}});
+}
+
+std::string EncodeNetworkDisconnect(const std::string& container, bool force) {
+  return Dump({{"Container", container}, {"Force", force}});
+}
+
 std::string EncodeCreateVolume(const std::string& name, const Labels& labels) {
   return Dump({{"Name", name}, {"Labels", labels}});
 }

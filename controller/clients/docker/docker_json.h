@@ -54,6 +54,13 @@ std::string EncodeCreateContainer(const ContainerConfig& config);
 std::string EncodeCreateExec(const std::vector<std::string>& cmd, const std::string& user);
 // The body of POST /networks/create: a user-defined bridge, refused when the name exists.
 std::string EncodeCreateNetwork(const std::string& name, const Labels& labels);
+// The body of POST /networks/{id}/connect: attach `container` with its `aliases` (the names the
+// other containers reach it by).
+std::string EncodeNetworkConnect(const std::string& container,
+                                 const std::vector<std::string>& aliases);
+// The body of POST /networks/{id}/disconnect. `force` also detaches a container that is not
+// running.
+std::string EncodeNetworkDisconnect(const std::string& container, bool force);
 // The body of POST /volumes/create.
 std::string EncodeCreateVolume(const std::string& name, const Labels& labels);
 // The `filters` query value of list and event calls: {"label": ["key=value"], ...}, not yet

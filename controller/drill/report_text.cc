@@ -1,0 +1,187 @@
+#include "controller/drill/report_text.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "controller/drill/measure.h"
+
+namespace radctl::drill {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Secs(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
+std::string Secs(const std::optional<absl::Duration>& d) { return d ? Secs(*d) : "-"; }
+
+double Rounded(absl::Duration d) {
+  return static_cast<double>(absl::ToInt64Milliseconds(d)) / 1000.0;
+}
+Json Seconds(const std::optional<absl::Duration>& d) {
+  return d ? Json(Rounded(*d)) : Json(nullptr);
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S%Ez", t, absl::UTCTimeZone());
+}
+
+absl::Duration WorstWriter(const RoundResult& round) {
+  absl::Duration worst = absl::ZeroDuration();
+  for (absl::Duration d : round.writer_outage) worst = std::max(worst, d);
+  return worst;
+}
+
+}  // namespace
+
+std::string DrillTable(const DrillResult& result) {
+  std::string out = absl::StrFormat(
+      "%-5s %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6s %7s %7s %5s %5s\n", "ROUND", "FAULT",
+      "TARGET", "PRIMARY AFTER", "DETECT", "PROMOTE", "REPOINT", "RESUME", "STREAMING", "OUTAGE",
+      "WORST", "FAILED", "CLIENTS", "ACKED", "LOST", "SPLIT");
+  for (const RoundResult& round : result.rounds) {
+    absl::StrAppendFormat(
+        &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %7d %5s %5d\n",
+        round.number, FaultName(round.fault), absl::StrJoin(round.targets, ","),
+        round.new_primary.empty() ? "-" : round.new_primary, Secs(round.milestones.detected),
+        Secs(round.milestones.promoted), Secs(round.milestones.repointed),
+        Secs(round.milestones.resumed), Secs(round.milestones.streaming), Secs(round.outage),
+        Secs(WorstWriter(round)), round.writes_failed,
+        absl::StrCat(round.clients_with_errors, "/", result.writers), round.acknowledged,
+        round.checked_nodes.empty() ? "-" : absl::StrCat(round.lost),
+        static_cast<int>(round.split_brains.size()));
+  }
+  bool any_detail = false;
+  for (const RoundResult& round : result.rounds) {
+    std::vector<std::pair<std::string, int>> errors(round.errors.begin(), round.errors.end());
+    std::sort(errors.begin(), errors.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::vector<std::string> lines;
+    for (const auto& [message, count] : errors) lines.push_back(absl::StrCat(count, "x ", message));
+    for (const auto& [node, count] : round.missing) {
+      lines.push_back(absl::StrCat("LOST: ", node, " lacks ", count, " acknowledged writes"));
+    }
+    for (const SplitBrain& brain : round.split_brains) {
+      lines.push_back(absl::StrCat("SPLIT BRAIN: ", brain.writable, " accepted a write while ",
+                                   brain.other_primary, " was writable"));
+    }
+    for (const std::string& node : round.unchecked)
+      lines.push_back(absl::StrCat("not checked: ", node));
+    for (const std::string& problem : round.problems) lines.push_back(problem);
+    if (lines.empty()) continue;
+    if (!any_detail) absl::StrAppend(&out, "\n");
+    any_detail = true;
+    absl::StrAppend(&out, "round ", round.number, ":\n");
+    for (const std::string& line : lines) absl::StrAppend(&out, "  ", line, "\n");
+  }
+  absl::StrAppend(&out, "\n");
+  absl::StrAppendFormat(&out, "%-24s %6s %8s %8s %8s %9s %8s %14s %9s %5s %6s %9s\n", "SUMMARY",
+                        "ROUNDS", "OUTAGE~", "OUTAGE^", "WORST^", "STREAM~", "FAILED",
+                        "CLIENTS W/ERR", "ACKED", "LOST", "SPLIT", "UNHEALED");
+  for (const SummaryRow& row : Summarize(result)) {
+    absl::StrAppendFormat(&out, "%-24s %6d %8s %8s %8s %9s %8d %14s %9d %5d %6d %9d\n", row.fault,
+                          row.rounds, Secs(row.median_outage), Secs(row.max_outage),
+                          Secs(row.max_writer_outage), Secs(row.median_streaming),
+                          row.writes_failed,
+                          absl::StrCat(row.clients_with_errors, "/", row.client_rounds),
+                          row.acknowledged, row.lost, row.split_brains, row.not_recovered);
+  }
+  absl::StrAppend(
+      &out,
+      "\n~ median, ^ max. Times are after the fault. DETECT: radctl's stored Failover event (its "
+      "decision; for a standby, its first event about it). PROMOTE, REPOINT: the drill's probes "
+      "(nodes every 100 ms, the bouncer every 50 ms) saw another node accept a write, the bouncer "
+      "point to it. RESUME: the "
+      "first acknowledged write after the longest gap. OUTAGE: longest time without any "
+      "acknowledged write; WORST: the longest for one writer. CLIENTS: writers that saw an "
+      "error (pgbench would have aborted them). LOST: acknowledged writes missing on the primary "
+      "or a streaming standby afterwards (-: no healthy primary to check on).\n");
+  return out;
+}
+
+std::string DrillJson(const DrillResult& result) {
+  Json rounds = Json::array();
+  for (const RoundResult& round : result.rounds) {
+    Json writer_outage = Json::array();
+    for (absl::Duration d : round.writer_outage) writer_outage.push_back(Rounded(d));
+    Json split = Json::array();
+    for (const SplitBrain& brain : round.split_brains) {
+      split.push_back({{"at", Rfc3339(brain.at)},
+                       {"writable", brain.writable},
+                       {"other_primary", brain.other_primary}});
+    }
+    Json events = Json::array();
+    for (const TimelineEvent& event : round.events) {
+      events.push_back({{"after_fault_s", Rounded(event.at - round.fault_at)},
+                        {"source", event.source},
+                        {"type", event.type},
+                        {"object", event.object},
+                        {"reason", event.reason},
+                        {"message", event.message}});
+    }
+    rounds.push_back({
+        {"round", round.number},
+        {"fault", FaultName(round.fault)},
+        {"targets", round.targets},
+        {"old_primary", round.old_primary},
+        {"new_primary", round.new_primary.empty() ? Json(nullptr) : Json(round.new_primary)},
+        {"fault_at", Rfc3339(round.fault_at)},
+        {"detected_s", Seconds(round.milestones.detected)},
+        {"promoted_s", Seconds(round.milestones.promoted)},
+        {"repointed_s", Seconds(round.milestones.repointed)},
+        {"resumed_s", Seconds(round.milestones.resumed)},
+        {"streaming_s", Seconds(round.milestones.streaming)},
+        {"outage_s", Rounded(round.outage)},
+        {"writer_outage_s", writer_outage},
+        {"writes_ok", round.writes_ok},
+        {"writes_failed", round.writes_failed},
+        {"reads_ok", round.reads_ok},
+        {"reads_failed", round.reads_failed},
+        {"errors", round.errors},
+        {"clients_with_errors", round.clients_with_errors},
+        {"acknowledged", round.acknowledged},
+        {"lost", round.checked_nodes.empty() ? Json(nullptr) : Json(round.lost)},
+        {"missing", round.missing},
+        {"checked_nodes", round.checked_nodes},
+        {"unchecked", round.unchecked},
+        {"split_brains", split},
+        {"recovered", round.recovered},
+        {"problems", round.problems},
+        {"events", events},
+    });
+  }
+  Json summary = Json::array();
+  for (const SummaryRow& row : Summarize(result)) {
+    summary.push_back({{"fault", row.fault},
+                       {"rounds", row.rounds},
+                       {"median_outage_s", Rounded(row.median_outage)},
+                       {"max_outage_s", Rounded(row.max_outage)},
+                       {"max_writer_outage_s", Rounded(row.max_writer_outage)},
+                       {"median_streaming_s", Rounded(row.median_streaming)},
+                       {"writes_ok", row.writes_ok},
+                       {"writes_failed", row.writes_failed},
+                       {"clients_with_errors", row.clients_with_errors},
+                       {"client_rounds", row.client_rounds},
+                       {"acknowledged", row.acknowledged},
+                       {"lost", row.lost},
+                       {"split_brains", row.split_brains},
+                       {"not_recovered", row.not_recovered}});
+  }
+  Json json = {{"cluster", result.cluster},
+               {"nodes", result.nodes},
+               {"synchronous", result.synchronous},
+               {"writers", result.writers},
+               {"readers", result.readers},
+               {"rate", result.rate},
+               {"started", Rfc3339(result.started)},
+               {"finished", Rfc3339(result.finished)},
+               {"notes", result.notes},
+               {"rounds", rounds},
+               {"summary", summary}};
+  // Error messages come from servers and may hold invalid UTF-8: replace, never throw.
+  return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace radctl::drill
