@@ -185,6 +185,7 @@ int main(int argc, char** argv) {
       options.shell = args.Positional("SHELL (bash)");
       args.ExpectEmpty();
       return ExitCode(radctl::RunCompletion(options));
+    }
     if (command == "drill") {
       radctl::DrillCommandOptions options;
       options.fault = args.Value("--fault", "", options.fault);
