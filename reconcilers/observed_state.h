@@ -147,7 +147,7 @@ struct BouncerObservation {
   bool reachable = false;  // admin console answered
   std::string probe_error;
   std::string target_host;  // host the app database points to; "" when none is configured
-  bool paused = false;      // a PAUSE is in effect (a controller may have died mid-repoint)
+  bool paused = false;      // a database is held (PAUSE; a controller may have died mid-repoint)
   int clients_active = 0;   // SHOW POOLS for the app database
   int clients_waiting = 0;
 };

@@ -10,12 +10,15 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/operations/configuration_check.h"
+#include "reconcilers/spec_hash.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/desired_state_loader.h"
 #include "controller/state/event_log.h"
@@ -81,6 +84,20 @@ absl::Status CheckImages(const ContainerRuntime& runtime, const ClusterSpec& spe
   return absl::OkStatus();
 }
 
+// Postgres reads a changed configuration before it reaches a node: skipped when it is what the
+// cluster runs already, or radctl's own defaults.
+absl::Status CheckChangedConfiguration(const ContainerRuntime& runtime, const ClusterStore& store,
+                                       const ClusterSpec& spec) {
+  absl::StatusOr<ClusterSpec> stored = store.LoadSpec();
+  const bool unchanged =
+      stored.ok() ? ConfigHash(*stored) == ConfigHash(spec)
+                  : spec.postgres.parameters.empty() &&
+                        spec.replication.max_slot_wal_keep_size ==
+                            ReplicationSpec{}.max_slot_wal_keep_size;
+  if (unchanged) return absl::OkStatus();
+  return CheckConfigurationWithPostgres(runtime, spec);
+}
+
 // New passwords for a cluster whose volumes already hold data would lock radctl out of its
 // own nodes: refuse, and say how to get out.
 absl::Status CheckSecretsMatchData(const ContainerRuntime& runtime, const ClusterStore& store,
@@ -103,6 +120,32 @@ void PrintReady(const ClusterSpec& spec, const ClusterSecrets& secrets, absl::Du
                       : absl::StrFormat("cluster %s is up to date: nothing to do\n", spec.name))
             << "  endpoint: " << EndpointUri(spec, secrets, /*masked=*/true) << "\n"
             << "  connect:  psql \"$(radctl status " << spec.name << " -o uri)\"\n";
+}
+
+// Converges on a worker thread so that a stop request is honoured within about two seconds even
+// while an action runs (an exec into a container cannot be interrupted): past that, the process
+// ends as a kill would, which the loop is built to survive (every action is safe to repeat).
+absl::Status ConvergeUnlessStopped(ReconcileLoop& loop, const ClusterSpec& desired, bool* acted,
+                                   const std::atomic<bool>& stop, EventLog& events) {
+  std::atomic<bool> done{false};
+  absl::Status converged;
+  std::thread worker([&] {
+    converged = loop.Converge(desired, acted, &stop);
+    done = true;
+  });
+  absl::Time stop_seen = absl::InfinitePast();
+  while (!done || stop) {
+    if (stop && stop_seen == absl::InfinitePast()) stop_seen = absl::Now();
+    if (stop && (done || absl::Now() - stop_seen > absl::Milliseconds(1500))) {
+      // Actions still running (a clone in the background) are cut off like by a kill.
+      events.Progress("stopped (signal); apply again to go on from here");
+      std::cerr.flush();
+      std::_Exit(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  worker.join();
+  return converged;
 }
 
 }  // namespace
@@ -139,8 +182,12 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   ASSIGN_OR_RETURN(ClusterLock lock,
                    ClusterLock::Acquire(store.dir(), file.spec.name,
                                         options.watch ? "radctl apply --watch" : "radctl apply"));
+  RETURN_IF_ERROR(CheckChangedConfiguration(env.runtime, store, file.spec));
   EventLog events(std::cerr, &store, global.json_logs);
   DesiredStateLoader loader(options.file, store, events);
+  loader.set_validator([&](const ClusterSpec& spec) {
+    return CheckChangedConfiguration(env.runtime, store, spec);
+  });
   ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file));
   RETURN_IF_ERROR(CheckSecretsMatchData(env.runtime, store, desired.name));
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadOrCreateSecrets(desired));
@@ -159,7 +206,7 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   ReconcileLoop loop(env, secrets, events, LoopOptions{}, store, &state);
   absl::Time start = env.clock.Now();
   bool acted = false;
-  absl::Status converged = loop.Converge(desired, &acted, &stop);
+  absl::Status converged = ConvergeUnlessStopped(loop, desired, &acted, stop, events);
   if (!options.watch || !absl::IsDeadlineExceeded(converged)) RETURN_IF_ERROR(converged);
   if (converged.ok()) PrintReady(desired, secrets, env.clock.Now() - start, acted);
   if (!options.watch) return absl::OkStatus();

@@ -69,6 +69,15 @@ std::vector<CommandHelp> MakeCommands() {
        "else), and its state. Refused while a controller runs for it.",
        true,
        {{"--keep-volumes", "", "", {}, "keep the data volumes and the passwords"}}},
+      {"promote",
+       "promote NAME NODE --accept-data-loss",
+       "promote a standby past the rules that keep acknowledged commits",
+       "When radctl waits (WaitingForQuorum with synchronous replication, or no standby on the\n"
+       "newest timeline) and you would rather have a primary now: promotes NODE anyway. Prints\n"
+       "what may be lost and records it as an event; the old primary is still fenced first.\n"
+       "Refused while a writable primary exists (use switchover).",
+       true,
+       {{"--accept-data-loss", "", "", {}, "required: you accept losing what NODE does not have"}}},
       {"drill",
        "drill NAME [--fault F] [--rounds N] [--writers K] [--rate W/S] [options]",
        "failover drills under load, measured, with a report",

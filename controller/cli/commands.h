@@ -56,6 +56,13 @@ struct SwitchoverOptions {
 [[nodiscard]] absl::Status RunSwitchover(const GlobalOptions& global,
                                          const SwitchoverOptions& options);
 
+struct PromoteOptions {
+  std::string name;
+  std::string node;  // node name or ordinal
+  bool accept_data_loss = false;
+};
+[[nodiscard]] absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& options);
+
 struct ExportOptions {
   std::string name;
   std::string format;        // cnpg | compose

@@ -1,6 +1,8 @@
 // radctl: keeps a highly available PostgreSQL cluster running on Docker. main() parses the
 // command line, runs one verb and maps its status to the exit code in one place:
 // 0 success, 1 failure, 2 usage or spec error.
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -16,7 +18,12 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-void OnSignal(int) { g_stop = true; }
+// The first SIGINT/SIGTERM asks the command to stop (it does within about two seconds); a
+// second one ends the process at once. Either way the next apply goes on from where it stopped:
+// every action is safe to interrupt.
+void OnSignal(int) {
+  if (g_stop.exchange(true)) _exit(1);
+}
 
 struct UsageError {
   std::string message;
@@ -185,6 +192,14 @@ int main(int argc, char** argv) {
       options.shell = args.Positional("SHELL (bash)");
       args.ExpectEmpty();
       return ExitCode(radctl::RunCompletion(options));
+    }
+    if (command == "promote") {
+      radctl::PromoteOptions options;
+      options.accept_data_loss = args.Flag("--accept-data-loss");
+      options.name = args.Positional("cluster NAME");
+      options.node = args.Positional("NODE");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunPromote(global, options));
     }
     if (command == "drill") {
       radctl::DrillCommandOptions options;

@@ -54,6 +54,11 @@ class ContainerRuntime {
       const std::string& container, const std::vector<std::string>& cmd,
       const std::string& user, absl::Duration timeout) const = 0;
 
+  // The last `lines` lines the container's main process wrote (stdout and stderr together): the
+  // node's Postgres server log, which goes there.
+  [[nodiscard]] virtual absl::StatusOr<std::string> ContainerLogs(const std::string& name,
+                                                                 int lines) const = 0;
+
   // Writes files into `dest_dir` of the container (running or only created) in one upload.
   // Directories named in the paths must already exist, or be listed with a trailing "/".
   [[nodiscard]] virtual absl::Status UploadFiles(

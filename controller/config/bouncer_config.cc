@@ -44,7 +44,7 @@ std::string RenderPgbouncerIni(const ClusterSpec& spec, const std::string& targe
       "dns_max_ttl = 1\n",
       "dns_nxdomain_ttl = 1\n",
       "server_check_delay = 10\n",
-      "query_wait_timeout = 120\n",
+      "query_wait_timeout = ", kClientHoldLimitSeconds, "\n",
       "ignore_startup_parameters = extra_float_digits,options\n",
       "log_connections = 0\n",
       "log_disconnections = 0\n");

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "controller/config/bouncer_config.h"
 #include "crd-like-specs/status_macros.h"
 
 #include "absl/strings/str_cat.h"
@@ -15,7 +16,14 @@ namespace {
 // failover the old primary is dead or hung: its transactions cannot finish, so waiting long only
 // lengthens the outage. A repoint to a healthy primary lets running transactions finish.
 constexpr absl::Duration kFailoverPauseTimeout = absl::Milliseconds(200);
-constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(5);
+// A switchover holds clients while it waits this long for running transactions and then as
+// long for the target to replay the old primary's last WAL: together well within the bound
+// after which held clients are failed (kClientHoldLimitSeconds).
+constexpr int kSwitchoverWaitSeconds = 3;
+static_assert(2 * kSwitchoverWaitSeconds + 2 < kClientHoldLimitSeconds,
+              "a switchover's hold must end before held clients are failed");
+constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(kSwitchoverWaitSeconds);
+constexpr absl::Duration kReplayWait = absl::Seconds(kSwitchoverWaitSeconds);
 
 std::string Seconds(absl::Duration d) {
   return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d));
@@ -227,7 +235,7 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
   status = end.status();
   if (status.ok()) {
     step(absl::StrCat(old_name, " stopped cleanly at ", FormatLsn(*end)));
-    status = nodes_.WaitReplayedPast(new_primary, *end, absl::Seconds(5));
+    status = nodes_.WaitReplayedPast(new_primary, *end, kReplayWait);
     if (!status.ok()) {
       // Nothing changed hands: the old primary goes on as primary.
       // All or nothing: the old primary goes on as primary (see kSwitchover in action.h).

@@ -148,9 +148,8 @@ void Observer::ObserveBouncer(const ClusterSpec& spec, ObservedState& state) {
   }
   bouncer.reachable = true;
   for (const BouncerDatabase& db : *databases) {
-    if (db.name != spec.auth.database) continue;
-    bouncer.target_host = db.host;
-    bouncer.paused = db.paused;
+    bouncer.paused = bouncer.paused || db.paused;  // any database held counts
+    if (db.name == spec.auth.database) bouncer.target_host = db.host;
   }
   if (absl::StatusOr<std::vector<BouncerPool>> pools = bouncer_admin_->ShowPools(); pools.ok()) {
     for (const BouncerPool& pool : *pools) {

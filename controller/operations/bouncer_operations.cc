@@ -12,6 +12,7 @@ namespace {
 
 constexpr char kBouncerImage[] = "radctl/pgbouncer";
 constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
+constexpr char kAdminDatabase[] = "pgbouncer";
 
 }  // namespace
 
@@ -70,22 +71,26 @@ absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) cons
   *paused = false;
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
   ASSIGN_OR_RETURN(std::vector<BouncerDatabase> databases, admin->ShowDatabases());
-  bool targeted = false;
-  for (const BouncerDatabase& db : databases) targeted = targeted || db.name == spec_.auth.database;
-  if (!targeted) return absl::OkStatus();  // untargeted: nobody to hold
-  absl::Status pause = admin->Pause(spec_.auth.database, timeout);
-  if (absl::IsDeadlineExceeded(pause)) {
-    // The PAUSE is still pending on the first session, waiting for servers that do not come
-    // back. KILL on a second session drops them; the bouncer stays paused.
-    ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> second, Connect());
-    RETURN_IF_ERROR(second->Kill(spec_.auth.database));
-    events_.Warning(BouncerName(spec_.name), "BouncerKill",
-                    absl::StrCat("PAUSE did not complete within ", absl::FormatDuration(timeout),
-                                 " (server connections hung): dropped them with KILL"));
-  } else {
-    RETURN_IF_ERROR(pause);
+  // Every database the bouncer serves is held, not only the app's: the `*` entry routes any
+  // other name to the primary too. (One first used while the hold lasts is not held yet.)
+  for (const BouncerDatabase& db : databases) {
+    if (db.name == kAdminDatabase || db.host.empty()) continue;
+    // PAUSE waits for running transactions; past the deadline the servers still held are
+    // dropped with KILL on a second session, which completes the pending PAUSE. Only then may
+    // RESUME follow (a RESUME racing an unfinished PAUSE can deadlock the console).
+    absl::Status pause = admin->Pause(db.name, timeout);
+    if (absl::IsDeadlineExceeded(pause)) {
+      ASSIGN_OR_RETURN(admin, Connect());
+      RETURN_IF_ERROR(admin->Kill(db.name));
+      events_.Warning(BouncerName(spec_.name), "BouncerKill",
+                      absl::StrCat("PAUSE ", db.name, " did not complete within ",
+                                   absl::FormatDuration(timeout),
+                                   " (server connections hung): dropped them with KILL"));
+    } else {
+      RETURN_IF_ERROR(pause);
+    }
+    *paused = true;
   }
-  *paused = true;
   return absl::OkStatus();
 }
 
@@ -97,7 +102,11 @@ absl::Status BouncerOperations::Retarget(int target_ordinal) const {
 
 absl::Status BouncerOperations::Resume() const {
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
-  return admin->Resume(spec_.auth.database);
+  ASSIGN_OR_RETURN(std::vector<BouncerDatabase> databases, admin->ShowDatabases());
+  for (const BouncerDatabase& db : databases) {
+    if (db.paused) RETURN_IF_ERROR(admin->Resume(db.name));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace radctl

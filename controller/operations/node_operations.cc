@@ -163,12 +163,32 @@ absl::Status NodeOperations::InitPrimary(int ordinal) const {
       {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
        PostgresFile("data/pg_hba.conf", RenderPgHbaConf()),
        PostgresFile("radctl-bootstrap.sql", RenderBootstrapSql(spec_, secrets_))}));
-  return RunScript(ordinal, "starting and registering the new primary", StartNewPrimaryScript(),
-                   kStartTimeout);
+  absl::Status started = RunScript(ordinal, "starting and registering the new primary",
+                                   StartNewPrimaryScript(), kStartTimeout);
+  if (started.ok()) return started;
+  return absl::Status(started.code(), absl::StrCat(started.message(), ServerLogErrors(ordinal)));
 }
 
 absl::Status NodeOperations::StartPostgres(int ordinal) const {
-  return RunScript(ordinal, "pg_ctl start", StartPostgresScript(), kStartTimeout);
+  absl::Status started = RunScript(ordinal, "pg_ctl start", StartPostgresScript(), kStartTimeout);
+  if (started.ok()) return started;
+  // pg_ctl only says "could not start server; examine the log output": the log is the
+  // container's, and its last errors say why.
+  return absl::Status(started.code(), absl::StrCat(started.message(), ServerLogErrors(ordinal)));
+}
+
+std::string NodeOperations::ServerLogErrors(int ordinal) const {
+  absl::StatusOr<std::string> log = env_.runtime.ContainerLogs(NodeName(spec_.name, ordinal), 40);
+  if (!log.ok()) return "";
+  std::vector<std::string> errors;
+  for (absl::string_view line : absl::StrSplit(*log, '\n', absl::SkipWhitespace())) {
+    for (absl::string_view level : {"FATAL:  ", "PANIC:  ", "ERROR:  "}) {
+      size_t at = line.find(level);
+      if (at != absl::string_view::npos) errors.push_back(std::string(line.substr(at)));
+    }
+  }
+  if (errors.size() > 3) errors.erase(errors.begin(), errors.end() - 3);
+  return errors.empty() ? "" : absl::StrCat("; the server log says: ", absl::StrJoin(errors, " | "));
 }
 
 absl::Status NodeOperations::StopPostgres(int ordinal) const {
@@ -299,7 +319,9 @@ absl::Status NodeOperations::Reconfigure(int ordinal) const {
 }
 
 absl::Status NodeOperations::RestartPostgres(int ordinal) const {
-  return RunScript(ordinal, "pg_ctl restart", RestartScript(), kStartTimeout);
+  absl::Status restarted = RunScript(ordinal, "pg_ctl restart", RestartScript(), kStartTimeout);
+  if (restarted.ok()) return restarted;
+  return absl::Status(restarted.code(), absl::StrCat(restarted.message(), ServerLogErrors(ordinal)));
 }
 
 absl::Status NodeOperations::Checkpoint(int ordinal) const {

@@ -99,6 +99,8 @@ class NodeOperations {
   [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const;
   [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
+  // The last errors in the node's server log, as "; the server log says: ..." ("" if none).
+  std::string ServerLogErrors(int ordinal) const;
   [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
 
   const Env& env_;

@@ -49,8 +49,11 @@ std::string DataDirectoryFactsScript() {
                 "else echo data=primary; fi; "
                 "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
                 "else echo postgres=stopped; fi; "
-                "if [ -f data/global/pg_control ]; then pg_controldata -D data 2>/dev/null | "
-                "sed -n \"s/^Latest checkpoint's TimeLineID: */timeline=/p\"; fi");
+                // The newest timeline in pg_wal (segments and history files are named by
+                // it): the last checkpoint's lags a promotion until the next checkpoint.
+                "if [ -d data/pg_wal ]; then tl=$(ls data/pg_wal | grep -E '^[0-9A-F]{8}' | "
+                "cut -c1-8 | sort | tail -n 1); [ -n \"$tl\" ] && echo timeline=$((0x$tl)); fi; "
+                "true");
 }
 
 std::string InitDbScript() {

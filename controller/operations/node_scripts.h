@@ -24,8 +24,8 @@ struct ScriptStep {
 std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& command);
 
 // Prints "data=empty|standby|primary", "postgres=running|stopped" and, for an initialised
-// directory, "timeline=N" (pg_controldata). An interrupted initialisation or clone leaves a
-// marker: such a directory counts as empty.
+// directory, "timeline=N" (the newest in pg_wal). An interrupted initialisation or clone leaves
+// a marker: such a directory counts as empty.
 std::string DataDirectoryFactsScript();
 // A fresh data directory (checksums on), the marker set until the primary is registered.
 std::string InitDbScript();

@@ -11,15 +11,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "controller/state/cluster_store.h"
 
 namespace radctl {
 
 absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const std::string& cluster,
                                                  const std::string& command) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
+  if (absl::Status usable = EnsureStateDirectory(dir); !usable.ok()) return usable;
   std::string path = absl::StrCat(dir, "/lock");
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return absl::PermissionDeniedError(absl::StrCat("cannot open lock file ", path, ": ",
                                                     std::strerror(errno)));

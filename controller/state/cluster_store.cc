@@ -41,18 +41,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-absl::Status EnsureDirectory(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "cannot create state directory ", dir, ": ", error.message(),
-        " (set RADCTL_STATE_DIR to a writable directory)"));
-  }
-  chmod(dir.c_str(), 0700);
-  return absl::OkStatus();
-}
-
 nlohmann::json EventToJson(const EventRecord& event) {
   return {{"time", absl::FormatTime(absl::RFC3339_full, event.time, absl::UTCTimeZone())},
           {"type", event.type},
@@ -63,6 +51,46 @@ nlohmann::json EventToJson(const EventRecord& event) {
 
 }  // namespace
 
+// The cluster's directory holds its passwords: it must be a real directory of ours that nobody
+// else can read or write. A new one is made so; an existing one is checked, not repaired behind
+// the user's back.
+absl::Status EnsureStateDirectory(const std::string& dir) {
+  if (dir.empty() || dir[0] != '/') {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no usable state directory (", dir.empty() ? "none" : dir,
+        "): set RADCTL_STATE_DIR or --state-dir to an absolute path"));
+  }
+  struct stat st;
+  if (lstat(dir.c_str(), &st) != 0) {
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), error);
+    if (error || (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "cannot create state directory ", dir, ": ",
+          error ? error.message() : std::string(std::strerror(errno)),
+          " (set RADCTL_STATE_DIR to a writable directory)"));
+    }
+    if (lstat(dir.c_str(), &st) != 0) return ErrnoStatus(absl::StrCat("cannot look at ", dir));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "state directory ", dir, " is not a directory (a symbolic link or a file): refusing to "
+        "keep the cluster's passwords there; remove it or choose another RADCTL_STATE_DIR"));
+  }
+  if (st.st_uid != geteuid()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "state directory ", dir, " belongs to uid ", st.st_uid, ", not to you (uid ", geteuid(),
+        "): refusing to use it; run radctl as its owner or choose another RADCTL_STATE_DIR"));
+  }
+  if ((st.st_mode & 0077) != 0) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "state directory %s has mode %04o: others could read the cluster's passwords; run "
+        "chmod 700 %s",
+        dir, st.st_mode & 07777, dir));
+  }
+  return absl::OkStatus();
+}
+
 std::string ClusterStore::DefaultRoot() {
   if (const char* dir = std::getenv("RADCTL_STATE_DIR"); dir != nullptr && *dir != '\0') {
     return dir;
@@ -71,8 +99,11 @@ std::string ClusterStore::DefaultRoot() {
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg != '\0') {
     return absl::StrCat(xdg, "/radctl");
   }
+  // Never a shared place like /tmp: the state holds passwords. Without HOME there is no
+  // default, and commands that need one say so (set RADCTL_STATE_DIR).
   const char* home = std::getenv("HOME");
-  return absl::StrCat(home == nullptr ? "/tmp" : home, "/.local/state/radctl");
+  if (home == nullptr || *home != '/') return "";
+  return absl::StrCat(home, "/.local/state/radctl");
 }
 
 ClusterStore::ClusterStore(const std::string& root, const std::string& cluster)
@@ -103,7 +134,7 @@ absl::StatusOr<ClusterSecrets> ClusterStore::LoadOrCreateSecrets(const ClusterSp
   secrets.app_password = spec.auth.password.empty() ? GeneratePassword() : spec.auth.password;
   secrets.repmgr_password = GeneratePassword();
   secrets.bouncer_password = GeneratePassword();
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   nlohmann::json json = {{"app_password", secrets.app_password},
                          {"repmgr_password", secrets.repmgr_password},
                          {"bouncer_password", secrets.bouncer_password}};
@@ -124,7 +155,7 @@ absl::StatusOr<ClusterSpec> ClusterStore::LoadSpec() const {
 }
 
 absl::Status ClusterStore::SaveSpec(const ClusterSpec& spec, const std::string& file_digest) {
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   // The stored spec holds the app password when the user gave one: same mode as secrets.
   RETURN_IF_ERROR(WriteFileAtomically(Path("spec.yaml"), ClusterSpecToYaml(spec), 0600));
   if (!file_digest.empty()) {
@@ -161,7 +192,7 @@ Requests ClusterStore::LoadRequests() const {
 }
 
 absl::Status ClusterStore::SaveRequests(const Requests& requests) {
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   nlohmann::json json = {
       {"switchover_to", requests.switchover_to},
       {"promote", requests.promote},
@@ -189,7 +220,7 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
 }
 
 absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   nlohmann::json json = {
       {"ordinal", primary.ordinal},
       {"timeline", primary.timeline},
@@ -202,15 +233,15 @@ absl::StatusOr<std::string> ClusterStore::ReadDocument(const std::string& file) 
 }
 
 absl::Status ClusterStore::WriteDocument(const std::string& file, const std::string& content) {
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   return WriteFileAtomically(Path(file), content, 0600);
 }
 
 absl::Status ClusterStore::AppendEvent(const EventRecord& event) {
-  RETURN_IF_ERROR(EnsureDirectory(dir_));
+  RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   std::string path = Path("events.jsonl");
   std::string line = EventToJson(event).dump() + "\n";
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return ErrnoStatus(absl::StrCat("cannot open ", path));
   ssize_t written = write(fd, line.data(), line.size());  // one append: whole lines or nothing
   close(fd);
@@ -269,19 +300,31 @@ absl::Status ClusterStore::Remove(bool keep_secrets) {
 
 absl::Status WriteFileAtomically(const std::string& path, const std::string& content, int mode) {
   std::string temp = absl::StrCat(path, ".tmp.", getpid());
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  // A new file of our own: not one planted in advance, not followed through a link. A stale
+  // temp file (a crash of a process with the same pid) is removed first.
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = open(temp.c_str(), kFlags, mode);
+  if (fd < 0 && errno == EEXIST && unlink(temp.c_str()) == 0) fd = open(temp.c_str(), kFlags, mode);
   if (fd < 0) return ErrnoStatus(absl::StrCat("cannot write ", temp));
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      absl::Status status = ErrnoStatus(absl::StrCat("cannot write ", temp));
       close(fd);
-      return ErrnoStatus(absl::StrCat("cannot write ", temp));
+      unlink(temp.c_str());
+      return status;
     }
     done += static_cast<size_t>(n);
   }
-  if (fsync(fd) != 0 || close(fd) != 0) return ErrnoStatus(absl::StrCat("cannot sync ", temp));
+  bool synced = fsync(fd) == 0;
+  bool closed = close(fd) == 0;
+  if (!synced || !closed) {
+    absl::Status status = ErrnoStatus(absl::StrCat("cannot sync ", temp));
+    unlink(temp.c_str());
+    return status;
+  }
   if (rename(temp.c_str(), path.c_str()) != 0) {
     return ErrnoStatus(absl::StrCat("cannot rename ", temp, " to ", path));
   }

@@ -75,6 +75,10 @@ class ClusterStore {
   std::string dir_;
 };
 
+// Makes `dir` (0700) if missing; refuses one that is not a directory of this user's or that
+// others may read (FailedPrecondition, saying how to fix it): it holds the passwords.
+[[nodiscard]] absl::Status EnsureStateDirectory(const std::string& dir);
+
 // temp file in the same directory, fsync, rename over `path`, fsync the directory.
 [[nodiscard]] absl::Status WriteFileAtomically(const std::string& path, const std::string& content,
                                                int mode);

@@ -68,6 +68,13 @@ ClusterSpec DesiredStateLoader::Refresh() {
                                       stored.ok() ? &*stored : nullptr, stored_digest,
                                       /*file_written=*/file_changed);
   if (desired.spec == current_) return current_;
+  if (validate_) {
+    if (absl::Status valid = validate_(desired.spec); !valid.ok()) {
+      events_.Warning(current_.name, "SpecInvalid",
+                      absl::StrCat(valid.message(), "\n  (still reconciling to the last valid spec)"));
+      return current_;
+    }
+  }
   events_.Normal(current_.name, "SpecChanged",
                  file_changed ? absl::StrCat(path_, " changed: reconciling")
                               : absl::StrCat("desired state changed (radctl scale): nodes ",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -34,9 +35,15 @@ class DesiredStateLoader {
   [[nodiscard]] absl::StatusOr<ClusterSpec> Apply(const SpecFile& file, bool keep = true);
 
   // watch: the spec for the next pass. When the file or the kept spec changed since the last
-  // call, they are read and merged again; an invalid file is reported and the last valid spec
-  // kept; a file naming another cluster is refused (a watcher serves one cluster).
+  // call, they are read and merged again; an invalid file (or one `validate` refuses) is
+  // reported and the last valid spec kept; a file naming another cluster is refused (a watcher
+  // serves one cluster).
   ClusterSpec Refresh();
+
+  // A check a new spec must pass before it is adopted (e.g. Postgres reading its configuration).
+  void set_validator(std::function<absl::Status(const ClusterSpec&)> validate) {
+    validate_ = std::move(validate);
+  }
 
  private:
   void NoteTimes();
@@ -47,6 +54,7 @@ class DesiredStateLoader {
   ClusterSpec current_;
   int64_t file_mtime_ = 0;
   int64_t stored_mtime_ = 0;
+  std::function<absl::Status(const ClusterSpec&)> validate_;
 };
 
 // scale: the kept spec's node count becomes `nodes` (the file's digest is kept, so a restarted

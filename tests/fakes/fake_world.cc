@@ -241,6 +241,14 @@ class FakeWorld::Runtime : public ContainerRuntime {
     return w_.RunStep(container, *node, step->name, step->args);
   }
 
+  absl::StatusOr<std::string> ContainerLogs(const std::string& name, int) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    FakeNode* node = w_.NodeByName(name);
+    if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
+    return node->log;
+  }
+
   absl::Status UploadFiles(const std::string& container, const std::string&,
                            const std::vector<docker::FileToUpload>& files) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);

@@ -52,6 +52,7 @@ struct FakeNode {
   std::vector<RepmgrNode> records;
   std::set<std::string> slots;
   std::map<std::string, std::string> files;  // uploaded, by path under the node's home
+  std::string log;  // what Postgres wrote to the container's log (set by tests)
   std::string loaded_config_hash;
   bool pending_restart = false;
   // A data directory moved aside before a rebuild: where, its timeline and end of WAL.

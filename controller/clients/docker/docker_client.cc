@@ -185,6 +185,23 @@ absl::StatusOr<ExecResult> DockerClient::Exec(const std::string& container,
   }
 }
 
+absl::StatusOr<std::string> DockerClient::ContainerLogs(const std::string& name, int lines) const {
+  // Without a tty the log comes framed like an exec's output.
+  ExecStreamDemuxer demuxer;
+  absl::Status demuxed;
+  const BodyCallback on_data = [&](absl::string_view piece) {
+    demuxed = demuxer.Feed(piece);
+    return demuxed.ok();
+  };
+  RETURN_IF_ERROR(Call(absl::StrCat("read the log of container ", name),
+                       Request("GET", ContainerPath(name, absl::StrCat("/logs?stdout=1&stderr=1&"
+                                                                        "tail=", lines))),
+                       &on_data)
+                      .status());
+  RETURN_IF_ERROR(demuxed);
+  return demuxer.stdout_text() + demuxer.stderr_text();
+}
+
 absl::Status DockerClient::UploadFiles(const std::string& container, const std::string& dest_dir,
                                        const std::vector<FileToUpload>& files) const {
   ASSIGN_OR_RETURN(std::string archive, MakeTar(files, absl::ToUnixSeconds(absl::Now())));

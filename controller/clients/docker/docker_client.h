@@ -62,6 +62,9 @@ class DockerClient : public ContainerRuntime {
                                                 const std::string& user,
                                                 absl::Duration timeout) const override;
 
+  [[nodiscard]] absl::StatusOr<std::string> ContainerLogs(const std::string& name,
+                                                         int lines) const override;
+
   // Writes files into `dest_dir` of the container (running or only created) in one tar upload.
   // Directories named in the paths must already exist, or be listed with a trailing "/".
   [[nodiscard]] absl::Status UploadFiles(const std::string& container, const std::string& dest_dir,
