@@ -740,12 +740,14 @@ class Planner {
           k, m, have, needed);
       return true;
     }
-    Wait(absl::StrFormat(
-        "%s; WaitingForQuorum: with synchronous replication (ANY %d of %d standbys) a commit may "
-        "live on %d standby only: %d of them must be observed to know who has every acknowledged "
-        "commit, %d are (waiting for %s; override, accepting data loss: radctl promote %s NODE "
-        "--accept-data-loss)",
-        why, k, m, k, needed, have, absl::StrJoin(unknown, ", "), spec_.name));
+    std::string message = absl::StrFormat(
+        "%s; with synchronous replication (ANY %d of %d standbys) a commit may live on %d "
+        "standby only: %d of them must be observed to know who has every acknowledged commit, %d "
+        "are (waiting for %s, with no time limit; a person may override, accepting data loss: "
+        "radctl promote %s NODE --accept-data-loss)",
+        why, k, m, k, needed, have, absl::StrJoin(unknown, ", "), spec_.name);
+    Wait(absl::StrCat("WaitingForQuorum: ", message));
+    plan_.alerts.push_back({"WaitingForQuorum", message});
     return false;
   }
 

@@ -14,8 +14,16 @@
 
 namespace radctl {
 
+// A situation worth an event of its own, kept with the cluster (a waiting note is only printed):
+// one a person may have to act on.
+struct Alert {
+  std::string reason;   // CamelCase: "WaitingForQuorum"
+  std::string message;  // what, why, and what a person can do
+};
+
 struct Plan {
   std::vector<Action> actions;
+  std::vector<Alert> alerts;
   // Why the cluster is not converged although nothing can be done right now
   // ("demo-pg-2: Postgres is starting"); shown to the user, empty when converged.
   std::vector<std::string> waiting;

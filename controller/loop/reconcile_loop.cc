@@ -74,6 +74,7 @@ void ReconcileLoop::ReportWaiting(const Plan& plan) {
   if (text == last_waiting_) return;
   last_waiting_ = text;
   for (const std::string& why : plan.waiting) events_.Progress(absl::StrCat("waiting: ", why));
+  for (const Alert& alert : plan.alerts) events_.Warning(spec_name_, alert.reason, alert.message);
 }
 
 void ReconcileLoop::ReportFailure(const ClusterSpec& spec, const absl::Status& status) {
@@ -101,6 +102,7 @@ ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
 
 ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec) {
   PassResult result;
+  spec_name_ = spec.name;
   result.status = CollectBackground(/*wait_all=*/false);
   absl::StatusOr<ObservedState> observed = Observe(spec);
   if (!observed.ok()) {
@@ -109,11 +111,8 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   }
   result.plan = ComputePlan(spec, *observed, CurrentRequests(*observed));
   if (state_ != nullptr) state_->Publish(spec, *observed, result.plan);
-  if (result.plan.actions.empty()) {
-    ReportWaiting(result.plan);
-    return result;
-  }
-  last_waiting_.clear();
+  ReportWaiting(result.plan);
+  if (result.plan.actions.empty()) return result;
   result.acted = true;
   std::vector<Action> now;
   for (const Action& action : result.plan.actions) {

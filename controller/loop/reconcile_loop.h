@@ -98,6 +98,7 @@ class ReconcileLoop {
   Observer observer_;
   LoopMemory memory_;
   std::string last_waiting_;  // printed once per change, not once per pass
+  std::string spec_name_;     // the cluster's name, for events about it as a whole
   std::string last_failure_;  // likewise
 
   struct BackgroundAction {

@@ -68,14 +68,20 @@ std::vector<Condition> ComputeConditions(const ClusterSpec& spec, const Observed
                                          absl::Time now) {
   const Action* failover = nullptr;
   for (const Action& action : plan.actions) {
-    if (action.type == ActionType::kFailover) failover = &action;
+    if (action.type == ActionType::kFailover || action.type == ActionType::kFence) {
+      if (failover == nullptr || action.type == ActionType::kFailover) failover = &action;
+    }
+  }
+  const Alert* quorum = nullptr;
+  for (const Alert& alert : plan.alerts) {
+    if (alert.reason == "WaitingForQuorum") quorum = &alert;
   }
   std::vector<Condition> conditions = {
       Ready(spec, observed),
       Degraded(spec, observed),
-      failover != nullptr
-          ? Make("FailingOver", true, "PrimaryFailed", failover->reason)
-          : Make("FailingOver", false, "PrimaryHealthy", "no failover in progress"),
+      quorum != nullptr     ? Make("FailingOver", true, "WaitingForQuorum", quorum->message)
+      : failover != nullptr ? Make("FailingOver", true, "PrimaryFailed", failover->reason)
+                            : Make("FailingOver", false, "PrimaryHealthy", "no failover in progress"),
       plan.converged()
           ? Make("Reconciling", false, "Converged", "observed state matches the spec")
           : Make("Reconciling", true, plan.actions.empty() ? "Waiting" : "Acting",

@@ -787,6 +787,9 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     node.postgres = false;
     return Ok();
   }
+  if ((step == "clone" || step == "rejoin") && node.cut_off) {
+    return {75, "", "cannot connect: cut off from the network"};
+  }
   if (step == "clone") {
     FakeNode* source = NodeByName(arg("source"));
     if (source == nullptr || !Serving(*source) || source->frozen) {
@@ -943,6 +946,11 @@ void FakeWorld::FailStep(const std::string& step, int times, const std::string& 
                          int exit_code) {
   std::lock_guard<std::mutex> lock(mu_);
   for (int i = 0; i < times; ++i) failing_steps_[step].push_back({exit_code, "", output});
+}
+
+void FakeWorld::SetLog(int ordinal, const std::string& log) {
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.at(ordinal).log = log;
 }
 
 void FakeWorld::SetEngineDown(bool down) {

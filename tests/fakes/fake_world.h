@@ -118,6 +118,7 @@ class FakeWorld {
   void FailStep(const std::string& step, int times, const std::string& output,
                 int exit_code = 1);
   void SetEngineDown(bool down);  // every runtime call: Unavailable
+  void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();         // the open event stream breaks once
   void SetPauseHangs(bool hangs);
   void SetBouncerPortTaken(bool taken);  // starting the bouncer: the host port is in use

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/watch_support.h"
 #include "tests/support/process.h"
 #include "tests/support/writer.h"
 
@@ -22,82 +23,6 @@ namespace {
 using ::radctl::testsupport::Process;
 using ::radctl::testsupport::Writer;
 using ::testing::HasSubstr;
-
-constexpr absl::Duration kHealTimeout = absl::Seconds(60);
-
-std::string LogPath(const std::string& name) { return absl::StrCat("/tmp/radctl-it-", name, ".log"); }
-
-// `radctl apply --watch` on the cluster, in the background. Declared after the TestCluster, it
-// is stopped before the cluster is deleted; its log is printed when the test has failed.
-class Watcher {
- public:
-  explicit Watcher(const TestCluster& cluster) : log_path_(LogPath(cluster.name())) {
-    std::remove(log_path_.c_str());
-    Start(cluster);
-  }
-  ~Watcher() {
-    if (::testing::Test::HasFailure()) {
-      std::cerr << "---- watcher log ----\n" << process_->Log() << "---------------------\n";
-    }
-    process_->Signal(SIGKILL);
-  }
-  void Start(const TestCluster& cluster) {
-    process_ = std::make_unique<Process>(
-        std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"}, log_path_);
-  }
-  Process& process() { return *process_; }
-  std::string Log() const { return process_->Log(); }
-
- private:
-  std::string log_path_;
-  std::unique_ptr<Process> process_;
-};
-
-std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
-  EXPECT_TRUE(cluster.QueryEndpoint(Writer::kCreateTable).ok());
-  absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
-  EXPECT_TRUE(endpoint.ok());
-  auto writer = std::make_unique<Writer>(*endpoint, absl::Milliseconds(50));
-  writer->Start();
-  return writer;
-}
-
-// Every id the writer saw acknowledged is in the table.
-::testing::AssertionResult NoAcknowledgedRowLost(const TestCluster& cluster, const Writer& writer) {
-  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
-      cluster.QueryEndpoint("SELECT id FROM writer_rows");
-  if (!rows.ok()) return ::testing::AssertionFailure() << rows.status().message();
-  std::set<int64_t> present;
-  for (const auto& row : *rows) present.insert(std::stoll(row[0]));
-  std::vector<std::string> lost;
-  for (int64_t id : writer.AcknowledgedIds()) {
-    if (present.count(id) == 0) lost.push_back(std::to_string(id));
-  }
-  if (lost.empty()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << lost.size() << " acknowledged rows lost: "
-                                       << absl::StrJoin(lost, ",");
-}
-
-// Writes succeed again after `since`.
-::testing::AssertionResult WritesResume(const Writer& writer, absl::Time since) {
-  return WritesFlow(writer, since, 5, kHealTimeout);
-}
-
-// Another node than `old_primary` is the writable primary and the bouncer points to it; its
-// name goes to `new_primary`.
-::testing::AssertionResult WaitNewPrimary(const TestCluster& cluster,
-                                          const std::string& old_primary,
-                                          std::string* new_primary) {
-  return WaitFor(
-      [&](std::string* observed) {
-        absl::StatusOr<nlohmann::json> status = cluster.Status();
-        if (!status.ok() || (*status)["primary"].is_null()) return false;
-        *observed = status->dump();
-        *new_primary = (*status)["primary"];
-        return *new_primary != old_primary && (*status)["bouncer"]["target"] == *new_primary;
-      },
-      kHealTimeout);
-}
 
 TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
   TestCluster cluster("it-failover", 3, 16550, "  replication:\n    synchronous: true\n");
@@ -318,7 +243,7 @@ TEST(WatchTest, ControllerKilledMidFailoverConvergesWhenRestarted) {
   watcher.process().Signal(SIGKILL);
 
   // Started again, it converges without manual repair.
-  watcher.Start(cluster);
+  watcher.Start();
   EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
   absl::Time healed = absl::Now();
   EXPECT_TRUE(WritesResume(*writer, healed));

@@ -338,6 +338,96 @@ TEST(ReconcileLoopTest, APortTakenByAnotherProgramStopsApplyAndSaysWhatToDo) {
   EXPECT_FALSE(h.world().Bouncer().container);  // nothing half-made is left behind
 }
 
+ClusterSpec Synchronous() {
+  ClusterSpec spec = FakeSpec();
+  spec.replication.synchronous = true;
+  return spec;
+}
+
+TEST(SafetyLoopTest, ADoubleFaultWaitsForTheQuorumAndLosesNothing) {
+  ControllerHarness h(Synchronous());
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Lag(3, true);
+  h.world().Write(1, 0x1000);  // acknowledged by node 2 alone
+  const Lsn acknowledged = h.world().Node(1).lsn;
+  h.world().Kill(1);
+  h.world().Kill(2);
+  h.world().Lag(3, false);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  EXPECT_THAT(h.log(), HasSubstr("WaitingForQuorum"));
+  EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-3")));
+  // The old primary came back (its container restarted) and resumed: nothing was lost.
+  ExpectPrimary(h, 1);
+  EXPECT_GE(h.world().Node(1).lsn, acknowledged);
+  ExpectStandbyOf(h, 2, 1);
+  ExpectStandbyOf(h, 3, 1);
+}
+
+TEST(SafetyLoopTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Pause(3);  // away, and unknown: not promoted meanwhile
+  // The primary dies cut off from the others: back, it cannot rejoin and stays on timeline 1.
+  h.world().CutOff(1, true);
+  h.world().Kill(1);
+  h.RunFor(absl::Seconds(5));
+  ASSERT_THAT(h.world().Primaries(), ElementsAre(2));
+  ASSERT_EQ(h.world().Node(1).data, FakeData::kPrimary);
+  h.world().Write(2, 0x3000);  // written on timeline 2 only
+  const Lsn written = h.world().Node(2).lsn;
+  h.world().Kill(2);
+  h.world().Unpause(3);  // back on timeline 1, with records that name demo-pg-1
+  h.RunFor(absl::Seconds(10));
+  // Neither demo-pg-1 (the abandoned history) nor demo-pg-3 (behind) became primary: demo-pg-2
+  // came back (its container restarted) and resumed, with everything written to it.
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(2));
+  EXPECT_EQ(h.world().Node(2).lsn, written);
+  EXPECT_THAT(h.log(), Not(HasSubstr("StartPrimary   registered primary demo-pg-1")));
+  EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-1")));
+  EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-3")));
+  h.world().CutOff(1, false);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+  ExpectStandbyOf(h, 3, 2);
+}
+
+TEST(SafetyLoopTest, APersonCanPromoteAgainstTheQuorumAndItIsRecorded) {
+  ControllerHarness h(Synchronous());
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Lag(3, true);
+  h.world().Kill(1);
+  h.world().Pause(2);  // frozen: it may hold the last commits, and it does not answer
+  h.world().FailStep("start", 100, "no disk");  // the old primary does not come back
+  h.RunFor(absl::Seconds(10));
+  EXPECT_THAT(h.log(), HasSubstr("WaitingForQuorum"));
+  EXPECT_TRUE(h.world().Primaries().empty());
+  Requests requests;
+  requests.promote = 3;
+  ASSERT_TRUE(h.store().SaveRequests(requests).ok());
+  h.RunFor(absl::Seconds(10));
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(3));
+  EXPECT_THAT(h.log(), HasSubstr("--accept-data-loss"));
+  EXPECT_EQ(h.store().LoadPrimary()->ordinal, 3);
+  EXPECT_EQ(h.store().LoadRequests().promote, 0);
+}
+
+TEST(SafetyLoopTest, ANodeThatCannotStartSaysWhyInPostgressOwnWordsAndIsRetriedWithBackoff) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().CrashPostgres(3);
+  h.world().FailStep("start", 3, "pg_ctl: could not start server\nExamine the log output.");
+  h.world().SetLog(3, "2026-11-30 09:00:00 UTC [42] FATAL:  could not map anonymous shared "
+                      "memory: Cannot allocate memory\n");
+  h.RunFor(absl::Seconds(3));
+  EXPECT_THAT(h.log(), HasSubstr("the server log says: FATAL:  could not map anonymous shared "
+                                 "memory"));
+  EXPECT_THAT(h.log(), HasSubstr("trying again in"));
+  int starts = 0;
+  for (const std::string& step : h.world().Steps()) starts += step == "start demo-pg-3";
+  EXPECT_LE(starts, 3);  // 3 s of backing off: at 0, 1 and 3 s at most
+}
+
 TEST(NextStepAfterTest, TheStatusCodeAloneDecides) {
   EXPECT_EQ(NextStepAfter(absl::AbortedError("x")), NextStep::kObserveNow);
   EXPECT_EQ(NextStepAfter(absl::FailedPreconditionError("x")), NextStep::kWaitForUser);

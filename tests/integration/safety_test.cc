@@ -1,0 +1,224 @@
+// Safety rules under faults, on the real engine (issue 8's chaos tests): no acknowledged write
+// lost in a double fault with synchronous replication, no abandoned history made primary again
+// after three faults, a transient rejoin error retried with the data kept, a bad parameter
+// rejected before anything changes, and clients of a controller that died while holding them
+// freed within seconds.
+#include <signal.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+#include "tests/integration/watch_support.h"
+
+namespace radctl::it {
+namespace {
+
+using ::radctl::testsupport::Writer;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kStateDir[] = "/tmp/radctl-integration-state";
+
+// A session on the bouncer's admin console, as radctl's admin user.
+absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole(const TestCluster& cluster,
+                                                             int port) {
+  std::ifstream in(absl::StrCat(kStateDir, "/", cluster.name(), "/secrets.json"));
+  nlohmann::json secrets = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (secrets.is_discarded()) return absl::InternalError("cannot read the cluster's secrets");
+  PgEndpoint endpoint{"127.0.0.1", port, "radctl", secrets.value("bouncer_password", ""),
+                      "pgbouncer"};
+  return PgConnection::Connect(endpoint, absl::Seconds(3));
+}
+
+// Stops WAL reaching a standby while it stays up and answers: it falls behind.
+void MakeLag(const TestCluster& cluster, int ordinal) {
+  ASSERT_TRUE(cluster.QueryNode(ordinal, "ALTER SYSTEM SET primary_conninfo = ''", "postgres").ok());
+  ASSERT_TRUE(cluster.QueryNode(ordinal, "SELECT pg_reload_conf()", "postgres").ok());
+}
+
+TEST(SafetyTest, DoubleFaultWithSynchronousReplicationLosesNoAcknowledgedWrite) {
+  TestCluster cluster("it-double", 3, 16600, "  replication:\n    synchronous: true\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+
+  // One standby falls behind; the other then holds the only copy of every new commit.
+  const int p = OrdinalOf(primary);
+  const int lagging = p == 3 ? 2 : 3;
+  const int in_sync = 6 - p - lagging;
+  MakeLag(cluster, lagging);
+  absl::Time lag_started = absl::Now();
+  ASSERT_TRUE(WritesFlow(*writer, lag_started, 20));
+
+  // The primary and the standby that acknowledged its recent commits die together.
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(p), " ", cluster.Node(in_sync)))
+                .exit_code,
+            0);
+  absl::Time killed = absl::Now();
+  // radctl waits for a quorum rather than promote the lagging standby, and says so; the
+  // containers come back (restarted by the watcher) and writes resume without loss.
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "WaitingForQuorum") ||
+               absl::StrContains(*observed, "StartPrimary");
+      },
+      kHealTimeout));
+  EXPECT_TRUE(WritesResume(*writer, killed));
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  EXPECT_NE(primary, cluster.Node(lagging)) << "the lagging standby must not have been promoted";
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+  EXPECT_THAT(watcher.Log(),
+              Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
+}
+
+TEST(SafetyTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
+  TestCluster cluster("it-three", 3, 16605);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &first));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  const std::string network = absl::StrCat(cluster.name(), "-net");
+
+  // 1. A standby goes away (frozen: unknown, so neither promoted nor waited for when async).
+  const int p1 = OrdinalOf(first);
+  const std::string s3 = cluster.Node(p1 == 3 ? 2 : 3);
+  ASSERT_EQ(Shell(absl::StrCat("docker pause ", s3)).exit_code, 0);
+  // 2. The primary dies cut off from the others: restarted, it cannot rejoin, and stays a
+  //    former primary on timeline 1. The other standby is promoted; writes go on there.
+  ASSERT_EQ(Shell(absl::StrCat("docker network disconnect ", network, " ", first)).exit_code, 0);
+  absl::Time killed = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", first)).exit_code, 0);
+  std::string second;
+  ASSERT_TRUE(WaitNewPrimary(cluster, first, &second));
+  ASSERT_TRUE(WritesFlow(*writer, killed, 20));
+  // 3. The new primary dies too, and the frozen standby comes back, on timeline 1 with repmgr
+  //    records that still name the first primary.
+  absl::Time second_killed = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", second)).exit_code, 0);
+  ASSERT_EQ(Shell(absl::StrCat("docker unpause ", s3)).exit_code, 0);
+  // Neither the first primary (an abandoned history) nor the standby behind is made primary:
+  // the second comes back (the watcher restarts its container) and resumes, losing nothing.
+  EXPECT_TRUE(WritesResume(*writer, second_killed));
+  absl::StatusOr<nlohmann::json> status = cluster.Status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ((*status)["primary"], second) << status->dump();
+  ASSERT_EQ(Shell(absl::StrCat("docker network connect --alias ", first, " ", network, " ", first))
+                .exit_code,
+            0);
+  EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(90)));
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(first, " StartPrimary"))));
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(s3, " Failover"))));
+}
+
+TEST(SafetyTest, ATransientRejoinErrorIsRetriedAndTheDataKept) {
+  TestCluster cluster("it-rejoin", 3, 16610);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &first));
+  // A file in the old primary's data directory tells afterwards whether it was cloned again.
+  ASSERT_EQ(Shell(absl::StrCat("docker exec ", first,
+                               " touch /var/lib/postgresql/data/radctl-test-keep"))
+                .exit_code,
+            0);
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", first)).exit_code, 0);
+  std::string second;
+  ASSERT_TRUE(WaitNewPrimary(cluster, first, &second));
+  // The old primary comes back cut off from the others: its rejoin cannot reach the primary.
+  Shell(absl::StrCat("docker network disconnect ", cluster.name(), "-net ", first));
+  Shell(absl::StrCat("docker start ", first));
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "RejoinFailed");
+      },
+      kHealTimeout));
+  ASSERT_EQ(Shell(absl::StrCat("docker network connect --alias ", first, " ", cluster.name(),
+                               "-net ", first))
+                .exit_code,
+            0);
+  EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(90)));
+  EXPECT_EQ(Shell(absl::StrCat("docker exec ", first,
+                               " test -e /var/lib/postgresql/data/radctl-test-keep"))
+                .exit_code,
+            0)
+      << "the old primary was cloned again instead of rejoined";
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr("Rebuild")));
+  EXPECT_THAT(watcher.Log(), HasSubstr("rejoin failed 1 time"));
+}
+
+TEST(SafetyTest, ABadParameterIsRejectedWithItsFieldAndNothingChanges) {
+  TestCluster cluster("it-badparam", 2, 16615,
+                      "  postgres:\n    parameters:\n      work_mem: \"10 apples\"\n");
+  CommandResult applied = cluster.Apply();
+  EXPECT_EQ(applied.exit_code, 2) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("spec.postgres.parameters.work_mem"));
+  EXPECT_THAT(applied.err, HasSubstr("PostgreSQL refuses it"));
+  EXPECT_THAT(applied.err, HasSubstr("Nothing was changed"));
+  EXPECT_THAT(cluster.LabelledObjects("containers"), ::testing::IsEmpty());
+  EXPECT_THAT(cluster.LabelledObjects("volumes"), ::testing::IsEmpty());
+
+  // On a running cluster: a value ending in a backslash (a Windows path) is escaped, not a
+  // broken postgresql.conf; a bad value is refused and the nodes keep their configuration.
+  cluster.WriteSpec(2, "  postgres:\n    parameters:\n      application_name: 'C:\\\\temp\\\\'\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  EXPECT_EQ(cluster.QueryNode(1, "SHOW application_name").value_or(""), "C:\\temp\\");
+  cluster.WriteSpec(2, "  postgres:\n    parameters:\n      shared_buffers: \"-5\"\n");
+  applied = cluster.Apply();
+  EXPECT_EQ(applied.exit_code, 2) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("spec.postgres.parameters.shared_buffers"));
+  EXPECT_EQ(cluster.QueryNode(1, "SHOW application_name").value_or(""), "C:\\temp\\");
+}
+
+TEST(SafetyTest, ClientsHeldByAControllerThatDiedGetAnErrorWithinSecondsAndAreResumed) {
+  constexpr int kPort = 16620;
+  TestCluster cluster("it-held", 2, kPort);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  // The controller holds clients (as in a failover) and dies before releasing them.
+  absl::StatusOr<std::unique_ptr<PgConnection>> console = BouncerConsole(cluster, kPort);
+  ASSERT_TRUE(console.ok()) << console.status();
+  ASSERT_TRUE((*console)->Execute("PAUSE app", absl::Seconds(5)).ok());
+  watcher.process().Signal(SIGKILL);
+  absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
+  ASSERT_TRUE(endpoint.ok());
+  absl::StatusOr<std::unique_ptr<PgConnection>> client =
+      PgConnection::Connect(*endpoint, absl::Seconds(5));
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::Time start = absl::Now();
+  absl::StatusOr<PgRows> held = (*client)->Query("SELECT 1", absl::Seconds(60));
+  absl::Duration waited = absl::Now() - start;
+  EXPECT_FALSE(held.ok()) << "a held client must get an error, not hang";
+  // PgBouncer's own bound (query_wait_timeout, 10 s), not the 60 s this client would wait.
+  EXPECT_THAT(std::string(held.status().message()), HasSubstr("query_wait_timeout"))
+      << "after " << waited;
+  // A controller started again resumes the bouncer: clients are served.
+  watcher.Start();
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+            cluster.QueryEndpoint("SELECT 1");
+        *observed = rows.ok() ? "ok" : std::string(rows.status().message());
+        return rows.ok();
+      },
+      kHealTimeout));
+}
+
+}  // namespace
+}  // namespace radctl::it
