@@ -131,6 +131,9 @@ std::string NodeRole(const NodeObservation& node);
 struct ReplicationSlot {
   std::string name;  // repmgr_slot_<ordinal>
   bool active = false;
+  // Invalidated: its standby fell more than max_slot_wal_keep_size behind and the WAL it needs
+  // is gone (pg_replication_slots.wal_status = 'lost').
+  bool lost = false;
 };
 struct ReplicationConnection {
   std::string application_name;  // node name of the standby

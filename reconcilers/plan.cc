@@ -432,6 +432,16 @@ class Planner {
                           absl::StrCat(why, "; cloning it again from ", primary_name,
                                        " (the old data directory is kept aside)"));
     };
+    const bool streaming = node.IsStreamingFrom(primary_name);
+    for (const ReplicationSlot& slot : observed_.slots) {
+      if (!streaming && slot.lost && slot.name == absl::StrCat("repmgr_slot_", node.ordinal) &&
+          node.data_dir != DataDir::kEmpty) {
+        rebuild(absl::StrCat("it fell more than spec.replication.maxSlotWalKeepSize (",
+                             spec_.replication.max_slot_wal_keep_size, ") behind: ",
+                             primary_name, " no longer has the WAL it needs"));
+        return;
+      }
+    }
     if (node.reachable) {
       const std::string& upstream = node.wal_receiver.sender_host;
       // "waiting": the receiver reached the end of its timeline on the upstream and cannot go

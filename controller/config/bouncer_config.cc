@@ -45,6 +45,9 @@ std::string RenderPgbouncerIni(const ClusterSpec& spec, const std::string& targe
       "dns_nxdomain_ttl = 1\n",
       "server_check_delay = 10\n",
       "query_wait_timeout = ", kClientHoldLimitSeconds, "\n",
+      // A client that arrives while clients are held, before the pool has ever had a server,
+      // waits at login: the same bound (default 60 s).
+      "client_login_timeout = ", kClientHoldLimitSeconds, "\n",
       "ignore_startup_parameters = extra_float_digits,options\n",
       "log_connections = 0\n",
       "log_disconnections = 0\n");

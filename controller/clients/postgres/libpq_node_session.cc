@@ -26,7 +26,8 @@ constexpr char kProbeSql[] =
     "(SELECT bool_or(pending_restart) FROM pg_settings)";
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
-constexpr char kSlotsSql[] = "SELECT slot_name, active FROM pg_replication_slots";
+constexpr char kSlotsSql[] =
+    "SELECT slot_name, active, COALESCE(wal_status = 'lost', false) FROM pg_replication_slots";
 constexpr char kReplicationSql[] =
     "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0'), "
     "COALESCE(EXTRACT(epoch FROM replay_lag), 0) FROM pg_stat_replication";
@@ -89,7 +90,8 @@ class LibpqNodeSession : public NodeSession {
     if (probe.in_recovery) return probe;
     if (absl::StatusOr<PgRows> slots = conn_->Query(kSlotsSql, timeout); slots.ok()) {
       for (const PgRow& r : *slots) {
-        probe.slots.push_back({r[0].value_or(""), r[1].value_or("") == "t"});
+        probe.slots.push_back(
+            {r[0].value_or(""), r[1].value_or("") == "t", r[2].value_or("") == "t"});
       }
     }
     if (absl::StatusOr<PgRows> repl = conn_->Query(kReplicationSql, timeout); repl.ok()) {

@@ -256,6 +256,14 @@ const PlanCase kFailoverCases[] = {
        return state;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
+    {"AStandbyPastTheSlotLimitIsRebuilt", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState s = b.Primary(1).Standby(2, 1).Standby(3, 0).Slot(3, false)
+                             .BouncerTarget(1).Build();
+       s.slots.back().lost = true;
+       return s;
+     },
+     "rebuild demo-pg-3 <- demo-pg-1"},
     {"RejoinFailedOnceIsRetried", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2, 0x6000000, 2)
