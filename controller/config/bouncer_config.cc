@@ -40,8 +40,10 @@ std::string RenderPgbouncerIni(const ClusterSpec& spec, const std::string& targe
       // effective at once.
       "server_login_retry = 0\n",
       "server_connect_timeout = 3\n",
-      // Containers get new addresses when re-created: do not cache names for long.
-      "dns_max_ttl = 1\n",
+      // Containers get new addresses when restarted, and a restarted neighbour may get the old
+      // address of the primary: a cached name would send clients to it. Resolved at every
+      // connect (Docker's DNS is local); server connections are reused, so lookups are rare.
+      "dns_max_ttl = 0\n",
       "dns_nxdomain_ttl = 1\n",
       "server_check_delay = 10\n",
       "query_wait_timeout = ", kClientHoldLimitSeconds, "\n",

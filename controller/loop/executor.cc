@@ -111,7 +111,15 @@ absl::Status Executor::Execute(const Action& action) {
       RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
       return RecordPrimary(action.ordinal);
     }
-    case ActionType::kStartPrimary:
+    case ActionType::kStartPrimary: {
+      RETURN_IF_ERROR(nodes_.StartPostgres(action.ordinal));
+      // Connections made while it was down may have reached a neighbour that took its address.
+      if (absl::Status reconnected = bouncer_.Reconnect(); !reconnected.ok()) {
+        events_.Warning(BouncerName(spec_.name), "ReconnectFailed",
+                        std::string(reconnected.message()));
+      }
+      return absl::OkStatus();
+    }
     case ActionType::kStartStandby: return nodes_.StartPostgres(action.ordinal);
     case ActionType::kRecordPrimary: return RecordPrimary(action.ordinal);
     case ActionType::kHoldClients: return HoldClients(action);

@@ -100,6 +100,15 @@ absl::Status BouncerOperations::Retarget(int target_ordinal) const {
   return admin->Reload();
 }
 
+absl::Status BouncerOperations::Reconnect() const {
+  ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
+  ASSIGN_OR_RETURN(std::vector<BouncerDatabase> databases, admin->ShowDatabases());
+  for (const BouncerDatabase& db : databases) {
+    if (db.name != kAdminDatabase && !db.host.empty()) RETURN_IF_ERROR(admin->Reconnect(db.name));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status BouncerOperations::Resume() const {
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
   ASSIGN_OR_RETURN(std::vector<BouncerDatabase> databases, admin->ShowDatabases());

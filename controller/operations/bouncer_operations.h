@@ -34,6 +34,9 @@ class BouncerOperations {
   // Uploads a config targeting `target_ordinal` and reloads.
   [[nodiscard]] absl::Status Retarget(int target_ordinal) const;
   [[nodiscard]] absl::Status Resume() const;
+  // Closes the server connections of every database once released: after the primary's
+  // container restarted, some may have reached another container that took its old address.
+  [[nodiscard]] absl::Status Reconnect() const;
 
  private:
   [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect() const;

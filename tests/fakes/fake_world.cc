@@ -632,6 +632,12 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     }
     return absl::OkStatus();
   }
+  absl::Status Reconnect(const std::string&) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    ++w_.bouncer_.reconnects;
+    return absl::OkStatus();
+  }
   bool broken() const override { return broken_; }
 
  private:

@@ -82,6 +82,7 @@ struct FakeBouncer {
   int pauses = 0;              // PAUSE commands received
   int kills = 0;
   int resumes = 0;
+  int reconnects = 0;
 };
 
 class FakeWorld {

@@ -45,6 +45,9 @@ class BouncerSession {
   // RESUME `database` ("" for every database). OK also when not paused.
   [[nodiscard]] virtual absl::Status Resume(const std::string& database) = 0;
   [[nodiscard]] virtual absl::Status Reload() = 0;
+  // RECONNECT `database`: its server connections are closed once released (new ones look the
+  // host name up again).
+  [[nodiscard]] virtual absl::Status Reconnect(const std::string& database) = 0;
 
   virtual bool broken() const = 0;
 };

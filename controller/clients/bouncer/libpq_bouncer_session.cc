@@ -72,6 +72,10 @@ class LibpqBouncerSession : public BouncerSession {
 
   absl::Status Reload() override { return conn_->Execute("RELOAD", kCommandTimeout); }
 
+  absl::Status Reconnect(const std::string& database) override {
+    return conn_->Execute(Command("RECONNECT", database), kCommandTimeout);
+  }
+
   bool broken() const override { return conn_->broken(); }
 
  private:
