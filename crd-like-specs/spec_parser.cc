@@ -209,10 +209,11 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
       mark.line = at->second.line - 1;
       mark.column = at->second.column - 1;
     }
-    reader.AddError(mark, "spec.replication.synchronous.number",
-                    absl::StrFormat("must be less than spec.nodes (%d): with %d standbys, %d "
-                                    "acknowledgements would stop every write",
-                                    spec.nodes, spec.nodes - 1, spec.replication.synchronous_number));
+    reader.AddError(
+        mark, "spec.replication.synchronous.number",
+        absl::StrFormat("must be less than spec.nodes (%d): with %d standbys, %d "
+                        "acknowledgements would stop every write",
+                        spec.nodes, spec.nodes - 1, spec.replication.synchronous_number));
   }
 }
 
@@ -270,9 +271,9 @@ absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::st
   std::vector<std::string> lines;
   for (const FieldError& error : result.errors) lines.push_back(error.ToString());
   size_t count = result.errors.size();
-  return absl::InvalidArgumentError(absl::StrFormat("spec file %s is invalid (%d %s); nothing was changed:\n  %s", path,
-                                                    count, count == 1 ? "error" : "errors",
-                                                    absl::StrJoin(lines, "\n  ")));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("spec file %s is invalid (%d %s); nothing was changed:\n  %s", path, count,
+                      count == 1 ? "error" : "errors", absl::StrJoin(lines, "\n  ")));
 }
 
 void ApplyDefaults(ClusterSpec& spec) {

@@ -14,8 +14,8 @@ namespace radctl {
 
 struct FieldError {
   std::string file;
-  int line = 0;    // 1-based; 0 when the error is not tied to a place (e.g. empty document)
-  int column = 0;  // 1-based
+  int line = 0;         // 1-based; 0 when the error is not tied to a place (e.g. empty document)
+  int column = 0;       // 1-based
   std::string path;     // "spec.bouncer.port"
   std::string message;  // "must be between 1 and 65535, got 70000"
 

@@ -225,10 +225,10 @@ absl::Status CheckParameterKeepsPromises(std::string_view name, std::string_view
         "off makes pg_rewind impossible: every returning former primary would have to be "
         "cloned again instead of rejoined");
   }
-  if (name == "synchronous_commit" && synchronous &&
-      (lower == "local" || off())) {
+  if (name == "synchronous_commit" && synchronous && (lower == "local" || off())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Quote(value), " acknowledges commits no standby has, which spec.replication.synchronous "
+        Quote(value),
+        " acknowledges commits no standby has, which spec.replication.synchronous "
         "promises not to lose; use on, remote_write or remote_apply, or turn synchronous off"));
   }
   return absl::OkStatus();

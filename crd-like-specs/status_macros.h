@@ -10,10 +10,10 @@
 #define RADCTL_CONCAT_(a, b) RADCTL_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` yields a non-OK absl::Status.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    ::absl::Status radctl_status_ = (expr);                     \
-    if (!radctl_status_.ok()) return radctl_status_;            \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::absl::Status radctl_status_ = (expr);          \
+    if (!radctl_status_.ok()) return radctl_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, StatusOrExpr())`: declares/assigns x or returns the error. `lhs` is

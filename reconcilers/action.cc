@@ -7,29 +7,52 @@ namespace radctl {
 
 std::string ActionTypeName(ActionType type) {
   switch (type) {
-    case ActionType::kCreateNetwork: return "create-network";
-    case ActionType::kCreateNode: return "create-node";
-    case ActionType::kStartContainer: return "start-container";
-    case ActionType::kCreateBouncer: return "create-bouncer";
-    case ActionType::kRemoveBouncer: return "remove-bouncer";
-    case ActionType::kFence: return "fence";
-    case ActionType::kInitPrimary: return "init-primary";
-    case ActionType::kStartPrimary: return "start-primary";
-    case ActionType::kRecordPrimary: return "record-primary";
-    case ActionType::kHoldClients: return "hold-clients";
-    case ActionType::kFailover: return "failover";
-    case ActionType::kPointBouncer: return "point-bouncer";
-    case ActionType::kCloneStandby: return "clone-standby";
-    case ActionType::kStartStandby: return "start-standby";
-    case ActionType::kFollow: return "follow";
-    case ActionType::kRejoin: return "rejoin";
-    case ActionType::kRebuild: return "rebuild";
-    case ActionType::kRemoveNode: return "remove-node";
-    case ActionType::kReconfigure: return "reconfigure";
-    case ActionType::kRestartStandby: return "restart-standby";
-    case ActionType::kRestartPrimary: return "restart-primary";
-    case ActionType::kSwitchover: return "switchover";
-    case ActionType::kDropSlot: return "drop-slot";
+    case ActionType::kCreateNetwork:
+      return "create-network";
+    case ActionType::kCreateNode:
+      return "create-node";
+    case ActionType::kStartContainer:
+      return "start-container";
+    case ActionType::kCreateBouncer:
+      return "create-bouncer";
+    case ActionType::kRemoveBouncer:
+      return "remove-bouncer";
+    case ActionType::kFence:
+      return "fence";
+    case ActionType::kInitPrimary:
+      return "init-primary";
+    case ActionType::kStartPrimary:
+      return "start-primary";
+    case ActionType::kRecordPrimary:
+      return "record-primary";
+    case ActionType::kHoldClients:
+      return "hold-clients";
+    case ActionType::kFailover:
+      return "failover";
+    case ActionType::kPointBouncer:
+      return "point-bouncer";
+    case ActionType::kCloneStandby:
+      return "clone-standby";
+    case ActionType::kStartStandby:
+      return "start-standby";
+    case ActionType::kFollow:
+      return "follow";
+    case ActionType::kRejoin:
+      return "rejoin";
+    case ActionType::kRebuild:
+      return "rebuild";
+    case ActionType::kRemoveNode:
+      return "remove-node";
+    case ActionType::kReconfigure:
+      return "reconfigure";
+    case ActionType::kRestartStandby:
+      return "restart-standby";
+    case ActionType::kRestartPrimary:
+      return "restart-primary";
+    case ActionType::kSwitchover:
+      return "switchover";
+    case ActionType::kDropSlot:
+      return "drop-slot";
   }
   return "unknown";
 }
@@ -42,17 +65,25 @@ bool IsLongRunning(ActionType type) {
 std::string Action::ToString(const std::string& cluster) const {
   std::string object;
   switch (type) {
-    case ActionType::kCreateNetwork: object = NetworkName(cluster); break;
+    case ActionType::kCreateNetwork:
+      object = NetworkName(cluster);
+      break;
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
     case ActionType::kHoldClients:
-    case ActionType::kPointBouncer: object = BouncerName(cluster); break;
-    case ActionType::kDropSlot: object = absl::StrCat("repmgr_slot_", ordinal); break;
-    default: object = NodeName(cluster, ordinal); break;
+    case ActionType::kPointBouncer:
+      object = BouncerName(cluster);
+      break;
+    case ActionType::kDropSlot:
+      object = absl::StrCat("repmgr_slot_", ordinal);
+      break;
+    default:
+      object = NodeName(cluster, ordinal);
+      break;
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);
   if (source != 0) {
-    const char* word = type == ActionType::kPointBouncer   ? " -> "
+    const char* word = type == ActionType::kPointBouncer  ? " -> "
                        : type == ActionType::kHoldClients ? " for "
                                                           : " <- ";
     absl::StrAppend(&text, word, NodeName(cluster, source));

@@ -9,12 +9,12 @@ DesiredState MergeDesired(const ClusterSpec& file_spec, const std::string& file_
                           bool file_written) {
   DesiredState desired{file_spec, ""};
   if (!file_written && stored != nullptr && stored->name == file_spec.name &&
-      file_digest == stored_digest &&
-      stored->nodes != file_spec.nodes) {
+      file_digest == stored_digest && stored->nodes != file_spec.nodes) {
     desired.spec.nodes = stored->nodes;
-    desired.note = absl::StrCat("keeping nodes: ", stored->nodes, " set by radctl scale (",
-                                file_spec.source.empty() ? "the spec file" : file_spec.source,
-                                " says ", file_spec.nodes, " but is unchanged since it was applied)");
+    desired.note =
+        absl::StrCat("keeping nodes: ", stored->nodes, " set by radctl scale (",
+                     file_spec.source.empty() ? "the spec file" : file_spec.source, " says ",
+                     file_spec.nodes, " but is unchanged since it was applied)");
   }
   return desired;
 }

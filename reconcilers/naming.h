@@ -24,10 +24,10 @@ inline constexpr char kLabelComposeNumber[] = "com.docker.compose.container-numb
 inline constexpr int kPostgresPort = 5432;
 inline constexpr int kBouncerPort = 6432;  // inside the bouncer container
 
-std::string NetworkName(const std::string& cluster);            // demo-net
-std::string NodeName(const std::string& cluster, int ordinal);  // demo-pg-2
+std::string NetworkName(const std::string& cluster);              // demo-net
+std::string NodeName(const std::string& cluster, int ordinal);    // demo-pg-2
 std::string VolumeName(const std::string& cluster, int ordinal);  // demo-pg-2-data
-std::string BouncerName(const std::string& cluster);            // demo-bouncer
+std::string BouncerName(const std::string& cluster);              // demo-bouncer
 
 // Ordinal of a node name of this cluster ("demo-pg-2" -> 2), nullopt for other names.
 std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name);

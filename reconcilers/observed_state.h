@@ -77,7 +77,7 @@ struct NodeObservation {
   std::string probe_error;                              // why not reachable
   absl::Time unreachable_since = absl::InfinitePast();  // first failed probe in a row (loop memory)
   bool in_recovery = false;                             // pg_is_in_recovery(): a standby
-  int timeline = 0;  // of the WAL it writes or receives; from pg_controldata when it is silent
+  int timeline = 0;     // of the WAL it writes or receives; from pg_controldata when it is silent
   Lsn receive_lsn = 0;  // standby: last WAL received (the "most advanced" measure)
   Lsn replay_lsn = 0;   // standby: last WAL applied
   Lsn current_lsn = 0;  // primary: pg_current_wal_lsn()
@@ -164,9 +164,9 @@ struct ObservedState {
   // The repmgr records to trust (TrustedRecords in standby_ranking.h): the writable primary's,
   // else the most advanced reachable standby's, else empty.
   std::vector<RepmgrNode> repmgr_nodes;
-  std::vector<ReplicationSlot> slots;                      // on the writable primary
-  std::vector<ReplicationConnection> replication;          // pg_stat_replication on the primary
-  std::string synchronous_standby_names;                   // as set on the primary
+  std::vector<ReplicationSlot> slots;              // on the writable primary
+  std::vector<ReplicationConnection> replication;  // pg_stat_replication on the primary
+  std::string synchronous_standby_names;           // as set on the primary
   RecordedPrimary recorded_primary;
   // The primary's WAL position when this controller last saw a writable primary (loop memory;
   // 0 when unknown): how much a failover may lose is measured against it.

@@ -16,9 +16,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
@@ -52,7 +52,7 @@ FenceMethod FenceMethodFor(const NodeObservation* node) {
     return FenceMethod::kKillContainer;
   }
   return node->Failed(ActionType::kFence) > 0 ? FenceMethod::kKillContainer
-                                               : FenceMethod::kStopPostgres;
+                                              : FenceMethod::kStopPostgres;
 }
 
 // The primary as far as it is known: the writable one, else the one repmgr records.
@@ -117,13 +117,14 @@ class Planner {
                                     : node->failures.find(type);
     if (node != nullptr && failures != node->failures.end() && failures->second.count > 0) {
       const ActionFailures& failed = failures->second;
-      absl::Duration pause =
-          std::min(kMaxRetryPause, absl::Seconds(1) * (int64_t{1} << std::min(failed.count - 1, 9)));
+      absl::Duration pause = std::min(
+          kMaxRetryPause, absl::Seconds(1) * (int64_t{1} << std::min(failed.count - 1, 9)));
       absl::Time next = failed.last + pause;
       if (observed_.observed_at < next) {
-        Wait(absl::StrCat(node->name, ": ", ActionTypeName(type), " failed ", failed.count,
-                          failed.count == 1 ? " time" : " times", " (", failed.message,
-                          "); trying again in ", absl::FormatDuration(absl::Ceil(next - observed_.observed_at, absl::Seconds(1)))));
+        Wait(absl::StrCat(
+            node->name, ": ", ActionTypeName(type), " failed ", failed.count,
+            failed.count == 1 ? " time" : " times", " (", failed.message, "); trying again in ",
+            absl::FormatDuration(absl::Ceil(next - observed_.observed_at, absl::Seconds(1)))));
         wake_within_ = std::min(wake_within_, next - observed_.observed_at);
         return nullptr;
       }
@@ -145,7 +146,8 @@ class Planner {
   // Notes the nodes busy in the background, so the plan says why it is not converged yet.
   void NoteBusyNodes() {
     for (const NodeObservation& node : observed_.nodes) {
-      if (!node.busy_with.empty()) Wait(absl::StrCat(node.name, ": ", node.busy_with, " in progress"));
+      if (!node.busy_with.empty())
+        Wait(absl::StrCat(node.name, ": ", node.busy_with, " in progress"));
     }
   }
 
@@ -232,10 +234,12 @@ class Planner {
       if (node == nullptr || node->container == ContainerState::kMissing) {
         bool has_volume = node != nullptr && node->volume_exists;
         AddUnlessBackingOff(ActionType::kCreateNode, ordinal, 0,
-                            has_volume ? "container is missing; re-creating it on its existing volume"
-                                       : "node is desired but does not exist");
+                            has_volume
+                                ? "container is missing; re-creating it on its existing volume"
+                                : "node is desired but does not exist");
       } else if (node->container != ContainerState::kRunning) {
-        AddUnlessBackingOff(ActionType::kStartContainer, ordinal, 0,
+        AddUnlessBackingOff(
+            ActionType::kStartContainer, ordinal, 0,
             node->container == ContainerState::kCreated
                 ? std::string("container was created but never started")
                 : absl::StrCat("container is stopped (exit code ", node->exit_code, ")"));
@@ -265,12 +269,13 @@ class Planner {
       // Safety rule 3: its history was abandoned when another node was promoted on a newer
       // timeline; writes it takes now would be lost. It is fenced, then rejoined or rebuilt.
       Add(ActionType::kFence, primary, 0,
-          absl::StrCat(writable.name, " is writable on timeline ", writable.timeline, " but timeline ",
-                       NewestTimeline(), " is newer (",
-                       observed_.recorded_primary.ordinal != 0
-                           ? absl::StrCat("recorded primary ", Name(observed_.recorded_primary.ordinal))
-                           : std::string("seen on another node"),
-                       "): it must not be primary"));
+          absl::StrCat(
+              writable.name, " is writable on timeline ", writable.timeline, " but timeline ",
+              NewestTimeline(), " is newer (",
+              observed_.recorded_primary.ordinal != 0
+                  ? absl::StrCat("recorded primary ", Name(observed_.recorded_primary.ordinal))
+                  : std::string("seen on another node"),
+              "): it must not be primary"));
       return;
     }
     const RecordedPrimary& recorded = observed_.recorded_primary;
@@ -342,7 +347,8 @@ class Planner {
     for (const NodeObservation& node : observed_.nodes) {
       if (node.IsReachableStandby() && node.pending_restart) {
         if (!AllStandbysStreaming(primary)) {
-          Wait(absl::StrCat(node.name, " needs a restart for new parameters: waiting until every "
+          Wait(absl::StrCat(node.name,
+                            " needs a restart for new parameters: waiting until every "
                             "standby streams"));
           return true;
         }
@@ -358,8 +364,8 @@ class Planner {
     if (target) {
       Add(ActionType::kSwitchover, *target, primary,
           absl::StrCat("parameters changed that take effect only after a restart: switching over "
-                       "to ", Name(*target), " so that ", Name(primary),
-                       " restarts as a standby"));
+                       "to ",
+                       Name(*target), " so that ", Name(primary), " restarts as a standby"));
     } else if (spec_.nodes == 1) {
       Add(ActionType::kRestartPrimary, primary, 0,
           "parameters changed that take effect only after a restart; there is no standby to "
@@ -437,8 +443,8 @@ class Planner {
       if (!streaming && slot.lost && slot.name == absl::StrCat("repmgr_slot_", node.ordinal) &&
           node.data_dir != DataDir::kEmpty) {
         rebuild(absl::StrCat("it fell more than spec.replication.maxSlotWalKeepSize (",
-                             spec_.replication.max_slot_wal_keep_size, ") behind: ",
-                             primary_name, " no longer has the WAL it needs"));
+                             spec_.replication.max_slot_wal_keep_size, ") behind: ", primary_name,
+                             " no longer has the WAL it needs"));
         return;
       }
     }
@@ -452,11 +458,13 @@ class Planner {
         rebuild(absl::StrCat("cannot follow ", primary_name, " (its history has diverged)"));
       } else {
         Add(ActionType::kFollow, node.ordinal, primary,
-            upstream.empty() ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
-            : stuck          ? absl::StrCat("standby's WAL receiver is stuck at the end of its "
-                                            "timeline on ", upstream)
-                             : absl::StrCat("standby streams from ", upstream, "; primary is ",
-                                            primary_name));
+            upstream.empty()
+                ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
+            : stuck
+                ? absl::StrCat("standby's WAL receiver is stuck at the end of its "
+                               "timeline on ",
+                               upstream)
+                : absl::StrCat("standby streams from ", upstream, "; primary is ", primary_name));
       }
       return;
     }
@@ -478,17 +486,18 @@ class Planner {
       case DataDir::kPrimary:
         if (node.postgres_running) {
           Add(ActionType::kFence, node.ordinal, 0,
-              absl::StrCat("former primary is running while ", primary_name,
-                           " is the primary"));
+              absl::StrCat("former primary is running while ", primary_name, " is the primary"));
         } else if (node.FailedHard(ActionType::kRejoin) >= kRewindAttempts) {
-          rebuild(absl::StrCat("rejoin with pg_rewind failed ", node.FailedHard(ActionType::kRejoin),
-                               " times (", node.failures.at(ActionType::kRejoin).message, ")"));
+          rebuild(absl::StrCat("rejoin with pg_rewind failed ",
+                               node.FailedHard(ActionType::kRejoin), " times (",
+                               node.failures.at(ActionType::kRejoin).message, ")"));
         } else {
           // Transient failures (no connection, a timeout) are retried with backoff, for as long
           // as it takes: a rejoin keeps the node's data, a rebuild copies everything again.
           AddUnlessBackingOff(ActionType::kRejoin, node.ordinal, primary,
                               absl::StrCat("former primary returned; rejoining it as a standby "
-                                           "of ", primary_name, " with pg_rewind"));
+                                           "of ",
+                                           primary_name, " with pg_rewind"));
         }
         return;
       case DataDir::kUnknown:
@@ -608,9 +617,8 @@ class Planner {
     }
     absl::Duration down = observed_.observed_at - node->unreachable_since;
     bool detected = down >= absl::Milliseconds(spec_.failover.detection_ms);
-    std::string why =
-        absl::StrCat("primary ", name, " has not answered for ", absl::FormatDuration(down), " (",
-                     node->probe_error, ")");
+    std::string why = absl::StrCat("primary ", name, " has not answered for ",
+                                   absl::FormatDuration(down), " (", node->probe_error, ")");
     bool start_failed = node->Failed(ActionType::kStartPrimary) >= kStartPrimaryAttempts;
     if (node->data_dir == DataDir::kPrimary && !node->postgres_running && !start_failed &&
         !node->paused && !node->fenced_by_controller) {
@@ -632,8 +640,8 @@ class Planner {
     }
     if (!detected && !start_failed) {
       Wait(absl::StrCat(why, "; failing over after ", spec_.failover.detection_ms, "ms"));
-      wake_within_ = std::max(absl::Milliseconds(spec_.failover.detection_ms) - down,
-                              absl::Milliseconds(10));
+      wake_within_ =
+          std::max(absl::Milliseconds(spec_.failover.detection_ms) - down, absl::Milliseconds(10));
       return;
     }
     if (start_failed) why = absl::StrCat("primary ", name, " failed to start");
@@ -661,8 +669,9 @@ class Planner {
       Add(ActionType::kHoldClients, 0, old_primary,
           absl::StrCat(why, "; holding clients while ", Name(old_primary), " is fenced"));
       Add(ActionType::kFence, old_primary, 0,
-          absl::StrCat(why, "; fencing it before choosing whom to promote, so that positions "
-                            "are read when it can no longer commit"));
+          absl::StrCat(why,
+                       "; fencing it before choosing whom to promote, so that positions "
+                       "are read when it can no longer commit"));
       return true;
     }
     const int newest = NewestTimeline();
@@ -677,8 +686,8 @@ class Planner {
       candidates.push_back(&node);
     }
     std::string quorum_note;
-    if (spec_.replication.synchronous && !QuorumObserved(old_primary, candidates, why,
-                                                         &quorum_note)) {
+    if (spec_.replication.synchronous &&
+        !QuorumObserved(old_primary, candidates, why, &quorum_note)) {
       return false;
     }
     const NodeObservation* best = nullptr;
@@ -686,9 +695,9 @@ class Planner {
       if (best == nullptr || MoreAdvanced(*node, *best)) best = node;
     }
     if (best == nullptr) {
-      std::string more = behind.empty() ? "" : absl::StrCat(" (behind the newest timeline ",
-                                                            newest, ": ", absl::StrJoin(behind, ", "),
-                                                            ")");
+      std::string more = behind.empty() ? ""
+                                        : absl::StrCat(" (behind the newest timeline ", newest,
+                                                       ": ", absl::StrJoin(behind, ", "), ")");
       Wait(absl::StrCat(why, "; no reachable standby on the newest timeline to promote", more));
       return false;
     }
@@ -696,7 +705,8 @@ class Planner {
                                       FormatLsn(PromotableLsn(*best)));
     std::vector<std::string> others;
     for (const NodeObservation* node : candidates) {
-      if (node != best) others.push_back(absl::StrCat(node->name, " ", FormatLsn(PromotableLsn(*node))));
+      if (node != best)
+        others.push_back(absl::StrCat(node->name, " ", FormatLsn(PromotableLsn(*node))));
     }
     if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
     if (spec_.replication.synchronous) {
@@ -768,7 +778,8 @@ class Planner {
     if (target == 0) return false;
     const NodeObservation* node = observed_.Node(target);
     if (node == nullptr || !node->IsReachableStandby()) {
-      Wait(absl::StrCat("promotion of ", Name(target), " was requested but it is not a reachable "
+      Wait(absl::StrCat("promotion of ", Name(target),
+                        " was requested but it is not a reachable "
                         "standby"));
       return false;
     }
@@ -783,11 +794,11 @@ class Planner {
       return true;
     }
     PlanContainers(/*hold=*/old_primary);
-    Action& failover = Add(
-        ActionType::kFailover, target, old_primary,
-        absl::StrCat("promotion requested with radctl promote --accept-data-loss: ", node->name,
-                     " at ", FormatLsn(PromotableLsn(*node)), " on timeline ", node->timeline,
-                     "; commits it does not have are lost"));
+    Action& failover =
+        Add(ActionType::kFailover, target, old_primary,
+            absl::StrCat("promotion requested with radctl promote --accept-data-loss: ", node->name,
+                         " at ", FormatLsn(PromotableLsn(*node)), " on timeline ", node->timeline,
+                         "; commits it does not have are lost"));
     failover.hold = ClientHold::kBestEffort;
     failover.fence = FenceMethodFor(old);
     return true;
@@ -816,9 +827,8 @@ class Planner {
 
 std::string Plan::ToString(const std::string& cluster) const {
   std::vector<Action> sorted = actions;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Action& a, const Action& b) {
-    return a.ordinal < b.ordinal;
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Action& a, const Action& b) { return a.ordinal < b.ordinal; });
   std::string text;
   for (const Action& action : sorted) {
     absl::StrAppend(&text, action.ToString(cluster), ": ", action.reason, "\n");

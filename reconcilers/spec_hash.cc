@@ -21,10 +21,10 @@ std::string NodeSpecHash(const ClusterSpec& spec) {
 
 std::string ConfigHash(const ClusterSpec& spec) {
   // The node count matters only as far as synchronous replication is on at all (not for one node).
-  std::string text = absl::StrCat(
-      "name=", spec.name, "\nsync=", spec.replication.synchronous && spec.nodes > 1,
-      "\nsync_number=", spec.replication.synchronous_number,
-      "\nmax_slot_wal_keep_size=", spec.replication.max_slot_wal_keep_size);
+  std::string text =
+      absl::StrCat("name=", spec.name, "\nsync=", spec.replication.synchronous && spec.nodes > 1,
+                   "\nsync_number=", spec.replication.synchronous_number,
+                   "\nmax_slot_wal_keep_size=", spec.replication.max_slot_wal_keep_size);
   for (const auto& [name, value] : spec.postgres.parameters) {
     absl::StrAppend(&text, "\n", name, "=", value);
   }

@@ -14,8 +14,8 @@ absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
     if (node.IsWritablePrimary()) primary = &node;
   }
   if (primary == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cluster ", spec.name, " has no writable primary to switch over from"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cluster ", spec.name, " has no writable primary to switch over from"));
   }
   const std::vector<int> desired = DesiredOrdinals(spec, observed);
   auto streams_from_primary = [&](const NodeObservation& node) {
@@ -30,9 +30,9 @@ absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
       }
     }
     if (best == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cluster ", spec.name, " has no standby streaming from ", primary->name,
-          " to switch over to"));
+      return absl::FailedPreconditionError(absl::StrCat("cluster ", spec.name,
+                                                        " has no standby streaming from ",
+                                                        primary->name, " to switch over to"));
     }
     return SwitchoverChoice{primary->ordinal, best->ordinal};
   }
@@ -47,8 +47,7 @@ absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
     }
     return absl::FailedPreconditionError(
         absl::StrCat(NodeName(spec.name, requested), " ", state,
-                     "; the target must be a standby streaming from the primary ",
-                     primary->name));
+                     "; the target must be a standby streaming from the primary ", primary->name));
   }
   return SwitchoverChoice{primary->ordinal, requested};
 }

@@ -17,17 +17,17 @@
 #include "absl/strings/str_split.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/loop/reconcile_loop.h"
 #include "controller/operations/configuration_check.h"
-#include "reconcilers/spec_hash.h"
+#include "controller/reporting/http_endpoint.h"
+#include "controller/reporting/status_report.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/desired_state_loader.h"
 #include "controller/state/event_log.h"
-#include "controller/reporting/http_endpoint.h"
-#include "controller/loop/reconcile_loop.h"
-#include "controller/reporting/status_report.h"
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/spec_hash.h"
 
 namespace radctl {
 namespace {
@@ -76,7 +76,8 @@ absl::Status CheckImages(const ContainerRuntime& runtime, const ClusterSpec& spe
     absl::StatusOr<docker::ImageInfo> info = runtime.InspectImage(image);
     if (absl::IsNotFound(info.status())) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "image ", image, " is not present on the Docker engine; build it with "
+          "image ", image,
+          " is not present on the Docker engine; build it with "
           "hack/quickstart.sh (or source hack/lib.sh; ensure_images). Nothing was changed."));
     }
     RETURN_IF_ERROR(info.status());
@@ -89,11 +90,10 @@ absl::Status CheckImages(const ContainerRuntime& runtime, const ClusterSpec& spe
 absl::Status CheckChangedConfiguration(const ContainerRuntime& runtime, const ClusterStore& store,
                                        const ClusterSpec& spec) {
   absl::StatusOr<ClusterSpec> stored = store.LoadSpec();
-  const bool unchanged =
-      stored.ok() ? ConfigHash(*stored) == ConfigHash(spec)
-                  : spec.postgres.parameters.empty() &&
-                        spec.replication.max_slot_wal_keep_size ==
-                            ReplicationSpec{}.max_slot_wal_keep_size;
+  const bool unchanged = stored.ok() ? ConfigHash(*stored) == ConfigHash(spec)
+                                     : spec.postgres.parameters.empty() &&
+                                           spec.replication.max_slot_wal_keep_size ==
+                                               ReplicationSpec{}.max_slot_wal_keep_size;
   if (unchanged) return absl::OkStatus();
   return CheckConfigurationWithPostgres(runtime, spec);
 }
@@ -106,11 +106,14 @@ absl::Status CheckSecretsMatchData(const ContainerRuntime& runtime, const Cluste
   ASSIGN_OR_RETURN(std::vector<docker::VolumeSummary> volumes,
                    runtime.ListVolumes(kLabelCluster, name));
   if (volumes.empty()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "cluster ", name, " has data volumes (", volumes.front().name, ", ...) but its passwords are "
-      "not in ", store.dir(), " (another RADCTL_STATE_DIR?). Point RADCTL_STATE_DIR at the "
-      "directory it was created with, or remove the old data with radctl delete ", name,
-      ". Nothing was changed."));
+  return absl::FailedPreconditionError(
+      absl::StrCat("cluster ", name, " has data volumes (", volumes.front().name,
+                   ", ...) but its passwords are "
+                   "not in ",
+                   store.dir(),
+                   " (another RADCTL_STATE_DIR?). Point RADCTL_STATE_DIR at the "
+                   "directory it was created with, or remove the old data with radctl delete ",
+                   name, ". Nothing was changed."));
 }
 
 void PrintReady(const ClusterSpec& spec, const ClusterSecrets& secrets, absl::Duration took,
@@ -185,9 +188,8 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   RETURN_IF_ERROR(CheckChangedConfiguration(env.runtime, store, file.spec));
   EventLog events(std::cerr, &store, global.json_logs);
   DesiredStateLoader loader(options.file, store, events);
-  loader.set_validator([&](const ClusterSpec& spec) {
-    return CheckChangedConfiguration(env.runtime, store, spec);
-  });
+  loader.set_validator(
+      [&](const ClusterSpec& spec) { return CheckChangedConfiguration(env.runtime, store, spec); });
   ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file));
   RETURN_IF_ERROR(CheckSecretsMatchData(env.runtime, store, desired.name));
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadOrCreateSecrets(desired));
@@ -200,8 +202,10 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
     http = std::make_unique<HttpEndpoint>(state, store, secrets);
     RETURN_IF_ERROR(http->Start(host, port));
-    events.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/status "
-                                 "/api/v1/events on http://", host, ":", port));
+    events.Progress(
+        absl::StrCat("serving /healthz /readyz /metrics /api/v1/status "
+                     "/api/v1/events on http://",
+                     host, ":", port));
   }
   ReconcileLoop loop(env, secrets, events, LoopOptions{}, store, &state);
   absl::Time start = env.clock.Now();
@@ -211,8 +215,8 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
   if (converged.ok()) PrintReady(desired, secrets, env.clock.Now() - start, acted);
   if (!options.watch) return absl::OkStatus();
 
-  events.Progress(absl::StrCat("watching cluster ", desired.name, " (", options.file,
-                               "); Ctrl-C to stop"));
+  events.Progress(
+      absl::StrCat("watching cluster ", desired.name, " (", options.file, "); Ctrl-C to stop"));
   loop.Watch([&] { return loader.Refresh(); }, stop);
   events.Progress("stopped watching");
   return absl::OkStatus();

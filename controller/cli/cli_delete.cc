@@ -18,7 +18,8 @@ absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options
   const ContainerRuntime& docker = real->env().runtime;
   ClusterStore store(global.state_dir, options.name);
   // A watcher would re-create what is deleted: refuse while one runs.
-  ASSIGN_OR_RETURN(ClusterLock lock, ClusterLock::Acquire(store.dir(), options.name, "radctl delete"));
+  ASSIGN_OR_RETURN(ClusterLock lock,
+                   ClusterLock::Acquire(store.dir(), options.name, "radctl delete"));
   EventLog events(std::cerr, nullptr, global.json_logs);
 
   // Only objects labelled as this cluster's: nothing else is ever touched.

@@ -5,16 +5,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/cli/commands.h"
-#include "controller/state/cluster_store.h"
 #include "controller/reporting/status_report.h"
+#include "controller/state/cluster_store.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
 
 absl::Status RunEvents(const GlobalOptions& global, const EventsOptions& options) {
   if (options.output != "table" && options.output != "json") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown output format \"", options.output,
-                                                   "\"; allowed: table, json"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json"));
   }
   absl::Time cutoff = absl::InfinitePast();
   if (!options.since.empty()) {
@@ -27,8 +27,8 @@ absl::Status RunEvents(const GlobalOptions& global, const EventsOptions& options
   }
   ClusterStore store(global.state_dir, options.name);
   if (absl::IsNotFound(store.LoadSpec().status())) {
-    return absl::NotFoundError(absl::StrCat("cluster ", options.name, " is not known here (no state in ",
-                                            store.dir(), ")"));
+    return absl::NotFoundError(absl::StrCat("cluster ", options.name,
+                                            " is not known here (no state in ", store.dir(), ")"));
   }
   ASSIGN_OR_RETURN(std::vector<EventRecord> events, store.LoadEvents());
   events.erase(std::remove_if(events.begin(), events.end(),

@@ -23,8 +23,8 @@ absl::StatusOr<int> ParseNode(const std::string& cluster, const std::string& tex
   if (absl::SimpleAtoi(text, &ordinal) && ordinal >= 1) return ordinal;
   if (std::optional<int> parsed = OrdinalFromNodeName(cluster, text)) return *parsed;
   return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a node of cluster ",
-                                                 cluster, " (expected e.g. ",
-                                                 NodeName(cluster, 2), " or 2)"));
+                                                 cluster, " (expected e.g. ", NodeName(cluster, 2),
+                                                 " or 2)"));
 }
 
 }  // namespace
@@ -46,18 +46,18 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
   for (const NodeObservation& node : observed.nodes) {
     if (node.IsWritablePrimary()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cluster ", options.name, " has a writable primary (", node.name,
-          "): nothing to override; to move the primary use radctl switchover ", options.name,
-          " --to ", NodeName(options.name, target)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cluster ", options.name, " has a writable primary (", node.name,
+                       "): nothing to override; to move the primary use radctl switchover ",
+                       options.name, " --to ", NodeName(options.name, target)));
     }
   }
   const NodeObservation* chosen = observed.Node(target);
   if (chosen == nullptr || !chosen->IsReachableStandby()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "refusing to promote ", NodeName(options.name, target), ": it is ",
-        chosen == nullptr ? "not a node of the cluster" : NodeRole(*chosen),
-        ", not a reachable standby. Nothing was changed."));
+    return absl::FailedPreconditionError(
+        absl::StrCat("refusing to promote ", NodeName(options.name, target), ": it is ",
+                     chosen == nullptr ? "not a node of the cluster" : NodeRole(*chosen),
+                     ", not a reachable standby. Nothing was changed."));
   }
   // What may be lost: whatever a node not seen now, or a node further ahead, had.
   std::vector<std::string> ahead;
@@ -74,10 +74,11 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
     }
   }
   std::string may_lose = absl::StrCat(
-      chosen->name, " is at ", FormatLsn(PromotableLsn(*chosen)), " on timeline ",
-      chosen->timeline, ". Lost: commits it does not have",
-      unseen.empty() ? "" : absl::StrCat(", which ", absl::StrJoin(unseen, ", "),
-                                         " (not reachable now) may hold"),
+      chosen->name, " is at ", FormatLsn(PromotableLsn(*chosen)), " on timeline ", chosen->timeline,
+      ". Lost: commits it does not have",
+      unseen.empty()
+          ? ""
+          : absl::StrCat(", which ", absl::StrJoin(unseen, ", "), " (not reachable now) may hold"),
       ahead.empty() ? "" : absl::StrCat("; further ahead: ", absl::StrJoin(ahead, ", ")));
   std::cerr << "radctl: " << may_lose << "\n";
   EventLog events(std::cerr, &store, global.json_logs);
@@ -86,8 +87,8 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
   Requests requests = store.LoadRequests();
   requests.promote = target;
   RETURN_IF_ERROR(store.SaveRequests(requests));
-  RETURN_IF_ERROR(ConvergeOrAwaitController(env, store, cluster, "radctl promote",
-                                            global.json_logs, absl::Minutes(5)));
+  RETURN_IF_ERROR(ConvergeOrAwaitController(env, store, cluster, "radctl promote", global.json_logs,
+                                            absl::Minutes(5)));
   std::cout << chosen->name << " is the primary of cluster " << options.name << "\n";
   return absl::OkStatus();
 }

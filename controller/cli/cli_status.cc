@@ -4,9 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/loop/observer.h"
 #include "controller/reporting/conditions.h"
 #include "controller/reporting/controller_state.h"
-#include "controller/loop/observer.h"
 #include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 
@@ -14,8 +14,8 @@ namespace radctl {
 
 absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options) {
   if (options.output != "table" && options.output != "json" && options.output != "uri") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown output format \"", options.output,
-                                                   "\"; allowed: table, json, uri"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json, uri"));
   }
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));

@@ -17,7 +17,8 @@ absl::StatusOr<std::unique_ptr<RealEnv>> RealEnv::Connect() {
   return std::unique_ptr<RealEnv>(new RealEnv(std::move(docker)));
 }
 
-absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store, const std::string& name) {
+absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
+                                                const std::string& name) {
   absl::StatusOr<ClusterSpec> spec = store.LoadSpec();
   if (absl::IsNotFound(spec.status())) {
     return absl::NotFoundError(absl::StrCat("cluster ", name, " is not known here (no state in ",
@@ -56,8 +57,8 @@ absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
     env.clock.SleepFor(absl::Milliseconds(200));
   }
   return absl::DeadlineExceededError(absl::StrCat("the running controller has not finished within ",
-                                                  absl::FormatDuration(timeout), "; still to do: ",
-                                                  last));
+                                                  absl::FormatDuration(timeout),
+                                                  "; still to do: ", last));
 }
 
 }  // namespace radctl

@@ -2,9 +2,8 @@
 // spec and secrets of a named cluster, with errors that say what to do.
 #pragma once
 
-#include <string>
-
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "controller/clients/docker/docker_client.h"

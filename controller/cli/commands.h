@@ -11,8 +11,8 @@
 namespace radctl {
 
 struct GlobalOptions {
-  std::string state_dir;            // ClusterStore root
-  bool json_logs = false;           // --log-format json
+  std::string state_dir;   // ClusterStore root
+  bool json_logs = false;  // --log-format json
 };
 
 struct ApplyOptions {
@@ -38,7 +38,7 @@ struct DeleteOptions {
 
 struct EventsOptions {
   std::string name;
-  std::string since;  // a duration ("10m"); empty: all kept events
+  std::string since;             // a duration ("10m"); empty: all kept events
   std::string output = "table";  // table | json
 };
 [[nodiscard]] absl::Status RunEvents(const GlobalOptions& global, const EventsOptions& options);
@@ -68,9 +68,9 @@ struct ExportOptions {
   std::string format;        // cnpg | compose
   std::string migrate_from;  // cnpg: HOST:PORT of the current primary, as Kubernetes reaches it
   bool create_replication_user = false;  // cnpg --migrate-from: create the source role now
-  bool show_secrets = false;  // print passwords (Secret manifests, the spec's password)
-  std::string image;          // compose: the controller image; empty: radctl/radctl
-  std::string http;           // compose: the controller's HTTP endpoint; empty: 127.0.0.1:8433
+  bool show_secrets = false;             // print passwords (Secret manifests, the spec's password)
+  std::string image;                     // compose: the controller image; empty: radctl/radctl
+  std::string http;  // compose: the controller's HTTP endpoint; empty: 127.0.0.1:8433
 };
 [[nodiscard]] absl::Status RunExport(const GlobalOptions& global, const ExportOptions& options);
 
@@ -96,12 +96,12 @@ struct DrillCommandOptions {
   std::string rounds = "3";
   std::string writers = "4";
   std::string readers = "0";
-  std::string rate = "100";   // writes per second over all writers
+  std::string rate = "100";  // writes per second over all writers
   std::string settle = "5s";
-  std::string seed;           // random faults and targets; empty: from the clock
+  std::string seed;              // random faults and targets; empty: from the clock
   std::string output = "table";  // table | json
-  std::string report;         // FILE.html; empty: none
-  std::string run_controller;  // FILE: the drill runs `radctl apply -f FILE --watch` itself
+  std::string report;            // FILE.html; empty: none
+  std::string run_controller;    // FILE: the drill runs `radctl apply -f FILE --watch` itself
 };
 [[nodiscard]] absl::Status RunDrillCommand(const GlobalOptions& global,
                                            const DrillCommandOptions& options,

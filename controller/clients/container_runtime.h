@@ -50,14 +50,15 @@ class ContainerRuntime {
   // Runs `cmd` in a running container as `user` and waits for it to end (or `timeout`, after
   // which DeadlineExceeded; the process may go on running). A non-zero exit code is not an
   // error: it is in the result. Aborted when the container is not running or is paused.
-  [[nodiscard]] virtual absl::StatusOr<docker::ExecResult> Exec(
-      const std::string& container, const std::vector<std::string>& cmd,
-      const std::string& user, absl::Duration timeout) const = 0;
+  [[nodiscard]] virtual absl::StatusOr<docker::ExecResult> Exec(const std::string& container,
+                                                                const std::vector<std::string>& cmd,
+                                                                const std::string& user,
+                                                                absl::Duration timeout) const = 0;
 
   // The last `lines` lines the container's main process wrote (stdout and stderr together): the
   // node's Postgres server log, which goes there.
   [[nodiscard]] virtual absl::StatusOr<std::string> ContainerLogs(const std::string& name,
-                                                                 int lines) const = 0;
+                                                                  int lines) const = 0;
 
   // Writes files into `dest_dir` of the container (running or only created) in one upload.
   // Directories named in the paths must already exist, or be listed with a trailing "/".

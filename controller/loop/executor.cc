@@ -2,11 +2,10 @@
 
 #include <thread>
 
-#include "controller/config/bouncer_config.h"
-#include "crd-like-specs/status_macros.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "controller/config/bouncer_config.h"
+#include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
 namespace radctl {
@@ -25,49 +24,73 @@ static_assert(2 * kSwitchoverWaitSeconds + 2 < kClientHoldLimitSeconds,
 constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(kSwitchoverWaitSeconds);
 constexpr absl::Duration kReplayWait = absl::Seconds(kSwitchoverWaitSeconds);
 
-std::string Seconds(absl::Duration d) {
-  return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d));
-}
+std::string Seconds(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
 
 }  // namespace
 
 std::string EventReason(ActionType type) {
   switch (type) {
-    case ActionType::kCreateNetwork: return "CreateNetwork";
-    case ActionType::kCreateNode: return "CreateNode";
-    case ActionType::kStartContainer: return "StartContainer";
-    case ActionType::kCreateBouncer: return "CreateBouncer";
-    case ActionType::kRemoveBouncer: return "RemoveBouncer";
-    case ActionType::kFence: return "Fence";
-    case ActionType::kInitPrimary: return "InitPrimary";
-    case ActionType::kStartPrimary: return "StartPrimary";
-    case ActionType::kRecordPrimary: return "RecordPrimary";
-    case ActionType::kHoldClients: return "HoldClients";
-    case ActionType::kFailover: return "Failover";
-    case ActionType::kPointBouncer: return "PointBouncer";
-    case ActionType::kCloneStandby: return "CloneStandby";
-    case ActionType::kStartStandby: return "StartStandby";
-    case ActionType::kFollow: return "Follow";
-    case ActionType::kRejoin: return "Rejoin";
-    case ActionType::kRebuild: return "Rebuild";
-    case ActionType::kRemoveNode: return "RemoveNode";
-    case ActionType::kReconfigure: return "Reconfigure";
-    case ActionType::kRestartStandby: return "RestartStandby";
-    case ActionType::kRestartPrimary: return "RestartPrimary";
-    case ActionType::kSwitchover: return "Switchover";
-    case ActionType::kDropSlot: return "DropSlot";
+    case ActionType::kCreateNetwork:
+      return "CreateNetwork";
+    case ActionType::kCreateNode:
+      return "CreateNode";
+    case ActionType::kStartContainer:
+      return "StartContainer";
+    case ActionType::kCreateBouncer:
+      return "CreateBouncer";
+    case ActionType::kRemoveBouncer:
+      return "RemoveBouncer";
+    case ActionType::kFence:
+      return "Fence";
+    case ActionType::kInitPrimary:
+      return "InitPrimary";
+    case ActionType::kStartPrimary:
+      return "StartPrimary";
+    case ActionType::kRecordPrimary:
+      return "RecordPrimary";
+    case ActionType::kHoldClients:
+      return "HoldClients";
+    case ActionType::kFailover:
+      return "Failover";
+    case ActionType::kPointBouncer:
+      return "PointBouncer";
+    case ActionType::kCloneStandby:
+      return "CloneStandby";
+    case ActionType::kStartStandby:
+      return "StartStandby";
+    case ActionType::kFollow:
+      return "Follow";
+    case ActionType::kRejoin:
+      return "Rejoin";
+    case ActionType::kRebuild:
+      return "Rebuild";
+    case ActionType::kRemoveNode:
+      return "RemoveNode";
+    case ActionType::kReconfigure:
+      return "Reconfigure";
+    case ActionType::kRestartStandby:
+      return "RestartStandby";
+    case ActionType::kRestartPrimary:
+      return "RestartPrimary";
+    case ActionType::kSwitchover:
+      return "Switchover";
+    case ActionType::kDropSlot:
+      return "DropSlot";
   }
   return "Unknown";
 }
 
 std::string Executor::ObjectName(const Action& action) const {
   switch (action.type) {
-    case ActionType::kCreateNetwork: return NetworkName(spec_.name);
+    case ActionType::kCreateNetwork:
+      return NetworkName(spec_.name);
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
     case ActionType::kHoldClients:
-    case ActionType::kPointBouncer: return BouncerName(spec_.name);
-    default: return NodeName(spec_.name, action.ordinal);
+    case ActionType::kPointBouncer:
+      return BouncerName(spec_.name);
+    default:
+      return NodeName(spec_.name, action.ordinal);
   }
 }
 
@@ -102,11 +125,16 @@ absl::Status Executor::Execute(const Action& action) {
   switch (action.type) {
     case ActionType::kCreateNetwork:
       return env_.runtime.CreateNetwork(NetworkName(spec_.name), ClusterLabels(spec_.name));
-    case ActionType::kCreateNode: return nodes_.CreateNode(action.ordinal);
-    case ActionType::kStartContainer: return nodes_.StartContainer(action.ordinal);
-    case ActionType::kCreateBouncer: return bouncer_.Create();
-    case ActionType::kRemoveBouncer: return bouncer_.Remove();
-    case ActionType::kFence: return Fence(action.ordinal, action.fence);
+    case ActionType::kCreateNode:
+      return nodes_.CreateNode(action.ordinal);
+    case ActionType::kStartContainer:
+      return nodes_.StartContainer(action.ordinal);
+    case ActionType::kCreateBouncer:
+      return bouncer_.Create();
+    case ActionType::kRemoveBouncer:
+      return bouncer_.Remove();
+    case ActionType::kFence:
+      return Fence(action.ordinal, action.fence);
     case ActionType::kInitPrimary: {
       RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
       return RecordPrimary(action.ordinal);
@@ -120,33 +148,49 @@ absl::Status Executor::Execute(const Action& action) {
       }
       return absl::OkStatus();
     }
-    case ActionType::kStartStandby: return nodes_.StartPostgres(action.ordinal);
-    case ActionType::kRecordPrimary: return RecordPrimary(action.ordinal);
-    case ActionType::kHoldClients: return HoldClients(action);
-    case ActionType::kFailover: return Failover(action);
-    case ActionType::kPointBouncer: return PointBouncer(action.source);
-    case ActionType::kCloneStandby: return nodes_.CloneStandby(action.ordinal, action.source);
-    case ActionType::kRebuild: return Rebuild(action.ordinal, action.source);
-    case ActionType::kFollow: return nodes_.Follow(action.ordinal, action.source);
-    case ActionType::kRejoin: return nodes_.Rejoin(action.ordinal, action.source);
-    case ActionType::kRemoveNode: return nodes_.RemoveNode(action.ordinal, action.source);
-    case ActionType::kDropSlot: return nodes_.DropSlot(action.ordinal, action.source);
-    case ActionType::kReconfigure: return nodes_.Reconfigure(action.ordinal);
+    case ActionType::kStartStandby:
+      return nodes_.StartPostgres(action.ordinal);
+    case ActionType::kRecordPrimary:
+      return RecordPrimary(action.ordinal);
+    case ActionType::kHoldClients:
+      return HoldClients(action);
+    case ActionType::kFailover:
+      return Failover(action);
+    case ActionType::kPointBouncer:
+      return PointBouncer(action.source);
+    case ActionType::kCloneStandby:
+      return nodes_.CloneStandby(action.ordinal, action.source);
+    case ActionType::kRebuild:
+      return Rebuild(action.ordinal, action.source);
+    case ActionType::kFollow:
+      return nodes_.Follow(action.ordinal, action.source);
+    case ActionType::kRejoin:
+      return nodes_.Rejoin(action.ordinal, action.source);
+    case ActionType::kRemoveNode:
+      return nodes_.RemoveNode(action.ordinal, action.source);
+    case ActionType::kDropSlot:
+      return nodes_.DropSlot(action.ordinal, action.source);
+    case ActionType::kReconfigure:
+      return nodes_.Reconfigure(action.ordinal);
     case ActionType::kRestartStandby: {
       absl::Status restarted = nodes_.RestartPostgres(action.ordinal);
       if (!restarted.ok()) return restarted;
       return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
     }
-    case ActionType::kRestartPrimary: return RestartPrimary(action.ordinal);
-    case ActionType::kSwitchover: return Switchover(action.ordinal, action.source);
+    case ActionType::kRestartPrimary:
+      return RestartPrimary(action.ordinal);
+    case ActionType::kSwitchover:
+      return Switchover(action.ordinal, action.source);
   }
   return absl::InternalError("unknown action");
 }
 
 absl::Status Executor::Fence(int ordinal, FenceMethod method) {
   switch (method) {
-    case FenceMethod::kStopPostgres: return nodes_.StopPostgres(ordinal);
-    case FenceMethod::kKillContainer: return nodes_.KillContainer(ordinal);
+    case FenceMethod::kStopPostgres:
+      return nodes_.StopPostgres(ordinal);
+    case FenceMethod::kKillContainer:
+      return nodes_.KillContainer(ordinal);
   }
   return absl::InternalError("unknown fence method");
 }
@@ -209,16 +253,17 @@ absl::Status Executor::Rebuild(int ordinal, int source) {
   ASSIGN_OR_RETURN(std::optional<MovedAside> moved, nodes_.MoveAside(ordinal));
   if (moved) {
     absl::StatusOr<std::optional<Lsn>> fork = nodes_.ForkPoint(source, moved->timeline);
-    std::string fork_text = fork.ok() && fork->has_value()
-                                ? absl::StrCat("; ", NodeName(spec_.name, source),
-                                               "'s history left timeline ", moved->timeline,
-                                               " at ", FormatLsn(**fork))
-                                : "";
-    events_.Normal(name, "MovedAside",
-                   absl::StrCat("old data directory kept at ", moved->path, " (timeline ",
-                                moved->timeline, ", last checkpoint ", FormatLsn(moved->checkpoint),
-                                fork_text, "); it is removed by the next rebuild of this node or "
-                                "by radctl delete without --keep-volumes"));
+    std::string fork_text =
+        fork.ok() && fork->has_value()
+            ? absl::StrCat("; ", NodeName(spec_.name, source), "'s history left timeline ",
+                           moved->timeline, " at ", FormatLsn(**fork))
+            : "";
+    events_.Normal(
+        name, "MovedAside",
+        absl::StrCat("old data directory kept at ", moved->path, " (timeline ", moved->timeline,
+                     ", last checkpoint ", FormatLsn(moved->checkpoint), fork_text,
+                     "); it is removed by the next rebuild of this node or "
+                     "by radctl delete without --keep-volumes"));
   }
   return nodes_.CloneStandby(ordinal, source);
 }
@@ -226,7 +271,8 @@ absl::Status Executor::Rebuild(int ordinal, int source) {
 absl::Status Executor::Switchover(int new_primary, int old_primary) {
   absl::Time start = env_.clock.Now();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat("switchover: ", what, " at +", Seconds(env_.clock.Now() - start)));
+    events_.Progress(
+        absl::StrCat("switchover: ", what, " at +", Seconds(env_.clock.Now() - start)));
   };
   const std::string old_name = NodeName(spec_.name, old_primary);
   const std::string new_name = NodeName(spec_.name, new_primary);

@@ -25,8 +25,8 @@ struct ActionOutcome {
 class Executor {
  public:
   // `store` keeps the cluster's record of its primary (safety rule 3).
-  Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets,
-           EventLog& events, ClusterStore& store)
+  Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets, EventLog& events,
+           ClusterStore& store)
       : env_(env),
         spec_(spec),
         nodes_(env, spec, secrets, events),

@@ -25,7 +25,7 @@ namespace radctl {
 struct LoopMemory {
   std::map<int, absl::Time> last_reachable;
   std::map<int, std::map<ActionType, ActionFailures>> failures;
-  Lsn last_primary_lsn = 0;  // pg_current_wal_lsn() of the last writable primary seen
+  Lsn last_primary_lsn = 0;         // pg_current_wal_lsn() of the last writable primary seen
   std::map<int, std::string> busy;  // ordinal -> long action running in the background
   std::set<int> fenced;             // fenced by the controller, not answered or restarted since
 };

@@ -31,12 +31,15 @@ std::string WithoutNumbers(std::string text) {
 
 NextStep NextStepAfter(const absl::Status& status) {
   switch (status.code()) {
-    case absl::StatusCode::kAborted: return NextStep::kObserveNow;
+    case absl::StatusCode::kAborted:
+      return NextStep::kObserveNow;
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kDataLoss:
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kPermissionDenied: return NextStep::kWaitForUser;
-    default: return NextStep::kBackOff;
+    case absl::StatusCode::kPermissionDenied:
+      return NextStep::kWaitForUser;
+    default:
+      return NextStep::kBackOff;
   }
 }
 
@@ -84,9 +87,9 @@ void ReconcileLoop::ReportFailure(const ClusterSpec& spec, const absl::Status& s
   if (absl::IsUnavailable(status)) {
     events_.Warning(spec.name, "Unavailable", std::string(status.message()));
   } else if (NextStepAfter(status) == NextStep::kWaitForUser) {
-    events_.Warning(spec.name, "NeedsYou", absl::StrCat(status.message(), " (retrying every ",
-                                                        absl::FormatDuration(kUserFixRetry),
-                                                        " and on every change)"));
+    events_.Warning(spec.name, "NeedsYou",
+                    absl::StrCat(status.message(), " (retrying every ",
+                                 absl::FormatDuration(kUserFixRetry), " and on every change)"));
   } else {
     events_.Warning(spec.name, "ReconcileFailed", std::string(status.message()));
   }
@@ -220,8 +223,8 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
   while (true) {
     if (stop != nullptr && *stop) {
       (void)CollectBackground(/*wait_all=*/true);
-      return absl::CancelledError(absl::StrCat("stopped before cluster ", spec.name,
-                                               " converged; apply again to go on"));
+      return absl::CancelledError(
+          absl::StrCat("stopped before cluster ", spec.name, " converged; apply again to go on"));
     }
     PassResult pass = RunPass(spec);
     *acted = *acted || pass.acted;
@@ -234,12 +237,12 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
     }
     if (env_.clock.Now() > deadline) {
       (void)CollectBackground(/*wait_all=*/true);
-      std::string still = !pass.status.ok()        ? std::string(pass.status.message())
+      std::string still = !pass.status.ok()           ? std::string(pass.status.message())
                           : pass.plan.waiting.empty() ? pass.plan.ToString(spec.name)
                                                       : absl::StrJoin(pass.plan.waiting, "; ");
-      return absl::DeadlineExceededError(absl::StrCat(
-          "cluster ", spec.name, " did not converge within ",
-          absl::FormatDuration(options_.converge_timeout), "; still: ", still));
+      return absl::DeadlineExceededError(
+          absl::StrCat("cluster ", spec.name, " did not converge within ",
+                       absl::FormatDuration(options_.converge_timeout), "; still: ", still));
     }
     if (!pass.status.ok()) {
       ReportFailure(spec, pass.status);
@@ -267,8 +270,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
           kLabelCluster, cluster,
           [&](const docker::Event& event) {
             if (event.action == "die" || event.action == "start" || event.action == "oom" ||
-                event.action == "destroy" || event.action == "stop" ||
-                event.action == "pause") {
+                event.action == "destroy" || event.action == "stop" || event.action == "pause") {
               Wake();
             }
           },
@@ -290,7 +292,9 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
         case NextStep::kObserveNow:
           if (++aborted_in_a_row <= 3) continue;
           [[fallthrough]];
-        case NextStep::kWaitForUser: WaitFor(kUserFixRetry, &stop); continue;
+        case NextStep::kWaitForUser:
+          WaitFor(kUserFixRetry, &stop);
+          continue;
         case NextStep::kBackOff:
           WaitFor(backoff, &stop);
           backoff = std::min(backoff * 2, kMaxBackoff);

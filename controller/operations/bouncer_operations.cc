@@ -36,13 +36,13 @@ absl::Status BouncerOperations::Create() const {
   config.ports = {{kBouncerPort, spec_.bouncer.bind, spec_.bouncer.port}};
   absl::StatusOr<std::string> created = env_.runtime.CreateContainer(config);
   if (absl::IsNotFound(created.status())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
   }
   RETURN_IF_ERROR(created.status());
   RETURN_IF_ERROR(Upload(""));
   absl::Status started = env_.runtime.StartContainer(name);
-  if (absl::IsFailedPrecondition(started)) {  // the published port is taken
+  if (absl::IsFailedPrecondition(started)) {   // the published port is taken
     (void)env_.runtime.RemoveContainer(name);  // leave nothing half-made behind
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot publish the bouncer on ", spec_.bouncer.bind, ":", spec_.bouncer.port, " (",

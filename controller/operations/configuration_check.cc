@@ -48,10 +48,10 @@ std::string PostgresWords(const std::string& output) {
 // Runs `postgres -C` on `conf` in `container` (running, from the cluster's image).
 absl::StatusOr<docker::ExecResult> RunCheck(const ContainerRuntime& runtime,
                                             const std::string& container, const std::string& conf) {
-  RETURN_IF_ERROR(runtime.UploadFiles(container, "/tmp",
-                                      {{"radctl-check/", "", 0700, kPostgresUid, kPostgresUid},
-                                       {"radctl-check/postgresql.conf", conf, 0600, kPostgresUid,
-                                        kPostgresUid}}));
+  RETURN_IF_ERROR(runtime.UploadFiles(
+      container, "/tmp",
+      {{"radctl-check/", "", 0700, kPostgresUid, kPostgresUid},
+       {"radctl-check/postgresql.conf", conf, 0600, kPostgresUid, kPostgresUid}}));
   return runtime.Exec(container,
                       {"sh", "-c",
                        absl::StrCat("postgres -C port -D ", kCheckDir, " >/dev/null; status=$?; ",
@@ -75,10 +75,12 @@ std::string FieldOfConfigurationError(const ClusterSpec& spec, const std::string
     }
     std::vector<absl::string_view> lines = absl::StrSplit(conf, '\n');
     if (line >= 1 && line <= static_cast<int>(lines.size())) {
-      name = std::string(absl::StripAsciiWhitespace(lines[line - 1].substr(0, lines[line - 1].find('='))));
+      name = std::string(
+          absl::StripAsciiWhitespace(lines[line - 1].substr(0, lines[line - 1].find('='))));
     }
   }
-  if (spec.postgres.parameters.count(name) > 0) return absl::StrCat("spec.postgres.parameters.", name);
+  if (spec.postgres.parameters.count(name) > 0)
+    return absl::StrCat("spec.postgres.parameters.", name);
   if (name == "max_slot_wal_keep_size") return "spec.replication.maxSlotWalKeepSize";
   return "";
 }
@@ -127,9 +129,9 @@ absl::Status CheckConfigurationWithPostgres(const ContainerRuntime& runtime,
   if (auto position = spec.positions.find(field); position != spec.positions.end()) {
     where = absl::StrCat(spec.source, ":", position->second.line, ": ");
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      where, field.empty() ? "postgresql.conf" : field, ": PostgreSQL refuses it: ",
-      said.empty() ? result->stderr_text : said, ". Nothing was changed."));
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, field.empty() ? "postgresql.conf" : field, ": PostgreSQL refuses it: ",
+                   said.empty() ? result->stderr_text : said, ". Nothing was changed."));
 }
 
 }  // namespace radctl

@@ -2,10 +2,10 @@
 
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/config/endpoints.h"
@@ -48,8 +48,8 @@ absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
                    env_.runtime.Exec(name, ScriptCommand(script), "postgres", timeout));
   if (result.exit_code != 0) {
     std::string output = Tail(result.stderr_text + "\n" + result.stdout_text, 4);
-    std::string message = absl::StrCat(what, " on ", name, " failed (exit code ",
-                                       result.exit_code, "): ", output);
+    std::string message =
+        absl::StrCat(what, " on ", name, " failed (exit code ", result.exit_code, "): ", output);
     // 75 (EX_TEMPFAIL): the script says "try again later" (a peer could not be reached).
     return result.exit_code == kTryAgainLater ? absl::UnavailableError(message)
                                               : absl::InternalError(message);
@@ -59,18 +59,19 @@ absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
 
 absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal) const {
   const std::string name = NodeName(spec_.name, ordinal);
-  const std::string stamp = absl::FormatTime("%Y%m%dT%H%M%SZ", env_.clock.Now(), absl::UTCTimeZone());
+  const std::string stamp =
+      absl::FormatTime("%Y%m%dT%H%M%SZ", env_.clock.Now(), absl::UTCTimeZone());
   ASSIGN_OR_RETURN(docker::ExecResult result,
                    env_.runtime.Exec(name, ScriptCommand(MoveAsideScript(stamp)), "postgres",
                                      absl::Minutes(10)));
   if (result.exit_code != 0) {
     return absl::InternalError(absl::StrCat("moving the data directory of ", name,
-                                            " aside failed (exit code ", result.exit_code, "): ",
-                                            Tail(result.stderr_text, 3)));
+                                            " aside failed (exit code ", result.exit_code,
+                                            "): ", Tail(result.stderr_text, 3)));
   }
   MovedAside moved;
-  for (absl::string_view word : absl::StrSplit(result.stdout_text, absl::ByAnyChar(" \n"),
-                                               absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(result.stdout_text, absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
     if (absl::ConsumePrefix(&word, "moved=")) moved.path = absl::StrCat(kNodeHome, "/", word);
     if (absl::ConsumePrefix(&word, "timeline=")) (void)absl::SimpleAtoi(word, &moved.timeline);
     if (absl::ConsumePrefix(&word, "checkpoint=")) {
@@ -113,10 +114,9 @@ absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::Connect(int ordinal
 }
 
 absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
-  return env_.runtime.UploadFiles(
-      NodeName(spec_.name, ordinal), kNodeHome,
-      {PostgresFile(".pgpass", RenderPgpass(secrets_)),
-       PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal))});
+  return env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome,
+                                  {PostgresFile(".pgpass", RenderPgpass(secrets_)),
+                                   PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal))});
 }
 
 absl::Status NodeOperations::CreateNode(int ordinal) const {
@@ -188,7 +188,8 @@ std::string NodeOperations::ServerLogErrors(int ordinal) const {
     }
   }
   if (errors.size() > 3) errors.erase(errors.begin(), errors.end() - 3);
-  return errors.empty() ? "" : absl::StrCat("; the server log says: ", absl::StrJoin(errors, " | "));
+  return errors.empty() ? ""
+                        : absl::StrCat("; the server log says: ", absl::StrJoin(errors, " | "));
 }
 
 absl::Status NodeOperations::StopPostgres(int ordinal) const {
@@ -204,9 +205,9 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
   const std::string source_name = NodeName(spec_.name, source);
   absl::Time start = env_.clock.Now();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat(
-        name, " clone: ", what, " at +",
-        absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Now() - start))));
+    events_.Progress(
+        absl::StrCat(name, " clone: ", what, " at +",
+                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Now() - start))));
   };
   RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr standby clone from ", source_name),
                             CloneScript(source_name), kCloneTimeout));
@@ -230,8 +231,8 @@ absl::Status NodeOperations::Follow(int ordinal, int primary) const {
   // fails here; the planner then decides what to do with it.
   RETURN_IF_ERROR(on_primary->EnsureSlot(SlotName(ordinal), kConnectTimeout));
   std::string conninfo =
-      absl::StrCat("host=", NodeName(spec_.name, primary), " port=", kPostgresPort, " user=",
-                   kRepmgrUser, " application_name=", name, " connect_timeout=2");
+      absl::StrCat("host=", NodeName(spec_.name, primary), " port=", kPostgresPort,
+                   " user=", kRepmgrUser, " application_name=", name, " connect_timeout=2");
   RETURN_IF_ERROR(on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout));
   // Short: a standby that cannot follow (diverged) fails here; meanwhile the loop waits.
   RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(5)));
@@ -246,10 +247,11 @@ absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_primary, Connect(primary));
   if (absl::Status checkpoint = on_primary->Checkpoint(absl::Minutes(5)); !checkpoint.ok()) {
     // Nothing was touched yet: worth trying again, not a reason to give the node up.
-    return absl::UnavailableError(absl::StrCat("checkpoint on ", primary_name,
-                                               " before the rewind failed: ", checkpoint.message()));
+    return absl::UnavailableError(absl::StrCat(
+        "checkpoint on ", primary_name, " before the rewind failed: ", checkpoint.message()));
   }
-  RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr node rejoin (pg_rewind) to ", primary_name),
+  RETURN_IF_ERROR(RunScript(ordinal,
+                            absl::StrCat("repmgr node rejoin (pg_rewind) to ", primary_name),
                             RejoinScript(primary_name), kCloneTimeout));
   return WaitStreaming(ordinal, primary, absl::Seconds(60));
 }
@@ -276,14 +278,14 @@ absl::Status NodeOperations::WaitStreaming(int ordinal, int upstream,
           receiver->sender_host == upstream_name) {
         return absl::OkStatus();
       }
-      last = receiver.ok() ? "WAL receiver not streaming" : std::string(receiver.status().message());
+      last =
+          receiver.ok() ? "WAL receiver not streaming" : std::string(receiver.status().message());
     }
     env_.clock.SleepFor(absl::Milliseconds(50));
   }
-  return absl::DeadlineExceededError(absl::StrCat(NodeName(spec_.name, ordinal),
-                                                  " does not stream from ", upstream_name,
-                                                  " after ", absl::FormatDuration(timeout), ": ",
-                                                  last));
+  return absl::DeadlineExceededError(
+      absl::StrCat(NodeName(spec_.name, ordinal), " does not stream from ", upstream_name,
+                   " after ", absl::FormatDuration(timeout), ": ", last));
 }
 
 absl::Status NodeOperations::Promote(int ordinal) const {
@@ -310,10 +312,10 @@ absl::Status NodeOperations::DropSlot(int ordinal, int primary) const {
 }
 
 absl::Status NodeOperations::Reconfigure(int ordinal) const {
-  RETURN_IF_ERROR(env_.runtime.UploadFiles(
-      NodeName(spec_.name, ordinal), kNodeHome,
-      {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-       PostgresFile("data/pg_hba.conf", RenderPgHbaConf())}));
+  RETURN_IF_ERROR(
+      env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome,
+                               {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
+                                PostgresFile("data/pg_hba.conf", RenderPgHbaConf())}));
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
   return session->Reload(kConnectTimeout);
 }
@@ -321,7 +323,8 @@ absl::Status NodeOperations::Reconfigure(int ordinal) const {
 absl::Status NodeOperations::RestartPostgres(int ordinal) const {
   absl::Status restarted = RunScript(ordinal, "pg_ctl restart", RestartScript(), kStartTimeout);
   if (restarted.ok()) return restarted;
-  return absl::Status(restarted.code(), absl::StrCat(restarted.message(), ServerLogErrors(ordinal)));
+  return absl::Status(restarted.code(),
+                      absl::StrCat(restarted.message(), ServerLogErrors(ordinal)));
 }
 
 absl::Status NodeOperations::Checkpoint(int ordinal) const {
@@ -331,14 +334,13 @@ absl::Status NodeOperations::Checkpoint(int ordinal) const {
 
 absl::StatusOr<Lsn> NodeOperations::StopCleanly(int ordinal) const {
   const std::string name = NodeName(spec_.name, ordinal);
-  ASSIGN_OR_RETURN(docker::ExecResult result,
-                   env_.runtime.Exec(name, ScriptCommand(StopCleanlyScript()), "postgres",
-                                     absl::Seconds(90)));
+  ASSIGN_OR_RETURN(
+      docker::ExecResult result,
+      env_.runtime.Exec(name, ScriptCommand(StopCleanlyScript()), "postgres", absl::Seconds(90)));
   std::optional<Lsn> lsn = ParseLsn(std::string(absl::StripAsciiWhitespace(result.stdout_text)));
   if (result.exit_code != 0 || !lsn) {
     return absl::InternalError(absl::StrCat("clean stop of ", name, " failed (exit code ",
-                                            result.exit_code, "): ",
-                                            Tail(result.stderr_text, 3)));
+                                            result.exit_code, "): ", Tail(result.stderr_text, 3)));
   }
   return *lsn;
 }
@@ -353,9 +355,9 @@ absl::Status NodeOperations::WaitReplayedPast(int ordinal, Lsn lsn, absl::Durati
     if (env_.clock.Now() > deadline) break;
     env_.clock.SleepFor(absl::Milliseconds(10));
   }
-  return absl::AbortedError(absl::StrCat(
-      NodeName(spec_.name, ordinal), " has replayed WAL up to ", FormatLsn(replayed),
-      " but the old primary ended at ", FormatLsn(lsn), "; it cannot take over without loss"));
+  return absl::AbortedError(absl::StrCat(NodeName(spec_.name, ordinal), " has replayed WAL up to ",
+                                         FormatLsn(replayed), " but the old primary ended at ",
+                                         FormatLsn(lsn), "; it cannot take over without loss"));
 }
 
 }  // namespace radctl

@@ -121,8 +121,11 @@ std::string RejoinScript(const std::string& primary) {
   // any other failure is the rewind's own. -W: the attachment is waited for by the controller.
   return Tagged(
       "rejoin", absl::StrCat("primary=", primary),
-      absl::StrCat("psql -X -q -d '", primary_conninfo, "' -c 'SELECT 1' >/dev/null 2>&1 || "
-                   "{ echo 'cannot connect to ", primary, "' >&2; exit 75; }; "
+      absl::StrCat("psql -X -q -d '", primary_conninfo,
+                   "' -c 'SELECT 1' >/dev/null 2>&1 || "
+                   "{ echo 'cannot connect to ",
+                   primary,
+                   "' >&2; exit 75; }; "
                    "if pg_controldata -D data | grep -q 'cluster state: *in production'; then "
                    "postgres --single -D data postgres </dev/null >/tmp/radctl-recovery.log 2>&1 "
                    "|| { cat /tmp/radctl-recovery.log >&2; exit 1; }; fi; "
@@ -139,12 +142,16 @@ std::string MoveAsideScript(const std::string& stamp) {
   const std::string kept = absl::StrCat("data.radctl-old-", stamp);
   return Tagged(
       "move-aside", absl::StrCat("stamp=", stamp),
-      absl::StrCat("if [ ! -f data/PG_VERSION ] || [ -e radctl-incomplete ]; then exit 0; fi; "
-                   "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
-                   "tl=$(pg_controldata -D data | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\"); "
-                   "end=$(pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'); "
-                   "rm -rf data.radctl-old-*; mv data ", kept, "; "
-                   "echo \"moved=", kept, " timeline=$tl checkpoint=$end\""));
+      absl::StrCat(
+          "if [ ! -f data/PG_VERSION ] || [ -e radctl-incomplete ]; then exit 0; fi; "
+          "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+          "tl=$(pg_controldata -D data | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\"); "
+          "end=$(pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'); "
+          "rm -rf data.radctl-old-*; mv data ",
+          kept,
+          "; "
+          "echo \"moved=",
+          kept, " timeline=$tl checkpoint=$end\""));
 }
 
 std::string RestartScript() {

@@ -43,12 +43,13 @@ Condition Degraded(const ClusterSpec& spec, const ObservedState& observed) {
   int wanted = spec.nodes - 1;
   int streaming = 0;
   for (const NodeObservation& node : observed.nodes) {
-    if (!primary.empty() && node.IsStreamingFrom(primary) && node.wal_receiver.status == "streaming") {
+    if (!primary.empty() && node.IsStreamingFrom(primary) &&
+        node.wal_receiver.status == "streaming") {
       ++streaming;
     }
   }
-  std::string message = absl::StrCat(std::min(streaming, wanted), " of ", wanted,
-                                     " standbys streaming");
+  std::string message =
+      absl::StrCat(std::min(streaming, wanted), " of ", wanted, " standbys streaming");
   if (primary.empty()) return Make("Degraded", true, "NoPrimary", "no writable primary");
   if (streaming < wanted) return Make("Degraded", true, "StandbysNotStreaming", message);
   return Make("Degraded", false, "AllStandbysStreaming", message);
@@ -79,15 +80,16 @@ std::vector<Condition> ComputeConditions(const ClusterSpec& spec, const Observed
   std::vector<Condition> conditions = {
       Ready(spec, observed),
       Degraded(spec, observed),
-      quorum != nullptr     ? Make("FailingOver", true, "WaitingForQuorum", quorum->message)
-      : failover != nullptr ? Make("FailingOver", true, "PrimaryFailed", failover->reason)
-                            : Make("FailingOver", false, "PrimaryHealthy", "no failover in progress"),
+      quorum != nullptr ? Make("FailingOver", true, "WaitingForQuorum", quorum->message)
+      : failover != nullptr
+          ? Make("FailingOver", true, "PrimaryFailed", failover->reason)
+          : Make("FailingOver", false, "PrimaryHealthy", "no failover in progress"),
       plan.converged()
           ? Make("Reconciling", false, "Converged", "observed state matches the spec")
           : Make("Reconciling", true, plan.actions.empty() ? "Waiting" : "Acting",
                  plan.actions.empty() ? plan.waiting.front()
-                                      : absl::StrCat(plan.actions.size(), " action(s): ",
-                                                     plan.actions.front().reason)),
+                                      : absl::StrCat(plan.actions.size(),
+                                                     " action(s): ", plan.actions.front().reason)),
   };
   for (Condition& condition : conditions) {
     const Condition* before = FindCondition(previous, condition.type);

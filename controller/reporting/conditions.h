@@ -14,7 +14,7 @@
 namespace radctl {
 
 struct Condition {
-  std::string type;    // "Ready" | "Degraded" | "FailingOver" | "Reconciling"
+  std::string type;  // "Ready" | "Degraded" | "FailingOver" | "Reconciling"
   bool status = false;
   std::string reason;  // CamelCase
   std::string message;

@@ -31,7 +31,10 @@ absl::Status ParseListenAddress(const std::string& text, std::string* host, int*
 
 HttpEndpoint::HttpEndpoint(ControllerState& state, const ClusterStore& store,
                            const ClusterSecrets& secrets)
-    : state_(state), store_(store), secrets_(secrets), server_(std::make_unique<httplib::Server>()) {
+    : state_(state),
+      store_(store),
+      secrets_(secrets),
+      server_(std::make_unique<httplib::Server>()) {
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     ControllerView view = state_.View();
     absl::Duration since = absl::Now() - view.last_pass_end;
@@ -39,9 +42,10 @@ HttpEndpoint::HttpEndpoint(ControllerState& state, const ClusterStore& store,
       res.set_content("ok\n", "text/plain");
     } else {
       res.status = 503;
-      res.set_content(absl::StrCat("the reconcile loop has not run for ",
-                                   absl::FormatDuration(absl::Trunc(since, absl::Seconds(1))), "\n"),
-                      "text/plain");
+      res.set_content(
+          absl::StrCat("the reconcile loop has not run for ",
+                       absl::FormatDuration(absl::Trunc(since, absl::Seconds(1))), "\n"),
+          "text/plain");
     }
   });
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
@@ -52,9 +56,9 @@ HttpEndpoint::HttpEndpoint(ControllerState& state, const ClusterStore& store,
       return;
     }
     res.status = 503;
-    res.set_content(ready == nullptr ? std::string("not ready: not observed yet\n")
-                                     : absl::StrCat("not ready: ", ready->reason, ": ",
-                                                    ready->message, "\n"),
+    res.set_content(ready == nullptr
+                        ? std::string("not ready: not observed yet\n")
+                        : absl::StrCat("not ready: ", ready->reason, ": ", ready->message, "\n"),
                     "text/plain");
   });
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -99,9 +103,10 @@ HttpEndpoint::~HttpEndpoint() { Stop(); }
 
 absl::Status HttpEndpoint::Start(const std::string& host, int port) {
   if (!server_->bind_to_port(host.c_str(), port)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot listen on ", host, ":", port, " for the HTTP endpoint (in use?); choose another "
-        "with --http ADDRESS:PORT, or --http off"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot listen on ", host, ":", port,
+                     " for the HTTP endpoint (in use?); choose another "
+                     "with --http ADDRESS:PORT, or --http off"));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();

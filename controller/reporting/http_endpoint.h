@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "absl/status/status.h"
-#include "controller/state/cluster_store.h"
 #include "controller/config/secrets.h"
 #include "controller/reporting/controller_state.h"
+#include "controller/state/cluster_store.h"
 
 namespace httplib {
 class Server;

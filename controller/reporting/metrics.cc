@@ -10,7 +10,7 @@ namespace {
 
 // Reconciles take milliseconds when nothing happens and seconds to minutes when cloning.
 const std::vector<double> kDurationBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                                             1,     2.5,  5,     10,   30,  60,  300};
+                                             1,     2.5,  5,     10,   30,  60,   300};
 
 std::string Number(double value) {
   if (value == static_cast<int64_t>(value)) return absl::StrCat(static_cast<int64_t>(value));
@@ -52,7 +52,8 @@ std::string RenderPrometheusText(const MetricsSnapshot& s) {
   w.Header("radctl_desired_nodes", "gauge", "Number of nodes the spec asks for.");
   w.Sample("radctl_desired_nodes", s.desired_nodes);
   w.Header("radctl_nodes", "gauge", "Nodes by observed role.");
-  for (const auto& [role, count] : s.nodes_by_role) w.Sample("radctl_nodes", count, {{"role", role}});
+  for (const auto& [role, count] : s.nodes_by_role)
+    w.Sample("radctl_nodes", count, {{"role", role}});
   w.Header("radctl_primary_ordinal", "gauge", "Ordinal of the writable primary (0 when none).");
   w.Sample("radctl_primary_ordinal", s.primary_ordinal);
   w.Header("radctl_replication_lag_bytes", "gauge",
@@ -100,7 +101,8 @@ Metrics::Metrics(std::string cluster) {
   snapshot_.cluster = std::move(cluster);
   snapshot_.bucket_bounds = kDurationBounds;
   snapshot_.bucket_counts.assign(kDurationBounds.size(), 0);
-  for (const char* role : {"primary", "standby", "fenced", "down"}) snapshot_.nodes_by_role[role] = 0;
+  for (const char* role : {"primary", "standby", "fenced", "down"})
+    snapshot_.nodes_by_role[role] = 0;
 }
 
 void Metrics::RecordReconcile(absl::Duration took, bool error, absl::Time now) {

@@ -31,8 +31,8 @@ struct MetricsSnapshot {
   double duration_sum = 0;
   double last_success_unix = 0;  // 0: none yet
   // Gauges from the latest observation.
-  std::map<std::string, int> nodes_by_role;  // every role present, 0 where none
-  int primary_ordinal = 0;                   // 0: none
+  std::map<std::string, int> nodes_by_role;   // every role present, 0 where none
+  int primary_ordinal = 0;                    // 0: none
   std::map<std::string, double> lag_bytes;    // by standby name
   std::map<std::string, double> lag_seconds;  // by standby name
   int desired_nodes = 0;

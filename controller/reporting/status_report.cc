@@ -1,13 +1,12 @@
 #include "controller/reporting/status_report.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/plan.h"
-
-#include <algorithm>
 
 namespace radctl {
 namespace {
@@ -38,9 +37,8 @@ std::string EndpointHost(const ClusterSpec& spec) {
 }  // namespace
 
 std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
-  return absl::StrCat("postgresql://", spec.auth.user, ":",
-                      masked ? "****" : secrets.app_password, "@", EndpointHost(spec), ":",
-                      spec.bouncer.port, "/", spec.auth.database);
+  return absl::StrCat("postgresql://", spec.auth.user, ":", masked ? "****" : secrets.app_password,
+                      "@", EndpointHost(spec), ":", spec.bouncer.port, "/", spec.auth.database);
 }
 
 std::string HumanDuration(absl::Time since, absl::Time now) {
@@ -49,8 +47,8 @@ std::string HumanDuration(absl::Time since, absl::Time now) {
 }
 
 std::string EventsTable(const std::vector<EventRecord>& events) {
-  std::string out = absl::StrFormat("%-24s %-8s %-18s %-16s %s\n", "TIME", "TYPE", "OBJECT",
-                                    "REASON", "MESSAGE");
+  std::string out =
+      absl::StrFormat("%-24s %-8s %-18s %-16s %s\n", "TIME", "TYPE", "OBJECT", "REASON", "MESSAGE");
   for (const EventRecord& e : events) {
     absl::StrAppendFormat(&out, "%-24s %-8s %-18s %-16s %s\n",
                           absl::FormatTime("%Y-%m-%d %H:%M:%E3S", e.time, absl::LocalTimeZone()),
@@ -98,8 +96,8 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
     auto state = details.node_states.find(node.name);
     entry["state_since"] =
         state != details.node_states.end() && state->second.role == NodeRole(node)
-            ? nlohmann::json(absl::FormatTime(absl::RFC3339_full, state->second.since,
-                                              absl::UTCTimeZone()))
+            ? nlohmann::json(
+                  absl::FormatTime(absl::RFC3339_full, state->second.since, absl::UTCTimeZone()))
             : nlohmann::json(nullptr);
   }
   nlohmann::json conditions = nlohmann::json::array();
@@ -141,20 +139,20 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
       ++desired_running;
     }
   }
-  std::string out = absl::StrFormat("CLUSTER %s   nodes %d/%d ready   primary %s\n", spec.name,
-                                    desired_running, spec.nodes,
-                                    primary ? primary->name : std::string("none"));
-  absl::StrAppendFormat(&out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
-                        observed.bouncer.target_host.empty() ? "(no target)"
-                                                             : observed.bouncer.target_host);
-  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %s\n", "NAME", "ROLE",
-                        "RUNNING", "UPSTREAM", "STATE", "LAG", "ROLE FOR");
+  std::string out =
+      absl::StrFormat("CLUSTER %s   nodes %d/%d ready   primary %s\n", spec.name, desired_running,
+                      spec.nodes, primary ? primary->name : std::string("none"));
+  absl::StrAppendFormat(
+      &out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
+      observed.bouncer.target_host.empty() ? "(no target)" : observed.bouncer.target_host);
+  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %s\n", "NAME", "ROLE", "RUNNING",
+                        "UPSTREAM", "STATE", "LAG", "ROLE FOR");
   for (const NodeObservation& node : observed.nodes) {
     std::optional<int64_t> lag = LagBytes(node, primary);
-    std::string state = node.IsReachableStandby() ? (node.wal_receiver.status.empty()
-                                                         ? std::string("no-receiver")
-                                                         : node.wal_receiver.status)
-                                                  : "-";
+    std::string state = node.IsReachableStandby()
+                            ? (node.wal_receiver.status.empty() ? std::string("no-receiver")
+                                                                : node.wal_receiver.status)
+                            : "-";
     std::string lag_text = lag ? absl::StrCat(*lag, " B") : "-";
     for (const ReplicationConnection& connection : observed.replication) {
       if (connection.application_name == node.name && lag) {
@@ -162,10 +160,10 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
       }
     }
     auto node_state = details.node_states.find(node.name);
-    std::string role_for = node_state != details.node_states.end() &&
-                                   node_state->second.role == NodeRole(node)
-                               ? HumanDuration(node_state->second.since, details.now)
-                               : "-";
+    std::string role_for =
+        node_state != details.node_states.end() && node_state->second.role == NodeRole(node)
+            ? HumanDuration(node_state->second.since, details.now)
+            : "-";
     absl::StrAppendFormat(
         &out, "%-16s %-8s %-8s %-16s %-11s %-12s %s%s\n", node.name, NodeRole(node),
         node.container == ContainerState::kRunning ? "yes" : "no",
@@ -176,8 +174,9 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
     absl::StrAppendFormat(&out, "\n%-12s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",
                           "FOR", "MESSAGE");
     for (const Condition& c : details.conditions) {
-      absl::StrAppendFormat(&out, "%-12s %-7s %-22s %-10s %s\n", c.type, c.status ? "True" : "False",
-                            c.reason, HumanDuration(c.last_transition, details.now), c.message);
+      absl::StrAppendFormat(&out, "%-12s %-7s %-22s %-10s %s\n", c.type,
+                            c.status ? "True" : "False", c.reason,
+                            HumanDuration(c.last_transition, details.now), c.message);
     }
   }
   return out;

@@ -4,15 +4,14 @@
 // (more fields may be added, none removed). Pure: rendering is unit-tested.
 #pragma once
 
-#include <string>
-
 #include <map>
+#include <string>
 #include <vector>
 
-#include "controller/state/cluster_store.h"
-#include "controller/reporting/conditions.h"
 #include "controller/config/secrets.h"
+#include "controller/reporting/conditions.h"
 #include "controller/reporting/node_states.h"
+#include "controller/state/cluster_store.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/observed_state.h"
 

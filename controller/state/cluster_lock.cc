@@ -21,22 +21,21 @@ absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const s
   std::string path = absl::StrCat(dir, "/lock");
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot open lock file ", path, ": ",
-                                                    std::strerror(errno)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open lock file ", path, ": ", std::strerror(errno)));
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[512] = {0};
     ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
     close(fd);
     std::string who = n > 0 ? std::string(absl::StripAsciiWhitespace(holder)) : "another process";
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cluster ", cluster, " is already managed by another radctl (", who,
-        "); stop that one first, or let it do the work"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cluster ", cluster, " is already managed by another radctl (", who,
+                     "); stop that one first, or let it do the work"));
   }
-  std::string holder = absl::StrCat("pid ", getpid(), ", ", command, ", since ",
-                                    absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::Now(),
-                                                     absl::LocalTimeZone()),
-                                    "\n");
+  std::string holder =
+      absl::StrCat("pid ", getpid(), ", ", command, ", since ",
+                   absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::Now(), absl::LocalTimeZone()), "\n");
   if (ftruncate(fd, 0) == 0) {
     ssize_t ignored = pwrite(fd, holder.data(), holder.size(), 0);
     (void)ignored;  // the lock holds without the note; the note only improves the message

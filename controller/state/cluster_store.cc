@@ -56,25 +56,26 @@ nlohmann::json EventToJson(const EventRecord& event) {
 // the user's back.
 absl::Status EnsureStateDirectory(const std::string& dir) {
   if (dir.empty() || dir[0] != '/') {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no usable state directory (", dir.empty() ? "none" : dir,
-        "): set RADCTL_STATE_DIR or --state-dir to an absolute path"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no usable state directory (", dir.empty() ? "none" : dir,
+                     "): set RADCTL_STATE_DIR or --state-dir to an absolute path"));
   }
   struct stat st;
   if (lstat(dir.c_str(), &st) != 0) {
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), error);
     if (error || (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create state directory ", dir, ": ",
-          error ? error.message() : std::string(std::strerror(errno)),
-          " (set RADCTL_STATE_DIR to a writable directory)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create state directory ", dir, ": ",
+                       error ? error.message() : std::string(std::strerror(errno)),
+                       " (set RADCTL_STATE_DIR to a writable directory)"));
     }
     if (lstat(dir.c_str(), &st) != 0) return ErrnoStatus(absl::StrCat("cannot look at ", dir));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "state directory ", dir, " is not a directory (a symbolic link or a file): refusing to "
+        "state directory ", dir,
+        " is not a directory (a symbolic link or a file): refusing to "
         "keep the cluster's passwords there; remove it or choose another RADCTL_STATE_DIR"));
   }
   if (st.st_uid != geteuid()) {
@@ -109,7 +110,9 @@ std::string ClusterStore::DefaultRoot() {
 ClusterStore::ClusterStore(const std::string& root, const std::string& cluster)
     : dir_(absl::StrCat(root, "/", cluster)) {}
 
-std::string ClusterStore::Path(const std::string& file) const { return absl::StrCat(dir_, "/", file); }
+std::string ClusterStore::Path(const std::string& file) const {
+  return absl::StrCat(dir_, "/", file);
+}
 
 absl::StatusOr<ClusterSecrets> ClusterStore::LoadSecrets() const {
   ASSIGN_OR_RETURN(std::string text, ReadFile(Path("secrets.json")));
@@ -292,7 +295,9 @@ absl::Status ClusterStore::Remove(bool keep_secrets) {
     if (keep_secrets && entry.path().filename() == "secrets.json") continue;
     if (entry.path().filename() == "lock") continue;  // held by the caller; removed last
     std::filesystem::remove_all(entry.path(), error);
-    if (error) return absl::InternalError(absl::StrCat("cannot remove ", entry.path().string(), ": ", error.message()));
+    if (error)
+      return absl::InternalError(
+          absl::StrCat("cannot remove ", entry.path().string(), ": ", error.message()));
   }
   if (!keep_secrets) std::filesystem::remove_all(dir_, error);
   return absl::OkStatus();

@@ -51,9 +51,9 @@ ClusterSpec DesiredStateLoader::Refresh() {
   NoteTimes();
   absl::StatusOr<SpecFile> file = ReadSpecFile(path_);
   if (!file.ok()) {
-    events_.Warning(current_.name, "SpecInvalid",
-                    absl::StrCat(file.status().message(),
-                                 "\n  (still reconciling to the last valid spec)"));
+    events_.Warning(
+        current_.name, "SpecInvalid",
+        absl::StrCat(file.status().message(), "\n  (still reconciling to the last valid spec)"));
     return current_;
   }
   if (file->spec.name != current_.name) {
@@ -64,14 +64,15 @@ ClusterSpec DesiredStateLoader::Refresh() {
   }
   absl::StatusOr<ClusterSpec> stored = store_.LoadSpec();
   std::string stored_digest = store_.LoadFileDigest();
-  DesiredState desired = MergeDesired(file->spec, file->digest,
-                                      stored.ok() ? &*stored : nullptr, stored_digest,
-                                      /*file_written=*/file_changed);
+  DesiredState desired =
+      MergeDesired(file->spec, file->digest, stored.ok() ? &*stored : nullptr, stored_digest,
+                   /*file_written=*/file_changed);
   if (desired.spec == current_) return current_;
   if (validate_) {
     if (absl::Status valid = validate_(desired.spec); !valid.ok()) {
-      events_.Warning(current_.name, "SpecInvalid",
-                      absl::StrCat(valid.message(), "\n  (still reconciling to the last valid spec)"));
+      events_.Warning(
+          current_.name, "SpecInvalid",
+          absl::StrCat(valid.message(), "\n  (still reconciling to the last valid spec)"));
       return current_;
     }
   }

@@ -5,10 +5,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "tests/benchmarks/bench_util.h"
@@ -54,9 +53,11 @@ int Main(int argc, char** argv) {
     double first = -1;
     while (first < 0) {
       auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(2));
-      if (conn.ok() && (*conn)->Execute("CREATE TABLE IF NOT EXISTS first_write (x int); "
-                                        "INSERT INTO first_write VALUES (1)",
-                                        absl::Seconds(5)).ok()) {
+      if (conn.ok() && (*conn)
+                           ->Execute("CREATE TABLE IF NOT EXISTS first_write (x int); "
+                                     "INSERT INTO first_write VALUES (1)",
+                                     absl::Seconds(5))
+                           .ok()) {
         first = absl::ToDoubleSeconds(absl::Now() - start);
         break;
       }

@@ -8,11 +8,10 @@
 
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -61,8 +60,9 @@ nlohmann::json Phases(const std::string& log, size_t from_offset, absl::Time fau
     std::smatch match;
     if (std::regex_search(line, match, step)) {
       std::string what = match[1];
-      std::string name = what.find("points to") != std::string::npos ? "repointed"
-                                                                      : what.substr(what.rfind(' ') + 1);
+      std::string name = what.find("points to") != std::string::npos
+                             ? "repointed"
+                             : what.substr(what.rfind(' ') + 1);
       phases[absl::StrCat(name, "_at_s")] = std::stod(match[2]);
     }
   }
@@ -100,8 +100,8 @@ bool WaitHealthy(absl::Duration timeout) {
 // One cluster per (mode, fault); `runs` faults in a row on it, each after it healed.
 nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
   RemoveCluster(kCluster);
-  std::string spec = WriteSpec(kCluster, 3, kPort,
-                               synchronous ? "  replication:\n    synchronous: true\n" : "");
+  std::string spec =
+      WriteSpec(kCluster, 3, kPort, synchronous ? "  replication:\n    synchronous: true\n" : "");
   if (testsupport::Process({"apply", "-f", spec}, "/dev/null").Wait() != 0) {
     return {{"error", "apply failed"}};
   }
@@ -151,7 +151,8 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
           {"median_outage_s", Median(outages)},
           {"median_failed_writes", Median(failed)},
           {"median_acknowledged_rows_lost", Median(lost)},
-          {"max_acknowledged_rows_lost", lost.empty() ? 0 : *std::max_element(lost.begin(), lost.end())},
+          {"max_acknowledged_rows_lost",
+           lost.empty() ? 0 : *std::max_element(lost.begin(), lost.end())},
           {"total_writes", writer.attempts().size()},
           {"trials", trials}};
 }

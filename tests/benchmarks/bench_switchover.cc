@@ -7,9 +7,8 @@
 //     network into a fresh volume.
 #include <fstream>
 #include <iostream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,7 +39,8 @@ nlohmann::json SwitchoverPause(int runs) {
     absl::SleepFor(absl::Seconds(2));
     int failed_before = writer.Failed();
     absl::Time start = absl::Now();
-    int code = testsupport::Process({"switchover", kCluster}, "/tmp/radctl-bench-switchover.log").Wait();
+    int code =
+        testsupport::Process({"switchover", kCluster}, "/tmp/radctl-bench-switchover.log").Wait();
     absl::Time end = absl::Now();
     absl::SleepFor(absl::Seconds(1));
     if (code != 0) return {{"error", "switchover failed, see /tmp/radctl-bench-switchover.log"}};
@@ -74,7 +74,8 @@ nlohmann::json AddStandbyWithData(int megabytes) {
   }
   std::string primary = StatusField(kCluster, "primary");
   // ~1 KB rows, written inside the primary (fast, local).
-  Sh(absl::StrCat("docker exec ", primary, " psql -U postgres -d app -qc \"CREATE TABLE big AS "
+  Sh(absl::StrCat("docker exec ", primary,
+                  " psql -U postgres -d app -qc \"CREATE TABLE big AS "
                   "SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, ",
                   megabytes * 1000, ") g; CHECKPOINT\""));
   std::string size_text;
@@ -85,7 +86,8 @@ nlohmann::json AddStandbyWithData(int megabytes) {
     std::ifstream(path) >> size_text;
   }
   // Baseline: pg_basebackup alone, from a container on the same network into a fresh volume.
-  std::string secrets = absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/secrets.json");
+  std::string secrets =
+      absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/secrets.json");
   nlohmann::json secret_json = nlohmann::json::parse(std::ifstream(secrets));
   std::string password = secret_json["repmgr_password"];
   // Alternated three times, medians compared: the disk's speed varies from run to run. A first,
@@ -115,8 +117,9 @@ nlohmann::json AddStandbyWithData(int megabytes) {
     basebackups.push_back(basebackup());
     settle();
     absl::Time start = absl::Now();
-    int code = testsupport::Process({"scale", kCluster, "--nodes", "3"},
-                                    "/tmp/radctl-bench-scale.log").Wait();
+    int code =
+        testsupport::Process({"scale", kCluster, "--nodes", "3"}, "/tmp/radctl-bench-scale.log")
+            .Wait();
     scales.push_back(absl::ToDoubleSeconds(absl::Now() - start));
     if (code != 0) return {{"error", "scale failed, see /tmp/radctl-bench-scale.log"}};
     testsupport::Process({"scale", kCluster, "--nodes", "2"}, "/dev/null").Wait();

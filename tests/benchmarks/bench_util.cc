@@ -13,8 +13,8 @@ std::string WriteSpec(const std::string& name, int nodes, int port, const std::s
   std::string path = absl::StrCat("/tmp/radctl-bench-", name, ".yaml");
   std::ofstream(path) << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n"
                       << "  name: " << name << "\nspec:\n  nodes: " << nodes
-                      << "\n  bouncer:\n    port: " << port << "\n  auth:\n    password: "
-                      << kPassword << "\n"
+                      << "\n  bouncer:\n    port: " << port
+                      << "\n  auth:\n    password: " << kPassword << "\n"
                       << extra;
   return path;
 }

@@ -13,8 +13,7 @@ namespace radctl::testing {
 
 class FakeClock : public Clock {
  public:
-  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'800'000'000))
-      : start_(start) {}
+  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'800'000'000)) : start_(start) {}
 
   absl::Time Now() const override { return start_ + absl::Nanoseconds(elapsed_ns_.load()); }
   void SleepFor(absl::Duration duration) const override {
@@ -30,9 +29,7 @@ class FakeClock : public Clock {
     lock.lock();
   }
 
-  void Advance(absl::Duration duration) const {
-    elapsed_ns_ += absl::ToInt64Nanoseconds(duration);
-  }
+  void Advance(absl::Duration duration) const { elapsed_ns_ += absl::ToInt64Nanoseconds(duration); }
 
  private:
   const absl::Time start_;

@@ -126,7 +126,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
     return absl::NotFoundError(absl::StrCat("No such container: ", name));
   }
 
-  absl::StatusOr<std::string> CreateContainer(const docker::ContainerConfig& config) const override {
+  absl::StatusOr<std::string> CreateContainer(
+      const docker::ContainerConfig& config) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (config.name == BouncerName(w_.cluster_)) {
@@ -217,8 +218,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::StatusOr<docker::ExecResult> Exec(const std::string& container,
-                                          const std::vector<std::string>& cmd,
-                                          const std::string&, absl::Duration) const override {
+                                          const std::vector<std::string>& cmd, const std::string&,
+                                          absl::Duration) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
     FakeNode* node = w_.NodeByName(container);
@@ -495,9 +496,7 @@ class FakeWorld::Session : public NodeSession {
   }
 
   absl::Status DeleteRecord(int ordinal, absl::Duration) override {
-    return OnPrimary([&](FakeNode& node) {
-      EraseRecord(node.records, ordinal);
-    });
+    return OnPrimary([&](FakeNode& node) { EraseRecord(node.records, ordinal); });
   }
 
   bool broken() const override { return broken_; }
@@ -554,8 +553,8 @@ class FakeWorld::Postgres : public PostgresAccess {
     std::lock_guard<std::mutex> lock(w_.mu_);
     FakeNode* node = w_.NodeByPort(endpoint.port);
     if (node == nullptr || !w_.Serving(*node)) {
-      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
-                                                 ": connection refused"));
+      return absl::UnavailableError(
+          absl::StrCat("connecting to ", endpoint.ToString(), ": connection refused"));
     }
     if (node->frozen) {
       return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
@@ -758,8 +757,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   };
   if (step == "facts") {
     const char* data = node.marker || node.data == FakeData::kEmpty ? "empty"
-                       : node.data == FakeData::kStandby           ? "standby"
-                                                                   : "primary";
+                       : node.data == FakeData::kStandby            ? "standby"
+                                                                    : "primary";
     std::string timeline =
         std::string(data) == "empty" ? "" : absl::StrCat("timeline=", node.timeline, "\n");
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",

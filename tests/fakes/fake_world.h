@@ -36,7 +36,7 @@ struct FakeNode {
   bool container = false;
   std::string state;  // "created" | "running" | "paused" | "exited"
   int exit_code = 0;
-  int host_port = 0;  // published 5432 while running and not cut off
+  int host_port = 0;     // published 5432 while running and not cut off
   bool cut_off = false;  // disconnected from its network: no published port, peers cannot reach
   docker::Labels labels;
   std::string image;
@@ -65,7 +65,7 @@ struct FakeNode {
   // Postgres.
   bool postgres = false;
   // Faults.
-  bool frozen = false;  // Postgres hangs: sessions time out, exec still works
+  bool frozen = false;   // Postgres hangs: sessions time out, exec still works
   bool lagging = false;  // receives nothing more from its upstream
 };
 
@@ -74,12 +74,12 @@ struct FakeBouncer {
   std::string state;
   int host_port = 0;
   docker::Labels labels;
-  std::string ini;             // uploaded pgbouncer.ini
-  std::string loaded_ini;      // as loaded by the last RELOAD
-  std::string target;          // host of the app database as loaded
+  std::string ini;         // uploaded pgbouncer.ini
+  std::string loaded_ini;  // as loaded by the last RELOAD
+  std::string target;      // host of the app database as loaded
   bool paused = false;
-  bool pause_hangs = false;    // PAUSE never completes (a hung server): KILL is needed
-  int pauses = 0;              // PAUSE commands received
+  bool pause_hangs = false;  // PAUSE never completes (a hung server): KILL is needed
+  int pauses = 0;            // PAUSE commands received
   int kills = 0;
   int resumes = 0;
   int reconnects = 0;
@@ -116,11 +116,10 @@ class FakeWorld {
   void CrashPostgres(int ordinal);        // Postgres dies, the container stays
   // The next `times` runs of script step `step` ("rejoin", "clone", ...) fail with `output`
   // and `exit_code` (75: the scripts' "try again later").
-  void FailStep(const std::string& step, int times, const std::string& output,
-                int exit_code = 1);
-  void SetEngineDown(bool down);  // every runtime call: Unavailable
+  void FailStep(const std::string& step, int times, const std::string& output, int exit_code = 1);
+  void SetEngineDown(bool down);                     // every runtime call: Unavailable
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
-  void DropEventStream();         // the open event stream breaks once
+  void DropEventStream();                            // the open event stream breaks once
   void SetPauseHangs(bool hangs);
   void SetBouncerPortTaken(bool taken);  // starting the bouncer: the host port is in use
 
@@ -151,8 +150,8 @@ class FakeWorld {
   void StartPostgres(FakeNode& node);
   void StopNode(FakeNode& node, int exit_code);
   void Emit(const std::string& action, const std::string& name);
-  docker::ExecResult RunStep(const std::string& container, FakeNode& node,
-                             const std::string& step, const std::map<std::string, std::string>& args);
+  docker::ExecResult RunStep(const std::string& container, FakeNode& node, const std::string& step,
+                             const std::map<std::string, std::string>& args);
 
   const std::string cluster_;
   FakeClock clock_;

@@ -54,13 +54,19 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   EXPECT_EQ((*status)["primary"], "it-apply-pg-1");
   EXPECT_EQ((*status)["endpoint"]["port"], 16543);
   // Replication slots on the primary: one per standby, in use.
-  EXPECT_EQ(cluster.QueryNode(1, "SELECT count(*) FROM pg_replication_slots WHERE active").value_or(""),
-            "2");
+  EXPECT_EQ(
+      cluster.QueryNode(1, "SELECT count(*) FROM pg_replication_slots WHERE active").value_or(""),
+      "2");
   // Passwords are SCRAM, and a wrong one is refused through the endpoint.
-  EXPECT_EQ(cluster.QueryNode(1, "SELECT count(*) FROM pg_authid WHERE rolname IN ('app','repmgr') "
-                                 "AND rolpassword LIKE 'SCRAM-SHA-256$%'", "postgres").value_or(""),
+  EXPECT_EQ(cluster
+                .QueryNode(1,
+                           "SELECT count(*) FROM pg_authid WHERE rolname IN ('app','repmgr') "
+                           "AND rolpassword LIKE 'SCRAM-SHA-256$%'",
+                           "postgres")
+                .value_or(""),
             "2");
-  CommandResult wrong = Shell("PGPASSWORD=wrong psql -X -h 127.0.0.1 -p 16543 -U app -d app -c 'SELECT 1'");
+  CommandResult wrong =
+      Shell("PGPASSWORD=wrong psql -X -h 127.0.0.1 -p 16543 -U app -d app -c 'SELECT 1'");
   EXPECT_NE(wrong.exit_code, 0);
   // The published ports are on loopback only.
   CommandResult ports = Shell("docker port it-apply-bouncer; docker port it-apply-pg-2");
@@ -84,7 +90,8 @@ TEST(ApplyTest, BringsUpReplicatesConvergesFromPartialStatesAndDeletes) {
   EXPECT_TRUE(RowVisibleOn(cluster, 3, "second"));
 
   // A standby that lost its volume too (never cloned, as far as the cluster can tell) is cloned.
-  ASSERT_EQ(Shell("docker rm -f it-apply-pg-2 && docker volume rm it-apply-pg-2-data").exit_code, 0);
+  ASSERT_EQ(Shell("docker rm -f it-apply-pg-2 && docker volume rm it-apply-pg-2-data").exit_code,
+            0);
   applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_THAT(applied.err, HasSubstr("cloning from it-apply-pg-1"));
@@ -143,14 +150,16 @@ TEST(ApplyTest, BouncerPortTakenByAnotherProgramIsASpecError) {
 TEST(ApplyTest, DeleteKeepVolumesKeepsTheDataForTheNextApply) {
   TestCluster cluster("it-keep", 1, 16546);
   ASSERT_EQ(cluster.Apply().exit_code, 0);
-  ASSERT_TRUE(cluster.QueryEndpoint("CREATE TABLE items (v text); INSERT INTO items VALUES ('kept')").ok());
+  ASSERT_TRUE(
+      cluster.QueryEndpoint("CREATE TABLE items (v text); INSERT INTO items VALUES ('kept')").ok());
   CommandResult deleted = Radctl("delete it-keep --keep-volumes");
   ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_THAT(cluster.LabelledObjects("containers"), IsEmpty());
   EXPECT_THAT(cluster.LabelledObjects("volumes"), ::testing::SizeIs(1));
   CommandResult applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
-  absl::StatusOr<std::vector<std::vector<std::string>>> rows = cluster.QueryEndpoint("SELECT v FROM items");
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+      cluster.QueryEndpoint("SELECT v FROM items");
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0][0], "kept");

@@ -96,9 +96,10 @@ TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
   // ~500 MB, so that cloning a new standby takes a couple of seconds.
-  ASSERT_TRUE(cluster.QueryNode(OrdinalOf(primary),
-                                "CREATE TABLE big AS SELECT g, repeat('x', 1000) AS pad "
-                                "FROM generate_series(1, 500000) g")
+  ASSERT_TRUE(cluster
+                  .QueryNode(OrdinalOf(primary),
+                             "CREATE TABLE big AS SELECT g, repeat('x', 1000) AS pad "
+                             "FROM generate_series(1, 500000) g")
                   .ok());
   Watcher watcher(cluster);
   std::unique_ptr<Writer> writer = StartWriter(cluster);
@@ -138,10 +139,11 @@ TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
 
   absl::Time killed = absl::Now();
   // The postmaster, SIGKILLed: the container stays up.
-  ASSERT_EQ(Shell(absl::StrCat("docker exec ", primary,
-                               " sh -c 'kill -9 $(head -n 1 /var/lib/postgresql/data/postmaster.pid)'"))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Shell(absl::StrCat("docker exec ", primary,
+                         " sh -c 'kill -9 $(head -n 1 /var/lib/postgresql/data/postmaster.pid)'"))
+          .exit_code,
+      0);
   EXPECT_TRUE(WritesResume(*writer, killed));
   EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
   writer->Stop();
@@ -179,7 +181,8 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
 
   absl::Time cut = absl::Now();
-  ASSERT_EQ(Shell(absl::StrCat("docker network disconnect it-partition-net ", old_primary)).exit_code, 0);
+  ASSERT_EQ(
+      Shell(absl::StrCat("docker network disconnect it-partition-net ", old_primary)).exit_code, 0);
   EXPECT_TRUE(WritesResume(*writer, cut));
   std::string new_primary;
   ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
@@ -188,7 +191,8 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
       cluster.QueryNode(OrdinalOf(old_primary), "SELECT pg_is_in_recovery()");
   EXPECT_TRUE(!inside.ok() || *inside == "t") << "old primary still writable: " << *inside;
 
-  ASSERT_EQ(Shell(absl::StrCat("docker network connect it-partition-net ", old_primary)).exit_code, 0);
+  ASSERT_EQ(Shell(absl::StrCat("docker network connect it-partition-net ", old_primary)).exit_code,
+            0);
   EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
   writer->Stop();
   EXPECT_THAT(watcher.Log(), HasSubstr("has not answered for"));
@@ -268,15 +272,18 @@ TEST(WatchTest, WholeClusterRestartKeepsThePrimaryAndTheData) {
   Watcher watcher(cluster);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
-  ASSERT_TRUE(cluster.QueryEndpoint("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')").ok());
+  ASSERT_TRUE(
+      cluster.QueryEndpoint("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')").ok());
 
-  ASSERT_EQ(Shell("docker restart it-restart-pg-1 it-restart-pg-2 it-restart-pg-3 it-restart-bouncer")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Shell("docker restart it-restart-pg-1 it-restart-pg-2 it-restart-pg-3 it-restart-bouncer")
+          .exit_code,
+      0);
   std::string after;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &after));
   EXPECT_EQ(after, primary);
-  absl::StatusOr<std::vector<std::vector<std::string>>> rows = cluster.QueryEndpoint("SELECT v FROM kept");
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+      cluster.QueryEndpoint("SELECT v FROM kept");
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0][0], "before");

@@ -1,3 +1,5 @@
+#include "tests/integration/harness.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -11,7 +13,6 @@
 #include "absl/strings/strip.h"
 #include "controller/clients/postgres/pg_connection.h"
 #include "gtest/gtest.h"
-#include "tests/integration/harness.h"
 
 namespace radctl::it {
 namespace {
@@ -44,8 +45,8 @@ CommandResult Shell(const std::string& command) {
   setenv("RADCTL_STATE_DIR", kStateDir, 1);
   static int counter = 0;
   std::string base = absl::StrCat("/tmp/radctl-it-", getpid(), "-", counter++);
-  std::string full = absl::StrCat("export RADCTL_STATE_DIR=", kStateDir, "; { ", command,
-                                  "\n} >", base, ".out 2>", base, ".err");
+  std::string full = absl::StrCat("export RADCTL_STATE_DIR=", kStateDir, "; { ", command, "\n} >",
+                                  base, ".out 2>", base, ".err");
   int raw = std::system(full.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -130,7 +131,8 @@ absl::StatusOr<nlohmann::json> TestCluster::Status() const {
 }
 
 std::string TestCluster::Uri() const {
-  return std::string(absl::StripAsciiWhitespace(Radctl(absl::StrCat("status ", name_, " -o uri")).out));
+  return std::string(
+      absl::StripAsciiWhitespace(Radctl(absl::StrCat("status ", name_, " -o uri")).out));
 }
 
 absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
@@ -173,9 +175,8 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint
 
 absl::StatusOr<std::string> TestCluster::QueryNode(int ordinal, const std::string& sql,
                                                    const std::string& db) const {
-  CommandResult result = Shell(absl::StrCat("docker exec ", Node(ordinal),
-                                            " psql -X -At -U postgres -d ", db, " -c ",
-                                            ShellQuote(sql)));
+  CommandResult result = Shell(absl::StrCat(
+      "docker exec ", Node(ordinal), " psql -X -At -U postgres -d ", db, " -c ", ShellQuote(sql)));
   if (result.exit_code != 0) {
     return absl::InternalError(absl::StrCat("psql in ", Node(ordinal), ": ", result.err));
   }

@@ -4,16 +4,14 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "gtest/gtest.h"
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/clients/postgres/pg_connection.h"
+#include "gtest/gtest.h"
 #include "tests/support/writer.h"
 
 namespace radctl::it {
@@ -39,8 +37,7 @@ int OrdinalOf(const std::string& node_name);
 
 // Waits until the writer has had `count` writes acknowledged that started after `since`.
 ::testing::AssertionResult WritesFlow(const testsupport::Writer& writer, absl::Time since,
-                                      int count = 5,
-                                      absl::Duration timeout = absl::Seconds(60));
+                                      int count = 5, absl::Duration timeout = absl::Seconds(60));
 
 // A cluster owned by one test: named it-<suffix>, with its own bouncer port.
 class TestCluster {

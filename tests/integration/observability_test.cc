@@ -58,11 +58,13 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
   const std::string log = "/tmp/radctl-it-observe.log";
   std::remove(log.c_str());
   auto watcher = StartWatcher(cluster, log);
-  ASSERT_TRUE(WaitFor([](std::string* observed) {
-    Reply ready = Get("/readyz");
-    *observed = absl::StrCat(ready.status, " ", ready.body);
-    return ready.status == 200;
-  }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [](std::string* observed) {
+        Reply ready = Get("/readyz");
+        *observed = absl::StrCat(ready.status, " ", ready.body);
+        return ready.status == 200;
+      },
+      absl::Seconds(30)));
 
   Reply health = Get("/healthz");
   EXPECT_EQ(health.status, 200);
@@ -79,7 +81,8 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
   nlohmann::json json = nlohmann::json::parse(status.body);
   EXPECT_EQ(json["name"], "it-observe");
   EXPECT_EQ(json["nodes"].size(), 3u);
-  EXPECT_THAT(json["endpoint"]["uri"].get<std::string>(), HasSubstr("app:****@"));  // no auth: masked
+  EXPECT_THAT(json["endpoint"]["uri"].get<std::string>(),
+              HasSubstr("app:****@"));  // no auth: masked
   ASSERT_TRUE(json["conditions"].is_array());
   EXPECT_EQ(json["conditions"][0]["type"], "Ready");
   EXPECT_EQ(json["conditions"][0]["status"], "True");
@@ -92,16 +95,22 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
   std::string primary = json["primary"];
   ASSERT_EQ(Shell(absl::StrCat("docker pause ", primary)).exit_code, 0);
   bool saw_not_ready = false;
-  ASSERT_TRUE(WaitFor([&](std::string* observed) {
-    Reply ready = Get("/readyz");
-    *observed = absl::StrCat(ready.status, " ", ready.body);
-    if (ready.status == 503) saw_not_ready = true;
-    return saw_not_ready && ready.status == 200;
-  }, absl::Seconds(60)));
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        Reply ready = Get("/readyz");
+        *observed = absl::StrCat(ready.status, " ", ready.body);
+        if (ready.status == 503) saw_not_ready = true;
+        return saw_not_ready && ready.status == 200;
+      },
+      absl::Seconds(60)));
   EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(60)));
   metrics = Get("/metrics");
-  EXPECT_EQ(Sample(metrics.body, "radctl_failovers_total{cluster=\"it-observe\"}"), failovers_before + 1);
-  EXPECT_THAT(metrics.body, HasSubstr("radctl_actions_total{cluster=\"it-observe\",action=\"failover\",result=\"success\"} 1"));
+  EXPECT_EQ(Sample(metrics.body, "radctl_failovers_total{cluster=\"it-observe\"}"),
+            failovers_before + 1);
+  EXPECT_THAT(
+      metrics.body,
+      HasSubstr(
+          "radctl_actions_total{cluster=\"it-observe\",action=\"failover\",result=\"success\"} 1"));
 
   // Logs are JSON lines with --log-format json.
   std::vector<std::string> lines = absl::StrSplit(watcher->Log(), '\n', absl::SkipEmpty());

@@ -6,7 +6,6 @@
 #include <signal.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
@@ -26,8 +25,7 @@ using ::testing::Not;
 constexpr char kStateDir[] = "/tmp/radctl-integration-state";
 
 // A session on the bouncer's admin console, as radctl's admin user.
-absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole(const TestCluster& cluster,
-                                                             int port) {
+absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole(const TestCluster& cluster, int port) {
   std::ifstream in(absl::StrCat(kStateDir, "/", cluster.name(), "/secrets.json"));
   nlohmann::json secrets = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (secrets.is_discarded()) return absl::InternalError("cannot read the cluster's secrets");
@@ -38,7 +36,8 @@ absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole(const TestCluster& 
 
 // Stops WAL reaching a standby while it stays up and answers: it falls behind.
 void MakeLag(const TestCluster& cluster, int ordinal) {
-  ASSERT_TRUE(cluster.QueryNode(ordinal, "ALTER SYSTEM SET primary_conninfo = ''", "postgres").ok());
+  ASSERT_TRUE(
+      cluster.QueryNode(ordinal, "ALTER SYSTEM SET primary_conninfo = ''", "postgres").ok());
   ASSERT_TRUE(cluster.QueryNode(ordinal, "SELECT pg_reload_conf()", "postgres").ok());
 }
 
@@ -60,9 +59,9 @@ TEST(SafetyTest, DoubleFaultWithSynchronousReplicationLosesNoAcknowledgedWrite) 
   ASSERT_TRUE(WritesFlow(*writer, lag_started, 20));
 
   // The primary and the standby that acknowledged its recent commits die together.
-  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(p), " ", cluster.Node(in_sync)))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Shell(absl::StrCat("docker kill ", cluster.Node(p), " ", cluster.Node(in_sync))).exit_code,
+      0);
   absl::Time killed = absl::Now();
   // radctl waits for a quorum rather than promote the lagging standby, and says so; the
   // containers come back (restarted by the watcher) and writes resume without loss.
@@ -78,8 +77,7 @@ TEST(SafetyTest, DoubleFaultWithSynchronousReplicationLosesNoAcknowledgedWrite) 
   EXPECT_NE(primary, cluster.Node(lagging)) << "the lagging standby must not have been promoted";
   writer->Stop();
   EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
-  EXPECT_THAT(watcher.Log(),
-              Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
 }
 
 TEST(SafetyTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
@@ -153,7 +151,8 @@ TEST(SafetyTest, ATransientRejoinErrorIsRetriedAndTheDataKept) {
   EXPECT_THAT(watcher.Log(), HasSubstr(absl::StrCat(first, " rejoin: done")));
   EXPECT_THAT(watcher.Log(), Not(HasSubstr("Rebuild")));
   EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(first, " CloneStandby"))));
-  EXPECT_NE(Shell(absl::StrCat("docker exec ", first, " sh -c 'ls -d /var/lib/postgresql/data.radctl-old-*'"))
+  EXPECT_NE(Shell(absl::StrCat("docker exec ", first,
+                               " sh -c 'ls -d /var/lib/postgresql/data.radctl-old-*'"))
                 .exit_code,
             0);
 }

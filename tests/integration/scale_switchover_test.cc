@@ -38,8 +38,9 @@ void ExpectNodes(const TestCluster& cluster, int nodes, const std::string& marke
       expected_slots.insert(absl::StrCat("repmgr_slot_", node["ordinal"].get<int>()));
     }
   }
-  absl::StatusOr<std::string> slots = cluster.QueryNode(
-      OrdinalOf(primary), "SELECT string_agg(slot_name, ',' ORDER BY slot_name) FROM "
+  absl::StatusOr<std::string> slots =
+      cluster.QueryNode(OrdinalOf(primary),
+                        "SELECT string_agg(slot_name, ',' ORDER BY slot_name) FROM "
                         "pg_replication_slots WHERE active");
   ASSERT_TRUE(slots.ok());
   std::string expected;
@@ -47,10 +48,13 @@ void ExpectNodes(const TestCluster& cluster, int nodes, const std::string& marke
     absl::StrAppend(&expected, expected.empty() ? "" : ",", slot);
   }
   EXPECT_EQ(*slots, expected);
-  ASSERT_TRUE(cluster.QueryEndpoint(absl::StrCat("INSERT INTO marks VALUES ('", marker, "')")).ok());
+  ASSERT_TRUE(
+      cluster.QueryEndpoint(absl::StrCat("INSERT INTO marks VALUES ('", marker, "')")).ok());
   for (const nlohmann::json& node : (*status)["nodes"]) {
     if (node["role"] != "standby") continue;
-    EXPECT_TRUE(cluster.WaitNodeQuery(node["ordinal"], absl::StrCat("SELECT count(*) FROM marks WHERE v = '", marker, "'"), "1", absl::Seconds(10)))
+    EXPECT_TRUE(cluster.WaitNodeQuery(
+        node["ordinal"], absl::StrCat("SELECT count(*) FROM marks WHERE v = '", marker, "'"), "1",
+        absl::Seconds(10)))
         << node["name"];
   }
 }
@@ -69,11 +73,14 @@ TEST(ScaleTest, ThreeFiveTwoOneThreeByScaleWatchAndFileEdits) {
   // With a watcher running, scale hands the work to it and waits.
   std::remove("/tmp/radctl-it-scale.log");
   auto watcher = std::make_unique<Process>(
-      std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"}, "/tmp/radctl-it-scale.log");
-  ASSERT_TRUE(WaitFor([&](std::string* observed) {
-    *observed = watcher->Log();
-    return absl::StrContains(watcher->Log(), "watching cluster it-scale");
-  }, absl::Seconds(30)));
+      std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"},
+      "/tmp/radctl-it-scale.log");
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher->Log();
+        return absl::StrContains(watcher->Log(), "watching cluster it-scale");
+      },
+      absl::Seconds(30)));
   scaled = Radctl("scale it-scale --nodes 2");
   ASSERT_EQ(scaled.exit_code, 0) << scaled.err;
   EXPECT_THAT(scaled.err, HasSubstr("a controller is running"));
@@ -83,11 +90,14 @@ TEST(ScaleTest, ThreeFiveTwoOneThreeByScaleWatchAndFileEdits) {
   // The desired count survives a controller restart (the file, unchanged, says 3).
   watcher->Signal(SIGKILL);
   watcher = std::make_unique<Process>(
-      std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"}, "/tmp/radctl-it-scale.log");
-  ASSERT_TRUE(WaitFor([&](std::string* observed) {
-    *observed = watcher->Log();
-    return absl::StrContains(watcher->Log(), "keeping nodes: 2 set by radctl scale");
-  }, absl::Seconds(30)));
+      std::vector<std::string>{"apply", "-f", cluster.spec_path(), "--watch"},
+      "/tmp/radctl-it-scale.log");
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher->Log();
+        return absl::StrContains(watcher->Log(), "keeping nodes: 2 set by radctl scale");
+      },
+      absl::Seconds(30)));
   ExpectNodes(cluster, 2, "two-again");
 
   scaled = Radctl("scale it-scale --nodes 1");
@@ -156,7 +166,8 @@ TEST(SwitchoverTest, RefusedForANodeThatIsDown) {
   ASSERT_EQ(Shell(absl::StrCat("docker stop ", cluster.Node(down))).exit_code, 0);
   CommandResult switched = Radctl(absl::StrCat("switchover it-switchdown --to ", down));
   EXPECT_EQ(switched.exit_code, 1);
-  EXPECT_THAT(switched.err, HasSubstr(absl::StrCat("refusing to switch over to ", cluster.Node(down))));
+  EXPECT_THAT(switched.err,
+              HasSubstr(absl::StrCat("refusing to switch over to ", cluster.Node(down))));
   EXPECT_THAT(switched.err, HasSubstr("Nothing was changed"));
   absl::StatusOr<nlohmann::json> status = cluster.Status();
   ASSERT_TRUE(status.ok());
@@ -168,7 +179,8 @@ TEST(SwitchoverTest, RefusedForANodeThatIsDown) {
 TEST(ParametersTest, ReloadableAndRestartParametersRollOut) {
   TestCluster cluster("it-params", 3, 16563);
   ASSERT_EQ(cluster.Apply().exit_code, 0);
-  cluster.WriteSpec(3, "  postgres:\n    parameters:\n      work_mem: 8MB\n      max_connections: \"150\"\n");
+  cluster.WriteSpec(
+      3, "  postgres:\n    parameters:\n      work_mem: 8MB\n      max_connections: \"150\"\n");
   CommandResult dry = cluster.Apply("--dry-run");
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("DRY-RUN reconfigure it-params-pg-1"));

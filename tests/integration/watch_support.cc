@@ -50,8 +50,8 @@ std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
     if (present.count(id) == 0) lost.push_back(std::to_string(id));
   }
   if (lost.empty()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << lost.size() << " acknowledged rows lost: "
-                                       << absl::StrJoin(lost, ",");
+  return ::testing::AssertionFailure()
+         << lost.size() << " acknowledged rows lost: " << absl::StrJoin(lost, ",");
 }
 
 ::testing::AssertionResult WritesResume(const Writer& writer, absl::Time since) {

@@ -45,7 +45,6 @@ std::unique_ptr<testsupport::Writer> StartWriter(const TestCluster& cluster);
 // Another node than `old_primary` is the writable primary and the bouncer points to it; its
 // name goes to `new_primary`.
 ::testing::AssertionResult WaitNewPrimary(const TestCluster& cluster,
-                                          const std::string& old_primary,
-                                          std::string* new_primary);
+                                          const std::string& old_primary, std::string* new_primary);
 
 }  // namespace radctl::it

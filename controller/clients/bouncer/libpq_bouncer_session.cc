@@ -44,8 +44,8 @@ class LibpqBouncerSession : public BouncerSession {
     std::vector<BouncerPool> pools;
     for (const PgRow& row : rows) {
       if (row.size() < 6) continue;
-      pools.push_back({row[0].value_or(""), IntOrZero(row[2]), IntOrZero(row[3]),
-                       IntOrZero(row[5])});
+      pools.push_back(
+          {row[0].value_or(""), IntOrZero(row[2]), IntOrZero(row[3]), IntOrZero(row[5])});
     }
     return pools;
   }

@@ -195,7 +195,8 @@ absl::StatusOr<std::string> DockerClient::ContainerLogs(const std::string& name,
   };
   RETURN_IF_ERROR(Call(absl::StrCat("read the log of container ", name),
                        Request("GET", ContainerPath(name, absl::StrCat("/logs?stdout=1&stderr=1&"
-                                                                        "tail=", lines))),
+                                                                       "tail=",
+                                                                       lines))),
                        &on_data)
                       .status());
   RETURN_IF_ERROR(demuxed);
@@ -296,7 +297,8 @@ absl::Status DockerClient::StreamEvents(const std::string& label_key,
 }
 
 absl::Status DockerClient::PauseContainer(const std::string& name) const {
-  return Call(absl::StrCat("pause container ", name), Request("POST", ContainerPath(name, "/pause")))
+  return Call(absl::StrCat("pause container ", name),
+              Request("POST", ContainerPath(name, "/pause")))
       .status();
 }
 

@@ -42,13 +42,16 @@ class DockerClient : public ContainerRuntime {
   // All containers (running or not) carrying label `key=value`.
   [[nodiscard]] absl::StatusOr<std::vector<ContainerSummary>> ListContainers(
       const std::string& label_key, const std::string& label_value) const override;
-  [[nodiscard]] absl::StatusOr<ContainerInfo> InspectContainer(const std::string& name) const override;
+  [[nodiscard]] absl::StatusOr<ContainerInfo> InspectContainer(
+      const std::string& name) const override;
   // Creates (does not start) a container; returns its id. Aborted if the name is taken.
-  [[nodiscard]] absl::StatusOr<std::string> CreateContainer(const ContainerConfig& config) const override;
+  [[nodiscard]] absl::StatusOr<std::string> CreateContainer(
+      const ContainerConfig& config) const override;
   // OK also when already running.
   [[nodiscard]] absl::Status StartContainer(const std::string& name) const override;
   // OK also when already stopped. The engine kills after `timeout`.
-  [[nodiscard]] absl::Status StopContainer(const std::string& name, absl::Duration timeout) const override;
+  [[nodiscard]] absl::Status StopContainer(const std::string& name,
+                                           absl::Duration timeout) const override;
   [[nodiscard]] absl::Status KillContainer(const std::string& name,
                                            const std::string& signal) const override;
   // Force-removes; OK also when it does not exist. Named volumes are never removed here.
@@ -63,7 +66,7 @@ class DockerClient : public ContainerRuntime {
                                                 absl::Duration timeout) const override;
 
   [[nodiscard]] absl::StatusOr<std::string> ContainerLogs(const std::string& name,
-                                                         int lines) const override;
+                                                          int lines) const override;
 
   // Writes files into `dest_dir` of the container (running or only created) in one tar upload.
   // Directories named in the paths must already exist, or be listed with a trailing "/".
@@ -74,14 +77,16 @@ class DockerClient : public ContainerRuntime {
   [[nodiscard]] absl::StatusOr<std::vector<NetworkSummary>> ListNetworks(
       const std::string& label_key, const std::string& label_value) const override;
   // Creates a user-defined bridge. Aborted if the name is taken.
-  [[nodiscard]] absl::Status CreateNetwork(const std::string& name, const Labels& labels) const override;
+  [[nodiscard]] absl::Status CreateNetwork(const std::string& name,
+                                           const Labels& labels) const override;
   // OK also when it does not exist. FailedPrecondition while a container is attached.
   [[nodiscard]] absl::Status RemoveNetwork(const std::string& name) const override;
 
   [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> ListVolumes(
       const std::string& label_key, const std::string& label_value) const override;
   // OK also when it exists already (the engine's create is idempotent).
-  [[nodiscard]] absl::Status CreateVolume(const std::string& name, const Labels& labels) const override;
+  [[nodiscard]] absl::Status CreateVolume(const std::string& name,
+                                          const Labels& labels) const override;
   // OK also when it does not exist. Aborted while a container uses it.
   [[nodiscard]] absl::Status RemoveVolume(const std::string& name) const override;
 
@@ -99,7 +104,8 @@ class DockerClient : public ContainerRuntime {
   [[nodiscard]] absl::Status DisconnectNetwork(const std::string& network,
                                                const std::string& container) const;
   // Attaches it again under `aliases`, as `docker network connect --alias`.
-  [[nodiscard]] absl::Status ConnectNetwork(const std::string& network, const std::string& container,
+  [[nodiscard]] absl::Status ConnectNetwork(const std::string& network,
+                                            const std::string& container,
                                             const std::vector<std::string>& aliases) const;
 
   // --- events ---

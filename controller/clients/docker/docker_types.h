@@ -39,7 +39,7 @@ struct ContainerConfig {
 // One row of GET /containers/json (all=true).
 struct ContainerSummary {
   std::string id;
-  std::string name;   // without the leading "/"
+  std::string name;  // without the leading "/"
   std::string image;
   std::string state;  // created | running | paused | restarting | removing | exited | dead
   Labels labels;
@@ -56,7 +56,7 @@ struct ContainerInfo {
   bool running = false;
   bool oom_killed = false;
   int exit_code = 0;
-  std::string started_at;   // RFC 3339 as given by the engine
+  std::string started_at;  // RFC 3339 as given by the engine
   std::string finished_at;
   Labels labels;
   std::vector<PortBinding> ports;
@@ -98,8 +98,8 @@ struct Event {
   std::string type;    // "container"
   std::string action;  // "die", "start", "oom", "destroy", "kill", ...
   std::string id;
-  std::string name;    // Actor.Attributes.name
-  Labels labels;       // the other Actor.Attributes (labels of the object)
+  std::string name;  // Actor.Attributes.name
+  Labels labels;     // the other Actor.Attributes (labels of the object)
   int64_t time_nano = 0;
 };
 

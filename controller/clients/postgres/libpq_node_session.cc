@@ -63,8 +63,8 @@ class LibpqNodeSession : public NodeSession {
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
     if (rows.size() != 1 || rows[0].size() != 10) {
-      return absl::InternalError(absl::StrCat(conn_->endpoint().ToString(),
-                                              ": unexpected probe result"));
+      return absl::InternalError(
+          absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
     const PgRow& row = rows[0];
     NodeProbe probe;
@@ -126,15 +126,17 @@ class LibpqNodeSession : public NodeSession {
     // reason" per line.
     ASSIGN_OR_RETURN(
         PgRows rows,
-        conn_->Query("SELECT CASE WHEN t > 1 THEN pg_read_file('pg_wal/' || "
-                     "lpad(upper(to_hex(t)), 8, '0') || '.history') ELSE '' END FROM (SELECT "
-                     "('x' || substr(pg_walfile_name(CASE WHEN pg_is_in_recovery() THEN "
-                     "pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END), 1, 8))::bit(32)::int "
-                     "AS t) AS current",
-                     timeout));
+        conn_->Query(
+            "SELECT CASE WHEN t > 1 THEN pg_read_file('pg_wal/' || "
+            "lpad(upper(to_hex(t)), 8, '0') || '.history') ELSE '' END FROM (SELECT "
+            "('x' || substr(pg_walfile_name(CASE WHEN pg_is_in_recovery() THEN "
+            "pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END), 1, 8))::bit(32)::int "
+            "AS t) AS current",
+            timeout));
     std::vector<TimelineSwitch> history;
     if (rows.empty()) return history;
-    for (absl::string_view line : absl::StrSplit(rows[0][0].value_or(""), '\n', absl::SkipEmpty())) {
+    for (absl::string_view line :
+         absl::StrSplit(rows[0][0].value_or(""), '\n', absl::SkipEmpty())) {
       std::vector<std::string> fields = absl::StrSplit(line, '\t');
       TimelineSwitch entry;
       if (fields.size() < 2 || !absl::SimpleAtoi(fields[0], &entry.parent)) continue;
@@ -149,12 +151,13 @@ class LibpqNodeSession : public NodeSession {
     int seconds = std::max<int>(1, absl::ToInt64Seconds(wait));
     ASSIGN_OR_RETURN(PgRows rows,
                      conn_->Query(absl::StrCat("SELECT CASE WHEN pg_is_in_recovery() THEN "
-                                               "pg_promote(true, ", seconds, ") ELSE true END"),
+                                               "pg_promote(true, ",
+                                               seconds, ") ELSE true END"),
                                   wait + absl::Seconds(5)));
     if (rows.empty() || rows[0][0].value_or("") != "t") {
-      return absl::DeadlineExceededError(absl::StrCat(
-          conn_->endpoint().ToString(), ": promotion did not finish within ",
-          absl::FormatDuration(wait)));
+      return absl::DeadlineExceededError(absl::StrCat(conn_->endpoint().ToString(),
+                                                      ": promotion did not finish within ",
+                                                      absl::FormatDuration(wait)));
     }
     return absl::OkStatus();
   }
@@ -199,9 +202,11 @@ class LibpqNodeSession : public NodeSession {
     return conn_->Execute(
         absl::StrCat(kLocalCommit, "BEGIN; ",
                      "UPDATE repmgr.nodes SET active = false WHERE type = 'primary' AND "
-                     "node_id <> ", ordinal, "; ",
+                     "node_id <> ",
+                     ordinal, "; ",
                      "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL, "
-                     "active = true WHERE node_id = ", ordinal, "; ",
+                     "active = true WHERE node_id = ",
+                     ordinal, "; ",
                      "INSERT INTO repmgr.events (node_id, event, successful, details) VALUES (",
                      ordinal, ", 'standby_promote', true, 'promoted by radctl'); COMMIT"),
         timeout);

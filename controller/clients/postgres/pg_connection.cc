@@ -48,18 +48,24 @@ std::string PgEndpoint::ToString() const {
 }
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndpoint& endpoint,
-                                                                     absl::Duration timeout) {
+                                                                    absl::Duration timeout) {
   const std::string port = absl::StrCat(endpoint.port);
-  const char* keys[] = {"host", "port", "user", "password", "dbname", "application_name",
+  const char* keys[] = {"host",    "port", "user", "password", "dbname", "application_name",
                         "sslmode", nullptr};
-  const char* values[] = {endpoint.host.c_str(), port.c_str(), endpoint.user.c_str(),
-                          endpoint.password.c_str(), endpoint.dbname.c_str(),
-                          endpoint.application_name.c_str(), "disable", nullptr};
+  const char* values[] = {endpoint.host.c_str(),
+                          port.c_str(),
+                          endpoint.user.c_str(),
+                          endpoint.password.c_str(),
+                          endpoint.dbname.c_str(),
+                          endpoint.application_name.c_str(),
+                          "disable",
+                          nullptr};
   PGconn* conn = PQconnectStartParams(keys, values, 0);
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
   // Server notices ("terminating connection due to ...") would go to stderr between the
   // controller's own lines; what matters of them shows up as errors or in the observation.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> result(new PgConnection(conn, endpoint));
   absl::Time deadline = absl::Now() + timeout;
   PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
@@ -83,7 +89,8 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 bool PgConnection::broken() const { return failed_ || PQstatus(conn_) != CONNECTION_OK; }
 
 absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duration timeout) {
-  if (broken()) return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
+  if (broken())
+    return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
   absl::Time deadline = absl::Now() + timeout;
   if (PQsendQuery(conn_, sql.c_str()) == 0) {
     failed_ = true;
@@ -97,8 +104,8 @@ absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duratio
     while (PQisBusy(conn_)) {
       if (!WaitSocket(PQsocket(conn_), false, deadline)) {
         failed_ = true;  // the server may still be running it; this connection is done
-        return absl::DeadlineExceededError(absl::StrCat(
-            endpoint_.ToString(), ": no answer within ", absl::FormatDuration(timeout)));
+        return absl::DeadlineExceededError(absl::StrCat(endpoint_.ToString(), ": no answer within ",
+                                                        absl::FormatDuration(timeout)));
       }
       if (PQconsumeInput(conn_) == 0) {
         failed_ = true;

@@ -12,7 +12,6 @@ using ::radctl::testing::DemoSpec;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-
 TEST(BouncerConfigTest, TargetsThePrimaryForTheAppDatabaseAndAnyOther) {
   std::string ini = RenderPgbouncerIni(DemoSpec(), "demo-pg-2");
   EXPECT_THAT(ini, HasSubstr("[databases]\napp = host=demo-pg-2 port=5432 dbname=app\n"

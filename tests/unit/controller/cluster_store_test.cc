@@ -16,8 +16,8 @@ using ::testing::HasSubstr;
 class ClusterStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("radctl-store-test-" + std::to_string(getpid()));
+    root_ =
+        std::filesystem::temp_directory_path() / ("radctl-store-test-" + std::to_string(getpid()));
     std::filesystem::remove_all(root_);
   }
   void TearDown() override { std::filesystem::remove_all(root_); }
@@ -66,8 +66,10 @@ TEST_F(ClusterStoreTest, SpecRoundTripsWithItsFileDigest) {
 
 TEST_F(ClusterStoreTest, EventsAreKeptInOrder) {
   ClusterStore store(root_.string(), "demo");
-  ASSERT_TRUE(store.AppendEvent({absl::FromUnixSeconds(1), "Normal", "demo-pg-1", "A", "one"}).ok());
-  ASSERT_TRUE(store.AppendEvent({absl::FromUnixSeconds(2), "Warning", "demo-pg-2", "B", "two"}).ok());
+  ASSERT_TRUE(
+      store.AppendEvent({absl::FromUnixSeconds(1), "Normal", "demo-pg-1", "A", "one"}).ok());
+  ASSERT_TRUE(
+      store.AppendEvent({absl::FromUnixSeconds(2), "Warning", "demo-pg-2", "B", "two"}).ok());
   absl::StatusOr<std::vector<EventRecord>> events = store.LoadEvents();
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 2u);

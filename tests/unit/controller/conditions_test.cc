@@ -11,7 +11,6 @@ using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
 
-
 const absl::Time kT0 = absl::FromUnixSeconds(1000);
 const absl::Time kT1 = absl::FromUnixSeconds(2000);
 
@@ -72,9 +71,11 @@ TEST(ConditionsTest, TransitionTimeMovesOnlyWhenTheStatusChanges) {
   ClusterSpec spec = DemoSpec();
   ObservedState healthy =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
-  std::vector<Condition> before = ComputeConditions(spec, healthy, ComputePlan(spec, healthy), {}, kT0);
+  std::vector<Condition> before =
+      ComputeConditions(spec, healthy, ComputePlan(spec, healthy), {}, kT0);
   // Same status later: the transition time stays.
-  std::vector<Condition> same = ComputeConditions(spec, healthy, ComputePlan(spec, healthy), before, kT1);
+  std::vector<Condition> same =
+      ComputeConditions(spec, healthy, ComputePlan(spec, healthy), before, kT1);
   EXPECT_EQ(FindCondition(same, "Ready")->last_transition, kT0);
   // The bouncer now points elsewhere: Ready flips, and only Ready's time (and Reconciling's) moves.
   ObservedState misrouted =

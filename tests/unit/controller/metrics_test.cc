@@ -17,12 +17,12 @@ using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-
 TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
   Metrics metrics("demo");
   metrics.RecordReconcile(absl::Milliseconds(7), false, absl::FromUnixSeconds(1800000000));
   metrics.RecordAction(ActionType::kFailover, true);
-  metrics.RecordObservation(DemoSpec(), ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build(), true);
+  metrics.RecordObservation(
+      DemoSpec(), ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build(), true);
   std::string text = RenderPrometheusText(metrics.Snapshot());
   std::set<std::string> declared;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
@@ -38,7 +38,8 @@ TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
     std::string name(line.substr(0, line.find('{')));
     std::string family = name;
     for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-      if (absl::EndsWith(name, suffix) && declared.count(name.substr(0, name.size() - strlen(suffix)))) {
+      if (absl::EndsWith(name, suffix) &&
+          declared.count(name.substr(0, name.size() - strlen(suffix)))) {
         family = name.substr(0, name.size() - strlen(suffix));
       }
     }
@@ -54,7 +55,11 @@ TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
   metrics.RecordAction(ActionType::kFailover, true);
   metrics.RecordAction(ActionType::kFailover, false);
   metrics.RecordAction(ActionType::kSwitchover, true);
-  ObservedState observed = ObservedStateBuilder(DemoSpec()).Primary(2, 0x5000100).Standby(1, 2, 0x5000000).Down(3, DataDir::kPrimary).Build();
+  ObservedState observed = ObservedStateBuilder(DemoSpec())
+                               .Primary(2, 0x5000100)
+                               .Standby(1, 2, 0x5000000)
+                               .Down(3, DataDir::kPrimary)
+                               .Build();
   observed.bouncer.clients_active = 4;
   metrics.RecordObservation(DemoSpec(), observed, true);
   std::string text = RenderPrometheusText(metrics.Snapshot());
@@ -62,16 +67,26 @@ TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
   EXPECT_THAT(text, HasSubstr("radctl_switchovers_total{cluster=\"demo\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("radctl_reconcile_runs_total{cluster=\"demo\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("radctl_reconcile_errors_total{cluster=\"demo\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("radctl_actions_total{cluster=\"demo\",action=\"failover\",result=\"failure\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "radctl_actions_total{cluster=\"demo\",action=\"failover\",result=\"failure\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("radctl_nodes{cluster=\"demo\",role=\"primary\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("radctl_nodes{cluster=\"demo\",role=\"fenced\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("radctl_primary_ordinal{cluster=\"demo\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("radctl_replication_lag_bytes{cluster=\"demo\",node=\"demo-pg-1\"} 256\n"));
-  EXPECT_THAT(text, HasSubstr("radctl_bouncer_client_connections{cluster=\"demo\",state=\"active\"} 4\n"));
+  EXPECT_THAT(text,
+              HasSubstr("radctl_replication_lag_bytes{cluster=\"demo\",node=\"demo-pg-1\"} 256\n"));
+  EXPECT_THAT(
+      text, HasSubstr("radctl_bouncer_client_connections{cluster=\"demo\",state=\"active\"} 4\n"));
   // Histogram: cumulative buckets, +Inf equals the count.
-  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"0.01\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"5\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"+Inf\"} 2\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"0.01\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"5\"} 2\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"+Inf\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_count{cluster=\"demo\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("radctl_up{cluster=\"demo\"} 1\n"));
 }

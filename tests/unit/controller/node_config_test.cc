@@ -12,7 +12,6 @@ using ::radctl::testing::DemoSpec;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-
 TEST(NodeConfigTest, PostgresqlConfHasReplicationSettingsThenUserParameters) {
   ClusterSpec spec = DemoSpec();
   spec.postgres.parameters = {{"max_connections", "200"}, {"work_mem", "8MB"}};
@@ -56,8 +55,10 @@ TEST(NodeConfigTest, RepmgrConfNamesTheNodeAndUsesSlots) {
   std::string conf = RenderRepmgrConf(DemoSpec(), 2);
   EXPECT_THAT(conf, HasSubstr("node_id=2\n"));
   EXPECT_THAT(conf, HasSubstr("node_name='demo-pg-2'\n"));
-  EXPECT_THAT(conf, HasSubstr(
-      "conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2'\n"));
+  EXPECT_THAT(
+      conf,
+      HasSubstr(
+          "conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2'\n"));
   EXPECT_THAT(conf, HasSubstr("use_replication_slots=yes\n"));
   EXPECT_THAT(conf, HasSubstr("failover=manual\n"));
   EXPECT_THAT(conf, Not(HasSubstr("password")));  // passwords live in .pgpass only
@@ -75,7 +76,8 @@ TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
   spec.auth.database = "orders";
   ClusterSecrets secrets{"app'pw", "repmgrpw", "bouncerpw"};
   std::string sql = RenderBootstrapSql(spec, secrets);
-  EXPECT_THAT(sql, HasSubstr("CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD 'repmgrpw';"));
+  EXPECT_THAT(sql,
+              HasSubstr("CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD 'repmgrpw';"));
   EXPECT_THAT(sql, HasSubstr("CREATE DATABASE repmgr OWNER repmgr;"));
   EXPECT_THAT(sql, HasSubstr("CREATE ROLE shop LOGIN PASSWORD 'app''pw';"));
   EXPECT_THAT(sql, HasSubstr("CREATE DATABASE orders OWNER shop;"));

@@ -15,7 +15,6 @@ using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-
 const ClusterSecrets kSecrets{"s3cret", "r", "b"};
 
 TEST(StatusReportTest, JsonFollowsTheContract) {
@@ -44,8 +43,7 @@ TEST(StatusReportTest, JsonFollowsTheContract) {
 }
 
 TEST(StatusReportTest, NoPrimaryIsNull) {
-  ObservedState observed =
-      ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 0).Build();
+  ObservedState observed = ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 0).Build();
   nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
   EXPECT_EQ(json["primary"], nullptr);
   EXPECT_EQ(json["bouncer"]["target"], nullptr);

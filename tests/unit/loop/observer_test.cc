@@ -84,7 +84,8 @@ TEST_F(ObserverTest, SilenceIsCountedFromTheLastAnswer) {
 TEST_F(ObserverTest, WithoutAPrimaryTheMostAdvancedStandbysRecordsAreTrusted) {
   h_.world().Lag(3, true);
   // A change of records the lagging node 3 does not see: node 2 is now recorded as primary.
-  absl::StatusOr<docker::ContainerInfo> info = h_.world().env().runtime.InspectContainer("demo-pg-1");
+  absl::StatusOr<docker::ContainerInfo> info =
+      h_.world().env().runtime.InspectContainer("demo-pg-1");
   ASSERT_TRUE(info.ok());
   auto session = h_.world().env().postgres.Connect(
       PgEndpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"}, absl::Seconds(1));

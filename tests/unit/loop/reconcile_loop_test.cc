@@ -126,7 +126,8 @@ TEST(ReconcileLoopTest, SecondWritablePrimaryIsFencedAndRejoined) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
   // Someone promotes node 3 by hand: two writable primaries.
-  absl::StatusOr<docker::ContainerInfo> info = h.world().env().runtime.InspectContainer("demo-pg-3");
+  absl::StatusOr<docker::ContainerInfo> info =
+      h.world().env().runtime.InspectContainer("demo-pg-3");
   ASSERT_TRUE(info.ok());
   PgEndpoint endpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"};
   auto session = h.world().env().postgres.Connect(endpoint, absl::Seconds(1));
@@ -187,7 +188,8 @@ TEST(ReconcileLoopTest, AControllerRestartedMidFailoverFinishesIt) {
   ASSERT_TRUE(h.BringUp().ok());
   // The controller died after promoting node 2, before recording it or repointing the bouncer.
   h.world().Kill(1);
-  absl::StatusOr<docker::ContainerInfo> info = h.world().env().runtime.InspectContainer("demo-pg-2");
+  absl::StatusOr<docker::ContainerInfo> info =
+      h.world().env().runtime.InspectContainer("demo-pg-2");
   ASSERT_TRUE(info.ok());
   PgEndpoint endpoint{"127.0.0.1", info->ports[0].host_port, "repmgr", "x", "repmgr"};
   auto session = h.world().env().postgres.Connect(endpoint, absl::Seconds(1));
@@ -417,8 +419,9 @@ TEST(SafetyLoopTest, ANodeThatCannotStartSaysWhyInPostgressOwnWordsAndIsRetriedW
   ASSERT_TRUE(h.BringUp().ok());
   h.world().CrashPostgres(3);
   h.world().FailStep("start", 3, "pg_ctl: could not start server\nExamine the log output.");
-  h.world().SetLog(3, "2026-11-30 09:00:00 UTC [42] FATAL:  could not map anonymous shared "
-                      "memory: Cannot allocate memory\n");
+  h.world().SetLog(3,
+                   "2026-11-30 09:00:00 UTC [42] FATAL:  could not map anonymous shared "
+                   "memory: Cannot allocate memory\n");
   h.RunFor(absl::Seconds(3));
   EXPECT_THAT(h.log(), HasSubstr("the server log says: FATAL:  could not map anonymous shared "
                                  "memory"));

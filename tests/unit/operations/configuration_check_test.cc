@@ -35,11 +35,11 @@ TEST(ConfigurationCheckTest, ASyntaxErrorNamesTheParameterOnItsLine) {
     if (conf[at] == '\n') ++count;
   }
   ASSERT_GT(line, 0);
-  EXPECT_EQ(FieldOfConfigurationError(
-                spec, conf,
-                "syntax error in file \"/tmp/radctl-check/postgresql.conf\" line " +
-                    std::to_string(line) + ", near token \"'\""),
-            "spec.postgres.parameters.search_path");
+  EXPECT_EQ(
+      FieldOfConfigurationError(spec, conf,
+                                "syntax error in file \"/tmp/radctl-check/postgresql.conf\" line " +
+                                    std::to_string(line) + ", near token \"'\""),
+      "spec.postgres.parameters.search_path");
 }
 
 TEST(ConfigurationCheckTest, TheSlotLimitIsItsOwnSpecField) {

@@ -19,7 +19,6 @@ using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-
 // "clone-standby demo-pg-2 <- demo-pg-1; ...; waiting", actions sorted by node.
 std::string Summary(const Plan& plan) {
   std::vector<Action> sorted = plan.actions;
@@ -67,7 +66,8 @@ const PlanCase kBootstrapCases[] = {
     {"NothingExistsCreatesNetworkFirst", 3,
      [](ObservedStateBuilder b) { return b.NoNetwork().NoBouncer().Build(); },
      "create-network demo-net"},
-    {"NetworkOnlyCreatesAllContainers", 3, [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
+    {"NetworkOnlyCreatesAllContainers", 3,
+     [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
      "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
      "create-node demo-pg-3"},
     {"AllEmptyInitialisesNodeOne", 3,
@@ -107,8 +107,7 @@ const PlanCase kBootstrapCases[] = {
      "create-bouncer demo-bouncer"},
     {"BouncerFromOldSpecIsRemovedFirst", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerHash("old")
-           .Build();
+       return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerHash("old").Build();
      },
      "remove-bouncer demo-bouncer"},
     {"PausedBouncerIsResumed", 3,
@@ -128,14 +127,17 @@ const PlanCase kBootstrapCases[] = {
      "start-standby demo-pg-3"},
     {"StandbyStartingIsWaitedFor", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby, true).BouncerTarget(1)
-           .Build();
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby, true).BouncerTarget(1).Build();
      },
      "waiting"},
     {"StandbyFailingToStartIsRebuilt", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby)
-           .Failed(3, ActionType::kStartStandby, 2).BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Down(3, DataDir::kStandby)
+           .Failed(3, ActionType::kStartStandby, 2)
+           .BouncerTarget(1)
+           .Build();
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
     {"UnreadableDataDirectoryIsWaitedFor", 3,
@@ -144,74 +146,119 @@ const PlanCase kBootstrapCases[] = {
      },
      "waiting"},
 };
-INSTANTIATE_TEST_SUITE_P(Bootstrap, PlanTableTest, ::testing::ValuesIn(kBootstrapCases),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Bootstrap, PlanTableTest, ::testing::ValuesIn(kBootstrapCases), CaseName);
 
 const PlanCase kFailoverCases[] = {
     {"PrimaryContainerKilledPromotesMostAdvanced", 3,
      [](ObservedStateBuilder b) {
-       return b.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1, 0x5000100).Standby(3, 1, 0x5000200).BouncerTarget(1)
+       return b.Stopped(1, 137)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1, 0x5000100)
+           .Standby(3, 1, 0x5000200)
+           .BouncerTarget(1)
            .Build();
      },
      "failover demo-pg-3 <- demo-pg-1"},
     {"EqualLsnPromotesLowestOrdinal", 3,
      [](ObservedStateBuilder b) {
-       return b.Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       return b.Stopped(1, 137)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "failover demo-pg-2 <- demo-pg-1"},
     {"PrimaryContainerRemovedPromotes", 3,
      [](ObservedStateBuilder b) {
-       return b.Missing(1, true).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       return b.Missing(1, true)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "failover demo-pg-2 <- demo-pg-1"},
     {"PrimaryStoppedCleanlyIsRestartedInPlace", 3,
      [](ObservedStateBuilder b) {
-       return b.Stopped(1, 0).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       return b.Stopped(1, 0)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "start-container demo-pg-1"},
     {"FencedRegisteredPrimaryStartsInPlace", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "start-primary demo-pg-1"},
     {"WholeClusterRestartStartsPrimaryAndStandbys", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Down(2, DataDir::kStandby).Down(3, DataDir::kStandby)
-           .Record(1, "primary", true, 0).BouncerTarget(1).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Down(2, DataDir::kStandby)
+           .Down(3, DataDir::kStandby)
+           .Record(1, "primary", true, 0)
+           .BouncerTarget(1)
+           .Build();
      },
      "start-primary demo-pg-1; start-standby demo-pg-2; start-standby demo-pg-3"},
     {"PrimaryFailingToStartFailsOver", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kStartPrimary, 2)
-           .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Failed(1, ActionType::kStartPrimary, 2)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "failover demo-pg-2 <- demo-pg-1"},
     {"HungPrimaryWithinDetectionWaits", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(300))
-           .Record(1, "primary", true, 0).Standby(2, 1)
-           .Standby(3, 1).BouncerTarget(1).Build();
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "waiting"},
     {"HungPrimaryPastDetectionIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
-           .Record(1, "primary", true, 0).Standby(2, 1)
-           .Standby(3, 1).BouncerTarget(1).Build();
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
     {"FencedHungPrimaryFailsOverOnPositionsReadAfterTheFence", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, false, absl::Milliseconds(1500))
-           .Failed(1, ActionType::kStartPrimary, 2).Record(1, "primary", true, 0).Standby(2, 1)
-           .Standby(3, 1).BouncerTarget(1).Build();
+           .Failed(1, ActionType::kStartPrimary, 2)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "failover demo-pg-2 <- demo-pg-1"},
     {"PrimaryFencedBecauseItHungIsFailedOverNotRestarted", 3,
      [](ObservedStateBuilder b) {
        ObservedState s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
-                             .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1)
-                             .BouncerTarget(1).Build();
+                             .Record(1, "primary", true, 0)
+                             .Standby(2, 1)
+                             .Standby(3, 1)
+                             .BouncerTarget(1)
+                             .Build();
        s.nodes[0].fenced_by_controller = true;
        return s;
      },
@@ -219,26 +266,39 @@ const PlanCase kFailoverCases[] = {
     {"PausedPrimaryIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
        ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
-                             .Record(1, "primary", true, 0).Standby(2, 1).Standby(3, 1)
-                             .BouncerTarget(1).Build();
+                             .Record(1, "primary", true, 0)
+                             .Standby(2, 1)
+                             .Standby(3, 1)
+                             .BouncerTarget(1)
+                             .Build();
        s.nodes[0].paused = true;
        return s;
      },
      "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
     {"DeadPrimaryWithoutStandbyIsRestarted", 1,
-     [](ObservedStateBuilder b) { return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build(); },
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build();
+     },
      "start-container demo-pg-1; waiting"},
     {"AfterPromotionBouncerAndFollowersCatchUp", 3,
      [](ObservedStateBuilder b) {
-       return b.Stopped(1, 137).Record(1, "primary", false, 0).Primary(2, 0x6000000, 2)
-           .Standby(3, 1).BouncerTarget(1).Build();
+       return b.Stopped(1, 137)
+           .Record(1, "primary", false, 0)
+           .Primary(2, 0x6000000, 2)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "point-bouncer demo-bouncer -> demo-pg-2; start-container demo-pg-1; "
      "follow demo-pg-3 <- demo-pg-2"},
     {"ReturningFormerPrimaryRejoins", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Record(1, "primary", false, 0).Primary(2)
-           .Standby(3, 2).BouncerTarget(2).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Record(1, "primary", false, 0)
+           .Primary(2)
+           .Standby(3, 2)
+           .BouncerTarget(2)
+           .Build();
      },
      "rejoin demo-pg-1 <- demo-pg-2"},
     {"StandbyStuckAtTheEndOfItsTimelineFollows", 3,
@@ -250,30 +310,44 @@ const PlanCase kFailoverCases[] = {
      "follow demo-pg-3 <- demo-pg-1"},
     {"StuckStandbyThatCannotFollowIsRebuilt", 3,
      [](ObservedStateBuilder b) {
-       ObservedState state = b.Primary(1).Standby(2, 1).Standby(3, 1)
-                                 .Failed(3, ActionType::kFollow).BouncerTarget(1).Build();
+       ObservedState state = b.Primary(1)
+                                 .Standby(2, 1)
+                                 .Standby(3, 1)
+                                 .Failed(3, ActionType::kFollow)
+                                 .BouncerTarget(1)
+                                 .Build();
        state.nodes[2].wal_receiver.status = "waiting";
        return state;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
     {"AStandbyPastTheSlotLimitIsRebuilt", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s = b.Primary(1).Standby(2, 1).Standby(3, 0).Slot(3, false)
-                             .BouncerTarget(1).Build();
+       ObservedState s =
+           b.Primary(1).Standby(2, 1).Standby(3, 0).Slot(3, false).BouncerTarget(1).Build();
        s.slots.back().lost = true;
        return s;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
     {"RejoinFailedOnceIsRetried", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin).Primary(2, 0x6000000, 2)
-           .Standby(3, 2).Timeline(3, 2).BouncerTarget(2).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Failed(1, ActionType::kRejoin)
+           .Primary(2, 0x6000000, 2)
+           .Standby(3, 2)
+           .Timeline(3, 2)
+           .BouncerTarget(2)
+           .Build();
      },
      "rejoin demo-pg-1 <- demo-pg-2"},
     {"RewindFailedTwiceRebuilds", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary).Failed(1, ActionType::kRejoin, 2)
-           .Primary(2, 0x6000000, 2).Standby(3, 2).Timeline(3, 2).BouncerTarget(2).Build();
+       return b.Down(1, DataDir::kPrimary)
+           .Failed(1, ActionType::kRejoin, 2)
+           .Primary(2, 0x6000000, 2)
+           .Standby(3, 2)
+           .Timeline(3, 2)
+           .BouncerTarget(2)
+           .Build();
      },
      "rebuild demo-pg-1 <- demo-pg-2"},
     {"FormerPrimaryStillRunningIsFenced", 3,
@@ -288,20 +362,28 @@ const PlanCase kFailoverCases[] = {
      "fence demo-pg-1"},
     {"PromotedButNotRecordedIsRecorded", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(2, 0x6000000, 2).Record(2, "standby", true, 1).Stopped(1, 137)
-           .Standby(3, 2).BouncerTarget(2).Build();
+       return b.Primary(2, 0x6000000, 2)
+           .Record(2, "standby", true, 1)
+           .Stopped(1, 137)
+           .Standby(3, 2)
+           .BouncerTarget(2)
+           .Build();
      },
      "start-container demo-pg-1; record-primary demo-pg-2"},
     {"NoStandbyReachableWaits", 3,
      [](ObservedStateBuilder b) {
-       return b.Down(1, DataDir::kPrimary, true, absl::Seconds(5)).Stopped(2, 137).Stopped(3, 137)
-           .Record(1, "primary", true, 0).Record(2, "standby", true, 1).BouncerTarget(1).Build();
+       return b.Down(1, DataDir::kPrimary, true, absl::Seconds(5))
+           .Stopped(2, 137)
+           .Stopped(3, 137)
+           .Record(1, "primary", true, 0)
+           .Record(2, "standby", true, 1)
+           .BouncerTarget(1)
+           .Build();
      },
      "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1; start-container demo-pg-2; "
      "start-container demo-pg-3"},
 };
-INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases), CaseName);
 
 const PlanCase kScaleCases[] = {
     {"ScaleUpCreatesTheNewNodes", 5,
@@ -311,14 +393,26 @@ const PlanCase kScaleCases[] = {
      "create-node demo-pg-4; create-node demo-pg-5"},
     {"ScaleUpClonesNewNodesInParallel", 5,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Standby(3, 1).EmptyNode(4).EmptyNode(5).BouncerTarget(1)
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .EmptyNode(4)
+           .EmptyNode(5)
+           .BouncerTarget(1)
            .Build();
      },
      "clone-standby demo-pg-4 <- demo-pg-1; clone-standby demo-pg-5 <- demo-pg-1"},
     {"ScaleDownRemovesTheHighestStandbys", 2,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Standby(3, 1).Standby(4, 1).Slot(2, true).Slot(3, true)
-           .Slot(4, true).BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .Standby(4, 1)
+           .Slot(2, true)
+           .Slot(3, true)
+           .Slot(4, true)
+           .BouncerTarget(1)
+           .Build();
      },
      "remove-node demo-pg-3 <- demo-pg-1; remove-node demo-pg-4 <- demo-pg-1"},
     {"ScaleDownNeverRemovesThePrimary", 2,
@@ -348,8 +442,7 @@ const PlanCase kScaleCases[] = {
      "drop-slot repmgr_slot_1 <- demo-pg-1"},
     {"SlotOfADownStandbyIsKept", 2,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Down(2, DataDir::kStandby, true).Slot(2, false).BouncerTarget(1)
-           .Build();
+       return b.Primary(1).Down(2, DataDir::kStandby, true).Slot(2, false).BouncerTarget(1).Build();
      },
      "waiting"},
 };
@@ -358,20 +451,36 @@ INSTANTIATE_TEST_SUITE_P(Scale, PlanTableTest, ::testing::ValuesIn(kScaleCases),
 const PlanCase kConfigurationCases[] = {
     {"ChangedParametersAreReloadedEverywhere", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Standby(3, 1).OldConfig(1).OldConfig(2).OldConfig(3)
-           .BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .OldConfig(1)
+           .OldConfig(2)
+           .OldConfig(3)
+           .BouncerTarget(1)
+           .Build();
      },
      "reconfigure demo-pg-1; reconfigure demo-pg-2; reconfigure demo-pg-3"},
     {"StandbysNeedingARestartGoOneAtATime", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Standby(3, 1).PendingRestart(1).PendingRestart(2)
-           .PendingRestart(3).BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .PendingRestart(1)
+           .PendingRestart(2)
+           .PendingRestart(3)
+           .BouncerTarget(1)
+           .Build();
      },
      "restart-standby demo-pg-2 <- demo-pg-1"},
     {"PrimaryNeedingARestartIsSwitchedOver", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1, 0x100).Standby(3, 1, 0x200).PendingRestart(1)
-           .BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1, 0x100)
+           .Standby(3, 1, 0x200)
+           .PendingRestart(1)
+           .BouncerTarget(1)
+           .Build();
      },
      "switchover demo-pg-3 <- demo-pg-1"},
     {"LonePrimaryNeedingARestartIsRestarted", 1,
@@ -379,8 +488,12 @@ const PlanCase kConfigurationCases[] = {
      "restart-primary demo-pg-1"},
     {"NoRestartWhileAStandbyIsNotStreaming", 3,
      [](ObservedStateBuilder b) {
-       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby, true).PendingRestart(2)
-           .BouncerTarget(1).Build();
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Down(3, DataDir::kStandby, true)
+           .PendingRestart(2)
+           .BouncerTarget(1)
+           .Build();
      },
      "waiting"},
 };
@@ -406,20 +519,23 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
   Plan plan = ComputePlan(spec, observed, Requests{3});
   EXPECT_EQ(Summary(plan), "waiting");
   ASSERT_EQ(plan.waiting.size(), 2u);
-  EXPECT_THAT(plan.waiting[1], HasSubstr("demo-pg-3 is down; the target must be a standby streaming "
-                                        "from the primary demo-pg-1"));
+  EXPECT_THAT(plan.waiting[1],
+              HasSubstr("demo-pg-3 is down; the target must be a standby streaming "
+                        "from the primary demo-pg-1"));
 }
 
 TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {
   ClusterSpec spec = DemoSpec();
   ObservedState observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
-  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{2})), "clone-standby demo-pg-3 <- demo-pg-1");
+  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{2})),
+            "clone-standby demo-pg-3 <- demo-pg-1");
 }
 
 TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
   ClusterSpec spec = DemoSpec(2);
-  ObservedState observed = ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
+  ObservedState observed =
+      ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 3}));
   spec.nodes = 3;
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 2, 3}));
@@ -460,7 +576,8 @@ TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
                                     .Build());
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_THAT(plan.actions[0].reason, HasSubstr("demo-pg-1 container died (exit code 137)"));
-  EXPECT_THAT(plan.actions[0].reason, HasSubstr("demo-pg-2 has the highest received LSN 0/5A3F2C8"));
+  EXPECT_THAT(plan.actions[0].reason,
+              HasSubstr("demo-pg-2 has the highest received LSN 0/5A3F2C8"));
 }
 
 TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
@@ -517,9 +634,8 @@ TEST(PlanFailoverTest, QuorumNeedsMMinusKPlusOneStandbys) {
     bool promotes;
   };
   const Row rows[] = {
-      {3, 1, 2, true},  {3, 1, 1, false}, {5, 1, 4, true}, {5, 1, 3, false},
-      {5, 2, 3, true},  {5, 2, 2, false}, {5, 3, 2, true}, {5, 3, 1, false},
-      {2, 1, 1, true},
+      {3, 1, 2, true},  {3, 1, 1, false}, {5, 1, 4, true},  {5, 1, 3, false}, {5, 2, 3, true},
+      {5, 2, 2, false}, {5, 3, 2, true},  {5, 3, 1, false}, {2, 1, 1, true},
   };
   for (const Row& row : rows) {
     ClusterSpec spec = DemoSpec(row.nodes);
@@ -622,9 +738,13 @@ TEST(PlanTimelineTest, ANewPrimaryIsRecordedOnItsTimeline) {
 
 TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed =
-      ObservedStateBuilder(spec).EmptyNode(1).EmptyNode(2).EmptyNode(3).NoRecords().Recorded(1, 3)
-          .Build();
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .EmptyNode(1)
+                               .EmptyNode(2)
+                               .EmptyNode(3)
+                               .NoRecords()
+                               .Recorded(1, 3)
+                               .Build();
   Plan plan = ComputePlan(spec, observed);
   EXPECT_EQ(Summary(plan), "waiting");
   EXPECT_THAT(plan.waiting.back(), HasSubstr("no node holds data"));
@@ -672,9 +792,13 @@ TEST(PlanBackoffTest, ARepeatedFailureIsRetriedAfterAGrowingPause) {
 TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
   ClusterSpec spec = DemoSpec();
   spec.failover.enabled = false;
-  Plan plan = ComputePlan(
-      spec, ObservedStateBuilder(spec).Stopped(1, 137).Record(1, "primary", true, 0).Standby(2, 1)
-                .Standby(3, 1).BouncerTarget(1).Build());
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
+                                    .Stopped(1, 137)
+                                    .Record(1, "primary", true, 0)
+                                    .Standby(2, 1)
+                                    .Standby(3, 1)
+                                    .BouncerTarget(1)
+                                    .Build());
   EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting");
   ASSERT_EQ(plan.waiting.size(), 1u);
   EXPECT_THAT(plan.waiting[0], HasSubstr("failover is disabled"));
@@ -762,7 +886,8 @@ TEST(PlanHowTest, AFenceThatFailedBeforeIsMadeByAKill) {
 TEST(PlanHowTest, APlannedSwitchoverHappensOnlyWithClientsHeld) {
   ClusterSpec spec = DemoSpec();
   Plan plan = ComputePlan(
-      spec, ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build(),
+      spec,
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build(),
       Requests{2});
   const Action* switchover = Find(plan, ActionType::kSwitchover);
   ASSERT_NE(switchover, nullptr) << plan.ToString("demo");

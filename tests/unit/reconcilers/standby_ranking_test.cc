@@ -10,7 +10,6 @@ using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
 
-
 TEST(StandbyRankingTest, HighestReceivedLsnWins) {
   ObservedState observed =
       ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(3, 1, 0x200).Build();
@@ -18,7 +17,8 @@ TEST(StandbyRankingTest, HighestReceivedLsnWins) {
 }
 
 TEST(StandbyRankingTest, ReceivedCountsEvenIfNotReplayed) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(3, 1, 0x100).Build();
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(3, 1, 0x100).Build();
   observed.nodes[1].receive_lsn = 0x300;  // node 3 received more than it replayed
   EXPECT_EQ(MostAdvancedStandby(observed, 9), 3);
 }
@@ -29,10 +29,8 @@ TEST(StandbyRankingTest, TiesGoToLowestOrdinal) {
 }
 
 TEST(StandbyRankingTest, UnreachableAndPrimariesAreNotCandidates) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec())
-                               .Primary(1, 0x900)
-                               .Down(2, DataDir::kStandby)
-                               .Build();
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec()).Primary(1, 0x900).Down(2, DataDir::kStandby).Build();
   EXPECT_EQ(MostAdvancedStandby(observed, 9), std::nullopt);
 }
 
@@ -64,7 +62,8 @@ TEST(TrustedRecordsTest, ThePrimarysRecordsElseTheMostAdvancedStandbys) {
 }
 
 TEST(StandbyRankingTest, OrdinalsAboveTheLimitAreIgnored) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(4, 1, 0x900).Build();
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec()).Standby(2, 1, 0x100).Standby(4, 1, 0x900).Build();
   EXPECT_EQ(MostAdvancedStandby(observed, 3), 2);
 }
 

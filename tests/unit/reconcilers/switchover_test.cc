@@ -13,11 +13,8 @@ using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
 TEST(ChooseSwitchoverTest, WithoutATargetTheMostAdvancedStreamingStandbyIsChosen) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec())
-                               .Primary(1)
-                               .Standby(2, 1, 0x100)
-                               .Standby(3, 1, 0x200)
-                               .Build();
+  ObservedState observed =
+      ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1, 0x100).Standby(3, 1, 0x200).Build();
   absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(DemoSpec(), observed, 0);
   ASSERT_TRUE(choice.ok()) << choice.status();
   EXPECT_EQ(choice->from, 1);
