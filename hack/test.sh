@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
+"$ROOT/hack/lint.sh" --format
 cd "$BUILD_DIR"
 log "unit tests"
 ctest -L unit --output-on-failure -j "$(nproc)" "$@"

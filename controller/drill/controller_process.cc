@@ -202,6 +202,7 @@ absl::Status OwnedController::Spawn() {
       dup2(log, STDERR_FILENO);
     }
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     // The running binary itself, also when its file was replaced since (a rebuild): the restarted

@@ -299,6 +299,7 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
       kFailureColour, kOutageColour, kFaultColour, kEventColour, kMilestoneColour);
   absl::StrAppend(&html, Timeline(round));
   std::vector<std::string> items;
+  items.reserve(round.errors.size() + round.missing.size());
   std::vector<std::pair<std::string, int>> errors(round.errors.begin(), round.errors.end());
   std::sort(errors.begin(), errors.end(),
             [](const auto& a, const auto& b) { return a.second > b.second; });

@@ -59,6 +59,7 @@ std::string DrillTable(const DrillResult& result) {
     std::sort(errors.begin(), errors.end(),
               [](const auto& a, const auto& b) { return a.second > b.second; });
     std::vector<std::string> lines;
+    lines.reserve(errors.size() + round.missing.size());
     for (const auto& [message, count] : errors) lines.push_back(absl::StrCat(count, "x ", message));
     for (const auto& [node, count] : round.missing) {
       lines.push_back(absl::StrCat("LOST: ", node, " lacks ", count, " acknowledged writes"));

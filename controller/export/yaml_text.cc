@@ -110,10 +110,7 @@ void Emit(const nlohmann::ordered_json& value, int indent, std::string& out);
 void EmitEntry(const std::string& head, const nlohmann::ordered_json& value, int indent,
                std::string& out) {
   std::string pad(indent, ' ');
-  if (value.is_object() && !value.empty()) {
-    absl::StrAppend(&out, pad, head, "\n");
-    Emit(value, indent + 2, out);
-  } else if (value.is_array() && !value.empty()) {
+  if ((value.is_object() || value.is_array()) && !value.empty()) {
     absl::StrAppend(&out, pad, head, "\n");
     Emit(value, indent + 2, out);
   } else if (value.is_object()) {
