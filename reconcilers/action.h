@@ -53,10 +53,13 @@ bool IsLongRunning(ActionType type);
 // needs nothing of it (paused, hung, or a stop that failed before).
 enum class FenceMethod { kStopPostgres, kKillContainer };
 
-// Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails.
-// A failover must not wait for the bouncer (the primary is gone already); a planned change
-// (switchover, restart) is only made while clients are held.
-enum class ClientHold { kRequired, kBestEffort };
+// Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails,
+// and how long the PAUSE waits for running transactions before KILL (which drops every client
+// of the database, idle ones too). A failover must not wait for the bouncer (the primary is gone
+// already); a planned change (switchover, restart) is only made while clients are held. While
+// a hung primary is fenced, the fence breaks its server connections: waiting a moment for that
+// spares the idle clients; when it is cut off from the network nothing can, so it does not wait.
+enum class ClientHold { kRequired, kBestEffort, kBestEffortUntilFenced };
 
 struct Action {
   ActionType type;

@@ -15,6 +15,10 @@ namespace {
 // failover the old primary is dead or hung: its transactions cannot finish, so waiting long only
 // lengthens the outage. A repoint to a healthy primary lets running transactions finish.
 constexpr absl::Duration kFailoverPauseTimeout = absl::Milliseconds(200);
+// While a hung primary is fenced beside it, a PAUSE waits for the fence to break the hung
+// server connections rather than KILL them: KILL would drop every client of the database, idle
+// ones too ("database removed"), where the fence fails only what was in flight.
+constexpr absl::Duration kHoldWhileFencingTimeout = absl::Seconds(1);
 // A switchover holds clients while it waits this long for running transactions and then as
 // long for the target to replay the old primary's last WAL: together well within the bound
 // after which held clients are failed (kClientHoldLimitSeconds).
@@ -235,7 +239,10 @@ absl::Status Executor::Failover(const Action& action) {
 
 absl::Status Executor::HoldClients(const Action& action) {
   bool paused = false;
-  absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
+  absl::Status pause = bouncer_.Pause(action.hold == ClientHold::kBestEffortUntilFenced
+                                         ? kHoldWhileFencingTimeout
+                                         : kFailoverPauseTimeout,
+                                     &paused);
   if (pause.ok() || action.hold == ClientHold::kRequired) return pause;
   events_.Warning(BouncerName(spec_.name), "PauseFailed",
                   absl::StrCat(pause.message(), "; going on: clients are not held"));

@@ -855,7 +855,15 @@ TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefor
   ASSERT_NE(Find(plan, ActionType::kFence), nullptr) << plan.ToString("demo");
   EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kStopPostgres);
   ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
+  // The fence will break its hung connections: the hold waits for that rather than KILL.
+  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffortUntilFenced);
   EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr);  // not before the fence
+
+  ObservedState cut = observed();
+  cut.nodes[0].host_port = 0;  // cut off from the network: nothing will break them
+  plan = ComputePlan(spec, cut);
+  ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
+  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffort);
 
   ObservedState paused = observed();
   paused.nodes[0].paused = true;
