@@ -666,13 +666,13 @@ class Planner {
                           " to end before fencing it"));
         return false;
       }
-      Action& hold = Add(ActionType::kHoldClients, 0, old_primary,
-                         absl::StrCat(why, "; holding clients while ", Name(old_primary),
-                                      " is fenced"));
+      Action& hold =
+          Add(ActionType::kHoldClients, 0, old_primary,
+              absl::StrCat(why, "; holding clients while ", Name(old_primary), " is fenced"));
       // Cut off from the network (its port unpublished), its connections cannot be broken from
       // here: clients are then held at once.
-      hold.hold = old->host_port == 0 ? ClientHold::kBestEffort
-                                      : ClientHold::kBestEffortUntilFenced;
+      hold.hold =
+          old->host_port == 0 ? ClientHold::kBestEffort : ClientHold::kBestEffortUntilFenced;
       Add(ActionType::kFence, old_primary, 0,
           absl::StrCat(why,
                        "; fencing it before choosing whom to promote, so that positions "

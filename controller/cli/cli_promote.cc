@@ -16,19 +16,6 @@
 #include "reconcilers/standby_ranking.h"
 
 namespace radctl {
-namespace {
-
-absl::StatusOr<int> ParseNode(const std::string& cluster, const std::string& text) {
-  int ordinal = 0;
-  if (absl::SimpleAtoi(text, &ordinal) && ordinal >= 1) return ordinal;
-  if (std::optional<int> parsed = OrdinalFromNodeName(cluster, text)) return *parsed;
-  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a node of cluster ",
-                                                 cluster, " (expected e.g. ", NodeName(cluster, 2),
-                                                 " or 2)"));
-}
-
-}  // namespace
-
 absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& options) {
   if (!options.accept_data_loss) {
     return absl::InvalidArgumentError(
@@ -38,7 +25,7 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
   }
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  ASSIGN_OR_RETURN(int target, ParseNode(options.name, options.node));
+  ASSIGN_OR_RETURN(int target, ParseNodeArgument("NODE", options.name, options.node));
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   const Env& env = real->env();
   Observer observer(env, cluster.secrets);

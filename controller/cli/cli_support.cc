@@ -2,12 +2,14 @@
 
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "controller/loop/reconcile_loop.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/event_log.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/naming.h"
 
 namespace radctl {
 
@@ -15,6 +17,16 @@ absl::StatusOr<std::unique_ptr<RealEnv>> RealEnv::Connect() {
   docker::DockerClient docker = docker::DockerClient::FromEnvironment();
   RETURN_IF_ERROR(docker.Ping());
   return std::unique_ptr<RealEnv>(new RealEnv(std::move(docker)));
+}
+
+absl::StatusOr<int> ParseNodeArgument(const std::string& what, const std::string& cluster,
+                                      const std::string& text) {
+  int ordinal = 0;
+  if (absl::SimpleAtoi(text, &ordinal) && ordinal >= 1) return ordinal;
+  if (std::optional<int> parsed = OrdinalFromNodeName(cluster, text)) return *parsed;
+  return absl::InvalidArgumentError(absl::StrCat(what, ": \"", text, "\" is not a node of cluster ",
+                                                 cluster, " (expected e.g. ", NodeName(cluster, 2),
+                                                 " or 2)"));
 }
 
 absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,

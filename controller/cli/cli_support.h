@@ -27,6 +27,12 @@ class RealEnv {
   Env env_;
 };
 
+// A node named on the command line: "demo-pg-2" or "2" -> 2. InvalidArgument naming `what`
+// (the flag or argument) otherwise.
+[[nodiscard]] absl::StatusOr<int> ParseNodeArgument(const std::string& what,
+                                                    const std::string& cluster,
+                                                    const std::string& text);
+
 struct StoredCluster {
   ClusterSpec spec;
   ClusterSecrets secrets;

@@ -15,26 +15,12 @@
 #include "reconcilers/switchover.h"
 
 namespace radctl {
-namespace {
-
-// "demo-pg-2" or "2" -> 2.
-absl::StatusOr<int> ParseTarget(const std::string& cluster, const std::string& text) {
-  int ordinal = 0;
-  if (absl::SimpleAtoi(text, &ordinal) && ordinal >= 1) return ordinal;
-  if (std::optional<int> parsed = OrdinalFromNodeName(cluster, text)) return *parsed;
-  return absl::InvalidArgumentError(absl::StrCat("--to: \"", text, "\" is not a node of cluster ",
-                                                 cluster, " (expected e.g. ", NodeName(cluster, 2),
-                                                 " or 2)"));
-}
-
-}  // namespace
-
 absl::Status RunSwitchover(const GlobalOptions& global, const SwitchoverOptions& options) {
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   int requested = 0;
   if (!options.to.empty()) {
-    ASSIGN_OR_RETURN(requested, ParseTarget(options.name, options.to));
+    ASSIGN_OR_RETURN(requested, ParseNodeArgument("--to", options.name, options.to));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   const Env& env = real->env();

@@ -239,10 +239,10 @@ absl::Status Executor::Failover(const Action& action) {
 
 absl::Status Executor::HoldClients(const Action& action) {
   bool paused = false;
-  absl::Status pause = bouncer_.Pause(action.hold == ClientHold::kBestEffortUntilFenced
-                                         ? kHoldWhileFencingTimeout
-                                         : kFailoverPauseTimeout,
-                                     &paused);
+  absl::Status pause =
+      bouncer_.Pause(action.hold == ClientHold::kBestEffortUntilFenced ? kHoldWhileFencingTimeout
+                                                                       : kFailoverPauseTimeout,
+                     &paused);
   if (pause.ok() || action.hold == ClientHold::kRequired) return pause;
   events_.Warning(BouncerName(spec_.name), "PauseFailed",
                   absl::StrCat(pause.message(), "; going on: clients are not held"));
