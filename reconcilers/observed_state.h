@@ -74,7 +74,10 @@ struct NodeObservation {
 
   // Postgres, probed over the published port when the container runs.
   bool reachable = false;
-  std::string probe_error;                              // why not reachable
+  std::string probe_error;  // why not reachable
+  // The probe was refused or cut short (nothing listens, the connection closed): Postgres is
+  // down. A probe that went unanswered (a hung node, a cut network) leaves this false.
+  bool probe_refused = false;
   absl::Time unreachable_since = absl::InfinitePast();  // first failed probe in a row (loop memory)
   bool in_recovery = false;                             // pg_is_in_recovery(): a standby
   int timeline = 0;     // of the WAL it writes or receives; from pg_controldata when it is silent

@@ -603,7 +603,8 @@ class Planner {
         return;
       }
       // No failover now: its container is started again; once back, fenced by its entrypoint,
-      // it resumes as primary if nobody was promoted (losing nothing).
+      // it resumes as primary if nobody was promoted (losing nothing). Clients wait for that.
+      HoldClientsEarly(registered, why);
       PlanContainers(/*hold=*/0);
       if (!spec_.failover.enabled) Wait(why + "; failover is disabled: restarting it in place");
       return;
@@ -617,6 +618,10 @@ class Planner {
     }
     absl::Duration down = observed_.observed_at - node->unreachable_since;
     bool detected = down >= absl::Milliseconds(spec_.failover.detection_ms);
+    if (node->probe_refused) {
+      HoldClientsEarly(registered, absl::StrCat("primary ", name, " refuses connections (",
+                                                node->probe_error, ")"));
+    }
     std::string why = absl::StrCat("primary ", name, " has not answered for ",
                                    absl::FormatDuration(down), " (", node->probe_error, ")");
     bool start_failed = node->Failed(ActionType::kStartPrimary) >= kStartPrimaryAttempts;
@@ -648,6 +653,27 @@ class Planner {
     FailOverOrWait(registered, why);
   }
 
+  // Postgres of the primary is down (or its container gone) and no failover is planned yet:
+  // clients are held at once, before the bouncer's first failed login to it makes PgBouncer
+  // fail every client that arrives (server_login_retry). They are resumed when it answers again
+  // (PlanBouncerTarget) or by the failover, and a hold never outlasts the bouncer's
+  // query_wait_timeout.
+  void HoldClientsEarly(int primary, const std::string& why) {
+    const BouncerObservation& bouncer = observed_.bouncer;
+    if (bouncer.container != ContainerState::kRunning || !bouncer.reachable || bouncer.paused ||
+        bouncer.target_host != Name(primary)) {
+      return;
+    }
+    for (const Action& action : plan_.actions) {
+      if (action.type == ActionType::kHoldClients) return;
+    }
+    Action& hold = Add(ActionType::kHoldClients, 0, primary,
+                       absl::StrCat(why,
+                                    "; holding clients until it answers again or a standby "
+                                    "takes over"));
+    hold.hold = ClientHold::kBestEffort;
+  }
+
   // Whether `node` can no longer commit: gone, stopped, in recovery, or silent with its Postgres
   // seen stopped. A paused container, or one whose Postgres still runs, can wake up and commit.
   static bool CannotCommit(const NodeObservation* node) {
@@ -666,6 +692,11 @@ class Planner {
                           " to end before fencing it"));
         return false;
       }
+      // One hold: this one (for the fence) replaces an early one planned above.
+      plan_.actions.erase(
+          std::remove_if(plan_.actions.begin(), plan_.actions.end(),
+                         [](const Action& a) { return a.type == ActionType::kHoldClients; }),
+          plan_.actions.end());
       Action& hold =
           Add(ActionType::kHoldClients, 0, old_primary,
               absl::StrCat(why, "; holding clients while ", Name(old_primary), " is fenced"));

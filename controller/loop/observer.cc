@@ -218,6 +218,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     }
     if (!probes[i].ok()) {
       node.probe_error = std::string(probes[i].status().message());
+      node.probe_refused = node.container == ContainerState::kRunning && !node.paused &&
+                           node.host_port != 0 && absl::IsUnavailable(probes[i].status());
       // Unreachable since it last answered (if this loop saw it answer), else since now.
       auto last = memory.last_reachable.find(node.ordinal);
       node.unreachable_since =

@@ -516,6 +516,11 @@ class FakeWorld::Session : public NodeSession {
     return &it->second;
   }
   absl::Status Lost() {
+    // A frozen node does not answer; any other loss is a closed connection.
+    auto it = w_.nodes_.find(ordinal_);
+    if (it != w_.nodes_.end() && it->second.frozen) {
+      return absl::DeadlineExceededError(absl::StrCat(endpoint_.ToString(), ": no answer"));
+    }
     return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
   }
   absl::Status Simple() {
@@ -557,9 +562,9 @@ class FakeWorld::Postgres : public PostgresAccess {
           absl::StrCat("connecting to ", endpoint.ToString(), ": connection refused"));
     }
     if (node->frozen) {
-      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
-                                                 ": no answer within ",
-                                                 absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(absl::StrCat("connecting to ", endpoint.ToString(),
+                                                      ": no answer within ",
+                                                      absl::FormatDuration(timeout)));
     }
     int ordinal = 0;
     for (const auto& [o, n] : w_.nodes_) {

@@ -92,7 +92,8 @@ class NodeSession {
 class PostgresAccess {
  public:
   virtual ~PostgresAccess() = default;
-  // Unavailable when the server does not answer within `timeout` or refuses the login.
+  // DeadlineExceeded when the server does not answer within `timeout`; Unavailable when it
+  // refuses the connection or the login.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<NodeSession>> Connect(
       const PgEndpoint& endpoint, absl::Duration timeout) const = 0;
 };

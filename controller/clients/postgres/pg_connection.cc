@@ -74,9 +74,10 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndp
     if (poll_status == PGRES_POLLING_FAILED) break;
     bool for_write = poll_status == PGRES_POLLING_WRITING;
     if (!WaitSocket(PQsocket(conn), for_write, deadline)) {
-      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
-                                                 ": no answer within ",
-                                                 absl::FormatDuration(timeout)));
+      // Silence (a hung or unreachable server) is told apart from a refusal (nothing listens).
+      return absl::DeadlineExceededError(absl::StrCat("connecting to ", endpoint.ToString(),
+                                                      ": no answer within ",
+                                                      absl::FormatDuration(timeout)));
     }
     poll_status = PQconnectPoll(conn);
   }

@@ -33,8 +33,8 @@ using PgRows = std::vector<PgRow>;
 
 class PgConnection {
  public:
-  // Unavailable when the server does not answer in time or refuses the login; the message
-  // carries libpq's reason.
+  // DeadlineExceeded when the server does not answer in time; Unavailable when it refuses the
+  // connection or the login. The message carries libpq's reason.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
       const PgEndpoint& endpoint, absl::Duration timeout);
   ~PgConnection();

@@ -120,6 +120,9 @@ TEST(ReconcileLoopTest, PostgresCrashInThePrimaryIsRestartedInPlace) {
   ExpectPrimary(h, 1);
   EXPECT_EQ(h.world().Node(1).timeline, 1);  // nobody was promoted
   EXPECT_THAT(h.log(), HasSubstr("StartPrimary"));
+  // Clients were held while it was down, and resumed (ExpectPrimary: not paused now).
+  EXPECT_GE(h.world().Bouncer().pauses, 1);
+  EXPECT_GE(h.world().Bouncer().resumes, 1);
 }
 
 TEST(ReconcileLoopTest, SecondWritablePrimaryIsFencedAndRejoined) {

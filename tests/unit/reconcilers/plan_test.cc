@@ -275,11 +275,36 @@ const PlanCase kFailoverCases[] = {
        return s;
      },
      "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
-    {"DeadPrimaryWithoutStandbyIsRestarted", 1,
+    {"DeadPrimaryWithoutStandbyIsRestartedWithClientsHeld", 1,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build();
      },
-     "start-container demo-pg-1; waiting"},
+     "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting"},
+    {"PrimaryRefusingConnectionsHasClientsHeldAtOnce", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
+                             .Record(1, "primary", true, 0)
+                             .Standby(2, 1)
+                             .Standby(3, 1)
+                             .BouncerTarget(1)
+                             .Build();
+       s.nodes[0].probe_refused = true;  // nothing listens: it is down, not slow
+       return s;
+     },
+     "hold-clients demo-bouncer for demo-pg-1; waiting"},
+    {"AHeldBouncerIsNotHeldAgain", 3,
+     [](ObservedStateBuilder b) {
+       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
+                             .Record(1, "primary", true, 0)
+                             .Standby(2, 1)
+                             .Standby(3, 1)
+                             .BouncerTarget(1)
+                             .BouncerPaused()
+                             .Build();
+       s.nodes[0].probe_refused = true;
+       return s;
+     },
+     "waiting"},
     {"AfterPromotionBouncerAndFollowersCatchUp", 3,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 137)
@@ -615,7 +640,9 @@ TEST(PlanFailoverTest, SynchronousFailoverWaitsForEveryStandbyThatMayHoldACommit
     Plan plan = ComputePlan(spec, observed);
     // Meanwhile the old primary's container is started: fenced by its entrypoint, it resumes as
     // primary if it comes back before the quorum is seen (nobody was promoted, nothing lost).
-    EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting") << silent;
+    EXPECT_EQ(Summary(plan),
+              "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting")
+        << silent;
     EXPECT_THAT(plan.waiting.back(), HasSubstr("WaitingForQuorum"));
     EXPECT_THAT(plan.waiting.back(), HasSubstr("waiting for demo-pg-3"));
     EXPECT_THAT(plan.waiting.back(), HasSubstr("radctl promote demo NODE --accept-data-loss"));
@@ -799,7 +826,9 @@ TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
                                     .Standby(3, 1)
                                     .BouncerTarget(1)
                                     .Build());
-  EXPECT_EQ(Summary(plan), "start-container demo-pg-1; waiting");
+  // Clients are held while it restarts: a restart in place loses nothing and fails nobody.
+  EXPECT_EQ(Summary(plan),
+            "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting");
   ASSERT_EQ(plan.waiting.size(), 1u);
   EXPECT_THAT(plan.waiting[0], HasSubstr("failover is disabled"));
 }
