@@ -269,8 +269,11 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
       absl::Status status = env_.runtime.StreamEvents(
           kLabelCluster, cluster,
           [&](const docker::Event& event) {
-            if (event.action == "die" || event.action == "start" || event.action == "oom" ||
-                event.action == "destroy" || event.action == "stop" || event.action == "pause") {
+            // "kill" comes as the signal is sent, before "die" (which waits for the engine's
+            // clean-up): looking at once lets clients be held before PgBouncer fails them.
+            if (event.action == "kill" || event.action == "die" || event.action == "start" ||
+                event.action == "oom" || event.action == "destroy" || event.action == "stop" ||
+                event.action == "pause") {
               Wake();
             }
           },
