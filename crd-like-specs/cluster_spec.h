@@ -17,8 +17,12 @@ struct PostgresSpec {
   std::map<std::string, std::string> parameters;
 };
 
+// `bouncer.port: auto`, or no port: a free loopback port is picked on the first apply and kept
+// with the cluster, so it stays the same across applies.
+inline constexpr int kAutoPort = 0;
+
 struct BouncerSpec {
-  int port = 6543;
+  int port = kAutoPort;
   std::string bind = "127.0.0.1";
   std::string pool_mode = "transaction";  // session | transaction | statement
 };
@@ -44,9 +48,16 @@ struct AuthSpec {
   std::string password;  // empty: generated once and kept with the cluster
 };
 
+// spec.profile: how Postgres is sized. "standard" is PostgreSQL's own defaults; "small" is for
+// CI, many clusters per host: little shared memory and few connections (node_config.cc says
+// what exactly). spec.postgres.parameters win over either.
+inline constexpr char kProfileStandard[] = "standard";
+inline constexpr char kProfileSmall[] = "small";
+
 struct ClusterSpec {
   std::string name;  // metadata.name
   int nodes = 3;
+  std::string profile = kProfileStandard;
   PostgresSpec postgres;
   BouncerSpec bouncer;
   ReplicationSpec replication;

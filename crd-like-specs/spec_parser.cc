@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "crd-like-specs/spec_validators.h"
 #include "crd-like-specs/yaml_reader.h"
@@ -36,6 +37,24 @@ void ReadInt(YamlReader& reader, const Field& field, IntCheck check, int& out) {
     return;
   }
   out = static_cast<int>(*value);  // every check bounds the value well inside int
+}
+
+// A port number, or `auto` (kAutoPort).
+void ReadPort(YamlReader& reader, const Field& field, int& out) {
+  if (field.value.IsScalar() && field.value.Scalar() == "auto") {
+    out = kAutoPort;
+    return;
+  }
+  int64_t number = 0;
+  if (!field.value.IsScalar() || !absl::SimpleAtoi(field.value.Scalar(), &number)) {
+    std::string got = field.value.IsMap()        ? "a mapping"
+                      : field.value.IsSequence() ? "a list"
+                      : field.value.IsScalar()   ? absl::StrCat("\"", field.value.Scalar(), "\"")
+                                                 : "nothing";
+    reader.AddError(field, absl::StrCat("expected a port number (1-65535) or auto, got ", got));
+    return;
+  }
+  ReadInt(reader, field, CheckPort, out);
 }
 
 void ReadBool(YamlReader& reader, const Field& field, bool& out) {
@@ -80,7 +99,7 @@ void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
 
 void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
   const std::vector<FieldRule> rules = {
-      {"port", [&](const Field& f) { ReadInt(reader, f, CheckPort, out.port); }},
+      {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
       {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
       {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
   };
@@ -132,6 +151,7 @@ void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
 void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
   const std::vector<FieldRule> rules = {
       {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
+      {"profile", [&](const Field& f) { ReadText(reader, f, CheckProfile, out.profile); }},
       {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
       {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
       {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},

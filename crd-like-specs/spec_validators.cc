@@ -187,6 +187,12 @@ absl::Status CheckPoolMode(std::string_view mode) {
       absl::StrCat("must be one of session, transaction, statement; got ", Quote(mode)));
 }
 
+absl::Status CheckProfile(std::string_view profile) {
+  if (profile == kProfileStandard || profile == kProfileSmall) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be standard or small; got ", Quote(profile)));
+}
+
 absl::Status CheckDetectionMs(int64_t detection_ms) { return CheckRange(detection_ms, 100, 60000); }
 
 absl::Status CheckSynchronousNumber(int64_t number) { return CheckRange(number, 1, kMaxNodes - 1); }

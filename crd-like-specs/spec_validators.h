@@ -33,6 +33,7 @@ inline constexpr size_t kMaxClusterNameLength = 40;
 // A dotted-quad IPv4 address; 0.0.0.0 means every interface.
 [[nodiscard]] absl::Status CheckBindAddress(std::string_view address);
 [[nodiscard]] absl::Status CheckPoolMode(std::string_view mode);
+[[nodiscard]] absl::Status CheckProfile(std::string_view profile);
 // k of `synchronous: {number: k}`.
 [[nodiscard]] absl::Status CheckSynchronousNumber(int64_t number);
 // A postgresql.conf size ("512MB", "1GB", "1024" kB) or "-1".

@@ -22,7 +22,12 @@ void EmitPostgres(YAML::Emitter& out, const PostgresSpec& postgres) {
 
 void EmitBouncer(YAML::Emitter& out, const BouncerSpec& bouncer) {
   out << YAML::Key << "bouncer" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "port" << YAML::Value << bouncer.port;
+  out << YAML::Key << "port" << YAML::Value;
+  if (bouncer.port == kAutoPort) {
+    out << "auto";
+  } else {
+    out << bouncer.port;
+  }
   out << YAML::Key << "bind" << YAML::Value << bouncer.bind;
   out << YAML::Key << "poolMode" << YAML::Value << bouncer.pool_mode;
   out << YAML::EndMap;
@@ -65,6 +70,7 @@ std::string ClusterSpecToYaml(const ClusterSpec& spec) {
   out << YAML::EndMap;
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "nodes" << YAML::Value << spec.nodes;
+  if (spec.profile != kProfileStandard) out << YAML::Key << "profile" << YAML::Value << spec.profile;
   EmitPostgres(out, spec.postgres);
   EmitBouncer(out, spec.bouncer);
   EmitReplicationAndFailover(out, spec);

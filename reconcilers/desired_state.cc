@@ -8,6 +8,10 @@ DesiredState MergeDesired(const ClusterSpec& file_spec, const std::string& file_
                           const ClusterSpec* stored, const std::string& stored_digest,
                           bool file_written) {
   DesiredState desired{file_spec, ""};
+  // `port: auto` keeps the port picked when the cluster was first applied.
+  if (file_spec.bouncer.port == kAutoPort && stored != nullptr && stored->name == file_spec.name) {
+    desired.spec.bouncer.port = stored->bouncer.port;
+  }
   if (!file_written && stored != nullptr && stored->name == file_spec.name &&
       file_digest == stored_digest && stored->nodes != file_spec.nodes) {
     desired.spec.nodes = stored->nodes;

@@ -18,7 +18,8 @@ struct DesiredState {
 // file's content is unchanged since it was last applied (`file_digest == stored_digest`): a
 // restarted watcher must not undo a scale. A file written while a watcher runs
 // (`file_written`) is the user's latest word and wins whole, even when its content is the same
-// as before. `stored` is null when nothing is kept yet.
+// as before. A file asking for `bouncer.port: auto` gets the stored port. `stored` is null when
+// nothing is kept yet.
 DesiredState MergeDesired(const ClusterSpec& file_spec, const std::string& file_digest,
                           const ClusterSpec* stored, const std::string& stored_digest,
                           bool file_written = false);

@@ -25,6 +25,8 @@ std::string ConfigHash(const ClusterSpec& spec) {
       absl::StrCat("name=", spec.name, "\nsync=", spec.replication.synchronous && spec.nodes > 1,
                    "\nsync_number=", spec.replication.synchronous_number,
                    "\nmax_slot_wal_keep_size=", spec.replication.max_slot_wal_keep_size);
+  // Only a profile other than the default counts, so clusters made before profiles keep their hash.
+  if (spec.profile != kProfileStandard) absl::StrAppend(&text, "\nprofile=", spec.profile);
   for (const auto& [name, value] : spec.postgres.parameters) {
     absl::StrAppend(&text, "\n", name, "=", value);
   }

@@ -13,18 +13,26 @@ namespace {
 std::vector<CommandHelp> MakeCommands() {
   return {
       {"apply",
-       "apply -f FILE [--watch] [--dry-run] [--http ADDR:PORT|off]",
-       "converge the cluster to FILE; --watch keeps at it",
+       "apply -f FILE|DIR... [--watch [--prune]] [--dry-run] [--http ADDR:PORT|off]",
+       "converge the clusters to their specs; --watch keeps at it",
        "Reads the PostgresCluster spec in FILE and changes Docker until the cluster matches it:\n"
        "network, node containers and volumes, the primary, streaming standbys, the bouncer.\n"
+       "Several -f, or a directory (its *.yaml and *.yml files), apply many clusters at once,\n"
+       "each on a worker of its own; watching a directory picks up specs added and removed.\n"
        "A bad spec is reported with file, line and field, and changes nothing (exit 2).",
        false,
-       {{"--filename", "-f", "FILE", {}, "the spec file (required)"},
+       {{"--filename", "-f", "FILE", {}, "a spec file or a directory of them (required; repeatable)"},
         {"--watch",
          "-w",
          "",
          {},
-         "keep reconciling (failover, rejoin, edits of FILE) until interrupted"},
+         "keep reconciling (failover, rejoin, edits of the specs) until interrupted"},
+        {"--prune",
+         "",
+         "",
+         {},
+         "watch: a spec removed from a watched directory removes its cluster's containers "
+         "(its data volumes are kept)"},
         {"--dry-run", "", "", {}, "print the next step of the plan, change nothing"},
         {"--http",
          "",

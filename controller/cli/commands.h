@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -16,8 +17,9 @@ struct GlobalOptions {
 };
 
 struct ApplyOptions {
-  std::string file;
+  std::vector<std::string> files;  // spec files and directories of them (-f, repeatable)
   bool watch = false;
+  bool prune = false;  // watch: a spec removed from a directory removes its cluster's containers
   bool dry_run = false;
   std::string http = "127.0.0.1:8433";  // watch mode's HTTP endpoint; "off" for none
 };

@@ -116,9 +116,14 @@ int main(int argc, char** argv) {
     global.json_logs = log_format == "json";
     if (command == "apply") {
       radctl::ApplyOptions options;
-      options.file = args.Value("--filename", "-f", "");
-      if (options.file.empty()) throw UsageError{"apply needs -f FILE"};
+      for (std::string file = args.Value("--filename", "-f", ""); !file.empty();
+           file = args.Value("--filename", "-f", "")) {
+        options.files.push_back(file);
+      }
+      if (options.files.empty()) throw UsageError{"apply needs -f FILE (or -f DIRECTORY)"};
       options.watch = args.Flag("--watch") || args.Flag("-w");
+      options.prune = args.Flag("--prune");
+      if (options.prune && !options.watch) throw UsageError{"--prune needs --watch"};
       options.dry_run = args.Flag("--dry-run");
       options.http = args.Value("--http", "", options.http);
       args.ExpectEmpty();

@@ -54,6 +54,19 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       "log_line_prefix = '%m [%p] %q%u@%d '\n",
       // Which configuration this is: nodes report it (SHOW), so drift is visible.
       "radctl.config_hash = '", ConfigHash(spec), "'\n");
+  if (spec.profile == kProfileSmall) {
+    // Sized for CI, many clusters per host: shared memory and WAL kept small. max_connections is
+    // left alone: a standby cannot run with fewer than its primary, so changing it needs an
+    // order of restarts that a profile switch should not impose.
+    absl::StrAppend(&conf,
+                    "\n# spec.profile: small (spec.postgres.parameters below win)\n"
+                    "shared_buffers = '16MB'\n"
+                    "work_mem = '2MB'\n"
+                    "maintenance_work_mem = '16MB'\n"
+                    "min_wal_size = '32MB'\n"
+                    "max_wal_size = '256MB'\n"
+                    "wal_keep_size = '64MB'\n");
+  }
   if (!spec.postgres.parameters.empty()) {
     absl::StrAppend(&conf, "\n# spec.postgres.parameters\n");
     for (const auto& [name, value] : spec.postgres.parameters) {

@@ -1,9 +1,15 @@
-// The watcher's HTTP endpoint (cpp-httplib), on 127.0.0.1:8433 by default:
-//   /healthz        200 while the loop is alive (in a pass, or one ended in the last 30 s)
-//   /readyz         200 when the endpoint reaches a writable primary, else 503 with the reason
-//   /metrics        Prometheus text format
-//   /api/v1/status  the JSON of `radctl status -o json` (password masked: HTTP has no auth)
-//   /api/v1/events  the cluster's events, newest last (?since=10m)
+// The watcher's HTTP endpoint (cpp-httplib), on 127.0.0.1:8433 by default, for every cluster it
+// watches:
+//   /healthz                     200 while every cluster's loop is alive (in a pass, or one
+//                                ended in the last 30 s)
+//   /readyz                      200 when every cluster's endpoint reaches a writable primary,
+//                                else 503 with the reasons (?cluster=NAME for one)
+//   /metrics                     Prometheus text format, samples labelled by cluster
+//   /api/v1/clusters             the watched clusters: name, file, ready, endpoint (JSON)
+//   /api/v1/clusters/NAME/status the JSON of `radctl status NAME -o json` (password masked: HTTP
+//                                has no auth)
+//   /api/v1/clusters/NAME/events the cluster's events, newest last (?since=10m)
+//   /api/v1/status, /api/v1/events  the same for the only cluster watched (or ?cluster=NAME)
 #pragma once
 
 #include <memory>
@@ -11,9 +17,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
-#include "controller/config/secrets.h"
-#include "controller/reporting/controller_state.h"
-#include "controller/state/cluster_store.h"
+#include "controller/reporting/watched_clusters.h"
 
 namespace httplib {
 class Server;
@@ -23,7 +27,7 @@ namespace radctl {
 
 class HttpEndpoint {
  public:
-  HttpEndpoint(ControllerState& state, const ClusterStore& store, const ClusterSecrets& secrets);
+  explicit HttpEndpoint(const WatchedClusters& clusters);
   ~HttpEndpoint();
 
   // Binds host:port and serves in a thread. FailedPrecondition when the address is taken.
@@ -31,9 +35,7 @@ class HttpEndpoint {
   void Stop();
 
  private:
-  ControllerState& state_;
-  const ClusterStore& store_;
-  const ClusterSecrets& secrets_;
+  const WatchedClusters& clusters_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

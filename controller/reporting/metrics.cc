@@ -1,8 +1,12 @@
 #include "controller/reporting/metrics.h"
 
+#include <map>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "reconcilers/naming.h"
 
 namespace radctl {
@@ -162,6 +166,39 @@ void Metrics::RecordObservation(const ClusterSpec& spec, const ObservedState& ob
 MetricsSnapshot Metrics::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   return snapshot_;
+}
+
+std::string MergePrometheusTexts(const std::vector<std::string>& texts) {
+  struct Family {
+    std::string header;  // its HELP and TYPE lines
+    std::string samples;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Family> families;
+  for (const std::string& text : texts) {
+    std::string family;  // the one the lines belong to: named by the last HELP or TYPE
+    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+      if (absl::StartsWith(line, "# HELP ") || absl::StartsWith(line, "# TYPE ")) {
+        std::vector<absl::string_view> words = absl::StrSplit(line, absl::MaxSplits(' ', 3));
+        family = std::string(words.size() > 2 ? words[2] : "");
+        auto [it, added] = families.try_emplace(family);
+        if (added) order.push_back(family);
+        // Every cluster's text declares the family the same way: keep the lines once.
+        if (!absl::StrContains(it->second.header, line)) {
+          absl::StrAppend(&it->second.header, line, "\n");
+        }
+        continue;
+      }
+      auto [it, added] = families.try_emplace(family);
+      if (added) order.push_back(family);
+      absl::StrAppend(&it->second.samples, line, "\n");
+    }
+  }
+  std::string merged;
+  for (const std::string& name : order) {
+    absl::StrAppend(&merged, families[name].header, families[name].samples);
+  }
+  return merged;
 }
 
 }  // namespace radctl

@@ -42,6 +42,11 @@ struct MetricsSnapshot {
 };
 
 std::string RenderPrometheusText(const MetricsSnapshot& snapshot);
+
+// One exposition of several clusters' texts (a watcher of many clusters): each metric family
+// appears once, its HELP and TYPE first and then the samples of every cluster, as the text
+// format requires. Families keep the order in which they first appear.
+std::string MergePrometheusTexts(const std::vector<std::string>& texts);
 // Escapes a label value for the text format: backslash, double quote and newline.
 std::string EscapeLabelValue(const std::string& value);
 

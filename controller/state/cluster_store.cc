@@ -108,7 +108,7 @@ std::string ClusterStore::DefaultRoot() {
 }
 
 ClusterStore::ClusterStore(const std::string& root, const std::string& cluster)
-    : dir_(absl::StrCat(root, "/", cluster)) {}
+    : root_(root), dir_(absl::StrCat(root, "/", cluster)) {}
 
 std::string ClusterStore::Path(const std::string& file) const {
   return absl::StrCat(dir_, "/", file);

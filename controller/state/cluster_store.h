@@ -35,6 +35,7 @@ class ClusterStore {
 
   ClusterStore(const std::string& root, const std::string& cluster);
   const std::string& dir() const { return dir_; }
+  const std::string& root() const { return root_; }
 
   // NotFound when the cluster was never applied from this machine.
   [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadSecrets() const;
@@ -72,6 +73,7 @@ class ClusterStore {
 
  private:
   std::string Path(const std::string& file) const;
+  std::string root_;
   std::string dir_;
 };
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "controller/state/auto_port.h"
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/desired_state.h"
@@ -33,6 +34,11 @@ absl::StatusOr<ClusterSpec> DesiredStateLoader::Apply(const SpecFile& file, bool
   DesiredState desired = MergeDesired(file.spec, file.digest, stored.ok() ? &*stored : nullptr,
                                       store_.LoadFileDigest());
   if (!desired.note.empty()) events_.Progress(desired.note);
+  if (desired.spec.bouncer.port == kAutoPort) {
+    ASSIGN_OR_RETURN(desired.spec.bouncer.port, PickBouncerPort(store_, desired.spec.bouncer.bind));
+    events_.Progress(absl::StrCat("bouncer.port: auto -> ", desired.spec.bouncer.bind, ":",
+                                  desired.spec.bouncer.port, " (kept with the cluster)"));
+  }
   if (keep) RETURN_IF_ERROR(store_.SaveSpec(desired.spec, file.digest));
   current_ = desired.spec;
   NoteTimes();
@@ -67,6 +73,7 @@ ClusterSpec DesiredStateLoader::Refresh() {
   DesiredState desired =
       MergeDesired(file->spec, file->digest, stored.ok() ? &*stored : nullptr, stored_digest,
                    /*file_written=*/file_changed);
+  if (desired.spec.bouncer.port == kAutoPort) desired.spec.bouncer.port = current_.bouncer.port;
   if (desired.spec == current_) return current_;
   if (validate_) {
     if (absl::Status valid = validate_(desired.spec); !valid.ok()) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace radctl {
@@ -25,11 +26,13 @@ void EventLog::Warning(const std::string& object, const std::string& reason,
 }
 
 void EventLog::Progress(const std::string& message) {
-  Emit({clock_.Now(), "Normal", "", "", message}, false);
+  Emit({clock_.Now(), "Normal", "", "",
+        progress_prefix_.empty() ? message : absl::StrCat(progress_prefix_, ": ", message)},
+       false);
 }
 
 void EventLog::Emit(EventRecord event, bool keep) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::string line;
   if (json_lines_) {
     nlohmann::json json = {
         {"time", absl::FormatTime(absl::RFC3339_full, event.time, absl::UTCTimeZone())},
@@ -37,11 +40,18 @@ void EventLog::Emit(EventRecord event, bool keep) {
         {"object", event.object},
         {"reason", event.reason},
         {"message", event.message}};
-    out_ << json.dump() << "\n";
+    line = json.dump() + "\n";
   } else {
-    out_ << FormatLine(event) << "\n";
+    line = FormatLine(event) + "\n";
   }
-  out_.flush();
+  std::lock_guard<std::mutex> lock(mu_);
+  {
+    // Several clusters' logs may share one stream: each line is written whole.
+    static std::mutex output_mu;
+    std::lock_guard<std::mutex> output_lock(output_mu);
+    out_ << line;
+    out_.flush();
+  }
   if (keep && store_ != nullptr) {
     absl::Status status = store_->AppendEvent(event);
     if (!status.ok()) out_ << "radctl: cannot keep event: " << status.message() << "\n";

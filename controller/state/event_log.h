@@ -24,6 +24,9 @@ class EventLog {
   // Progress of the command itself, printed but not kept as an event.
   void Progress(const std::string& message);
 
+  // A watcher of several clusters names the cluster in its progress lines ("demo: ...").
+  void set_progress_prefix(std::string cluster) { progress_prefix_ = std::move(cluster); }
+
   static std::string FormatLine(const EventRecord& event);
 
  private:
@@ -32,6 +35,7 @@ class EventLog {
   ClusterStore* store_;
   bool json_lines_;
   const Clock& clock_;
+  std::string progress_prefix_;
   std::mutex mu_;
 };
 

@@ -39,7 +39,7 @@ int OrdinalOf(const std::string& node_name);
 ::testing::AssertionResult WritesFlow(const testsupport::Writer& writer, absl::Time since,
                                       int count = 5, absl::Duration timeout = absl::Seconds(60));
 
-// A cluster owned by one test: named it-<suffix>, with its own bouncer port.
+// A cluster owned by one test: named it-<suffix>, with its own bouncer port (0: `port: auto`).
 class TestCluster {
  public:
   TestCluster(std::string name, int nodes, int port, std::string extra_spec = "");

@@ -98,5 +98,41 @@ TEST(MetricsTest, LabelValuesAreEscaped) {
   EXPECT_THAT(RenderPrometheusText(snapshot), HasSubstr("radctl_up{cluster=\"we\\\"ird\"} 0\n"));
 }
 
+TEST(MetricsTest, MergedTextsDeclareEachFamilyOnceWithEveryClustersSamplesAfterIt) {
+  std::vector<std::string> texts;
+  for (const char* cluster : {"alpha", "beta"}) {
+    Metrics metrics(cluster);
+    metrics.RecordReconcile(absl::Milliseconds(7), false, absl::FromUnixSeconds(1800000000));
+    metrics.RecordObservation(
+        DemoSpec(), ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build(), true);
+    texts.push_back(RenderPrometheusText(metrics.Snapshot()));
+  }
+  std::string merged = MergePrometheusTexts(texts);
+
+  // Families are contiguous: once the next TYPE line comes, the previous family never returns.
+  std::vector<std::string> families;
+  std::set<std::string> samples;
+  for (absl::string_view line : absl::StrSplit(merged, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "# TYPE ")) {
+      std::vector<std::string> parts = absl::StrSplit(line, ' ');
+      EXPECT_THAT(families, ::testing::Not(::testing::Contains(parts[2]))) << line;
+      families.push_back(parts[2]);
+    } else if (!absl::StartsWith(line, "# HELP ")) {
+      ASSERT_FALSE(families.empty()) << line;
+      EXPECT_TRUE(absl::StartsWith(line, families.back())) << "outside its family: " << line;
+      samples.insert(std::string(line));
+    }
+  }
+  // Nothing lost: every sample of each cluster is there.
+  for (const std::string& text : texts) {
+    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+      if (!absl::StartsWith(line, "#")) {
+        EXPECT_TRUE(samples.count(std::string(line))) << line;
+      }
+    }
+  }
+  EXPECT_THAT(merged, HasSubstr("radctl_up{cluster=\"alpha\"} 1\nradctl_up{cluster=\"beta\"} 1\n"));
+}
+
 }  // namespace
 }  // namespace radctl

@@ -1,6 +1,7 @@
 #include "controller/config/node_config.h"
 
 #include "gmock/gmock.h"
+#include "reconcilers/spec_hash.h"
 #include "gtest/gtest.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
 
@@ -22,6 +23,19 @@ TEST(NodeConfigTest, PostgresqlConfHasReplicationSettingsThenUserParameters) {
   EXPECT_THAT(conf, HasSubstr("synchronous_standby_names = ''\n"));
   EXPECT_THAT(conf, HasSubstr("max_connections = '200'\nwork_mem = '8MB'\n"));
   EXPECT_LT(conf.find("wal_level"), conf.find("max_connections"));
+}
+
+TEST(NodeConfigTest, SmallProfileShrinksMemoryAndUserParametersStillWin) {
+  ClusterSpec spec = DemoSpec();
+  EXPECT_THAT(RenderPostgresqlConf(spec), Not(HasSubstr("shared_buffers")));
+  spec.profile = kProfileSmall;
+  spec.postgres.parameters = {{"work_mem", "8MB"}};
+  std::string conf = RenderPostgresqlConf(spec);
+  EXPECT_THAT(conf, HasSubstr("shared_buffers = '16MB'\n"));
+  // postgresql.conf takes the last setting of a name: the user's comes after the profile's.
+  EXPECT_LT(conf.find("work_mem = '2MB'"), conf.find("work_mem = '8MB'"));
+  // Applying a profile is a configuration change, rolled out like any other.
+  EXPECT_NE(ConfigHash(spec), ConfigHash(DemoSpec()));
 }
 
 TEST(NodeConfigTest, ParameterValuesAreQuoted) {

@@ -11,6 +11,7 @@
 namespace radctl {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
@@ -54,7 +55,7 @@ TEST(SpecExamplesTest, MinimalGetsEveryDefault) {
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->name, "minimal");
   EXPECT_EQ(spec->nodes, 3);
-  EXPECT_EQ(spec->bouncer.port, 6543);
+  EXPECT_EQ(spec->bouncer.port, kAutoPort);  // picked on the first apply
   ExpectDefaultsExceptNameAndNodes(*spec);
 }
 
@@ -73,6 +74,7 @@ TEST(SpecExamplesTest, DemoAndMinimalDifferOnlyInName) {
   ASSERT_TRUE(demo.ok()) << demo.status();
   ASSERT_TRUE(minimal.ok()) << minimal.status();
   minimal->name = "demo";
+  minimal->bouncer.port = 6543;  // demo.yaml names the port that minimal.yaml leaves to auto
   EXPECT_EQ(*demo, *minimal);
 }
 
@@ -142,8 +144,34 @@ TEST(SpecParserTest, SectionsWithEveryFieldCommentedOutTakeDefaults) {
                                  "    # port: 7000\n"
                                  "  auth:\n");
   ASSERT_THAT(ErrorTexts(result), IsEmpty());
-  EXPECT_EQ(result.spec.bouncer.port, 6543);
+  EXPECT_EQ(result.spec.bouncer.port, kAutoPort);
   EXPECT_EQ(result.spec.auth.user, "app");
+}
+
+TEST(SpecParserTest, BouncerPortMayBeAuto) {
+  SpecParseResult result = Parse(std::string(kHeader) +
+                                 "spec:\n"
+                                 "  bouncer: {port: auto}\n");
+  ASSERT_THAT(ErrorTexts(result), IsEmpty());
+  EXPECT_EQ(result.spec.bouncer.port, kAutoPort);
+}
+
+TEST(SpecParserTest, BouncerPortThatIsNeitherANumberNorAutoIsAnError) {
+  SpecParseResult result = Parse(std::string(kHeader) +
+                                 "spec:\n"
+                                 "  bouncer: {port: automatic}\n");
+  EXPECT_THAT(ErrorTexts(result),
+              ElementsAre(HasSubstr("spec.bouncer.port: expected a port number (1-65535) or "
+                                    "auto, got \"automatic\"")));
+}
+
+TEST(SpecParserTest, ProfileIsStandardOrSmall) {
+  SpecParseResult small = Parse(std::string(kHeader) + "spec:\n  profile: small\n");
+  ASSERT_THAT(ErrorTexts(small), IsEmpty());
+  EXPECT_EQ(small.spec.profile, kProfileSmall);
+  SpecParseResult tiny = Parse(std::string(kHeader) + "spec:\n  profile: tiny\n");
+  EXPECT_THAT(ErrorTexts(tiny),
+              ElementsAre(HasSubstr("spec.profile: must be standard or small; got \"tiny\"")));
 }
 
 TEST(SpecParserTest, EmptyImageIsDefaultedFromVersion) {

@@ -75,7 +75,7 @@ TEST(ClusterSpecToYamlTest, WritesFieldsInAStableReadableOrder) {
             "    parameters:\n"
             "      max_connections: \"200\"\n"
             "  bouncer:\n"
-            "    port: 6543\n"
+            "    port: auto\n"
             "    bind: 127.0.0.1\n"
             "    poolMode: transaction\n"
             "  replication:\n"

@@ -22,6 +22,7 @@ inline ClusterSpec FakeSpec(int nodes = 3) {
   spec.name = "demo";
   spec.nodes = nodes;
   spec.postgres.image = "radctl/postgres:15";
+  spec.bouncer.port = 6543;  // resolved: the loop never sees `auto`
   return spec;
 }
 

@@ -34,6 +34,24 @@ TEST(MergeDesiredTest, AFileWrittenWhileWatchingWinsEvenWithTheSameContent) {
   EXPECT_EQ(MergeDesired(DemoSpec(3), "abc", &stored, "abc", /*file_written=*/true).spec.nodes, 3);
 }
 
+TEST(MergeDesiredTest, AnAutoPortKeepsThePortPickedAtTheFirstApply) {
+  ClusterSpec file = DemoSpec(3);
+  file.bouncer.port = kAutoPort;
+  ClusterSpec stored = DemoSpec(3);
+  stored.bouncer.port = 24571;
+  EXPECT_EQ(MergeDesired(file, "new", &stored, "abc").spec.bouncer.port, 24571);
+  EXPECT_EQ(MergeDesired(file, "abc", &stored, "abc", /*file_written=*/true).spec.bouncer.port,
+            24571);
+  // Nothing kept yet: still to be picked (by the loader, which can look at the host).
+  EXPECT_EQ(MergeDesired(file, "new", nullptr, "").spec.bouncer.port, kAutoPort);
+}
+
+TEST(MergeDesiredTest, AFileNamingAPortWinsOverTheKeptOne) {
+  ClusterSpec stored = DemoSpec(3);
+  stored.bouncer.port = 24571;
+  EXPECT_EQ(MergeDesired(DemoSpec(3), "new", &stored, "abc").spec.bouncer.port, 6543);
+}
+
 TEST(MergeDesiredTest, AnotherClustersStoredSpecIsIgnored) {
   ClusterSpec stored = DemoSpec(5);
   stored.name = "other";

@@ -18,6 +18,7 @@ inline ClusterSpec DemoSpec(int nodes = 3) {
   spec.name = "demo";
   spec.nodes = nodes;
   spec.postgres.image = "radctl/postgres:15";
+  spec.bouncer.port = 6543;
   return spec;
 }
 
