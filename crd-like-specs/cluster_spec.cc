@@ -19,9 +19,9 @@ auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password)
 bool ClusterSpec::operator==(const ClusterSpec& o) const {
   // positions and source say where a spec came from, not what it asks for.
   return name == o.name && nodes == o.nodes && profile == o.profile &&
-         Fields(postgres) == Fields(o.postgres) &&
-         Fields(bouncer) == Fields(o.bouncer) && Fields(replication) == Fields(o.replication) &&
-         Fields(failover) == Fields(o.failover) && Fields(auth) == Fields(o.auth);
+         Fields(postgres) == Fields(o.postgres) && Fields(bouncer) == Fields(o.bouncer) &&
+         Fields(replication) == Fields(o.replication) && Fields(failover) == Fields(o.failover) &&
+         Fields(auth) == Fields(o.auth);
 }
 
 }  // namespace radctl

@@ -70,7 +70,8 @@ std::string ClusterSpecToYaml(const ClusterSpec& spec) {
   out << YAML::EndMap;
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "nodes" << YAML::Value << spec.nodes;
-  if (spec.profile != kProfileStandard) out << YAML::Key << "profile" << YAML::Value << spec.profile;
+  if (spec.profile != kProfileStandard)
+    out << YAML::Key << "profile" << YAML::Value << spec.profile;
   EmitPostgres(out, spec.postgres);
   EmitBouncer(out, spec.bouncer);
   EmitReplicationAndFailover(out, spec);

@@ -70,8 +70,8 @@ absl::Status RunApply(const GlobalOptions& global, const ApplyOptions& options,
     RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
     http = std::make_unique<HttpEndpoint>(watched);
     RETURN_IF_ERROR(http->Start(host, port));
-    log.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/clusters on http://",
-                              host, ":", port));
+    log.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/clusters on http://", host,
+                              ":", port));
   }
   absl::Status watched_until_stopped = fleet.Watch(stop);
   log.Progress("stopped watching");

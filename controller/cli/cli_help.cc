@@ -21,7 +21,11 @@ std::vector<CommandHelp> MakeCommands() {
        "each on a worker of its own; watching a directory picks up specs added and removed.\n"
        "A bad spec is reported with file, line and field, and changes nothing (exit 2).",
        false,
-       {{"--filename", "-f", "FILE", {}, "a spec file or a directory of them (required; repeatable)"},
+       {{"--filename",
+         "-f",
+         "FILE",
+         {},
+         "a spec file or a directory of them (required; repeatable)"},
         {"--watch",
          "-w",
          "",

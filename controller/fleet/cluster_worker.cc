@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "controller/reporting/status_report.h"
 #include "controller/fleet/apply_checks.h"
+#include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -73,9 +73,9 @@ void ClusterWorker::Run() {
   absl::Time start = env_.clock.Now();
   bool acted = false;
   absl::Status converged = loop_->Converge(desired_, &acted, &stop_);
-  const bool watch_on = options_.watch && !absl::IsCancelled(converged) &&
-                        (converged.ok() || absl::IsDeadlineExceeded(converged) ||
-                         !options_.end_on_failure);
+  const bool watch_on =
+      options_.watch && !absl::IsCancelled(converged) &&
+      (converged.ok() || absl::IsDeadlineExceeded(converged) || !options_.end_on_failure);
   if (converged.ok()) PrintReady(env_.clock.Now() - start, acted);
   if (!watch_on) {
     result_ = converged;
@@ -84,8 +84,8 @@ void ClusterWorker::Run() {
   }
   if (!converged.ok()) {
     events_.Warning(desired_.name, "ApplyFailed",
-                    absl::StrCat(converged.message(), "\n  (watching on: fix it and save ",
-                                 path_, ", or it is retried from time to time)"));
+                    absl::StrCat(converged.message(), "\n  (watching on: fix it and save ", path_,
+                                 ", or it is retried from time to time)"));
   }
   if (options_.watch && !stop_) {
     events_.Progress(absl::StrCat("watching cluster ", desired_.name, " (", path_, ")"));
@@ -96,13 +96,12 @@ void ClusterWorker::Run() {
 }
 
 void ClusterWorker::PrintReady(absl::Duration took, bool acted) const {
-  std::string text =
-      absl::StrCat(acted ? absl::StrFormat("cluster %s is ready (%.1fs)\n", desired_.name,
-                                           absl::ToDoubleSeconds(took))
-                         : absl::StrFormat("cluster %s is up to date: nothing to do\n",
-                                           desired_.name),
-                   "  endpoint: ", EndpointUri(desired_, watched_->secrets, /*masked=*/true),
-                   "\n", "  connect:  psql \"$(radctl status ", desired_.name, " -o uri)\"\n");
+  std::string text = absl::StrCat(
+      acted ? absl::StrFormat("cluster %s is ready (%.1fs)\n", desired_.name,
+                              absl::ToDoubleSeconds(took))
+            : absl::StrFormat("cluster %s is up to date: nothing to do\n", desired_.name),
+      "  endpoint: ", EndpointUri(desired_, watched_->secrets, /*masked=*/true), "\n",
+      "  connect:  psql \"$(radctl status ", desired_.name, " -o uri)\"\n");
   std::cout << text << std::flush;  // one write: clusters applied together do not interleave
 }
 

@@ -142,10 +142,10 @@ absl::Status Fleet::Apply(const std::atomic<bool>& stop) {
     if (first_failure.ok()) first_failure = worker->result();
   }
   if (failed.empty()) return absl::OkStatus();
-  return absl::Status(first_failure.code(),
-                      absl::StrCat(failed.size(), " of ", candidates.size(),
-                                   " clusters did not converge: ", absl::StrJoin(failed, ", "),
-                                   " (see above)"));
+  return absl::Status(
+      first_failure.code(),
+      absl::StrCat(failed.size(), " of ", candidates.size(),
+                   " clusters did not converge: ", absl::StrJoin(failed, ", "), " (see above)"));
 }
 
 absl::Status Fleet::Watch(const std::atomic<bool>& stop) {
@@ -202,9 +202,8 @@ void Fleet::Resync() {
         gone ? " is gone: stopped watching it"
              : absl::StrCat(" no longer names it (", want->second->path, " does): watching anew"),
         gone && options_.prune ? "; --prune: removing its containers, keeping its data volumes"
-        : gone                 ? absl::StrCat("; it keeps running (radctl delete ", it->first,
-                                              " removes it)")
-                               : ""));
+        : gone ? absl::StrCat("; it keeps running (radctl delete ", it->first, " removes it)")
+               : ""));
     it->second->RequestStop();
     watched_.Remove(it->first);
     stopping_.push_back({std::move(it->second), gone && options_.prune});
@@ -249,12 +248,12 @@ void Fleet::ReapStopped() {
       removal.keep_volumes = true;
       removed = RemoveCluster(env_.runtime, store, name, removal, log_, &found);
     }
-    log_.Progress(removed.ok() ? absl::StrCat("cluster ", name,
-                                              " pruned (volumes and passwords kept: radctl "
-                                              "delete ",
-                                              name, " removes them)")
-                               : absl::StrCat("cluster ", name,
-                                              " not pruned: ", removed.message()));
+    log_.Progress(removed.ok()
+                      ? absl::StrCat("cluster ", name,
+                                     " pruned (volumes and passwords kept: radctl "
+                                     "delete ",
+                                     name, " removes them)")
+                      : absl::StrCat("cluster ", name, " not pruned: ", removed.message()));
   }
 }
 

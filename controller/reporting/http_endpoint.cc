@@ -10,7 +10,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "controller/reporting/status_report.h"
-#include "controller/reporting/status_report.h"
 #include "reconcilers/naming.h"
 
 namespace radctl {
@@ -47,8 +46,8 @@ std::string NotReady(const ControllerView& view, std::string* message) {
 // watched. Null, with the reply made, when there is none such.
 Cluster Select(const WatchedClusters& clusters, const httplib::Request& req,
                httplib::Response& res) {
-  std::string name = req.matches.size() > 1 ? std::string(req.matches[1])
-                                            : req.get_param_value("cluster");
+  std::string name =
+      req.matches.size() > 1 ? std::string(req.matches[1]) : req.get_param_value("cluster");
   if (!name.empty()) {
     Cluster cluster = clusters.Find(name);
     if (cluster == nullptr) {
@@ -107,8 +106,7 @@ void ServeEvents(const WatchedClusters& clusters, const httplib::Request& req,
 
 // One line per cluster for /healthz and /readyz: "reason" alone when one cluster is watched (as
 // a single-cluster watcher always answered), "NAME: reason" when several are.
-std::string Line(const std::vector<Cluster>& all, const Cluster& cluster,
-                 const std::string& text) {
+std::string Line(const std::vector<Cluster>& all, const Cluster& cluster, const std::string& text) {
   return all.size() == 1 ? absl::StrCat(text, "\n") : absl::StrCat(cluster->name, ": ", text, "\n");
 }
 

@@ -71,8 +71,8 @@ absl::StatusOr<int> PickBouncerPort(const ClusterStore& store, const std::string
       return port;
     }
   }
-  return absl::UnavailableError(absl::StrCat(
-      "bouncer.port: auto found no free port on ", bind, "; set spec.bouncer.port to one"));
+  return absl::UnavailableError(absl::StrCat("bouncer.port: auto found no free port on ", bind,
+                                             "; set spec.bouncer.port to one"));
 }
 
 }  // namespace radctl

@@ -1,5 +1,5 @@
-// `bouncer.port: auto`: a free port on the bind address (20000-29999), picked once when a cluster is first
-// applied and then kept with it (the desired-state merge carries it over).
+// `bouncer.port: auto`: a free port on the bind address (20000-29999), picked once when a cluster
+// is first applied and then kept with it (the desired-state merge carries it over).
 #pragma once
 
 #include "absl/status/statusor.h"

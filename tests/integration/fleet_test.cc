@@ -71,9 +71,9 @@ TEST(FleetTest, OneWatcherServesADirectoryOfClustersAddsAndPrunesAsFilesComeAndG
   Shell(absl::StrCat("echo 'notes' > ", kDir, "/README.txt"));
 
   std::remove("/tmp/radctl-it-fleet-watch.log");
-  testsupport::Process watcher({"apply", "-f", kDir, "--watch", "--prune", "--http",
-                                absl::StrCat("127.0.0.1:", kHttpPort)},
-                               "/tmp/radctl-it-fleet-watch.log");
+  testsupport::Process watcher(
+      {"apply", "-f", kDir, "--watch", "--prune", "--http", absl::StrCat("127.0.0.1:", kHttpPort)},
+      "/tmp/radctl-it-fleet-watch.log");
   ASSERT_TRUE(WaitFor(
       [&](std::string* observed) {
         return ReadyClusters(observed) == std::set<std::string>{"it-fleet-a", "it-fleet-b"};
@@ -129,7 +129,8 @@ TEST(FleetTest, OneWatcherServesADirectoryOfClustersAddsAndPrunesAsFilesComeAndG
       << observed;
 
   // The others were not disturbed.
-  absl::StatusOr<std::vector<std::vector<std::string>>> kept = a.QueryEndpoint("SELECT v FROM kept");
+  absl::StatusOr<std::vector<std::vector<std::string>>> kept =
+      a.QueryEndpoint("SELECT v FROM kept");
   ASSERT_TRUE(kept.ok()) << kept.status();
   EXPECT_EQ(kept->size(), 1u);
 

@@ -110,8 +110,9 @@ TestCluster::~TestCluster() {
 void TestCluster::WriteSpec(int nodes, const std::string& extra_spec) {
   std::ofstream out(spec_path_);
   out << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n  name: " << name_
-      << "\nspec:\n  nodes: " << nodes << "\n  bouncer:\n    port: "
-      << (port_ == 0 ? std::string("auto") : std::to_string(port_)) << "\n"
+      << "\nspec:\n  nodes: " << nodes
+      << "\n  bouncer:\n    port: " << (port_ == 0 ? std::string("auto") : std::to_string(port_))
+      << "\n"
       << extra_spec;
 }
 

@@ -1,8 +1,8 @@
 #include "controller/config/node_config.h"
 
 #include "gmock/gmock.h"
-#include "reconcilers/spec_hash.h"
 #include "gtest/gtest.h"
+#include "reconcilers/spec_hash.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
 
 namespace radctl {
