@@ -27,7 +27,8 @@ Watcher::~Watcher() {
 
 void Watcher::Start() {
   process_ = std::make_unique<Process>(
-      std::vector<std::string>{"apply", "-f", cluster_.spec_path(), "--watch"}, log_path_);
+      std::vector<std::string>{"apply", "-f", cluster_.spec_path(), "--watch", "--http", "off"},
+      log_path_);
 }
 
 std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {
