@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
-#   hack/bench.sh apply [RUNS] | failover [RUNS] | switchover [RUNS] [MEGABYTES] | watch [SECONDS]
+#   hack/bench.sh apply [RUNS] [NODES...] | failover [RUNS] [NODES] | switchover [RUNS]
+#                 | add-standby [MEGABYTES] | watch [SECONDS] | scale
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
 export RADCTL_STATE_DIR="${RADCTL_STATE_DIR:-/tmp/radctl-bench-state}"
+bench="$BUILD_DIR/tests/benchmarks"
 case "${1:-apply}" in
-  apply) "$BUILD_DIR/tests/benchmarks/bench_apply" "${2:-3}" ;;
-  failover) "$BUILD_DIR/tests/benchmarks/bench_failover" "${2:-5}" ;;
-  switchover) "$BUILD_DIR/tests/benchmarks/bench_switchover" "${2:-5}" "${3:-1000}" ;;
-  watch) "$BUILD_DIR/tests/benchmarks/bench_watch" "${2:-60}" ;;
-  *) die "unknown benchmark $1 (apply, failover, switchover, watch)" ;;
+  apply) "$bench/bench_apply" "${2:-3}" "${@:3}" ;;
+  failover) "$bench/bench_failover" "${2:-5}" "${3:-3}" ;;
+  switchover) "$bench/bench_switchover" "${2:-5}" ;;
+  add-standby) "$bench/bench_add_standby" "${2:-1000}" ;;
+  watch) "$bench/bench_watch" "${2:-60}" ;;
+  # Issue 13's figures: sizes, many clusters, one controller for all. About 15 minutes.
+  scale)
+    "$bench/bench_apply" 3 1 3 5 9
+    "$bench/bench_scale" fleet 10 60
+    "$bench/bench_failover" 3 9
+    "$bench/bench_scale" isolation 1000
+    "$bench/bench_add_standby" 1000
+    "$bench/bench_add_standby" 5000
+    ;;
+  *) die "unknown benchmark $1 (apply, failover, switchover, add-standby, watch, scale)" ;;
 esac

@@ -15,6 +15,17 @@ std::string QuoteLiteral(const std::string& text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "''"}}), "'");
 }
 
+namespace {
+
+// E'...': backslashes and quotes doubled, line breaks as \n and \r.
+std::string QuoteEscapedLiteral(const std::string& text) {
+  return absl::StrCat(
+      "E'", absl::StrReplaceAll(text, {{"\\", "\\\\"}, {"'", "''"}, {"\n", "\\n"}, {"\r", "\\r"}}),
+      "'");
+}
+
+}  // namespace
+
 std::string QuoteConfValue(const std::string& text) {
   // postgresql.conf reads backslash escapes inside quotes (C:\temp\ would end the value early
   // or swallow the closing quote), so a backslash is doubled as well as a quote.
@@ -48,6 +59,10 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       // Notice a dead peer in seconds, not the default minute.
       "wal_sender_timeout = '5s'\n", "wal_receiver_timeout = '5s'\n",
       "wal_receiver_status_interval = '1s'\n",
+      // After a crash, and when a fresh clone first starts, Postgres makes the data directory
+      // durable before redo: one syncfs instead of an fsync per file (3 s for an empty
+      // cluster on a slow disk, 0.2 s this way).
+      "recovery_init_sync_method = syncfs\n",
       "synchronous_standby_names = ", QuoteConfValue(SynchronousStandbyNames(spec)), "\n",
       // A standby away for long is rebuilt rather than let its slot fill the shared disk.
       "max_slot_wal_keep_size = ", QuoteConfValue(spec.replication.max_slot_wal_keep_size), "\n",
@@ -93,6 +108,9 @@ std::string RenderRepmgrConf(const ClusterSpec& spec, int ordinal) {
       " port=", kPostgresPort, " user=", kRepmgrUser, " dbname=", kRepmgrDatabase,
       " connect_timeout=2'\n", "data_directory='", kDataDir, "'\n", "pg_bindir='", kPgBinDir, "'\n",
       "replication_user='", kRepmgrUser, "'\n", "use_replication_slots=yes\n",
+      // pg_basebackup's fsync of every file it copied is replaced by one syncfs in the clone
+      // script (same durability, seconds less).
+      "pg_basebackup_options='--no-sync'\n",
       // Server log to the container log (PID 1's stdout), not to the exec that started it.
       "pg_ctl_options='-l /proc/1/fd/1'\n", "failover=manual\n",
       // A rejoined node that has not attached by then has failed (repmgr waits 60 s).
@@ -108,12 +126,14 @@ std::string RenderPgpass(const ClusterSecrets& secrets) {
 std::string RenderBootstrapSql(const ClusterSpec& spec, const ClusterSecrets& secrets) {
   const std::string& user = spec.auth.user;
   const std::string& db = spec.auth.database;
+  // Read by a single-user backend (postgres --single -j): a statement ends with ";" and an
+  // empty line, so no literal may hold a newline (E'' escapes them).
   return absl::StrCat("CREATE ROLE ", kRepmgrUser, " SUPERUSER REPLICATION LOGIN PASSWORD ",
-                      QuoteLiteral(secrets.repmgr_password), ";\n", "CREATE DATABASE ",
-                      kRepmgrDatabase, " OWNER ", kRepmgrUser, ";\n", "ALTER ROLE ", kRepmgrUser,
-                      " SET search_path TO repmgr, \"$user\", public;\n", "CREATE ROLE ", user,
-                      " LOGIN PASSWORD ", QuoteLiteral(secrets.app_password), ";\n",
-                      "CREATE DATABASE ", db, " OWNER ", user, ";\n");
+                      QuoteEscapedLiteral(secrets.repmgr_password), ";\n\n", "CREATE DATABASE ",
+                      kRepmgrDatabase, " OWNER ", kRepmgrUser, ";\n\n", "ALTER ROLE ", kRepmgrUser,
+                      " SET search_path TO repmgr, \"$user\", public;\n\n", "CREATE ROLE ", user,
+                      " LOGIN PASSWORD ", QuoteEscapedLiteral(secrets.app_password), ";\n\n",
+                      "CREATE DATABASE ", db, " OWNER ", user, ";\n\n");
 }
 
 }  // namespace radctl

@@ -1,7 +1,8 @@
 // Failover as a client sees it. A client writes one row every 50 ms through the endpoint while
 // `radctl apply --watch` runs; the primary is then (a) killed (`docker kill`: Docker reports the
 // death at once) or (b) frozen (`docker pause`: Postgres stops answering, found by probing).
-// Per fault and per replication mode (asynchronous, synchronous), median of N runs (default 5):
+// Per fault and per replication mode (asynchronous, synchronous), median of N runs (default 5)
+// on a cluster of NODES nodes (default 3):
 // the longest gap between two acknowledged writes (the outage), failed writes, acknowledged
 // rows lost, and where the time went (detection, the failover steps) from the watcher's events.
 #include <signal.h>
@@ -24,13 +25,6 @@ namespace {
 
 constexpr char kCluster[] = "bench-failover";
 constexpr int kPort = 16610;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Seconds since midnight (local time) of an event line "HH:MM:SS.mmm ...".
 double LineClock(const std::string& line) {
@@ -88,20 +82,20 @@ int LostRows(const testsupport::Writer& writer) {
   return lost;
 }
 
-bool WaitHealthy(absl::Duration timeout) {
+bool WaitHealthy(int nodes, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
-    if (Healthy(kCluster, 2)) return true;
+    if (Healthy(kCluster, nodes - 1)) return true;
     absl::SleepFor(absl::Milliseconds(200));
   }
   return false;
 }
 
 // One cluster per (mode, fault); `runs` faults in a row on it, each after it healed.
-nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
+nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs, int nodes) {
   RemoveCluster(kCluster);
-  std::string spec =
-      WriteSpec(kCluster, 3, kPort, synchronous ? "  replication:\n    synchronous: true\n" : "");
+  std::string spec = WriteSpec(kCluster, nodes, kPort,
+                               synchronous ? "  replication:\n    synchronous: true\n" : "");
   if (testsupport::Process({"apply", "-f", spec}, "/dev/null").Wait() != 0) {
     return {{"error", "apply failed"}};
   }
@@ -117,7 +111,8 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
   std::vector<double> outages, failed, lost;
   nlohmann::json trials = nlohmann::json::array();
   for (int run = 0; run < runs; ++run) {
-    if (!WaitHealthy(absl::Minutes(2))) return {{"error", "cluster not healthy before a run"}};
+    if (!WaitHealthy(nodes, absl::Minutes(2)))
+      return {{"error", "cluster not healthy before a run"}};
     absl::SleepFor(absl::Seconds(2));  // steady writes before the fault
     std::string primary = StatusField(kCluster, "primary");
     size_t offset = ReadFile(log).size();
@@ -125,7 +120,7 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
     absl::Time at = absl::Now();
     Sh(absl::StrCat("docker ", fault == "kill" ? "kill " : "pause ", primary));
     // Healed: writes flow again and every node streams from the new primary.
-    bool healed = WaitHealthy(absl::Minutes(2));
+    bool healed = WaitHealthy(nodes, absl::Minutes(2));
     absl::SleepFor(absl::Seconds(1));
     absl::Time end = absl::Now();
     Trial trial{absl::ToDoubleSeconds(writer.LongestGap(at - absl::Milliseconds(50), end)),
@@ -160,14 +155,17 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs) {
 int Main(int argc, char** argv) {
   int runs = 5;
   if (argc > 1 && !absl::SimpleAtoi(argv[1], &runs)) runs = 5;
+  int nodes = 3;
+  if (argc > 2 && (!absl::SimpleAtoi(argv[2], &nodes) || nodes < 2)) nodes = 3;
   nlohmann::json results = nlohmann::json::array();
   for (const std::string fault : {"kill", "pause"}) {
     for (bool synchronous : {false, true}) {
-      results.push_back(RunMode(synchronous, fault, runs));
+      results.push_back(RunMode(synchronous, fault, runs, nodes));
       std::cerr << results.back().dump() << "\n";
     }
   }
   std::cout << nlohmann::json({{"benchmark", "failover_under_writes"},
+                               {"nodes", nodes},
                                {"writer_interval_ms", 50},
                                {"detection_ms", 1000},
                                {"results", results}})

@@ -1,21 +1,27 @@
 #include "tests/benchmarks/bench_util.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/process.h"
 
 namespace radctl::bench {
 
+std::string SpecText(const std::string& name, int nodes, int port, const std::string& extra) {
+  return absl::StrCat("apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n",
+                      "  name: ", name, "\nspec:\n  nodes: ", nodes,
+                      "\n  bouncer:\n    port: ", port == 0 ? "auto" : absl::StrCat(port),
+                      "\n  auth:\n    password: ", kPassword, "\n", extra);
+}
+
 std::string WriteSpec(const std::string& name, int nodes, int port, const std::string& extra) {
   std::string path = absl::StrCat("/tmp/radctl-bench-", name, ".yaml");
-  std::ofstream(path) << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\nmetadata:\n"
-                      << "  name: " << name << "\nspec:\n  nodes: " << nodes
-                      << "\n  bouncer:\n    port: " << port
-                      << "\n  auth:\n    password: " << kPassword << "\n"
-                      << extra;
+  std::ofstream(path) << SpecText(name, nodes, port, extra);
   return path;
 }
 
@@ -79,6 +85,12 @@ std::string StatusField(const std::string& name, const std::string& field) {
   return status[field];
 }
 
+int EndpointPort(const std::string& name) {
+  nlohmann::json status = Status(name);
+  if (!status.contains("endpoint") || !status["endpoint"]["port"].is_number()) return -1;
+  return status["endpoint"]["port"];
+}
+
 bool Healthy(const std::string& name, int standbys) {
   nlohmann::json status = Status(name);
   if (!status.contains("primary") || !status["primary"].is_string()) return false;
@@ -95,6 +107,77 @@ bool Healthy(const std::string& name, int standbys) {
 
 int Sh(const std::string& command) {
   return std::system(absl::StrCat("{ ", command, "\n} >/dev/null 2>&1").c_str());
+}
+
+}  // namespace radctl::bench
+
+namespace radctl::bench {
+
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state, after "pid (comm)"
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) {
+      stime = std::stod(field);
+      break;
+    }
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+int64_t StatusKilobytes(pid_t pid, const std::string& key) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) {
+      int64_t kb = 0;
+      std::istringstream(line.substr(key.size() + 1)) >> kb;
+      return kb;
+    }
+  }
+  return -1;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::map<std::string, double> ContainerMemoryMiB() {
+  const std::string path = "/tmp/radctl-bench-docker-stats.txt";
+  Sh(absl::StrCat("docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' > ", path));
+  std::map<std::string, double> memory;
+  std::istringstream lines(ReadFile(path));
+  std::string name, usage;
+  // "demo-pg-1 31.2MiB / 23.4GiB"
+  while (lines >> name >> usage) {
+    std::string rest;
+    std::getline(lines, rest);
+    double value = 0;
+    size_t unit = usage.find_first_not_of("0123456789.");
+    if (unit == std::string::npos) continue;
+    value = std::stod(usage.substr(0, unit));
+    std::string suffix = usage.substr(unit);
+    if (suffix == "GiB") value *= 1024;
+    if (suffix == "KiB" || suffix == "kB") value /= 1024;
+    if (suffix == "B") value /= 1024 * 1024;
+    memory[name] = value;
+  }
+  return memory;
+}
+
+double ClusterMemoryMiB(const std::map<std::string, double>& memory, const std::string& name) {
+  double total = 0;
+  for (const auto& [container, mib] : memory) {
+    if (container.rfind(name + "-", 0) == 0) total += mib;
+  }
+  return total;
 }
 
 }  // namespace radctl::bench

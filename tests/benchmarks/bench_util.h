@@ -3,6 +3,9 @@
 // asserted.
 #pragma once
 
+#include <sys/types.h>
+
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +15,10 @@ namespace radctl::bench {
 
 inline constexpr char kPassword[] = "benchmark-password";
 
-// Writes /tmp/radctl-bench-NAME.yaml and returns its path.
+// A spec of `nodes` nodes with the bench password; port 0 is `auto`; `extra` is appended under
+// spec (indented by two).
+std::string SpecText(const std::string& name, int nodes, int port, const std::string& extra = "");
+// Writes SpecText to /tmp/radctl-bench-NAME.yaml and returns its path.
 std::string WriteSpec(const std::string& name, int nodes, int port, const std::string& extra = "");
 // Removes every Docker object labelled as cluster `name`, and its state.
 void RemoveCluster(const std::string& name);
@@ -26,9 +32,25 @@ namespace radctl::bench {
 
 // `radctl status NAME -o json`, parsed; an empty object when it fails.
 std::string StatusField(const std::string& name, const std::string& field);
+// The endpoint's port from status; -1 when status fails.
+int EndpointPort(const std::string& name);
 // True when the cluster has one primary the bouncer points to and `standbys` streaming standbys.
 bool Healthy(const std::string& name, int standbys);
 // Runs a shell command, output discarded; returns its exit code.
 int Sh(const std::string& command);
+
+}  // namespace radctl::bench
+
+namespace radctl::bench {
+
+// utime + stime of `pid`, in seconds.
+double CpuSeconds(pid_t pid);
+// A "VmRSS"/"VmHWM"-style field of /proc/PID/status, in kB; -1 when missing.
+int64_t StatusKilobytes(pid_t pid, const std::string& key);
+// Memory in use per container (docker stats, page cache excluded), in MiB, by container name.
+std::map<std::string, double> ContainerMemoryMiB();
+// The sum over the containers named NAME-* (a cluster's nodes and bouncer).
+double ClusterMemoryMiB(const std::map<std::string, double>& memory, const std::string& name);
+std::string ReadFile(const std::string& path);
 
 }  // namespace radctl::bench

@@ -20,36 +20,6 @@ namespace {
 constexpr char kCluster[] = "bench-watch";
 constexpr int kPort = 16640;
 
-// utime + stime of `pid`, in seconds.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; fields >> field; ++i) {  // field 3 is the state, after "pid (comm)"
-    if (i == 14) utime = std::stod(field);
-    if (i == 15) {
-      stime = std::stod(field);
-      break;
-    }
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-int64_t StatusKilobytes(pid_t pid, const std::string& key) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) {
-      int64_t kb = 0;
-      std::istringstream(line.substr(key.size() + 1)) >> kb;
-      return kb;
-    }
-  }
-  return -1;
-}
-
 int Main(int argc, char** argv) {
   int seconds = 60;
   if (argc > 1 && !absl::SimpleAtoi(argv[1], &seconds)) seconds = 60;

@@ -88,13 +88,16 @@ TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
   ClusterSpec spec = DemoSpec();
   spec.auth.user = "shop";
   spec.auth.database = "orders";
-  ClusterSecrets secrets{"app'pw", "repmgrpw", "bouncerpw"};
+  ClusterSecrets secrets{"app'pw\\", "repmgr;\n\npw", "bouncerpw"};
   std::string sql = RenderBootstrapSql(spec, secrets);
-  EXPECT_THAT(sql,
-              HasSubstr("CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD 'repmgrpw';"));
-  EXPECT_THAT(sql, HasSubstr("CREATE DATABASE repmgr OWNER repmgr;"));
-  EXPECT_THAT(sql, HasSubstr("CREATE ROLE shop LOGIN PASSWORD 'app''pw';"));
-  EXPECT_THAT(sql, HasSubstr("CREATE DATABASE orders OWNER shop;"));
+  // Statements end with ";" and an empty line (a single-user backend's -j input); no literal
+  // holds a line break, so none can end a statement early.
+  EXPECT_EQ(sql,
+            "CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD E'repmgr;\\n\\npw';\n\n"
+            "CREATE DATABASE repmgr OWNER repmgr;\n\n"
+            "ALTER ROLE repmgr SET search_path TO repmgr, \"$user\", public;\n\n"
+            "CREATE ROLE shop LOGIN PASSWORD E'app''pw\\\\';\n\n"
+            "CREATE DATABASE orders OWNER shop;\n\n");
 }
 
 }  // namespace
