@@ -23,10 +23,11 @@ constexpr absl::Duration kRetryInterval = absl::Seconds(30);
 // safe to repeat; an exec into a container cannot be interrupted).
 constexpr absl::Duration kStopGrace = absl::Milliseconds(1500);
 
+// `stop` is set from a signal handler, which cannot notify: looked at every 100 ms.
 void SleepUnlessStopped(absl::Duration duration, const std::atomic<bool>& stop) {
   absl::Time until = absl::Now() + duration;
   while (!stop && absl::Now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 
@@ -55,6 +56,7 @@ absl::StatusOr<std::vector<Fleet::Candidate>> Fleet::Scan(bool strict) {
   std::vector<Candidate> found;
   std::vector<std::string> errors;
   std::map<std::string, std::string> path_of;  // cluster name -> the file that named it first
+  unreadable_.clear();
   for (const std::string& path : sources.files) {
     absl::StatusOr<SpecFile> file = ReadSpecFile(path);
     std::string problem;
@@ -69,9 +71,12 @@ absl::StatusOr<std::vector<Fleet::Candidate>> Fleet::Scan(bool strict) {
       reported_.erase(path);
     } else if (strict) {
       errors.push_back(problem);
-    } else if (reported_[path] != problem) {
-      reported_[path] = problem;
-      log_.Progress(absl::StrCat("ignored until it is fixed: ", problem));
+    } else {
+      unreadable_.insert(path);
+      if (reported_[path] != problem) {
+        reported_[path] = problem;
+        log_.Progress(absl::StrCat("ignored until it is fixed: ", problem));
+      }
     }
   }
   if (!errors.empty()) {
@@ -193,6 +198,12 @@ void Fleet::Resync() {
   for (auto it = workers_.begin(); it != workers_.end();) {
     auto want = wanted.find(it->first);
     if (want != wanted.end() && want->second->path == it->second->path()) {
+      ++it;
+      continue;
+    }
+    // A file that does not parse right now is one being edited, not one removed: its worker
+    // stays on the last valid spec (and says so) and, above all, --prune leaves it alone.
+    if (want == wanted.end() && unreadable_.count(it->second->path()) > 0) {
       ++it;
       continue;
     }

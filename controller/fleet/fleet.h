@@ -8,6 +8,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,7 @@ class Fleet {
   };
   std::vector<Stopping> stopping_;
   std::map<std::string, std::string> reported_;  // what was said about a path or name, once
+  std::set<std::string> unreadable_;             // files of the last scan that did not parse
   struct Retry {
     std::string digest;  // the content that failed to start
     absl::Time after;

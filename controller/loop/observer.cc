@@ -64,6 +64,14 @@ absl::StatusOr<NodeProbe> Observer::ProbeNode(int host_port) {
   return probe;
 }
 
+absl::StatusOr<Lsn> Observer::AskPrimary(int host_port) {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
+                   TakeSession(NodeEndpoint(secrets_, host_port)));
+  absl::StatusOr<Lsn> lsn = session->CurrentLsn(probe_timeout_);
+  ReturnSession(std::move(session));
+  return lsn;
+}
+
 void Observer::ReadDataDirectory(NodeObservation& node) const {
   absl::StatusOr<docker::ExecResult> result = env_.runtime.Exec(
       node.name, ScriptCommand(DataDirectoryFactsScript()), "postgres", absl::Seconds(10));

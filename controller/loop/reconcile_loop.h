@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -67,16 +68,32 @@ class ReconcileLoop {
   void Wake();
 
  private:
+  // The primary of a cluster that needs nothing: every node answers, nothing waits or runs.
+  struct SteadyPrimary {
+    int ordinal = 0;
+    int host_port = 0;
+  };
   struct PassResult {
     absl::Status status;  // observing failed, or the failure of an action that steers the loop
     Plan plan;
     bool acted = false;
+    std::optional<SteadyPrimary> steady;
   };
   PassResult RunPass(const ClusterSpec& spec);  // ObservePlanAct, timed and published
   PassResult ObservePlanAct(const ClusterSpec& spec);
   void ReportWaiting(const Plan& plan);
   void ReportFailure(const ClusterSpec& spec, const absl::Status& status);
-  void WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
+  // True when woken (Wake) before `duration` passed.
+  bool WaitFor(absl::Duration duration, const std::atomic<bool>* stop);
+  // Watch mode, between full observations of a steady cluster: asks only its primary, every
+  // `interval`, for at most `for_at_most`; returns early when it does not answer, on a wake,
+  // a request, or when the desired spec is no longer `spec`.
+  void WatchSteadyPrimary(const SteadyPrimary& primary, absl::Duration for_at_most,
+                          absl::Duration interval, const ClusterSpec& spec,
+                          const std::function<ClusterSpec()>& desired,
+                          const std::atomic<bool>& stop);
+  std::optional<SteadyPrimary> SteadyPrimaryOf(const ObservedState& observed,
+                                               const Plan& plan) const;
 
   // The requests still to carry out; done ones are cleared (and said so).
   Requests CurrentRequests(const ObservedState& observed);

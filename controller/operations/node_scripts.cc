@@ -74,11 +74,13 @@ std::string StartNewPrimaryScript() {
   // Roles and databases are made by a single-user backend without fsync (-F), then made
   // durable by one syncfs: the two CREATE DATABASEs dirty hundreds of files, and fsyncing each
   // at the first checkpoint (the one the first clone waits for) takes seconds on a slow disk.
-  // A single-user backend reports errors but exits 0: its output is checked.
+  // A single-user backend reports errors but exits 0: its output is checked. Its commits are
+  // local: with synchronous replication on they would wait for standbys forever.
   return Tagged(
       "start-new-primary", "",
       "trap 'rm -f radctl-bootstrap.sql' EXIT; "
-      "postgres --single -j -F -D data postgres <radctl-bootstrap.sql "
+      "postgres --single -j -F -c synchronous_commit=local -D data postgres "
+      "<radctl-bootstrap.sql "
       ">/tmp/radctl-bootstrap.log 2>&1 || { cat /tmp/radctl-bootstrap.log >&2; exit 1; }; "
       "if grep -E '(ERROR|FATAL|PANIC): ' /tmp/radctl-bootstrap.log >&2; then exit 1; fi; "
       "sync -f data/PG_VERSION; "

@@ -186,9 +186,9 @@ int Main(int argc, char** argv) {
     std::cerr << "usage: bench_scale fleet [CLUSTERS] [WINDOW_S] | isolation [MEGABYTES]\n";
     return 2;
   }
-  std::cout << nlohmann::json({{"benchmark", absl::StrCat("scale_", part)}, {"result", result}})
-                   .dump(2)
-            << "\n";
+  std::cout
+      << nlohmann::json({{"benchmark", absl::StrCat("scale_", part)}, {"result", result}}).dump(2)
+      << "\n";
   return 0;
 }
 

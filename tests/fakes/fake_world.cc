@@ -80,6 +80,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
       const std::string& key, const std::string& value) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
+    ++w_.container_listings_;
     std::vector<docker::ContainerSummary> list;
     for (const auto& [ordinal, node] : w_.nodes_) {
       if (!node.container || Label(node.labels, key) != value) continue;
@@ -411,6 +412,16 @@ class FakeWorld::Session : public NodeSession {
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     return Receiver(*node);
+  }
+
+  absl::StatusOr<Lsn> CurrentLsn(absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    if (node->data == FakeData::kStandby) {
+      return absl::AbortedError("recovery is in progress");
+    }
+    return node->lsn;
   }
 
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration) override {
@@ -903,6 +914,11 @@ std::vector<int> FakeWorld::Primaries() const {
 std::vector<std::string> FakeWorld::Steps() const {
   std::lock_guard<std::mutex> lock(mu_);
   return steps_;
+}
+
+int FakeWorld::ContainerListings() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return container_listings_;
 }
 
 void FakeWorld::Write(int ordinal, Lsn bytes) {

@@ -103,6 +103,8 @@ class FakeWorld {
   std::vector<int> Primaries() const;
   // Exec steps run so far, in order ("clone demo-pg-2", "rejoin demo-pg-1", ...).
   std::vector<std::string> Steps() const;
+  // How often the containers were listed: one per full observation.
+  int ContainerListings() const;
 
   // --- the world changing on its own ---
   // `bytes` of WAL written on the primary `ordinal` (and streamed to its standbys).
@@ -162,6 +164,7 @@ class FakeWorld {
   bool engine_down_ = false;
   int next_port_ = 41000;
   std::vector<std::string> steps_;
+  mutable int container_listings_ = 0;
   std::map<std::string, std::deque<docker::ExecResult>> failing_steps_;
   std::deque<docker::Event> events_;
   bool drop_stream_ = false;

@@ -20,6 +20,7 @@ namespace radctl::it {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int kHttpPort = 18434;
 constexpr char kDir[] = "/tmp/radctl-it-fleet";
@@ -111,6 +112,23 @@ TEST(FleetTest, OneWatcherServesADirectoryOfClustersAddsAndPrunesAsFilesComeAndG
       absl::Seconds(120)))
       << watcher.Log();
   EXPECT_TRUE(c.QueryEndpoint("SELECT 1").ok());
+
+  // A spec that stops parsing (an edit half done) is not a spec removed: --prune leaves its
+  // cluster alone, and its worker stays on the last valid spec.
+  const std::string c_path = absl::StrCat(kDir, "/it-fleet-c.yaml");
+  Shell(absl::StrCat("cp ", c_path, " /tmp/radctl-it-fleet-c.saved && echo 'spec: [' >> ", c_path));
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "ignored until it is fixed: ") &&
+               absl::StrContains(*observed, "it-fleet-c.yaml");
+      },
+      absl::Seconds(30)));
+  absl::SleepFor(absl::Seconds(3));  // a few rescans
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr("it-fleet-c is gone")));
+  EXPECT_EQ(c.LabelledObjects("containers").size(), 2u);  // the node and the bouncer
+  EXPECT_TRUE(c.QueryEndpoint("SELECT 1").ok());
+  Shell(absl::StrCat("cp /tmp/radctl-it-fleet-c.saved ", c_path));
 
   // A spec removed, with --prune: its containers go, its data volume stays.
   std::remove(absl::StrCat(kDir, "/it-fleet-b.yaml").c_str());

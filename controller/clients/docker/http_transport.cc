@@ -19,7 +19,7 @@ namespace {
 
 constexpr absl::string_view kUnixScheme = "unix://";
 constexpr absl::string_view kTcpScheme = "tcp://";
-constexpr int kPollIntervalMs = 100;  // how often a stream looks at its stop flag
+constexpr int kPollIntervalMs = 200;  // how often an idle stream looks at its stop flag
 constexpr long kConnectTimeoutMs = 10'000;
 
 struct EasyDeleter {

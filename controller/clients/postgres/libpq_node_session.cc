@@ -116,6 +116,11 @@ class LibpqNodeSession : public NodeSession {
     return WalReceiver{rows[0][0].value_or(""), rows[0][1].value_or("")};
   }
 
+  absl::StatusOr<Lsn> CurrentLsn(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_current_wal_lsn()::text", timeout));
+    return rows.empty() ? 0 : LsnOrZero(rows[0][0]);
+  }
+
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_last_wal_replay_lsn()::text", timeout));
     return rows.empty() ? 0 : LsnOrZero(rows[0][0]);

@@ -53,6 +53,8 @@ class NodeSession {
   [[nodiscard]] virtual absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) = 0;
   // pg_stat_wal_receiver: status and sender ("" and "" when no receiver runs).
   [[nodiscard]] virtual absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration timeout) = 0;
+  // pg_current_wal_lsn(): a primary's one quick answer (Aborted on a standby).
+  [[nodiscard]] virtual absl::StatusOr<Lsn> CurrentLsn(absl::Duration timeout) = 0;
   // pg_last_wal_replay_lsn(); 0 on a primary.
   [[nodiscard]] virtual absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) = 0;
   // Where the node's history left each earlier timeline (its current timeline's history file);

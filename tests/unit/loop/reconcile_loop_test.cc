@@ -333,6 +333,59 @@ TEST(ReconcileLoopTest, WatchUsesTheDetectionTimeOfTheCurrentSpec) {
   EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
 }
 
+// Seconds since midnight of the event line holding `text` ("HH:MM:SS.mmm ..."); -1 if none.
+double EventClock(const std::string& log, const std::string& text) {
+  size_t at = log.find(text);
+  if (at == std::string::npos) return -1;
+  size_t line = log.rfind('\n', at);
+  int h = 0, m = 0;
+  double s = 0;
+  if (std::sscanf(log.c_str() + (line == std::string::npos ? 0 : line + 1), "%d:%d:%lf", &h, &m,
+                  &s) != 3) {
+    return -1;
+  }
+  return h * 3600 + m * 60 + s;
+}
+
+TEST(ReconcileLoopTest, WatchingASteadyClusterAsksOnlyItsPrimaryBetweenFullObservations) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  std::atomic<bool> stop{false};
+  const ClusterSpec spec = h.spec();  // detectionMs 1000: probes every 250 ms
+  std::thread watch([&] { h.loop().Watch([&] { return spec; }, stop); });
+  auto run_for = [&](absl::Duration fake_time) {
+    absl::Time until = h.world().clock().Now() + fake_time;
+    while (h.world().clock().Now() < until) std::this_thread::yield();
+  };
+  run_for(absl::Seconds(1));
+  absl::Time start = h.world().clock().Now();
+  int listings = h.world().ContainerListings();
+  run_for(absl::Seconds(10));
+  int listed = h.world().ContainerListings() - listings;
+  double seconds = absl::ToDoubleSeconds(h.world().clock().Now() - start);
+  // A full observation every two seconds, not at every probe (4 a second).
+  EXPECT_LE(listed, seconds / 2 + 2) << seconds;
+
+  // The primary freezes between two full observations: it is failed over, and not before it
+  // has been silent for detectionMs since its last answer to the quick question (asked every
+  // 250 ms; were silence counted from the last full observation, up to a second less).
+  absl::CivilSecond civil = absl::ToCivilSecond(h.world().clock().Now(), absl::LocalTimeZone());
+  double frozen_at = civil.hour() * 3600 + civil.minute() * 60 + civil.second() +
+                     absl::ToDoubleSeconds(h.world().clock().Now() -
+                                           absl::FromCivil(civil, absl::LocalTimeZone()));
+  h.world().Freeze(1, true);
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (h.world().Bouncer().target != "demo-pg-2" && absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  watch.join();
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
+  double decided_at = EventClock(h.log(), " Failover ");
+  ASSERT_GT(decided_at, 0) << h.log();
+  EXPECT_GE(decided_at - frozen_at, 1.0 - 0.25) << h.log();
+}
+
 TEST(ReconcileLoopTest, APortTakenByAnotherProgramStopsApplyAndSaysWhatToDo) {
   ControllerHarness h;
   h.world().SetBouncerPortTaken(true);
