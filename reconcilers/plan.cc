@@ -674,6 +674,15 @@ class Planner {
     hold.hold = ClientHold::kBestEffort;
   }
 
+  bool AnyStandbyCouldTakeOver(int old_primary) const {
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal != old_primary && node.IsReachableStandby() && !Busy(node.ordinal)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Whether `node` can no longer commit: gone, stopped, in recovery, or silent with its Postgres
   // seen stopped. A paused container, or one whose Postgres still runs, can wake up and commit.
   static bool CannotCommit(const NodeObservation* node) {
@@ -687,6 +696,14 @@ class Planner {
   bool FailOverOrWait(int old_primary, const std::string& why) {
     const NodeObservation* old = observed_.Node(old_primary);
     if (old_primary != 0 && !CannotCommit(old)) {
+      // Fencing is only worth its cost when a standby could take over. With none answering as a
+      // standby (a new cluster still cloning, the others down) it would only take down a
+      // primary that may merely be slow (a starved CPU), with nobody to replace it.
+      if (!AnyStandbyCouldTakeOver(old_primary)) {
+        Wait(absl::StrCat(why, "; no standby answers that could take over, so ", Name(old_primary),
+                          " is not fenced: waiting for it or for a standby"));
+        return false;
+      }
       if (Busy(old_primary)) {
         Wait(absl::StrCat(why, "; waiting for ", Name(old_primary), "'s ", old->busy_with,
                           " to end before fencing it"));

@@ -1,6 +1,6 @@
 // A Clock on simulated time for unit tests: time stands still until something waits, and every
-// wait returns at once with the clock moved on by what was waited for. The loop's deadlines,
-// detection windows and backoffs then take no real time. Thread-safe.
+// wait returns after a millisecond of real time with the clock moved on by what was waited for. The
+// loop's deadlines, detection windows and backoffs then take no real time. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -18,7 +18,9 @@ class FakeClock : public Clock {
   absl::Time Now() const override { return start_ + absl::Nanoseconds(elapsed_ns_.load()); }
   void SleepFor(absl::Duration duration) const override {
     Advance(duration);
-    std::this_thread::yield();  // let other threads (background actions) run
+    // Background actions run on real threads: a wait lets them run for a moment of real time,
+    // or a busy machine could leave one unscheduled while the loop's simulated deadline passes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   void WaitFor(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
                absl::Duration duration) const override {

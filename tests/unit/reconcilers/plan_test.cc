@@ -240,6 +240,19 @@ const PlanCase kFailoverCases[] = {
            .Build();
      },
      "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
+    {"HungPrimaryIsNotFencedWhenNoStandbyCouldTakeOver", 3,
+     [](ObservedStateBuilder b) {
+       // A new cluster whose standbys are still being cloned: fencing would leave nobody.
+       ObservedState s = b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
+                             .Record(1, "primary", true, 0)
+                             .EmptyNode(2)
+                             .EmptyNode(3)
+                             .BouncerTarget(1)
+                             .Build();
+       s.nodes[1].busy_with = "clone-standby";
+       return s;
+     },
+     "waiting"},
     {"FencedHungPrimaryFailsOverOnPositionsReadAfterTheFence", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, false, absl::Milliseconds(1500))
@@ -405,8 +418,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1; start-container demo-pg-2; "
-     "start-container demo-pg-3"},
+     // The standbys are started first; the hung primary is fenced once one answers.
+     "start-container demo-pg-2; start-container demo-pg-3; waiting"},
 };
 INSTANTIATE_TEST_SUITE_P(Failover, PlanTableTest, ::testing::ValuesIn(kFailoverCases), CaseName);
 
