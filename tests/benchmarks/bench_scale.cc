@@ -38,6 +38,21 @@ bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout) {
   return false;
 }
 
+// Seconds since midnight of the first line of `log` from `from` on that holds `text` ("HH:MM:SS.mmm
+// ..."); -1 when there is none.
+double LineTime(const std::string& log, const std::string& text, size_t from = 0) {
+  size_t at = log.find(text, from);
+  if (at == std::string::npos) return -1;
+  size_t line = log.rfind('\n', at);
+  int h = 0, m = 0;
+  double s = 0;
+  if (std::sscanf(log.c_str() + (line == std::string::npos ? 0 : line + 1), "%d:%d:%lf", &h, &m,
+                  &s) != 3) {
+    return -1;
+  }
+  return h * 3600 + m * 60 + s;
+}
+
 void ResetDir(const std::string& dir) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -151,11 +166,15 @@ nlohmann::json Isolation(int megabytes) {
       [&] { return absl::StrContains(ReadFile(log), absl::StrCat(b, "-pg-3 CloneStandby")); },
       absl::Minutes(1));
   absl::SleepFor(absl::Seconds(1));
+  const size_t offset = ReadFile(log).size();
   double during_clone = KillPrimaryAndMeasure(a, writer);
-  // Overlap: B's clone had not finished when A was healed again.
-  bool clone_unfinished_when_a_healed =
-      !absl::StrContains(ReadFile(log), absl::StrCat(b, "-pg-3 clone-standby: done"));
+  // Overlap, from the watcher's own lines: A's failover was decided and done while B's clone
+  // still ran.
+  const std::string text = ReadFile(log);
+  double failover_done = LineTime(text, " failover: done", offset);  // only A fails over
   bool b_healthy = WaitUntil([&] { return Healthy(b, 2); }, absl::Minutes(10));
+  double clone_done = LineTime(ReadFile(log), absl::StrCat(b, "-pg-3 clone-standby: done"));
+  bool overlapped = failover_done > 0 && clone_done > failover_done;
   double b_clone_s = absl::ToDoubleSeconds(absl::Now() - edited);
   writer.Stop();
   watcher.Signal(SIGTERM);
@@ -165,7 +184,7 @@ nlohmann::json Isolation(int megabytes) {
           {"a_outage_alone_s", alone},
           {"a_outage_while_b_clones_s", during_clone},
           {"b_clone_started", cloning},
-          {"b_clone_unfinished_when_a_healed", clone_unfinished_when_a_healed},
+          {"a_failover_done_while_b_cloned", overlapped},
           {"b_healthy_with_3_nodes_after_s", b_healthy ? b_clone_s : -1},
           {"a_failed_writes", writer.Failed()}};
 }
