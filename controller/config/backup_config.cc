@@ -1,6 +1,7 @@
 #include "controller/config/backup_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "controller/config/node_config.h"
 
 namespace radctl {
 
@@ -31,6 +32,23 @@ std::string RenderArchiveSettings(const ClusterSpec& spec) {
   if (!spec.backup.enabled) return "archive_mode = off\n";
   return absl::StrCat("archive_mode = on\n", "archive_command = '", PgbackrestCommand(spec),
                       " archive-push %p'\n", "archive_timeout = '5min'\n");
+}
+
+std::string RenderRestoreSql(const ClusterSpec& spec, const ClusterSecrets& secrets) {
+  const std::string user = spec.auth.user;
+  const std::string db = spec.auth.database;
+  return absl::StrCat(
+      "ALTER ROLE ", kRepmgrUser, " WITH SUPERUSER REPLICATION LOGIN PASSWORD ",
+      QuoteLiteral(secrets.repmgr_password), ";\n",
+      // \gexec runs the statement the query returns: CREATE only when missing.
+      "SELECT 'CREATE ROLE ", user, " LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE ",
+      "rolname = ", QuoteLiteral(user), ")\\gexec\n", "ALTER ROLE ", user, " WITH LOGIN PASSWORD ",
+      QuoteLiteral(secrets.app_password), ";\n", "SELECT 'CREATE DATABASE ", db, " OWNER ", user,
+      "' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = ", QuoteLiteral(db),
+      ")\\gexec\n", "\\connect ", kRepmgrDatabase, "\n",
+      // Node 1 may have been a standby of another node in the source (a foreign key).
+      "UPDATE repmgr.nodes SET upstream_node_id = NULL WHERE node_id = 1;\n",
+      "DELETE FROM repmgr.nodes WHERE node_id <> 1;\n");
 }
 
 }  // namespace radctl

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "controller/config/secrets.h"
 #include "crd-like-specs/cluster_spec.h"
 
 namespace radctl {
@@ -26,6 +27,13 @@ std::string RenderPgbackrestConf(const ClusterSpec& spec);
 // backups are enabled, off otherwise. archive_timeout bounds how old the newest archived WAL
 // can be when writes are rare (a recovery reaches at most what was archived).
 std::string RenderArchiveSettings(const ClusterSpec& spec);
+
+// SQL run once on a restored primary (psql, as postgres, over the local socket): the restored
+// catalog has the source's roles and passwords; the new cluster's are set (repmgr's, the app
+// user's, created with its database when the source had other names), and repmgr's records of
+// the source's other nodes are dropped (node 1 registers itself again, the standbys as they
+// clone).
+std::string RenderRestoreSql(const ClusterSpec& spec, const ClusterSecrets& secrets);
 
 // `pgbackrest --config=... --stanza=NAME` and the options every command shares.
 std::string PgbackrestCommand(const ClusterSpec& spec);

@@ -122,6 +122,10 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.paused = container.state == "paused";
     node.spec_hash = spec_hash;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
+    if (auto repository = container.labels.find(kLabelBackupRepository);
+        repository != container.labels.end()) {
+      node.repository = repository->second;
+    }
   }
   for (const docker::VolumeSummary& volume : volumes) {
     // A volume without a container is a node too: its data decides what happens next.
@@ -252,6 +256,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       state.slots = probe.slots;
       state.replication = probe.replication;
       state.synchronous_standby_names = probe.synchronous_standby_names;
+      node.archiver = probe.archiver;
     }
   }
   state.repmgr_nodes = TrustedRecords(state.nodes);
