@@ -1,6 +1,8 @@
 #include "reconcilers/backup_schedule.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "crd-like-specs/backup_schedule.h"
 #include "reconcilers/naming.h"
 
@@ -20,7 +22,60 @@ std::string RepositoryMissing(const ClusterSpec& spec, const NodeObservation& no
                       " --keep-volumes, then apply again)");
 }
 
+std::string Mb(int64_t bytes) { return absl::StrCat(bytes >> 20, " MB"); }
+
 }  // namespace
+
+std::optional<int64_t> WalSizeBytes(const std::string& text) {
+  absl::string_view rest = absl::StripAsciiWhitespace(text);
+  int64_t unit = int64_t{1} << 20;
+  for (const auto& [suffix, bytes] : {std::pair<const char*, int64_t>{"TB", int64_t{1} << 40},
+                                      {"GB", int64_t{1} << 30},
+                                      {"MB", int64_t{1} << 20},
+                                      {"kB", int64_t{1} << 10}}) {
+    if (absl::ConsumeSuffix(&rest, suffix)) {
+      unit = bytes;
+      break;
+    }
+  }
+  int64_t number = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &number) || number < 0) {
+    return std::nullopt;
+  }
+  return number * unit;
+}
+
+std::vector<Alert> ArchiveAlerts(const ClusterSpec& spec, const ObservedState& observed,
+                                 int primary) {
+  std::vector<Alert> alerts;
+  const NodeObservation* node = observed.Node(primary);
+  if (!spec.backup.enabled || node == nullptr || !node->archiver.has_value() ||
+      !observed.backup.stanza_exists) {
+    return alerts;
+  }
+  const ArchiverStats& archiver = *node->archiver;
+  if (archiver.Failing()) {
+    alerts.push_back(
+        {"ArchiveFailing",
+         absl::StrCat(node->name, "'s archive_command fails (", archiver.failed_count,
+                      " failure(s), last for WAL ", archiver.last_failed_wal, " at ",
+                      Utc(archiver.last_failed_time), "); ", archiver.ready_segments,
+                      " segment(s) wait, kept by Postgres, nothing is lost. Look at the ",
+                      "repository volume ", BackupRepository(spec),
+                      " (full disk?) and at the node's log")});
+  }
+  std::optional<int64_t> limit = WalSizeBytes(spec.replication.max_slot_wal_keep_size);
+  if (limit && archiver.BacklogBytes() > *limit) {
+    alerts.push_back(
+        {"ArchiveBacklog",
+         absl::StrCat(Mb(archiver.BacklogBytes()), " of WAL on ", node->name,
+                      " wait to be archived, more than the WAL retention limit (",
+                      spec.replication.max_slot_wal_keep_size,
+                      "); radctl never drops unarchived WAL, so it fills the node's volume until "
+                      "archiving works again")});
+  }
+  return alerts;
+}
 
 absl::Time LastBackupTime(const BackupObservation& backup) {
   absl::Time last = absl::InfinitePast();

@@ -12,6 +12,7 @@
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/action.h"
 #include "reconcilers/observed_state.h"
+#include "reconcilers/plan.h"
 
 namespace radctl {
 
@@ -36,5 +37,16 @@ BackupStep PlanStanza(const ClusterSpec& spec, const ObservedState& observed, in
 // A scheduled backup on `primary` when one is due (only asked in watch mode, with nothing else
 // to do).
 BackupStep PlanScheduledBackup(const ClusterSpec& spec, const ObservedState& observed, int primary);
+
+// What the primary's archiver says, once the stanza exists (before it, archive-push fails by
+// design): ArchiveFailing while its last attempt failed (Postgres keeps the WAL meanwhile), and
+// ArchiveBacklog when the WAL waiting for it passes the WAL retention limit
+// (spec.replication.maxSlotWalKeepSize): radctl never drops it, so the disk fills if nobody acts.
+std::vector<Alert> ArchiveAlerts(const ClusterSpec& spec, const ObservedState& observed,
+                                 int primary);
+
+// "1GB", "512MB", "64kB", "2TB", a bare number in MB (Postgres's unit for the setting); -1 (no
+// limit) and anything unreadable give nullopt.
+std::optional<int64_t> WalSizeBytes(const std::string& text);
 
 }  // namespace radctl

@@ -310,6 +310,9 @@ class Planner {
     }
     PlanSlots(primary);
     PlanBackupStep(PlanStanza(spec_, observed_, primary));
+    for (Alert& alert : ArchiveAlerts(spec_, observed_, primary)) {
+      plan_.alerts.push_back(std::move(alert));
+    }
     if (!plan_.actions.empty()) return;
     // What follows changes a healthy cluster on purpose: only when nothing else is to be done.
     if (PlanConfiguration(primary)) return;
