@@ -22,7 +22,7 @@ std::string RequireMount(const std::string& path) {
 // pgBackRest reading another cluster's repository, from the helper container.
 std::string SourceCommand(const std::string& stanza) {
   return absl::StrCat("pgbackrest --stanza=", stanza, " --repo1-path=", kSourceRepositoryMount,
-                      " --pg1-path=/var/lib/postgresql/data --lock-path=", kPgbackrestLockPath,
+                      " --lock-path=", kPgbackrestLockPath,
                       " --log-level-console=warn --log-level-file=off");
 }
 
@@ -77,21 +77,25 @@ std::string RestoreScript(const std::string& stanza, const RecoveryChoice& choic
   return Tagged("restore", absl::StrCat("set=", choice.backup_label, " type=", choice.type),
                 absl::StrCat(RequireMount(kSourceRepositoryMount),
                              "touch radctl-incomplete; rm -rf data; mkdir -m 0700 data; ",
-                             SourceCommand(stanza), " --set=", choice.backup_label,
-                             " --type=", choice.type, target,
+                             SourceCommand(stanza), " --pg1-path=/var/lib/postgresql/data --set=",
+                             choice.backup_label, " --type=", choice.type, target,
                              // Follow the history across the source's failovers to the target.
                              " --target-timeline=latest restore"));
 }
 
 std::string RecoverScript() {
-  // hot_standby off: pg_ctl -w returns only once recovery has ended and the node is promoted
-  // (or fails when Postgres gives up: a target it cannot reach).
+  // Postgres replays the archive up to the target and promotes; the script waits for the
+  // promotion itself (pg_ctl -w may return before it: it waits for the postmaster, not for
+  // recovery), and fails with Postgres's own words when it gives up (a target it cannot reach).
   return Tagged(
       "recover", "",
       "trap 'rm -f radctl-restore.sql' EXIT; log=/tmp/radctl-recovery.log; rm -f $log; "
       "if ! pg_ctl -D data -l $log -w -t 86400 -o '-c archive_mode=off -c hot_standby=off "
       "-c listen_addresses=localhost' start >/dev/null; then "
       "grep -E 'FATAL|PANIC' $log | tail -n 3 >&2; exit 1; fi; "
+      "while [ \"$(psql -X -At -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)\" != f ]; "
+      "do if ! pg_ctl -D data status >/dev/null 2>&1; then "
+      "grep -E 'FATAL|PANIC' $log | tail -n 3 >&2; exit 1; fi; sleep 1; done; "
       "psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'ALTER SYSTEM RESET ALL' "
       "-f radctl-restore.sql; "
       "pg_ctl -D data -m fast -w -t 300 stop >/dev/null; "

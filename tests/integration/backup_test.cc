@@ -38,13 +38,13 @@ void Insert(const TestCluster& cluster, int from, int to, const std::string& pha
           .ok());
 }
 
-int CountBackups(const std::string& cluster, std::string* observed) {
+// The backups `radctl backups -o json` lists; empty when it fails.
+nlohmann::json ListBackups(const std::string& cluster, std::string* observed) {
   CommandResult listed = Radctl(absl::StrCat("backups ", cluster, " -o json"));
   *observed = listed.out + listed.err;
-  if (listed.exit_code != 0) return -1;
   nlohmann::json json = nlohmann::json::parse(listed.out, nullptr, false);
-  if (json.is_discarded()) return -1;
-  return static_cast<int>(json["backups"].size());
+  if (listed.exit_code != 0 || json.is_discarded()) return nlohmann::json::array();
+  return json["backups"];
 }
 
 // The restored cluster answers through its endpoint and a write there reaches its standby.
@@ -79,8 +79,23 @@ TEST(BackupTest, PointInTimeRecoveryAcrossAFailoverIntoNewClusters) {
     // The watcher takes the first backup at once (a cluster without one cannot be recovered),
     // and fails over when the primary is killed.
     Watcher watcher(source);
-    EXPECT_TRUE(
-        WaitFor([&](std::string* seen) { return CountBackups(kSource, seen) == 1; }, kTimeout));
+    nlohmann::json backups;
+    ASSERT_TRUE(WaitFor(
+        [&](std::string* seen) {
+          backups = ListBackups(kSource, seen);
+          return backups.size() == 1;
+        },
+        kTimeout));
+    // pgBackRest records a backup's end in whole seconds: a target is only sure to be past it
+    // from the next second on (a target before is refused, as the last check shows).
+    const std::string stop = backups[0]["stop"];
+    ASSERT_TRUE(WaitFor(
+        [&](std::string* seen) {
+          *seen = Scalar(source, absl::StrCat("SELECT clock_timestamp() > timestamptz '", stop,
+                                              "' + interval '1 second'"));
+          return *seen == "t";
+        },
+        absl::Seconds(5)));
     Insert(source, 11, 20, "before-target");
     // The noted time: after rows 1..20 were acknowledged, before anything later was written.
     target = Scalar(source,
