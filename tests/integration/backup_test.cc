@@ -38,6 +38,31 @@ void Insert(const TestCluster& cluster, int from, int to, const std::string& pha
           .ok());
 }
 
+// The ContinuousArchiving condition as `radctl status -o json` reports it: "True/Reason".
+std::string Archiving(const std::string& cluster, std::string* observed) {
+  CommandResult status = Radctl(absl::StrCat("status ", cluster, " -o json"));
+  nlohmann::json json = nlohmann::json::parse(status.out, nullptr, false);
+  *observed = status.out + status.err;
+  if (json.is_discarded()) return "";
+  for (const nlohmann::json& condition : json["conditions"]) {
+    if (condition["type"] == "ContinuousArchiving") {
+      *observed = condition.dump();
+      return absl::StrCat(condition["status"].get<std::string>(), "/",
+                          condition["reason"].get<std::string>());
+    }
+  }
+  return "";
+}
+
+// A write and a WAL switch on the primary: the archiver has a segment to push at once.
+void SwitchWal(const TestCluster& cluster, const std::string& primary) {
+  ASSERT_TRUE(cluster
+                  .QueryNode(OrdinalOf(primary),
+                             "CREATE TABLE IF NOT EXISTS noise (v int); INSERT INTO noise "
+                             "VALUES (1); SELECT pg_switch_wal()")
+                  .ok());
+}
+
 // The backups `radctl backups -o json` lists; empty when it fails.
 nlohmann::json ListBackups(const std::string& cluster, std::string* observed) {
   CommandResult listed = Radctl(absl::StrCat("backups ", cluster, " -o json"));
@@ -117,9 +142,29 @@ TEST(BackupTest, PointInTimeRecoveryAcrossAFailoverIntoNewClusters) {
     EXPECT_THAT(backup.out, HasSubstr("incr backup"));
     EXPECT_THAT(backup.out, HasSubstr(" in "));
     ASSERT_TRUE(source.QueryEndpoint("DROP TABLE t").ok());
+
+    // A repository that refuses WAL: the status says so, Postgres keeps the WAL, and archiving
+    // catches up once the repository accepts it again.
+    ASSERT_EQ(Shell(absl::StrCat("docker exec -u root ", new_primary,
+                                 " chmod 0 /var/lib/pgbackrest/archive"))
+                  .exit_code,
+              0);
+    SwitchWal(source, new_primary);
+    EXPECT_TRUE(WaitFor(
+        [&](std::string* seen) { return Archiving(kSource, seen) == "False/ArchiveFailing"; },
+        absl::Seconds(30)));
+    ASSERT_EQ(Shell(absl::StrCat("docker exec -u root ", new_primary,
+                                 " chmod 750 /var/lib/pgbackrest/archive"))
+                  .exit_code,
+              0);
+    SwitchWal(source, new_primary);
+    EXPECT_TRUE(
+        WaitFor([&](std::string* seen) { return Archiving(kSource, seen) == "True/Archiving"; },
+                absl::Seconds(30)));
   }
   CommandResult events = Radctl(absl::StrCat("events ", kSource));
   EXPECT_THAT(events.out, HasSubstr("BackupDone"));
+  EXPECT_THAT(events.out, HasSubstr("ArchiveFailing"));
   CommandResult status = Radctl(absl::StrCat("status ", kSource, " -o json"));
   EXPECT_THAT(status.out, HasSubstr("ContinuousArchiving"));
 
