@@ -22,10 +22,9 @@ std::string RenderPgbackrestConf(const ClusterSpec& spec) {
       // radctl reads pgBackRest's console output; the container has no log directory to keep.
       "log-level-console=info\n", "log-level-file=off\n",
       // A backup starts at once (an immediate checkpoint), not at the next scheduled one.
-      "start-fast=y\n",
-      // Two cores are common on the hosts radctl runs on; more processes only compete.
-      "process-max=2\n", "\n", "[", spec.name, "]\n", "pg1-path=/var/lib/postgresql/data\n",
-      "pg1-socket-path=/var/run/postgresql\n", "pg1-user=postgres\n");
+      "start-fast=y\n", "process-max=", kPgbackrestProcessMax, "\n", "\n", "[", spec.name, "]\n",
+      "pg1-path=/var/lib/postgresql/data\n", "pg1-socket-path=/var/run/postgresql\n",
+      "pg1-user=postgres\n");
 }
 
 std::string RenderArchiveSettings(const ClusterSpec& spec) {

@@ -16,6 +16,9 @@ inline constexpr char kRepositoryMount[] = "/var/lib/pgbackrest";
 inline constexpr char kSourceRepositoryMount[] = "/var/lib/pgbackrest-source";
 // In the node's home (its volume), uploaded with the other node files.
 inline constexpr char kPgbackrestConfPath[] = "/var/lib/postgresql/pgbackrest.conf";
+// Parallel copy and compression processes of a backup or restore: two cores are common on the
+// hosts radctl runs on; more processes only compete.
+inline constexpr int kPgbackrestProcessMax = 2;
 // pgBackRest's lock files: per container, in its own /tmp.
 inline constexpr char kPgbackrestLockPath[] = "/tmp/pgbackrest";
 

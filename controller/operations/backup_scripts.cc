@@ -19,11 +19,13 @@ std::string RequireMount(const std::string& path) {
                       "; }; ");
 }
 
-// pgBackRest reading another cluster's repository, from the helper container.
+// pgBackRest reading another cluster's repository, from the helper container (which has no
+// pgbackrest.conf: the options it needs are given).
 std::string SourceCommand(const std::string& stanza) {
-  return absl::StrCat("pgbackrest --stanza=", stanza, " --repo1-path=", kSourceRepositoryMount,
-                      " --lock-path=", kPgbackrestLockPath,
-                      " --log-level-console=warn --log-level-file=off");
+  return absl::StrCat(
+      "pgbackrest --stanza=", stanza, " --repo1-path=", kSourceRepositoryMount,
+      " --lock-path=", kPgbackrestLockPath,
+      " --log-level-console=warn --log-level-file=off --process-max=", kPgbackrestProcessMax);
 }
 
 }  // namespace
