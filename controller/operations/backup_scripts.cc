@@ -20,12 +20,11 @@ std::string RequireMount(const std::string& path) {
 }
 
 // pgBackRest reading another cluster's repository, from the helper container (which has no
-// pgbackrest.conf: the options it needs are given).
+// pgbackrest.conf: the options every command there needs are given).
 std::string SourceCommand(const std::string& stanza) {
-  return absl::StrCat(
-      "pgbackrest --stanza=", stanza, " --repo1-path=", kSourceRepositoryMount,
-      " --lock-path=", kPgbackrestLockPath,
-      " --log-level-console=warn --log-level-file=off --process-max=", kPgbackrestProcessMax);
+  return absl::StrCat("pgbackrest --stanza=", stanza, " --repo1-path=", kSourceRepositoryMount,
+                      " --lock-path=", kPgbackrestLockPath,
+                      " --log-level-console=warn --log-level-file=off");
 }
 
 }  // namespace
@@ -79,8 +78,9 @@ std::string RestoreScript(const std::string& stanza, const RecoveryChoice& choic
   return Tagged("restore", absl::StrCat("set=", choice.backup_label, " type=", choice.type),
                 absl::StrCat(RequireMount(kSourceRepositoryMount),
                              "touch radctl-incomplete; rm -rf data; mkdir -m 0700 data; ",
-                             SourceCommand(stanza), " --pg1-path=/var/lib/postgresql/data --set=",
-                             choice.backup_label, " --type=", choice.type, target,
+                             SourceCommand(stanza), " --pg1-path=/var/lib/postgresql/data",
+                             " --process-max=", kPgbackrestProcessMax,
+                             " --set=", choice.backup_label, " --type=", choice.type, target,
                              // Follow the history across the source's failovers to the target.
                              " --target-timeline=latest restore"));
 }
