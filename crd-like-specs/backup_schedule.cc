@@ -165,7 +165,7 @@ absl::Time NextScheduledTime(const BackupSchedule& s, absl::Time after) {
   absl::CivilMinute minute = absl::ToCivilMinute(after, utc) + 1;
   // Cron repeats every 400 years at the latest (leap years); 5 years covers every real pattern
   // (29 Feb) while bounding the search for impossible ones (31 Feb).
-  const absl::CivilDay give_up = absl::CivilDay(minute) + 5 * 366;
+  const absl::CivilDay give_up = absl::CivilDay(minute) + int64_t{5} * 366;
   while (absl::CivilDay(minute) < give_up) {
     absl::CivilDay day(minute);
     if (!s.months[day.month()] || !DayMatches(s, day)) {

@@ -89,10 +89,9 @@ std::string HumanBytes(int64_t bytes) {
     ++unit;
   }
   if (unit == 0) return absl::StrCat(bytes, " B");
-  return absl::StrFormat(value < 10    ? "%.2f %s"
-                         : value < 100 ? "%.1f %s"
-                                       : "%.0f %s",
-                         value, units[unit]);
+  // Three significant digits: 1.50 GB, 36.4 MB, 800 kB.
+  const int decimals = value < 10 ? 2 : value < 100 ? 1 : 0;
+  return absl::StrFormat("%.*f %s", decimals, value, units[unit]);
 }
 
 }  // namespace radctl
