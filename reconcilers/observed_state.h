@@ -190,7 +190,7 @@ struct BackupRecord {
   absl::Time start = absl::InfinitePast();
   absl::Time stop = absl::InfinitePast();
   int64_t size = 0;       // of the database, as backed up
-  int64_t repo_size = 0;  // in the repository (compressed, and only what changed for diff/incr)
+  int64_t repo_size = 0;  // added to the repository (compressed; only what changed for diff/incr)
   Lsn lsn_start = 0;
   Lsn lsn_stop = 0;
   std::string wal_start;  // first and last WAL segment the backup needs

@@ -88,7 +88,7 @@ absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options
   const BackupRecord& record = result->record;
   std::string summary =
       absl::StrCat(record.type, " backup ", record.label, ": ", HumanBytes(record.size),
-                   " of data, ", HumanBytes(record.repo_size), " in the repository, in ",
+                   " of data, ", HumanBytes(record.repo_size), " added to the repository, in ",
                    absl::StrFormat("%.1fs", absl::ToDoubleSeconds(result->took)));
   events.Normal(primary->name, "BackupDone", summary);
   std::cout << summary << "\n";
@@ -119,7 +119,7 @@ absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& optio
                       {"start", Utc(record.start)},
                       {"stop", Utc(record.stop)},
                       {"size", record.size},
-                      {"repository_size", record.repo_size},
+                      {"added_to_repository", record.repo_size},
                       {"lsn_start", FormatLsn(record.lsn_start)},
                       {"lsn_stop", FormatLsn(record.lsn_stop)},
                       {"wal_start", record.wal_start},
@@ -134,10 +134,10 @@ absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& optio
     std::cout << out.dump(2) << "\n";
     return absl::OkStatus();
   }
-  std::cout << absl::StrFormat("%-26s %-5s %-20s %-20s %10s %10s\n", "LABEL", "TYPE", "STARTED",
-                               "ENDED", "SIZE", "REPO");
+  std::cout << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", "LABEL", "TYPE", "STARTED",
+                               "ENDED", "SIZE", "ADDED");
   for (const BackupRecord& record : info.backups) {
-    std::cout << absl::StrFormat("%-26s %-5s %-20s %-20s %10s %10s\n", record.label, record.type,
+    std::cout << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", record.label, record.type,
                                  Utc(record.start), Utc(record.stop), HumanBytes(record.size),
                                  HumanBytes(record.repo_size));
   }

@@ -211,7 +211,7 @@ absl::Status Executor::Backup(int ordinal) {
   events_.Normal(NodeName(spec_.name, ordinal), "BackupDone",
                  absl::StrCat(result.record.type, " backup ", result.record.label, ": ",
                               HumanBytes(result.record.size), " of data, ",
-                              HumanBytes(result.record.repo_size), " in the repository ",
+                              HumanBytes(result.record.repo_size), " added to the repository ",
                               BackupRepository(spec_), ", in ", Seconds(result.took)));
   return absl::OkStatus();
 }

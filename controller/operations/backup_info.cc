@@ -32,7 +32,8 @@ BackupRecord DecodeBackup(const Json& item) {
   const Json& info = item.at("info");
   record.size = info.value("size", int64_t{0});
   if (auto repository = info.find("repository"); repository != info.end()) {
-    record.repo_size = repository->value("size", int64_t{0});
+    // What this backup added to the repository (a diff or incr stores only what changed).
+    record.repo_size = repository->value("delta", int64_t{0});
   }
   if (auto lsn = item.find("lsn"); lsn != item.end()) {
     record.lsn_start = ParseLsn(TextOr(*lsn, "start")).value_or(0);
