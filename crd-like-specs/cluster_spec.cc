@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+
 namespace radctl {
 namespace {
 
@@ -13,6 +15,16 @@ auto Fields(const ReplicationSpec& s) {
 }
 auto Fields(const FailoverSpec& s) { return std::tie(s.enabled, s.detection_ms); }
 auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password); }
+auto Fields(const BackupSpec& s) {
+  return std::tie(s.enabled, s.schedule, s.retention_full, s.repository, s.compression);
+}
+auto Fields(const RecoverySpec& s) {
+  return std::tie(s.from_cluster, s.target_time, s.target_lsn, s.latest, s.repository);
+}
+bool SameRecovery(const std::optional<RecoverySpec>& a, const std::optional<RecoverySpec>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a.has_value() || Fields(*a) == Fields(*b);
+}
 
 }  // namespace
 
@@ -21,7 +33,22 @@ bool ClusterSpec::operator==(const ClusterSpec& o) const {
   return name == o.name && nodes == o.nodes && profile == o.profile &&
          Fields(postgres) == Fields(o.postgres) && Fields(bouncer) == Fields(o.bouncer) &&
          Fields(replication) == Fields(o.replication) && Fields(failover) == Fields(o.failover) &&
-         Fields(auth) == Fields(o.auth);
+         Fields(auth) == Fields(o.auth) && Fields(backup) == Fields(o.backup) &&
+         SameRecovery(bootstrap.recovery, o.bootstrap.recovery);
+}
+
+std::string DefaultBackupRepository(const std::string& cluster) {
+  return absl::StrCat(cluster, "-backup");
+}
+
+std::string BackupRepository(const ClusterSpec& spec) {
+  return spec.backup.repository.empty() ? DefaultBackupRepository(spec.name)
+                                        : spec.backup.repository;
+}
+
+std::string SourceRepository(const RecoverySpec& recovery) {
+  return recovery.repository.empty() ? DefaultBackupRepository(recovery.from_cluster)
+                                     : recovery.repository;
 }
 
 }  // namespace radctl

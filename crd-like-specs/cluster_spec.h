@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace radctl {
@@ -54,6 +55,32 @@ struct AuthSpec {
 inline constexpr char kProfileStandard[] = "standard";
 inline constexpr char kProfileSmall[] = "small";
 
+// Backups with pgBackRest into a repository volume, and continuous WAL archiving.
+struct BackupSpec {
+  bool enabled = false;
+  // When scheduled backups are taken while watching: an interval ("6h", "30m", "15s") or a
+  // 5-field cron expression in UTC ("0 3 * * *"); "" for none (radctl backup only).
+  std::string schedule;
+  int retention_full = 2;  // full backups kept (pgBackRest repo1-retention-full)
+  std::string repository;  // Docker volume; empty in the file: defaulted to "<name>-backup"
+  std::string compression = "lz4";  // none | gz | bz2 | lz4 | zst
+};
+
+// Where a new cluster's data comes from: the repository of another cluster, recovered to a point
+// in time. Exactly one of target_time, target_lsn and latest is set.
+struct RecoverySpec {
+  std::string from_cluster;
+  std::string target_time;  // RFC 3339, as written ("2024-05-01T10:00:00Z")
+  std::string target_lsn;   // "0/3000060"
+  bool latest = false;
+  // The source's repository volume; empty in the file: defaulted to "<fromCluster>-backup".
+  std::string repository;
+};
+
+struct BootstrapSpec {
+  std::optional<RecoverySpec> recovery;  // nullopt: a new, empty cluster (initdb)
+};
+
 struct ClusterSpec {
   std::string name;  // metadata.name
   int nodes = 3;
@@ -63,6 +90,8 @@ struct ClusterSpec {
   ReplicationSpec replication;
   FailoverSpec failover;
   AuthSpec auth;
+  BackupSpec backup;
+  BootstrapSpec bootstrap;
 
   // Where each field came from in the file ("spec.bouncer.port" -> line/column), so checks made
   // later (a port already in use) can point at the line. Empty for specs built in code.
@@ -75,5 +104,12 @@ struct ClusterSpec {
 
   bool operator==(const ClusterSpec& o) const;  // compares the fields, not positions/source
 };
+
+// A cluster's backup repository volume when its spec names none: "<name>-backup".
+std::string DefaultBackupRepository(const std::string& cluster);
+// spec.backup.repository, else the default.
+std::string BackupRepository(const ClusterSpec& spec);
+// spec.bootstrap.recovery.repository, else the source cluster's default.
+std::string SourceRepository(const RecoverySpec& recovery);
 
 }  // namespace radctl

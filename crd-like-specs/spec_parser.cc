@@ -148,6 +148,49 @@ void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
   reader.ForEachField(section, rules);
 }
 
+void ReadBackup(YamlReader& reader, const Field& section, BackupSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+      {"schedule", [&](const Field& f) { ReadText(reader, f, CheckBackupSchedule, out.schedule); }},
+      {"retention",
+       [&](const Field& retention) {
+         const std::vector<FieldRule> retention_rules = {
+             {"full",
+              [&](const Field& f) { ReadInt(reader, f, CheckRetentionFull, out.retention_full); }}};
+         reader.ForEachField(retention, retention_rules);
+       }},
+      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+      {"compression",
+       [&](const Field& f) { ReadText(reader, f, CheckCompression, out.compression); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadRecovery(YamlReader& reader, const Field& section, RecoverySpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"fromCluster",
+       [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.from_cluster); },
+       /*required=*/true},
+      {"targetTime",
+       [&](const Field& f) { ReadText(reader, f, CheckRecoveryTime, out.target_time); }},
+      {"targetLSN", [&](const Field& f) { ReadText(reader, f, CheckLsn, out.target_lsn); }},
+      {"latest", [&](const Field& f) { ReadBool(reader, f, out.latest); }},
+      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
+void ReadBootstrap(YamlReader& reader, const Field& section, BootstrapSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"recovery",
+       [&](const Field& f) {
+         out.recovery.emplace();
+         ReadRecovery(reader, f, *out.recovery);
+       }},
+  };
+  reader.ForEachField(section, rules);
+}
+
 void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
   const std::vector<FieldRule> rules = {
       {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
@@ -157,6 +200,8 @@ void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
       {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
       {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
       {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
+      {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
+      {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
   };
   reader.ForEachField(section, rules);
 }
@@ -206,9 +251,47 @@ void ReadDocuments(YamlReader& reader, const std::vector<YAML::Node>& documents,
   ReadDocument(reader, documents[0], out);
 }
 
+// Where `path` was written, as a yaml-cpp mark (0-based); `fallback` (another path) when it was
+// not written; a null mark when neither was.
+YAML::Mark MarkOf(const YamlReader& reader, const std::string& path,
+                  const std::string& fallback = "") {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  auto at = reader.positions().find(path);
+  if (at == reader.positions().end() && !fallback.empty()) at = reader.positions().find(fallback);
+  if (at != reader.positions().end()) {
+    mark.line = at->second.line - 1;
+    mark.column = at->second.column - 1;
+  }
+  return mark;
+}
+
+// spec.bootstrap.recovery: exactly one target, and another cluster as the source.
+void CheckRecovery(YamlReader& reader, const ClusterSpec& spec) {
+  if (!spec.bootstrap.recovery.has_value()) return;
+  const RecoverySpec& recovery = *spec.bootstrap.recovery;
+  const std::string base = "spec.bootstrap.recovery";
+  // A target written counts even when its value was refused (that error is reported already).
+  auto written = [&](const char* key) {
+    return reader.positions().count(absl::StrCat(base, ".", key)) > 0;
+  };
+  int targets =
+      (written("targetTime") ? 1 : 0) + (written("targetLSN") ? 1 : 0) + (recovery.latest ? 1 : 0);
+  if (targets != 1) {
+    reader.AddError(MarkOf(reader, base), base,
+                    targets == 0 ? "needs a target: one of targetTime, targetLSN or latest: true"
+                                 : "give one target only: targetTime, targetLSN or latest: true");
+  }
+  if (!recovery.from_cluster.empty() && recovery.from_cluster == spec.name) {
+    reader.AddError(MarkOf(reader, base + ".fromCluster"), base + ".fromCluster",
+                    absl::StrCat("a cluster cannot be recovered from itself (metadata.name is \"",
+                                 spec.name, "\"); radctl only restores into a new cluster"));
+  }
+}
+
 // Rules that involve more than one field: parameters that would break a promise the rest of
 // the spec asks for. Reported at the parameter's place.
 void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  CheckRecovery(reader, spec);
   for (const auto& [name, value] : spec.postgres.parameters) {
     absl::Status status = CheckParameterKeepsPromises(name, value, spec.replication.synchronous);
     if (status.ok()) continue;
@@ -298,7 +381,7 @@ absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::st
 
 void ApplyDefaults(ClusterSpec& spec) {
   // Everything else defaults through ClusterSpec's member initializers; only the image depends
-  // on another field.
+  // on another field (the backup repositories' names do too, through BackupRepository()).
   if (spec.postgres.image.empty()) {
     spec.postgres.image = absl::StrCat("radctl/postgres:", spec.postgres.version);
   }

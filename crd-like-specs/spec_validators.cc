@@ -11,6 +11,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "crd-like-specs/backup_schedule.h"
 #include "crd-like-specs/cluster_spec.h"
 
 namespace radctl {
@@ -34,8 +36,11 @@ constexpr std::string_view kStandbyWhy =
     "radctl and repmgr set it on each standby to follow the current primary";
 constexpr std::string_view kFilesWhy = "the file layout is fixed by the radctl/postgres image";
 
+constexpr std::string_view kArchiveWhy =
+    "it follows spec.backup.enabled (pgBackRest archives WAL into the backup repository)";
+
 // Parameters radctl sets itself; a user value would break replication, failover or the image.
-constexpr std::array<ManagedParameter, 21> kManagedParameters = {{
+constexpr std::array<ManagedParameter, 23> kManagedParameters = {{
     {"listen_addresses", kListenWhy},
     {"port", kListenWhy},
     {"unix_socket_directories", kListenWhy},
@@ -55,8 +60,9 @@ constexpr std::array<ManagedParameter, 21> kManagedParameters = {{
     {"config_file", kFilesWhy},
     {"password_encryption",
      "PgBouncer and repmgr must read the password hashes radctl creates (spec.auth)"},
-    {"archive_mode",
-     "radctl does not archive WAL, and archiving without an archiver keeps every WAL file"},
+    {"archive_mode", kArchiveWhy},
+    {"archive_command", kArchiveWhy},
+    {"archive_library", kArchiveWhy},
     {"max_slot_wal_keep_size", "it follows spec.replication.maxSlotWalKeepSize"},
     {"cluster_name",
      "radctl sets it to the node name so logs and pg_stat_replication tell nodes apart"},
@@ -65,6 +71,8 @@ constexpr std::array<ManagedParameter, 21> kManagedParameters = {{
 constexpr std::array<std::string_view, 4> kReservedNames = {"postgres", "repmgr", "pgbouncer",
                                                             "radctl"};
 constexpr std::array<std::string_view, 3> kPoolModes = {"session", "transaction", "statement"};
+constexpr std::array<std::string_view, 5> kCompressions = {"none", "gz", "bz2", "lz4", "zst"};
+constexpr size_t kMaxVolumeNameLength = 100;
 
 // Debian's abseil has its own string_view type, not std::string_view.
 absl::string_view AsAbsl(std::string_view text) { return {text.data(), text.size()}; }
@@ -270,6 +278,54 @@ absl::Status CheckPassword(std::string_view password) {
         "quoting in config files)");
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckBackupSchedule(std::string_view schedule) {
+  return ParseBackupSchedule(schedule).status();
+}
+
+absl::Status CheckRetentionFull(int64_t full) { return CheckRange(full, 1, 100); }
+
+absl::Status CheckVolumeName(std::string_view name) {
+  auto allowed = [](char c) { return absl::ascii_isalnum(c) || c == '_' || c == '.' || c == '-'; };
+  if (name.empty() || name.size() > kMaxVolumeNameLength || !absl::ascii_isalnum(name.front()) ||
+      !std::all_of(name.begin(), name.end(), allowed)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "must be a Docker volume name ([A-Za-z0-9][A-Za-z0-9_.-]*, at most %d characters), got %s",
+        kMaxVolumeNameLength, Quote(name)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCompression(std::string_view compression) {
+  if (std::find(kCompressions.begin(), kCompressions.end(), compression) != kCompressions.end()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be one of none, gz, bz2, lz4, zst; got ", Quote(compression)));
+}
+
+absl::Status CheckRecoveryTime(std::string_view time) {
+  absl::Time parsed;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, std::string(time), &parsed, &error)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be an RFC 3339 time with its zone, such as 2024-05-01T10:00:00Z or "
+                   "2024-05-01T12:00:00.5+02:00; got ",
+                   Quote(time)));
+}
+
+absl::Status CheckLsn(std::string_view lsn) {
+  std::vector<absl::string_view> parts = absl::StrSplit(AsAbsl(lsn), '/');
+  auto hex = [](absl::string_view part) {
+    return !part.empty() && part.size() <= 8 &&
+           std::all_of(part.begin(), part.end(), absl::ascii_isxdigit);
+  };
+  if (parts.size() == 2 && hex(parts[0]) && hex(parts[1])) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "must be a WAL position such as 0/3000060 (two hexadecimal numbers), got ", Quote(lsn)));
 }
 
 }  // namespace radctl

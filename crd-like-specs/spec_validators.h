@@ -49,4 +49,15 @@ inline constexpr size_t kMaxClusterNameLength = 40;
 // message never repeats the password.
 [[nodiscard]] absl::Status CheckPassword(std::string_view password);
 
+// spec.backup: the schedule (backup_schedule.h), how many full backups are kept, the repository
+// volume's name and the compression pgBackRest uses.
+[[nodiscard]] absl::Status CheckBackupSchedule(std::string_view schedule);
+[[nodiscard]] absl::Status CheckRetentionFull(int64_t full);
+// A Docker volume name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 100 characters.
+[[nodiscard]] absl::Status CheckVolumeName(std::string_view name);
+[[nodiscard]] absl::Status CheckCompression(std::string_view compression);
+// spec.bootstrap.recovery targets: an RFC 3339 time with its zone, and a WAL position "X/X".
+[[nodiscard]] absl::Status CheckRecoveryTime(std::string_view time);
+[[nodiscard]] absl::Status CheckLsn(std::string_view lsn);
+
 }  // namespace radctl

@@ -58,6 +58,50 @@ void EmitAuth(YAML::Emitter& out, const AuthSpec& auth) {
   out << YAML::EndMap;
 }
 
+// Left out when it is the default (no backups, default settings): specs that never used backups
+// read as they always did.
+void EmitBackup(YAML::Emitter& out, const ClusterSpec& spec) {
+  const BackupSpec& backup = spec.backup;
+  BackupSpec defaults;
+  bool is_default = backup.enabled == defaults.enabled && backup.schedule == defaults.schedule &&
+                    backup.retention_full == defaults.retention_full &&
+                    backup.repository == defaults.repository &&
+                    backup.compression == defaults.compression;
+  if (is_default) return;
+  out << YAML::Key << "backup" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << backup.enabled;
+  // Quoted: a cron expression starting with * would read as an alias.
+  if (!backup.schedule.empty()) {
+    out << YAML::Key << "schedule" << YAML::Value << YAML::DoubleQuoted << backup.schedule;
+  }
+  out << YAML::Key << "retention" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+      << "full" << YAML::Value << backup.retention_full << YAML::EndMap;
+  if (!backup.repository.empty()) {
+    out << YAML::Key << "repository" << YAML::Value << backup.repository;
+  }
+  out << YAML::Key << "compression" << YAML::Value << backup.compression;
+  out << YAML::EndMap;
+}
+
+void EmitBootstrap(YAML::Emitter& out, const BootstrapSpec& bootstrap) {
+  if (!bootstrap.recovery.has_value()) return;
+  const RecoverySpec& recovery = *bootstrap.recovery;
+  out << YAML::Key << "bootstrap" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "recovery" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "fromCluster" << YAML::Value << recovery.from_cluster;
+  if (!recovery.target_time.empty()) {
+    out << YAML::Key << "targetTime" << YAML::Value << YAML::DoubleQuoted << recovery.target_time;
+  }
+  if (!recovery.target_lsn.empty()) {
+    out << YAML::Key << "targetLSN" << YAML::Value << YAML::DoubleQuoted << recovery.target_lsn;
+  }
+  if (recovery.latest) out << YAML::Key << "latest" << YAML::Value << true;
+  if (!recovery.repository.empty()) {
+    out << YAML::Key << "repository" << YAML::Value << recovery.repository;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string ClusterSpecToYaml(const ClusterSpec& spec) {
@@ -76,6 +120,8 @@ std::string ClusterSpecToYaml(const ClusterSpec& spec) {
   EmitBouncer(out, spec.bouncer);
   EmitReplicationAndFailover(out, spec);
   EmitAuth(out, spec.auth);
+  EmitBackup(out, spec);
+  EmitBootstrap(out, spec.bootstrap);
   out << YAML::EndMap << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -53,14 +53,23 @@ std::string ActionTypeName(ActionType type) {
       return "switchover";
     case ActionType::kDropSlot:
       return "drop-slot";
+    case ActionType::kCreateStanza:
+      return "create-stanza";
+    case ActionType::kBackup:
+      return "backup";
+    case ActionType::kRestorePrimary:
+      return "restore-primary";
   }
   return "unknown";
 }
 
 bool IsLongRunning(ActionType type) {
   return type == ActionType::kCloneStandby || type == ActionType::kRebuild ||
-         type == ActionType::kRejoin || type == ActionType::kStartStandby;
+         type == ActionType::kRejoin || type == ActionType::kStartStandby ||
+         type == ActionType::kBackup || type == ActionType::kRestorePrimary;
 }
+
+bool RunsBesideTheNode(ActionType type) { return type == ActionType::kBackup; }
 
 std::string Action::ToString(const std::string& cluster) const {
   std::string object;

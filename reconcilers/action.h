@@ -39,6 +39,11 @@ enum class ActionType {
                     // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
                     // has not replayed everything, `source` is started again as primary
   kDropSlot,        // replication slot of node `ordinal` dropped on the primary `source`
+  kCreateStanza,    // pgBackRest's stanza created in the backup repository, from the primary
+  kBackup,          // a scheduled full backup, taken on the primary `ordinal`; it runs in the
+                    // background and never makes the node busy (a failover does not wait)
+  kRestorePrimary,  // a new cluster's first node restored from another cluster's repository,
+                    // recovered to the target, promoted, started and registered as primary
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
@@ -47,6 +52,10 @@ std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
 // The loop runs them in the background and goes on observing, so that a failure elsewhere
 // (the primary dying) is handled meanwhile; the node counts as busy until they end.
 bool IsLongRunning(ActionType type);
+
+// A long action that does not make its node busy: the node goes on being planned for (a backup
+// of the primary must not hold up its failover).
+bool RunsBesideTheNode(ActionType type);
 
 // How a node is fenced (kFence, and the old primary in kFailover): stopping Postgres from
 // inside the container leaves the container running (fast to rejoin); killing the container

@@ -50,4 +50,20 @@ LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash)
   return labels;
 }
 
+std::string RestoreHelperName(const std::string& cluster) {
+  return absl::StrCat(cluster, "-restore");
+}
+
+LabelMap RepositoryLabels(const std::string& cluster) {
+  LabelMap labels = ClusterLabels(cluster);
+  labels[kLabelComponent] = kComponentBackup;
+  return labels;
+}
+
+LabelMap RestoreHelperLabels(const std::string& cluster) {
+  LabelMap labels = ClusterLabels(cluster);
+  labels[kLabelComponent] = kComponentRestore;
+  return labels;
+}
+
 }  // namespace radctl

@@ -39,4 +39,13 @@ LabelMap NodeLabels(const std::string& cluster, int ordinal, const std::string& 
 LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash);
 LabelMap ClusterLabels(const std::string& cluster);
 
+// Backups: the repository volume a node container mounts is named in a label on it, so a node
+// made without it is visible; a recovery's helper container is short-lived and the cluster's.
+inline constexpr char kLabelBackupRepository[] = "io.radctl.backup-repository";
+inline constexpr char kComponentBackup[] = "backup";        // the backup repository volume
+inline constexpr char kComponentRestore[] = "restore";      // a recovery's helper container
+std::string RestoreHelperName(const std::string& cluster);  // demo-restore
+LabelMap RepositoryLabels(const std::string& cluster);
+LabelMap RestoreHelperLabels(const std::string& cluster);
+
 }  // namespace radctl

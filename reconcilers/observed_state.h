@@ -61,6 +61,26 @@ struct WalReceiver {
   std::string sender_host;  // node name of the upstream
 };
 
+// pg_stat_archiver on a primary, and the WAL it has not archived yet.
+struct ArchiverStats {
+  bool archive_mode_on = false;
+  int64_t archived_count = 0;
+  std::string last_archived_wal;
+  absl::Time last_archived_time = absl::InfinitePast();
+  int64_t failed_count = 0;
+  std::string last_failed_wal;
+  absl::Time last_failed_time = absl::InfinitePast();
+  int64_t ready_segments = 0;  // WAL segments waiting for archive_command (.ready files)
+  int64_t segment_bytes = int64_t{16} << 20;
+
+  // The last attempt failed: archive_command fails, and Postgres keeps the WAL meanwhile.
+  bool Failing() const {
+    return failed_count > 0 && last_failed_time != absl::InfinitePast() &&
+           last_failed_time >= last_archived_time;
+  }
+  int64_t BacklogBytes() const { return ready_segments * segment_bytes; }
+};
+
 struct NodeObservation {
   int ordinal = 0;
   std::string name;  // demo-pg-2
@@ -90,6 +110,11 @@ struct NodeObservation {
   // repmgr.nodes as this node has it (replicated from the primary it streamed from); nullopt
   // when not readable (not registered yet, or not reachable).
   std::optional<std::vector<RepmgrNode>> repmgr_records;
+
+  // On a writable primary: its archiver (nullopt elsewhere, or when it could not be read).
+  std::optional<ArchiverStats> archiver;
+  // The backup repository volume its container was created with ("" when none).
+  std::string repository;
 
   // Read from the data directory with docker exec when Postgres does not answer.
   DataDir data_dir = DataDir::kUnknown;
@@ -158,6 +183,34 @@ struct BouncerObservation {
   int clients_waiting = 0;
 };
 
+// One backup in the repository, as pgBackRest's info reports it.
+struct BackupRecord {
+  std::string label;  // "20240501-101010F"
+  std::string type;   // full | diff | incr
+  absl::Time start = absl::InfinitePast();
+  absl::Time stop = absl::InfinitePast();
+  int64_t size = 0;       // of the database, as backed up
+  int64_t repo_size = 0;  // added to the repository (compressed; only what changed for diff/incr)
+  Lsn lsn_start = 0;
+  Lsn lsn_stop = 0;
+  std::string wal_start;  // first and last WAL segment the backup needs
+  std::string wal_stop;
+};
+
+// The cluster's backup repository (pgBackRest's stanza), read from a node that mounts it. Read
+// only now and then (an exec); `read_at` says when.
+struct BackupObservation {
+  bool read = false;  // false: backups are off, or it could not be read (`error` says why)
+  std::string error;
+  bool stanza_exists = false;
+  std::vector<BackupRecord> backups;  // oldest first
+  std::string archive_min;            // oldest and newest WAL segment archived
+  std::string archive_max;
+  // A backup is being taken: by this controller, or pgBackRest's lock is held.
+  bool running = false;
+  absl::Time read_at = absl::InfinitePast();
+};
+
 struct ObservedState {
   absl::Time observed_at = absl::InfinitePast();
   bool network_exists = false;
@@ -174,6 +227,7 @@ struct ObservedState {
   // The primary's WAL position when this controller last saw a writable primary (loop memory;
   // 0 when unknown): how much a failover may lose is measured against it.
   Lsn last_primary_lsn = 0;
+  BackupObservation backup;  // read only when spec.backup is enabled
 
   const NodeObservation* Node(int ordinal) const;
   const RepmgrNode* RepmgrRecord(int ordinal) const;

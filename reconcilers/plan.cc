@@ -19,7 +19,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "reconcilers/backup_schedule.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/recovery_target.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
 #include "reconcilers/switchover.h"
@@ -157,7 +159,7 @@ class Planner {
     } else if (!plan_.waiting.empty()) {
       plan_.requeue_after = std::min(kRequeueWhileWaiting, wake_within_);
     } else {
-      plan_.requeue_after = kRequeueWhenConverged;
+      plan_.requeue_after = std::min(kRequeueWhenConverged, wake_within_);
     }
     return std::move(plan_);
   }
@@ -307,10 +309,28 @@ class Planner {
       PlanStandby(node, primary);
     }
     PlanSlots(primary);
+    PlanBackupStep(PlanStanza(spec_, observed_, primary));
+    for (Alert& alert : ArchiveAlerts(spec_, observed_, primary)) {
+      plan_.alerts.push_back(std::move(alert));
+    }
     if (!plan_.actions.empty()) return;
     // What follows changes a healthy cluster on purpose: only when nothing else is to be done.
     if (PlanConfiguration(primary)) return;
     PlanRequestedSwitchover(primary);
+    if (requests_.scheduled_backups && plan_.converged()) {
+      PlanBackupStep(PlanScheduledBackup(spec_, observed_, primary));
+    }
+  }
+
+  // A backup rule's outcome (backup_schedule.h): its action unless the primary is busy or the
+  // action backs off after failures, or why backups wait; and when to look again.
+  void PlanBackupStep(const BackupStep& step) {
+    if (step.action && !Busy(step.action->ordinal)) {
+      AddUnlessBackingOff(step.action->type, step.action->ordinal, step.action->source,
+                          step.action->reason);
+    }
+    if (!step.waiting.empty()) Wait(step.waiting);
+    if (step.due_in != absl::InfiniteDuration()) wake_within_ = std::min(wake_within_, step.due_in);
   }
 
   // Slots on the primary that no standby can use: its own (left from an earlier term as a
@@ -551,7 +571,15 @@ class Planner {
   void PlanBootstrap() {
     const NodeObservation* first = observed_.Node(1);
     if (first == nullptr || first->container != ContainerState::kRunning || Busy(1)) return;
-    if (first->data_dir == DataDir::kEmpty) {
+    if (first->data_dir != DataDir::kEmpty) return;
+    if (spec_.bootstrap.recovery.has_value()) {
+      const RecoverySpec& recovery = *spec_.bootstrap.recovery;
+      AddUnlessBackingOff(ActionType::kRestorePrimary, 1, 0,
+                          absl::StrCat("new cluster: no node holds data; restoring it from "
+                                       "cluster ",
+                                       recovery.from_cluster, "'s backups, recovered to ",
+                                       DescribeRecoveryTarget(recovery)));
+    } else {
       AddUnlessBackingOff(ActionType::kInitPrimary, 1, 0, "new cluster: no node holds data");
     }
   }

@@ -44,6 +44,8 @@ struct Requests {
   // radctl promote NODE --accept-data-loss: promote this standby although the rules that protect
   // acknowledged commits (quorum, timeline) do not allow it; 0: no request.
   int promote = 0;
+  // Scheduled backups are taken (watch mode: set by the loop, never stored).
+  bool scheduled_backups = false;
 };
 
 Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,

@@ -30,6 +30,13 @@ std::string ConfigHash(const ClusterSpec& spec) {
   for (const auto& [name, value] : spec.postgres.parameters) {
     absl::StrAppend(&text, "\n", name, "=", value);
   }
+  // Archiving, and pgbackrest.conf uploaded with postgresql.conf; only when on, so that the
+  // hash of a cluster without backups is what it always was.
+  if (spec.backup.enabled) {
+    absl::StrAppend(&text, "\nbackup=on repository=", BackupRepository(spec),
+                    " retention_full=", spec.backup.retention_full,
+                    " compression=", spec.backup.compression);
+  }
   return Fnv1a64Hex(text);
 }
 

@@ -109,4 +109,29 @@ struct DrillCommandOptions {
                                            const DrillCommandOptions& options,
                                            const std::atomic<bool>& stop);
 
+struct BackupOptions {
+  std::string name;
+  std::string type = "full";  // full | diff | incr
+};
+[[nodiscard]] absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options);
+
+struct BackupsOptions {
+  std::string name;
+  std::string output = "table";  // table | json
+};
+[[nodiscard]] absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& options);
+
+struct RestoreOptions {
+  std::string name;  // the new cluster
+  std::string from;  // the cluster whose backups are restored
+  std::string to_time;
+  std::string to_lsn;
+  bool latest = false;
+  int nodes = 0;         // 0: the source's count (3 when the source is not known here)
+  int bouncer_port = 0;  // 0: auto
+  std::string file;      // the spec written; empty: NAME.yaml
+};
+[[nodiscard]] absl::Status RunRestore(const GlobalOptions& global, const RestoreOptions& options,
+                                      const std::atomic<bool>& stop);
+
 }  // namespace radctl

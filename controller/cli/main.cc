@@ -222,6 +222,39 @@ int main(int argc, char** argv) {
       args.ExpectEmpty();
       return ExitCode(radctl::RunDrillCommand(global, options, g_stop));
     }
+    if (command == "backup") {
+      radctl::BackupOptions options;
+      options.type = args.Value("--type", "", options.type);
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunBackup(global, options));
+    }
+    if (command == "backups") {
+      radctl::BackupsOptions options;
+      options.output = args.Value("--output", "-o", options.output);
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunBackups(global, options));
+    }
+    if (command == "restore") {
+      radctl::RestoreOptions options;
+      options.from = args.Value("--from", "", "");
+      options.to_time = args.Value("--to-time", "", "");
+      options.to_lsn = args.Value("--to-lsn", "", "");
+      options.latest = args.Flag("--latest");
+      std::string nodes = args.Value("--nodes", "", "");
+      if (!nodes.empty() && !absl::SimpleAtoi(nodes, &options.nodes)) {
+        throw UsageError{"--nodes needs a number"};
+      }
+      std::string port = args.Value("--bouncer-port", "", "");
+      if (!port.empty() && !absl::SimpleAtoi(port, &options.bouncer_port)) {
+        throw UsageError{"--bouncer-port needs a number"};
+      }
+      options.file = args.Value("--spec-file", "", "");
+      options.name = args.Positional("new cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunRestore(global, options, g_stop));
+    }
     throw UsageError{"unknown command " + command};
   } catch (const UsageError& error) {
     const radctl::CommandHelp* help = radctl::FindCommand(command);

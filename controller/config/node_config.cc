@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "controller/config/backup_config.h"
 #include "crd-like-specs/spec_validators.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
@@ -66,7 +67,7 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       "synchronous_standby_names = ", QuoteConfValue(SynchronousStandbyNames(spec)), "\n",
       // A standby away for long is rebuilt rather than let its slot fill the shared disk.
       "max_slot_wal_keep_size = ", QuoteConfValue(spec.replication.max_slot_wal_keep_size), "\n",
-      "log_line_prefix = '%m [%p] %q%u@%d '\n",
+      "log_line_prefix = '%m [%p] %q%u@%d '\n", RenderArchiveSettings(spec),
       // Which configuration this is: nodes report it (SHOW), so drift is visible.
       "radctl.config_hash = '", ConfigHash(spec), "'\n");
   if (spec.profile == kProfileSmall) {

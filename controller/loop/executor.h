@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "controller/clients/env.h"
+#include "controller/operations/backup_operations.h"
 #include "controller/operations/bouncer_operations.h"
 #include "controller/operations/node_operations.h"
 #include "controller/state/cluster_store.h"
@@ -31,6 +32,7 @@ class Executor {
         spec_(spec),
         nodes_(env, spec, secrets, events),
         bouncer_(env, spec, secrets, events),
+        backups_(env, spec, secrets, events),
         events_(events),
         store_(store) {}
 
@@ -63,12 +65,19 @@ class Executor {
   absl::Status Switchover(int new_primary, int old_primary);
   // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
   absl::Status RestartPrimary(int primary);
+  // A full backup on the primary `ordinal`, holding the cluster's backup lock; an event with
+  // its size and duration.
+  absl::Status Backup(int ordinal);
+  // The new cluster's first node restored from its source's backups and recovered to the
+  // target; then recorded as the primary.
+  absl::Status RestorePrimary(int ordinal);
   std::string ObjectName(const Action& action) const;
 
   const Env& env_;
   const ClusterSpec& spec_;
   NodeOperations nodes_;
   BouncerOperations bouncer_;
+  BackupOperations backups_;
   EventLog& events_;
   ClusterStore& store_;
 };

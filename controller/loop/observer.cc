@@ -8,6 +8,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/config/endpoints.h"
+#include "controller/operations/backup_info.h"
+#include "controller/operations/backup_scripts.h"
 #include "controller/operations/node_scripts.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
@@ -30,6 +32,10 @@ int PublishedPort(const std::vector<docker::PortBinding>& ports, int container_p
   }
   return 0;
 }
+
+// pgBackRest's info costs an exec and a read of the repository: often enough for a schedule in
+// minutes, and read again at once after a backup or the stanza (the loop clears read_at).
+constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
 
 }  // namespace
 
@@ -122,6 +128,10 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.paused = container.state == "paused";
     node.spec_hash = spec_hash;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
+    if (auto repository = container.labels.find(kLabelBackupRepository);
+        repository != container.labels.end()) {
+      node.repository = repository->second;
+    }
   }
   for (const docker::VolumeSummary& volume : volumes) {
     // A volume without a container is a node too: its data decides what happens next.
@@ -252,11 +262,46 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       state.slots = probe.slots;
       state.replication = probe.replication;
       state.synchronous_standby_names = probe.synchronous_standby_names;
+      node.archiver = probe.archiver;
     }
   }
   state.repmgr_nodes = TrustedRecords(state.nodes);
   state.last_primary_lsn = memory.last_primary_lsn;
+  if (spec.backup.enabled) ObserveBackups(spec, state, memory);
   return state;
+}
+
+void Observer::ObserveBackups(const ClusterSpec& spec, ObservedState& state,
+                              LoopMemory& memory) const {
+  const NodeObservation* primary = nullptr;
+  for (const NodeObservation& node : state.nodes) {
+    if (node.IsWritablePrimary() && node.repository == BackupRepository(spec)) primary = &node;
+  }
+  if (primary != nullptr && state.observed_at - memory.backup.read_at >= kBackupInfoInterval) {
+    BackupObservation read;
+    read.read_at = state.observed_at;
+    absl::StatusOr<docker::ExecResult> info = env_.runtime.Exec(
+        primary->name, ScriptCommand(BackupInfoScript(spec)), "postgres", absl::Seconds(30));
+    absl::StatusOr<BackupInfo> decoded =
+        !info.ok() ? absl::StatusOr<BackupInfo>(info.status())
+        : info->exit_code != 0
+            ? absl::UnavailableError(absl::StrCat("pgbackrest info on ", primary->name,
+                                                  " failed: ", info->stderr_text.substr(0, 300)))
+            : DecodeBackupInfo(info->stdout_text, spec.name);
+    if (decoded.ok()) {
+      read.read = true;
+      read.stanza_exists = decoded->stanza_exists;
+      read.backups = decoded->backups;
+      read.archive_min = decoded->archive_min;
+      read.archive_max = decoded->archive_max;
+      read.running = decoded->backup_running;
+    } else {
+      read.error = std::string(decoded.status().message());
+    }
+    memory.backup = std::move(read);
+  }
+  state.backup = memory.backup;
+  state.backup.running = state.backup.running || memory.backup_running;
 }
 
 }  // namespace radctl

@@ -28,6 +28,10 @@ struct LoopMemory {
   Lsn last_primary_lsn = 0;         // pg_current_wal_lsn() of the last writable primary seen
   std::map<int, std::string> busy;  // ordinal -> long action running in the background
   std::set<int> fenced;             // fenced by the controller, not answered or restarted since
+  // The backup repository as last read (an exec, so not every pass: see Observer), and whether
+  // a backup this controller started is running. read_at = InfinitePast asks for a fresh read.
+  BackupObservation backup;
+  bool backup_running = false;
 };
 
 class Observer {
@@ -50,6 +54,8 @@ class Observer {
   absl::StatusOr<NodeProbe> ProbeNode(int host_port);
   void ReadDataDirectory(NodeObservation& node) const;
   void ObserveBouncer(const ClusterSpec& spec, ObservedState& state);
+  // pgBackRest's info, read on the writable primary when the last read is older than a while.
+  void ObserveBackups(const ClusterSpec& spec, ObservedState& state, LoopMemory& memory) const;
 
   // Sessions are kept between observations (watch mode probes several times a second; a SCRAM
   // login each time would cost more CPU than everything else together).

@@ -117,6 +117,8 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
 
 void ReconcileLoop::ReportWaiting(const Plan& plan) {
   std::string text = WithoutNumbers(absl::StrJoin(plan.waiting, "; "));
+  // An alert is told once when it starts, not again as its figures change.
+  for (const Alert& alert : plan.alerts) absl::StrAppend(&text, "|", alert.reason);
   if (text == last_waiting_) return;
   last_waiting_ = text;
   for (const std::string& why : plan.waiting) events_.Progress(absl::StrCat("waiting: ", why));
@@ -185,6 +187,10 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
 
 void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
   if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
+  if (outcome.action.type == ActionType::kCreateStanza ||
+      outcome.action.type == ActionType::kBackup) {
+    memory_.backup.read_at = absl::InfinitePast();  // the repository changed: read it again
+  }
   std::map<ActionType, ActionFailures>& failures = memory_.failures[outcome.action.ordinal];
   if (outcome.status.ok()) {
     failures.erase(outcome.action.type);
@@ -202,11 +208,18 @@ void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
 }
 
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
-  BackgroundAction& task = background_[action.ordinal];
+  // A backup does not make its node busy (the primary may fail over meanwhile): it is kept
+  // apart from the node's own long actions, and the planner plans no other while it runs.
+  const bool beside = RunsBesideTheNode(action.type);
+  BackgroundAction& task = background_[beside ? kBesideTheNodes : action.ordinal];
   task.spec = std::make_unique<ClusterSpec>(spec);
   task.done = std::make_shared<std::atomic<bool>>(false);
   task.outcome = std::make_shared<ActionOutcome>();
-  memory_.busy[action.ordinal] = ActionTypeName(action.type);
+  if (beside) {
+    memory_.backup_running = true;
+  } else {
+    memory_.busy[action.ordinal] = ActionTypeName(action.type);
+  }
   const ClusterSpec* own_spec = task.spec.get();
   task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
     Executor executor(env_, *own_spec, secrets_, events_, store_);
@@ -227,7 +240,11 @@ absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
     task.thread.join();
     BookOutcome(*task.outcome);
     if (first_failure.ok()) first_failure = task.outcome->status;
-    memory_.busy.erase(it->first);
+    if (it->first == kBesideTheNodes) {
+      memory_.backup_running = false;
+    } else {
+      memory_.busy.erase(it->first);
+    }
     it = background_.erase(it);
   }
   return first_failure;
@@ -235,13 +252,16 @@ absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
 
 Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
   Requests requests = store_.LoadRequests();
+  requests.scheduled_backups = watching_;
   for (int target : {requests.switchover_to, requests.promote}) {
     if (target != 0 && SwitchoverDone(target, observed)) {
       store_.ClearRequests();
       events_.Normal(observed.Node(target)->name,
                      target == requests.promote ? "PromoteDone" : "SwitchoverDone",
                      "is the primary, as requested");
-      return {};
+      Requests none;
+      none.scheduled_backups = watching_;
+      return none;
     }
   }
   return requests;
@@ -308,6 +328,7 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
 void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
                           const std::atomic<bool>& stop) {
   const std::string cluster = desired().name;
+  watching_ = true;
   // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
   // stream is opened again whenever it breaks (dockerd restarted).
   std::thread event_stream([&] {

@@ -124,7 +124,10 @@ class ReconcileLoop {
     std::shared_ptr<std::atomic<bool>> done;
     std::shared_ptr<ActionOutcome> outcome;
   };
-  std::map<int, BackgroundAction> background_;  // by ordinal: at most one per node
+  // By ordinal: at most one per node; and a backup, which runs beside the nodes' actions.
+  static constexpr int kBesideTheNodes = 0;
+  std::map<int, BackgroundAction> background_;
+  bool watching_ = false;  // Watch: scheduled backups are taken
 
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;

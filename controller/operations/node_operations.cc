@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/config/backup_config.h"
 #include "controller/config/endpoints.h"
 #include "controller/config/node_config.h"
 #include "controller/operations/node_scripts.h"
@@ -114,9 +115,13 @@ absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::Connect(int ordinal
 }
 
 absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
-  return env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome,
-                                  {PostgresFile(".pgpass", RenderPgpass(secrets_)),
-                                   PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal))});
+  std::vector<docker::FileToUpload> files = {
+      PostgresFile(".pgpass", RenderPgpass(secrets_)),
+      PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal))};
+  if (spec_.backup.enabled) {
+    files.push_back(PostgresFile("pgbackrest.conf", RenderPgbackrestConf(spec_)));
+  }
+  return env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome, files);
 }
 
 absl::Status NodeOperations::CreateNode(int ordinal) const {
@@ -132,6 +137,13 @@ absl::Status NodeOperations::CreateNode(int ordinal) const {
   config.network = NetworkName(spec_.name);
   config.network_aliases = {name};
   config.mounts = {{VolumeName(spec_.name, ordinal), kNodeHome}};
+  if (spec_.backup.enabled) {
+    // Every node mounts the repository: whichever is primary archives and backs up into it.
+    const std::string repository = BackupRepository(spec_);
+    RETURN_IF_ERROR(env_.runtime.CreateVolume(repository, RepositoryLabels(spec_.name)));
+    config.mounts.push_back({repository, kRepositoryMount});
+    config.labels[kLabelBackupRepository] = repository;
+  }
   config.ports = {{kPostgresPort, "127.0.0.1", 0}};
   config.stop_timeout_s = 30;  // room for a clean shutdown checkpoint
   absl::StatusOr<std::string> created = env_.runtime.CreateContainer(config);
@@ -312,10 +324,13 @@ absl::Status NodeOperations::DropSlot(int ordinal, int primary) const {
 }
 
 absl::Status NodeOperations::Reconfigure(int ordinal) const {
-  RETURN_IF_ERROR(
-      env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome,
-                               {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-                                PostgresFile("data/pg_hba.conf", RenderPgHbaConf())}));
+  std::vector<docker::FileToUpload> files = {
+      PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
+      PostgresFile("data/pg_hba.conf", RenderPgHbaConf())};
+  if (spec_.backup.enabled) {
+    files.push_back(PostgresFile("pgbackrest.conf", RenderPgbackrestConf(spec_)));
+  }
+  RETURN_IF_ERROR(env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome, files));
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
   return session->Reload(kConnectTimeout);
 }

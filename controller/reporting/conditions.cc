@@ -55,6 +55,47 @@ Condition Degraded(const ClusterSpec& spec, const ObservedState& observed) {
   return Make("Degraded", false, "AllStandbysStreaming", message);
 }
 
+// Only with spec.backup.enabled: WAL reaches the repository from the current primary.
+Condition ContinuousArchiving(const ClusterSpec& spec, const ObservedState& observed) {
+  const char* type = "ContinuousArchiving";
+  const NodeObservation* primary = nullptr;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) primary = &node;
+  }
+  if (primary == nullptr) return Make(type, false, "NoPrimary", "no writable primary archives");
+  if (!primary->archiver.has_value()) {
+    return Make(type, false, "NotObserved",
+                absl::StrCat("pg_stat_archiver could not be read on ", primary->name));
+  }
+  const ArchiverStats& archiver = *primary->archiver;
+  if (!archiver.archive_mode_on) {
+    return Make(type, false, "ArchiveModeOff",
+                absl::StrCat("archive_mode is off on ", primary->name,
+                             " (a restart is pending: radctl rolls it out)"));
+  }
+  if (!observed.backup.stanza_exists) {
+    return Make(
+        type, false, "NoStanza",
+        observed.backup.read
+            ? absl::StrCat("the repository ", BackupRepository(spec), " has no stanza yet")
+            : absl::StrCat("the repository ", BackupRepository(spec), " was not read",
+                           observed.backup.error.empty() ? "" : ": ", observed.backup.error));
+  }
+  if (archiver.Failing()) {
+    return Make(
+        type, false, "ArchiveFailing",
+        absl::StrCat("archive_command fails on ", primary->name, " (last for WAL ",
+                     archiver.last_failed_wal, ", ", archiver.failed_count, " failure(s)); ",
+                     archiver.ready_segments, " segment(s) wait, kept by Postgres"));
+  }
+  return Make(type, true, "Archiving",
+              absl::StrCat(primary->name, " archives into ", BackupRepository(spec),
+                           archiver.last_archived_wal.empty()
+                               ? std::string()
+                               : absl::StrCat("; last WAL ", archiver.last_archived_wal),
+                           "; ", archiver.ready_segments, " segment(s) waiting"));
+}
+
 }  // namespace
 
 const Condition* FindCondition(const std::vector<Condition>& conditions, const std::string& type) {
@@ -91,6 +132,7 @@ std::vector<Condition> ComputeConditions(const ClusterSpec& spec, const Observed
                                       : absl::StrCat(plan.actions.size(),
                                                      " action(s): ", plan.actions.front().reason)),
   };
+  if (spec.backup.enabled) conditions.push_back(ContinuousArchiving(spec, observed));
   for (Condition& condition : conditions) {
     const Condition* before = FindCondition(previous, condition.type);
     condition.last_transition =

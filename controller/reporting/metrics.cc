@@ -95,6 +95,25 @@ std::string RenderPrometheusText(const MetricsSnapshot& s) {
   w.Sample("radctl_reconcile_duration_seconds_bucket", s.duration_count, {{"le", "+Inf"}});
   w.Sample("radctl_reconcile_duration_seconds_sum", s.duration_sum);
   w.Sample("radctl_reconcile_duration_seconds_count", s.duration_count);
+  if (s.backup_enabled) {
+    w.Header("radctl_backup_last_success_timestamp_seconds", "gauge",
+             "Unix time the newest backup in the repository ended (0: none).");
+    w.Sample("radctl_backup_last_success_timestamp_seconds", s.last_backup_unix);
+    w.Header("radctl_backup_last_duration_seconds", "gauge", "Duration of the newest backup.");
+    w.Sample("radctl_backup_last_duration_seconds", s.last_backup_seconds);
+    w.Header("radctl_backup_last_size_bytes", "gauge",
+             "Database size the newest backup copied (before compression).");
+    w.Sample("radctl_backup_last_size_bytes", s.last_backup_bytes);
+    w.Header("radctl_wal_archived_total", "counter",
+             "WAL segments the primary archived (pg_stat_archiver, since it started).");
+    w.Sample("radctl_wal_archived_total", s.wal_archived);
+    w.Header("radctl_wal_archive_failures_total", "counter",
+             "Failed archive_command runs on the primary (pg_stat_archiver, since it started).");
+    w.Sample("radctl_wal_archive_failures_total", s.wal_archive_failures);
+    w.Header("radctl_wal_archive_waiting_bytes", "gauge",
+             "WAL on the primary waiting to be archived (kept by Postgres until it is).");
+    w.Sample("radctl_wal_archive_waiting_bytes", s.wal_archive_waiting_bytes);
+  }
   w.Header("radctl_last_successful_reconcile_timestamp_seconds", "gauge",
            "Unix time of the last reconcile pass that succeeded.");
   w.Sample("radctl_last_successful_reconcile_timestamp_seconds", s.last_success_unix);
@@ -158,6 +177,18 @@ void Metrics::RecordObservation(const ClusterSpec& spec, const ObservedState& ob
     for (const ReplicationConnection& connection : observed.replication) {
       s.lag_seconds[connection.application_name] = connection.replay_lag_seconds;
     }
+  }
+  s.backup_enabled = spec.backup.enabled;
+  if (!observed.backup.backups.empty()) {
+    const BackupRecord& newest = observed.backup.backups.back();
+    s.last_backup_unix = absl::ToDoubleSeconds(newest.stop - absl::UnixEpoch());
+    s.last_backup_seconds = absl::ToDoubleSeconds(newest.stop - newest.start);
+    s.last_backup_bytes = static_cast<double>(newest.size);
+  }
+  if (primary != nullptr && primary->archiver.has_value()) {
+    s.wal_archived = primary->archiver->archived_count;
+    s.wal_archive_failures = primary->archiver->failed_count;
+    s.wal_archive_waiting_bytes = primary->archiver->BacklogBytes();
   }
   s.bouncer_clients_active = observed.bouncer.clients_active;
   s.bouncer_clients_waiting = observed.bouncer.clients_waiting;

@@ -39,6 +39,15 @@ struct MetricsSnapshot {
   int bouncer_clients_active = 0;
   int bouncer_clients_waiting = 0;
   bool ready = false;
+  // Backups (only rendered with spec.backup.enabled): the newest backup in the repository, and
+  // the primary's archiver (pg_stat_archiver; its counters restart with the primary).
+  bool backup_enabled = false;
+  double last_backup_unix = 0;  // end of the newest backup; 0: none
+  double last_backup_seconds = 0;
+  double last_backup_bytes = 0;
+  int64_t wal_archived = 0;
+  int64_t wal_archive_failures = 0;
+  int64_t wal_archive_waiting_bytes = 0;
 };
 
 std::string RenderPrometheusText(const MetricsSnapshot& snapshot);

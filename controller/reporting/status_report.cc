@@ -171,10 +171,10 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
         lag_text, role_for, IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
   }
   if (!details.conditions.empty()) {
-    absl::StrAppendFormat(&out, "\n%-12s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",
+    absl::StrAppendFormat(&out, "\n%-19s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",
                           "FOR", "MESSAGE");
     for (const Condition& c : details.conditions) {
-      absl::StrAppendFormat(&out, "%-12s %-7s %-22s %-10s %s\n", c.type,
+      absl::StrAppendFormat(&out, "%-19s %-7s %-22s %-10s %s\n", c.type,
                             c.status ? "True" : "False", c.reason,
                             HumanDuration(c.last_transition, details.now), c.message);
     }

@@ -6,9 +6,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/operations/node_scripts.h"
+#include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/naming.h"
 
 namespace radctl::testing {
@@ -305,6 +307,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::Status CreateVolume(const std::string& name, const docker::Labels&) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
+    if (name == DefaultBackupRepository(w_.cluster_)) return absl::OkStatus();  // repository_
     absl::string_view base = name;
     if (!absl::ConsumeSuffix(&base, "-data")) return absl::InvalidArgumentError("bad volume");
     int ordinal = w_.OrdinalOf(std::string(base));
@@ -873,6 +876,50 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     return Ok(absl::StrCat("moved=", kept, " timeline=", node.timeline,
                            " checkpoint=", FormatLsn(node.lsn), "\n"));
   }
+  // pgBackRest, in the node containers that mount the repository.
+  if (step == "stanza-create" || step == "backup" || step == "backup-info" ||
+      step == "backup-progress") {
+    if (node.labels.count(kLabelBackupRepository) == 0) {
+      return docker::ExecResult{3, "", "the backup repository volume is not mounted"};
+    }
+  }
+  if (step == "stanza-create") {
+    if (!IsPrimary(node)) return Fail("ERROR: [056]: unable to find primary cluster");
+    repository_.stanza = true;
+    return Ok();
+  }
+  if (step == "backup") {
+    if (!repository_.stanza) return Fail("ERROR: [055]: unable to load info file");
+    if (!IsPrimary(node)) return Fail("ERROR: [056]: unable to find primary cluster");
+    BackupRecord record;
+    record.start = clock_.Now();
+    record.stop = clock_.Now();
+    record.label = absl::StrCat(absl::FormatTime("%Y%m%d-%H%M%S", record.stop, absl::UTCTimeZone()),
+                                "F", repository_.backups.size());
+    record.type = arg("type");
+    record.size = 24 << 20;
+    record.repo_size = 3 << 20;
+    record.lsn_start = node.lsn;
+    record.lsn_stop = node.lsn;
+    repository_.backups.push_back(record);
+    return Ok(absl::StrCat("P00   INFO: new backup label = ", record.label, "\n"));
+  }
+  if (step == "backup-progress") return Ok();
+  if (step == "backup-info") {
+    std::vector<std::string> backups;
+    for (const BackupRecord& record : repository_.backups) {
+      backups.push_back(absl::StrCat(
+          R"({"label":")", record.label, R"(","type":")", record.type,
+          R"(","error":false,"timestamp":{"start":)", absl::ToUnixSeconds(record.start),
+          R"(,"stop":)", absl::ToUnixSeconds(record.stop), R"(},"info":{"size":)", record.size,
+          R"(,"repository":{"size":)", record.repo_size, R"(}},"lsn":{"start":")",
+          FormatLsn(record.lsn_start), R"(","stop":")", FormatLsn(record.lsn_stop), R"("}})"));
+    }
+    int code = repository_.stanza ? (backups.empty() ? 2 : 0) : 1;
+    return Ok(absl::StrCat(R"([{"name":")", cluster_, R"(","status":{"code":)", code,
+                           R"(,"message":"fake","lock":{"backup":{"held":false}}},"backup":[)",
+                           absl::StrJoin(backups, ","), R"(],"archive":[]}])"));
+  }
   if (step == "stop-cleanly") {
     if (!node.postgres) return Fail("pg_ctl: PID file does not exist");
     Lsn checkpoint = node.lsn;
@@ -909,6 +956,11 @@ std::vector<int> FakeWorld::Primaries() const {
     if (Serving(node) && IsPrimary(node)) primaries.push_back(ordinal);
   }
   return primaries;
+}
+
+FakeRepository FakeWorld::Repository() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return repository_;
 }
 
 std::vector<std::string> FakeWorld::Steps() const {

@@ -85,6 +85,13 @@ struct FakeBouncer {
   int reconnects = 0;
 };
 
+// The cluster's backup repository as pgBackRest's steps leave it (operations/backup_scripts.h):
+// the stanza and the backups, each taken at once on a primary.
+struct FakeRepository {
+  bool stanza = false;
+  std::vector<BackupRecord> backups;
+};
+
 class FakeWorld {
  public:
   explicit FakeWorld(std::string cluster);
@@ -105,6 +112,7 @@ class FakeWorld {
   std::vector<std::string> Steps() const;
   // How often the containers were listed: one per full observation.
   int ContainerListings() const;
+  FakeRepository Repository() const;
 
   // --- the world changing on its own ---
   // `bytes` of WAL written on the primary `ordinal` (and streamed to its standbys).
@@ -169,6 +177,7 @@ class FakeWorld {
   std::deque<docker::Event> events_;
   bool drop_stream_ = false;
   bool bouncer_port_taken_ = false;
+  FakeRepository repository_;
 
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<Postgres> postgres_;

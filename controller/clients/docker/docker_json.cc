@@ -275,7 +275,9 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
 
   Json mounts = Json::array();
   for (const VolumeMount& mount : config.mounts) {
-    mounts.push_back({{"Type", "volume"}, {"Source", mount.volume}, {"Target", mount.target}});
+    Json entry = {{"Type", "volume"}, {"Source", mount.volume}, {"Target", mount.target}};
+    if (mount.read_only) entry["ReadOnly"] = true;
+    mounts.push_back(std::move(entry));
   }
   Json& host_config = body["HostConfig"];
   host_config["PortBindings"] = std::move(port_bindings);

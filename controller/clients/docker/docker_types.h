@@ -20,6 +20,7 @@ struct PortBinding {
 struct VolumeMount {
   std::string volume;  // named volume
   std::string target;  // path in the container
+  bool read_only = false;
 };
 
 struct ContainerConfig {

@@ -32,6 +32,15 @@ constexpr char kReplicationSql[] =
     "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0'), "
     "COALESCE(EXTRACT(epoch FROM replay_lag), 0) FROM pg_stat_replication";
 constexpr char kSyncNamesSql[] = "SHOW synchronous_standby_names";
+// The archiver, and how many WAL segments wait for it (Postgres keeps them until archived).
+constexpr char kArchiverSql[] =
+    "SELECT current_setting('archive_mode') <> 'off', archived_count, "
+    "COALESCE(last_archived_wal, ''), COALESCE(EXTRACT(epoch FROM last_archived_time), 0), "
+    "failed_count, COALESCE(last_failed_wal, ''), "
+    "COALESCE(EXTRACT(epoch FROM last_failed_time), 0), "
+    "(SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'), "
+    "(SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') "
+    "FROM pg_stat_archiver";
 // Metadata commits locally: with synchronous replication on it would otherwise wait for a
 // standby that is still attaching (failover) or does not exist yet.
 constexpr char kLocalCommit[] = "SET synchronous_commit = local; ";
@@ -54,6 +63,33 @@ std::string Literal(const std::string& text) {
     quoted += c;
   }
   return quoted + "'";
+}
+
+int64_t Int64OrZero(const std::optional<std::string>& text) {
+  int64_t value = 0;
+  if (text && absl::SimpleAtoi(*text, &value)) return value;
+  return 0;
+}
+
+// An epoch in seconds (fractional), 0 for never.
+absl::Time TimeOrPast(const std::optional<std::string>& text) {
+  double seconds = 0;
+  if (!text || !absl::SimpleAtod(*text, &seconds) || seconds <= 0) return absl::InfinitePast();
+  return absl::FromUnixMicros(static_cast<int64_t>(seconds * 1e6));
+}
+
+ArchiverStats DecodeArchiver(const PgRow& row) {
+  ArchiverStats stats;
+  stats.archive_mode_on = row[0].value_or("") == "t";
+  stats.archived_count = Int64OrZero(row[1]);
+  stats.last_archived_wal = row[2].value_or("");
+  stats.last_archived_time = TimeOrPast(row[3]);
+  stats.failed_count = Int64OrZero(row[4]);
+  stats.last_failed_wal = row[5].value_or("");
+  stats.last_failed_time = TimeOrPast(row[6]);
+  stats.ready_segments = Int64OrZero(row[7]);
+  if (int64_t size = Int64OrZero(row[8]); size > 0) stats.segment_bytes = size;
+  return stats;
 }
 
 class LibpqNodeSession : public NodeSession {
@@ -105,6 +141,10 @@ class LibpqNodeSession : public NodeSession {
     if (absl::StatusOr<PgRows> sync = conn_->Query(kSyncNamesSql, timeout);
         sync.ok() && !sync->empty()) {
       probe.synchronous_standby_names = (*sync)[0][0].value_or("");
+    }
+    if (absl::StatusOr<PgRows> archiver = conn_->Query(kArchiverSql, timeout);
+        archiver.ok() && archiver->size() == 1 && (*archiver)[0].size() == 9) {
+      probe.archiver = DecodeArchiver((*archiver)[0]);
     }
     return probe;
   }

@@ -44,6 +44,7 @@ struct NodeProbe {
   std::vector<ReplicationSlot> slots;
   std::vector<ReplicationConnection> replication;
   std::string synchronous_standby_names;
+  std::optional<ArchiverStats> archiver;  // pg_stat_archiver and the WAL waiting for it
 };
 
 class NodeSession {

@@ -16,6 +16,7 @@ using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(MetricsTest, EveryMetricHasHelpAndTypeBeforeItsSamples) {
   Metrics metrics("demo");
@@ -89,6 +90,40 @@ TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
       HasSubstr("radctl_reconcile_duration_seconds_bucket{cluster=\"demo\",le=\"+Inf\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("radctl_reconcile_duration_seconds_count{cluster=\"demo\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("radctl_up{cluster=\"demo\"} 1\n"));
+}
+
+TEST(MetricsTest, BackupMetricsOnlyForClustersWithBackups) {
+  ClusterSpec spec = DemoSpec(1);
+  Metrics without("demo");
+  without.RecordObservation(spec, ObservedStateBuilder(spec).Primary(1).Build(), true);
+  EXPECT_THAT(RenderPrometheusText(without.Snapshot()), Not(HasSubstr("radctl_backup_")));
+
+  spec.backup.enabled = true;
+  BackupRecord newest;
+  newest.start = absl::FromUnixSeconds(1800000000);
+  newest.stop = absl::FromUnixSeconds(1800000012);
+  newest.size = 1 << 20;
+  ArchiverStats archiver;
+  archiver.archived_count = 42;
+  archiver.failed_count = 3;
+  archiver.ready_segments = 2;
+  Metrics with("demo");
+  with.RecordObservation(spec,
+                         ObservedStateBuilder(spec)
+                             .Primary(1)
+                             .Repository(1)
+                             .Backups(true, {newest})
+                             .Archiver(1, archiver)
+                             .Build(),
+                         true);
+  std::string text = RenderPrometheusText(with.Snapshot());
+  EXPECT_THAT(text, HasSubstr("radctl_backup_last_success_timestamp_seconds{cluster=\"demo\"} "
+                              "1800000012"));
+  EXPECT_THAT(text, HasSubstr("radctl_backup_last_duration_seconds{cluster=\"demo\"} 12"));
+  EXPECT_THAT(text, HasSubstr("radctl_backup_last_size_bytes{cluster=\"demo\"} 1048576"));
+  EXPECT_THAT(text, HasSubstr("radctl_wal_archived_total{cluster=\"demo\"} 42"));
+  EXPECT_THAT(text, HasSubstr("radctl_wal_archive_failures_total{cluster=\"demo\"} 3"));
+  EXPECT_THAT(text, HasSubstr("radctl_wal_archive_waiting_bytes{cluster=\"demo\"} 33554432"));
 }
 
 TEST(MetricsTest, LabelValuesAreEscaped) {

@@ -153,6 +153,27 @@ class ObservedStateBuilder {
     state_.slots.push_back({"repmgr_slot_" + std::to_string(ordinal), active});
     return *this;
   }
+  // Backups: the node's container mounts the cluster's repository; the repository as read (a
+  // stanza or not, its backups); the primary's archiver.
+  ObservedStateBuilder& Repository(int ordinal) {
+    Node(ordinal).repository = BackupRepository(spec_);
+    return *this;
+  }
+  ObservedStateBuilder& Backups(bool stanza, std::vector<BackupRecord> backups = {}) {
+    state_.backup.read = true;
+    state_.backup.stanza_exists = stanza;
+    state_.backup.backups = std::move(backups);
+    state_.backup.read_at = kNow;
+    return *this;
+  }
+  ObservedStateBuilder& BackupRunning() {
+    state_.backup.running = true;
+    return *this;
+  }
+  ObservedStateBuilder& Archiver(int ordinal, ArchiverStats stats) {
+    Node(ordinal).archiver = stats;
+    return *this;
+  }
   ObservedStateBuilder& NoRecords() {
     state_.repmgr_nodes.clear();
     return *this;
