@@ -13,6 +13,7 @@ auto Fields(const ReplicationSpec& s) {
 }
 auto Fields(const FailoverSpec& s) { return std::tie(s.enabled, s.detection_ms); }
 auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password); }
+auto Fields(const TlsSpec& s) { return std::tie(s.enabled); }
 
 }  // namespace
 
@@ -21,7 +22,7 @@ bool ClusterSpec::operator==(const ClusterSpec& o) const {
   return name == o.name && nodes == o.nodes && profile == o.profile &&
          Fields(postgres) == Fields(o.postgres) && Fields(bouncer) == Fields(o.bouncer) &&
          Fields(replication) == Fields(o.replication) && Fields(failover) == Fields(o.failover) &&
-         Fields(auth) == Fields(o.auth);
+         Fields(auth) == Fields(o.auth) && Fields(tls) == Fields(o.tls);
 }
 
 }  // namespace radctl

@@ -58,6 +58,12 @@ void EmitAuth(YAML::Emitter& out, const AuthSpec& auth) {
   out << YAML::EndMap;
 }
 
+void EmitTls(YAML::Emitter& out, const TlsSpec& tls) {
+  out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << tls.enabled;
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string ClusterSpecToYaml(const ClusterSpec& spec) {
@@ -76,6 +82,7 @@ std::string ClusterSpecToYaml(const ClusterSpec& spec) {
   EmitBouncer(out, spec.bouncer);
   EmitReplicationAndFailover(out, spec);
   EmitAuth(out, spec.auth);
+  EmitTls(out, spec.tls);
   out << YAML::EndMap << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -39,6 +39,13 @@ enum class ActionType {
                     // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
                     // has not replayed everything, `source` is started again as primary
   kDropSlot,        // replication slot of node `ordinal` dropped on the primary `source`
+  // Day-2 operations (tls_policy.h, credentials_policy.h):
+  kRenewCertificate,  // a new server certificate from the cluster's CA, kept with the cluster
+  kApplyCredentials,  // the bouncer's userlist (SCRAM secrets) uploaded and reloaded, then the
+                      // app role and database on the primary `source` created or given the
+                      // cluster's password; then one login through the bouncer
+  kRefreshBouncer,    // the bouncer's userlist and TLS files uploaded again and reloaded (no
+                      // PAUSE: clients stay), still targeting `source`
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...

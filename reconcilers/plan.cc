@@ -19,10 +19,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "reconcilers/credentials_policy.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
 #include "reconcilers/switchover.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl {
 namespace {
@@ -294,6 +296,7 @@ class Planner {
                        "primary"));
     }
     PlanBouncerTarget(primary);
+    PlanDayTwo(primary);
     for (const NodeObservation& node : observed_.nodes) {
       if (node.ordinal == primary || Busy(node.ordinal)) continue;
       if (!Desired(node.ordinal)) {
@@ -332,15 +335,31 @@ class Planner {
     }
   }
 
+  // Certificates and credentials (tls_policy.h, credentials_policy.h): independent of the rest,
+  // planned alongside it.
+  void PlanDayTwo(int primary) {
+    std::string renew = CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
+    if (!renew.empty()) Add(ActionType::kRenewCertificate, 0, 0, renew);
+    if (std::optional<Action> credentials = CredentialsAction(spec_, observed_, primary)) {
+      plan_.actions.push_back(*credentials);
+    }
+  }
+
   // Rolls a changed configuration out: reload everywhere; standbys that need a restart one at a
   // time while the others stream; then the primary by a switchover (or a restart when it is
   // alone). True when it planned something.
   bool PlanConfiguration(int primary) {
     const std::string wanted = ConfigHash(spec_);
     for (const NodeObservation& node : observed_.nodes) {
-      if (node.reachable && Desired(node.ordinal) && node.config_hash != wanted) {
+      if (!node.reachable || !Desired(node.ordinal)) continue;
+      if (node.config_hash != wanted) {
         Add(ActionType::kReconfigure, node.ordinal, 0,
-            "configuration changed (spec.postgres.parameters or replication): upload and reload");
+            "configuration changed (spec.postgres.parameters, replication or tls): upload and "
+            "reload");
+      } else if (std::string tls = NodeTlsDrift(spec_, observed_.certificate, node);
+                 !tls.empty()) {
+        Add(ActionType::kReconfigure, node.ordinal, 0,
+            absl::StrCat(tls, ": uploading its TLS files and configuration, and reloading"));
       }
     }
     if (!plan_.actions.empty()) return true;

@@ -29,6 +29,7 @@ class Executor {
            ClusterStore& store)
       : env_(env),
         spec_(spec),
+        secrets_(secrets),
         nodes_(env, spec, secrets, events),
         bouncer_(env, spec, secrets, events),
         events_(events),
@@ -61,12 +62,16 @@ class Executor {
   // has not replayed everything, the old one is started again and nothing changes hands. The
   // old primary is left stopped, cleanly: the planner rejoins it.
   absl::Status Switchover(int new_primary, int old_primary);
+  // The bouncer's userlist -> the role and database on `primary` -> one login through the
+  // bouncer (credentials_policy.h).
+  absl::Status ApplyCredentials(int primary);
   // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
   absl::Status RestartPrimary(int primary);
   std::string ObjectName(const Action& action) const;
 
   const Env& env_;
   const ClusterSpec& spec_;
+  const ClusterSecrets& secrets_;
   NodeOperations nodes_;
   BouncerOperations bouncer_;
   EventLog& events_;

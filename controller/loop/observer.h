@@ -35,6 +35,8 @@ class Observer {
   Observer(const Env& env, ClusterSecrets secrets);
 
   void set_probe_timeout(absl::Duration timeout) { probe_timeout_ = timeout; }
+  // New passwords or certificates (a rotation, a renewal): used from the next Observe on.
+  void set_secrets(const ClusterSecrets& secrets) { secrets_ = secrets; }
 
   // Updates `memory.last_reachable` and `memory.last_primary_lsn` from what it sees.
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, LoopMemory& memory);
@@ -47,7 +49,9 @@ class Observer {
                       const std::vector<docker::ContainerSummary>& containers,
                       const std::vector<docker::VolumeSummary>& volumes,
                       ObservedState& state) const;
-  absl::StatusOr<NodeProbe> ProbeNode(int host_port);
+  // On a writable primary, `role` gets the app role's facts (when they could be read).
+  absl::StatusOr<NodeProbe> ProbeNode(const ClusterSpec& spec, int host_port,
+                                      std::optional<AppRoleFacts>* role);
   void ReadDataDirectory(NodeObservation& node) const;
   void ObserveBouncer(const ClusterSpec& spec, ObservedState& state);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "crd-like-specs/status_macros.h"
+#include "controller/state/cluster_credentials.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
 #include "reconcilers/switchover.h"
@@ -150,6 +151,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   PassResult result;
   spec_name_ = spec.name;
   result.status = CollectBackground(/*wait_all=*/false);
+  RefreshSecrets(spec);
   absl::StatusOr<ObservedState> observed = Observe(spec);
   if (!observed.ok()) {
     result.status = observed.status();
@@ -204,12 +206,15 @@ void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
   BackgroundAction& task = background_[action.ordinal];
   task.spec = std::make_unique<ClusterSpec>(spec);
+  task.secrets = std::make_unique<ClusterSecrets>(secrets_);
   task.done = std::make_shared<std::atomic<bool>>(false);
   task.outcome = std::make_shared<ActionOutcome>();
   memory_.busy[action.ordinal] = ActionTypeName(action.type);
   const ClusterSpec* own_spec = task.spec.get();
-  task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
-    Executor executor(env_, *own_spec, secrets_, events_, store_);
+  const ClusterSecrets* own_secrets = task.secrets.get();
+  task.thread = std::thread([this, own_spec, own_secrets, action, done = task.done,
+                             outcome = task.outcome] {
+    Executor executor(env_, *own_spec, *own_secrets, events_, store_);
     *outcome = executor.RunOne(action);
     *done = true;
     Wake();  // observe at once: the node is free again
@@ -245,6 +250,31 @@ Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
     }
   }
   return requests;
+}
+
+void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
+  absl::StatusOr<ClusterSecrets> kept = store_.LoadSecrets();
+  // A spec that gives a password not kept yet (the file was edited): it is kept, with its SCRAM
+  // secret, and the planner rolls it out.
+  if (kept.ok() && !spec.auth.password.empty() && kept->app_password != spec.auth.password) {
+    kept = EnsureCredentials(store_, spec, env_.clock.Now());
+    if (kept.ok()) {
+      events_.Normal(spec.name, "PasswordChanged",
+                     "spec.auth.password changed: the new password is kept with the cluster and "
+                     "rolled out to the role and the bouncer");
+    }
+  }
+  if (!kept.ok()) {
+    // The last credentials read go on being used; only new ones would be missed.
+    if (!absl::IsNotFound(kept.status()) && last_secrets_error_ != kept.status().message()) {
+      last_secrets_error_ = std::string(kept.status().message());
+      events_.Warning(spec.name, "StateNotRead", last_secrets_error_);
+    }
+    return;
+  }
+  last_secrets_error_.clear();
+  secrets_ = *std::move(kept);
+  observer_.set_secrets(secrets_);
 }
 
 absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec) {

@@ -90,6 +90,9 @@ class NodeOperations {
 
   // Promotes the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;
+  // The app role (spec.auth.user) with the cluster's SCRAM secret and its database on the
+  // primary `ordinal`, created if missing.
+  [[nodiscard]] absl::Status ApplyAppRole(int ordinal) const;
   // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
   [[nodiscard]] absl::Status RecordPrimary(int ordinal) const;
 

@@ -37,8 +37,15 @@ std::string EndpointHost(const ClusterSpec& spec) {
 }  // namespace
 
 std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
-  return absl::StrCat("postgresql://", spec.auth.user, ":", masked ? "****" : secrets.app_password,
-                      "@", EndpointHost(spec), ":", spec.bouncer.port, "/", spec.auth.database);
+  std::string uri =
+      absl::StrCat("postgresql://", spec.auth.user, ":", masked ? "****" : secrets.app_password,
+                   "@", EndpointHost(spec), ":", spec.bouncer.port, "/", spec.auth.database);
+  // psql verifies the bouncer against the cluster's CA (the certificate names 127.0.0.1,
+  // localhost and the bind address).
+  if (spec.tls.enabled && !secrets.ca_file.empty()) {
+    absl::StrAppend(&uri, "?sslmode=verify-full&sslrootcert=", secrets.ca_file);
+  }
+  return uri;
 }
 
 std::string HumanDuration(absl::Time since, absl::Time now) {

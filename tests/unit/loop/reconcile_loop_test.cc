@@ -242,7 +242,7 @@ TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
   Action switchover{ActionType::kSwitchover, 3, 1, "test"};
   std::ostringstream out;
   EventLog events(out, nullptr, false, h.world().clock());
-  ClusterSecrets secrets{"app-secret", "repmgr-secret", "bouncer-secret"};
+  const ClusterSecrets& secrets = h.secrets();
   Executor executor(h.world().env(), h.spec(), secrets, events, h.store());
   ActionOutcome outcome = executor.RunOne(switchover);
   EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;

@@ -68,6 +68,7 @@ class ObservedStateBuilder {
     node.current_lsn = lsn;
     node.timeline = timeline;
     node.config_hash = ConfigHash(spec_);
+    node.ssl = spec_.tls.enabled;
     Record(ordinal, "primary", true, 0);
     state_.recorded_primary = {ordinal, timeline};
     return *this;
@@ -91,6 +92,7 @@ class ObservedStateBuilder {
     node.replay_lsn = received;
     node.timeline = 1;
     node.config_hash = ConfigHash(spec_);
+    node.ssl = spec_.tls.enabled;
     if (upstream != 0) {
       node.wal_receiver = {"streaming", NodeName(spec_.name, upstream)};
     }
