@@ -21,6 +21,9 @@ std::string BouncerTlsSettings(const ClusterSpec& spec, const std::string& files
   const std::string dir = kBouncerConfigDir;
   return absl::StrCat("client_tls_sslmode = require\n", "client_tls_cert_file = ", dir, "/server-",
                       files, ".crt\n", "client_tls_key_file = ", dir, "/server-", files, ".key\n",
+                      // PgBouncer loads a CA for the client side even when it asks clients for no
+                      // certificate, and fails without one.
+                      "client_tls_ca_file = ", dir, "/ca-", files, ".crt\n",
                       "server_tls_sslmode = verify-full\n", "server_tls_ca_file = ", dir, "/ca-",
                       files, ".crt\n");
 }
