@@ -150,5 +150,29 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
   EXPECT_THAT(userlist.out, Not(HasSubstr(new_password)));
 }
 
+TEST_F(Day2Test, RotatePasswordGivesANewGeneratedOne) {
+  cluster_->WriteSpec(2);  // no password in the spec: radctl generates it
+  ASSERT_EQ(cluster_->Apply().exit_code, 0);
+  const std::string old_uri = cluster_->Uri();
+
+  CommandResult rotated = Radctl(absl::StrCat("rotate-password ", cluster_->name()));
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  const std::string new_uri = cluster_->Uri();
+  EXPECT_NE(new_uri, old_uri);
+  CommandResult new_login = Psql(new_uri, "SELECT current_user");
+  EXPECT_EQ(new_login.exit_code, 0) << new_login.err;
+  EXPECT_EQ(new_login.out, "app\n");
+  CommandResult old_login = Psql(old_uri, "SELECT 1");
+  EXPECT_NE(old_login.exit_code, 0);
+  EXPECT_THAT(old_login.err, HasSubstr("authentication failed"));
+
+  // A password the spec sets is changed there, not by the command.
+  cluster_->WriteSpec(2, "  auth:\n    password: \"Set-in-the-spec-1\"\n");
+  ASSERT_EQ(cluster_->Apply().exit_code, 0);
+  CommandResult refused = Radctl(absl::StrCat("rotate-password ", cluster_->name()));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("spec.auth.password"));
+}
+
 }  // namespace
 }  // namespace radctl::it
