@@ -7,6 +7,7 @@
 #include "reconcilers/naming.h"
 #include "reconcilers/observed_state.h"
 #include "reconcilers/spec_hash.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl::testing {
 
@@ -157,6 +158,30 @@ class ObservedStateBuilder {
   }
   ObservedStateBuilder& NoRecords() {
     state_.repmgr_nodes.clear();
+    return *this;
+  }
+
+  // The server certificate kept with the cluster (every name the spec needs unless `names`).
+  ObservedStateBuilder& Certificate(const std::string& fingerprint, absl::Time not_after,
+                                    std::vector<std::string> names = {}) {
+    state_.certificate = {fingerprint, not_after,
+                          names.empty() ? CertificateNames(spec_) : std::move(names)};
+    return *this;
+  }
+  // What the node serves: TLS on or off, and the fingerprint of its certificate.
+  ObservedStateBuilder& NodeTls(int ordinal, bool ssl, const std::string& fingerprint = "") {
+    Node(ordinal).ssl = ssl;
+    Node(ordinal).tls_certificate = fingerprint;
+    return *this;
+  }
+  // The app role and database as the primary has them.
+  ObservedStateBuilder& AppRole(bool role_exists, bool database_exists, bool password_current) {
+    state_.app_role = {true, role_exists, database_exists, password_current};
+    return *this;
+  }
+  // The bouncer runs with an older userlist or certificate.
+  ObservedStateBuilder& BouncerFilesStale() {
+    state_.bouncer.files_current = false;
     return *this;
   }
 
