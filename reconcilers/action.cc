@@ -53,6 +53,8 @@ std::string ActionTypeName(ActionType type) {
       return "switchover";
     case ActionType::kDropSlot:
       return "drop-slot";
+    case ActionType::kReplaceContainer:
+      return "replace-container";
     case ActionType::kRenewCertificate:
       return "renew-certificate";
     case ActionType::kApplyCredentials:

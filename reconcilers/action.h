@@ -39,6 +39,9 @@ enum class ActionType {
                     // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
                     // has not replayed everything, `source` is started again as primary
   kDropSlot,        // replication slot of node `ordinal` dropped on the primary `source`
+  kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
+                      // stopped, container removed, created on the same volume, started), until
+                      // it streams from the primary `source` again
   // Day-2 operations (tls_policy.h, credentials_policy.h):
   kRenewCertificate,  // a new server certificate from the cluster's CA, kept with the cluster
   kApplyCredentials,  // the bouncer's userlist (SCRAM secrets) uploaded and reloaded, then the

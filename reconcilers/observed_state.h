@@ -70,6 +70,7 @@ struct NodeObservation {
   bool oom_killed = false;  // of a stopped container
   bool volume_exists = false;
   std::string spec_hash;  // label the container was created with
+  std::string image;      // the image the container was created from
   int host_port = 0;      // where 5432 is published on the host, 0 if not
 
   // Postgres, probed over the published port when the container runs.

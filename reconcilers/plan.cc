@@ -313,6 +313,7 @@ class Planner {
     if (!plan_.actions.empty()) return;
     // What follows changes a healthy cluster on purpose: only when nothing else is to be done.
     if (PlanConfiguration(primary)) return;
+    if (PlanImageRollout(primary)) return;
     PlanRequestedSwitchover(primary);
   }
 
@@ -391,6 +392,45 @@ class Planner {
           "switch over to: restarting the primary (clients are held meanwhile)");
     } else {
       Wait("the primary needs a restart for new parameters: waiting for a streaming standby");
+    }
+    return true;
+  }
+
+  // Rolls a changed spec.postgres.image out (the node's spec-hash label): the standbys first, one
+  // at a time and only while every standby streams, each by a new container on its volume; then
+  // a switchover to a standby on the new image, after which the old primary is a standby like
+  // the others. True when it planned something.
+  bool PlanImageRollout(int primary) {
+    const std::string wanted = NodeSpecHash(spec_);
+    auto stale = [&](const NodeObservation& node) {
+      return Desired(node.ordinal) && node.container == ContainerState::kRunning &&
+             node.spec_hash != wanted;
+    };
+    const std::string why = absl::StrCat("spec.postgres.image is ", spec_.postgres.image);
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal == primary || !stale(node)) continue;
+      if (!AllStandbysStreaming(primary)) {
+        Wait(absl::StrCat(node.name, " runs image ", node.image, " but ", why,
+                          ": waiting until every standby streams"));
+        return true;
+      }
+      Add(ActionType::kReplaceContainer, node.ordinal, primary,
+          absl::StrCat(why, " but ", node.name, " runs ", node.image,
+                       ": a new container on its volume (standbys first, one at a time)"));
+      return true;
+    }
+    const NodeObservation& primary_node = *observed_.Node(primary);
+    if (!stale(primary_node)) return false;
+    std::optional<int> target = StreamingStandby(primary);
+    if (target) {
+      Add(ActionType::kSwitchover, *target, primary,
+          absl::StrCat(why, " but the primary runs ", primary_node.image, ": switching over to ",
+                       Name(*target), " (on the new image) so that ", Name(primary),
+                       " is replaced as a standby"));
+    } else {
+      Wait(absl::StrCat("the primary runs image ", primary_node.image, " but ", why,
+                        ": waiting for a streaming standby to switch over to (a single node "
+                        "keeps its image; scale to 2 nodes to roll it)"));
     }
     return true;
   }

@@ -81,6 +81,8 @@ std::string EventReason(ActionType type) {
       return "Switchover";
     case ActionType::kDropSlot:
       return "DropSlot";
+    case ActionType::kReplaceContainer:
+      return "ReplaceContainer";
     case ActionType::kRenewCertificate:
       return "RenewCertificate";
     case ActionType::kApplyCredentials:
@@ -196,6 +198,10 @@ absl::Status Executor::Execute(const Action& action) {
       return RestartPrimary(action.ordinal);
     case ActionType::kSwitchover:
       return Switchover(action.ordinal, action.source);
+    case ActionType::kReplaceContainer: {
+      RETURN_IF_ERROR(nodes_.ReplaceContainer(action.ordinal));
+      return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
+    }
     case ActionType::kRenewCertificate:
       return RenewServerCertificate(store_, spec_, secrets_, env_.clock.Now());
     case ActionType::kApplyCredentials:

@@ -129,6 +129,7 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.container = ToContainerState(container.state);
     node.paused = container.state == "paused";
     node.spec_hash = spec_hash;
+    node.image = container.image;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
   }
   for (const docker::VolumeSummary& volume : volumes) {

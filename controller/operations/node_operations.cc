@@ -148,6 +148,12 @@ absl::Status NodeOperations::CreateNode(int ordinal) const {
   return env_.runtime.StartContainer(name);
 }
 
+absl::Status NodeOperations::ReplaceContainer(int ordinal) const {
+  RETURN_IF_ERROR(StopPostgres(ordinal));
+  RETURN_IF_ERROR(env_.runtime.RemoveContainer(NodeName(spec_.name, ordinal)));
+  return CreateNode(ordinal);
+}
+
 absl::Status NodeOperations::StartContainer(int ordinal) const {
   return env_.runtime.StartContainer(NodeName(spec_.name, ordinal));
 }

@@ -179,6 +179,12 @@ class ObservedStateBuilder {
     state_.app_role = {true, role_exists, database_exists, password_current};
     return *this;
   }
+  // The node's container was made from another image than the spec's.
+  ObservedStateBuilder& OldImage(int ordinal) {
+    Node(ordinal).spec_hash = "old";
+    Node(ordinal).image = "radctl/postgres:old";
+    return *this;
+  }
   // The bouncer runs with an older userlist or certificate.
   ObservedStateBuilder& BouncerFilesStale() {
     state_.bouncer.files_current = false;

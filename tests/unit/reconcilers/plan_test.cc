@@ -616,6 +616,47 @@ const PlanCase kDayTwoCases[] = {
      },
      "point-bouncer demo-bouncer -> demo-pg-1"},
 };
+
+// A changed spec.postgres.image: standbys one at a time, then a switchover.
+const PlanCase kImageCases[] = {
+    {"StandbysAreReplacedFirstOneAtATime", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .OldImage(1)
+           .OldImage(2)
+           .OldImage(3)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "replace-container demo-pg-2 <- demo-pg-1"},
+    {"NoStandbyIsReplacedWhileAnotherIsNotStreaming", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Down(3, DataDir::kStandby, true)
+           .OldImage(2)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "waiting"},
+    {"PrimaryOnTheOldImageIsSwitchedOverToTheMostAdvancedStandby", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1, 0x100)
+           .Standby(3, 1, 0x200)
+           .OldImage(1)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "switchover demo-pg-3 <- demo-pg-1"},
+    {"LonePrimaryOnTheOldImageWaits", 1,
+     [](ObservedStateBuilder b) { return b.Primary(1).OldImage(1).BouncerTarget(1).Build(); },
+     "waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Image, PlanTableTest, ::testing::ValuesIn(kImageCases), CaseName);
+
 INSTANTIATE_TEST_SUITE_P(DayTwo, PlanTableTest, ::testing::ValuesIn(kDayTwoCases), CaseName);
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
