@@ -174,5 +174,59 @@ TEST_F(Day2Test, RotatePasswordGivesANewGeneratedOne) {
   EXPECT_THAT(refused.err, HasSubstr("spec.auth.password"));
 }
 
+// Another tag of the node image stands for a new image; removed (untagged only) at the end.
+class ImageTag {
+ public:
+  explicit ImageTag(std::string tag) : tag_(std::move(tag)) {
+    EXPECT_EQ(Shell(absl::StrCat("docker tag radctl/postgres:15 ", tag_)).exit_code, 0);
+  }
+  ~ImageTag() { Shell(absl::StrCat("docker rmi ", tag_)); }
+
+ private:
+  std::string tag_;
+};
+
+TEST(ImageRolloutTest, StandbysFirstThenSwitchoverUnderWritesWithNothingFailedOrLost) {
+  const std::string image = "radctl/postgres:15-d2roll";
+  ImageTag tag(image);
+  TestCluster cluster("d2-roll", 2, 16752);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(1, absl::Seconds(60), &first));
+  std::unique_ptr<testsupport::Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesFlow(*writer, absl::Now()));
+
+  cluster.WriteSpec(2, absl::StrCat("  postgres:\n    image: ", image, "\n"));
+  CommandResult rolled = cluster.Apply();
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  std::string second;
+  ASSERT_TRUE(cluster.WaitHealthy(1, absl::Seconds(60), &second));
+  ASSERT_TRUE(WritesFlow(*writer, absl::Now()));
+  writer->Stop();
+
+  // The standby was replaced first, then the primary changed hands, then the old one replaced.
+  const std::string standby = first == cluster.Node(1) ? cluster.Node(2) : cluster.Node(1);
+  auto replaced = [&](const std::string& node) {
+    return rolled.err.find(absl::StrCat("but ", node, " runs radctl/postgres:15: a new container"));
+  };
+  size_t replaced_standby = replaced(standby);
+  size_t switched = rolled.err.find(absl::StrCat("switching over to ", standby));
+  size_t replaced_old = replaced(first);
+  ASSERT_NE(replaced_standby, std::string::npos) << rolled.err;
+  ASSERT_NE(switched, std::string::npos) << rolled.err;
+  ASSERT_NE(replaced_old, std::string::npos) << rolled.err;
+  EXPECT_LT(replaced_standby, switched);
+  EXPECT_LT(switched, replaced_old);
+  EXPECT_EQ(second, standby);
+
+  absl::StatusOr<nlohmann::json> status = cluster.Status();
+  ASSERT_TRUE(status.ok()) << status.status();
+  for (const nlohmann::json& node : (*status)["nodes"]) {
+    EXPECT_EQ(node["image"], image) << node.dump();
+  }
+  EXPECT_EQ(writer->Failed(), 0) << "a rollout must hold clients, not fail them";
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
 }  // namespace
 }  // namespace radctl::it
