@@ -96,6 +96,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
       if (!node.container || Label(node.labels, key) != value) continue;
       docker::ContainerSummary summary;
       summary.name = w_.NodeName(ordinal);
+      summary.image = node.image;
       summary.state = node.state;
       summary.labels = node.labels;
       if (node.host_port != 0) summary.ports = {{kPostgresPort, "127.0.0.1", node.host_port}};
