@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl {
 
@@ -15,6 +16,11 @@ std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedS
   if (bouncer.container != ContainerState::kRunning || !bouncer.reachable ||
       bouncer.spec_hash != BouncerSpecHash(spec)) {
     return std::nullopt;
+  }
+  // Nodes first when TLS is being switched (a cluster made before TLS): a bouncer told to verify
+  // its servers cannot reach nodes that serve no TLS yet.
+  for (const NodeObservation& node : observed.nodes) {
+    if (!NodeTlsDrift(spec, observed.certificate, node).empty()) return std::nullopt;
   }
   const AppRoleObservation& role = observed.app_role;
   if (role.known) {

@@ -14,7 +14,8 @@ namespace radctl {
 // kApplyCredentials when the role or database is missing or the role's password is not the
 // cluster's; else kRefreshBouncer when the bouncer (pointing to `primary`) runs with older
 // userlist or TLS files; else nothing. Nothing either while the bouncer is not there to take the
-// new userlist (the container rules make it first).
+// new userlist (the container rules make it first), and while a node does not serve TLS as the
+// spec asks (it is reconfigured first).
 std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedState& observed,
                                         int primary);
 

@@ -600,6 +600,18 @@ const PlanCase kDayTwoCases[] = {
        return b.Primary(1).Standby(2, 1).AppRole(true, false, true).BouncerTarget(1).Build();
      },
      "apply-credentials demo-bouncer -> demo-pg-1"},
+    {"NodesGetTlsBeforeTheBouncerAndTheRole", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .NodeTls(1, false)
+           .NodeTls(2, false)
+           .AppRole(true, true, false)
+           .BouncerFilesStale()
+           .BouncerTarget(1)
+           .Build();
+     },
+     "reconfigure demo-pg-1; reconfigure demo-pg-2"},
     {"BouncerWithOlderFilesIsRefreshedWithoutPause", 2,
      [](ObservedStateBuilder b) {
        return b.Primary(1)
