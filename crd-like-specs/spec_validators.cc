@@ -281,7 +281,8 @@ absl::Status CheckPassword(std::string_view password) {
   }
   // SCRAM secrets are computed by radctl (for the role and the bouncer's userlist alike); for
   // printable ASCII that needs no SASLprep normalisation.
-  if (!std::all_of(password.begin(), password.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+  if (!std::all_of(password.begin(), password.end(),
+                   [](char c) { return c >= 0x20 && c < 0x7f; })) {
     return absl::InvalidArgumentError("must be printable ASCII characters");
   }
   return absl::OkStatus();

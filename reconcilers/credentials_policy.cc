@@ -36,11 +36,11 @@ std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedS
       why.push_back(absl::StrCat("database ", spec.auth.database, " does not exist"));
     }
     if (!why.empty()) {
-      return Action{ActionType::kApplyCredentials, 0, primary,
-                    absl::StrCat(absl::StrJoin(why, "; "),
-                                 ": the bouncer's userlist first, then the role on ",
-                                 NodeName(spec.name, primary),
-                                 " (connected clients stay connected)")};
+      return Action{
+          ActionType::kApplyCredentials, 0, primary,
+          absl::StrCat(absl::StrJoin(why, "; "),
+                       ": the bouncer's userlist first, then the role on ",
+                       NodeName(spec.name, primary), " (connected clients stay connected)")};
     }
   }
   if (!bouncer.files_current && bouncer.target_host == NodeName(spec.name, primary) &&

@@ -339,7 +339,8 @@ class Planner {
   // Certificates and credentials (tls_policy.h, credentials_policy.h): independent of the rest,
   // planned alongside it.
   void PlanDayTwo(int primary) {
-    std::string renew = CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
+    std::string renew =
+        CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
     if (!renew.empty()) Add(ActionType::kRenewCertificate, 0, 0, renew);
     if (std::optional<Action> credentials = CredentialsAction(spec_, observed_, primary)) {
       plan_.actions.push_back(*credentials);
@@ -357,8 +358,7 @@ class Planner {
         Add(ActionType::kReconfigure, node.ordinal, 0,
             "configuration changed (spec.postgres.parameters, replication or tls): upload and "
             "reload");
-      } else if (std::string tls = NodeTlsDrift(spec_, observed_.certificate, node);
-                 !tls.empty()) {
+      } else if (std::string tls = NodeTlsDrift(spec_, observed_.certificate, node); !tls.empty()) {
         Add(ActionType::kReconfigure, node.ordinal, 0,
             absl::StrCat(tls, ": uploading its TLS files and configuration, and reloading"));
       }

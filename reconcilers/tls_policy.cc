@@ -17,7 +17,8 @@ std::vector<std::string> CertificateNames(const ClusterSpec& spec) {
   names.push_back(BouncerName(spec.name));
   names.push_back(ReadBouncerName(spec.name));
   // Every node the cluster could have: scaling up needs no new certificate.
-  for (int ordinal = 1; ordinal <= kMaxNodes; ++ordinal) names.push_back(NodeName(spec.name, ordinal));
+  for (int ordinal = 1; ordinal <= kMaxNodes; ++ordinal)
+    names.push_back(NodeName(spec.name, ordinal));
   return names;
 }
 
@@ -36,11 +37,10 @@ std::string CertificateRenewalReason(const ClusterSpec& spec, const KeptCertific
                         ": issuing one that does");
   }
   if (certificate.not_after - now <= kRenewBefore) {
-    return absl::StrCat("the server certificate expires at ",
-                        absl::FormatTime("%Y-%m-%d %H:%M UTC", certificate.not_after,
-                                         absl::UTCTimeZone()),
-                        " (renewed ", absl::ToInt64Hours(kRenewBefore) / 24,
-                        " days before): issuing a new one");
+    return absl::StrCat(
+        "the server certificate expires at ",
+        absl::FormatTime("%Y-%m-%d %H:%M UTC", certificate.not_after, absl::UTCTimeZone()),
+        " (renewed ", absl::ToInt64Hours(kRenewBefore) / 24, " days before): issuing a new one");
   }
   return "";
 }

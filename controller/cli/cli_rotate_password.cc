@@ -17,9 +17,8 @@ absl::Status RunRotatePassword(const GlobalOptions& global, const RotatePassword
   ASSIGN_OR_RETURN(cluster.secrets, RotateAppPassword(store, cluster.spec));
   std::cerr << "radctl: cluster " << options.name << ": a new password for "
             << cluster.spec.auth.user << " is kept with the cluster; rolling it out\n";
-  RETURN_IF_ERROR(ConvergeOrAwaitController(real->env(), store, cluster,
-                                            "radctl rotate-password", global.json_logs,
-                                            absl::Minutes(5)));
+  RETURN_IF_ERROR(ConvergeOrAwaitController(real->env(), store, cluster, "radctl rotate-password",
+                                            global.json_logs, absl::Minutes(5)));
   std::cout << "cluster " << options.name << ": password of " << cluster.spec.auth.user
             << " rotated; radctl status " << options.name << " -o uri prints it\n";
   return absl::OkStatus();

@@ -44,8 +44,8 @@ std::string RenderPgbouncerIni(const ClusterSpec& spec, const std::string& targe
       "listen_port = ", kBouncerPort, "\n", "unix_socket_dir =\n", "auth_type = scram-sha-256\n",
       "auth_file = ",
       files.empty() ? absl::StrCat(kBouncerConfigDir, "/userlist.txt") : BouncerAuthFile(files),
-      "\n", BouncerTlsSettings(spec, files), "admin_users = ", kBouncerAdminUser,
-      "\n", "stats_users = ", kBouncerAdminUser, "\n", "pool_mode = ", spec.bouncer.pool_mode, "\n",
+      "\n", BouncerTlsSettings(spec, files), "admin_users = ", kBouncerAdminUser, "\n",
+      "stats_users = ", kBouncerAdminUser, "\n", "pool_mode = ", spec.bouncer.pool_mode, "\n",
       "max_client_conn = 1000\n", "default_pool_size = 20\n",
       // After one failed connect PgBouncer refuses new clients for server_login_retry seconds
       // (15 by default) and RELOAD does not reset that: keep it at zero so a repoint is
@@ -70,9 +70,9 @@ std::string RenderUserlist(const ClusterSpec& spec, const ClusterSecrets& secret
 
 std::string BouncerFilesGeneration(const ClusterSpec& spec, const ClusterSecrets& secrets) {
   const bool tls = spec.tls.enabled && !secrets.server.cert.empty();
-  return Fnv1a64Hex(absl::StrCat(RenderUserlist(spec, secrets), "\ntls=", tls, "\n",
-                                 tls ? secrets.server.cert + secrets.server.key + secrets.ca.cert
-                                     : ""))
+  return Fnv1a64Hex(
+             absl::StrCat(RenderUserlist(spec, secrets), "\ntls=", tls, "\n",
+                          tls ? secrets.server.cert + secrets.server.key + secrets.ca.cert : ""))
       .substr(0, 12);
 }
 

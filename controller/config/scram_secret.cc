@@ -55,8 +55,9 @@ bool ScramSecretMatches(const std::string& secret, const std::string& password) 
   std::vector<std::string> parts = absl::StrSplit(secret, absl::ByAnyChar("$:"));
   int iterations = 0;
   std::string salt;
-  if (parts.size() != 5 || parts[0] != "SCRAM-SHA-256" || !absl::SimpleAtoi(parts[1], &iterations) ||
-      iterations <= 0 || !absl::Base64Unescape(parts[2], &salt)) {
+  if (parts.size() != 5 || parts[0] != "SCRAM-SHA-256" ||
+      !absl::SimpleAtoi(parts[1], &iterations) || iterations <= 0 ||
+      !absl::Base64Unescape(parts[2], &salt)) {
     return false;
   }
   return ScramSecret(password, salt, iterations) == secret;

@@ -135,7 +135,8 @@ absl::StatusOr<CertificateAndKey> MakeCertificateAuthority(const std::string& co
     return OpensslError("naming the CA's issuer");
   }
   RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE"));
-  RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
+  RETURN_IF_ERROR(
+      AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
   RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash"));
   if (!X509_sign(cert.get(), key.get(), EVP_sha256())) return OpensslError("signing the CA");
   CertificateAndKey result;
@@ -163,8 +164,8 @@ absl::StatusOr<CertificateAndKey> IssueServerCertificate(const CertificateAndKey
   RETURN_IF_ERROR(
       AddExtension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature"));
   RETURN_IF_ERROR(AddExtension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth"));
-  RETURN_IF_ERROR(AddExtension(cert.get(), ca_cert.get(), NID_subject_alt_name,
-                               absl::StrJoin(alt_names, ",")));
+  RETURN_IF_ERROR(
+      AddExtension(cert.get(), ca_cert.get(), NID_subject_alt_name, absl::StrJoin(alt_names, ",")));
   RETURN_IF_ERROR(
       AddExtension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid:always"));
   if (!X509_sign(cert.get(), ca_key.get(), EVP_sha256())) {
@@ -207,9 +208,9 @@ absl::StatusOr<CertificateFacts> ReadCertificate(const std::string& pem) {
   if (!X509_digest(cert.get(), EVP_sha256(), digest, &length)) {
     return OpensslError("fingerprinting the certificate");
   }
-  facts.fingerprint = absl::BytesToHexString(
-                          absl::string_view(reinterpret_cast<const char*>(digest), length))
-                          .substr(0, 16);
+  facts.fingerprint =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length))
+          .substr(0, 16);
   return facts;
 }
 

@@ -59,7 +59,7 @@ void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
 }
 
 absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_port,
-                                               std::optional<AppRoleFacts>* role) {
+                                              std::optional<AppRoleFacts>* role) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
                    TakeSession(NodeEndpoint(spec, secrets_, host_port)));
   absl::StatusOr<NodeProbe> probe = session->Probe(probe_timeout_);

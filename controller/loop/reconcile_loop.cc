@@ -5,8 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "crd-like-specs/status_macros.h"
 #include "controller/state/cluster_credentials.h"
+#include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
 #include "reconcilers/switchover.h"
@@ -212,13 +212,13 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
   memory_.busy[action.ordinal] = ActionTypeName(action.type);
   const ClusterSpec* own_spec = task.spec.get();
   const ClusterSecrets* own_secrets = task.secrets.get();
-  task.thread = std::thread([this, own_spec, own_secrets, action, done = task.done,
-                             outcome = task.outcome] {
-    Executor executor(env_, *own_spec, *own_secrets, events_, store_);
-    *outcome = executor.RunOne(action);
-    *done = true;
-    Wake();  // observe at once: the node is free again
-  });
+  task.thread =
+      std::thread([this, own_spec, own_secrets, action, done = task.done, outcome = task.outcome] {
+        Executor executor(env_, *own_spec, *own_secrets, events_, store_);
+        *outcome = executor.RunOne(action);
+        *done = true;
+        Wake();  // observe at once: the node is free again
+      });
 }
 
 absl::Status ReconcileLoop::CollectBackground(bool wait_all) {

@@ -117,13 +117,13 @@ class ReconcileLoop {
   ControllerState* state_;
   Observer observer_;
   LoopMemory memory_;
-  std::string last_waiting_;  // printed once per change, not once per pass
-  std::string spec_name_;     // the cluster's name, for events about it as a whole
-  std::string last_failure_;  // likewise
+  std::string last_waiting_;        // printed once per change, not once per pass
+  std::string spec_name_;           // the cluster's name, for events about it as a whole
+  std::string last_failure_;        // likewise
   std::string last_secrets_error_;  // likewise
 
   struct BackgroundAction {
-    std::unique_ptr<ClusterSpec> spec;  // the spec it started with (edits may come meanwhile)
+    std::unique_ptr<ClusterSpec> spec;        // the spec it started with (edits may come meanwhile)
     std::unique_ptr<ClusterSecrets> secrets;  // likewise the credentials
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;

@@ -81,9 +81,10 @@ absl::Status BouncerOperations::Refresh(int target_ordinal) const {
                                                    keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
                                      "pgbouncer", kAdminTimeout));
   if (removed.exit_code != 0) {
-    events_.Warning(BouncerName(spec_.name), "CleanupFailed",
-                    absl::StrCat("removing the bouncer's old userlist and certificate files failed: ",
-                                 removed.stderr_text));
+    events_.Warning(
+        BouncerName(spec_.name), "CleanupFailed",
+        absl::StrCat("removing the bouncer's old userlist and certificate files failed: ",
+                     removed.stderr_text));
   }
   return absl::OkStatus();
 }

@@ -240,10 +240,9 @@ absl::Status NodeOperations::Follow(int ordinal, int primary) const {
   // updated. A standby whose history diverged from the new primary's cannot stream from it and
   // fails here; the planner then decides what to do with it.
   RETURN_IF_ERROR(on_primary->EnsureSlot(SlotName(ordinal), kConnectTimeout));
-  std::string conninfo =
-      absl::StrCat("host=", NodeName(spec_.name, primary), " port=", kPostgresPort,
-                   " user=", kRepmgrUser, " application_name=", name, " connect_timeout=2",
-                   NodeConninfoTls(spec_));
+  std::string conninfo = absl::StrCat(
+      "host=", NodeName(spec_.name, primary), " port=", kPostgresPort, " user=", kRepmgrUser,
+      " application_name=", name, " connect_timeout=2", NodeConninfoTls(spec_));
   RETURN_IF_ERROR(on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout));
   // Short: a standby that cannot follow (diverged) fails here; meanwhile the loop waits.
   RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(5)));

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "reconcilers/naming.h"
-#include "reconcilers/tls_policy.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl {
 namespace {
@@ -46,10 +46,10 @@ std::string TlsLine(const ClusterSpec& spec, const ObservedState& observed) {
   if (!spec.tls.enabled) return "TLS      off (spec.tls.enabled: false; loopback only)";
   const std::string expiry = CertificateExpiry(observed);
   return absl::StrCat("TLS      on; server certificate ",
-                      expiry.empty() ? std::string("not made yet")
-                                     : absl::StrCat("expires ", expiry, ", renewed ",
-                                                    absl::ToInt64Hours(kRenewBefore) / 24,
-                                                    " days before"));
+                      expiry.empty()
+                          ? std::string("not made yet")
+                          : absl::StrCat("expires ", expiry, ", renewed ",
+                                         absl::ToInt64Hours(kRenewBefore) / 24, " days before"));
 }
 
 }  // namespace

@@ -27,9 +27,9 @@ absl::StatusOr<ClusterSecrets> EnsureCredentials(ClusterStore& store, const Clus
   if (save) RETURN_IF_ERROR(store.SaveSecrets(secrets));
   bool tls_made = false;
   if (secrets.ca.cert.empty()) {
-    ASSIGN_OR_RETURN(CertificateAndKey ca,
-                     MakeCertificateAuthority(absl::StrCat(spec.name, " radctl CA"), now,
-                                              kCaValidity));
+    ASSIGN_OR_RETURN(
+        CertificateAndKey ca,
+        MakeCertificateAuthority(absl::StrCat(spec.name, " radctl CA"), now, kCaValidity));
     RETURN_IF_ERROR(WriteCertificateAuthority(store.dir(), ca));
     secrets.server = {};  // one from another CA would not verify
     tls_made = true;
@@ -47,13 +47,13 @@ absl::StatusOr<ClusterSecrets> EnsureCredentials(ClusterStore& store, const Clus
 absl::Status RenewServerCertificate(ClusterStore& store, const ClusterSpec& spec,
                                     const ClusterSecrets& secrets, absl::Time now) {
   if (secrets.ca.cert.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no CA is kept for cluster ", spec.name, " in ", store.dir(),
-                     "; apply the spec again to make one"));
+    return absl::FailedPreconditionError(absl::StrCat("no CA is kept for cluster ", spec.name,
+                                                      " in ", store.dir(),
+                                                      "; apply the spec again to make one"));
   }
-  ASSIGN_OR_RETURN(CertificateAndKey server,
-                   IssueServerCertificate(secrets.ca, CertificateNames(spec), now,
-                                          kServerCertificateValidity));
+  ASSIGN_OR_RETURN(
+      CertificateAndKey server,
+      IssueServerCertificate(secrets.ca, CertificateNames(spec), now, kServerCertificateValidity));
   return WriteServerCertificate(store.dir(), server);
 }
 

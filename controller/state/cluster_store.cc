@@ -17,8 +17,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "crd-like-specs/spec_parser.h"
 #include "controller/state/cluster_tls.h"
+#include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/spec_hash.h"
 
@@ -302,8 +302,8 @@ absl::Status ClusterStore::Remove(bool keep_secrets) {
   std::error_code error;
   if (!std::filesystem::exists(dir_, error)) return absl::OkStatus();
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (keep_secrets && (entry.path().filename() == "secrets.json" ||
-                         entry.path().filename() == kTlsDirectory)) {
+    if (keep_secrets &&
+        (entry.path().filename() == "secrets.json" || entry.path().filename() == kTlsDirectory)) {
       continue;
     }
     if (entry.path().filename() == "lock") continue;  // held by the caller; removed last

@@ -39,7 +39,8 @@ absl::Status ReadTlsFiles(const std::string& dir, ClusterSecrets& secrets) {
   secrets.ca = {ca_cert, ca_key};
   secrets.ca_file = TlsPath(dir, "ca.crt");
   size_t key_at = server.find(kKeyBegin);
-  if (key_at != std::string::npos) secrets.server = {server.substr(0, key_at), server.substr(key_at)};
+  if (key_at != std::string::npos)
+    secrets.server = {server.substr(0, key_at), server.substr(key_at)};
   return absl::OkStatus();
 }
 

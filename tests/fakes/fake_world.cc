@@ -542,8 +542,7 @@ class FakeWorld::Session : public NodeSession {
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     auto role = node->roles.find(user);
-    return AppRoleFacts{role != node->roles.end(),
-                        role == node->roles.end() ? "" : role->second,
+    return AppRoleFacts{role != node->roles.end(), role == node->roles.end() ? "" : role->second,
                         node->databases.count(database) > 0};
   }
 
@@ -649,13 +648,13 @@ class FakeWorld::Postgres : public PostgresAccess {
       if (fields.size() >= 3 && fields[0] == endpoint.user) secret = fields[2];
     }
     if (secret.empty() || !ScramSecretMatches(secret, endpoint.password)) {
-      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
-                                                 ": password authentication failed"));
+      return absl::UnavailableError(
+          absl::StrCat("connecting to ", endpoint.ToString(), ": password authentication failed"));
     }
     FakeNode* target = w_.NodeByName(bouncer.target);
     if (target == nullptr || !w_.Serving(*target)) {
-      return absl::UnavailableError(absl::StrCat("connecting to ", endpoint.ToString(),
-                                                 ": no server for the database"));
+      return absl::UnavailableError(
+          absl::StrCat("connecting to ", endpoint.ToString(), ": no server for the database"));
     }
     ++bouncer.app_logins;
     return std::unique_ptr<NodeSession>(

@@ -61,11 +61,12 @@ TEST_F(Day2Test, PsqlVerifiesTheEndpointAndPlaintextIsRefused) {
   EXPECT_THAT(plaintext.err, HasSubstr("SSL required"));
 
   // A node refuses plaintext from another container too (pg_hba: hostssl only).
-  CommandResult node_plaintext = Shell(absl::StrCat(
-      "docker exec ", cluster_->Node(2), " psql -XAt ",
-      ShellQuote(absl::StrCat("host=", cluster_->Node(1), " user=repmgr dbname=repmgr "
-                              "sslmode=disable connect_timeout=5")),
-      " -c 'SELECT 1'"));
+  CommandResult node_plaintext =
+      Shell(absl::StrCat("docker exec ", cluster_->Node(2), " psql -XAt ",
+                         ShellQuote(absl::StrCat("host=", cluster_->Node(1),
+                                                 " user=repmgr dbname=repmgr "
+                                                 "sslmode=disable connect_timeout=5")),
+                         " -c 'SELECT 1'"));
   EXPECT_NE(node_plaintext.exit_code, 0);
   EXPECT_THAT(node_plaintext.err, HasSubstr("no encryption"));
 
@@ -114,8 +115,7 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
         CommandResult old_login = Psql(old_uri, "SELECT 1");
         CommandResult new_login = Psql(cluster_->Uri(), "SELECT 1");
         *observed = absl::StrCat("old password: exit ", old_login.exit_code, " ", old_login.err,
-                                 "; new password: exit ", new_login.exit_code, " ",
-                                 new_login.err);
+                                 "; new password: exit ", new_login.exit_code, " ", new_login.err);
         return old_login.exit_code != 0 && new_login.exit_code == 0;
       },
       absl::Seconds(30)));
@@ -125,16 +125,18 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
   // closes its server connections as they are released (RECONNECT: no query is cut).
   std::ifstream secrets_file(cluster_->StateFile("secrets.json"));
   nlohmann::json secrets = nlohmann::json::parse(secrets_file);
-  CommandResult reconnect = Psql(
-      absl::StrCat("postgresql://radctl:", secrets["bouncer_password"].get<std::string>(),
-                   "@127.0.0.1:", kPort, "/pgbouncer?sslmode=require"),
-      "RECONNECT");
+  CommandResult reconnect =
+      Psql(absl::StrCat("postgresql://radctl:", secrets["bouncer_password"].get<std::string>(),
+                        "@127.0.0.1:", kPort, "/pgbouncer?sslmode=require"),
+           "RECONNECT");
   ASSERT_EQ(reconnect.exit_code, 0) << reconnect.err;
   const int before = succeeded;
   EXPECT_TRUE(WaitFor(
       [&](std::string* observed) {
-        *observed = absl::StrCat(succeeded - before, " queries since the server connections "
-                                 "ended, ", failed.load(), " failed");
+        *observed = absl::StrCat(succeeded - before,
+                                 " queries since the server connections "
+                                 "ended, ",
+                                 failed.load(), " failed");
         return succeeded - before >= 20;
       },
       absl::Seconds(30)));

@@ -245,13 +245,15 @@ class LibpqNodeSession : public NodeSession {
                                            absl::Duration timeout) override {
     ASSIGN_OR_RETURN(
         PgRows rows,
-        conn_->Query(absl::StrCat("SELECT (SELECT count(*) FROM pg_authid WHERE rolname = ",
-                                  Literal(user), "), (SELECT rolpassword FROM pg_authid WHERE "
-                                  "rolname = ",
-                                  Literal(user), "), (SELECT count(*) FROM pg_database WHERE "
-                                  "datname = ",
-                                  Literal(database), ")"),
-                     timeout));
+        conn_->Query(
+            absl::StrCat("SELECT (SELECT count(*) FROM pg_authid WHERE rolname = ", Literal(user),
+                         "), (SELECT rolpassword FROM pg_authid WHERE "
+                         "rolname = ",
+                         Literal(user),
+                         "), (SELECT count(*) FROM pg_database WHERE "
+                         "datname = ",
+                         Literal(database), ")"),
+            timeout));
     if (rows.size() != 1 || rows[0].size() != 3) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected answer about role ", user));

@@ -38,7 +38,7 @@ struct NodeProbe {
   WalReceiver wal_receiver;
   std::string config_hash;  // radctl.config_hash
   bool pending_restart = false;
-  bool ssl = false;              // SHOW ssl
+  bool ssl = false;             // SHOW ssl
   std::string tls_certificate;  // radctl.tls_certificate
   // repmgr.nodes as this node has it; nullopt when not readable (not registered yet).
   std::optional<std::vector<RepmgrNode>> repmgr_nodes;

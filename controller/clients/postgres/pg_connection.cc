@@ -54,7 +54,8 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndp
   absl::StatusOr<std::unique_ptr<PgConnection>> conn =
       ConnectOnce(endpoint, deadline, endpoint.sslrootcert.empty() ? "prefer" : "verify-full");
   // libpq's words when the server answers the SSL request with "no".
-  if (endpoint.plaintext_fallback && !endpoint.sslrootcert.empty() && absl::IsUnavailable(conn.status()) &&
+  if (endpoint.plaintext_fallback && !endpoint.sslrootcert.empty() &&
+      absl::IsUnavailable(conn.status()) &&
       absl::StrContains(conn.status().message(), "server does not support SSL")) {
     return ConnectOnce(endpoint, deadline, "disable");
   }

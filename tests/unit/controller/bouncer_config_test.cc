@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/config/scram_secret.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
@@ -67,11 +66,11 @@ TEST(BouncerConfigTest, FilesAreNamedByTheirGenerationAndTheIniRequiresTls) {
     paths.push_back(file.path);
     EXPECT_EQ(file.mode, 0600) << file.path;
   }
-  EXPECT_THAT(paths, ::testing::ElementsAre(absl::StrCat("userlist-", generation, ".txt"),
-                                            absl::StrCat("server-", generation, ".crt"),
-                                            absl::StrCat("server-", generation, ".key"),
-                                            absl::StrCat("ca-", generation, ".crt"),
-                                            "pgbouncer.ini"));
+  EXPECT_THAT(paths,
+              ::testing::ElementsAre(absl::StrCat("userlist-", generation, ".txt"),
+                                     absl::StrCat("server-", generation, ".crt"),
+                                     absl::StrCat("server-", generation, ".key"),
+                                     absl::StrCat("ca-", generation, ".crt"), "pgbouncer.ini"));
   const std::string& ini = files.back().content;
   EXPECT_THAT(ini, HasSubstr(absl::StrCat("auth_file = ", BouncerAuthFile(generation), "\n")));
   EXPECT_THAT(ini, HasSubstr("client_tls_sslmode = require\n"));

@@ -76,9 +76,8 @@ TEST(NodeConfigTest, RepmgrConfNamesTheNodeAndUsesSlots) {
   EXPECT_THAT(conf, HasSubstr("node_name='demo-pg-2'\n"));
   EXPECT_THAT(
       conf,
-      HasSubstr(
-          "conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2 "
-          "sslmode=verify-full sslrootcert=/var/lib/postgresql/tls/ca.crt'\n"));
+      HasSubstr("conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2 "
+                "sslmode=verify-full sslrootcert=/var/lib/postgresql/tls/ca.crt'\n"));
   EXPECT_THAT(conf, HasSubstr("use_replication_slots=yes\n"));
   EXPECT_THAT(conf, HasSubstr("failover=manual\n"));
   EXPECT_THAT(conf, Not(HasSubstr("password")));  // passwords live in .pgpass only

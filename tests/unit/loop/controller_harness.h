@@ -37,8 +37,7 @@ class ControllerHarness {
         store_(root_.string(), spec_.name),
         events_(log_, &store_, /*json_lines=*/false, world_.clock()) {
     // As apply makes them: passwords, SCRAM secrets, a CA and a server certificate.
-    absl::StatusOr<ClusterSecrets> secrets =
-        EnsureCredentials(store_, spec_, world_.clock().Now());
+    absl::StatusOr<ClusterSecrets> secrets = EnsureCredentials(store_, spec_, world_.clock().Now());
     if (secrets.ok()) secrets_ = *secrets;
     NewController();
   }
