@@ -157,6 +157,7 @@ absl::StatusOr<CertificateAndKey> IssueServerCertificate(const CertificateAndKey
     return OpensslError("naming the certificate's issuer");
   }
   std::vector<std::string> alt_names;
+  alt_names.reserve(names.size());
   for (const std::string& name : names) {
     alt_names.push_back(absl::StrCat(IsIpAddress(name) ? "IP:" : "DNS:", name));
   }
