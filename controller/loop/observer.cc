@@ -72,9 +72,9 @@ absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_
   return probe;
 }
 
-absl::StatusOr<Lsn> Observer::AskPrimary(int host_port) {
+absl::StatusOr<Lsn> Observer::AskPrimary(const ClusterSpec& spec, int host_port) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
-                   TakeSession(NodeEndpoint(secrets_, host_port)));
+                   TakeSession(NodeEndpoint(spec, secrets_, host_port)));
   absl::StatusOr<Lsn> lsn = session->CurrentLsn(probe_timeout_);
   ReturnSession(std::move(session));
   return lsn;

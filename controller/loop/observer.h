@@ -42,7 +42,7 @@ class Observer {
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, LoopMemory& memory);
   // One quick question to the primary published on `host_port` (its WAL position), on the
   // session kept open for it: between full observations of a cluster that needs nothing.
-  [[nodiscard]] absl::StatusOr<Lsn> AskPrimary(int host_port);
+  [[nodiscard]] absl::StatusOr<Lsn> AskPrimary(const ClusterSpec& spec, int host_port);
 
  private:
   void ObserveRuntime(const ClusterSpec& spec,

@@ -109,7 +109,7 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
     if (!(desired() == spec)) return;  // an edited spec is acted on at once
     // A frozen or cut-off primary fails this within the probe timeout: the full observation
     // that follows at once starts counting its silence from this last answer.
-    absl::StatusOr<Lsn> lsn = observer_.AskPrimary(primary.host_port);
+    absl::StatusOr<Lsn> lsn = observer_.AskPrimary(spec, primary.host_port);
     if (!lsn.ok()) return;
     memory_.last_reachable[primary.ordinal] = env_.clock.Now();
     memory_.last_primary_lsn = *lsn;

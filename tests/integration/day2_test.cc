@@ -86,7 +86,6 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
   const std::string old_uri = cluster_->Uri();
   absl::StatusOr<PgEndpoint> endpoint = cluster_->Endpoint();
   ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-  Watcher watcher(*cluster_);
 
   // A client connected before the change, querying every 50 ms on the same connection.
   absl::StatusOr<std::unique_ptr<PgConnection>> client =
@@ -110,6 +109,9 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
 
   const std::string new_password = "Rotated-by-day2-test";
   cluster_->WriteSpec(2, absl::StrCat("  auth:\n    password: \"", new_password, "\"\n"));
+  CommandResult applied = cluster_->Apply();
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("ApplyCredentials"));
   EXPECT_TRUE(WaitFor(
       [&](std::string* observed) {
         CommandResult old_login = Psql(old_uri, "SELECT 1");
