@@ -25,6 +25,7 @@ bool SameRecovery(const std::optional<RecoverySpec>& a, const std::optional<Reco
   if (a.has_value() != b.has_value()) return false;
   return !a.has_value() || Fields(*a) == Fields(*b);
 }
+auto Fields(const TlsSpec& s) { return std::tie(s.enabled); }
 
 }  // namespace
 
@@ -34,7 +35,7 @@ bool ClusterSpec::operator==(const ClusterSpec& o) const {
          Fields(postgres) == Fields(o.postgres) && Fields(bouncer) == Fields(o.bouncer) &&
          Fields(replication) == Fields(o.replication) && Fields(failover) == Fields(o.failover) &&
          Fields(auth) == Fields(o.auth) && Fields(backup) == Fields(o.backup) &&
-         SameRecovery(bootstrap.recovery, o.bootstrap.recovery);
+         SameRecovery(bootstrap.recovery, o.bootstrap.recovery) && Fields(tls) == Fields(o.tls);
 }
 
 std::string DefaultBackupRepository(const std::string& cluster) {

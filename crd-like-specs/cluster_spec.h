@@ -43,6 +43,13 @@ struct FailoverSpec {
   int detection_ms = 1000;  // primary unreachable this long -> failover
 };
 
+// TLS on every connection: clients to the bouncer, the bouncer to the nodes, replication, and the
+// controller to all of them. Certificates are made and renewed by radctl (a CA per cluster).
+struct TlsSpec {
+  // false only where every endpoint is bound to loopback (spec.bouncer.bind 127.x).
+  bool enabled = true;
+};
+
 struct AuthSpec {
   std::string user = "app";
   std::string database = "app";
@@ -92,6 +99,7 @@ struct ClusterSpec {
   AuthSpec auth;
   BackupSpec backup;
   BootstrapSpec bootstrap;
+  TlsSpec tls;
 
   // Where each field came from in the file ("spec.bouncer.port" -> line/column), so checks made
   // later (a port already in use) can point at the line. Empty for specs built in code.

@@ -191,6 +191,13 @@ void ReadBootstrap(YamlReader& reader, const Field& section, BootstrapSpec& out)
   reader.ForEachField(section, rules);
 }
 
+void ReadTls(YamlReader& reader, const Field& section, TlsSpec& out) {
+  const std::vector<FieldRule> rules = {
+      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+  };
+  reader.ForEachField(section, rules);
+}
+
 void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
   const std::vector<FieldRule> rules = {
       {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
@@ -202,6 +209,7 @@ void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
       {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
       {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
       {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
+      {"tls", [&](const Field& f) { ReadTls(reader, f, out.tls); }},
   };
   reader.ForEachField(section, rules);
 }
@@ -320,6 +328,22 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   }
 }
 
+// A plaintext endpoint is only acceptable where nothing but this host can reach it.
+void CheckTlsAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  if (spec.tls.enabled || IsLoopbackAddress(spec.bouncer.bind)) return;
+  auto at = reader.positions().find("spec.tls.enabled");
+  YAML::Mark mark = YAML::Mark::null_mark();
+  if (at != reader.positions().end()) {
+    mark.line = at->second.line - 1;
+    mark.column = at->second.column - 1;
+  }
+  reader.AddError(mark, "spec.tls.enabled",
+                  absl::StrCat("TLS can be turned off only for an endpoint bound to loopback, but "
+                               "spec.bouncer.bind is ",
+                               spec.bouncer.bind,
+                               ": clients elsewhere would send passwords and data in the clear"));
+}
+
 absl::Status ReadFileError(const std::string& path, int error_number) {
   return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read spec file ", path));
 }
@@ -354,6 +378,7 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
     reader.AddError(e.mark, "", absl::StrCat("invalid YAML: ", e.msg));
   }
   CheckAcrossFields(reader, result.spec);
+  CheckTlsAcrossFields(reader, result.spec);
   result.errors = reader.TakeErrors();
   if (!result.ok()) {
     result.spec = ClusterSpec();  // an invalid spec yields no half-filled ClusterSpec

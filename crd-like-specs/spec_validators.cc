@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -167,6 +168,11 @@ absl::Status CheckParameterName(std::string_view name) {
           absl::StrFormat("%s is managed by radctl: %s", Quote(name), managed.why));
     }
   }
+  if (name == "ssl" || absl::StartsWith(AsAbsl(name), "ssl_")) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is managed by radctl: it follows spec.tls (radctl makes and renews the certificates)",
+        Quote(name)));
+  }
   return absl::OkStatus();
 }
 
@@ -185,6 +191,10 @@ absl::Status CheckBindAddress(std::string_view address) {
   return absl::InvalidArgumentError(
       absl::StrCat("must be an IPv4 address such as 127.0.0.1 (0.0.0.0: every interface), got ",
                    Quote(address)));
+}
+
+bool IsLoopbackAddress(std::string_view address) {
+  return CheckBindAddress(address).ok() && absl::StartsWith(AsAbsl(address), "127.");
 }
 
 absl::Status CheckPoolMode(std::string_view mode) {
@@ -276,6 +286,12 @@ absl::Status CheckPassword(std::string_view password) {
     return absl::InvalidArgumentError(
         "must not contain a single quote, double quote, backslash or newline (they would need "
         "quoting in config files)");
+  }
+  // SCRAM secrets are computed by radctl (for the role and the bouncer's userlist alike); for
+  // printable ASCII that needs no SASLprep normalisation.
+  if (!std::all_of(password.begin(), password.end(),
+                   [](char c) { return c >= 0x20 && c < 0x7f; })) {
+    return absl::InvalidArgumentError("must be printable ASCII characters");
   }
   return absl::OkStatus();
 }

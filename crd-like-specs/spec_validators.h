@@ -32,6 +32,8 @@ inline constexpr size_t kMaxClusterNameLength = 40;
 [[nodiscard]] absl::Status CheckPort(int64_t port);
 // A dotted-quad IPv4 address; 0.0.0.0 means every interface.
 [[nodiscard]] absl::Status CheckBindAddress(std::string_view address);
+// 127.x.x.x: reachable from this host only.
+bool IsLoopbackAddress(std::string_view address);
 [[nodiscard]] absl::Status CheckPoolMode(std::string_view mode);
 [[nodiscard]] absl::Status CheckProfile(std::string_view profile);
 // k of `synchronous: {number: k}`.

@@ -102,6 +102,12 @@ void EmitBootstrap(YAML::Emitter& out, const BootstrapSpec& bootstrap) {
   out << YAML::EndMap << YAML::EndMap;
 }
 
+void EmitTls(YAML::Emitter& out, const TlsSpec& tls) {
+  out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << tls.enabled;
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string ClusterSpecToYaml(const ClusterSpec& spec) {
@@ -122,6 +128,7 @@ std::string ClusterSpecToYaml(const ClusterSpec& spec) {
   EmitAuth(out, spec.auth);
   EmitBackup(out, spec);
   EmitBootstrap(out, spec.bootstrap);
+  EmitTls(out, spec.tls);
   out << YAML::EndMap << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

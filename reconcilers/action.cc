@@ -59,6 +59,14 @@ std::string ActionTypeName(ActionType type) {
       return "backup";
     case ActionType::kRestorePrimary:
       return "restore-primary";
+    case ActionType::kReplaceContainer:
+      return "replace-container";
+    case ActionType::kRenewCertificate:
+      return "renew-certificate";
+    case ActionType::kApplyCredentials:
+      return "apply-credentials";
+    case ActionType::kRefreshBouncer:
+      return "refresh-bouncer";
   }
   return "unknown";
 }
@@ -77,10 +85,15 @@ std::string Action::ToString(const std::string& cluster) const {
     case ActionType::kCreateNetwork:
       object = NetworkName(cluster);
       break;
+    case ActionType::kRenewCertificate:
+      object = cluster;
+      break;
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
     case ActionType::kHoldClients:
     case ActionType::kPointBouncer:
+    case ActionType::kApplyCredentials:
+    case ActionType::kRefreshBouncer:
       object = BouncerName(cluster);
       break;
     case ActionType::kDropSlot:
@@ -92,7 +105,9 @@ std::string Action::ToString(const std::string& cluster) const {
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);
   if (source != 0) {
-    const char* word = type == ActionType::kPointBouncer  ? " -> "
+    const char* word = type == ActionType::kPointBouncer || type == ActionType::kApplyCredentials ||
+                               type == ActionType::kRefreshBouncer
+                           ? " -> "
                        : type == ActionType::kHoldClients ? " for "
                                                           : " <- ";
     absl::StrAppend(&text, word, NodeName(cluster, source));

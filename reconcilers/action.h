@@ -10,40 +10,50 @@ namespace radctl {
 
 enum class ActionType {
   kCreateNetwork,
-  kCreateNode,      // volume (if missing) and container, started; Postgres not touched
-  kStartContainer,  // an existing, stopped container of a node
-  kCreateBouncer,   // container with an untargeted config, started
-  kRemoveBouncer,   // to re-create it (its spec changed)
-  kFence,           // stop Postgres on a node that must not take writes (container killed if
-                    // that fails)
-  kInitPrimary,     // initdb, config, start, roles and databases, repmgr primary register
-  kStartPrimary,    // start Postgres of the fenced, still-registered primary
-  kRecordPrimary,   // the cluster's state and repmgr's records: this writable node is the
-                    // primary, on its timeline
-  kHoldClients,     // PAUSE every database at the bouncer (held until a failover resumes them)
-                    // while the old primary `source` is fenced
-  kFailover,        // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
-  kPointBouncer,    // (PAUSE,) target `source`, RELOAD, RESUME
-  kCloneStandby,    // repmgr standby clone from `source`, start, register
-  kStartStandby,    // start Postgres of an initialised standby whose Postgres is down
-  kFollow,          // standby follows the primary `source`
-  kRejoin,          // former primary rewound with pg_rewind, follows `source`
-  kRebuild,         // data directory moved aside (the newest one kept) and cloned again from
-                    // `source`
-  kRemoveNode,      // scale down: container and volume removed, slot and record dropped on
-                    // the primary `source`
-  kReconfigure,     // postgresql.conf uploaded again and reloaded
-  kRestartStandby,  // a standby restarted for parameters that need it
-  kRestartPrimary,  // the only node restarted for parameters that need it (bouncer paused)
-  kSwitchover,      // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
-                    // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
-                    // has not replayed everything, `source` is started again as primary
-  kDropSlot,        // replication slot of node `ordinal` dropped on the primary `source`
-  kCreateStanza,    // pgBackRest's stanza created in the backup repository, from the primary
-  kBackup,          // a scheduled full backup, taken on the primary `ordinal`; it runs in the
-                    // background and never makes the node busy (a failover does not wait)
-  kRestorePrimary,  // a new cluster's first node restored from another cluster's repository,
-                    // recovered to the target, promoted, started and registered as primary
+  kCreateNode,        // volume (if missing) and container, started; Postgres not touched
+  kStartContainer,    // an existing, stopped container of a node
+  kCreateBouncer,     // container with an untargeted config, started
+  kRemoveBouncer,     // to re-create it (its spec changed)
+  kFence,             // stop Postgres on a node that must not take writes (container killed if
+                      // that fails)
+  kInitPrimary,       // initdb, config, start, roles and databases, repmgr primary register
+  kStartPrimary,      // start Postgres of the fenced, still-registered primary
+  kRecordPrimary,     // the cluster's state and repmgr's records: this writable node is the
+                      // primary, on its timeline
+  kHoldClients,       // PAUSE every database at the bouncer (held until a failover resumes them)
+                      // while the old primary `source` is fenced
+  kFailover,          // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
+  kPointBouncer,      // (PAUSE,) target `source`, RELOAD, RESUME
+  kCloneStandby,      // repmgr standby clone from `source`, start, register
+  kStartStandby,      // start Postgres of an initialised standby whose Postgres is down
+  kFollow,            // standby follows the primary `source`
+  kRejoin,            // former primary rewound with pg_rewind, follows `source`
+  kRebuild,           // data directory moved aside (the newest one kept) and cloned again from
+                      // `source`
+  kRemoveNode,        // scale down: container and volume removed, slot and record dropped on
+                      // the primary `source`
+  kReconfigure,       // postgresql.conf uploaded again and reloaded
+  kRestartStandby,    // a standby restarted for parameters that need it
+  kRestartPrimary,    // the only node restarted for parameters that need it (bouncer paused)
+  kSwitchover,        // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
+                      // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
+                      // has not replayed everything, `source` is started again as primary
+  kDropSlot,          // replication slot of node `ordinal` dropped on the primary `source`
+  kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
+                      // stopped, container removed, created on the same volume, started), until
+                      // it streams from the primary `source` again
+  // Day-2 operations (tls_policy.h, credentials_policy.h):
+  kRenewCertificate,  // a new server certificate from the cluster's CA, kept with the cluster
+  kApplyCredentials,  // the bouncer's userlist (SCRAM secrets) uploaded and reloaded, then the
+                      // app role and database on the primary `source` created or given the
+                      // cluster's password; then one login through the bouncer
+  kRefreshBouncer,    // the bouncer's userlist and TLS files uploaded again and reloaded (no
+                      // PAUSE: clients stay), still targeting `source`
+  kCreateStanza,      // pgBackRest's stanza created in the backup repository, from the primary
+  kBackup,            // a scheduled full backup, taken on the primary `ordinal`; it runs in the
+                      // background and never makes the node busy (a failover does not wait)
+  kRestorePrimary,    // a new cluster's first node restored from another cluster's repository,
+                      // recovered to the target, promoted, started and registered as primary
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...

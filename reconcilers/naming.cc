@@ -18,6 +18,10 @@ std::string VolumeName(const std::string& cluster, int ordinal) {
 
 std::string BouncerName(const std::string& cluster) { return absl::StrCat(cluster, "-bouncer"); }
 
+std::string ReadBouncerName(const std::string& cluster) {
+  return absl::StrCat(cluster, "-bouncer-read");
+}
+
 std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name) {
   absl::string_view rest = name;
   if (!absl::ConsumePrefix(&rest, absl::StrCat(cluster, "-pg-"))) return std::nullopt;

@@ -28,6 +28,7 @@ std::string NetworkName(const std::string& cluster);              // demo-net
 std::string NodeName(const std::string& cluster, int ordinal);    // demo-pg-2
 std::string VolumeName(const std::string& cluster, int ordinal);  // demo-pg-2-data
 std::string BouncerName(const std::string& cluster);              // demo-bouncer
+std::string ReadBouncerName(const std::string& cluster);          // demo-bouncer-read
 
 // Ordinal of a node name of this cluster ("demo-pg-2" -> 2), nullopt for other names.
 std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name);

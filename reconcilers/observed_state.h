@@ -90,6 +90,7 @@ struct NodeObservation {
   bool oom_killed = false;  // of a stopped container
   bool volume_exists = false;
   std::string spec_hash;  // label the container was created with
+  std::string image;      // the image the container was created from
   int host_port = 0;      // where 5432 is published on the host, 0 if not
 
   // Postgres, probed over the published port when the container runs.
@@ -107,6 +108,10 @@ struct NodeObservation {
   WalReceiver wal_receiver;
   std::string config_hash;       // radctl.config_hash of the configuration Postgres has loaded
   bool pending_restart = false;  // a loaded parameter change waits for a restart
+  // TLS as the node serves it: `ssl` on, and the fingerprint of the server certificate radctl
+  // gave it (radctl.tls_certificate; "" when it has none).
+  bool ssl = false;
+  std::string tls_certificate;
   // repmgr.nodes as this node has it (replicated from the primary it streamed from); nullopt
   // when not readable (not registered yet, or not reachable).
   std::optional<std::vector<RepmgrNode>> repmgr_records;
@@ -181,6 +186,26 @@ struct BouncerObservation {
   bool paused = false;      // a database is held (PAUSE; a controller may have died mid-repoint)
   int clients_active = 0;   // SHOW POOLS for the app database
   int clients_waiting = 0;
+  // The bouncer runs with the cluster's current userlist (SCRAM secrets) and TLS files: its
+  // auth_file is named by their digest (SHOW CONFIG). True when that could not be looked at.
+  bool files_current = true;
+};
+
+// The server certificate kept with the cluster: what every node and the bouncer should present.
+// An empty fingerprint: none is kept (apply makes one).
+struct KeptCertificate {
+  std::string fingerprint;
+  absl::Time not_after = absl::InfinitePast();
+  std::vector<std::string> names;  // subjectAltName
+};
+
+// The app role and database (spec.auth) on the writable primary.
+struct AppRoleObservation {
+  bool known = false;  // looked at (a writable primary answered)
+  bool role_exists = false;
+  bool database_exists = false;
+  // Its SCRAM secret is the one kept with the cluster (the cluster's current password).
+  bool password_current = false;
 };
 
 // One backup in the repository, as pgBackRest's info reports it.
@@ -224,6 +249,8 @@ struct ObservedState {
   std::vector<ReplicationConnection> replication;  // pg_stat_replication on the primary
   std::string synchronous_standby_names;           // as set on the primary
   RecordedPrimary recorded_primary;
+  KeptCertificate certificate;
+  AppRoleObservation app_role;
   // The primary's WAL position when this controller last saw a writable primary (loop memory;
   // 0 when unknown): how much a failover may lose is measured against it.
   Lsn last_primary_lsn = 0;

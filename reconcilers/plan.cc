@@ -20,11 +20,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "reconcilers/backup_schedule.h"
+#include "reconcilers/credentials_policy.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/recovery_target.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
 #include "reconcilers/switchover.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl {
 namespace {
@@ -296,6 +298,7 @@ class Planner {
                        "primary"));
     }
     PlanBouncerTarget(primary);
+    PlanDayTwo(primary);
     for (const NodeObservation& node : observed_.nodes) {
       if (node.ordinal == primary || Busy(node.ordinal)) continue;
       if (!Desired(node.ordinal)) {
@@ -316,6 +319,7 @@ class Planner {
     if (!plan_.actions.empty()) return;
     // What follows changes a healthy cluster on purpose: only when nothing else is to be done.
     if (PlanConfiguration(primary)) return;
+    if (PlanImageRollout(primary)) return;
     PlanRequestedSwitchover(primary);
     if (requests_.scheduled_backups && plan_.converged()) {
       PlanBackupStep(PlanScheduledBackup(spec_, observed_, primary));
@@ -352,15 +356,31 @@ class Planner {
     }
   }
 
+  // Certificates and credentials (tls_policy.h, credentials_policy.h): independent of the rest,
+  // planned alongside it.
+  void PlanDayTwo(int primary) {
+    std::string renew =
+        CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
+    if (!renew.empty()) Add(ActionType::kRenewCertificate, 0, 0, renew);
+    if (std::optional<Action> credentials = CredentialsAction(spec_, observed_, primary)) {
+      plan_.actions.push_back(*credentials);
+    }
+  }
+
   // Rolls a changed configuration out: reload everywhere; standbys that need a restart one at a
   // time while the others stream; then the primary by a switchover (or a restart when it is
   // alone). True when it planned something.
   bool PlanConfiguration(int primary) {
     const std::string wanted = ConfigHash(spec_);
     for (const NodeObservation& node : observed_.nodes) {
-      if (node.reachable && Desired(node.ordinal) && node.config_hash != wanted) {
+      if (!node.reachable || !Desired(node.ordinal)) continue;
+      if (node.config_hash != wanted) {
         Add(ActionType::kReconfigure, node.ordinal, 0,
-            "configuration changed (spec.postgres.parameters or replication): upload and reload");
+            "configuration changed (spec.postgres.parameters, replication or tls): upload and "
+            "reload");
+      } else if (std::string tls = NodeTlsDrift(spec_, observed_.certificate, node); !tls.empty()) {
+        Add(ActionType::kReconfigure, node.ordinal, 0,
+            absl::StrCat(tls, ": uploading its TLS files and configuration, and reloading"));
       }
     }
     if (!plan_.actions.empty()) return true;
@@ -392,6 +412,45 @@ class Planner {
           "switch over to: restarting the primary (clients are held meanwhile)");
     } else {
       Wait("the primary needs a restart for new parameters: waiting for a streaming standby");
+    }
+    return true;
+  }
+
+  // Rolls a changed spec.postgres.image out (the node's spec-hash label): the standbys first, one
+  // at a time and only while every standby streams, each by a new container on its volume; then
+  // a switchover to a standby on the new image, after which the old primary is a standby like
+  // the others. True when it planned something.
+  bool PlanImageRollout(int primary) {
+    const std::string wanted = NodeSpecHash(spec_);
+    auto stale = [&](const NodeObservation& node) {
+      return Desired(node.ordinal) && node.container == ContainerState::kRunning &&
+             node.spec_hash != wanted;
+    };
+    const std::string why = absl::StrCat("spec.postgres.image is ", spec_.postgres.image);
+    for (const NodeObservation& node : observed_.nodes) {
+      if (node.ordinal == primary || !stale(node)) continue;
+      if (!AllStandbysStreaming(primary)) {
+        Wait(absl::StrCat(node.name, " runs image ", node.image, " but ", why,
+                          ": waiting until every standby streams"));
+        return true;
+      }
+      Add(ActionType::kReplaceContainer, node.ordinal, primary,
+          absl::StrCat(why, " but ", node.name, " runs ", node.image,
+                       ": a new container on its volume (standbys first, one at a time)"));
+      return true;
+    }
+    const NodeObservation& primary_node = *observed_.Node(primary);
+    if (!stale(primary_node)) return false;
+    std::optional<int> target = StreamingStandby(primary);
+    if (target) {
+      Add(ActionType::kSwitchover, *target, primary,
+          absl::StrCat(why, " but the primary runs ", primary_node.image, ": switching over to ",
+                       Name(*target), " (on the new image) so that ", Name(primary),
+                       " is replaced as a standby"));
+    } else {
+      Wait(absl::StrCat("the primary runs image ", primary_node.image, " but ", why,
+                        ": waiting for a streaming standby to switch over to (a single node "
+                        "keeps its image; scale to 2 nodes to roll it)"));
     }
     return true;
   }

@@ -104,7 +104,8 @@ absl::Status CreateReplicationUser(const Env& env, const StoredCluster& cluster,
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<PgConnection> conn,
-      PgConnection::Connect(NodeEndpoint(cluster.secrets, primary->host_port), absl::Seconds(5)));
+      PgConnection::Connect(NodeEndpoint(cluster.spec, cluster.secrets, primary->host_port),
+                            absl::Seconds(5)));
   RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
   std::cerr << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
             << primary->name << "; its password is in the Secret "

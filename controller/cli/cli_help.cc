@@ -59,6 +59,15 @@ std::vector<CommandHelp> MakeCommands() {
        "controller runs for the cluster, else the running one.",
        true,
        {{"--nodes", "", "N", {}, "the node count (1..9)"}}},
+      {"rotate-password",
+       "rotate-password NAME",
+       "a new generated password for the app user",
+       "Generates a new password for spec.auth.user, keeps it with the cluster and rolls it out:\n"
+       "the bouncer's userlist (SCRAM secrets), then the role. Connected clients stay connected;\n"
+       "new logins need the new password (status -o uri). Refused when the spec sets\n"
+       "auth.password: change it there and apply.",
+       true,
+       {}},
       {"switchover",
        "switchover NAME [--to NODE]",
        "planned primary change, clients held not failed",

@@ -51,6 +51,12 @@ struct ScaleOptions {
 };
 [[nodiscard]] absl::Status RunScale(const GlobalOptions& global, const ScaleOptions& options);
 
+struct RotatePasswordOptions {
+  std::string name;
+};
+[[nodiscard]] absl::Status RunRotatePassword(const GlobalOptions& global,
+                                             const RotatePasswordOptions& options);
+
 struct SwitchoverOptions {
   std::string name;
   std::string to;  // node name or ordinal; empty: the most advanced standby

@@ -161,6 +161,12 @@ int main(int argc, char** argv) {
       args.ExpectEmpty();
       return ExitCode(radctl::RunScale(global, options));
     }
+    if (command == "rotate-password") {
+      radctl::RotatePasswordOptions options;
+      options.name = args.Positional("cluster NAME");
+      args.ExpectEmpty();
+      return ExitCode(radctl::RunRotatePassword(global, options));
+    }
     if (command == "switchover") {
       radctl::SwitchoverOptions options;
       options.to = args.Value("--to", "", "");

@@ -8,10 +8,14 @@
 
 namespace radctl {
 
-// A node's Postgres as repmgr (superuser) through its published port.
-PgEndpoint NodeEndpoint(const ClusterSecrets& secrets, int host_port);
-// The bouncer's admin console through its published port.
+// A node's Postgres as repmgr (superuser) through its published port. With spec.tls the node is
+// verified against the cluster's CA (falling back to plaintext only for a node that does not
+// serve TLS yet: the planner then reconfigures it).
+PgEndpoint NodeEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets, int host_port);
+// The bouncer's admin console through its published port (verified likewise).
 PgEndpoint BouncerAdminEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets,
                                 int host_port);
+// The app user through the bouncer's published port (`host_port`), as a client of the cluster.
+PgEndpoint AppEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets, int host_port);
 
 }  // namespace radctl

@@ -23,8 +23,9 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec);
 // synchronous replication is on and there is a standby to wait for; "" otherwise.
 std::string SynchronousStandbyNames(const ClusterSpec& spec);
 
-// pg_hba.conf: trust only on the container's own socket, SCRAM everywhere else.
-std::string RenderPgHbaConf();
+// pg_hba.conf: trust only on the container's own socket, SCRAM everywhere else; with
+// `require_tls` only over TLS (plaintext connections are refused).
+std::string RenderPgHbaConf(bool require_tls);
 
 // repmgr.conf of node `ordinal`; repmgrd is not used (the controller decides failover).
 std::string RenderRepmgrConf(const ClusterSpec& spec, int ordinal);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "controller/fleet/apply_checks.h"
 #include "controller/reporting/status_report.h"
+#include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -37,7 +38,7 @@ absl::StatusOr<std::unique_ptr<ClusterWorker>> ClusterWorker::Prepare(const Env&
   watched->name = worker->desired_.name;
   watched->file = path;
   watched->store = store;
-  ASSIGN_OR_RETURN(watched->secrets, store->LoadOrCreateSecrets(worker->desired_));
+  ASSIGN_OR_RETURN(watched->secrets, EnsureCredentials(*store, worker->desired_, env.clock.Now()));
   watched->state = std::make_shared<ControllerState>(watched->name, store.get());
   worker->watched_ = watched;
   worker->loop_ = std::make_unique<ReconcileLoop>(env, watched->secrets, worker->events_,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "controller/config/bouncer_config.h"
 #include "controller/state/backup_lock.h"
+#include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
@@ -87,6 +88,14 @@ std::string EventReason(ActionType type) {
       return "Backup";
     case ActionType::kRestorePrimary:
       return "RestorePrimary";
+    case ActionType::kReplaceContainer:
+      return "ReplaceContainer";
+    case ActionType::kRenewCertificate:
+      return "RenewCertificate";
+    case ActionType::kApplyCredentials:
+      return "ApplyCredentials";
+    case ActionType::kRefreshBouncer:
+      return "RefreshBouncer";
   }
   return "Unknown";
 }
@@ -99,7 +108,11 @@ std::string Executor::ObjectName(const Action& action) const {
     case ActionType::kRemoveBouncer:
     case ActionType::kHoldClients:
     case ActionType::kPointBouncer:
+    case ActionType::kApplyCredentials:
+    case ActionType::kRefreshBouncer:
       return BouncerName(spec_.name);
+    case ActionType::kRenewCertificate:
+      return spec_.name;
     default:
       return NodeName(spec_.name, action.ordinal);
   }
@@ -198,6 +211,16 @@ absl::Status Executor::Execute(const Action& action) {
       return Backup(action.ordinal);
     case ActionType::kRestorePrimary:
       return RestorePrimary(action.ordinal);
+    case ActionType::kReplaceContainer: {
+      RETURN_IF_ERROR(nodes_.ReplaceContainer(action.ordinal));
+      return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
+    }
+    case ActionType::kRenewCertificate:
+      return RenewServerCertificate(store_, spec_, secrets_, env_.clock.Now());
+    case ActionType::kApplyCredentials:
+      return ApplyCredentials(action.source);
+    case ActionType::kRefreshBouncer:
+      return bouncer_.Refresh(action.source);
   }
   return absl::InternalError("unknown action");
 }
@@ -371,6 +394,14 @@ absl::Status Executor::RestartPrimary(int primary) {
     if (status.ok()) status = resumed;
   }
   return status;
+}
+
+absl::Status Executor::ApplyCredentials(int primary) {
+  // The userlist first: a crash after it leaves the role's password behind, which the planner
+  // sees and repeats this; a crash after the role would leave the bouncer behind unseen.
+  RETURN_IF_ERROR(bouncer_.Refresh(primary));
+  RETURN_IF_ERROR(nodes_.ApplyAppRole(primary));
+  return bouncer_.LoginAsApp();
 }
 
 absl::Status Executor::PointBouncer(int target) {

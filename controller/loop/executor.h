@@ -30,6 +30,7 @@ class Executor {
            ClusterStore& store)
       : env_(env),
         spec_(spec),
+        secrets_(secrets),
         nodes_(env, spec, secrets, events),
         bouncer_(env, spec, secrets, events),
         backups_(env, spec, secrets, events),
@@ -63,6 +64,9 @@ class Executor {
   // has not replayed everything, the old one is started again and nothing changes hands. The
   // old primary is left stopped, cleanly: the planner rejoins it.
   absl::Status Switchover(int new_primary, int old_primary);
+  // The bouncer's userlist -> the role and database on `primary` -> one login through the
+  // bouncer (credentials_policy.h).
+  absl::Status ApplyCredentials(int primary);
   // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
   absl::Status RestartPrimary(int primary);
   // A full backup on the primary `ordinal`, holding the cluster's backup lock; an event with
@@ -75,6 +79,7 @@ class Executor {
 
   const Env& env_;
   const ClusterSpec& spec_;
+  const ClusterSecrets& secrets_;
   NodeOperations nodes_;
   BouncerOperations bouncer_;
   BackupOperations backups_;

@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/config/bouncer_config.h"
 #include "controller/config/endpoints.h"
+#include "controller/config/tls_certificates.h"
 #include "controller/operations/backup_info.h"
 #include "controller/operations/backup_scripts.h"
 #include "controller/operations/node_scripts.h"
@@ -62,17 +64,23 @@ void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
   pool_[session->endpoint().ToString()] = std::move(session);
 }
 
-absl::StatusOr<NodeProbe> Observer::ProbeNode(int host_port) {
+absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_port,
+                                              std::optional<AppRoleFacts>* role) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
-                   TakeSession(NodeEndpoint(secrets_, host_port)));
+                   TakeSession(NodeEndpoint(spec, secrets_, host_port)));
   absl::StatusOr<NodeProbe> probe = session->Probe(probe_timeout_);
+  if (probe.ok() && !probe->in_recovery) {
+    absl::StatusOr<AppRoleFacts> facts =
+        session->ReadAppRole(spec.auth.user, spec.auth.database, probe_timeout_);
+    if (facts.ok()) *role = *facts;
+  }
   ReturnSession(std::move(session));
   return probe;
 }
 
-absl::StatusOr<Lsn> Observer::AskPrimary(int host_port) {
+absl::StatusOr<Lsn> Observer::AskPrimary(const ClusterSpec& spec, int host_port) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
-                   TakeSession(NodeEndpoint(secrets_, host_port)));
+                   TakeSession(NodeEndpoint(spec, secrets_, host_port)));
   absl::StatusOr<Lsn> lsn = session->CurrentLsn(probe_timeout_);
   ReturnSession(std::move(session));
   return lsn;
@@ -127,6 +135,7 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.container = ToContainerState(container.state);
     node.paused = container.state == "paused";
     node.spec_hash = spec_hash;
+    node.image = container.image;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
     if (auto repository = container.labels.find(kLabelBackupRepository);
         repository != container.labels.end()) {
@@ -157,6 +166,14 @@ void Observer::ObserveBouncer(const ClusterSpec& spec, ObservedState& state) {
       return;
     }
     bouncer_admin_ = std::move(*admin);
+  }
+  // Which userlist and TLS files it runs with: auth_file is named by their digest.
+  if (absl::StatusOr<std::map<std::string, std::string>> config = bouncer_admin_->ShowConfig();
+      config.ok()) {
+    auto auth_file = config->find("auth_file");
+    bouncer.files_current =
+        auth_file != config->end() &&
+        auth_file->second == BouncerAuthFile(BouncerFilesGeneration(spec, secrets_));
   }
   absl::StatusOr<std::vector<BouncerDatabase>> databases = bouncer_admin_->ShowDatabases();
   if (!databases.ok()) {
@@ -194,9 +211,10 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
   // Probe every running node in parallel; stopped ones are inspected for their exit code.
   std::vector<absl::StatusOr<NodeProbe>> probes(state.nodes.size(),
                                                 absl::UnavailableError("container is not running"));
+  std::vector<std::optional<AppRoleFacts>> roles(state.nodes.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < state.nodes.size(); ++i) {
-    threads.emplace_back([this, i, &state, &probes, &memory] {
+    threads.emplace_back([this, i, &spec, &state, &probes, &roles, &memory] {
       NodeObservation& node = state.nodes[i];
       if (node.container == ContainerState::kStopped) {
         if (absl::StatusOr<docker::ContainerInfo> info = env_.runtime.InspectContainer(node.name);
@@ -208,7 +226,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       }
       if (node.container != ContainerState::kRunning) return;
       if (node.host_port != 0) {
-        probes[i] = ProbeNode(node.host_port);
+        probes[i] = ProbeNode(spec, node.host_port, &roles[i]);
       } else {
         probes[i] = absl::UnavailableError(
             "port 5432 is not published (is the container cut off from the network?)");
@@ -256,6 +274,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     node.wal_receiver = probe.wal_receiver;
     node.config_hash = probe.config_hash;
     node.pending_restart = probe.pending_restart;
+    node.ssl = probe.ssl;
+    node.tls_certificate = probe.tls_certificate;
     node.repmgr_records = probe.repmgr_nodes;
     if (!probe.in_recovery) {
       memory.last_primary_lsn = probe.current_lsn;
@@ -263,9 +283,19 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       state.replication = probe.replication;
       state.synchronous_standby_names = probe.synchronous_standby_names;
       node.archiver = probe.archiver;
+      if (roles[i]) {
+        state.app_role.known = true;
+        state.app_role.role_exists = roles[i]->role_exists;
+        state.app_role.database_exists = roles[i]->database_exists;
+        state.app_role.password_current =
+            !secrets_.app_scram.empty() && roles[i]->secret == secrets_.app_scram;
+      }
     }
   }
   state.repmgr_nodes = TrustedRecords(state.nodes);
+  if (absl::StatusOr<CertificateFacts> kept = ReadCertificate(secrets_.server.cert); kept.ok()) {
+    state.certificate = {kept->fingerprint, kept->not_after, kept->names};
+  }
   state.last_primary_lsn = memory.last_primary_lsn;
   if (spec.backup.enabled) ObserveBackups(spec, state, memory);
   return state;

@@ -39,19 +39,23 @@ class Observer {
   Observer(const Env& env, ClusterSecrets secrets);
 
   void set_probe_timeout(absl::Duration timeout) { probe_timeout_ = timeout; }
+  // New passwords or certificates (a rotation, a renewal): used from the next Observe on.
+  void set_secrets(const ClusterSecrets& secrets) { secrets_ = secrets; }
 
   // Updates `memory.last_reachable` and `memory.last_primary_lsn` from what it sees.
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, LoopMemory& memory);
   // One quick question to the primary published on `host_port` (its WAL position), on the
   // session kept open for it: between full observations of a cluster that needs nothing.
-  [[nodiscard]] absl::StatusOr<Lsn> AskPrimary(int host_port);
+  [[nodiscard]] absl::StatusOr<Lsn> AskPrimary(const ClusterSpec& spec, int host_port);
 
  private:
   void ObserveRuntime(const ClusterSpec& spec,
                       const std::vector<docker::ContainerSummary>& containers,
                       const std::vector<docker::VolumeSummary>& volumes,
                       ObservedState& state) const;
-  absl::StatusOr<NodeProbe> ProbeNode(int host_port);
+  // On a writable primary, `role` gets the app role's facts (when they could be read).
+  absl::StatusOr<NodeProbe> ProbeNode(const ClusterSpec& spec, int host_port,
+                                      std::optional<AppRoleFacts>* role);
   void ReadDataDirectory(NodeObservation& node) const;
   void ObserveBouncer(const ClusterSpec& spec, ObservedState& state);
   // pgBackRest's info, read on the writable primary when the last read is older than a while.

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
@@ -108,7 +109,7 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
     if (!(desired() == spec)) return;  // an edited spec is acted on at once
     // A frozen or cut-off primary fails this within the probe timeout: the full observation
     // that follows at once starts counting its silence from this last answer.
-    absl::StatusOr<Lsn> lsn = observer_.AskPrimary(primary.host_port);
+    absl::StatusOr<Lsn> lsn = observer_.AskPrimary(spec, primary.host_port);
     if (!lsn.ok()) return;
     memory_.last_reachable[primary.ordinal] = env_.clock.Now();
     memory_.last_primary_lsn = *lsn;
@@ -152,6 +153,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   PassResult result;
   spec_name_ = spec.name;
   result.status = CollectBackground(/*wait_all=*/false);
+  RefreshSecrets(spec);
   absl::StatusOr<ObservedState> observed = Observe(spec);
   if (!observed.ok()) {
     result.status = observed.status();
@@ -213,6 +215,7 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
   const bool beside = RunsBesideTheNode(action.type);
   BackgroundAction& task = background_[beside ? kBesideTheNodes : action.ordinal];
   task.spec = std::make_unique<ClusterSpec>(spec);
+  task.secrets = std::make_unique<ClusterSecrets>(secrets_);
   task.done = std::make_shared<std::atomic<bool>>(false);
   task.outcome = std::make_shared<ActionOutcome>();
   if (beside) {
@@ -221,12 +224,14 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
     memory_.busy[action.ordinal] = ActionTypeName(action.type);
   }
   const ClusterSpec* own_spec = task.spec.get();
-  task.thread = std::thread([this, own_spec, action, done = task.done, outcome = task.outcome] {
-    Executor executor(env_, *own_spec, secrets_, events_, store_);
-    *outcome = executor.RunOne(action);
-    *done = true;
-    Wake();  // observe at once: the node is free again
-  });
+  const ClusterSecrets* own_secrets = task.secrets.get();
+  task.thread =
+      std::thread([this, own_spec, own_secrets, action, done = task.done, outcome = task.outcome] {
+        Executor executor(env_, *own_spec, *own_secrets, events_, store_);
+        *outcome = executor.RunOne(action);
+        *done = true;
+        Wake();  // observe at once: the node is free again
+      });
 }
 
 absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
@@ -265,6 +270,31 @@ Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
     }
   }
   return requests;
+}
+
+void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
+  absl::StatusOr<ClusterSecrets> kept = store_.LoadSecrets();
+  // A spec that gives a password not kept yet (the file was edited): it is kept, with its SCRAM
+  // secret, and the planner rolls it out.
+  if (kept.ok() && !spec.auth.password.empty() && kept->app_password != spec.auth.password) {
+    kept = EnsureCredentials(store_, spec, env_.clock.Now());
+    if (kept.ok()) {
+      events_.Normal(spec.name, "PasswordChanged",
+                     "spec.auth.password changed: the new password is kept with the cluster and "
+                     "rolled out to the role and the bouncer");
+    }
+  }
+  if (!kept.ok()) {
+    // The last credentials read go on being used; only new ones would be missed.
+    if (!absl::IsNotFound(kept.status()) && last_secrets_error_ != kept.status().message()) {
+      last_secrets_error_ = std::string(kept.status().message());
+      events_.Warning(spec.name, "StateNotRead", last_secrets_error_);
+    }
+    return;
+  }
+  last_secrets_error_.clear();
+  secrets_ = *std::move(kept);
+  observer_.set_secrets(secrets_);
 }
 
 absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec) {

@@ -97,6 +97,9 @@ class ReconcileLoop {
 
   // The requests still to carry out; done ones are cleared (and said so).
   Requests CurrentRequests(const ObservedState& observed);
+  // The credentials as kept now (a rotation, a renewal, a new spec.auth.password since the last
+  // pass): given to the observer and to this pass's executor.
+  void RefreshSecrets(const ClusterSpec& spec);
   // Observes, and adds what is kept with the cluster (the recorded primary).
   absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec);
   // Long actions run on their own thread, with their own copy of the spec; the loop goes on.
@@ -107,19 +110,21 @@ class ReconcileLoop {
   void BookOutcome(const ActionOutcome& outcome);
 
   const Env& env_;
-  const ClusterSecrets& secrets_;
+  ClusterSecrets secrets_;  // as kept with the cluster: read again before every pass
   EventLog& events_;
   LoopOptions options_;
   ClusterStore& store_;
   ControllerState* state_;
   Observer observer_;
   LoopMemory memory_;
-  std::string last_waiting_;  // printed once per change, not once per pass
-  std::string spec_name_;     // the cluster's name, for events about it as a whole
-  std::string last_failure_;  // likewise
+  std::string last_waiting_;        // printed once per change, not once per pass
+  std::string spec_name_;           // the cluster's name, for events about it as a whole
+  std::string last_failure_;        // likewise
+  std::string last_secrets_error_;  // likewise
 
   struct BackgroundAction {
-    std::unique_ptr<ClusterSpec> spec;  // the spec it started with (edits may come meanwhile)
+    std::unique_ptr<ClusterSpec> spec;        // the spec it started with (edits may come meanwhile)
+    std::unique_ptr<ClusterSecrets> secrets;  // likewise the credentials
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;
     std::shared_ptr<ActionOutcome> outcome;

@@ -223,7 +223,7 @@ absl::StatusOr<RestoreResult> BackupOperations::RestorePrimary(int ordinal) cons
     absl::Status uploaded = env_.runtime.UploadFiles(
         helper, kNodeHome,
         {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-         PostgresFile("data/pg_hba.conf", RenderPgHbaConf()),
+         PostgresFile("data/pg_hba.conf", RenderPgHbaConf(spec_.tls.enabled)),
          PostgresFile("radctl-restore.sql", RenderRestoreSql(spec_, secrets_))});
     summary = uploaded.ok() ? Run(helper, "recovery to the target", RecoverScript(), kCopyTimeout)
                             : absl::StatusOr<std::string>(uploaded);

@@ -17,10 +17,8 @@ constexpr char kAdminDatabase[] = "pgbouncer";
 }  // namespace
 
 absl::Status BouncerOperations::Upload(const std::string& target_host) const {
-  return env_.runtime.UploadFiles(
-      BouncerName(spec_.name), kBouncerConfigDir,
-      {{"pgbouncer.ini", RenderPgbouncerIni(spec_, target_host), 0600, kBouncerUid, kBouncerUid},
-       {"userlist.txt", RenderUserlist(spec_, secrets_), 0600, kBouncerUid, kBouncerUid}});
+  return env_.runtime.UploadFiles(BouncerName(spec_.name), kBouncerConfigDir,
+                                  BouncerFiles(spec_, secrets_, target_host));
 }
 
 absl::Status BouncerOperations::Create() const {
@@ -55,16 +53,45 @@ absl::Status BouncerOperations::Remove() const {
   return env_.runtime.RemoveContainer(BouncerName(spec_.name));
 }
 
-absl::StatusOr<std::unique_ptr<BouncerSession>> BouncerOperations::Connect() const {
+absl::StatusOr<int> BouncerOperations::HostPort() const {
   ASSIGN_OR_RETURN(docker::ContainerInfo info,
                    env_.runtime.InspectContainer(BouncerName(spec_.name)));
   for (const docker::PortBinding& port : info.ports) {
-    if (port.container_port == kBouncerPort && port.host_port != 0) {
-      return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port.host_port),
-                                  kAdminTimeout);
-    }
+    if (port.container_port == kBouncerPort && port.host_port != 0) return port.host_port;
   }
   return absl::AbortedError("the bouncer does not publish its port (not running?)");
+}
+
+absl::StatusOr<std::unique_ptr<BouncerSession>> BouncerOperations::Connect() const {
+  ASSIGN_OR_RETURN(int port, HostPort());
+  return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kAdminTimeout);
+}
+
+absl::Status BouncerOperations::Refresh(int target_ordinal) const {
+  RETURN_IF_ERROR(Retarget(target_ordinal));
+  // The files of earlier generations (and a userlist.txt of plaintext passwords written before
+  // radctl kept SCRAM secrets) are no longer read: removed.
+  const std::string keep = BouncerFilesGeneration(spec_, secrets_);
+  const std::string dir = kBouncerConfigDir;
+  ASSIGN_OR_RETURN(docker::ExecResult removed,
+                   env_.runtime.Exec(BouncerName(spec_.name),
+                                     {"sh", "-c",
+                                      absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
+                                                   "/server-* ", dir, "/ca-*; do case $f in *-",
+                                                   keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
+                                     "pgbouncer", kAdminTimeout));
+  if (removed.exit_code != 0) {
+    events_.Warning(
+        BouncerName(spec_.name), "CleanupFailed",
+        absl::StrCat("removing the bouncer's old userlist and certificate files failed: ",
+                     removed.stderr_text));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BouncerOperations::LoginAsApp() const {
+  ASSIGN_OR_RETURN(int port, HostPort());
+  return env_.postgres.Connect(AppEndpoint(spec_, secrets_, port), kAdminTimeout).status();
 }
 
 absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) const {

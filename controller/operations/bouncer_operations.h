@@ -37,8 +37,16 @@ class BouncerOperations {
   // Closes the server connections of every database once released: after the primary's
   // container restarted, some may have reached another container that took its old address.
   [[nodiscard]] absl::Status Reconnect() const;
+  // Uploads the current userlist and TLS files (and a config still targeting `target_ordinal`),
+  // reloads (no PAUSE: clients stay connected) and removes the files of earlier generations.
+  [[nodiscard]] absl::Status Refresh(int target_ordinal) const;
+  // One login through the bouncer as the app user. PgBouncer logs in to Postgres with the SCRAM
+  // keys of the last client that logged in; after a password change this gives it the new ones
+  // at once, before a server connection opened for an older client would fail with the old.
+  [[nodiscard]] absl::Status LoginAsApp() const;
 
  private:
+  [[nodiscard]] absl::StatusOr<int> HostPort() const;
   [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect() const;
   [[nodiscard]] absl::Status Upload(const std::string& target_host) const;
 

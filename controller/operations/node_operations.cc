@@ -11,6 +11,7 @@
 #include "controller/config/backup_config.h"
 #include "controller/config/endpoints.h"
 #include "controller/config/node_config.h"
+#include "controller/config/tls_config.h"
 #include "controller/operations/node_scripts.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
@@ -111,7 +112,7 @@ absl::StatusOr<int> NodeOperations::HostPort(int ordinal) const {
 
 absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::Connect(int ordinal) const {
   ASSIGN_OR_RETURN(int port, HostPort(ordinal));
-  return env_.postgres.Connect(NodeEndpoint(secrets_, port), kConnectTimeout);
+  return env_.postgres.Connect(NodeEndpoint(spec_, secrets_, port), kConnectTimeout);
 }
 
 absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
@@ -121,6 +122,8 @@ absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
   if (spec_.backup.enabled) {
     files.push_back(PostgresFile("pgbackrest.conf", RenderPgbackrestConf(spec_)));
   }
+  // Before Postgres starts: with ssl on and no certificate it would not.
+  for (docker::FileToUpload& file : NodeTlsFiles(spec_, secrets_)) files.push_back(std::move(file));
   return env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome, files);
 }
 
@@ -156,6 +159,12 @@ absl::Status NodeOperations::CreateNode(int ordinal) const {
   return env_.runtime.StartContainer(name);
 }
 
+absl::Status NodeOperations::ReplaceContainer(int ordinal) const {
+  RETURN_IF_ERROR(StopPostgres(ordinal));
+  RETURN_IF_ERROR(env_.runtime.RemoveContainer(NodeName(spec_.name, ordinal)));
+  return CreateNode(ordinal);
+}
+
 absl::Status NodeOperations::StartContainer(int ordinal) const {
   return env_.runtime.StartContainer(NodeName(spec_.name, ordinal));
 }
@@ -173,7 +182,7 @@ absl::Status NodeOperations::InitPrimary(int ordinal) const {
   RETURN_IF_ERROR(env_.runtime.UploadFiles(
       NodeName(spec_.name, ordinal), kNodeHome,
       {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-       PostgresFile("data/pg_hba.conf", RenderPgHbaConf()),
+       PostgresFile("data/pg_hba.conf", RenderPgHbaConf(spec_.tls.enabled)),
        PostgresFile("radctl-bootstrap.sql", RenderBootstrapSql(spec_, secrets_))}));
   absl::Status started = RunScript(ordinal, "starting and registering the new primary",
                                    StartNewPrimaryScript(), kStartTimeout);
@@ -222,7 +231,7 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
                      absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Now() - start))));
   };
   RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr standby clone from ", source_name),
-                            CloneScript(source_name), kCloneTimeout));
+                            CloneScript(source_name, spec_.tls.enabled), kCloneTimeout));
   step("copied");
   RETURN_IF_ERROR(RunScript(ordinal, "pg_ctl start", StartCloneScript(), kStartTimeout));
   step("started");
@@ -242,9 +251,9 @@ absl::Status NodeOperations::Follow(int ordinal, int primary) const {
   // updated. A standby whose history diverged from the new primary's cannot stream from it and
   // fails here; the planner then decides what to do with it.
   RETURN_IF_ERROR(on_primary->EnsureSlot(SlotName(ordinal), kConnectTimeout));
-  std::string conninfo =
-      absl::StrCat("host=", NodeName(spec_.name, primary), " port=", kPostgresPort,
-                   " user=", kRepmgrUser, " application_name=", name, " connect_timeout=2");
+  std::string conninfo = absl::StrCat(
+      "host=", NodeName(spec_.name, primary), " port=", kPostgresPort, " user=", kRepmgrUser,
+      " application_name=", name, " connect_timeout=2", NodeConninfoTls(spec_));
   RETURN_IF_ERROR(on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout));
   // Short: a standby that cannot follow (diverged) fails here; meanwhile the loop waits.
   RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(5)));
@@ -264,7 +273,7 @@ absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
   }
   RETURN_IF_ERROR(RunScript(ordinal,
                             absl::StrCat("repmgr node rejoin (pg_rewind) to ", primary_name),
-                            RejoinScript(primary_name), kCloneTimeout));
+                            RejoinScript(primary_name, spec_.tls.enabled), kCloneTimeout));
   return WaitStreaming(ordinal, primary, absl::Seconds(60));
 }
 
@@ -305,6 +314,12 @@ absl::Status NodeOperations::Promote(int ordinal) const {
   return session->Promote(kPromoteWait);
 }
 
+absl::Status NodeOperations::ApplyAppRole(int ordinal) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
+  return session->ApplyAppRole(spec_.auth.user, spec_.auth.database, secrets_.app_scram,
+                               absl::Seconds(30));
+}
+
 absl::Status NodeOperations::RecordPrimary(int ordinal) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
   return session->RecordPrimary(ordinal, absl::Seconds(10));
@@ -324,13 +339,12 @@ absl::Status NodeOperations::DropSlot(int ordinal, int primary) const {
 }
 
 absl::Status NodeOperations::Reconfigure(int ordinal) const {
-  std::vector<docker::FileToUpload> files = {
-      PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-      PostgresFile("data/pg_hba.conf", RenderPgHbaConf())};
-  if (spec_.backup.enabled) {
-    files.push_back(PostgresFile("pgbackrest.conf", RenderPgbackrestConf(spec_)));
-  }
-  RETURN_IF_ERROR(env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome, files));
+  // The TLS files first: the configuration that names them is read only by the reload below.
+  RETURN_IF_ERROR(UploadNodeFiles(ordinal));
+  RETURN_IF_ERROR(env_.runtime.UploadFiles(
+      NodeName(spec_.name, ordinal), kNodeHome,
+      {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
+       PostgresFile("data/pg_hba.conf", RenderPgHbaConf(spec_.tls.enabled))}));
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
   return session->Reload(kConnectTimeout);
 }

@@ -88,8 +88,15 @@ class NodeOperations {
   // history does not include that timeline.
   [[nodiscard]] absl::StatusOr<std::optional<Lsn>> ForkPoint(int primary, int timeline) const;
 
+  // Stops the standby's Postgres, removes its container and creates it again from the spec's
+  // image on the same volume (the data directory, TLS files and configuration stay); the image's
+  // entrypoint starts a standby's Postgres on its own.
+  [[nodiscard]] absl::Status ReplaceContainer(int ordinal) const;
   // Promotes the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;
+  // The app role (spec.auth.user) with the cluster's SCRAM secret and its database on the
+  // primary `ordinal`, created if missing.
+  [[nodiscard]] absl::Status ApplyAppRole(int ordinal) const;
   // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
   [[nodiscard]] absl::Status RecordPrimary(int ordinal) const;
 

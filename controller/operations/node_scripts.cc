@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/config/tls_config.h"
 
 namespace radctl {
 namespace {
@@ -17,6 +18,17 @@ constexpr char kTag[] = ": radctl-step ";
 
 std::string Tagged(const std::string& step, const std::string& args, const std::string& body) {
   return absl::StrCat(kTag, step, args.empty() ? "" : " ", args, "; ", body);
+}
+
+// libpq reads these where a conninfo says nothing (pg_basebackup started by repmgr).
+std::string TlsEnvironment(bool verify_tls) {
+  if (!verify_tls) return "";
+  return absl::StrCat("export PGSSLMODE=verify-full PGSSLROOTCERT=", kNodeTlsDir, "/ca.crt; ");
+}
+
+std::string TlsConninfo(bool verify_tls) {
+  if (!verify_tls) return "";
+  return absl::StrCat(" sslmode=verify-full sslrootcert=", kNodeTlsDir, "/ca.crt");
 }
 
 }  // namespace
@@ -99,14 +111,14 @@ std::string StopImmediatelyScript() {
                 "! pg_ctl -D data status >/dev/null 2>&1");
 }
 
-std::string CloneScript(const std::string& source) {
+std::string CloneScript(const std::string& source, bool verify_tls) {
   return Tagged("clone", absl::StrCat("source=", source),
-                absl::StrCat("touch radctl-incomplete; "
+                absl::StrCat(TlsEnvironment(verify_tls), "touch radctl-incomplete; ",
                              "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
                              "rm -rf data; "
-                             "repmgr -f repmgr.conf -h ",
-                             source,
-                             " -U repmgr -d repmgr standby clone --fast-checkpoint; "
+                             "repmgr -f repmgr.conf -d 'host=",
+                             source, " user=repmgr dbname=repmgr", TlsConninfo(verify_tls),
+                             "' standby clone --fast-checkpoint; ",
                              // The copy was made with --no-sync (repmgr.conf): durable before
                              // it counts as complete.
                              "sync -f data/PG_VERSION"));
@@ -125,7 +137,7 @@ std::string RegisterStandbyScript(int upstream_ordinal) {
                              upstream_ordinal, " >/dev/null"));
 }
 
-std::string RejoinScript(const std::string& primary) {
+std::string RejoinScript(const std::string& primary, bool verify_tls) {
   // After an unclean stop (a killed container: the usual case) the control file's last
   // checkpoint lies before the end of the WAL, and repmgr, judging from it, may decide that no
   // rewind is needed when the node did write past the fork. Crash recovery in single-user mode
@@ -133,12 +145,13 @@ std::string RejoinScript(const std::string& primary) {
   // repmgr writes standby.signal before rewinding; a failed rejoin stops Postgres and removes
   // it again, so the directory still reads as a former primary's.
   const std::string primary_conninfo =
-      absl::StrCat("host=", primary, " port=5432 user=repmgr dbname=repmgr connect_timeout=2");
+      absl::StrCat("host=", primary, " port=5432 user=repmgr dbname=repmgr connect_timeout=2",
+                   TlsConninfo(verify_tls));
   // Exit 75 (EX_TEMPFAIL) when the primary cannot be reached: a transient failure, retried;
   // any other failure is the rewind's own. -W: the attachment is waited for by the controller.
   return Tagged(
       "rejoin", absl::StrCat("primary=", primary),
-      absl::StrCat("psql -X -q -d '", primary_conninfo,
+      absl::StrCat(TlsEnvironment(verify_tls), "psql -X -q -d '", primary_conninfo,
                    "' -c 'SELECT 1' >/dev/null 2>&1 || "
                    "{ echo 'cannot connect to ",
                    primary,

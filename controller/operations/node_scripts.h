@@ -36,8 +36,10 @@ std::string StartNewPrimaryScript();
 std::string StartPostgresScript();
 // Stops Postgres at once (fence); succeeds when it is not running afterwards.
 std::string StopImmediatelyScript();
-// Wipes the data directory and clones it from `source` with repmgr (marker set).
-std::string CloneScript(const std::string& source);
+// Wipes the data directory and clones it from `source` with repmgr (marker set). With
+// `verify_tls` every connection (repmgr's, pg_basebackup's, the standby's primary_conninfo)
+// verifies `source` against the cluster's CA.
+std::string CloneScript(const std::string& source, bool verify_tls = false);
 // Starts a fresh clone without waiting (streaming is what is waited for) and clears the marker.
 std::string StartCloneScript();
 // repmgr standby register with `upstream_ordinal`.
@@ -45,8 +47,8 @@ std::string RegisterStandbyScript(int upstream_ordinal);
 // Crash recovery in single-user mode if the last stop was unclean, then repmgr node rejoin
 // --force-rewind against the primary `primary` (a node name). Exits 75 when the primary cannot
 // be reached (transient). On failure Postgres is stopped and standby.signal removed, so the
-// directory still reads as a former primary's.
-std::string RejoinScript(const std::string& primary);
+// directory still reads as a former primary's. `verify_tls` as for CloneScript.
+std::string RejoinScript(const std::string& primary, bool verify_tls = false);
 // Moves a real data directory aside to data.radctl-old-`stamp` in the node's volume (older ones
 // removed: the newest is kept) and prints "moved=DIR timeline=N checkpoint=LSN"; prints nothing
 // when there is nothing worth keeping (empty, or an interrupted clone).

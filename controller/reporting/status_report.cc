@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl {
 namespace {
@@ -34,11 +35,35 @@ std::string EndpointHost(const ClusterSpec& spec) {
   return spec.bouncer.bind == "0.0.0.0" ? "127.0.0.1" : spec.bouncer.bind;
 }
 
+// When the server certificate expires (and is renewed: tls_policy.h), or that TLS is off.
+std::string CertificateExpiry(const ObservedState& observed) {
+  if (observed.certificate.fingerprint.empty()) return "";
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", observed.certificate.not_after,
+                          absl::UTCTimeZone());
+}
+
+std::string TlsLine(const ClusterSpec& spec, const ObservedState& observed) {
+  if (!spec.tls.enabled) return "TLS      off (spec.tls.enabled: false; loopback only)";
+  const std::string expiry = CertificateExpiry(observed);
+  return absl::StrCat("TLS      on; server certificate ",
+                      expiry.empty()
+                          ? std::string("not made yet")
+                          : absl::StrCat("expires ", expiry, ", renewed ",
+                                         absl::ToInt64Hours(kRenewBefore) / 24, " days before"));
+}
+
 }  // namespace
 
 std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
-  return absl::StrCat("postgresql://", spec.auth.user, ":", masked ? "****" : secrets.app_password,
-                      "@", EndpointHost(spec), ":", spec.bouncer.port, "/", spec.auth.database);
+  std::string uri =
+      absl::StrCat("postgresql://", spec.auth.user, ":", masked ? "****" : secrets.app_password,
+                   "@", EndpointHost(spec), ":", spec.bouncer.port, "/", spec.auth.database);
+  // psql verifies the bouncer against the cluster's CA (the certificate names 127.0.0.1,
+  // localhost and the bind address).
+  if (spec.tls.enabled && !secrets.ca_file.empty()) {
+    absl::StrAppend(&uri, "?sslmode=verify-full&sslrootcert=", secrets.ca_file);
+  }
+  return uri;
 }
 
 std::string HumanDuration(absl::Time since, absl::Time now) {
@@ -85,7 +110,8 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
                                       : nlohmann::json(node.wal_receiver.sender_host)},
                      {"streaming", node.wal_receiver.status == "streaming"},
                      {"lag_bytes", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
-                     {"desired", IsDesired(spec, observed, node.ordinal)}});
+                     {"desired", IsDesired(spec, observed, node.ordinal)},
+                     {"image", node.image}});
     nlohmann::json& entry = nodes.back();
     entry["lag_seconds"] = nullptr;
     for (const ReplicationConnection& connection : observed.replication) {
@@ -118,6 +144,11 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
        {{"host", EndpointHost(spec)},
         {"port", spec.bouncer.port},
         {"uri", EndpointUri(spec, secrets, mask_password)}}},
+      {"tls",
+       {{"enabled", spec.tls.enabled},
+        {"certificate_expires", CertificateExpiry(observed).empty()
+                                    ? nlohmann::json(nullptr)
+                                    : nlohmann::json(CertificateExpiry(observed))}}},
       {"bouncer",
        {{"target", observed.bouncer.target_host.empty()
                        ? nlohmann::json(nullptr)
@@ -145,8 +176,9 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
   absl::StrAppendFormat(
       &out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
       observed.bouncer.target_host.empty() ? "(no target)" : observed.bouncer.target_host);
-  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %s\n", "NAME", "ROLE", "RUNNING",
-                        "UPSTREAM", "STATE", "LAG", "ROLE FOR");
+  absl::StrAppend(&out, TlsLine(spec, observed), "\n");
+  absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %-10s %s\n", "NAME", "ROLE",
+                        "RUNNING", "UPSTREAM", "STATE", "LAG", "ROLE FOR", "IMAGE");
   for (const NodeObservation& node : observed.nodes) {
     std::optional<int64_t> lag = LagBytes(node, primary);
     std::string state = node.IsReachableStandby()
@@ -165,10 +197,11 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
             ? HumanDuration(node_state->second.since, details.now)
             : "-";
     absl::StrAppendFormat(
-        &out, "%-16s %-8s %-8s %-16s %-11s %-12s %s%s\n", node.name, NodeRole(node),
+        &out, "%-16s %-8s %-8s %-16s %-11s %-12s %-10s %s%s\n", node.name, NodeRole(node),
         node.container == ContainerState::kRunning ? "yes" : "no",
         node.wal_receiver.sender_host.empty() ? "-" : node.wal_receiver.sender_host, state,
-        lag_text, role_for, IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
+        lag_text, role_for, node.image.empty() ? "-" : node.image,
+        IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
   }
   if (!details.conditions.empty()) {
     absl::StrAppendFormat(&out, "\n%-19s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/state/cluster_tls.h"
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/spec_hash.h"
@@ -122,6 +123,9 @@ absl::StatusOr<ClusterSecrets> ClusterStore::LoadSecrets() const {
     secrets.app_password = json.at("app_password").get<std::string>();
     secrets.repmgr_password = json.at("repmgr_password").get<std::string>();
     secrets.bouncer_password = json.at("bouncer_password").get<std::string>();
+    secrets.app_scram = json.value("app_scram", "");
+    secrets.bouncer_scram = json.value("bouncer_scram", "");
+    RETURN_IF_ERROR(ReadTlsFiles(dir_, secrets));
     return secrets;
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat(Path("secrets.json"), " is damaged (", e.what(),
@@ -137,12 +141,18 @@ absl::StatusOr<ClusterSecrets> ClusterStore::LoadOrCreateSecrets(const ClusterSp
   secrets.app_password = spec.auth.password.empty() ? GeneratePassword() : spec.auth.password;
   secrets.repmgr_password = GeneratePassword();
   secrets.bouncer_password = GeneratePassword();
+  RETURN_IF_ERROR(SaveSecrets(secrets));
+  return secrets;
+}
+
+absl::Status ClusterStore::SaveSecrets(const ClusterSecrets& secrets) {
   RETURN_IF_ERROR(EnsureStateDirectory(dir_));
   nlohmann::json json = {{"app_password", secrets.app_password},
                          {"repmgr_password", secrets.repmgr_password},
-                         {"bouncer_password", secrets.bouncer_password}};
-  RETURN_IF_ERROR(WriteFileAtomically(Path("secrets.json"), json.dump(2) + "\n", 0600));
-  return secrets;
+                         {"bouncer_password", secrets.bouncer_password},
+                         {"app_scram", secrets.app_scram},
+                         {"bouncer_scram", secrets.bouncer_scram}};
+  return WriteFileAtomically(Path("secrets.json"), json.dump(2) + "\n", 0600);
 }
 
 absl::StatusOr<ClusterSpec> ClusterStore::LoadSpec() const {
@@ -292,7 +302,10 @@ absl::Status ClusterStore::Remove(bool keep_secrets) {
   std::error_code error;
   if (!std::filesystem::exists(dir_, error)) return absl::OkStatus();
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (keep_secrets && entry.path().filename() == "secrets.json") continue;
+    if (keep_secrets &&
+        (entry.path().filename() == "secrets.json" || entry.path().filename() == kTlsDirectory)) {
+      continue;
+    }
     if (entry.path().filename() == "lock") continue;  // held by the caller; removed last
     std::filesystem::remove_all(entry.path(), error);
     if (error)

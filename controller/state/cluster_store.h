@@ -42,6 +42,8 @@ class ClusterStore {
   // The stored secrets, or new ones (saved before returning) when there are none. The app
   // password comes from the spec when it gives one.
   [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadOrCreateSecrets(const ClusterSpec& spec);
+  // Passwords and SCRAM secrets (secrets.json); TLS files are cluster_tls.h's.
+  [[nodiscard]] absl::Status SaveSecrets(const ClusterSecrets& secrets);
 
   [[nodiscard]] absl::StatusOr<ClusterSpec> LoadSpec() const;  // NotFound if never applied
   // `file_digest` identifies the file contents the spec was applied from ("" for `scale`, which

@@ -23,8 +23,8 @@
 namespace radctl::bench {
 namespace {
 
-constexpr char kCluster[] = "bench-failover";
-constexpr int kPort = 16610;
+const std::string kCluster = BenchCluster("bench-failover");
+const int kPort = BenchPort(16610);
 
 // Seconds since midnight (local time) of an event line "HH:MM:SS.mmm ...".
 double LineClock(const std::string& line) {

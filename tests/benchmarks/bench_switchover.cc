@@ -13,8 +13,8 @@
 namespace radctl::bench {
 namespace {
 
-constexpr char kCluster[] = "bench-switch";
-constexpr int kPort = 16620;
+const std::string kCluster = BenchCluster("bench-switch");
+const int kPort = BenchPort(16620);
 
 nlohmann::json SwitchoverPause(int runs) {
   RemoveCluster(kCluster);

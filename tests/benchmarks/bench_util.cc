@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "tests/support/process.h"
 
@@ -23,6 +24,17 @@ std::string WriteSpec(const std::string& name, int nodes, int port, const std::s
   std::string path = absl::StrCat("/tmp/radctl-bench-", name, ".yaml");
   std::ofstream(path) << SpecText(name, nodes, port, extra);
   return path;
+}
+
+std::string BenchCluster(const std::string& name) {
+  const char* chosen = std::getenv("RADCTL_BENCH_CLUSTER");
+  return chosen != nullptr && *chosen != '\0' ? std::string(chosen) : name;
+}
+
+int BenchPort(int port) {
+  const char* chosen = std::getenv("RADCTL_BENCH_PORT");
+  int value = 0;
+  return chosen != nullptr && absl::SimpleAtoi(chosen, &value) ? value : port;
 }
 
 void RemoveCluster(const std::string& name) {

@@ -22,6 +22,10 @@ std::string SpecText(const std::string& name, int nodes, int port, const std::st
 std::string WriteSpec(const std::string& name, int nodes, int port, const std::string& extra = "");
 // Removes every Docker object labelled as cluster `name`, and its state.
 void RemoveCluster(const std::string& name);
+// The benchmark's cluster name and bouncer port, unless RADCTL_BENCH_CLUSTER and RADCTL_BENCH_PORT
+// name others (on a machine shared with other clusters).
+std::string BenchCluster(const std::string& name);
+int BenchPort(int port);
 // The app user through the bouncer on 127.0.0.1:port.
 PgEndpoint AppEndpoint(int port);
 double Median(std::vector<double> values);

@@ -9,6 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/config/bouncer_config.h"
+#include "controller/config/scram_secret.h"
 #include "controller/operations/node_scripts.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/naming.h"
@@ -63,6 +65,14 @@ void EraseRecord(std::vector<RepmgrNode>& records, int ordinal) {
 }
 
 docker::ExecResult Ok(std::string out = "") { return {0, std::move(out), ""}; }
+
+// ".../userlist-0a1b2c.txt" -> "0a1b2c": the generation in a bouncer file's name ("" for none).
+std::string Generation(const std::string& file) {
+  size_t dash = file.rfind('-');
+  size_t dot = file.rfind('.');
+  if (dash == std::string::npos || dot == std::string::npos || dot < dash) return "";
+  return file.substr(dash + 1, dot - dash - 1);
+}
 docker::ExecResult Fail(std::string err) { return {1, "", std::move(err)}; }
 
 }  // namespace
@@ -88,6 +98,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
       if (!node.container || Label(node.labels, key) != value) continue;
       docker::ContainerSummary summary;
       summary.name = w_.NodeName(ordinal);
+      summary.image = node.image;
       summary.state = node.state;
       summary.labels = node.labels;
       if (node.host_port != 0) summary.ports = {{kPostgresPort, "127.0.0.1", node.host_port}};
@@ -225,6 +236,17 @@ class FakeWorld::Runtime : public ContainerRuntime {
                                           absl::Duration) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
+    if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+      // The only exec radctl runs in the bouncer: removing files of earlier generations.
+      if (w_.bouncer_.state != "running") return absl::AbortedError("not running");
+      ++w_.bouncer_.cleanups;
+      const std::string keep = Generation(ConfValue(w_.bouncer_.loaded_ini, "auth_file"));
+      for (auto it = w_.bouncer_.files.begin(); it != w_.bouncer_.files.end();) {
+        bool old = it->first != "pgbouncer.ini" && Generation(it->first) != keep;
+        it = old ? w_.bouncer_.files.erase(it) : std::next(it);
+      }
+      return docker::ExecResult{0, "", ""};
+    }
     FakeNode* node = w_.NodeByName(container);
     if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
     if (node->state == "paused") {
@@ -259,6 +281,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
     if (absl::Status up = Up(); !up.ok()) return up;
     if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
       for (const docker::FileToUpload& file : files) {
+        w_.bouncer_.files[file.path] = file.content;
         if (file.path == "pgbouncer.ini") w_.bouncer_.ini = file.content;
       }
       return absl::OkStatus();
@@ -385,6 +408,8 @@ class FakeWorld::Session : public NodeSession {
     probe.timeline = node->timeline;
     probe.config_hash = node->loaded_config_hash;
     probe.pending_restart = node->pending_restart;
+    probe.ssl = node->ssl;
+    probe.tls_certificate = node->tls_certificate;
     if (!node->records.empty()) probe.repmgr_nodes = node->records;
     if (probe.in_recovery) {
       probe.receive_lsn = node->lsn;
@@ -463,6 +488,7 @@ class FakeWorld::Session : public NodeSession {
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     node->loaded_config_hash = ConfValue(node->files["data/postgresql.conf"], "radctl.config_hash");
+    w_.LoadTls(*node);
     return absl::OkStatus();
   }
 
@@ -511,6 +537,25 @@ class FakeWorld::Session : public NodeSession {
 
   absl::Status DeleteRecord(int ordinal, absl::Duration) override {
     return OnPrimary([&](FakeNode& node) { EraseRecord(node.records, ordinal); });
+  }
+
+  absl::StatusOr<AppRoleFacts> ReadAppRole(const std::string& user, const std::string& database,
+                                           absl::Duration) override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    auto role = node->roles.find(user);
+    return AppRoleFacts{role != node->roles.end(), role == node->roles.end() ? "" : role->second,
+                        node->databases.count(database) > 0};
+  }
+
+  absl::Status ApplyAppRole(const std::string& user, const std::string& database,
+                            const std::string& secret, absl::Duration) override {
+    return OnPrimary([&](FakeNode& node) {
+      w_.steps_.push_back(absl::StrCat("apply-role ", user, " ", w_.NodeName(ordinal_)));
+      node.roles[user] = secret;
+      node.databases.insert(database);
+    });
   }
 
   bool broken() const override { return broken_; }
@@ -570,6 +615,10 @@ class FakeWorld::Postgres : public PostgresAccess {
   absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
                                                        absl::Duration timeout) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
+    const FakeBouncer& bouncer = w_.bouncer_;
+    if (bouncer.container && bouncer.state == "running" && bouncer.host_port == endpoint.port) {
+      return ThroughBouncer(endpoint);
+    }
     FakeNode* node = w_.NodeByPort(endpoint.port);
     if (node == nullptr || !w_.Serving(*node)) {
       return absl::UnavailableError(
@@ -588,6 +637,37 @@ class FakeWorld::Postgres : public PostgresAccess {
   }
 
  private:
+  // A client login through the bouncer: checked against the userlist it loaded, then served by
+  // the node it targets (a session there).
+  absl::StatusOr<std::unique_ptr<NodeSession>> ThroughBouncer(const PgEndpoint& endpoint) const {
+    FakeBouncer& bouncer = w_.bouncer_;
+    std::string auth_file = ConfValue(bouncer.loaded_ini, "auth_file");
+    absl::string_view name = auth_file;
+    absl::ConsumePrefix(&name, absl::StrCat(kBouncerConfigDir, "/"));
+    std::string userlist = bouncer.files[std::string(name)];
+    std::string secret;
+    for (absl::string_view line : absl::StrSplit(userlist, '\n', absl::SkipEmpty())) {
+      std::vector<std::string> fields = absl::StrSplit(line, '"', absl::SkipEmpty());
+      if (fields.size() >= 3 && fields[0] == endpoint.user) secret = fields[2];
+    }
+    if (secret.empty() || !ScramSecretMatches(secret, endpoint.password)) {
+      return absl::UnavailableError(
+          absl::StrCat("connecting to ", endpoint.ToString(), ": password authentication failed"));
+    }
+    FakeNode* target = w_.NodeByName(bouncer.target);
+    if (target == nullptr || !w_.Serving(*target)) {
+      return absl::UnavailableError(
+          absl::StrCat("connecting to ", endpoint.ToString(), ": no server for the database"));
+    }
+    ++bouncer.app_logins;
+    return std::unique_ptr<NodeSession>(
+        new Session(w_, w_.OrdinalOf(bouncer.target), NodeEndpointOf(*target, endpoint)));
+  }
+  static PgEndpoint NodeEndpointOf(const FakeNode& node, PgEndpoint endpoint) {
+    endpoint.port = node.host_port;
+    return endpoint;
+  }
+
   FakeWorld& w_;
 };
 
@@ -613,6 +693,13 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
     return std::vector<BouncerPool>{};
+  }
+  absl::StatusOr<std::map<std::string, std::string>> ShowConfig() override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (!Up()) return Lost();
+    return std::map<std::string, std::string>{
+        {"auth_file", ConfValue(w_.bouncer_.loaded_ini, "auth_file")},
+        {"client_tls_sslmode", ConfValue(w_.bouncer_.loaded_ini, "client_tls_sslmode")}};
   }
   absl::Status Pause(const std::string&, absl::Duration timeout) override {
     std::lock_guard<std::mutex> lock(w_.mu_);
@@ -742,6 +829,8 @@ void FakeWorld::Replicate() {
     node.lsn = upstream.lsn;
     node.history = upstream.history;
     node.records = upstream.records;
+    node.roles = upstream.roles;
+    node.databases = upstream.databases;
   }
 }
 
@@ -749,6 +838,12 @@ void FakeWorld::StartPostgres(FakeNode& node) {
   node.postgres = true;
   node.pending_restart = false;
   node.loaded_config_hash = ConfValue(node.files["data/postgresql.conf"], "radctl.config_hash");
+  LoadTls(node);
+}
+
+void FakeWorld::LoadTls(FakeNode& node) {
+  node.ssl = ConfValue(node.files["tls/radctl-tls.conf"], "ssl") == "on";
+  node.tls_certificate = ConfValue(node.files["tls/radctl-tls.conf"], "radctl.tls_certificate");
 }
 
 void FakeWorld::StopNode(FakeNode& node, int exit_code) {
@@ -798,6 +893,22 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     if (node.data != FakeData::kPrimary) return Fail("no primary data directory");
     StartPostgres(node);
     node.records = {{ordinal, "primary", true, 0}};
+    // The bootstrap SQL's app role and database (the last CREATE ROLE and CREATE DATABASE).
+    for (absl::string_view line :
+         absl::StrSplit(node.files["radctl-bootstrap.sql"], '\n', absl::SkipEmpty())) {
+      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (words.size() >= 5 && words[0] == "CREATE" && words[1] == "ROLE") {
+        std::string secret = words.back();
+        absl::string_view unquoted = secret;
+        absl::ConsumeSuffix(&unquoted, ";");
+        absl::ConsumePrefix(&unquoted, "'");
+        absl::ConsumeSuffix(&unquoted, "'");
+        node.roles[words[2]] = std::string(unquoted);
+      }
+      if (words.size() >= 3 && words[0] == "CREATE" && words[1] == "DATABASE") {
+        node.databases.insert(words[2]);
+      }
+    }
     node.marker = false;
     node.lsn += 0x100;
     return Ok();
@@ -826,6 +937,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     node.lsn = source->lsn;
     node.history = source->history;
     node.records = source->records;
+    node.roles = source->roles;
+    node.databases = source->databases;
     node.upstream = arg("source");
     node.files["data/postgresql.conf"] = source->files["data/postgresql.conf"];
     source->slots.insert(absl::StrCat("repmgr_slot_", ordinal));

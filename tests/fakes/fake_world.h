@@ -55,6 +55,12 @@ struct FakeNode {
   std::string log;  // what Postgres wrote to the container's log (set by tests)
   std::string loaded_config_hash;
   bool pending_restart = false;
+  // TLS as loaded from tls/radctl-tls.conf at the last start or reload.
+  bool ssl = false;
+  std::string tls_certificate;
+  // Roles (name -> SCRAM secret or password) and databases: replicated like the records.
+  std::map<std::string, std::string> roles;
+  std::set<std::string> databases;
   // A data directory moved aside before a rebuild: where, its timeline and end of WAL.
   struct KeptAside {
     std::string path;
@@ -83,6 +89,9 @@ struct FakeBouncer {
   int kills = 0;
   int resumes = 0;
   int reconnects = 0;
+  std::map<std::string, std::string> files;  // uploaded, by path (pgbouncer.ini too)
+  int app_logins = 0;  // logins through the bouncer as an app user, with the userlist's password
+  int cleanups = 0;    // execs removing old files
 };
 
 // The cluster's backup repository as pgBackRest's steps leave it (operations/backup_scripts.h):
@@ -158,6 +167,7 @@ class FakeWorld {
   bool Streaming(const FakeNode& node) const;
   void Replicate();
   void StartPostgres(FakeNode& node);
+  void LoadTls(FakeNode& node);  // what tls/radctl-tls.conf says, as Postgres loads it
   void StopNode(FakeNode& node, int exit_code);
   void Emit(const std::string& action, const std::string& name);
   docker::ExecResult RunStep(const std::string& container, FakeNode& node, const std::string& step,

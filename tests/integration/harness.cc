@@ -26,6 +26,8 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
+}  // namespace
+
 std::string ShellQuote(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) {
@@ -37,8 +39,6 @@ std::string ShellQuote(const std::string& text) {
   }
   return quoted + "'";
 }
-
-}  // namespace
 
 CommandResult Shell(const std::string& command) {
   // radctl run here, or in the background by the tests, keeps its state in the tests' own dir.
@@ -116,6 +116,10 @@ void TestCluster::WriteSpec(int nodes, const std::string& extra_spec) {
       << extra_spec;
 }
 
+std::string TestCluster::StateFile(const std::string& file) const {
+  return absl::StrCat(kStateDir, "/", name_, "/", file);
+}
+
 CommandResult TestCluster::Apply(const std::string& extra_args) const {
   return Radctl(absl::StrCat("apply -f ", spec_path_, " ", extra_args));
 }
@@ -144,6 +148,14 @@ absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
   if (!absl::ConsumePrefix(&rest, "postgresql://")) {
     return absl::InternalError(absl::StrCat("unexpected endpoint URI: ", uri));
   }
+  // With TLS: ?sslmode=verify-full&sslrootcert=FILE (the CA the client verifies against).
+  std::string sslrootcert;
+  if (size_t query = rest.find('?'); query != absl::string_view::npos) {
+    for (absl::string_view option : absl::StrSplit(rest.substr(query + 1), '&')) {
+      if (absl::ConsumePrefix(&option, "sslrootcert=")) sslrootcert = std::string(option);
+    }
+    rest = rest.substr(0, query);
+  }
   std::vector<std::string> at = absl::StrSplit(rest, '@');
   std::vector<std::string> credentials = absl::StrSplit(at[0], ':');
   std::vector<std::string> host_db = absl::StrSplit(at[1], '/');
@@ -155,6 +167,7 @@ absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
   endpoint.port = std::stoi(host_port[1]);
   endpoint.dbname = host_db[1];
   endpoint.application_name = "radctl-integration-test";
+  endpoint.sslrootcert = sslrootcert;
   return endpoint;
 }
 

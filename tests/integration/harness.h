@@ -22,6 +22,8 @@ struct CommandResult {
   std::string err;
 };
 
+// `text` as one word for /bin/sh.
+std::string ShellQuote(const std::string& text);
 // Runs `command` with /bin/sh; RADCTL_STATE_DIR points at the tests' own state directory.
 CommandResult Shell(const std::string& command);
 // Runs the radctl under test with `args` (already shell-quoted where needed).
@@ -71,6 +73,9 @@ class TestCluster {
   ::testing::AssertionResult WaitNodeQuery(int ordinal, const std::string& sql,
                                            const std::string& expected,
                                            absl::Duration timeout) const;
+
+  // The path of `file` in the cluster's state directory (e.g. "secrets.json").
+  std::string StateFile(const std::string& file) const;
 
   // Docker objects labelled as this cluster's: "containers", "networks", "volumes".
   std::vector<std::string> LabelledObjects(const std::string& kind) const;

@@ -3,6 +3,7 @@
 // layer's; when to repoint is the planner's. BouncerAccess opens sessions; tests fake both.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class BouncerSession {
 
   [[nodiscard]] virtual absl::StatusOr<std::vector<BouncerDatabase>> ShowDatabases() = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<BouncerPool>> ShowPools() = 0;
+  // SHOW CONFIG: every setting by name, as PgBouncer runs with it.
+  [[nodiscard]] virtual absl::StatusOr<std::map<std::string, std::string>> ShowConfig() = 0;
   // PAUSE `database` ("" for every database): returns once every server connection is
   // released; new clients are held meanwhile. DeadlineExceeded after `timeout`: the PAUSE is
   // still pending in the bouncer and this session is broken; KILL on another session completes

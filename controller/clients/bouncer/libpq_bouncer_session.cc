@@ -50,6 +50,16 @@ class LibpqBouncerSession : public BouncerSession {
     return pools;
   }
 
+  absl::StatusOr<std::map<std::string, std::string>> ShowConfig() override {
+    // Columns (1.18): key, value, default, changeable.
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SHOW CONFIG", kCommandTimeout));
+    std::map<std::string, std::string> config;
+    for (const PgRow& row : rows) {
+      if (row.size() >= 2) config[row[0].value_or("")] = row[1].value_or("");
+    }
+    return config;
+  }
+
   absl::Status Pause(const std::string& database, absl::Duration timeout) override {
     absl::Status paused = conn_->Execute(Command("PAUSE", database), timeout);
     if (!paused.ok() && absl::StrContains(paused.message(), "already suspended/paused")) {

@@ -23,7 +23,8 @@ constexpr char kProbeSql[] =
     "(SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver), "
     "(SELECT received_tli FROM pg_stat_wal_receiver), "
     "current_setting('radctl.config_hash', true), "
-    "(SELECT bool_or(pending_restart) FROM pg_settings)";
+    "(SELECT bool_or(pending_restart) FROM pg_settings), "
+    "current_setting('ssl'), current_setting('radctl.tls_certificate', true)";
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] =
@@ -92,13 +93,22 @@ ArchiverStats DecodeArchiver(const PgRow& row) {
   return stats;
 }
 
+std::string QuoteIdentifier(const std::string& name) {
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 class LibpqNodeSession : public NodeSession {
  public:
   explicit LibpqNodeSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
-    if (rows.size() != 1 || rows[0].size() != 10) {
+    if (rows.size() != 1 || rows[0].size() != 12) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
@@ -114,6 +124,8 @@ class LibpqNodeSession : public NodeSession {
     if (probe.in_recovery && IntOrZero(row[7]) > probe.timeline) probe.timeline = IntOrZero(row[7]);
     probe.config_hash = row[8].value_or("");
     probe.pending_restart = row[9].value_or("") == "t";
+    probe.ssl = row[10].value_or("") == "on";
+    probe.tls_certificate = row[11].value_or("");
 
     // repmgr's records, as this node has them (absent before registration: not an error).
     if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {
@@ -267,6 +279,43 @@ class LibpqNodeSession : public NodeSession {
     // What `repmgr standby unregister` does, from the primary's side.
     return conn_->Execute(
         absl::StrCat(kLocalCommit, "DELETE FROM repmgr.nodes WHERE node_id = ", ordinal), timeout);
+  }
+
+  absl::StatusOr<AppRoleFacts> ReadAppRole(const std::string& user, const std::string& database,
+                                           absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(
+        PgRows rows,
+        conn_->Query(
+            absl::StrCat("SELECT (SELECT count(*) FROM pg_authid WHERE rolname = ", Literal(user),
+                         "), (SELECT rolpassword FROM pg_authid WHERE "
+                         "rolname = ",
+                         Literal(user),
+                         "), (SELECT count(*) FROM pg_database WHERE "
+                         "datname = ",
+                         Literal(database), ")"),
+            timeout));
+    if (rows.size() != 1 || rows[0].size() != 3) {
+      return absl::InternalError(
+          absl::StrCat(conn_->endpoint().ToString(), ": unexpected answer about role ", user));
+    }
+    return AppRoleFacts{rows[0][0].value_or("0") != "0", rows[0][1].value_or(""),
+                        rows[0][2].value_or("0") != "0"};
+  }
+
+  absl::Status ApplyAppRole(const std::string& user, const std::string& database,
+                            const std::string& secret, absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(AppRoleFacts facts, ReadAppRole(user, database, timeout));
+    // A SCRAM secret given as the password is stored as it is (PostgreSQL recognises it).
+    RETURN_IF_ERROR(conn_->Execute(
+        absl::StrCat(kLocalCommit, facts.role_exists ? "ALTER ROLE " : "CREATE ROLE ",
+                     QuoteIdentifier(user), " LOGIN PASSWORD ", Literal(secret)),
+        timeout));
+    if (facts.database_exists) return absl::OkStatus();
+    // Its own statement: CREATE DATABASE cannot run in a transaction block. (The SET above
+    // holds for the session.)
+    return conn_->Execute(absl::StrCat("CREATE DATABASE ", QuoteIdentifier(database), " OWNER ",
+                                       QuoteIdentifier(user)),
+                          timeout);
   }
 
   bool broken() const override { return conn_->broken(); }

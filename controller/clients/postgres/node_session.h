@@ -38,6 +38,8 @@ struct NodeProbe {
   WalReceiver wal_receiver;
   std::string config_hash;  // radctl.config_hash
   bool pending_restart = false;
+  bool ssl = false;             // SHOW ssl
+  std::string tls_certificate;  // radctl.tls_certificate
   // repmgr.nodes as this node has it; nullopt when not readable (not registered yet).
   std::optional<std::vector<RepmgrNode>> repmgr_nodes;
   // Read on a primary only:
@@ -45,6 +47,13 @@ struct NodeProbe {
   std::vector<ReplicationConnection> replication;
   std::string synchronous_standby_names;
   std::optional<ArchiverStats> archiver;  // pg_stat_archiver and the WAL waiting for it
+};
+
+// The app role and its database as a primary has them (spec.auth).
+struct AppRoleFacts {
+  bool role_exists = false;
+  std::string secret;  // pg_authid.rolpassword ("" when it has none)
+  bool database_exists = false;
 };
 
 class NodeSession {
@@ -86,6 +95,17 @@ class NodeSession {
                                                     absl::Duration timeout) = 0;
   // Node `ordinal`'s record is gone (scaled down).
   [[nodiscard]] virtual absl::Status DeleteRecord(int ordinal, absl::Duration timeout) = 0;
+
+  // The role `user` and database `database` (superuser session on the primary).
+  [[nodiscard]] virtual absl::StatusOr<AppRoleFacts> ReadAppRole(const std::string& user,
+                                                                 const std::string& database,
+                                                                 absl::Duration timeout) = 0;
+  // Role `user` with LOGIN and the SCRAM secret `secret` as its password (created if missing),
+  // database `database` owned by it (created if missing). Commits locally.
+  [[nodiscard]] virtual absl::Status ApplyAppRole(const std::string& user,
+                                                  const std::string& database,
+                                                  const std::string& secret,
+                                                  absl::Duration timeout) = 0;
 
   // After a DeadlineExceeded or a lost connection: open a new session.
   virtual bool broken() const = 0;

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -49,17 +50,37 @@ std::string PgEndpoint::ToString() const {
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndpoint& endpoint,
                                                                     absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  absl::StatusOr<std::unique_ptr<PgConnection>> conn =
+      ConnectOnce(endpoint, deadline, endpoint.sslrootcert.empty() ? "prefer" : "verify-full");
+  // libpq's words when the server answers the SSL request with "no".
+  if (endpoint.plaintext_fallback && !endpoint.sslrootcert.empty() &&
+      absl::IsUnavailable(conn.status()) &&
+      absl::StrContains(conn.status().message(), "server does not support SSL")) {
+    return ConnectOnce(endpoint, deadline, "disable");
+  }
+  return conn;
+}
+
+bool PgConnection::tls() const { return PQsslInUse(conn_) == 1; }
+
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::ConnectOnce(const PgEndpoint& endpoint,
+                                                                        absl::Time deadline,
+                                                                        const char* sslmode) {
+  const absl::Duration timeout = deadline - absl::Now();
   const std::string port = absl::StrCat(endpoint.port);
-  const char* keys[] = {"host",    "port", "user", "password", "dbname", "application_name",
-                        "sslmode", nullptr};
+  const char* keys[] = {"host",    "port",        "user", "password", "dbname", "application_name",
+                        "sslmode", "sslrootcert", nullptr};
   const char* values[] = {endpoint.host.c_str(),
                           port.c_str(),
                           endpoint.user.c_str(),
                           endpoint.password.c_str(),
                           endpoint.dbname.c_str(),
                           endpoint.application_name.c_str(),
-                          "disable",
+                          sslmode,
+                          endpoint.sslrootcert.empty() ? nullptr : endpoint.sslrootcert.c_str(),
                           nullptr};
+  if (endpoint.sslrootcert.empty()) keys[7] = nullptr;
   PGconn* conn = PQconnectStartParams(keys, values, 0);
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
   // Server notices ("terminating connection due to ...") would go to stderr between the
@@ -67,7 +88,6 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndp
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> result(new PgConnection(conn, endpoint));
-  absl::Time deadline = absl::Now() + timeout;
   PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
   while (PQstatus(conn) != CONNECTION_BAD) {
     if (poll_status == PGRES_POLLING_OK) return result;

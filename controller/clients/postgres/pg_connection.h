@@ -23,6 +23,12 @@ struct PgEndpoint {
   std::string password;
   std::string dbname;
   std::string application_name = "radctl";
+  // With a CA certificate (a file) the server must present a certificate it signed for `host`
+  // (sslmode=verify-full); without, TLS is used when the server offers it (libpq's "prefer").
+  std::string sslrootcert = "";
+  // With `sslrootcert`: a server that answers it does not serve TLS at all (one spec.tls is just
+  // being switched on for) is connected to without. Only for the controller's own probes.
+  bool plaintext_fallback = false;
 
   std::string ToString() const;  // "repmgr@127.0.0.1:49153/repmgr", never the password
 };
@@ -37,6 +43,8 @@ class PgConnection {
   // connection or the login. The message carries libpq's reason.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
       const PgEndpoint& endpoint, absl::Duration timeout);
+  // Whether this connection is encrypted.
+  bool tls() const;
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -56,6 +64,8 @@ class PgConnection {
 
  private:
   PgConnection(PGconn* conn, PgEndpoint endpoint) : conn_(conn), endpoint_(std::move(endpoint)) {}
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> ConnectOnce(
+      const PgEndpoint& endpoint, absl::Time deadline, const char* sslmode);
   PGconn* conn_;
   PgEndpoint endpoint_;
   bool failed_ = false;

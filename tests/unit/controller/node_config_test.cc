@@ -58,10 +58,15 @@ TEST(NodeConfigTest, SynchronousNamesListEveryNodeOnlyWhenThereIsAStandby) {
 }
 
 TEST(NodeConfigTest, HbaTrustsOnlyTheLocalSocket) {
-  std::string hba = RenderPgHbaConf();
+  std::string hba = RenderPgHbaConf(/*require_tls=*/false);
   EXPECT_THAT(hba, HasSubstr("local   all          all            trust"));
   EXPECT_THAT(hba, HasSubstr("host    all          all   all      scram-sha-256"));
   EXPECT_THAT(hba, HasSubstr("host    replication  all   all      scram-sha-256"));
+  // With TLS on, only TLS connections match a line: plaintext ones are refused.
+  hba = RenderPgHbaConf(/*require_tls=*/true);
+  EXPECT_THAT(hba, HasSubstr("hostssl all          all   all      scram-sha-256"));
+  EXPECT_THAT(hba, HasSubstr("hostssl replication  all   all      scram-sha-256"));
+  EXPECT_THAT(hba, ::testing::Not(HasSubstr("host    ")));
   EXPECT_THAT(hba, Not(HasSubstr("host    all          all   all      trust")));
 }
 
@@ -71,8 +76,8 @@ TEST(NodeConfigTest, RepmgrConfNamesTheNodeAndUsesSlots) {
   EXPECT_THAT(conf, HasSubstr("node_name='demo-pg-2'\n"));
   EXPECT_THAT(
       conf,
-      HasSubstr(
-          "conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2'\n"));
+      HasSubstr("conninfo='host=demo-pg-2 port=5432 user=repmgr dbname=repmgr connect_timeout=2 "
+                "sslmode=verify-full sslrootcert=/var/lib/postgresql/tls/ca.crt'\n"));
   EXPECT_THAT(conf, HasSubstr("use_replication_slots=yes\n"));
   EXPECT_THAT(conf, HasSubstr("failover=manual\n"));
   EXPECT_THAT(conf, Not(HasSubstr("password")));  // passwords live in .pgpass only
@@ -98,6 +103,11 @@ TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
             "ALTER ROLE repmgr SET search_path TO repmgr, \"$user\", public;\n\n"
             "CREATE ROLE shop LOGIN PASSWORD E'app''pw\\\\';\n\n"
             "CREATE DATABASE orders OWNER shop;\n\n");
+  // With a SCRAM secret kept, the app role gets it (what the bouncer's userlist holds), not the
+  // password.
+  secrets.app_scram = "SCRAM-SHA-256$4096:c2FsdA==$a:b";
+  EXPECT_THAT(RenderBootstrapSql(spec, secrets),
+              HasSubstr("CREATE ROLE shop LOGIN PASSWORD E'SCRAM-SHA-256$4096:c2FsdA==$a:b';"));
 }
 
 }  // namespace

@@ -15,7 +15,12 @@ using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const ClusterSecrets kSecrets{"s3cret", "r", "b"};
+ClusterSecrets Secrets() {
+  ClusterSecrets secrets;
+  secrets.app_password = "s3cret";
+  return secrets;
+}
+const ClusterSecrets kSecrets = Secrets();
 
 TEST(StatusReportTest, JsonFollowsTheContract) {
   ObservedState observed = ObservedStateBuilder(DemoSpec())

@@ -48,6 +48,16 @@ const std::vector<BadSpec>& BadSpecs() {
       {"DuplicateNodes",
        Spec("  nodes: 3\n  nodes: 5\n"),
        {"t.yaml:7:3: spec.nodes: duplicate field \"nodes\"; first given at line 6"}},
+      // spec.tls
+      {"TlsOffOnEveryInterface",
+       Spec("  bouncer:\n    bind: 0.0.0.0\n  tls:\n    enabled: false\n"),
+       {"t.yaml:9:14: spec.tls.enabled: TLS can be turned off only for an endpoint bound to "
+        "loopback, but spec.bouncer.bind is 0.0.0.0: clients elsewhere would send passwords and "
+        "data in the clear"}},
+      {"SslParameterIsManaged",
+       Spec("  postgres:\n    parameters:\n      ssl: \"off\"\n"),
+       {"t.yaml:8:7: spec.postgres.parameters.ssl: \"ssl\" is managed by radctl: it follows "
+        "spec.tls (radctl makes and renews the certificates)"}},
       // spec.nodes
       {"NodesZero",
        Spec("  nodes: 0\n"),

@@ -87,7 +87,9 @@ TEST(ClusterSpecToYamlTest, WritesFieldsInAStableReadableOrder) {
             "  auth:\n"
             "    user: app\n"
             "    database: app\n"
-            "    password: \"s3cret-pass\"\n");
+            "    password: \"s3cret-pass\"\n"
+            "  tls:\n"
+            "    enabled: true\n");
 }
 
 TEST(ClusterSpecToYamlTest, NoParametersIsAnEmptyFlowMapping) {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/loop/reconcile_loop.h"
+#include "controller/state/cluster_credentials.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
 #include "crd-like-specs/cluster_spec.h"
@@ -35,7 +36,9 @@ class ControllerHarness {
               absl::StrCat("radctl-loop-test-", getpid(), "-", counter_++)),
         store_(root_.string(), spec_.name),
         events_(log_, &store_, /*json_lines=*/false, world_.clock()) {
-    secrets_ = {"app-secret", "repmgr-secret", "bouncer-secret"};
+    // As apply makes them: passwords, SCRAM secrets, a CA and a server certificate.
+    absl::StatusOr<ClusterSecrets> secrets = EnsureCredentials(store_, spec_, world_.clock().Now());
+    if (secrets.ok()) secrets_ = *secrets;
     NewController();
   }
   ~ControllerHarness() {
@@ -47,6 +50,7 @@ class ControllerHarness {
   ClusterSpec& spec() { return spec_; }
   ClusterStore& store() { return store_; }
   ReconcileLoop& loop() { return *loop_; }
+  const ClusterSecrets& secrets() const { return secrets_; }
   std::string log() const { return log_.str(); }
 
   // A controller started afresh (what a restart after a crash looks like: no memory).

@@ -26,7 +26,7 @@ class ExecutorTest : public ::testing::Test {
   }
 
   ControllerHarness h_;
-  ClusterSecrets secrets_{"app-secret", "repmgr-secret", "bouncer-secret"};
+  const ClusterSecrets& secrets_ = h_.secrets();
   std::ostringstream out_;
   EventLog events_{out_, nullptr, false, h_.world().clock()};
 };

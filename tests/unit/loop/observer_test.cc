@@ -22,7 +22,7 @@ class ObserverTest : public ::testing::Test {
   }
 
   ControllerHarness h_;
-  Observer observer_{h_.world().env(), ClusterSecrets{"app-secret", "repmgr-secret", "b"}};
+  Observer observer_{h_.world().env(), h_.secrets()};
   LoopMemory memory_;
 };
 

@@ -235,6 +235,33 @@ TEST(ReconcileLoopTest, RequestedSwitchoverIsMadeAndTheRequestCleared) {
   EXPECT_THAT(h.log(), HasSubstr("SwitchoverDone"));
 }
 
+TEST(ReconcileLoopTest, AChangedImageRollsThroughStandbysThenASwitchover) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  const int64_t lsn = h.world().Node(1).lsn;
+  h.spec().postgres.image = "radctl/postgres:15-new";
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  for (int ordinal = 1; ordinal <= 3; ++ordinal) {
+    EXPECT_EQ(h.world().Node(ordinal).image, "radctl/postgres:15-new") << ordinal;
+  }
+  // The switchover went to a standby already on the new image; the old primary follows it.
+  EXPECT_THAT(h.world().Primaries(), ElementsAre(::testing::AnyOf(2, 3)));
+  const int primary = h.world().Primaries()[0];
+  ExpectPrimary(h, primary);
+  for (int ordinal = 1; ordinal <= 3; ++ordinal) {
+    if (ordinal != primary) ExpectStandbyOf(h, ordinal, primary);
+  }
+  EXPECT_GE(h.world().Node(primary).lsn, lsn);
+  // Standbys one at a time before the switchover, then the old primary.
+  const std::string log = h.log();
+  size_t switchover = log.find("switching over to");
+  ASSERT_NE(switchover, std::string::npos) << log;
+  EXPECT_LT(log.find("but demo-pg-2 runs"), switchover) << log;
+  EXPECT_LT(log.find("but demo-pg-3 runs"), switchover) << log;
+  EXPECT_GT(log.find("but demo-pg-1 runs"), switchover) << log;
+  EXPECT_THAT(log, Not(HasSubstr("Rebuild")));
+}
+
 TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
@@ -242,7 +269,7 @@ TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
   Action switchover{ActionType::kSwitchover, 3, 1, "test"};
   std::ostringstream out;
   EventLog events(out, nullptr, false, h.world().clock());
-  ClusterSecrets secrets{"app-secret", "repmgr-secret", "bouncer-secret"};
+  const ClusterSecrets& secrets = h.secrets();
   Executor executor(h.world().env(), h.spec(), secrets, events, h.store());
   ActionOutcome outcome = executor.RunOne(switchover);
   EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;

@@ -7,6 +7,7 @@
 #include "reconcilers/naming.h"
 #include "reconcilers/observed_state.h"
 #include "reconcilers/spec_hash.h"
+#include "reconcilers/tls_policy.h"
 
 namespace radctl::testing {
 
@@ -68,6 +69,7 @@ class ObservedStateBuilder {
     node.current_lsn = lsn;
     node.timeline = timeline;
     node.config_hash = ConfigHash(spec_);
+    node.ssl = spec_.tls.enabled;
     Record(ordinal, "primary", true, 0);
     state_.recorded_primary = {ordinal, timeline};
     return *this;
@@ -91,6 +93,7 @@ class ObservedStateBuilder {
     node.replay_lsn = received;
     node.timeline = 1;
     node.config_hash = ConfigHash(spec_);
+    node.ssl = spec_.tls.enabled;
     if (upstream != 0) {
       node.wal_receiver = {"streaming", NodeName(spec_.name, upstream)};
     }
@@ -176,6 +179,36 @@ class ObservedStateBuilder {
   }
   ObservedStateBuilder& NoRecords() {
     state_.repmgr_nodes.clear();
+    return *this;
+  }
+
+  // The server certificate kept with the cluster (every name the spec needs unless `names`).
+  ObservedStateBuilder& Certificate(const std::string& fingerprint, absl::Time not_after,
+                                    std::vector<std::string> names = {}) {
+    state_.certificate = {fingerprint, not_after,
+                          names.empty() ? CertificateNames(spec_) : std::move(names)};
+    return *this;
+  }
+  // What the node serves: TLS on or off, and the fingerprint of its certificate.
+  ObservedStateBuilder& NodeTls(int ordinal, bool ssl, const std::string& fingerprint = "") {
+    Node(ordinal).ssl = ssl;
+    Node(ordinal).tls_certificate = fingerprint;
+    return *this;
+  }
+  // The app role and database as the primary has them.
+  ObservedStateBuilder& AppRole(bool role_exists, bool database_exists, bool password_current) {
+    state_.app_role = {true, role_exists, database_exists, password_current};
+    return *this;
+  }
+  // The node's container was made from another image than the spec's.
+  ObservedStateBuilder& OldImage(int ordinal) {
+    Node(ordinal).spec_hash = "old";
+    Node(ordinal).image = "radctl/postgres:old";
+    return *this;
+  }
+  // The bouncer runs with an older userlist or certificate.
+  ObservedStateBuilder& BouncerFilesStale() {
+    state_.bouncer.files_current = false;
     return *this;
   }
 

@@ -538,6 +538,139 @@ const PlanCase kConfigurationCases[] = {
 INSTANTIATE_TEST_SUITE_P(Configuration, PlanTableTest, ::testing::ValuesIn(kConfigurationCases),
                          CaseName);
 
+// Certificates and credentials (tls_policy.h, credentials_policy.h).
+const PlanCase kDayTwoCases[] = {
+    {"CurrentCertificateAndCredentialsConverged", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300))
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "cafe")
+           .AppRole(true, true, true)
+           .BouncerTarget(1)
+           .Build();
+     },
+     ""},
+    {"CertificateExpiringWithinThirtyDaysIsRenewed", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 29))
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "cafe")
+           .BouncerTarget(1)
+           .Build();
+     },
+     "renew-certificate demo"},
+    {"CertificateMissingANameIsRenewed", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300), {"localhost"})
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "cafe")
+           .BouncerTarget(1)
+           .Build();
+     },
+     "renew-certificate demo"},
+    {"NodeWithAnOlderCertificateIsReconfigured", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300))
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "beef")
+           .BouncerTarget(1)
+           .Build();
+     },
+     "reconfigure demo-pg-2"},
+    {"NodeWithoutTlsIsReconfigured", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).NodeTls(1, false).BouncerTarget(1).Build();
+     },
+     "reconfigure demo-pg-1"},
+    {"ChangedPasswordGoesToTheBouncerAndTheRole", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).AppRole(true, true, false).BouncerTarget(1).Build();
+     },
+     "apply-credentials demo-bouncer -> demo-pg-1"},
+    {"MissingRoleOrDatabaseIsCreated", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).AppRole(true, false, true).BouncerTarget(1).Build();
+     },
+     "apply-credentials demo-bouncer -> demo-pg-1"},
+    {"NodesGetTlsBeforeTheBouncerAndTheRole", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .NodeTls(1, false)
+           .NodeTls(2, false)
+           .AppRole(true, true, false)
+           .BouncerFilesStale()
+           .BouncerTarget(1)
+           .Build();
+     },
+     "reconfigure demo-pg-1; reconfigure demo-pg-2"},
+    {"BouncerWithOlderFilesIsRefreshedWithoutPause", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .AppRole(true, true, true)
+           .BouncerFilesStale()
+           .BouncerTarget(1)
+           .Build();
+     },
+     "refresh-bouncer demo-bouncer -> demo-pg-1"},
+    {"BouncerNotPointingToThePrimaryIsRepointedNotRefreshed", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).AppRole(true, true, true).BouncerFilesStale().Build();
+     },
+     "point-bouncer demo-bouncer -> demo-pg-1"},
+};
+
+// A changed spec.postgres.image: standbys one at a time, then a switchover.
+const PlanCase kImageCases[] = {
+    {"StandbysAreReplacedFirstOneAtATime", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .OldImage(1)
+           .OldImage(2)
+           .OldImage(3)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "replace-container demo-pg-2 <- demo-pg-1"},
+    {"NoStandbyIsReplacedWhileAnotherIsNotStreaming", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Down(3, DataDir::kStandby, true)
+           .OldImage(2)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "waiting"},
+    {"PrimaryOnTheOldImageIsSwitchedOverToTheMostAdvancedStandby", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1, 0x100)
+           .Standby(3, 1, 0x200)
+           .OldImage(1)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "switchover demo-pg-3 <- demo-pg-1"},
+    {"LonePrimaryOnTheOldImageWaits", 1,
+     [](ObservedStateBuilder b) { return b.Primary(1).OldImage(1).BouncerTarget(1).Build(); },
+     "waiting"},
+};
+INSTANTIATE_TEST_SUITE_P(Image, PlanTableTest, ::testing::ValuesIn(kImageCases), CaseName);
+
+INSTANTIATE_TEST_SUITE_P(DayTwo, PlanTableTest, ::testing::ValuesIn(kDayTwoCases), CaseName);
+
 TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
   ClusterSpec spec = DemoSpec();
   ObservedState observed =

@@ -1,0 +1,236 @@
+// Day-2 operations on the real engine, on one 2-node cluster shared by the checks (lean):
+// TLS by default, as psql sees it (verify-full through the URI radctl prints, plaintext refused,
+// replication over TLS), and a password change in the spec while a client stays connected.
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+#include "tests/integration/watch_support.h"
+
+namespace radctl::it {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr int kPort = 16751;
+
+class Day2Test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cluster_ = new TestCluster("d2-day2", 2, kPort);
+    CommandResult applied = cluster_->Apply();
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    ASSERT_TRUE(cluster_->WaitHealthy(1, absl::Seconds(60)));
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+  // psql with the URI `status -o uri` gives (or `uri`): its exit code, output and error.
+  static CommandResult Psql(const std::string& uri, const std::string& sql) {
+    return Shell(absl::StrCat("psql -XAt ", ShellQuote(uri), " -c ", ShellQuote(sql)));
+  }
+
+  static TestCluster* cluster_;
+};
+
+TestCluster* Day2Test::cluster_ = nullptr;
+
+TEST_F(Day2Test, PsqlVerifiesTheEndpointAndPlaintextIsRefused) {
+  const std::string uri = cluster_->Uri();
+  ASSERT_THAT(uri, HasSubstr("sslmode=verify-full"));
+  ASSERT_THAT(uri, HasSubstr("sslrootcert="));
+
+  // verify-full: the bouncer's certificate is signed by the cluster's CA and names 127.0.0.1;
+  // the bouncer reaches Postgres over TLS as well (this backend's own connection).
+  CommandResult verified = Psql(uri, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_EQ(verified.out, "t\n");
+
+  CommandResult plaintext =
+      Psql(absl::StrReplaceAll(uri, {{"sslmode=verify-full", "sslmode=disable"}}), "SELECT 1");
+  EXPECT_NE(plaintext.exit_code, 0);
+  EXPECT_THAT(plaintext.err, HasSubstr("SSL required"));
+
+  // A node refuses plaintext from another container too (pg_hba: hostssl only).
+  CommandResult node_plaintext =
+      Shell(absl::StrCat("docker exec ", cluster_->Node(2), " psql -XAt ",
+                         ShellQuote(absl::StrCat("host=", cluster_->Node(1),
+                                                 " user=repmgr dbname=repmgr "
+                                                 "sslmode=disable connect_timeout=5")),
+                         " -c 'SELECT 1'"));
+  EXPECT_NE(node_plaintext.exit_code, 0);
+  EXPECT_THAT(node_plaintext.err, HasSubstr("no encryption"));
+
+  // Replication streams over TLS.
+  std::string primary;
+  ASSERT_TRUE(cluster_->WaitHealthy(1, absl::Seconds(30), &primary));
+  absl::StatusOr<std::string> replication = cluster_->QueryNode(
+      OrdinalOf(primary),
+      "SELECT count(*) || ' ' || bool_and(s.ssl) FROM pg_stat_replication r JOIN pg_stat_ssl s "
+      "USING (pid)",
+      "postgres");
+  ASSERT_TRUE(replication.ok()) << replication.status();
+  EXPECT_EQ(*replication, "1 true");
+}
+
+TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorking) {
+  const std::string old_uri = cluster_->Uri();
+  absl::StatusOr<PgEndpoint> endpoint = cluster_->Endpoint();
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+
+  // A client connected before the change, querying every 50 ms on the same connection.
+  absl::StatusOr<std::unique_ptr<PgConnection>> client =
+      PgConnection::Connect(*endpoint, absl::Seconds(5));
+  ASSERT_TRUE(client.ok()) << client.status();
+  std::atomic<int> succeeded{0};
+  std::atomic<int> failed{0};
+  std::atomic<bool> stop{false};
+  std::string first_error;
+  std::thread queries([&] {
+    while (!stop) {
+      absl::Status status = (*client)->Query("SELECT 1", absl::Seconds(5)).status();
+      if (status.ok()) {
+        ++succeeded;
+      } else if (failed++ == 0) {
+        first_error = std::string(status.message());
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  });
+
+  const std::string new_password = "Rotated-by-day2-test";
+  cluster_->WriteSpec(2, absl::StrCat("  auth:\n    password: \"", new_password, "\"\n"));
+  CommandResult applied = cluster_->Apply();
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("ApplyCredentials"));
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        CommandResult old_login = Psql(old_uri, "SELECT 1");
+        CommandResult new_login = Psql(cluster_->Uri(), "SELECT 1");
+        *observed = absl::StrCat("old password: exit ", old_login.exit_code, " ", old_login.err,
+                                 "; new password: exit ", new_login.exit_code, " ", new_login.err);
+        return old_login.exit_code != 0 && new_login.exit_code == 0;
+      },
+      absl::Seconds(30)));
+  EXPECT_THAT(cluster_->Uri(), HasSubstr(new_password));
+
+  // The connected client's next server connection logs in with the new secret: the bouncer
+  // closes its server connections as they are released (RECONNECT: no query is cut).
+  std::ifstream secrets_file(cluster_->StateFile("secrets.json"));
+  nlohmann::json secrets = nlohmann::json::parse(secrets_file);
+  CommandResult reconnect =
+      Psql(absl::StrCat("postgresql://radctl:", secrets["bouncer_password"].get<std::string>(),
+                        "@127.0.0.1:", kPort, "/pgbouncer?sslmode=require"),
+           "RECONNECT");
+  ASSERT_EQ(reconnect.exit_code, 0) << reconnect.err;
+  const int before = succeeded;
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = absl::StrCat(succeeded - before,
+                                 " queries since the server connections "
+                                 "ended, ",
+                                 failed.load(), " failed");
+        return succeeded - before >= 20;
+      },
+      absl::Seconds(30)));
+  stop = true;
+  queries.join();
+  EXPECT_EQ(failed, 0) << "first error: " << first_error;
+
+  // The bouncer keeps SCRAM secrets, never the password.
+  CommandResult userlist = Shell(absl::StrCat("docker exec ", cluster_->name(),
+                                              "-bouncer sh -c 'cat /etc/pgbouncer/userlist*'"));
+  ASSERT_EQ(userlist.exit_code, 0) << userlist.err;
+  EXPECT_THAT(userlist.out, HasSubstr("\"app\" \"SCRAM-SHA-256$4096:"));
+  EXPECT_THAT(userlist.out, Not(HasSubstr(new_password)));
+}
+
+TEST_F(Day2Test, RotatePasswordGivesANewGeneratedOne) {
+  cluster_->WriteSpec(2);  // no password in the spec: radctl generates it
+  ASSERT_EQ(cluster_->Apply().exit_code, 0);
+  const std::string old_uri = cluster_->Uri();
+
+  CommandResult rotated = Radctl(absl::StrCat("rotate-password ", cluster_->name()));
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  const std::string new_uri = cluster_->Uri();
+  EXPECT_NE(new_uri, old_uri);
+  CommandResult new_login = Psql(new_uri, "SELECT current_user");
+  EXPECT_EQ(new_login.exit_code, 0) << new_login.err;
+  EXPECT_EQ(new_login.out, "app\n");
+  CommandResult old_login = Psql(old_uri, "SELECT 1");
+  EXPECT_NE(old_login.exit_code, 0);
+  EXPECT_THAT(old_login.err, HasSubstr("authentication failed"));
+
+  // A password the spec sets is changed there, not by the command.
+  cluster_->WriteSpec(2, "  auth:\n    password: \"Set-in-the-spec-1\"\n");
+  ASSERT_EQ(cluster_->Apply().exit_code, 0);
+  CommandResult refused = Radctl(absl::StrCat("rotate-password ", cluster_->name()));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("spec.auth.password"));
+}
+
+// Another tag of the node image stands for a new image; removed (untagged only) at the end.
+class ImageTag {
+ public:
+  explicit ImageTag(std::string tag) : tag_(std::move(tag)) {
+    EXPECT_EQ(Shell(absl::StrCat("docker tag radctl/postgres:15 ", tag_)).exit_code, 0);
+  }
+  ~ImageTag() { Shell(absl::StrCat("docker rmi ", tag_)); }
+
+ private:
+  std::string tag_;
+};
+
+TEST(ImageRolloutTest, StandbysFirstThenSwitchoverUnderWritesWithNothingFailedOrLost) {
+  const std::string image = "radctl/postgres:15-d2roll";
+  ImageTag tag(image);
+  TestCluster cluster("d2-roll", 2, 16752);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(1, absl::Seconds(60), &first));
+  std::unique_ptr<testsupport::Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesFlow(*writer, absl::Now()));
+
+  cluster.WriteSpec(2, absl::StrCat("  postgres:\n    image: ", image, "\n"));
+  CommandResult rolled = cluster.Apply();
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  std::string second;
+  ASSERT_TRUE(cluster.WaitHealthy(1, absl::Seconds(60), &second));
+  ASSERT_TRUE(WritesFlow(*writer, absl::Now()));
+  writer->Stop();
+
+  // The standby was replaced first, then the primary changed hands, then the old one replaced.
+  const std::string standby = first == cluster.Node(1) ? cluster.Node(2) : cluster.Node(1);
+  auto replaced = [&](const std::string& node) {
+    return rolled.err.find(absl::StrCat("but ", node, " runs radctl/postgres:15: a new container"));
+  };
+  size_t replaced_standby = replaced(standby);
+  size_t switched = rolled.err.find(absl::StrCat("switching over to ", standby));
+  size_t replaced_old = replaced(first);
+  ASSERT_NE(replaced_standby, std::string::npos) << rolled.err;
+  ASSERT_NE(switched, std::string::npos) << rolled.err;
+  ASSERT_NE(replaced_old, std::string::npos) << rolled.err;
+  EXPECT_LT(replaced_standby, switched);
+  EXPECT_LT(switched, replaced_old);
+  EXPECT_EQ(second, standby);
+
+  absl::StatusOr<nlohmann::json> status = cluster.Status();
+  ASSERT_TRUE(status.ok()) << status.status();
+  for (const nlohmann::json& node : (*status)["nodes"]) {
+    EXPECT_EQ(node["image"], image) << node.dump();
+  }
+  EXPECT_EQ(writer->Failed(), 0) << "a rollout must hold clients, not fail them";
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
+}  // namespace
+}  // namespace radctl::it
