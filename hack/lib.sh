@@ -12,7 +12,7 @@ DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PACKAGES=(
   build-essential cmake pkg-config git
   libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
-  libcurl4-openssl-dev nlohmann-json3-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libssl-dev
   postgresql-client docker.io debootstrap curl ca-certificates
   clang-format    # hack/test.sh checks the formatting
   docker-compose  # the Compose example's test (crd-like-specs/examples/compose/)
