@@ -15,10 +15,11 @@
 
 namespace radctl {
 
-absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const std::string& cluster,
-                                                 const std::string& command) {
+absl::StatusOr<int> LockStateFile(const std::string& dir, const std::string& file,
+                                  const std::string& command,
+                                  absl::FunctionRef<std::string(const std::string& holder)> busy) {
   if (absl::Status usable = EnsureStateDirectory(dir); !usable.ok()) return usable;
-  std::string path = absl::StrCat(dir, "/lock");
+  std::string path = absl::StrCat(dir, "/", file);
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return absl::PermissionDeniedError(
@@ -28,10 +29,8 @@ absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const s
     char holder[512] = {0};
     ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
     close(fd);
-    std::string who = n > 0 ? std::string(absl::StripAsciiWhitespace(holder)) : "another process";
     return absl::FailedPreconditionError(
-        absl::StrCat("cluster ", cluster, " is already managed by another radctl (", who,
-                     "); stop that one first, or let it do the work"));
+        busy(n > 0 ? std::string(absl::StripAsciiWhitespace(holder)) : "another process"));
   }
   std::string holder =
       absl::StrCat("pid ", getpid(), ", ", command, ", since ",
@@ -40,7 +39,17 @@ absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const s
     ssize_t ignored = pwrite(fd, holder.data(), holder.size(), 0);
     (void)ignored;  // the lock holds without the note; the note only improves the message
   }
-  return ClusterLock(fd);
+  return fd;
+}
+
+absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const std::string& cluster,
+                                                 const std::string& command) {
+  absl::StatusOr<int> fd = LockStateFile(dir, "lock", command, [&](const std::string& who) {
+    return absl::StrCat("cluster ", cluster, " is already managed by another radctl (", who,
+                        "); stop that one first, or let it do the work");
+  });
+  if (!fd.ok()) return fd.status();
+  return ClusterLock(*fd);
 }
 
 ClusterLock::~ClusterLock() {

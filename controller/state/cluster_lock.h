@@ -5,9 +5,17 @@
 
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 
 namespace radctl {
+
+// An exclusive, fail-fast flock on DIR/FILE, which then names its holder ("pid 4711, COMMAND,
+// since ..."). Returns the open descriptor (closing it releases the lock); when another process
+// holds it, FailedPrecondition with `busy(holder)`.
+[[nodiscard]] absl::StatusOr<int> LockStateFile(
+    const std::string& dir, const std::string& file, const std::string& command,
+    absl::FunctionRef<std::string(const std::string& holder)> busy);
 
 class ClusterLock {
  public:

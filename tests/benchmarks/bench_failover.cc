@@ -26,14 +26,6 @@ namespace {
 const std::string kCluster = BenchCluster("bench-failover");
 const int kPort = BenchPort(16610);
 
-// Seconds since midnight (local time) of an event line "HH:MM:SS.mmm ...".
-double LineClock(const std::string& line) {
-  int h = 0, m = 0;
-  double s = 0;
-  if (std::sscanf(line.c_str(), "%d:%d:%lf", &h, &m, &s) != 3) return -1;
-  return h * 3600 + m * 60 + s;
-}
-
 double ClockOf(absl::Time t) {
   absl::CivilSecond civil = absl::ToCivilSecond(t, absl::LocalTimeZone());
   double subsecond = absl::ToDoubleSeconds(t - absl::FromCivil(civil, absl::LocalTimeZone()));

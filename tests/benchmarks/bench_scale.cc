@@ -44,13 +44,7 @@ double LineTime(const std::string& log, const std::string& text, size_t from = 0
   size_t at = log.find(text, from);
   if (at == std::string::npos) return -1;
   size_t line = log.rfind('\n', at);
-  int h = 0, m = 0;
-  double s = 0;
-  if (std::sscanf(log.c_str() + (line == std::string::npos ? 0 : line + 1), "%d:%d:%lf", &h, &m,
-                  &s) != 3) {
-    return -1;
-  }
-  return h * 3600 + m * 60 + s;
+  return LineClock(log.substr(line == std::string::npos ? 0 : line + 1));
 }
 
 void ResetDir(const std::string& dir) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -152,6 +153,13 @@ int64_t StatusKilobytes(pid_t pid, const std::string& key) {
     }
   }
   return -1;
+}
+
+double LineClock(const std::string& line) {
+  int h = 0, m = 0;
+  double s = 0;
+  if (std::sscanf(line.c_str(), "%d:%d:%lf", &h, &m, &s) != 3) return -1;
+  return h * 3600 + m * 60 + s;
 }
 
 std::string ReadFile(const std::string& path) {

@@ -56,5 +56,7 @@ std::map<std::string, double> ContainerMemoryMiB();
 // The sum over the containers named NAME-* (a cluster's nodes and bouncer).
 double ClusterMemoryMiB(const std::map<std::string, double>& memory, const std::string& name);
 std::string ReadFile(const std::string& path);
+// Seconds since midnight (local time) of an event line "HH:MM:SS.mmm ..."; -1 if it has none.
+double LineClock(const std::string& line);
 
 }  // namespace radctl::bench
