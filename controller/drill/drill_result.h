@@ -97,6 +97,10 @@ struct RoundResult {
   int reads_failed = 0;
   std::map<std::string, int> errors;  // normalised message -> count (writes and reads)
   int clients_with_errors = 0;        // writers that saw an error: what pgbench would abort
+  // Of those, the writers whose first error was not their statement's server connection breaking
+  // under it (in flight on a node that died): clients turned away though nothing of theirs was
+  // in flight, e.g. PgBouncer's server_login_retry. What radctl's hold is there to prevent.
+  int clients_turned_away = 0;
 
   // Acknowledged writes of this round missing after it, checked on the primary and on every
   // standby once it had replayed past the primary's position.

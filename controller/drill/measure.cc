@@ -24,6 +24,12 @@ absl::string_view StripEndpoint(absl::string_view text) {
 
 }  // namespace
 
+bool CutInFlight(const std::string& error) {
+  return absl::StrContains(error, "server conn crashed") ||
+         absl::StrContains(error, "server closed the connection unexpectedly") ||
+         absl::StrContains(error, "SSL SYSCALL error: EOF detected");
+}
+
 Interval LongestGap(std::vector<absl::Time> acks, absl::Time from, absl::Time to) {
   std::sort(acks.begin(), acks.end());
   absl::Time previous = from;
@@ -52,6 +58,7 @@ void MeasureClients(RoundResult& round, int writers) {
   std::vector<std::vector<absl::Time>> acks(writers);
   std::vector<absl::Time> all_acks;
   std::vector<bool> saw_error(writers, false);
+  std::vector<const ClientOp*> first_error(writers, nullptr);
   round.writes_ok = round.writes_failed = round.reads_ok = round.reads_failed = 0;
   round.errors.clear();
   for (const ClientOp& op : round.ops) {
@@ -67,10 +74,15 @@ void MeasureClients(RoundResult& round, int writers) {
       all_acks.push_back(op.end);
     } else {
       saw_error[op.client] = true;
+      const ClientOp*& first = first_error[op.client];
+      if (first == nullptr || op.start < first->start) first = &op;
     }
   }
   round.clients_with_errors =
       static_cast<int>(std::count(saw_error.begin(), saw_error.end(), true));
+  round.clients_turned_away = static_cast<int>(
+      std::count_if(first_error.begin(), first_error.end(),
+                    [](const ClientOp* op) { return op != nullptr && !CutInFlight(op->error); }));
   round.writer_outage.clear();
   for (int writer = 0; writer < writers; ++writer) {
     round.writer_outage.push_back(
@@ -188,6 +200,7 @@ std::vector<SummaryRow> Summarize(const DrillResult& result) {
       row.writes_ok += round.writes_ok;
       row.writes_failed += round.writes_failed;
       row.clients_with_errors += round.clients_with_errors;
+      row.clients_turned_away += round.clients_turned_away;
       row.client_rounds += result.writers;
       row.acknowledged += round.acknowledged;
       row.lost += round.lost;

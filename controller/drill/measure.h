@@ -39,6 +39,10 @@ void MeasureClients(RoundResult& round, int writers);
 void MeasureMilestones(RoundResult& round, const std::vector<NodeProbe>& nodes,
                        const std::vector<BouncerProbe>& bouncer);
 
+// The error says the statement's server connection broke under it: it was in flight on a node
+// that died (PgBouncer's "server conn crashed?", or libpq's when a direct connection broke).
+bool CutInFlight(const std::string& error);
+
 // Two writable primaries: a node accepted a write between two consecutive accepted writes of
 // another node, at most `max_spacing` apart. The other node was writable before and after it (a
 // node is not demoted and promoted again within that time), so both were at once.
@@ -57,6 +61,7 @@ struct SummaryRow {
   int writes_ok = 0;
   int writes_failed = 0;
   int clients_with_errors = 0;
+  int clients_turned_away = 0;
   int client_rounds = 0;  // writers x rounds: the most clients that could have seen errors
   int64_t acknowledged = 0;
   int64_t lost = 0;

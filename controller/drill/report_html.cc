@@ -249,7 +249,8 @@ std::string SummaryTable(const DrillResult& result) {
   std::string html =
       "<table class=\"summary\"><tr><th class=\"l\">fault</th><th>rounds</th><th>median "
       "outage</th><th>max outage</th><th>worst writer</th><th>streaming again "
-      "(median)</th><th>failed writes</th><th>clients with errors</th><th>acknowledged</th>"
+      "(median)</th><th>failed writes</th><th>clients with errors</th><th>of them with nothing in "
+      "flight</th><th>acknowledged</th>"
       "<th>lost</th><th>split brains</th><th>not recovered</th></tr>\n";
   for (const SummaryRow& row : Summarize(result)) {
     absl::StrAppend(&html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
@@ -257,6 +258,7 @@ std::string SummaryTable(const DrillResult& result) {
                     Cell(Secs(row.max_writer_outage)), Cell(Secs(row.median_streaming)),
                     Cell(absl::StrCat(row.writes_failed)),
                     Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
+                    Cell(absl::StrCat(row.clients_turned_away), row.clients_turned_away > 0),
                     Cell(absl::StrCat(row.acknowledged)),
                     Cell(absl::StrCat(row.lost), row.lost > 0),
                     Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
@@ -272,8 +274,9 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
       HtmlEscape(Clock(round.fault_at)), " · primary ", HtmlEscape(round.old_primary), " → ",
       HtmlEscape(round.new_primary.empty() ? "none" : round.new_primary), " · outage ",
       HtmlEscape(Secs(round.outage)), " · ", round.writes_failed, " failed writes (",
-      round.clients_with_errors, " of ", result.writers, " writers) · ", round.lost, " of ",
-      round.acknowledged, " acknowledged writes lost</p>\n");
+      round.clients_with_errors, " of ", result.writers, " writers, ", round.clients_turned_away,
+      " of them with nothing in flight) · ", round.lost, " of ", round.acknowledged,
+      " acknowledged writes lost</p>\n");
   absl::StrAppend(&html,
                   "<table><tr><th>detected</th><th>promoted</th><th>repointed</th><th>resumed</th>"
                   "<th>all standbys streaming</th><th>worst writer gap</th></tr><tr>",

@@ -38,19 +38,19 @@ absl::Duration WorstWriter(const RoundResult& round) {
 
 std::string DrillTable(const DrillResult& result) {
   std::string out = absl::StrFormat(
-      "%-5s %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6s %7s %7s %5s %5s\n", "ROUND", "FAULT",
-      "TARGET", "PRIMARY AFTER", "DETECT", "PROMOTE", "REPOINT", "RESUME", "STREAMING", "OUTAGE",
-      "WORST", "FAILED", "CLIENTS", "ACKED", "LOST", "SPLIT");
+      "%-5s %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6s %7s %4s %7s %5s %5s\n", "ROUND",
+      "FAULT", "TARGET", "PRIMARY AFTER", "DETECT", "PROMOTE", "REPOINT", "RESUME", "STREAMING",
+      "OUTAGE", "WORST", "FAILED", "CLIENTS", "AWAY", "ACKED", "LOST", "SPLIT");
   for (const RoundResult& round : result.rounds) {
     absl::StrAppendFormat(
-        &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %7d %5s %5d\n",
+        &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %4d %7d %5s %5d\n",
         round.number, FaultName(round.fault), absl::StrJoin(round.targets, ","),
         round.new_primary.empty() ? "-" : round.new_primary, Secs(round.milestones.detected),
         Secs(round.milestones.promoted), Secs(round.milestones.repointed),
         Secs(round.milestones.resumed), Secs(round.milestones.streaming), Secs(round.outage),
         Secs(WorstWriter(round)), round.writes_failed,
-        absl::StrCat(round.clients_with_errors, "/", result.writers), round.acknowledged,
-        round.checked_nodes.empty() ? "-" : absl::StrCat(round.lost),
+        absl::StrCat(round.clients_with_errors, "/", result.writers), round.clients_turned_away,
+        round.acknowledged, round.checked_nodes.empty() ? "-" : absl::StrCat(round.lost),
         static_cast<int>(round.split_brains.size()));
   }
   bool any_detail = false;
@@ -78,16 +78,16 @@ std::string DrillTable(const DrillResult& result) {
     for (const std::string& line : lines) absl::StrAppend(&out, "  ", line, "\n");
   }
   absl::StrAppend(&out, "\n");
-  absl::StrAppendFormat(&out, "%-24s %6s %8s %8s %8s %9s %8s %14s %9s %5s %6s %9s\n", "SUMMARY",
+  absl::StrAppendFormat(&out, "%-24s %6s %8s %8s %8s %9s %8s %14s %5s %9s %5s %6s %9s\n", "SUMMARY",
                         "ROUNDS", "OUTAGE~", "OUTAGE^", "WORST^", "STREAM~", "FAILED",
-                        "CLIENTS W/ERR", "ACKED", "LOST", "SPLIT", "UNHEALED");
+                        "CLIENTS W/ERR", "AWAY", "ACKED", "LOST", "SPLIT", "UNHEALED");
   for (const SummaryRow& row : Summarize(result)) {
-    absl::StrAppendFormat(&out, "%-24s %6d %8s %8s %8s %9s %8d %14s %9d %5d %6d %9d\n", row.fault,
-                          row.rounds, Secs(row.median_outage), Secs(row.max_outage),
-                          Secs(row.max_writer_outage), Secs(row.median_streaming),
-                          row.writes_failed,
-                          absl::StrCat(row.clients_with_errors, "/", row.client_rounds),
-                          row.acknowledged, row.lost, row.split_brains, row.not_recovered);
+    absl::StrAppendFormat(
+        &out, "%-24s %6d %8s %8s %8s %9s %8d %14s %5d %9d %5d %6d %9d\n", row.fault, row.rounds,
+        Secs(row.median_outage), Secs(row.max_outage), Secs(row.max_writer_outage),
+        Secs(row.median_streaming), row.writes_failed,
+        absl::StrCat(row.clients_with_errors, "/", row.client_rounds), row.clients_turned_away,
+        row.acknowledged, row.lost, row.split_brains, row.not_recovered);
   }
   absl::StrAppend(
       &out,
@@ -97,7 +97,9 @@ std::string DrillTable(const DrillResult& result) {
       "point to it. RESUME: the "
       "first acknowledged write after the longest gap. OUTAGE: longest time without any "
       "acknowledged write; WORST: the longest for one writer. CLIENTS: writers that saw an "
-      "error (pgbench would have aborted them). LOST: acknowledged writes missing on the primary "
+      "error (pgbench would have aborted them); AWAY: those whose first error was not their "
+      "statement's server connection breaking under it (nothing of theirs was in flight on the "
+      "failed node, yet they were turned away). LOST: acknowledged writes missing on the primary "
       "or a streaming standby afterwards (-: no healthy primary to check on).\n");
   return out;
 }
@@ -142,6 +144,7 @@ std::string DrillJson(const DrillResult& result) {
         {"reads_failed", round.reads_failed},
         {"errors", round.errors},
         {"clients_with_errors", round.clients_with_errors},
+        {"clients_turned_away", round.clients_turned_away},
         {"acknowledged", round.acknowledged},
         {"lost", round.checked_nodes.empty() ? Json(nullptr) : Json(round.lost)},
         {"missing", round.missing},
@@ -164,6 +167,7 @@ std::string DrillJson(const DrillResult& result) {
                        {"writes_ok", row.writes_ok},
                        {"writes_failed", row.writes_failed},
                        {"clients_with_errors", row.clients_with_errors},
+                       {"clients_turned_away", row.clients_turned_away},
                        {"client_rounds", row.client_rounds},
                        {"acknowledged", row.acknowledged},
                        {"lost", row.lost},

@@ -63,6 +63,42 @@ TEST(MeasureClientsTest, OutageErrorsAndAffectedWriters) {
   }
 }
 
+TEST(MeasureClientsTest, WritersTurnedAwayAreThoseWhoseFirstErrorWasNotAStatementCutInFlight) {
+  RoundResult crashed =
+      RoundBuilder(1, 4, 6).Outage(1.0, 2.0, "FATAL:  server conn crashed?").Build();
+  EXPECT_EQ(crashed.clients_turned_away, 0);
+  RoundResult refused = RoundBuilder(1, 4, 6)
+                            .Outage(1.0, 2.0,
+                                    "FATAL:  server login has been failing, try again later "
+                                    "(server_login_retry)")
+                            .Build();
+  EXPECT_EQ(refused.clients_with_errors, 4);
+  EXPECT_EQ(refused.clients_turned_away, 4);
+
+  // Writer 0: its statement was cut in flight, then (reconnecting) it was refused once more:
+  // pgbench would have aborted it at the first, which the kill allows. Writer 1 had nothing in
+  // flight and was refused: that is the one turned away.
+  RoundResult round;
+  round.fault_at = At(1);
+  round.window_end = At(3);
+  auto op = [](int client, double at, const std::string& error) {
+    ClientOp made;
+    made.client = client;
+    made.start = At(at);
+    made.end = At(at + 0.01);
+    made.ok = error.empty();
+    made.error = error;
+    return made;
+  };
+  round.ops = {op(1, 1.25, "FATAL:  server login has been failing, try again later"),
+               op(0, 1.2, "FATAL:  server login has been failing, try again later"),
+               op(0, 0.99, "FATAL:  server conn crashed?"), op(2, 1.5, ""),
+               op(3, 0.99, "server closed the connection unexpectedly")};
+  MeasureClients(round, 4);
+  EXPECT_EQ(round.clients_with_errors, 3);
+  EXPECT_EQ(round.clients_turned_away, 1);
+}
+
 TEST(MeasureClientsTest, UndisturbedWritersShowOnlyTheirPace) {
   RoundResult round = RoundBuilder(1, 2, 4).Build();
   EXPECT_EQ(round.writes_failed, 0);
