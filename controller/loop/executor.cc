@@ -281,10 +281,14 @@ absl::Status Executor::Failover(const Action& action) {
     status = Fence(old_primary, action.fence);
     if (status.ok()) step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
   }
-  if (status.ok()) status = nodes_.Promote(new_primary);
+  // One session for promotion and the records (a login costs 10-30 ms).
+  absl::StatusOr<std::unique_ptr<NodeSession>> successor =
+      status.ok() ? nodes_.Connect(new_primary) : status;
+  status = successor.status();
+  if (status.ok()) status = nodes_.Promote(**successor);
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
-    status = RecordPrimary(new_primary);
+    status = RecordPrimary(**successor, new_primary);
   }
   if (status.ok()) status = bouncer_.Retarget(new_primary);
   if (status.ok()) step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
@@ -310,9 +314,14 @@ absl::Status Executor::HoldClients(const Action& action) {
 }
 
 absl::Status Executor::RecordPrimary(int ordinal) {
-  ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(ordinal));
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, nodes_.Connect(ordinal));
+  return RecordPrimary(*session, ordinal);
+}
+
+absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal) {
+  ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(session));
   RETURN_IF_ERROR(store_.SavePrimary(RecordedPrimary{ordinal, timeline}));
-  return nodes_.RecordPrimary(ordinal);
+  return nodes_.RecordPrimary(session, ordinal);
 }
 
 absl::Status Executor::Rebuild(int ordinal, int source) {
@@ -348,15 +357,33 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
   absl::Status status = nodes_.Checkpoint(old_primary);
   if (!status.ok()) return status;
   step(absl::StrCat(old_name, " checkpointed"));
+  absl::StatusOr<std::unique_ptr<NodeSession>> successor = nodes_.Connect(new_primary);
+  if (!successor.ok()) return successor.status();
+  // The new target's config is uploaded before the hold (an upload is a Docker archive request
+  // of 50-80 ms): PgBouncer reads it only at the RELOAD below. Every way out without that
+  // RELOAD uploads the old target's again.
+  status = bouncer_.PrepareTarget(new_primary);
+  if (!status.ok()) return status;
+  auto restore_target = [&] {
+    if (absl::Status restored = bouncer_.PrepareTarget(old_primary); !restored.ok()) {
+      events_.Warning(BouncerName(spec_.name), "RestoreConfigFailed",
+                      absl::StrCat("the bouncer's config names ", new_name,
+                                   " but was not loaded; writing back ", old_name,
+                                   "'s failed: ", restored.message()));
+    }
+  };
   bool paused = false;
   status = bouncer_.Pause(kRepointPauseTimeout, &paused);
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    restore_target();
+    return status;
+  }
   step("bouncer paused (running transactions finished)");
   absl::StatusOr<Lsn> end = nodes_.StopCleanly(old_primary);
   status = end.status();
   if (status.ok()) {
     step(absl::StrCat(old_name, " stopped cleanly at ", FormatLsn(*end)));
-    status = nodes_.WaitReplayedPast(new_primary, *end, kReplayWait);
+    status = nodes_.WaitReplayedPast(**successor, new_primary, *end, kReplayWait);
     if (!status.ok()) {
       // Nothing changed hands: the old primary goes on as primary.
       // All or nothing: the old primary goes on as primary (see kSwitchover in action.h).
@@ -369,14 +396,18 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
   }
   if (status.ok()) {
     step(absl::StrCat(new_name, " has replayed everything"));
-    status = nodes_.Promote(new_primary);
+    status = nodes_.Promote(**successor);
   }
   if (status.ok()) {
     step(absl::StrCat(new_name, " promoted"));
-    status = RecordPrimary(new_primary);
+    status = RecordPrimary(**successor, new_primary);
   }
-  if (status.ok()) status = bouncer_.Retarget(new_primary);
-  if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));
+  if (status.ok()) {
+    status = bouncer_.Reload();
+    if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));
+  } else {
+    restore_target();
+  }
   if (paused) {
     absl::Status resumed = bouncer_.Resume();
     if (status.ok()) status = resumed;

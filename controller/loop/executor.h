@@ -54,6 +54,7 @@ class Executor {
   // The cluster's state records `ordinal`, on its current timeline, as the primary; then
   // repmgr's records say so too. Written before the bouncer is pointed to it.
   absl::Status RecordPrimary(int ordinal);
+  absl::Status RecordPrimary(NodeSession& session, int ordinal);
   // The old data directory moved aside (the event says where, its timeline and the fork point),
   // then cloned again from `source`.
   absl::Status Rebuild(int ordinal, int source);

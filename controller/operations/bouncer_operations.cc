@@ -122,7 +122,15 @@ absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) cons
 }
 
 absl::Status BouncerOperations::Retarget(int target_ordinal) const {
-  RETURN_IF_ERROR(Upload(NodeName(spec_.name, target_ordinal)));
+  RETURN_IF_ERROR(PrepareTarget(target_ordinal));
+  return Reload();
+}
+
+absl::Status BouncerOperations::PrepareTarget(int target_ordinal) const {
+  return Upload(NodeName(spec_.name, target_ordinal));
+}
+
+absl::Status BouncerOperations::Reload() const {
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
   return admin->Reload();
 }

@@ -33,6 +33,10 @@ class BouncerOperations {
   [[nodiscard]] absl::Status Pause(absl::Duration timeout, bool* paused) const;
   // Uploads a config targeting `target_ordinal` and reloads.
   [[nodiscard]] absl::Status Retarget(int target_ordinal) const;
+  // The two halves of Retarget: PgBouncer reads the uploaded config only at the RELOAD, so a
+  // switchover uploads before it holds the clients and reloads while they are held.
+  [[nodiscard]] absl::Status PrepareTarget(int target_ordinal) const;
+  [[nodiscard]] absl::Status Reload() const;
   [[nodiscard]] absl::Status Resume() const;
   // Closes the server connections of every database once released: after the primary's
   // container restarted, some may have reached another container that took its old address.

@@ -86,7 +86,11 @@ absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal)
 
 absl::StatusOr<int> NodeOperations::Timeline(int ordinal) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
-  ASSIGN_OR_RETURN(NodeProbe probe, session->Probe(kConnectTimeout));
+  return Timeline(*session);
+}
+
+absl::StatusOr<int> NodeOperations::Timeline(NodeSession& session) const {
+  ASSIGN_OR_RETURN(NodeProbe probe, session.Probe(kConnectTimeout));
   return probe.timeline;
 }
 
@@ -311,7 +315,11 @@ absl::Status NodeOperations::WaitStreaming(int ordinal, int upstream,
 
 absl::Status NodeOperations::Promote(int ordinal) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
-  return session->Promote(kPromoteWait);
+  return Promote(*session);
+}
+
+absl::Status NodeOperations::Promote(NodeSession& session) const {
+  return session.Promote(kPromoteWait);
 }
 
 absl::Status NodeOperations::ApplyAppRole(int ordinal) const {
@@ -322,7 +330,11 @@ absl::Status NodeOperations::ApplyAppRole(int ordinal) const {
 
 absl::Status NodeOperations::RecordPrimary(int ordinal) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
-  return session->RecordPrimary(ordinal, absl::Seconds(10));
+  return RecordPrimary(*session, ordinal);
+}
+
+absl::Status NodeOperations::RecordPrimary(NodeSession& session, int ordinal) const {
+  return session.RecordPrimary(ordinal, absl::Seconds(10));
 }
 
 absl::Status NodeOperations::RemoveNode(int ordinal, int primary) const {
@@ -376,10 +388,15 @@ absl::StatusOr<Lsn> NodeOperations::StopCleanly(int ordinal) const {
 
 absl::Status NodeOperations::WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
+  return WaitReplayedPast(*session, ordinal, lsn, timeout);
+}
+
+absl::Status NodeOperations::WaitReplayedPast(NodeSession& session, int ordinal, Lsn lsn,
+                                              absl::Duration timeout) const {
   absl::Time deadline = env_.clock.Now() + timeout;
   Lsn replayed = 0;
   while (true) {
-    ASSIGN_OR_RETURN(replayed, session->ReplayLsn(kConnectTimeout));
+    ASSIGN_OR_RETURN(replayed, session.ReplayLsn(kConnectTimeout));
     if (replayed > lsn) return absl::OkStatus();
     if (env_.clock.Now() > deadline) break;
     env_.clock.SleepFor(absl::Milliseconds(10));

@@ -75,6 +75,8 @@ class NodeOperations {
   [[nodiscard]] absl::StatusOr<Lsn> StopCleanly(int ordinal) const;
   // Waits until `ordinal` has replayed WAL past `lsn`; Aborted when it has not within `timeout`.
   [[nodiscard]] absl::Status WaitReplayedPast(int ordinal, Lsn lsn, absl::Duration timeout) const;
+  [[nodiscard]] absl::Status WaitReplayedPast(NodeSession& session, int ordinal, Lsn lsn,
+                                              absl::Duration timeout) const;
   [[nodiscard]] absl::Status Checkpoint(int ordinal) const;
   // Waits until the standby streams from `upstream` (after a start or restart).
   [[nodiscard]] absl::Status WaitStreaming(int ordinal, int upstream, absl::Duration timeout) const;
@@ -84,6 +86,7 @@ class NodeOperations {
   [[nodiscard]] absl::StatusOr<std::optional<MovedAside>> MoveAside(int ordinal) const;
   // The node's timeline, as it writes or receives WAL.
   [[nodiscard]] absl::StatusOr<int> Timeline(int ordinal) const;
+  [[nodiscard]] absl::StatusOr<int> Timeline(NodeSession& session) const;
   // Where `primary`'s history left `timeline` (from its timeline history); nullopt when its
   // history does not include that timeline.
   [[nodiscard]] absl::StatusOr<std::optional<Lsn>> ForkPoint(int primary, int timeline) const;
@@ -94,11 +97,19 @@ class NodeOperations {
   [[nodiscard]] absl::Status ReplaceContainer(int ordinal) const;
   // Promotes the standby `ordinal`; OK if it is already a primary.
   [[nodiscard]] absl::Status Promote(int ordinal) const;
+  [[nodiscard]] absl::Status Promote(NodeSession& session) const;
   // The app role (spec.auth.user) with the cluster's SCRAM secret and its database on the
   // primary `ordinal`, created if missing.
   [[nodiscard]] absl::Status ApplyAppRole(int ordinal) const;
   // repmgr's records: `ordinal` is the active primary, every other primary record inactive.
   [[nodiscard]] absl::Status RecordPrimary(int ordinal) const;
+  [[nodiscard]] absl::Status RecordPrimary(NodeSession& session, int ordinal) const;
+
+  // A session to node `ordinal`, over its published port. Steps taken while clients are held
+  // (a handover's replay check, promotion, records) share one opened beforehand: each login
+  // (an inspect for the port, TLS, SCRAM) costs 10-30 ms on a busy machine. The overloads
+  // taking a session do the same as those taking an ordinal, on it.
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
 
  private:
   [[nodiscard]] absl::Status UploadNodeFiles(int ordinal) const;
@@ -108,7 +119,6 @@ class NodeOperations {
   [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
   // The last errors in the node's server log, as "; the server log says: ..." ("" if none).
   std::string ServerLogErrors(int ordinal) const;
-  [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
 
   const Env& env_;
   const ClusterSpec& spec_;

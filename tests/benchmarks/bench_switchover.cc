@@ -52,6 +52,7 @@ nlohmann::json SwitchoverPause(int runs) {
   RemoveCluster(kCluster);
   return {{"runs", runs},
           {"median_client_pause_s", Median(pauses)},
+          {"p95_client_pause_s", Percentile(pauses, 0.95)},
           {"max_client_pause_s", *std::max_element(pauses.begin(), pauses.end())},
           {"median_failed_writes", Median(failed)},
           {"median_command_s", Median(took)},

@@ -29,6 +29,8 @@ int BenchPort(int port);
 // The app user through the bouncer on 127.0.0.1:port.
 PgEndpoint AppEndpoint(int port);
 double Median(std::vector<double> values);
+// The nearest-rank percentile `p` (0 < p <= 1) of `values`; 0 when empty.
+double Percentile(std::vector<double> values, double p);
 
 }  // namespace radctl::bench
 

@@ -204,19 +204,26 @@ class LibpqNodeSession : public NodeSession {
   }
 
   absl::Status Promote(absl::Duration wait) override {
-    // One statement: a node that is a primary already (a repeated action) is left alone.
-    int seconds = std::max<int>(1, absl::ToInt64Seconds(wait));
-    ASSIGN_OR_RETURN(PgRows rows,
-                     conn_->Query(absl::StrCat("SELECT CASE WHEN pg_is_in_recovery() THEN "
-                                               "pg_promote(true, ",
-                                               seconds, ") ELSE true END"),
-                                  wait + absl::Seconds(5)));
-    if (rows.empty() || rows[0][0].value_or("") != "t") {
-      return absl::DeadlineExceededError(absl::StrCat(conn_->endpoint().ToString(),
-                                                      ": promotion did not finish within ",
-                                                      absl::FormatDuration(wait)));
+    // A node that is a primary already (a repeated action) is left alone. pg_promote(true) looks
+    // for the end of recovery only every 100 ms, while a switchover holds the clients: the
+    // request is sent without waiting, and the end of recovery looked for every 5 ms.
+    ASSIGN_OR_RETURN(PgRows sent, conn_->Query("SELECT CASE WHEN pg_is_in_recovery() THEN "
+                                               "pg_promote(false) ELSE true END",
+                                               absl::Seconds(10)));
+    if (sent.empty() || sent[0][0].value_or("") != "t") {
+      return absl::InternalError(
+          absl::StrCat(conn_->endpoint().ToString(), ": the promotion request was not sent"));
     }
-    return absl::OkStatus();
+    const absl::Time deadline = absl::Now() + wait;
+    while (true) {
+      ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_is_in_recovery()", absl::Seconds(10)));
+      if (!rows.empty() && rows[0][0].value_or("") == "f") return absl::OkStatus();
+      if (absl::Now() > deadline) break;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    return absl::DeadlineExceededError(absl::StrCat(conn_->endpoint().ToString(),
+                                                    ": promotion did not finish within ",
+                                                    absl::FormatDuration(wait)));
   }
 
   absl::Status Checkpoint(absl::Duration timeout) override {
