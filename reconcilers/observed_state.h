@@ -91,6 +91,7 @@ struct NodeObservation {
   bool volume_exists = false;
   std::string spec_hash;  // label the container was created with
   std::string image;      // the image the container was created from
+  std::string image_id;   // its id ("sha256:..."): a tag rebuilt since names another
   int host_port = 0;      // where 5432 is published on the host, 0 if not
 
   // Postgres, probed over the published port when the container runs.
@@ -239,6 +240,9 @@ struct BackupObservation {
 struct ObservedState {
   absl::Time observed_at = absl::InfinitePast();
   bool network_exists = false;
+  // The id spec.postgres.image names now ("" when it could not be looked up): a node whose
+  // container runs another was made before the image was rebuilt under the same tag.
+  std::string wanted_image_id;
   // Every node that exists in any form (container or volume), desired or not, by ordinal.
   std::vector<NodeObservation> nodes;
   BouncerObservation bouncer;

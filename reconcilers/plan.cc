@@ -31,6 +31,12 @@
 namespace radctl {
 namespace {
 
+// "sha256:0123456789abcdef..." -> "0123456789ab", as `docker images` shows it.
+std::string ShortImageId(absl::string_view id) {
+  absl::ConsumePrefix(&id, "sha256:");
+  return std::string(id.substr(0, 12));
+}
+
 // The longest pause before an action that keeps failing is tried again.
 constexpr absl::Duration kMaxRetryPause = absl::Minutes(5);
 // A rejoin whose pg_rewind failed this often (not a connection or timeout) is given up for a
@@ -422,20 +428,37 @@ class Planner {
   // the others. True when it planned something.
   bool PlanImageRollout(int primary) {
     const std::string wanted = NodeSpecHash(spec_);
+    // The same tag rebuilt (a new minor version in radctl/postgres:15) counts as a new image.
+    auto rebuilt = [&](const NodeObservation& node) {
+      return !observed_.wanted_image_id.empty() && !node.image_id.empty() &&
+             node.image_id != observed_.wanted_image_id;
+    };
     auto stale = [&](const NodeObservation& node) {
       return Desired(node.ordinal) && node.container == ContainerState::kRunning &&
-             node.spec_hash != wanted;
+             (node.spec_hash != wanted || rebuilt(node));
     };
-    const std::string why = absl::StrCat("spec.postgres.image is ", spec_.postgres.image);
+    bool spec_changed = false;
+    for (const NodeObservation& node : observed_.nodes) {
+      spec_changed = spec_changed || (stale(node) && node.spec_hash != wanted);
+    }
+    const std::string why = spec_changed
+                                ? absl::StrCat("spec.postgres.image is ", spec_.postgres.image)
+                                : absl::StrCat(spec_.postgres.image, " was rebuilt (now ",
+                                               ShortImageId(observed_.wanted_image_id), ")");
+    auto runs = [&](const NodeObservation& node) {
+      return node.spec_hash == wanted && rebuilt(node)
+                 ? absl::StrCat("its earlier build ", ShortImageId(node.image_id))
+                 : node.image;
+    };
     for (const NodeObservation& node : observed_.nodes) {
       if (node.ordinal == primary || !stale(node)) continue;
       if (!AllStandbysStreaming(primary)) {
-        Wait(absl::StrCat(node.name, " runs image ", node.image, " but ", why,
+        Wait(absl::StrCat(node.name, " runs ", runs(node), " but ", why,
                           ": waiting until every standby streams"));
         return true;
       }
       Add(ActionType::kReplaceContainer, node.ordinal, primary,
-          absl::StrCat(why, " but ", node.name, " runs ", node.image,
+          absl::StrCat(why, " but ", node.name, " runs ", runs(node),
                        ": a new container on its volume (standbys first, one at a time)"));
       return true;
     }
@@ -444,11 +467,11 @@ class Planner {
     std::optional<int> target = StreamingStandby(primary);
     if (target) {
       Add(ActionType::kSwitchover, *target, primary,
-          absl::StrCat(why, " but the primary runs ", primary_node.image, ": switching over to ",
+          absl::StrCat(why, " but the primary runs ", runs(primary_node), ": switching over to ",
                        Name(*target), " (on the new image) so that ", Name(primary),
                        " is replaced as a standby"));
     } else {
-      Wait(absl::StrCat("the primary runs image ", primary_node.image, " but ", why,
+      Wait(absl::StrCat("the primary runs ", runs(primary_node), " but ", why,
                         ": waiting for a streaming standby to switch over to (a single node "
                         "keeps its image; scale to 2 nodes to roll it)"));
     }

@@ -136,6 +136,7 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.paused = container.state == "paused";
     node.spec_hash = spec_hash;
     node.image = container.image;
+    node.image_id = container.image_id;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
     if (auto repository = container.labels.find(kLabelBackupRepository);
         repository != container.labels.end()) {
@@ -207,6 +208,10 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     if (network.name == NetworkName(spec.name)) state.network_exists = true;
   }
   ObserveRuntime(spec, containers, volumes, state);
+  if (absl::StatusOr<docker::ImageInfo> image = env_.runtime.InspectImage(spec.postgres.image);
+      image.ok()) {
+    state.wanted_image_id = image->id;
+  }
 
   // Probe every running node in parallel; stopped ones are inspected for their exit code.
   std::vector<absl::StatusOr<NodeProbe>> probes(state.nodes.size(),

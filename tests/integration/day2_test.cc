@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -230,6 +231,35 @@ TEST(ImageRolloutTest, StandbysFirstThenSwitchoverUnderWritesWithNothingFailedOr
   }
   EXPECT_EQ(writer->Failed(), 0) << "a rollout must hold clients, not fail them";
   EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+
+  // The same tag rebuilt (as a new minor version would be): rolled the same way, on apply with
+  // an unchanged spec.
+  ASSERT_EQ(Shell(absl::StrCat("printf 'FROM radctl/postgres:15\nLABEL io.radctl.test.build=2\n' "
+                               "| docker build -q -t ",
+                               image, " -"))
+                .exit_code,
+            0);
+  std::unique_ptr<testsupport::Writer> again = StartWriter(cluster);
+  ASSERT_TRUE(WritesFlow(*again, absl::Now()));
+  CommandResult rebuilt = cluster.Apply();
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_THAT(rebuilt.err, HasSubstr(absl::StrCat(image, " was rebuilt (now ")));
+  EXPECT_THAT(rebuilt.err, HasSubstr("runs its earlier build"));
+  EXPECT_THAT(rebuilt.err, HasSubstr("switching over to"));
+  ASSERT_TRUE(cluster.WaitHealthy(1, absl::Seconds(60)));
+  ASSERT_TRUE(WritesFlow(*again, absl::Now()));
+  again->Stop();
+  const std::string new_id = std::string(absl::StripAsciiWhitespace(
+      Shell(absl::StrCat("docker image inspect -f '{{.Id}}' ", image)).out));
+  for (int ordinal : {1, 2}) {
+    EXPECT_EQ(
+        std::string(absl::StripAsciiWhitespace(
+            Shell(absl::StrCat("docker inspect -f '{{.Image}}' ", cluster.Node(ordinal))).out)),
+        new_id)
+        << cluster.Node(ordinal);
+  }
+  EXPECT_EQ(again->Failed(), 0) << "a rollout must hold clients, not fail them";
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *again));
 }
 
 }  // namespace

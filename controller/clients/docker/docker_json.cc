@@ -154,6 +154,7 @@ absl::StatusOr<std::vector<ContainerSummary>> DecodeContainerList(absl::string_v
       container.id = String(row, "Id");
       container.name = CanonicalName(Get(row, "Names"));
       container.image = String(row, "Image");
+      container.image_id = String(row, "ImageID");
       container.state = String(row, "State");
       container.labels = LabelsAt(row, "Labels");
       container.ports = ListedPorts(Get(row, "Ports"));

@@ -40,9 +40,10 @@ struct ContainerConfig {
 // One row of GET /containers/json (all=true).
 struct ContainerSummary {
   std::string id;
-  std::string name;  // without the leading "/"
-  std::string image;
-  std::string state;  // created | running | paused | restarting | removing | exited | dead
+  std::string name;      // without the leading "/"
+  std::string image;     // as named at creation
+  std::string image_id;  // "sha256:...": what the container runs, whatever the name names now
+  std::string state;     // created | running | paused | restarting | removing | exited | dead
   Labels labels;
   std::vector<PortBinding> ports;  // published ports, with the host port the engine chose
   bool running() const { return state == "running"; }

@@ -66,6 +66,7 @@ TEST(DecodeContainerListTest, ReadsRowsStripsSlashesAndKeepsPublishedTcpPorts) {
   EXPECT_EQ(pg.id, "72df6d5d6a99");
   EXPECT_EQ(pg.name, "demo-pg-1");
   EXPECT_EQ(pg.image, "radctl/postgres:15");
+  EXPECT_EQ(pg.image_id, "sha256:d7e1be887a10");
   EXPECT_EQ(pg.state, "running");
   EXPECT_TRUE(pg.running());
   EXPECT_THAT(pg.labels, UnorderedElementsAre(Pair("io.radctl.cluster", "demo"),

@@ -201,6 +201,15 @@ class ObservedStateBuilder {
     return *this;
   }
   // The node's container was made from another image than the spec's.
+  // spec.postgres.image names image `wanted` now; node `ordinal`'s container runs `id`.
+  ObservedStateBuilder& WantedImageId(const std::string& wanted) {
+    state_.wanted_image_id = wanted;
+    return *this;
+  }
+  ObservedStateBuilder& ImageId(int ordinal, const std::string& id) {
+    Node(ordinal).image_id = id;
+    return *this;
+  }
   ObservedStateBuilder& OldImage(int ordinal) {
     Node(ordinal).spec_hash = "old";
     Node(ordinal).image = "radctl/postgres:old";

@@ -666,7 +666,54 @@ const PlanCase kImageCases[] = {
     {"LonePrimaryOnTheOldImageWaits", 1,
      [](ObservedStateBuilder b) { return b.Primary(1).OldImage(1).BouncerTarget(1).Build(); },
      "waiting"},
+    // The tag rebuilt (a new minor version under radctl/postgres:15): the same roll.
+    {"ARebuiltTagRollsThroughTheStandbysFirst", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .WantedImageId("sha256:new")
+           .ImageId(1, "sha256:old")
+           .ImageId(2, "sha256:new")
+           .ImageId(3, "sha256:old")
+           .BouncerTarget(1)
+           .Build();
+     },
+     "replace-container demo-pg-3 <- demo-pg-1"},
+    {"ARebuiltTagLeftOnlyOnThePrimaryIsASwitchover", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .WantedImageId("sha256:new")
+           .ImageId(1, "sha256:old")
+           .ImageId(2, "sha256:new")
+           .BouncerTarget(1)
+           .Build();
+     },
+     "switchover demo-pg-2 <- demo-pg-1"},
+    {"ImageIdsThatCouldNotBeReadChangeNothing", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).ImageId(1, "sha256:old").BouncerTarget(1).Build();
+     },
+     ""},
 };
+
+TEST(PlanImageTest, TheRebuiltTagIsNamedInTheReason) {
+  ClusterSpec spec = DemoSpec();
+  spec.nodes = 2;
+  ObservedState observed = ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .Standby(2, 1)
+                               .WantedImageId("sha256:0123456789abcdef")
+                               .ImageId(2, "sha256:fedcba9876543210")
+                               .BouncerTarget(1)
+                               .Build();
+  Plan plan = ComputePlan(spec, observed, Requests{});
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_EQ(plan.actions[0].reason,
+            "radctl/postgres:15 was rebuilt (now 0123456789ab) but demo-pg-2 runs its earlier "
+            "build fedcba987654: a new container on its volume (standbys first, one at a time)");
+}
 INSTANTIATE_TEST_SUITE_P(Image, PlanTableTest, ::testing::ValuesIn(kImageCases), CaseName);
 
 INSTANTIATE_TEST_SUITE_P(DayTwo, PlanTableTest, ::testing::ValuesIn(kDayTwoCases), CaseName);
