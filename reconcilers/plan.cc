@@ -366,7 +366,17 @@ class Planner {
         CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
     if (!renew.empty()) Add(ActionType::kRenewCertificate, 0, 0, renew);
     if (std::optional<Action> credentials = CredentialsAction(spec_, observed_, primary)) {
-      plan_.actions.push_back(*credentials);
+      // The read endpoint logs in to the standbys with its clients' keys too: it gets the new
+      // userlist (PlanReadEndpoint) before the role's password changes, as the write bouncer
+      // does within the action.
+      const BouncerObservation& read = observed_.read_bouncer;
+      if (credentials->type == ActionType::kApplyCredentials &&
+          spec_.bouncer.read_port != kNoReadPort && read.container == ContainerState::kRunning &&
+          read.reachable && !read.files_current) {
+        Wait("the read endpoint gets the new userlist before the role's password changes");
+      } else {
+        plan_.actions.push_back(*credentials);
+      }
     }
   }
 

@@ -90,7 +90,25 @@ absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) c
       env_.runtime.UploadFiles(ReadBouncerName(spec_.name), kBouncerConfigDir,
                                ReadBouncerFiles(spec_, secrets_, ReadHosts(spec_.name, ordinals))));
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
-  return admin->Reload();
+  RETURN_IF_ERROR(admin->Reload());
+  // The userlists and certificates of earlier generations are no longer read: removed, so that
+  // no old password's secret stays behind.
+  const std::string keep = BouncerFilesGeneration(spec_, secrets_);
+  const std::string dir = kBouncerConfigDir;
+  ASSIGN_OR_RETURN(docker::ExecResult removed,
+                   env_.runtime.Exec(ReadBouncerName(spec_.name),
+                                     {"sh", "-c",
+                                      absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
+                                                   "/server-* ", dir, "/ca-*; do case $f in *-",
+                                                   keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
+                                     "pgbouncer", kAdminTimeout));
+  if (removed.exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("the read bouncer now runs with the current files, but removing its old "
+                     "userlists and certificates failed: ",
+                     removed.stderr_text));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace radctl

@@ -25,8 +25,9 @@ class ReadBouncerOperations {
   [[nodiscard]] absl::Status Create() const;
   [[nodiscard]] absl::Status Remove() const;
   // Uploads a config listing the nodes `ordinals` and the current userlist and TLS files, then
-  // RELOAD. No PAUSE: reads on a node that stays listed go on; server connections to a node no
-  // longer listed are closed by PgBouncer once released (the database's host changed).
+  // RELOAD, then removes the files of earlier generations. No PAUSE: reads on a node that stays
+  // listed go on; server connections to a node no longer listed are closed by PgBouncer once
+  // released (the database's host changed).
   [[nodiscard]] absl::Status Retarget(const std::vector<int>& ordinals) const;
 
  private:

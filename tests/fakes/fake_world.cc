@@ -237,14 +237,14 @@ class FakeWorld::Runtime : public ContainerRuntime {
                                           absl::Duration) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
-      // The only exec radctl runs in the bouncer: removing files of earlier generations.
-      if (w_.bouncer_.state != "running") return absl::AbortedError("not running");
-      ++w_.bouncer_.cleanups;
-      const std::string keep = Generation(ConfValue(w_.bouncer_.loaded_ini, "auth_file"));
-      for (auto it = w_.bouncer_.files.begin(); it != w_.bouncer_.files.end();) {
+    if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
+      // The only exec radctl runs in a bouncer: removing files of earlier generations.
+      if (b->state != "running") return absl::AbortedError("not running");
+      ++b->cleanups;
+      const std::string keep = Generation(ConfValue(b->loaded_ini, "auth_file"));
+      for (auto it = b->files.begin(); it != b->files.end();) {
         bool old = it->first != "pgbouncer.ini" && Generation(it->first) != keep;
-        it = old ? w_.bouncer_.files.erase(it) : std::next(it);
+        it = old ? b->files.erase(it) : std::next(it);
       }
       return docker::ExecResult{0, "", ""};
     }

@@ -27,6 +27,8 @@ ClusterSpec FullyPopulatedSpec() {
   spec.bouncer.port = 7001;
   spec.bouncer.bind = "0.0.0.0";
   spec.bouncer.pool_mode = "session";
+  spec.bouncer.read_port = 7002;
+  spec.bouncer.read_max_lag = "64MB";
   spec.replication.synchronous = true;
   spec.failover.enabled = false;
   spec.failover.detection_ms = 2500;

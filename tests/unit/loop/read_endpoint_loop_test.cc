@@ -2,6 +2,7 @@
 // bouncer is made and pointed at the streaming standbys, a lagging or dead standby is taken out,
 // the endpoint falls back to the primary, a restarted controller observes the list and does not
 // retarget, and a spec without readPort removes it.
+#include "controller/config/endpoints.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/loop/controller_harness.h"
@@ -61,6 +62,36 @@ TEST(ReadEndpointLoopTest, WithEveryStandbyDeadItFallsBackToThePrimaryUntilTheyR
   // The standbys were started again and stream: they serve reads again.
   EXPECT_EQ(h.world().ReadBouncer().target, "demo-pg-2,demo-pg-3");
   EXPECT_THAT(h.log(), HasSubstr("the read endpoint no longer falls back to the primary"));
+}
+
+TEST(ReadEndpointLoopTest, ANewPasswordReachesTheReadEndpointBeforeTheRole) {
+  ControllerHarness h(ReadSpec());
+  ASSERT_TRUE(h.BringUp().ok()) << h.log();
+  const size_t before = h.log().size();
+  h.spec().auth.password = "a-new-password-1";
+  ASSERT_TRUE(h.ReloadCredentials().ok());
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  // Both endpoints take the new password.
+  for (int port : {6543, 6544}) {
+    EXPECT_TRUE(h.world()
+                    .env()
+                    .postgres.Connect(AppEndpoint(h.spec(), h.secrets(), port), absl::Seconds(1))
+                    .ok())
+        << port;
+  }
+  const std::string log = h.log();
+  size_t read_refresh =
+      log.find("PointReadBouncer read bouncer runs with an older userlist", before);
+  size_t role = log.find("does not have the cluster's current password", before);
+  ASSERT_NE(read_refresh, std::string::npos) << log;
+  ASSERT_NE(role, std::string::npos) << log;
+  EXPECT_LT(read_refresh, role) << log;
+  // The old password's userlist is gone from the read bouncer.
+  int userlists = 0;
+  for (const auto& [path, content] : h.world().ReadBouncer().files) {
+    if (path.rfind("userlist", 0) == 0) ++userlists;
+  }
+  EXPECT_EQ(userlists, 1);
 }
 
 TEST(ReadEndpointLoopTest, ASpecWithoutReadPortRemovesTheReadBouncer) {

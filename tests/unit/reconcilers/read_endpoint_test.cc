@@ -237,6 +237,31 @@ const std::vector<ReadCase>& Cases() {
        "point-read-bouncer demo-bouncer-read -> demo-pg-1,demo-pg-3",
        "demo-pg-2 taken out of the read endpoint: it is the primary now; demo-pg-1 put into the "
        "read endpoint"},
+      {"ANewPasswordReachesTheReadEndpointBeforeTheRole", [] { return ReadSpec(); },
+       [](ObservedStateBuilder b) {
+         return b.Primary(1)
+             .Standby(2, 1)
+             .Standby(3, 1)
+             .BouncerTarget(1)
+             .BouncerFilesStale()
+             .AppRole(true, true, /*password_current=*/false)
+             .ReadBouncer({2, 3})
+             .ReadBouncerFilesStale()
+             .Build();
+       },
+       "point-read-bouncer demo-bouncer-read -> demo-pg-2,demo-pg-3; waiting", "older userlist"},
+      {"ThenTheRoleGetsIt", [] { return ReadSpec(); },
+       [](ObservedStateBuilder b) {
+         return b.Primary(1)
+             .Standby(2, 1)
+             .Standby(3, 1)
+             .BouncerTarget(1)
+             .BouncerFilesStale()
+             .AppRole(true, true, /*password_current=*/false)
+             .ReadBouncer({2, 3})
+             .Build();
+       },
+       "apply-credentials demo-bouncer -> demo-pg-1", ""},
       {"ReadPortDroppedFromTheSpecRemovesTheReadBouncer", [] { return DemoSpec(3); },
        [](ObservedStateBuilder b) {
          // Built for a spec with readPort, observed against one without.
