@@ -17,11 +17,11 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
     return absl::InvalidArgumentError(
         absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json, uri"));
   }
-  ClusterStore store(global.state_dir, options.name);
-  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   if (options.read && options.output != "uri") {
     return absl::InvalidArgumentError("--read goes with -o uri (the read endpoint's URI)");
   }
+  ClusterStore store(global.state_dir, options.name);
+  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   if (options.output == "uri" && options.read) {
     if (cluster.spec.bouncer.read_port == kNoReadPort) {
       return absl::FailedPreconditionError(
