@@ -24,13 +24,15 @@ struct PostgresSpec {
 inline constexpr int kAutoPort = 0;
 
 inline constexpr int kNoReadPort = 0;  // spec.bouncer.readPort absent: no read endpoint
+// `readPort: auto`: picked on the first apply like `port: auto`, and kept with the cluster.
+inline constexpr int kAutoReadPort = -1;
 
 struct BouncerSpec {
   int port = kAutoPort;
   std::string bind = "127.0.0.1";
   std::string pool_mode = "transaction";  // session | transaction | statement
   // The read-only endpoint (a second bouncer serving the streaming standbys round-robin):
-  // published on bind:read_port; kNoReadPort: none.
+  // published on bind:read_port; kNoReadPort: none; kAutoReadPort until it is picked.
   int read_port = kNoReadPort;
   // A standby whose replay lags the primary by more than this is taken out of the read
   // endpoint: a size like 16MB (units kB, MB, GB, TB) or "-1" for no bound.

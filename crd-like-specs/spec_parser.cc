@@ -97,12 +97,21 @@ void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
   reader.ForEachField(section, rules);
 }
 
+// spec.bouncer.readPort: a port number, or `auto` (kAutoReadPort).
+void ReadReadPort(YamlReader& reader, const Field& field, int& out) {
+  if (field.value.IsScalar() && field.value.Scalar() == "auto") {
+    out = kAutoReadPort;
+    return;
+  }
+  ReadInt(reader, field, CheckPort, out);
+}
+
 void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
   const std::vector<FieldRule> rules = {
       {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
       {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
       {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
-      {"readPort", [&](const Field& f) { ReadInt(reader, f, CheckPort, out.read_port); }},
+      {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
       {"readMaxLag", [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
   };
   reader.ForEachField(section, rules);
@@ -332,7 +341,7 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
 
 // The read endpoint is a second bouncer published on the same address: it needs a port of its own.
 void CheckReadPortAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
-  if (spec.bouncer.read_port == kNoReadPort || spec.bouncer.read_port != spec.bouncer.port) return;
+  if (spec.bouncer.read_port <= kNoReadPort || spec.bouncer.read_port != spec.bouncer.port) return;
   auto at = reader.positions().find("spec.bouncer.readPort");
   YAML::Mark mark = YAML::Mark::null_mark();
   if (at != reader.positions().end()) {

@@ -64,7 +64,7 @@ absl::Status CheckBouncerPort(const ContainerRuntime& runtime, const ClusterSpec
     RETURN_IF_ERROR(CheckPublishedPort(runtime, spec, BouncerName(spec.name), spec.bouncer.port,
                                        "spec.bouncer.port"));
   }
-  if (spec.bouncer.read_port != kNoReadPort) {
+  if (spec.bouncer.read_port > kNoReadPort) {  // an auto port not yet picked is not checked
     RETURN_IF_ERROR(CheckPublishedPort(runtime, spec, ReadBouncerName(spec.name),
                                        spec.bouncer.read_port, "spec.bouncer.readPort"));
   }

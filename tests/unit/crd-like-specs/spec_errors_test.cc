@@ -122,9 +122,9 @@ const std::vector<BadSpec>& BadSpecs() {
        Spec("  bouncer:\n    port: 6543\n    readPort: 6543\n"),
        {"t.yaml:8:15: spec.bouncer.readPort: must differ from spec.bouncer.port (6543): the "
         "read endpoint is a second bouncer on the same address"}},
-      {"ReadPortAuto",
-       Spec("  bouncer:\n    readPort: auto\n"),
-       {"t.yaml:7:15: spec.bouncer.readPort: expected an integer, got \"auto\""}},
+      {"ReadPortNotANumber",
+       Spec("  bouncer:\n    readPort: six\n"),
+       {"t.yaml:7:15: spec.bouncer.readPort: expected an integer, got \"six\""}},
       {"ReadMaxLagWithoutUnit",
        Spec("  bouncer:\n    readPort: 6544\n    readMaxLag: 16 MB\n"),
        {"t.yaml:8:17: spec.bouncer.readMaxLag: must be a size such as 512MB, 1GB or 2TB (units "

@@ -49,6 +49,16 @@ TEST(ClusterSpecToYamlTest, FullyPopulatedSpecRoundTrips) {
   EXPECT_EQ(result.spec.postgres.parameters, original.postgres.parameters) << yaml;
 }
 
+TEST(ClusterSpecToYamlTest, AutoPortsRoundTrip) {
+  ClusterSpec original;
+  original.name = "demo";
+  ApplyDefaults(original);
+  original.bouncer.read_port = kAutoReadPort;
+  SpecParseResult result = ParseClusterSpec(ClusterSpecToYaml(original), "written.yaml");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.spec, original);
+}
+
 TEST(ClusterSpecToYamlTest, DefaultSpecRoundTrips) {
   ClusterSpec original;
   original.name = "demo";
