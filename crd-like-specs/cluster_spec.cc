@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace radctl {
@@ -9,7 +11,9 @@ namespace {
 
 // The fields, as one tuple per struct, so a new field is compared by adding it in one place.
 auto Fields(const PostgresSpec& s) { return std::tie(s.version, s.image, s.parameters); }
-auto Fields(const BouncerSpec& s) { return std::tie(s.port, s.bind, s.pool_mode); }
+auto Fields(const BouncerSpec& s) {
+  return std::tie(s.port, s.bind, s.pool_mode, s.read_port, s.read_max_lag);
+}
 auto Fields(const ReplicationSpec& s) {
   return std::tie(s.synchronous, s.synchronous_number, s.max_slot_wal_keep_size);
 }
@@ -50,6 +54,18 @@ std::string BackupRepository(const ClusterSpec& spec) {
 std::string SourceRepository(const RecoverySpec& recovery) {
   return recovery.repository.empty() ? DefaultBackupRepository(recovery.from_cluster)
                                      : recovery.repository;
+}
+
+int64_t ReadMaxLagBytes(const BouncerSpec& bouncer) {
+  absl::string_view text = bouncer.read_max_lag;
+  int64_t number = 0;
+  size_t digits = 0;
+  while (digits < text.size() && absl::ascii_isdigit(text[digits])) ++digits;
+  // The parser accepts only digits and a unit (CheckWalSize); anything else means no bound.
+  if (digits == 0 || !absl::SimpleAtoi(text.substr(0, digits), &number)) return -1;
+  absl::string_view unit = text.substr(digits);
+  int shift = unit == "kB" ? 10 : unit == "MB" ? 20 : unit == "GB" ? 30 : unit == "TB" ? 40 : 0;
+  return number << shift;
 }
 
 }  // namespace radctl

@@ -2,6 +2,7 @@
 // Plain types with their defaults; parsing and validation live in spec_parser.h.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,10 +23,20 @@ struct PostgresSpec {
 // with the cluster, so it stays the same across applies.
 inline constexpr int kAutoPort = 0;
 
+inline constexpr int kNoReadPort = 0;  // spec.bouncer.readPort absent: no read endpoint
+// `readPort: auto`: picked on the first apply like `port: auto`, and kept with the cluster.
+inline constexpr int kAutoReadPort = -1;
+
 struct BouncerSpec {
   int port = kAutoPort;
   std::string bind = "127.0.0.1";
   std::string pool_mode = "transaction";  // session | transaction | statement
+  // The read-only endpoint (a second bouncer serving the streaming standbys round-robin):
+  // published on bind:read_port; kNoReadPort: none; kAutoReadPort until it is picked.
+  int read_port = kNoReadPort;
+  // A standby whose replay lags the primary by more than this is taken out of the read
+  // endpoint: a size like 16MB (units kB, MB, GB, TB) or "-1" for no bound.
+  std::string read_max_lag = "16MB";
 };
 
 struct ReplicationSpec {
@@ -112,6 +123,9 @@ struct ClusterSpec {
 
   bool operator==(const ClusterSpec& o) const;  // compares the fields, not positions/source
 };
+
+// spec.bouncer.readMaxLag in bytes (kB = 1024 bytes, as Postgres counts); -1: no bound.
+int64_t ReadMaxLagBytes(const BouncerSpec& bouncer);
 
 // A cluster's backup repository volume when its spec names none: "<name>-backup".
 std::string DefaultBackupRepository(const std::string& cluster);

@@ -97,11 +97,22 @@ void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
   reader.ForEachField(section, rules);
 }
 
+// spec.bouncer.readPort: a port number, or `auto` (kAutoReadPort).
+void ReadReadPort(YamlReader& reader, const Field& field, int& out) {
+  if (field.value.IsScalar() && field.value.Scalar() == "auto") {
+    out = kAutoReadPort;
+    return;
+  }
+  ReadInt(reader, field, CheckPort, out);
+}
+
 void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
   const std::vector<FieldRule> rules = {
       {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
       {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
       {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
+      {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
+      {"readMaxLag", [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
   };
   reader.ForEachField(section, rules);
 }
@@ -328,6 +339,20 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   }
 }
 
+// The read endpoint is a second bouncer published on the same address: it needs a port of its own.
+void CheckReadPortAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  if (spec.bouncer.read_port <= kNoReadPort || spec.bouncer.read_port != spec.bouncer.port) return;
+  auto at = reader.positions().find("spec.bouncer.readPort");
+  YAML::Mark mark = YAML::Mark::null_mark();
+  if (at != reader.positions().end()) {
+    mark.line = at->second.line - 1;
+    mark.column = at->second.column - 1;
+  }
+  reader.AddError(mark, "spec.bouncer.readPort",
+                  absl::StrCat("must differ from spec.bouncer.port (", spec.bouncer.port,
+                               "): the read endpoint is a second bouncer on the same address"));
+}
+
 // A plaintext endpoint is only acceptable where nothing but this host can reach it.
 void CheckTlsAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   if (spec.tls.enabled || IsLoopbackAddress(spec.bouncer.bind)) return;
@@ -379,6 +404,7 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
   }
   CheckAcrossFields(reader, result.spec);
   CheckTlsAcrossFields(reader, result.spec);
+  CheckReadPortAcrossFields(reader, result.spec);
   result.errors = reader.TakeErrors();
   if (!result.ok()) {
     result.spec = ClusterSpec();  // an invalid spec yields no half-filled ClusterSpec

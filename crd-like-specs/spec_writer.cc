@@ -30,6 +30,15 @@ void EmitBouncer(YAML::Emitter& out, const BouncerSpec& bouncer) {
   }
   out << YAML::Key << "bind" << YAML::Value << bouncer.bind;
   out << YAML::Key << "poolMode" << YAML::Value << bouncer.pool_mode;
+  if (bouncer.read_port != kNoReadPort) {
+    out << YAML::Key << "readPort" << YAML::Value;
+    if (bouncer.read_port == kAutoReadPort) {
+      out << "auto";
+    } else {
+      out << bouncer.read_port;
+    }
+    out << YAML::Key << "readMaxLag" << YAML::Value << bouncer.read_max_lag;
+  }
   out << YAML::EndMap;
 }
 

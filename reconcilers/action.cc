@@ -1,6 +1,7 @@
 #include "reconcilers/action.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
 
 namespace radctl {
@@ -67,6 +68,12 @@ std::string ActionTypeName(ActionType type) {
       return "apply-credentials";
     case ActionType::kRefreshBouncer:
       return "refresh-bouncer";
+    case ActionType::kCreateReadBouncer:
+      return "create-read-bouncer";
+    case ActionType::kRemoveReadBouncer:
+      return "remove-read-bouncer";
+    case ActionType::kPointReadBouncer:
+      return "point-read-bouncer";
   }
   return "unknown";
 }
@@ -96,6 +103,11 @@ std::string Action::ToString(const std::string& cluster) const {
     case ActionType::kRefreshBouncer:
       object = BouncerName(cluster);
       break;
+    case ActionType::kCreateReadBouncer:
+    case ActionType::kRemoveReadBouncer:
+    case ActionType::kPointReadBouncer:
+      object = ReadBouncerName(cluster);
+      break;
     case ActionType::kDropSlot:
       object = absl::StrCat("repmgr_slot_", ordinal);
       break;
@@ -104,6 +116,12 @@ std::string Action::ToString(const std::string& cluster) const {
       break;
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);
+  if (type == ActionType::kPointReadBouncer) {
+    std::vector<std::string> names;
+    names.reserve(targets.size());
+    for (int target : targets) names.push_back(NodeName(cluster, target));
+    absl::StrAppend(&text, " -> ", absl::StrJoin(names, ","));
+  }
   if (source != 0) {
     const char* word = type == ActionType::kPointBouncer || type == ActionType::kApplyCredentials ||
                                type == ActionType::kRefreshBouncer

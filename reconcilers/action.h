@@ -52,8 +52,14 @@ enum class ActionType {
   kCreateStanza,      // pgBackRest's stanza created in the backup repository, from the primary
   kBackup,            // a scheduled full backup, taken on the primary `ordinal`; it runs in the
                       // background and never makes the node busy (a failover does not wait)
-  kRestorePrimary,    // a new cluster's first node restored from another cluster's repository,
-                      // recovered to the target, promoted, started and registered as primary
+  // The read-only endpoint (spec.bouncer.readPort; read_endpoint.h):
+  kCreateReadBouncer,  // its container, with no target yet, started
+  kRemoveReadBouncer,  // removed (readPort dropped from the spec), or to re-create it
+  kPointReadBouncer,   // config listing `targets` (the eligible standbys, or the primary as a
+                       // fallback) and the current userlist and TLS files uploaded, RELOAD; no
+                       // PAUSE: reads in flight on a node still listed go on
+  kRestorePrimary,     // a new cluster's first node restored from another cluster's repository,
+                       // recovered to the target, promoted, started and registered as primary
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
@@ -87,11 +93,13 @@ struct Action {
   std::string reason;
   FenceMethod fence = FenceMethod::kStopPostgres;
   ClientHold hold = ClientHold::kRequired;
+  std::vector<int> targets =
+      {};  // kPointReadBouncer: the nodes the read endpoint serves, by ordinal
 
   // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.
   std::string ToString(const std::string& cluster) const;
   bool operator==(const Action& o) const {
-    return type == o.type && ordinal == o.ordinal && source == o.source;
+    return type == o.type && ordinal == o.ordinal && source == o.source && targets == o.targets;
   }
 };
 

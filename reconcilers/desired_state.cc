@@ -12,6 +12,11 @@ DesiredState MergeDesired(const ClusterSpec& file_spec, const std::string& file_
   if (file_spec.bouncer.port == kAutoPort && stored != nullptr && stored->name == file_spec.name) {
     desired.spec.bouncer.port = stored->bouncer.port;
   }
+  // `readPort: auto` likewise, once one was picked.
+  if (file_spec.bouncer.read_port == kAutoReadPort && stored != nullptr &&
+      stored->name == file_spec.name && stored->bouncer.read_port > kNoReadPort) {
+    desired.spec.bouncer.read_port = stored->bouncer.read_port;
+  }
   if (!file_written && stored != nullptr && stored->name == file_spec.name &&
       file_digest == stored_digest && stored->nodes != file_spec.nodes) {
     desired.spec.nodes = stored->nodes;

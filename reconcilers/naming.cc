@@ -54,6 +54,15 @@ LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash)
   return labels;
 }
 
+LabelMap ReadBouncerLabels(const std::string& cluster, const std::string& spec_hash) {
+  LabelMap labels = ClusterLabels(cluster);
+  labels[kLabelComponent] = kComponentReadBouncer;
+  labels[kLabelSpecHash] = spec_hash;
+  labels[kLabelComposeService] = "bouncer-read";
+  labels[kLabelComposeNumber] = "1";
+  return labels;
+}
+
 std::string RestoreHelperName(const std::string& cluster) {
   return absl::StrCat(cluster, "-restore");
 }

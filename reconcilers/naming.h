@@ -15,6 +15,7 @@ inline constexpr char kLabelOrdinal[] = "io.radctl.ordinal";
 inline constexpr char kLabelSpecHash[] = "io.radctl.spec-hash";
 inline constexpr char kComponentPostgres[] = "postgres";
 inline constexpr char kComponentBouncer[] = "bouncer";
+inline constexpr char kComponentReadBouncer[] = "bouncer-read";  // the read-only endpoint
 
 // Docker Compose's own labels, so `docker compose ls/ps` and other tools group the objects.
 inline constexpr char kLabelComposeProject[] = "com.docker.compose.project";
@@ -38,6 +39,7 @@ using LabelMap = std::map<std::string, std::string>;
 // Labels for a node's container and volume, the bouncer, and cluster-wide objects (network).
 LabelMap NodeLabels(const std::string& cluster, int ordinal, const std::string& spec_hash);
 LabelMap BouncerLabels(const std::string& cluster, const std::string& spec_hash);
+LabelMap ReadBouncerLabels(const std::string& cluster, const std::string& spec_hash);
 LabelMap ClusterLabels(const std::string& cluster);
 
 // Backups: the repository volume a node container mounts is named in a label on it, so a node

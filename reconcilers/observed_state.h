@@ -246,6 +246,9 @@ struct ObservedState {
   // Every node that exists in any form (container or volume), desired or not, by ordinal.
   std::vector<NodeObservation> nodes;
   BouncerObservation bouncer;
+  // The read-only endpoint's bouncer (spec.bouncer.readPort): its target_host is the list of
+  // nodes it serves, "demo-pg-2,demo-pg-3" (or the primary's name as a fallback).
+  BouncerObservation read_bouncer;
   // The repmgr records to trust (TrustedRecords in standby_ranking.h): the writable primary's,
   // else the most advanced reachable standby's, else empty.
   std::vector<RepmgrNode> repmgr_nodes;

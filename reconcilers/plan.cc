@@ -22,6 +22,7 @@
 #include "reconcilers/backup_schedule.h"
 #include "reconcilers/credentials_policy.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/read_endpoint.h"
 #include "reconcilers/recovery_target.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
@@ -98,8 +99,10 @@ class Planner {
     if (primaries.size() == 1) {
       PlanContainers(/*hold=*/0);
       PlanWithPrimary(primaries[0]);
+      PlanReadEndpoint(primaries[0]);
     } else {
       PlanWithoutPrimary();
+      PlanReadEndpoint(/*primary=*/0);
     }
     return Finish();
   }
@@ -369,7 +372,17 @@ class Planner {
         CertificateRenewalReason(spec_, observed_.certificate, observed_.observed_at);
     if (!renew.empty()) Add(ActionType::kRenewCertificate, 0, 0, renew);
     if (std::optional<Action> credentials = CredentialsAction(spec_, observed_, primary)) {
-      plan_.actions.push_back(*credentials);
+      // The read endpoint logs in to the standbys with its clients' keys too: it gets the new
+      // userlist (PlanReadEndpoint) before the role's password changes, as the write bouncer
+      // does within the action.
+      const BouncerObservation& read = observed_.read_bouncer;
+      if (credentials->type == ActionType::kApplyCredentials &&
+          spec_.bouncer.read_port != kNoReadPort && read.container == ContainerState::kRunning &&
+          read.reachable && !read.files_current) {
+        Wait("the read endpoint gets the new userlist before the role's password changes");
+      } else {
+        plan_.actions.push_back(*credentials);
+      }
     }
   }
 
@@ -530,6 +543,148 @@ class Planner {
       Add(ActionType::kPointBouncer, 0, primary,
           "bouncer is paused (an earlier repoint was interrupted); resuming it");
     }
+  }
+
+  // --- the read-only endpoint (read_endpoint.h) ----------------------------------------------
+
+  // Whether this pass changes who is primary or where the write endpoint points: the read
+  // endpoint is then left alone, so that it never delays or races the write side.
+  bool WriteSideActs() const {
+    return std::any_of(plan_.actions.begin(), plan_.actions.end(), [](const Action& a) {
+      switch (a.type) {
+        case ActionType::kCreateBouncer:
+        case ActionType::kRemoveBouncer:
+        case ActionType::kFence:
+        case ActionType::kRecordPrimary:
+        case ActionType::kHoldClients:
+        case ActionType::kFailover:
+        case ActionType::kPointBouncer:
+        case ActionType::kSwitchover:
+        case ActionType::kRestartPrimary:
+          return true;
+        default:
+          return false;
+      }
+    });
+  }
+
+  // Desired standbys with nothing disruptive planned for them in this pass: one about to be
+  // restarted, replaced, rebuilt or repointed is taken out of the read endpoint first (one no
+  // longer desired is not a candidate at all).
+  std::vector<int> ReadCandidates(std::map<int, std::string>* planned) const {
+    std::vector<int> candidates;
+    for (int ordinal : desired_) {
+      auto action = std::find_if(plan_.actions.begin(), plan_.actions.end(), [&](const Action& a) {
+        return a.ordinal == ordinal &&
+               (a.type == ActionType::kRestartStandby || a.type == ActionType::kReplaceContainer ||
+                a.type == ActionType::kRebuild || a.type == ActionType::kFollow);
+      });
+      if (action != plan_.actions.end()) {
+        (*planned)[ordinal] = absl::StrCat(ActionTypeName(action->type), " is planned for it");
+      } else {
+        candidates.push_back(ordinal);
+      }
+    }
+    return candidates;
+  }
+
+  // The read bouncer exists when spec.bouncer.readPort is set and serves the eligible standbys
+  // (or the primary as a fallback). Without a writable primary it keeps its last target.
+  void PlanReadEndpoint(int primary) {
+    const BouncerObservation& read = observed_.read_bouncer;
+    if (spec_.bouncer.read_port == kNoReadPort) {
+      if (read.container != ContainerState::kMissing) {
+        Add(ActionType::kRemoveReadBouncer, 0, 0,
+            "spec.bouncer.readPort is not set: removing the read endpoint");
+      }
+      return;
+    }
+    if (WriteSideActs()) return;
+    if (read.container == ContainerState::kMissing) {
+      Add(ActionType::kCreateReadBouncer, 0, 0,
+          absl::StrCat("read endpoint (spec.bouncer.readPort ", spec_.bouncer.read_port,
+                       ") does not exist"));
+      return;
+    }
+    if (read.spec_hash != ReadBouncerSpecHash(spec_)) {
+      Add(ActionType::kRemoveReadBouncer, 0, 0,
+          "read bouncer was created from another spec (read port, bind address, pool mode or "
+          "auth changed); re-creating it");
+      return;
+    }
+    if (read.container != ContainerState::kRunning) {
+      Add(ActionType::kCreateReadBouncer, 0, 0,
+          "read bouncer container is stopped; re-creating it");
+      return;
+    }
+    if (primary == 0) return;
+    if (!read.reachable) {
+      Wait(absl::StrCat("read bouncer admin console does not answer: ", read.probe_error));
+      return;
+    }
+    std::map<int, std::string> planned;
+    std::vector<int> candidates = ReadCandidates(&planned);
+    ReadTargets wanted = ChooseReadTargets(spec_, observed_, primary, candidates);
+    for (auto& [ordinal, why] : planned) wanted.excluded[ordinal] = why;
+    const std::vector<int> current = ReadTargetsFromHosts(spec_.name, read.target_host);
+    if (wanted.ordinals == current) {
+      if (!read.files_current) {
+        Add(ActionType::kPointReadBouncer, 0, 0,
+            "read bouncer runs with an older userlist or TLS files: uploading the current ones")
+            .targets = wanted.ordinals;
+      }
+      return;
+    }
+    Add(ActionType::kPointReadBouncer, 0, 0, ReadRetargetReason(primary, wanted, current)).targets =
+        wanted.ordinals;
+  }
+
+  // The event's text: who is taken out and why, who is put back, and a fallback's reason.
+  std::string ReadRetargetReason(int primary, const ReadTargets& wanted,
+                                 const std::vector<int>& current) const {
+    auto in = [](const std::vector<int>& list, int ordinal) {
+      return std::find(list.begin(), list.end(), ordinal) != list.end();
+    };
+    std::vector<std::string> parts;
+    if (current.empty()) parts.push_back("read bouncer has no target yet");
+    if (wanted.fallback) {  // one line that says why each standby is out
+      std::vector<std::string> why;
+      for (const auto& [ordinal, text] : wanted.excluded) {
+        why.push_back(absl::StrCat(Name(ordinal), " ", text));
+      }
+      parts.push_back(absl::StrCat("no standby streams within readMaxLag ",
+                                   spec_.bouncer.read_max_lag,
+                                   why.empty() ? std::string(" (there is none)")
+                                               : absl::StrCat(" (", absl::StrJoin(why, "; "), ")"),
+                                   ": read endpoint falls back to the primary ", Name(primary)));
+      return absl::StrJoin(parts, "; ");
+    }
+    const bool was_fallback = current == std::vector<int>{primary};
+    for (int ordinal : current) {
+      if (was_fallback || in(wanted.ordinals, ordinal)) continue;
+      if (ordinal == primary) {  // promoted while it served reads (a switchover, a failover)
+        parts.push_back(
+            absl::StrCat(Name(ordinal), " taken out of the read endpoint: it is the primary now"));
+        continue;
+      }
+      auto why = wanted.excluded.find(ordinal);
+      parts.push_back(
+          absl::StrCat(Name(ordinal), " taken out of the read endpoint: ",
+                       why != wanted.excluded.end()
+                           ? why->second
+                           : absl::StrCat("scaling down to ", spec_.nodes, " nodes removes it")));
+    }
+    for (int ordinal : wanted.ordinals) {
+      if (in(current, ordinal)) continue;
+      parts.push_back(absl::StrCat(Name(ordinal), " put into the read endpoint: streams from ",
+                                   Name(primary), ", replay lag ",
+                                   FormatBytes(wanted.lag.at(ordinal))));
+    }
+    if (was_fallback) {
+      parts.push_back(
+          absl::StrCat("the read endpoint no longer falls back to the primary ", Name(primary)));
+    }
+    return absl::StrJoin(parts, "; ");
   }
 
   void PlanStandby(const NodeObservation& node, int primary) {

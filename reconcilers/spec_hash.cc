@@ -46,4 +46,10 @@ std::string BouncerSpecHash(const ClusterSpec& spec) {
                                  "\ndb=", spec.auth.database));
 }
 
+std::string ReadBouncerSpecHash(const ClusterSpec& spec) {
+  return Fnv1a64Hex(absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.read_port,
+                                 "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,
+                                 "\ndb=", spec.auth.database));
+}
+
 }  // namespace radctl

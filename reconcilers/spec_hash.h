@@ -20,5 +20,7 @@ std::string NodeSpecHash(const ClusterSpec& spec);
 std::string ConfigHash(const ClusterSpec& spec);
 // Bouncer container: image, published address and port, pool mode and auth names.
 std::string BouncerSpecHash(const ClusterSpec& spec);
+// The read endpoint's bouncer: the same, with spec.bouncer.readPort.
+std::string ReadBouncerSpecHash(const ClusterSpec& spec);
 
 }  // namespace radctl

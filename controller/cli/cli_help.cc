@@ -45,13 +45,15 @@ std::vector<CommandHelp> MakeCommands() {
          "watch mode's health, metrics and status endpoint (default 127.0.0.1:8433); off for "
          "none"}}},
       {"status",
-       "status NAME [-o table|json|uri]",
+       "status NAME [-o table|json|uri [--read]]",
        "desired vs observed, endpoint",
        "Observes the cluster and prints nodes, roles, lag, the bouncer's target and conditions.\n"
        "-o json is a stable contract for scripts; -o uri prints the connection URI with the\n"
-       "password (asked for explicitly).",
+       "password (asked for explicitly); with --read, the read-only endpoint's\n"
+       "(spec.bouncer.readPort).",
        true,
-       {{"--output", "-o", "FORMAT", {"table", "json", "uri"}, "table (default), json or uri"}}},
+       {{"--output", "-o", "FORMAT", {"table", "json", "uri"}, "table (default), json or uri"},
+        {"--read", "", "", {}, "with -o uri: the read-only endpoint's URI"}}},
       {"scale",
        "scale NAME --nodes N",
        "change the desired node count (1..9)",

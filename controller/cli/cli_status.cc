@@ -1,4 +1,4 @@
-// radctl status NAME [-o table|json|uri]
+// radctl status NAME [-o table|json|uri [--read]]
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -17,8 +17,20 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
     return absl::InvalidArgumentError(
         absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json, uri"));
   }
+  if (options.read && options.output != "uri") {
+    return absl::InvalidArgumentError("--read goes with -o uri (the read endpoint's URI)");
+  }
   ClusterStore store(global.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
+  if (options.output == "uri" && options.read) {
+    if (cluster.spec.bouncer.read_port == kNoReadPort) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cluster ", options.name,
+                       " has no read endpoint: set spec.bouncer.readPort and apply the spec"));
+    }
+    std::cout << ReadEndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
+    return absl::OkStatus();
+  }
   if (options.output == "uri") {
     std::cout << EndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
     return absl::OkStatus();

@@ -29,6 +29,7 @@ struct ApplyOptions {
 struct StatusOptions {
   std::string name;
   std::string output = "table";  // table | json | uri
+  bool read = false;             // -o uri --read: the read-only endpoint's URI
 };
 [[nodiscard]] absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options);
 

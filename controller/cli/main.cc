@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
     if (command == "status") {
       radctl::StatusOptions options;
       options.output = args.Value("--output", "-o", "table");
+      options.read = args.Flag("--read");
       options.name = args.Positional("cluster NAME");
       args.ExpectEmpty();
       return ExitCode(radctl::RunStatus(global, options));

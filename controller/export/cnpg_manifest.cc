@@ -335,6 +335,7 @@ std::string ReplicationSecretName(const std::string& cluster) {
 }
 std::string SourceName(const std::string& cluster) { return cluster + "-radctl"; }
 std::string PoolerName(const std::string& cluster) { return cluster + "-pooler-rw"; }
+std::string ReadPoolerName(const std::string& cluster) { return cluster + "-pooler-ro"; }
 
 std::string StorageSize(std::optional<int64_t> data_bytes) {
   constexpr int64_t kGiB = int64_t{1} << 30;
@@ -367,6 +368,15 @@ absl::StatusOr<CnpgExport> RenderCnpg(const ClusterSpec& spec, const ClusterSecr
   std::vector<std::string>& notes = result.notes;
   Json cluster = ClusterDocument(spec, options, notes);
   Json pooler = PoolerDocument(spec, notes);
+  // The read endpoint's counterpart: a Pooler of type ro, in front of CloudNativePG's -ro
+  // Service (the ready replicas).
+  std::optional<Json> read_pooler;
+  if (spec.bouncer.read_port != kNoReadPort) {
+    std::vector<std::string> ignored;  // the same notes as the rw Pooler's
+    read_pooler = PoolerDocument(spec, ignored);
+    (*read_pooler)["metadata"]["name"] = ReadPoolerName(spec.name);
+    (*read_pooler)["spec"]["type"] = "ro";
+  }
 
   // What has no counterpart, said once, in the order of the spec.
   if (!spec.postgres.image.empty() &&
@@ -378,6 +388,13 @@ absl::StatusOr<CnpgExport> RenderCnpg(const ClusterSpec& spec, const ClusterSecr
       "bouncer.port ", spec.bouncer.port, " and bouncer.bind ", spec.bouncer.bind,
       " do not map: inside Kubernetes the endpoint is the Service ", PoolerName(spec.name),
       ":5432 (expose it with a LoadBalancer or Ingress of your own)"));
+  if (read_pooler) {
+    notes.push_back(absl::StrCat(
+        "bouncer.readPort ", spec.bouncer.read_port, " is the Pooler ", ReadPoolerName(spec.name),
+        " (type ro): it serves CloudNativePG's ready replicas; bouncer.readMaxLag (",
+        spec.bouncer.read_max_lag,
+        ") and the fallback to the primary when no standby is eligible do not map"));
+  }
   notes.push_back(
       absl::StrCat("failover.detectionMs (", spec.failover.detection_ms,
                    ") does not map: CloudNativePG "
@@ -446,6 +463,7 @@ absl::StatusOr<CnpgExport> RenderCnpg(const ClusterSpec& spec, const ClusterSecr
   for (const Json& doc : secret_docs) absl::StrAppend(&result.yaml, "---\n", ToYaml(doc));
   absl::StrAppend(&result.yaml, "---\n", ToYaml(cluster));
   absl::StrAppend(&result.yaml, "---\n", ToYaml(pooler));
+  if (read_pooler) absl::StrAppend(&result.yaml, "---\n", ToYaml(*read_pooler));
   return result;
 } catch (const nlohmann::json::exception& e) {
   return absl::InternalError(absl::StrCat("rendering the CloudNativePG manifests: ", e.what()));

@@ -55,6 +55,7 @@ std::string AppSecretName(const std::string& cluster);          // demo-app-user
 std::string ReplicationSecretName(const std::string& cluster);  // demo-source-replication
 std::string SourceName(const std::string& cluster);             // demo-radctl
 std::string PoolerName(const std::string& cluster);             // demo-pooler-rw
+std::string ReadPoolerName(const std::string& cluster);         // demo-pooler-ro (readPort)
 
 // Storage for one instance: twice what the largest volume uses (room for growth and WAL),
 // rounded up to whole GiB, at least 1Gi; "1Gi" when unknown.

@@ -56,8 +56,13 @@ absl::StatusOr<ComposeExport> RenderCompose(const ClusterSpec& spec,
       "Docker engine and keeps it healthy: ", NodeName(spec.name, 1), "..", spec.nodes, " and ",
       BouncerName(spec.name), ".\n", "Services added to this file reach the primary at ",
       BouncerName(spec.name), ":", kBouncerPort, " when they join\n", "the network ", network,
-      "; from the host it is ", host, ":", spec.bouncer.port, ".\n", "The images ", options.image,
-      ", radctl/postgres:", spec.postgres.version,
+      "; from the host it is ", host, ":", spec.bouncer.port, ".\n",
+      spec.bouncer.read_port == kNoReadPort
+          ? std::string()
+          : absl::StrCat("The read-only endpoint (the standbys) is ", ReadBouncerName(spec.name),
+                         ":", kBouncerPort, " on that network; from the host ", host, ":",
+                         spec.bouncer.read_port, ".\n"),
+      "The images ", options.image, ", radctl/postgres:", spec.postgres.version,
       " and radctl/pgbouncer must be on the engine (hack/ builds them).\n",
       "`docker-compose down` stops the controller; the cluster and its data stay until\n",
       "`radctl delete ", spec.name, "` (with the controller stopped).\n");

@@ -24,14 +24,15 @@ std::string Where(const ClusterSpec& spec, const std::string& path) {
   return absl::StrCat(spec.source, ":", it->second.line, ": ");
 }
 
-}  // namespace
-
-absl::Status CheckBouncerPort(const ContainerRuntime& runtime, const ClusterSpec& spec) {
-  if (spec.bouncer.port == kAutoPort) return absl::OkStatus();
-  absl::StatusOr<docker::ContainerInfo> bouncer = runtime.InspectContainer(BouncerName(spec.name));
+// Whether `port` on the bind address is free, or already published by this cluster's
+// `container` (an apply of an existing cluster); else an error at `field` of the spec.
+absl::Status CheckPublishedPort(const ContainerRuntime& runtime, const ClusterSpec& spec,
+                                const std::string& container, int port_number,
+                                const std::string& field) {
+  absl::StatusOr<docker::ContainerInfo> bouncer = runtime.InspectContainer(container);
   if (bouncer.ok()) {
     for (const docker::PortBinding& port : bouncer->ports) {
-      if (port.container_port == kBouncerPort && port.host_port == spec.bouncer.port) {
+      if (port.container_port == kBouncerPort && port.host_port == port_number) {
         return absl::OkStatus();
       }
     }
@@ -43,16 +44,29 @@ absl::Status CheckBouncerPort(const ContainerRuntime& runtime, const ClusterSpec
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(spec.bouncer.port));
+  address.sin_port = htons(static_cast<uint16_t>(port_number));
   inet_pton(AF_INET, spec.bouncer.bind.c_str(), &address.sin_addr);
   int result = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
   int error = errno;
   close(fd);
   if (result != 0 && error == EADDRINUSE) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Where(spec, "spec.bouncer.port"), "spec.bouncer.port: ", spec.bouncer.bind, ":",
-        spec.bouncer.port,
+        Where(spec, field), field, ": ", spec.bouncer.bind, ":", port_number,
         " is already in use by another program; choose a free port. Nothing was changed."));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckBouncerPort(const ContainerRuntime& runtime, const ClusterSpec& spec) {
+  if (spec.bouncer.port != kAutoPort) {
+    RETURN_IF_ERROR(CheckPublishedPort(runtime, spec, BouncerName(spec.name), spec.bouncer.port,
+                                       "spec.bouncer.port"));
+  }
+  if (spec.bouncer.read_port > kNoReadPort) {  // an auto port not yet picked is not checked
+    RETURN_IF_ERROR(CheckPublishedPort(runtime, spec, ReadBouncerName(spec.name),
+                                       spec.bouncer.read_port, "spec.bouncer.readPort"));
   }
   return absl::OkStatus();
 }

@@ -11,7 +11,8 @@
 
 namespace radctl {
 
-// A bouncer port held by another program (InvalidArgument pointing at the spec's line, exit 2).
+// A bouncer port (spec.bouncer.port, readPort) held by another program (InvalidArgument pointing
+// at the spec's line, exit 2).
 // The cluster's own bouncer holding it is fine; an auto port not yet picked is not checked.
 [[nodiscard]] absl::Status CheckBouncerPort(const ContainerRuntime& runtime,
                                             const ClusterSpec& spec);

@@ -29,7 +29,7 @@ absl::StatusOr<std::unique_ptr<ClusterWorker>> ClusterWorker::Prepare(const Env&
   });
   ASSIGN_OR_RETURN(worker->desired_, worker->loader_.Apply(file));
   // A port picked earlier for `auto` may have been taken while the cluster was away.
-  if (file.spec.bouncer.port == kAutoPort) {
+  if (file.spec.bouncer.port == kAutoPort || file.spec.bouncer.read_port == kAutoReadPort) {
     RETURN_IF_ERROR(CheckBouncerPort(env.runtime, worker->desired_));
   }
   RETURN_IF_ERROR(CheckSecretsMatchData(env.runtime, *store, worker->desired_.name));

@@ -96,6 +96,12 @@ std::string EventReason(ActionType type) {
       return "ApplyCredentials";
     case ActionType::kRefreshBouncer:
       return "RefreshBouncer";
+    case ActionType::kCreateReadBouncer:
+      return "CreateReadBouncer";
+    case ActionType::kRemoveReadBouncer:
+      return "RemoveReadBouncer";
+    case ActionType::kPointReadBouncer:
+      return "PointReadBouncer";
   }
   return "Unknown";
 }
@@ -113,6 +119,10 @@ std::string Executor::ObjectName(const Action& action) const {
       return BouncerName(spec_.name);
     case ActionType::kRenewCertificate:
       return spec_.name;
+    case ActionType::kCreateReadBouncer:
+    case ActionType::kRemoveReadBouncer:
+    case ActionType::kPointReadBouncer:
+      return ReadBouncerName(spec_.name);
     default:
       return NodeName(spec_.name, action.ordinal);
   }
@@ -157,6 +167,12 @@ absl::Status Executor::Execute(const Action& action) {
       return bouncer_.Create();
     case ActionType::kRemoveBouncer:
       return bouncer_.Remove();
+    case ActionType::kCreateReadBouncer:
+      return read_bouncer_.Create();
+    case ActionType::kRemoveReadBouncer:
+      return read_bouncer_.Remove();
+    case ActionType::kPointReadBouncer:
+      return read_bouncer_.Retarget(action.targets);
     case ActionType::kFence:
       return Fence(action.ordinal, action.fence);
     case ActionType::kInitPrimary: {

@@ -12,6 +12,7 @@
 #include "controller/operations/backup_operations.h"
 #include "controller/operations/bouncer_operations.h"
 #include "controller/operations/node_operations.h"
+#include "controller/operations/read_bouncer_operations.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
 #include "reconcilers/plan.h"
@@ -33,6 +34,7 @@ class Executor {
         secrets_(secrets),
         nodes_(env, spec, secrets, events),
         bouncer_(env, spec, secrets, events),
+        read_bouncer_(env, spec, secrets),
         backups_(env, spec, secrets, events),
         events_(events),
         store_(store) {}
@@ -83,6 +85,7 @@ class Executor {
   const ClusterSecrets& secrets_;
   NodeOperations nodes_;
   BouncerOperations bouncer_;
+  ReadBouncerOperations read_bouncer_;
   BackupOperations backups_;
   EventLog& events_;
   ClusterStore& store_;

@@ -129,6 +129,13 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
       state.bouncer.host_port = PublishedPort(container.ports, kBouncerPort);
       continue;
     }
+    if (component->second == kComponentReadBouncer &&
+        container.name == ReadBouncerName(spec.name)) {
+      state.read_bouncer.container = ToContainerState(container.state);
+      state.read_bouncer.spec_hash = spec_hash;
+      state.read_bouncer.host_port = PublishedPort(container.ports, kBouncerPort);
+      continue;
+    }
     std::optional<int> ordinal = OrdinalFromNodeName(spec.name, container.name);
     if (component->second != kComponentPostgres || !ordinal) continue;
     NodeObservation& node = node_for(*ordinal);
@@ -155,30 +162,30 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
   for (auto& [ordinal, node] : nodes) state.nodes.push_back(std::move(node));
 }
 
-void Observer::ObserveBouncer(const ClusterSpec& spec, ObservedState& state) {
-  BouncerObservation& bouncer = state.bouncer;
+void Observer::ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bouncer,
+                              std::unique_ptr<BouncerSession>& session) {
   if (bouncer.container != ContainerState::kRunning || bouncer.host_port == 0) return;
-  if (bouncer_admin_ == nullptr || bouncer_admin_->broken()) {
+  if (session == nullptr || session->broken()) {
     absl::StatusOr<std::unique_ptr<BouncerSession>> admin = env_.bouncer.Connect(
         BouncerAdminEndpoint(spec, secrets_, bouncer.host_port), probe_timeout_);
     if (!admin.ok()) {
-      bouncer_admin_.reset();
+      session.reset();
       bouncer.probe_error = std::string(admin.status().message());
       return;
     }
-    bouncer_admin_ = std::move(*admin);
+    session = std::move(*admin);
   }
   // Which userlist and TLS files it runs with: auth_file is named by their digest.
-  if (absl::StatusOr<std::map<std::string, std::string>> config = bouncer_admin_->ShowConfig();
+  if (absl::StatusOr<std::map<std::string, std::string>> config = session->ShowConfig();
       config.ok()) {
     auto auth_file = config->find("auth_file");
     bouncer.files_current =
         auth_file != config->end() &&
         auth_file->second == BouncerAuthFile(BouncerFilesGeneration(spec, secrets_));
   }
-  absl::StatusOr<std::vector<BouncerDatabase>> databases = bouncer_admin_->ShowDatabases();
+  absl::StatusOr<std::vector<BouncerDatabase>> databases = session->ShowDatabases();
   if (!databases.ok()) {
-    bouncer_admin_.reset();
+    session.reset();
     bouncer.probe_error = std::string(databases.status().message());
     return;
   }
@@ -187,7 +194,7 @@ void Observer::ObserveBouncer(const ClusterSpec& spec, ObservedState& state) {
     bouncer.paused = bouncer.paused || db.paused;  // any database held counts
     if (db.name == spec.auth.database) bouncer.target_host = db.host;
   }
-  if (absl::StatusOr<std::vector<BouncerPool>> pools = bouncer_admin_->ShowPools(); pools.ok()) {
+  if (absl::StatusOr<std::vector<BouncerPool>> pools = session->ShowPools(); pools.ok()) {
     for (const BouncerPool& pool : *pools) {
       if (pool.database != spec.auth.database) continue;
       bouncer.clients_active += pool.clients_active;
@@ -241,7 +248,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       if (!probes[i].ok() && memory.busy.count(node.ordinal) == 0) ReadDataDirectory(node);
     });
   }
-  threads.emplace_back([&] { ObserveBouncer(spec, state); });
+  threads.emplace_back([&] { ObserveBouncer(spec, state.bouncer, bouncer_admin_); });
+  threads.emplace_back([&] { ObserveBouncer(spec, state.read_bouncer, read_bouncer_admin_); });
   for (std::thread& thread : threads) thread.join();
   state.observed_at = env_.clock.Now();
 

@@ -57,7 +57,9 @@ class Observer {
   absl::StatusOr<NodeProbe> ProbeNode(const ClusterSpec& spec, int host_port,
                                       std::optional<AppRoleFacts>* role);
   void ReadDataDirectory(NodeObservation& node) const;
-  void ObserveBouncer(const ClusterSpec& spec, ObservedState& state);
+  // The write bouncer or the read endpoint's, on its admin session `session` (kept open).
+  void ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bouncer,
+                      std::unique_ptr<BouncerSession>& session);
   // pgBackRest's info, read on the writable primary when the last read is older than a while.
   void ObserveBackups(const ClusterSpec& spec, ObservedState& state, LoopMemory& memory) const;
 
@@ -70,6 +72,7 @@ class Observer {
   ClusterSecrets secrets_;
   absl::Duration probe_timeout_ = absl::Seconds(1);
   std::unique_ptr<BouncerSession> bouncer_admin_;  // kept open, like the node sessions
+  std::unique_ptr<BouncerSession> read_bouncer_admin_;
   std::mutex pool_mu_;
   std::map<std::string, std::unique_ptr<NodeSession>> pool_;  // by "user@host:port/db"
 };

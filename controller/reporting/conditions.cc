@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/read_endpoint.h"
 
 namespace radctl {
 namespace {
@@ -96,6 +98,25 @@ Condition ContinuousArchiving(const ClusterSpec& spec, const ObservedState& obse
                            "; ", archiver.ready_segments, " segment(s) waiting"));
 }
 
+// Only with spec.bouncer.readPort: the read endpoint serves the primary because no standby is
+// eligible (read_endpoint.h).
+Condition ReadEndpointFallback(const ClusterSpec& spec, const ObservedState& observed) {
+  const char* type = "ReadEndpointFallback";
+  ObservedReadEndpoint read = ReadEndpointOf(spec, observed);
+  if (read.serves.empty()) {
+    return Make(type, false, "NoTarget", "the read endpoint serves no node yet");
+  }
+  std::vector<std::string> names;
+  for (int ordinal : read.serves) names.push_back(NodeName(spec.name, ordinal));
+  if (read.fallback) {
+    return Make(type, true, "NoEligibleStandby",
+                absl::StrCat("no standby streams within readMaxLag ", spec.bouncer.read_max_lag,
+                             ": the read endpoint serves the primary ", names[0]));
+  }
+  return Make(type, false, "ServingStandbys",
+              absl::StrCat("the read endpoint serves ", absl::StrJoin(names, ", ")));
+}
+
 }  // namespace
 
 const Condition* FindCondition(const std::vector<Condition>& conditions, const std::string& type) {
@@ -133,6 +154,9 @@ std::vector<Condition> ComputeConditions(const ClusterSpec& spec, const Observed
                                                      " action(s): ", plan.actions.front().reason)),
   };
   if (spec.backup.enabled) conditions.push_back(ContinuousArchiving(spec, observed));
+  if (spec.bouncer.read_port != kNoReadPort) {
+    conditions.push_back(ReadEndpointFallback(spec, observed));
+  }
   for (Condition& condition : conditions) {
     const Condition* before = FindCondition(previous, condition.type);
     condition.last_transition =

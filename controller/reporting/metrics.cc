@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/read_endpoint.h"
 
 namespace radctl {
 namespace {
@@ -74,6 +75,22 @@ std::string RenderPrometheusText(const MetricsSnapshot& s) {
            "Client connections at the bouncer for the app database, by state (SHOW POOLS).");
   w.Sample("radctl_bouncer_client_connections", s.bouncer_clients_active, {{"state", "active"}});
   w.Sample("radctl_bouncer_client_connections", s.bouncer_clients_waiting, {{"state", "waiting"}});
+  w.Header("radctl_endpoint_backends", "gauge",
+           "Nodes an endpoint sends new server connections to (write: the primary; read: the "
+           "eligible standbys, or the primary as a fallback).");
+  w.Sample("radctl_endpoint_backends", s.write_backends, {{"endpoint", "write"}});
+  if (s.read_endpoint) {
+    w.Sample("radctl_endpoint_backends", s.read_backends, {{"endpoint", "read"}});
+    w.Header("radctl_read_endpoint_fallback", "gauge",
+             "Whether the read endpoint serves the primary because no standby is eligible.");
+    w.Sample("radctl_read_endpoint_fallback", s.read_fallback ? 1 : 0);
+    w.Header("radctl_read_endpoint_client_connections", "gauge",
+             "Client connections at the read endpoint for the app database, by state.");
+    w.Sample("radctl_read_endpoint_client_connections", s.read_clients_active,
+             {{"state", "active"}});
+    w.Sample("radctl_read_endpoint_client_connections", s.read_clients_waiting,
+             {{"state", "waiting"}});
+  }
   w.Header("radctl_failovers_total", "counter", "Failovers made by this controller.");
   w.Sample("radctl_failovers_total", s.failovers);
   w.Header("radctl_switchovers_total", "counter", "Switchovers made by this controller.");
@@ -192,6 +209,13 @@ void Metrics::RecordObservation(const ClusterSpec& spec, const ObservedState& ob
   }
   s.bouncer_clients_active = observed.bouncer.clients_active;
   s.bouncer_clients_waiting = observed.bouncer.clients_waiting;
+  s.write_backends = observed.bouncer.target_host.empty() ? 0 : 1;
+  s.read_endpoint = spec.bouncer.read_port != kNoReadPort;
+  ObservedReadEndpoint read = ReadEndpointOf(spec, observed);
+  s.read_backends = static_cast<int>(read.serves.size());
+  s.read_fallback = read.fallback;
+  s.read_clients_active = observed.read_bouncer.clients_active;
+  s.read_clients_waiting = observed.read_bouncer.clients_waiting;
 }
 
 MetricsSnapshot Metrics::Snapshot() const {

@@ -48,6 +48,14 @@ struct MetricsSnapshot {
   int64_t wal_archived = 0;
   int64_t wal_archive_failures = 0;
   int64_t wal_archive_waiting_bytes = 0;
+  // Endpoints: how many nodes each serves (write: the primary it points to, 0 or 1; read: the
+  // nodes the read bouncer lists). The read endpoint's only with spec.bouncer.readPort.
+  int write_backends = 0;
+  bool read_endpoint = false;
+  int read_backends = 0;
+  bool read_fallback = false;
+  int read_clients_active = 0;
+  int read_clients_waiting = 0;
 };
 
 std::string RenderPrometheusText(const MetricsSnapshot& snapshot);

@@ -5,8 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/read_endpoint.h"
 #include "reconcilers/tls_policy.h"
 
 namespace radctl {
@@ -64,6 +66,13 @@ std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, 
     absl::StrAppend(&uri, "?sslmode=verify-full&sslrootcert=", secrets.ca_file);
   }
   return uri;
+}
+
+std::string ReadEndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked) {
+  if (spec.bouncer.read_port == kNoReadPort) return "";
+  ClusterSpec read = spec;
+  read.bouncer.port = spec.bouncer.read_port;  // the same address, user, database and TLS
+  return EndpointUri(read, secrets, masked);
 }
 
 std::string HumanDuration(absl::Time since, absl::Time now) {
@@ -157,6 +166,20 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
         {"paused", observed.bouncer.paused}}},
       {"nodes", nodes},
       {"conditions", conditions}};
+  json["read_endpoint"] = nullptr;
+  if (spec.bouncer.read_port != kNoReadPort) {
+    ObservedReadEndpoint read = ReadEndpointOf(spec, observed);
+    nlohmann::json serves = nlohmann::json::array();
+    for (int ordinal : read.serves) serves.push_back(NodeName(spec.name, ordinal));
+    json["read_endpoint"] = {
+        {"host", EndpointHost(spec)},
+        {"port", spec.bouncer.read_port},
+        {"uri", ReadEndpointUri(spec, secrets, mask_password)},
+        {"serves", serves},
+        {"fallback", read.fallback},
+        {"max_lag", spec.bouncer.read_max_lag},
+        {"running", observed.read_bouncer.container == ContainerState::kRunning}};
+  }
   return json.dump(2) + "\n";
 }
 
@@ -174,9 +197,18 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
       absl::StrFormat("CLUSTER %s   nodes %d/%d ready   primary %s\n", spec.name, desired_running,
                       spec.nodes, primary ? primary->name : std::string("none"));
   absl::StrAppendFormat(
-      &out, "ENDPOINT %s -> %s\n\n", EndpointUri(spec, secrets, true),
+      &out, "ENDPOINT %s -> %s\n", EndpointUri(spec, secrets, true),
       observed.bouncer.target_host.empty() ? "(no target)" : observed.bouncer.target_host);
-  absl::StrAppend(&out, TlsLine(spec, observed), "\n");
+  if (spec.bouncer.read_port != kNoReadPort) {
+    ObservedReadEndpoint read = ReadEndpointOf(spec, observed);
+    std::vector<std::string> names;
+    for (int ordinal : read.serves) names.push_back(NodeName(spec.name, ordinal));
+    absl::StrAppendFormat(&out, "READ     %s -> %s\n", ReadEndpointUri(spec, secrets, true),
+                          names.empty()   ? std::string("(no target)")
+                          : read.fallback ? absl::StrCat("fallback: primary ", names[0])
+                                          : absl::StrJoin(names, ", "));
+  }
+  absl::StrAppend(&out, "\n", TlsLine(spec, observed), "\n");
   absl::StrAppendFormat(&out, "%-16s %-8s %-8s %-16s %-11s %-12s %-10s %s\n", "NAME", "ROLE",
                         "RUNNING", "UPSTREAM", "STATE", "LAG", "ROLE FOR", "IMAGE");
   for (const NodeObservation& node : observed.nodes) {

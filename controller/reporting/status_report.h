@@ -19,6 +19,9 @@ namespace radctl {
 
 // "postgresql://app:PASSWORD@127.0.0.1:6543/app"; the password as "****" when masked.
 std::string EndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked);
+// The read-only endpoint's URI (spec.bouncer.readPort; same user, database and TLS parameters);
+// "" when the spec has none.
+std::string ReadEndpointUri(const ClusterSpec& spec, const ClusterSecrets& secrets, bool masked);
 
 // What status shows beyond the observation: conditions and how long nodes have been in their
 // roles (from the watcher, or computed by the caller), and the time to measure durations to.

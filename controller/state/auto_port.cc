@@ -27,7 +27,10 @@ std::set<int> PortsOfKnownClusters(const ClusterStore& store) {
       continue;
     }
     absl::StatusOr<ClusterSpec> spec = ClusterStore(store.root(), name).LoadSpec();
-    if (spec.ok()) ports.insert(spec->bouncer.port);
+    if (spec.ok()) {
+      ports.insert(spec->bouncer.port);
+      if (spec->bouncer.read_port > kNoReadPort) ports.insert(spec->bouncer.read_port);
+    }
   }
   closedir(dir);
   return ports;

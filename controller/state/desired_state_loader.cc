@@ -39,10 +39,26 @@ absl::StatusOr<ClusterSpec> DesiredStateLoader::Apply(const SpecFile& file, bool
     events_.Progress(absl::StrCat("bouncer.port: auto -> ", desired.spec.bouncer.bind, ":",
                                   desired.spec.bouncer.port, " (kept with the cluster)"));
   }
+  RETURN_IF_ERROR(ResolveReadPort(desired.spec));
   if (keep) RETURN_IF_ERROR(store_.SaveSpec(desired.spec, file.digest));
   current_ = desired.spec;
   NoteTimes();
   return desired.spec;
+}
+
+absl::Status DesiredStateLoader::ResolveReadPort(ClusterSpec& spec) {
+  if (spec.bouncer.read_port != kAutoReadPort) return absl::OkStatus();
+  // Never the write endpoint's port (which may itself have been picked just now).
+  for (int attempt = 0; attempt < 10 && spec.bouncer.read_port <= kNoReadPort; ++attempt) {
+    ASSIGN_OR_RETURN(int port, PickBouncerPort(store_, spec.bouncer.bind));
+    if (port != spec.bouncer.port) spec.bouncer.read_port = port;
+  }
+  if (spec.bouncer.read_port <= kNoReadPort) {
+    return absl::UnavailableError("bouncer.readPort: auto found no free port; set one");
+  }
+  events_.Progress(absl::StrCat("bouncer.readPort: auto -> ", spec.bouncer.bind, ":",
+                                spec.bouncer.read_port, " (kept with the cluster)"));
+  return absl::OkStatus();
 }
 
 void DesiredStateLoader::NoteTimes() {
@@ -74,6 +90,15 @@ ClusterSpec DesiredStateLoader::Refresh() {
       MergeDesired(file->spec, file->digest, stored.ok() ? &*stored : nullptr, stored_digest,
                    /*file_written=*/file_changed);
   if (desired.spec.bouncer.port == kAutoPort) desired.spec.bouncer.port = current_.bouncer.port;
+  if (desired.spec.bouncer.read_port == kAutoReadPort && current_.bouncer.read_port > kNoReadPort) {
+    desired.spec.bouncer.read_port = current_.bouncer.read_port;
+  }
+  if (absl::Status resolved = ResolveReadPort(desired.spec); !resolved.ok()) {
+    events_.Warning(
+        current_.name, "SpecInvalid",
+        absl::StrCat(resolved.message(), "\n  (still reconciling to the last valid spec)"));
+    return current_;
+  }
   if (desired.spec == current_) return current_;
   if (validate_) {
     if (absl::Status valid = validate_(desired.spec); !valid.ok()) {

@@ -47,6 +47,8 @@ class DesiredStateLoader {
 
  private:
   void NoteTimes();
+  // `readPort: auto` not resolved from the stored spec yet: a free port, said in an event.
+  [[nodiscard]] absl::Status ResolveReadPort(ClusterSpec& spec);
 
   std::string path_;
   ClusterStore& store_;

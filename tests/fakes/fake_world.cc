@@ -104,13 +104,16 @@ class FakeWorld::Runtime : public ContainerRuntime {
       if (node.host_port != 0) summary.ports = {{kPostgresPort, "127.0.0.1", node.host_port}};
       list.push_back(summary);
     }
-    const FakeBouncer& b = w_.bouncer_;
-    if (b.container && Label(b.labels, key) == value) {
+    for (const auto& [name, b] :
+         {std::pair<std::string, const FakeBouncer*>{BouncerName(w_.cluster_), &w_.bouncer_},
+          std::pair<std::string, const FakeBouncer*>{ReadBouncerName(w_.cluster_),
+                                                     &w_.read_bouncer_}}) {
+      if (!b->container || Label(b->labels, key) != value) continue;
       docker::ContainerSummary summary;
-      summary.name = BouncerName(w_.cluster_);
-      summary.state = b.state;
-      summary.labels = b.labels;
-      if (b.host_port != 0) summary.ports = {{kBouncerPort, "127.0.0.1", b.host_port}};
+      summary.name = name;
+      summary.state = b->state;
+      summary.labels = b->labels;
+      if (b->host_port != 0) summary.ports = {{kBouncerPort, "127.0.0.1", b->host_port}};
       list.push_back(summary);
     }
     return list;
@@ -129,12 +132,10 @@ class FakeWorld::Runtime : public ContainerRuntime {
       if (node->host_port != 0) info.ports = {{kPostgresPort, "127.0.0.1", node->host_port}};
       return info;
     }
-    if (name == BouncerName(w_.cluster_) && w_.bouncer_.container) {
-      info.state = w_.bouncer_.state;
+    if (FakeBouncer* b = w_.BouncerNamed(name); b != nullptr && b->container) {
+      info.state = b->state;
       info.running = info.state == "running";
-      if (w_.bouncer_.host_port != 0) {
-        info.ports = {{kBouncerPort, "127.0.0.1", w_.bouncer_.host_port}};
-      }
+      if (b->host_port != 0) info.ports = {{kBouncerPort, "127.0.0.1", b->host_port}};
       return info;
     }
     return absl::NotFoundError(absl::StrCat("No such container: ", name));
@@ -144,13 +145,13 @@ class FakeWorld::Runtime : public ContainerRuntime {
       const docker::ContainerConfig& config) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (config.name == BouncerName(w_.cluster_)) {
-      if (w_.bouncer_.container) return absl::AbortedError("name in use");
-      w_.bouncer_ = FakeBouncer{};
-      w_.bouncer_.container = true;
-      w_.bouncer_.state = "created";
-      w_.bouncer_.labels = config.labels;
-      w_.bouncer_.host_port = config.ports.empty() ? 0 : config.ports[0].host_port;
+    if (FakeBouncer* b = w_.BouncerNamed(config.name); b != nullptr) {
+      if (b->container) return absl::AbortedError("name in use");
+      *b = FakeBouncer{};
+      b->container = true;
+      b->state = "created";
+      b->labels = config.labels;
+      b->host_port = config.ports.empty() ? 0 : config.ports[0].host_port;
       return config.name;
     }
     int ordinal = w_.OrdinalOf(config.name);
@@ -168,13 +169,13 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::Status StartContainer(const std::string& name) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (name == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+    if (FakeBouncer* b = w_.BouncerNamed(name); b != nullptr && b->container) {
       if (w_.bouncer_port_taken_) {
         return absl::FailedPreconditionError(
             "driver failed programming external connectivity: address already in use");
       }
-      w_.bouncer_.state = "running";
-      w_.bouncer_.loaded_ini = w_.bouncer_.ini;
+      b->state = "running";
+      b->loaded_ini = b->ini;
       w_.Emit("start", name);
       return absl::OkStatus();
     }
@@ -218,8 +219,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::Status RemoveContainer(const std::string& name) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (name == BouncerName(w_.cluster_)) {
-      w_.bouncer_ = FakeBouncer{};
+    if (FakeBouncer* b = w_.BouncerNamed(name); b != nullptr) {
+      *b = FakeBouncer{};
       return absl::OkStatus();
     }
     FakeNode* node = w_.NodeByName(name);
@@ -236,14 +237,14 @@ class FakeWorld::Runtime : public ContainerRuntime {
                                           absl::Duration) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
-      // The only exec radctl runs in the bouncer: removing files of earlier generations.
-      if (w_.bouncer_.state != "running") return absl::AbortedError("not running");
-      ++w_.bouncer_.cleanups;
-      const std::string keep = Generation(ConfValue(w_.bouncer_.loaded_ini, "auth_file"));
-      for (auto it = w_.bouncer_.files.begin(); it != w_.bouncer_.files.end();) {
+    if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
+      // The only exec radctl runs in a bouncer: removing files of earlier generations.
+      if (b->state != "running") return absl::AbortedError("not running");
+      ++b->cleanups;
+      const std::string keep = Generation(ConfValue(b->loaded_ini, "auth_file"));
+      for (auto it = b->files.begin(); it != b->files.end();) {
         bool old = it->first != "pgbouncer.ini" && Generation(it->first) != keep;
-        it = old ? w_.bouncer_.files.erase(it) : std::next(it);
+        it = old ? b->files.erase(it) : std::next(it);
       }
       return docker::ExecResult{0, "", ""};
     }
@@ -279,10 +280,10 @@ class FakeWorld::Runtime : public ContainerRuntime {
                            const std::vector<docker::FileToUpload>& files) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (container == BouncerName(w_.cluster_) && w_.bouncer_.container) {
+    if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
       for (const docker::FileToUpload& file : files) {
-        w_.bouncer_.files[file.path] = file.content;
-        if (file.path == "pgbouncer.ini") w_.bouncer_.ini = file.content;
+        b->files[file.path] = file.content;
+        if (file.path == "pgbouncer.ini") b->ini = file.content;
       }
       return absl::OkStatus();
     }
@@ -615,9 +616,9 @@ class FakeWorld::Postgres : public PostgresAccess {
   absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
                                                        absl::Duration timeout) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
-    const FakeBouncer& bouncer = w_.bouncer_;
-    if (bouncer.container && bouncer.state == "running" && bouncer.host_port == endpoint.port) {
-      return ThroughBouncer(endpoint);
+    if (FakeBouncer* bouncer = w_.BouncerOnPort(endpoint.port);
+        bouncer != nullptr && bouncer->container && bouncer->state == "running") {
+      return ThroughBouncer(*bouncer, endpoint);
     }
     FakeNode* node = w_.NodeByPort(endpoint.port);
     if (node == nullptr || !w_.Serving(*node)) {
@@ -639,8 +640,8 @@ class FakeWorld::Postgres : public PostgresAccess {
  private:
   // A client login through the bouncer: checked against the userlist it loaded, then served by
   // the node it targets (a session there).
-  absl::StatusOr<std::unique_ptr<NodeSession>> ThroughBouncer(const PgEndpoint& endpoint) const {
-    FakeBouncer& bouncer = w_.bouncer_;
+  absl::StatusOr<std::unique_ptr<NodeSession>> ThroughBouncer(FakeBouncer& bouncer,
+                                                              const PgEndpoint& endpoint) const {
     std::string auth_file = ConfValue(bouncer.loaded_ini, "auth_file");
     absl::string_view name = auth_file;
     absl::ConsumePrefix(&name, absl::StrCat(kBouncerConfigDir, "/"));
@@ -654,14 +655,23 @@ class FakeWorld::Postgres : public PostgresAccess {
       return absl::UnavailableError(
           absl::StrCat("connecting to ", endpoint.ToString(), ": password authentication failed"));
     }
-    FakeNode* target = w_.NodeByName(bouncer.target);
-    if (target == nullptr || !w_.Serving(*target)) {
+    // The read endpoint lists several hosts: the first that serves (PgBouncer tries the next).
+    FakeNode* target = nullptr;
+    for (absl::string_view host : absl::StrSplit(bouncer.target, ',', absl::SkipEmpty())) {
+      FakeNode* node = w_.NodeByName(std::string(host));
+      if (target == nullptr && node != nullptr && w_.Serving(*node)) target = node;
+    }
+    if (target == nullptr) {
       return absl::UnavailableError(
           absl::StrCat("connecting to ", endpoint.ToString(), ": no server for the database"));
     }
     ++bouncer.app_logins;
+    int ordinal = 0;
+    for (const auto& [o, n] : w_.nodes_) {
+      if (&n == target) ordinal = o;
+    }
     return std::unique_ptr<NodeSession>(
-        new Session(w_, w_.OrdinalOf(bouncer.target), NodeEndpointOf(*target, endpoint)));
+        new Session(w_, ordinal, NodeEndpointOf(*target, endpoint)));
   }
   static PgEndpoint NodeEndpointOf(const FakeNode& node, PgEndpoint endpoint) {
     endpoint.port = node.host_port;
@@ -675,15 +685,15 @@ class FakeWorld::Postgres : public PostgresAccess {
 
 class FakeWorld::BouncerAdmin : public BouncerSession {
  public:
-  explicit BouncerAdmin(FakeWorld& world) : w_(world) {}
+  BouncerAdmin(FakeWorld& world, FakeBouncer& bouncer) : w_(world), b_(bouncer) {}
 
   absl::StatusOr<std::vector<BouncerDatabase>> ShowDatabases() override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
     std::vector<BouncerDatabase> list;
-    if (!w_.bouncer_.target.empty()) {
-      for (const auto& [name, host] : IniDatabases(w_.bouncer_.loaded_ini)) {
-        if (name != "*") list.push_back({name, host, w_.bouncer_.paused});
+    if (!b_.target.empty()) {
+      for (const auto& [name, host] : IniDatabases(b_.loaded_ini)) {
+        if (name != "*") list.push_back({name, host, b_.paused});
       }
     }
     list.push_back({"pgbouncer", "", false});
@@ -698,15 +708,15 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
     return std::map<std::string, std::string>{
-        {"auth_file", ConfValue(w_.bouncer_.loaded_ini, "auth_file")},
-        {"client_tls_sslmode", ConfValue(w_.bouncer_.loaded_ini, "client_tls_sslmode")}};
+        {"auth_file", ConfValue(b_.loaded_ini, "auth_file")},
+        {"client_tls_sslmode", ConfValue(b_.loaded_ini, "client_tls_sslmode")}};
   }
   absl::Status Pause(const std::string&, absl::Duration timeout) override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    ++w_.bouncer_.pauses;
-    w_.bouncer_.paused = true;  // new clients are held from now on
-    if (w_.bouncer_.pause_hangs) {
+    ++b_.pauses;
+    b_.paused = true;  // new clients are held from now on
+    if (b_.pause_hangs) {
       broken_ = true;
       return absl::DeadlineExceededError(
           absl::StrCat("no answer within ", absl::FormatDuration(timeout)));
@@ -716,42 +726,43 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
   absl::Status Kill(const std::string&) override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    ++w_.bouncer_.kills;
-    w_.bouncer_.paused = true;
+    ++b_.kills;
+    b_.paused = true;
     return absl::OkStatus();
   }
   absl::Status Resume(const std::string&) override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    ++w_.bouncer_.resumes;
-    w_.bouncer_.paused = false;
+    ++b_.resumes;
+    b_.paused = false;
     return absl::OkStatus();
   }
   absl::Status Reload() override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    w_.bouncer_.loaded_ini = w_.bouncer_.ini;
-    w_.bouncer_.target.clear();
-    for (const auto& [name, host] : IniDatabases(w_.bouncer_.ini)) {
-      if (name != "*") w_.bouncer_.target = host;
+    b_.loaded_ini = b_.ini;
+    b_.target.clear();
+    for (const auto& [name, host] : IniDatabases(b_.ini)) {
+      if (name != "*") b_.target = host;
     }
     return absl::OkStatus();
   }
   absl::Status Reconnect(const std::string&) override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    ++w_.bouncer_.reconnects;
+    ++b_.reconnects;
     return absl::OkStatus();
   }
   bool broken() const override { return broken_; }
 
  private:
-  bool Up() const { return !broken_ && w_.bouncer_.container && w_.bouncer_.state == "running"; }
+  bool Up() const { return !broken_ && b_.container && b_.state == "running"; }
   absl::Status Lost() {
     broken_ = true;
     return absl::UnavailableError("bouncer admin console: connection lost");
   }
   FakeWorld& w_;
+  FakeBouncer& b_;  // the write bouncer or the read endpoint's
   bool broken_ = false;
 };
 
@@ -761,11 +772,11 @@ class FakeWorld::Bouncers : public BouncerAccess {
   absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(PgEndpoint endpoint,
                                                           absl::Duration) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
-    const FakeBouncer& b = w_.bouncer_;
-    if (!b.container || b.state != "running" || b.host_port != endpoint.port) {
+    FakeBouncer* b = w_.BouncerOnPort(endpoint.port);
+    if (b == nullptr || !b->container || b->state != "running") {
       return absl::UnavailableError("bouncer: connection refused");
     }
-    return std::unique_ptr<BouncerSession>(new BouncerAdmin(w_));
+    return std::unique_ptr<BouncerSession>(new BouncerAdmin(w_, *b));
   }
 
  private:
@@ -1050,6 +1061,24 @@ FakeNode FakeWorld::Node(int ordinal) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = nodes_.find(ordinal);
   return it == nodes_.end() ? FakeNode{} : it->second;
+}
+
+FakeBouncer* FakeWorld::BouncerNamed(const std::string& name) {
+  if (name == BouncerName(cluster_)) return &bouncer_;
+  if (name == ReadBouncerName(cluster_)) return &read_bouncer_;
+  return nullptr;
+}
+
+FakeBouncer* FakeWorld::BouncerOnPort(int port) {
+  for (FakeBouncer* b : {&bouncer_, &read_bouncer_}) {
+    if (b->container && b->host_port == port) return b;
+  }
+  return nullptr;
+}
+
+FakeBouncer FakeWorld::ReadBouncer() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_bouncer_;
 }
 
 FakeBouncer FakeWorld::Bouncer() const {

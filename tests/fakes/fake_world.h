@@ -113,6 +113,7 @@ class FakeWorld {
   // --- looking ---
   FakeNode Node(int ordinal) const;
   FakeBouncer Bouncer() const;
+  FakeBouncer ReadBouncer() const;  // the read-only endpoint's (spec.bouncer.readPort)
   bool NetworkExists() const;
   std::string NodeName(int ordinal) const;
   // The writable primaries (Postgres running on a primary's data directory), by ordinal.
@@ -157,6 +158,9 @@ class FakeWorld {
   // All below: with mu_ held.
   FakeNode* NodeByName(const std::string& name);
   FakeNode* NodeByPort(int port);
+  // The write bouncer or the read endpoint's, by container name or published port; null if none.
+  FakeBouncer* BouncerNamed(const std::string& name);
+  FakeBouncer* BouncerOnPort(int port);
   int OrdinalOf(const std::string& name) const;
   bool Serving(const FakeNode& node) const;  // reachable by peers and the controller
   bool IsPrimary(const FakeNode& node) const {
@@ -178,6 +182,7 @@ class FakeWorld {
   mutable std::mutex mu_;
   std::map<int, FakeNode> nodes_;
   FakeBouncer bouncer_;
+  FakeBouncer read_bouncer_;
   bool network_ = false;
   bool engine_down_ = false;
   int next_port_ = 41000;

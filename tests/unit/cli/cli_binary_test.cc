@@ -96,3 +96,13 @@ TEST(CliBinaryTest, ExportRefusesBadFlagsAndChangesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliBinaryTest, ReadGoesWithUriOnly) {
+  Outcome run = Radctl("status shop --read");
+  EXPECT_EQ(run.exit_code, 2) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("--read goes with -o uri"));
+}
+
+}  // namespace

@@ -34,6 +34,32 @@ TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
   for (const Condition& c : conditions) EXPECT_EQ(c.last_transition, kT0);
 }
 
+TEST(ConditionsTest, ReadEndpointFallbackOnlyWithAReadPort) {
+  ClusterSpec spec = DemoSpec();
+  spec.bouncer.read_port = 6544;
+  ObservedState fallback = ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .Down(2, DataDir::kStandby, true)
+                               .Down(3, DataDir::kStandby, true)
+                               .BouncerTarget(1)
+                               .ReadBouncer({1})
+                               .Build();
+  std::vector<Condition> conditions =
+      ComputeConditions(spec, fallback, ComputePlan(spec, fallback), {}, kT0);
+  const Condition* read = FindCondition(conditions, "ReadEndpointFallback");
+  ASSERT_NE(read, nullptr);
+  EXPECT_TRUE(read->status);
+  EXPECT_EQ(read->reason, "NoEligibleStandby");
+  EXPECT_EQ(read->message,
+            "no standby streams within readMaxLag 16MB: the read endpoint serves the primary "
+            "demo-pg-1");
+  ObservedState none = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
+  EXPECT_EQ(
+      FindCondition(ComputeConditions(DemoSpec(), none, ComputePlan(DemoSpec(), none), {}, kT0),
+                    "ReadEndpointFallback"),
+      nullptr);
+}
+
 TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
   ClusterSpec spec = DemoSpec();
   ObservedState observed = ObservedStateBuilder(spec)

@@ -82,5 +82,26 @@ TEST_F(DesiredStateLoaderTest, AnUnreadableFileIsBadInput) {
   EXPECT_THAT(std::string(file.status().message()), HasSubstr("missing.yaml"));
 }
 
+TEST_F(DesiredStateLoaderTest, AnAutoReadPortIsPickedOnceAndKept) {
+  std::ofstream(path_) << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\n"
+                       << "metadata:\n  name: demo\nspec:\n  nodes: 3\n"
+                       << "  bouncer:\n    port: auto\n    readPort: auto\n";
+  ClusterStore store((dir_ / "state").string(), "demo");
+  absl::StatusOr<SpecFile> file = ReadSpecFile(path_);
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(file->spec.bouncer.read_port, kAutoReadPort);
+  DesiredStateLoader loader(path_, store, events_);
+  absl::StatusOr<ClusterSpec> applied = loader.Apply(*file);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  const int read_port = applied->bouncer.read_port;
+  EXPECT_GT(read_port, kNoReadPort);
+  EXPECT_NE(read_port, applied->bouncer.port);
+  EXPECT_THAT(log_.str(), HasSubstr(absl::StrCat("bouncer.readPort: auto -> 127.0.0.1:", read_port,
+                                                 " (kept with the cluster)")));
+  // Applied again (a restarted watcher): the same port.
+  DesiredStateLoader restarted(path_, store, events_);
+  EXPECT_EQ(restarted.Apply(*file)->bouncer.read_port, read_port);
+}
+
 }  // namespace
 }  // namespace radctl

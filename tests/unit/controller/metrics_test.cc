@@ -171,3 +171,36 @@ TEST(MetricsTest, MergedTextsDeclareEachFamilyOnceWithEveryClustersSamplesAfterI
 
 }  // namespace
 }  // namespace radctl
+
+namespace radctl {
+namespace {
+
+TEST(MetricsReadTest, BackendsPerEndpointAndTheReadFallback) {
+  ClusterSpec spec = ::radctl::testing::DemoSpec();
+  spec.bouncer.read_port = 6544;
+  Metrics metrics("demo");
+  metrics.RecordObservation(spec,
+                            ::radctl::testing::ObservedStateBuilder(spec)
+                                .Primary(1)
+                                .Standby(2, 1)
+                                .BouncerTarget(1)
+                                .ReadBouncer({1})
+                                .Build(),
+                            true);
+  std::string text = RenderPrometheusText(metrics.Snapshot());
+  EXPECT_THAT(text, HasSubstr("radctl_endpoint_backends{cluster=\"demo\",endpoint=\"write\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_endpoint_backends{cluster=\"demo\",endpoint=\"read\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("radctl_read_endpoint_fallback{cluster=\"demo\"} 1\n"));
+
+  Metrics without("demo");
+  without.RecordObservation(
+      ::radctl::testing::DemoSpec(),
+      ::radctl::testing::ObservedStateBuilder(::radctl::testing::DemoSpec()).Primary(1).Build(),
+      true);
+  std::string plain = RenderPrometheusText(without.Snapshot());
+  EXPECT_THAT(plain, Not(HasSubstr("endpoint=\"read\"")));
+  EXPECT_THAT(plain, Not(HasSubstr("radctl_read_endpoint_fallback")));
+}
+
+}  // namespace
+}  // namespace radctl

@@ -72,3 +72,56 @@ TEST(StatusReportTest, ZeroBindIsReachedThroughLoopback) {
 
 }  // namespace
 }  // namespace radctl
+
+namespace radctl {
+namespace {
+
+ClusterSpec ReadSpec() {
+  ClusterSpec spec = ::radctl::testing::DemoSpec();
+  spec.bouncer.read_port = 6544;
+  return spec;
+}
+
+TEST(StatusReportReadTest, TheReadEndpointItsNodesAndItsFallback) {
+  ClusterSpec spec = ReadSpec();
+  ObservedState serving = ::radctl::testing::ObservedStateBuilder(spec)
+                              .Primary(1)
+                              .Standby(2, 1)
+                              .Standby(3, 1)
+                              .BouncerTarget(1)
+                              .ReadBouncer({2, 3})
+                              .Build();
+  nlohmann::json json = nlohmann::json::parse(StatusJson(spec, kSecrets, serving));
+  EXPECT_EQ(json["read_endpoint"]["port"], 6544);
+  EXPECT_EQ(json["read_endpoint"]["uri"], "postgresql://app:s3cret@127.0.0.1:6544/app");
+  EXPECT_EQ(json["read_endpoint"]["serves"], nlohmann::json({"demo-pg-2", "demo-pg-3"}));
+  EXPECT_EQ(json["read_endpoint"]["fallback"], false);
+  EXPECT_THAT(StatusTable(spec, kSecrets, serving),
+              HasSubstr("READ     postgresql://app:****@127.0.0.1:6544/app -> demo-pg-2, "
+                        "demo-pg-3\n"));
+
+  ObservedState fallback = ::radctl::testing::ObservedStateBuilder(spec)
+                               .Primary(1)
+                               .BouncerTarget(1)
+                               .ReadBouncer({1})
+                               .Build();
+  json = nlohmann::json::parse(StatusJson(spec, kSecrets, fallback));
+  EXPECT_EQ(json["read_endpoint"]["fallback"], true);
+  EXPECT_THAT(StatusTable(spec, kSecrets, fallback), HasSubstr("-> fallback: primary demo-pg-1"));
+}
+
+TEST(StatusReportReadTest, NoReadEndpointWithoutReadPort) {
+  ObservedState observed = ::radctl::testing::ObservedStateBuilder(::radctl::testing::DemoSpec())
+                               .Primary(1)
+                               .BouncerTarget(1)
+                               .Build();
+  nlohmann::json json =
+      nlohmann::json::parse(StatusJson(::radctl::testing::DemoSpec(), kSecrets, observed));
+  EXPECT_EQ(json["read_endpoint"], nullptr);
+  EXPECT_THAT(StatusTable(::radctl::testing::DemoSpec(), kSecrets, observed),
+              Not(HasSubstr("READ")));
+  EXPECT_EQ(ReadEndpointUri(::radctl::testing::DemoSpec(), kSecrets, false), "");
+}
+
+}  // namespace
+}  // namespace radctl

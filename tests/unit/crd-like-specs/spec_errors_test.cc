@@ -40,7 +40,7 @@ const std::vector<BadSpec>& BadSpecs() {
       {"UnrelatedUnknownFieldListsTheKnownOnes",
        Spec("  bouncer:\n    tls: true\n"),
        {"t.yaml:7:5: spec.bouncer.tls: unknown field \"tls\"; known fields are port, bind, "
-        "poolMode"}},
+        "poolMode, readPort, readMaxLag"}},
       {"UnknownTopLevelField",
        Head() + "status: {}\n",
        {"t.yaml:5:1: status: unknown field \"status\"; known fields are apiVersion, kind, "
@@ -118,6 +118,17 @@ const std::vector<BadSpec>& BadSpecs() {
       {"PortZero",
        Spec("  bouncer:\n    port: 0\n"),
        {"t.yaml:7:11: spec.bouncer.port: must be between 1 and 65535, got 0"}},
+      {"ReadPortIsTheWritePort",
+       Spec("  bouncer:\n    port: 6543\n    readPort: 6543\n"),
+       {"t.yaml:8:15: spec.bouncer.readPort: must differ from spec.bouncer.port (6543): the "
+        "read endpoint is a second bouncer on the same address"}},
+      {"ReadPortNotANumber",
+       Spec("  bouncer:\n    readPort: six\n"),
+       {"t.yaml:7:15: spec.bouncer.readPort: expected an integer, got \"six\""}},
+      {"ReadMaxLagWithoutUnit",
+       Spec("  bouncer:\n    readPort: 6544\n    readMaxLag: 16 MB\n"),
+       {"t.yaml:8:17: spec.bouncer.readMaxLag: must be a size such as 512MB, 1GB or 2TB (units "
+        "kB, MB, GB, TB), or -1 for no limit; got \"16 MB\""}},
       {"BindToAHostName",
        Spec("  bouncer:\n    bind: localhost\n"),
        {"t.yaml:7:11: spec.bouncer.bind: must be an IPv4 address such as 127.0.0.1 (0.0.0.0: "

@@ -27,6 +27,8 @@ ClusterSpec FullyPopulatedSpec() {
   spec.bouncer.port = 7001;
   spec.bouncer.bind = "0.0.0.0";
   spec.bouncer.pool_mode = "session";
+  spec.bouncer.read_port = 7002;
+  spec.bouncer.read_max_lag = "64MB";
   spec.replication.synchronous = true;
   spec.failover.enabled = false;
   spec.failover.detection_ms = 2500;
@@ -45,6 +47,16 @@ TEST(ClusterSpecToYamlTest, FullyPopulatedSpecRoundTrips) {
   ASSERT_THAT(errors, IsEmpty()) << yaml;
   EXPECT_EQ(result.spec, original) << yaml;
   EXPECT_EQ(result.spec.postgres.parameters, original.postgres.parameters) << yaml;
+}
+
+TEST(ClusterSpecToYamlTest, AutoPortsRoundTrip) {
+  ClusterSpec original;
+  original.name = "demo";
+  ApplyDefaults(original);
+  original.bouncer.read_port = kAutoReadPort;
+  SpecParseResult result = ParseClusterSpec(ClusterSpecToYaml(original), "written.yaml");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.spec, original);
 }
 
 TEST(ClusterSpecToYamlTest, DefaultSpecRoundTrips) {

@@ -114,6 +114,23 @@ TEST(CnpgManifestTest, EveryDocumentMatchesCloudNativePgSchemas) {
   }
 }
 
+TEST(CnpgManifestTest, TheReadEndpointIsAPoolerOfTypeRo) {
+  CnpgExport exported =
+      RenderCnpg(Spec("  nodes: 3\n  bouncer: {readPort: 6544, readMaxLag: 64MB}\n"), kSecrets, {})
+          .value();
+  EXPECT_THAT(SchemaErrors(exported.yaml), IsEmpty()) << exported.yaml;
+  std::map<std::string, std::string> poolers;  // name -> type
+  for (const YAML::Node& doc : YAML::LoadAll(exported.yaml)) {
+    if (doc.IsNull() || doc["kind"].as<std::string>() != "Pooler") continue;
+    poolers[doc["metadata"]["name"].as<std::string>()] = doc["spec"]["type"].as<std::string>();
+  }
+  EXPECT_EQ(poolers, (std::map<std::string, std::string>{{"shop-pooler-ro", "ro"},
+                                                         {"shop-pooler-rw", "rw"}}));
+  EXPECT_THAT(exported.notes, Contains(HasSubstr("bouncer.readMaxLag (64MB) and the fallback to "
+                                                 "the primary when no standby is eligible do not "
+                                                 "map")));
+}
+
 TEST(CnpgManifestTest, CarriesEveryMappableSpecField) {
   ClusterSpec spec = Spec(
       "  nodes: 3\n  postgres:\n    parameters: {max_connections: \"250\", jit: \"off\", "

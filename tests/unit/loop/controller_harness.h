@@ -74,6 +74,16 @@ class ControllerHarness {
     NewController();
   }
 
+  // The credentials for the current spec (a changed spec.auth.password), as apply keeps them; a
+  // controller started afresh with them.
+  absl::Status ReloadCredentials() {
+    absl::StatusOr<ClusterSecrets> secrets = EnsureCredentials(store_, spec_, world_.clock().Now());
+    if (!secrets.ok()) return secrets.status();
+    secrets_ = *secrets;
+    NewController();
+    return absl::OkStatus();
+  }
+
   // A 3-node cluster, converged: primary 1, standbys 2 and 3, the bouncer on 1.
   absl::Status BringUp() { return Converge(); }
 

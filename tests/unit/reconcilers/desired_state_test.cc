@@ -46,6 +46,18 @@ TEST(MergeDesiredTest, AnAutoPortKeepsThePortPickedAtTheFirstApply) {
   EXPECT_EQ(MergeDesired(file, "new", nullptr, "").spec.bouncer.port, kAutoPort);
 }
 
+TEST(MergeDesiredTest, AnAutoReadPortKeepsThePortPickedAtTheFirstApply) {
+  ClusterSpec file = DemoSpec(3);
+  file.bouncer.read_port = kAutoReadPort;
+  ClusterSpec stored = DemoSpec(3);
+  stored.bouncer.read_port = 24572;
+  EXPECT_EQ(MergeDesired(file, "new", &stored, "abc").spec.bouncer.read_port, 24572);
+  EXPECT_EQ(MergeDesired(file, "new", nullptr, "").spec.bouncer.read_port, kAutoReadPort);
+  // A cluster that had no read endpoint gets one picked (by the loader).
+  stored.bouncer.read_port = kNoReadPort;
+  EXPECT_EQ(MergeDesired(file, "new", &stored, "abc").spec.bouncer.read_port, kAutoReadPort);
+}
+
 TEST(MergeDesiredTest, AFileNamingAPortWinsOverTheKeptOne) {
   ClusterSpec stored = DemoSpec(3);
   stored.bouncer.port = 24571;

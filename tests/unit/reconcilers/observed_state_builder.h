@@ -3,6 +3,10 @@
 // Starts from "network exists, bouncer running and reachable with no target, no nodes".
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/observed_state.h"
@@ -218,6 +222,26 @@ class ObservedStateBuilder {
   // The bouncer runs with an older userlist or certificate.
   ObservedStateBuilder& BouncerFilesStale() {
     state_.bouncer.files_current = false;
+    return *this;
+  }
+
+  // The read endpoint's bouncer runs, answers and lists `serves` (none: no target yet).
+  ObservedStateBuilder& ReadBouncer(const std::vector<int>& serves) {
+    state_.read_bouncer.container = ContainerState::kRunning;
+    state_.read_bouncer.spec_hash = ::radctl::ReadBouncerSpecHash(spec_);
+    state_.read_bouncer.reachable = true;
+    std::vector<std::string> names;
+    for (int ordinal : serves) names.push_back(NodeName(spec_.name, ordinal));
+    state_.read_bouncer.target_host = absl::StrJoin(names, ",");
+    return *this;
+  }
+  ObservedStateBuilder& ReadBouncerFilesStale() {
+    state_.read_bouncer.files_current = false;
+    return *this;
+  }
+  // The standby has replayed WAL up to `lsn` only (received more).
+  ObservedStateBuilder& Replayed(int ordinal, Lsn lsn) {
+    Node(ordinal).replay_lsn = lsn;
     return *this;
   }
 

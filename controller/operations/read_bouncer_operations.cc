@@ -1,0 +1,114 @@
+#include "controller/operations/read_bouncer_operations.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "controller/config/bouncer_config.h"
+#include "controller/config/endpoints.h"
+#include "crd-like-specs/status_macros.h"
+#include "reconcilers/naming.h"
+#include "reconcilers/read_endpoint.h"
+#include "reconcilers/spec_hash.h"
+
+namespace radctl {
+namespace {
+
+constexpr char kBouncerImage[] = "radctl/pgbouncer";
+constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
+
+// The write bouncer's files, listing `hosts`, with two differences:
+// - Idle server connections are handed out in turn (server_round_robin) rather than the most
+//   recently used first, so that transactions spread over the connections, and so over the
+//   standbys, also under light load.
+// - The nodes are verified against the cluster's CA without the host name (verify-ca):
+//   PgBouncer 1.18 checks the whole list "a,b" as one name against the certificate and fails
+//   every connection (pgbouncer#1300, fixed upstream in #1303). This loses nothing here: the CA
+//   is the cluster's own and certifies only the one server certificate every node presents (it
+//   names them all), so the name check could not tell one node from another anyway.
+std::vector<docker::FileToUpload> ReadBouncerFiles(const ClusterSpec& spec,
+                                                   const ClusterSecrets& secrets,
+                                                   const std::string& hosts) {
+  std::vector<docker::FileToUpload> files = BouncerFiles(spec, secrets, hosts);
+  for (docker::FileToUpload& file : files) {
+    if (file.path != "pgbouncer.ini") continue;
+    file.content = absl::StrReplaceAll(
+        file.content, {{"server_tls_sslmode = verify-full", "server_tls_sslmode = verify-ca"}});
+    // pgbouncer.ini ends inside its [pgbouncer] section.
+    absl::StrAppend(&file.content, "server_round_robin = 1\n");
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::Status ReadBouncerOperations::Create() const {
+  const std::string name = ReadBouncerName(spec_.name);
+  RETURN_IF_ERROR(env_.runtime.RemoveContainer(name));
+  docker::ContainerConfig config;
+  config.name = name;
+  config.image = kBouncerImage;
+  config.hostname = name;
+  config.labels = ReadBouncerLabels(spec_.name, ReadBouncerSpecHash(spec_));
+  config.network = NetworkName(spec_.name);
+  config.network_aliases = {name};
+  config.ports = {{kBouncerPort, spec_.bouncer.bind, spec_.bouncer.read_port}};
+  absl::StatusOr<std::string> created = env_.runtime.CreateContainer(config);
+  if (absl::IsNotFound(created.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
+  }
+  RETURN_IF_ERROR(created.status());
+  RETURN_IF_ERROR(
+      env_.runtime.UploadFiles(name, kBouncerConfigDir, ReadBouncerFiles(spec_, secrets_, "")));
+  absl::Status started = env_.runtime.StartContainer(name);
+  if (absl::IsFailedPrecondition(started)) {   // the published port is taken
+    (void)env_.runtime.RemoveContainer(name);  // leave nothing half-made behind
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot publish the read endpoint on ", spec_.bouncer.bind, ":", spec_.bouncer.read_port,
+        " (", started.message(), "): free the port or choose another spec.bouncer.readPort"));
+  }
+  return started;
+}
+
+absl::Status ReadBouncerOperations::Remove() const {
+  return env_.runtime.RemoveContainer(ReadBouncerName(spec_.name));
+}
+
+absl::StatusOr<std::unique_ptr<BouncerSession>> ReadBouncerOperations::Connect() const {
+  ASSIGN_OR_RETURN(docker::ContainerInfo info,
+                   env_.runtime.InspectContainer(ReadBouncerName(spec_.name)));
+  for (const docker::PortBinding& port : info.ports) {
+    if (port.container_port == kBouncerPort && port.host_port != 0) {
+      return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port.host_port),
+                                  kAdminTimeout);
+    }
+  }
+  return absl::AbortedError("the read bouncer does not publish its port (not running?)");
+}
+
+absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) const {
+  RETURN_IF_ERROR(
+      env_.runtime.UploadFiles(ReadBouncerName(spec_.name), kBouncerConfigDir,
+                               ReadBouncerFiles(spec_, secrets_, ReadHosts(spec_.name, ordinals))));
+  ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
+  RETURN_IF_ERROR(admin->Reload());
+  // The userlists and certificates of earlier generations are no longer read: removed, so that
+  // no old password's secret stays behind.
+  const std::string keep = BouncerFilesGeneration(spec_, secrets_);
+  const std::string dir = kBouncerConfigDir;
+  ASSIGN_OR_RETURN(docker::ExecResult removed,
+                   env_.runtime.Exec(ReadBouncerName(spec_.name),
+                                     {"sh", "-c",
+                                      absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
+                                                   "/server-* ", dir, "/ca-*; do case $f in *-",
+                                                   keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
+                                     "pgbouncer", kAdminTimeout));
+  if (removed.exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("the read bouncer now runs with the current files, but removing its old "
+                     "userlists and certificates failed: ",
+                     removed.stderr_text));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace radctl
