@@ -152,8 +152,8 @@ TEST(ReadEndpointTest, ServesStandbysThroughAKillAndFallsBackToThePrimary) {
   ASSERT_FALSE(pg2.empty());
   Watcher watcher(cluster);
   ASSERT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, observed);
+      [&](std::string* seen) {
+        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, seen);
       },
       absl::Seconds(30)));
 
@@ -205,8 +205,8 @@ TEST(ReadEndpointTest, ServesStandbysThroughAKillAndFallsBackToThePrimary) {
       },
       absl::Seconds(40)));
   ASSERT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, observed);
+      [&](std::string* seen) {
+        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, seen);
       },
       absl::Seconds(10)));
   const absl::Time back = absl::Now();
@@ -242,9 +242,7 @@ TEST(ReadEndpointTest, ServesStandbysThroughAKillAndFallsBackToThePrimary) {
   ASSERT_EQ(Shell(absl::StrCat("docker pause ", cluster.Node(2), " ", cluster.Node(3))).exit_code,
             0);
   EXPECT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        return ReadEndpointIs(cluster, {cluster.Node(1)}, true, observed);
-      },
+      [&](std::string* seen) { return ReadEndpointIs(cluster, {cluster.Node(1)}, true, seen); },
       absl::Seconds(20)));
   CommandResult fallback = Read(uri);
   EXPECT_EQ(fallback.exit_code, 0) << fallback.err;
@@ -259,8 +257,8 @@ TEST(ReadEndpointTest, ServesStandbysThroughAKillAndFallsBackToThePrimary) {
   ASSERT_EQ(Shell(absl::StrCat("docker unpause ", cluster.Node(2), " ", cluster.Node(3))).exit_code,
             0);
   EXPECT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, observed);
+      [&](std::string* seen) {
+        return ReadEndpointIs(cluster, {cluster.Node(2), cluster.Node(3)}, false, seen);
       },
       absl::Seconds(30)));
 }

@@ -60,7 +60,9 @@ TEST_P(ReadEndpointPlanTest, PlansExpectedActions) {
   ClusterSpec spec = c.spec();
   Plan plan = ComputePlan(spec, c.observed(ObservedStateBuilder(spec)));
   EXPECT_EQ(Summary(plan), c.expected) << "full plan:\n" << plan.ToString("demo");
-  if (!c.reason.empty()) EXPECT_THAT(ReadReason(plan), HasSubstr(c.reason));
+  if (!c.reason.empty()) {
+    EXPECT_THAT(ReadReason(plan), HasSubstr(c.reason));
+  }
 }
 
 const std::vector<ReadCase>& Cases() {
