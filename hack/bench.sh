@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target benchmarks >/tmp/radctl-build-benchmarks.log 2>&1 ||
+  { tail -n 30 /tmp/radctl-build-benchmarks.log >&2; die "building the benchmarks failed"; }
 export RADCTL_STATE_DIR="${RADCTL_STATE_DIR:-/tmp/radctl-bench-state}"
 bench="$BUILD_DIR/tests/benchmarks"
 case "${1:-apply}" in
