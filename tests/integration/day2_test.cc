@@ -8,8 +8,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -153,6 +155,95 @@ TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorkin
   ASSERT_EQ(userlist.exit_code, 0) << userlist.err;
   EXPECT_THAT(userlist.out, HasSubstr("\"app\" \"SCRAM-SHA-256$4096:"));
   EXPECT_THAT(userlist.out, Not(HasSubstr(new_password)));
+}
+
+// The SHA-256 fingerprint of the certificate a TLS server on 127.0.0.1:`port` presents (openssl
+// s_client, STARTTLS as PostgreSQL and PgBouncer speak it); "" when it could not be read.
+std::string PresentedFingerprint(int port) {
+  CommandResult presented =
+      Shell(absl::StrCat("openssl s_client -starttls postgres -connect 127.0.0.1:", port,
+                         " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256"));
+  return presented.exit_code == 0 ? std::string(absl::StripAsciiWhitespace(presented.out)) : "";
+}
+
+// A kept server certificate that expires within 30 days is renewed from the cluster's CA and
+// rolled out to the nodes and the bouncer while a client stays connected. The near expiry is made
+// by hand: the kept certificate is replaced by one the cluster's CA signs for 10 days.
+TEST_F(Day2Test, ACertificateNearItsExpiryIsRenewedWhileAClientStaysConnected) {
+  const std::string tls = cluster_->StateFile("tls");
+  CommandResult made = Shell(absl::StrCat(
+      "set -e; cd ", tls, "; t=$(mktemp -d); ",
+      "san=$(openssl x509 -in server.pem -noout -ext subjectAltName | tail -n 1 | "
+      "sed 's/^ *//; s/IP Address/IP/g'); ",
+      "printf 'subjectAltName=%s\n' \"$san\" > $t/ext; ",
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $t/key ",
+      "-subj /CN=near-expiry -out $t/csr 2>/dev/null; ",
+      "openssl x509 -req -in $t/csr -CA ca.crt -CAkey ca.key -CAserial $t/srl -CAcreateserial ",
+      "-days 10 -extfile $t/ext -out $t/crt 2>/dev/null; ",
+      "cat $t/crt $t/key > server.pem; rm -rf $t"));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  absl::StatusOr<nlohmann::json> before = cluster_->Status();
+  ASSERT_TRUE(before.ok()) << before.status();
+  const std::string near = (*before)["tls"]["certificate_expires"].get<std::string>();
+
+  absl::StatusOr<PgEndpoint> endpoint = cluster_->Endpoint();
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  absl::StatusOr<std::unique_ptr<PgConnection>> client =
+      PgConnection::Connect(*endpoint, absl::Seconds(5));
+  ASSERT_TRUE(client.ok()) << client.status();
+  std::atomic<int> succeeded{0};
+  std::atomic<int> failed{0};
+  std::atomic<bool> stop{false};
+  std::string first_error;
+  std::thread queries([&] {
+    while (!stop) {
+      absl::Status status = (*client)->Query("SELECT 1", absl::Seconds(5)).status();
+      if (status.ok()) {
+        ++succeeded;
+      } else if (failed++ == 0) {
+        first_error = std::string(status.message());
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  });
+
+  CommandResult applied = cluster_->Apply();
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("RenewCertificate"));
+  absl::StatusOr<nlohmann::json> after = cluster_->Status();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_NE((*after)["tls"]["certificate_expires"], near) << "renewed";
+  // The bouncer and both nodes present the renewed certificate, and new clients verify it
+  // (verify-full against the cluster's CA).
+  const std::string kept = std::string(absl::StripAsciiWhitespace(
+      Shell(absl::StrCat("openssl x509 -noout -fingerprint -sha256 -in ", tls, "/server.pem"))
+          .out));
+  ASSERT_THAT(kept, HasSubstr("Fingerprint="));
+  std::vector<int> ports = {kPort};
+  for (int ordinal : {1, 2}) {
+    CommandResult port = Shell(absl::StrCat("docker port ", cluster_->Node(ordinal),
+                                            " 5432 | head -n 1 | "
+                                            "sed 's/.*://'"));
+    int number = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(port.out), &number)) << port.out;
+    ports.push_back(number);
+  }
+  for (int port : ports) {
+    EXPECT_TRUE(WaitFor(
+        [&](std::string* observed) {
+          *observed = absl::StrCat("port ", port, " presents ", PresentedFingerprint(port),
+                                   ", kept: ", kept);
+          return PresentedFingerprint(port) == kept;
+        },
+        absl::Seconds(20)));
+  }
+  EXPECT_EQ(Psql(cluster_->Uri(), "SELECT 1").exit_code, 0);
+  const int during = succeeded;
+  absl::SleepFor(absl::Milliseconds(500));
+  stop = true;
+  queries.join();
+  EXPECT_GT(succeeded, during) << "the connected client still works";
+  EXPECT_EQ(failed, 0) << "first error: " << first_error;
 }
 
 TEST_F(Day2Test, RotatePasswordGivesANewGeneratedOne) {
