@@ -128,11 +128,14 @@ ensure_radctl_image() {
   ensure_image radctl radctl/radctl
 }
 
-# Builds radctl (and the tests) in $BUILD_DIR; warnings are errors.
+# Builds radctl (and the tests) in $BUILD_DIR; warnings are errors. Optimised like RelWithDebInfo
+# but without debug info, which made the first build a third slower (CI has 15 minutes in all);
+# to debug, configure another build directory with -DCMAKE_BUILD_TYPE=RelWithDebInfo.
 build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     log "building radctl and its tests in $BUILD_DIR (the first time takes a few minutes)"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRADCTL_WERROR=ON >/dev/null
+    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+      -DRADCTL_WERROR=ON >/dev/null
   fi
   if ! cmake --build "$BUILD_DIR" -j "$(nproc)" >/tmp/radctl-build.log 2>&1; then
     grep -E -A3 'error' /tmp/radctl-build.log | head -n 60 >&2
