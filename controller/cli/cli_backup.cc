@@ -49,6 +49,23 @@ absl::StatusOr<const NodeObservation*> FindNode(const ObservedState& observed,
       " mounted: apply (or watch) the cluster first"));
 }
 
+// A cluster with backups on, as it is now: what `radctl backup` and `radctl backups` start from.
+struct BackupCluster {
+  StoredCluster stored;
+  std::unique_ptr<RealEnv> real;  // the engine's and Postgres's clients `observed` came from
+  ObservedState observed;
+};
+
+absl::StatusOr<BackupCluster> ObserveBackupCluster(ClusterStore& store, const std::string& name) {
+  ASSIGN_OR_RETURN(StoredCluster stored, LoadStoredCluster(store, name));
+  if (!stored.spec.backup.enabled) return BackupsDisabled(name);
+  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
+  Observer observer(real->env(), stored.secrets);
+  LoopMemory memory;
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(stored.spec, memory));
+  return BackupCluster{std::move(stored), std::move(real), std::move(observed)};
+}
+
 }  // namespace
 
 absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options) {
@@ -57,13 +74,10 @@ absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options
         absl::StrCat("--type must be full, diff or incr, not \"", options.type, "\""));
   }
   ClusterStore store(global.state_dir, options.name);
-  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  if (!cluster.spec.backup.enabled) return BackupsDisabled(options.name);
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  const Env& env = real->env();
-  Observer observer(env, cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(store, options.name));
+  const StoredCluster& cluster = found.stored;
+  const ObservedState& observed = found.observed;
+  const Env& env = found.real->env();
   ASSIGN_OR_RETURN(const NodeObservation* primary, FindNode(observed, cluster.spec, true));
   if (!observed.backup.stanza_exists) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -100,13 +114,10 @@ absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& optio
     return absl::InvalidArgumentError("-o must be table or json");
   }
   ClusterStore store(global.state_dir, options.name);
-  ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  if (!cluster.spec.backup.enabled) return BackupsDisabled(options.name);
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  const Env& env = real->env();
-  Observer observer(env, cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(store, options.name));
+  const StoredCluster& cluster = found.stored;
+  const ObservedState& observed = found.observed;
+  const Env& env = found.real->env();
   ASSIGN_OR_RETURN(const NodeObservation* node, FindNode(observed, cluster.spec, false));
   EventLog events(std::cerr, nullptr, global.json_logs);
   BackupOperations backups(env, cluster.spec, cluster.secrets, events);

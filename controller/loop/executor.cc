@@ -383,9 +383,11 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
   auto restore_target = [&] {
     if (absl::Status restored = bouncer_.PrepareTarget(old_primary); !restored.ok()) {
       events_.Warning(BouncerName(spec_.name), "RestoreConfigFailed",
-                      absl::StrCat("the bouncer's config names ", new_name,
-                                   " but was not loaded; writing back ", old_name,
-                                   "'s failed: ", restored.message()));
+                      absl::StrCat("the switchover stopped before the bouncer loaded its new "
+                                   "config (naming ",
+                                   new_name, "); writing back ", old_name, "'s failed: ",
+                                   restored.message(), ". The bouncer still runs with ", old_name,
+                                   "; should a restart load the file, radctl repoints it"));
     }
   };
   bool paused = false;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "controller/config/bouncer_config.h"
 #include "controller/config/endpoints.h"
+#include "controller/operations/bouncer_container.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/spec_hash.h"
@@ -10,7 +11,6 @@
 namespace radctl {
 namespace {
 
-constexpr char kBouncerImage[] = "radctl/pgbouncer";
 constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
 constexpr char kAdminDatabase[] = "pgbouncer";
 
@@ -22,31 +22,11 @@ absl::Status BouncerOperations::Upload(const std::string& target_host) const {
 }
 
 absl::Status BouncerOperations::Create() const {
-  const std::string name = BouncerName(spec_.name);
-  RETURN_IF_ERROR(env_.runtime.RemoveContainer(name));
-  docker::ContainerConfig config;
-  config.name = name;
-  config.image = kBouncerImage;
-  config.hostname = name;
-  config.labels = BouncerLabels(spec_.name, BouncerSpecHash(spec_));
-  config.network = NetworkName(spec_.name);
-  config.network_aliases = {name};
-  config.ports = {{kBouncerPort, spec_.bouncer.bind, spec_.bouncer.port}};
-  absl::StatusOr<std::string> created = env_.runtime.CreateContainer(config);
-  if (absl::IsNotFound(created.status())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
-  }
-  RETURN_IF_ERROR(created.status());
-  RETURN_IF_ERROR(Upload(""));
-  absl::Status started = env_.runtime.StartContainer(name);
-  if (absl::IsFailedPrecondition(started)) {   // the published port is taken
-    (void)env_.runtime.RemoveContainer(name);  // leave nothing half-made behind
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot publish the bouncer on ", spec_.bouncer.bind, ":", spec_.bouncer.port, " (",
-        started.message(), "): free the port or choose another spec.bouncer.port"));
-  }
-  return started;
+  return CreateBouncerContainer(
+      env_.runtime, spec_,
+      {BouncerName(spec_.name), BouncerLabels(spec_.name, BouncerSpecHash(spec_)),
+       spec_.bouncer.port, "spec.bouncer.port", "the bouncer"},
+      BouncerFiles(spec_, secrets_, ""));
 }
 
 absl::Status BouncerOperations::Remove() const {
@@ -54,12 +34,7 @@ absl::Status BouncerOperations::Remove() const {
 }
 
 absl::StatusOr<int> BouncerOperations::HostPort() const {
-  ASSIGN_OR_RETURN(docker::ContainerInfo info,
-                   env_.runtime.InspectContainer(BouncerName(spec_.name)));
-  for (const docker::PortBinding& port : info.ports) {
-    if (port.container_port == kBouncerPort && port.host_port != 0) return port.host_port;
-  }
-  return absl::AbortedError("the bouncer does not publish its port (not running?)");
+  return BouncerHostPort(env_.runtime, BouncerName(spec_.name));
 }
 
 absl::StatusOr<std::unique_ptr<BouncerSession>> BouncerOperations::Connect() const {
@@ -71,20 +46,10 @@ absl::Status BouncerOperations::Refresh(int target_ordinal) const {
   RETURN_IF_ERROR(Retarget(target_ordinal));
   // The files of earlier generations (and a userlist.txt of plaintext passwords written before
   // radctl kept SCRAM secrets) are no longer read: removed.
-  const std::string keep = BouncerFilesGeneration(spec_, secrets_);
-  const std::string dir = kBouncerConfigDir;
-  ASSIGN_OR_RETURN(docker::ExecResult removed,
-                   env_.runtime.Exec(BouncerName(spec_.name),
-                                     {"sh", "-c",
-                                      absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
-                                                   "/server-* ", dir, "/ca-*; do case $f in *-",
-                                                   keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
-                                     "pgbouncer", kAdminTimeout));
-  if (removed.exit_code != 0) {
-    events_.Warning(
-        BouncerName(spec_.name), "CleanupFailed",
-        absl::StrCat("removing the bouncer's old userlist and certificate files failed: ",
-                     removed.stderr_text));
+  if (absl::Status removed = RemoveOldBouncerFiles(env_.runtime, BouncerName(spec_.name),
+                                                   BouncerFilesGeneration(spec_, secrets_));
+      !removed.ok()) {
+    events_.Warning(BouncerName(spec_.name), "CleanupFailed", std::string(removed.message()));
   }
   return absl::OkStatus();
 }

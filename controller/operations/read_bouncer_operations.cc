@@ -4,6 +4,7 @@
 #include "absl/strings/str_replace.h"
 #include "controller/config/bouncer_config.h"
 #include "controller/config/endpoints.h"
+#include "controller/operations/bouncer_container.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/read_endpoint.h"
@@ -12,7 +13,6 @@
 namespace radctl {
 namespace {
 
-constexpr char kBouncerImage[] = "radctl/pgbouncer";
 constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
 
 // The write bouncer's files, listing `hosts`, with two differences:
@@ -41,32 +41,11 @@ std::vector<docker::FileToUpload> ReadBouncerFiles(const ClusterSpec& spec,
 }  // namespace
 
 absl::Status ReadBouncerOperations::Create() const {
-  const std::string name = ReadBouncerName(spec_.name);
-  RETURN_IF_ERROR(env_.runtime.RemoveContainer(name));
-  docker::ContainerConfig config;
-  config.name = name;
-  config.image = kBouncerImage;
-  config.hostname = name;
-  config.labels = ReadBouncerLabels(spec_.name, ReadBouncerSpecHash(spec_));
-  config.network = NetworkName(spec_.name);
-  config.network_aliases = {name};
-  config.ports = {{kBouncerPort, spec_.bouncer.bind, spec_.bouncer.read_port}};
-  absl::StatusOr<std::string> created = env_.runtime.CreateContainer(config);
-  if (absl::IsNotFound(created.status())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
-  }
-  RETURN_IF_ERROR(created.status());
-  RETURN_IF_ERROR(
-      env_.runtime.UploadFiles(name, kBouncerConfigDir, ReadBouncerFiles(spec_, secrets_, "")));
-  absl::Status started = env_.runtime.StartContainer(name);
-  if (absl::IsFailedPrecondition(started)) {   // the published port is taken
-    (void)env_.runtime.RemoveContainer(name);  // leave nothing half-made behind
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot publish the read endpoint on ", spec_.bouncer.bind, ":", spec_.bouncer.read_port,
-        " (", started.message(), "): free the port or choose another spec.bouncer.readPort"));
-  }
-  return started;
+  return CreateBouncerContainer(
+      env_.runtime, spec_,
+      {ReadBouncerName(spec_.name), ReadBouncerLabels(spec_.name, ReadBouncerSpecHash(spec_)),
+       spec_.bouncer.read_port, "spec.bouncer.readPort", "the read endpoint"},
+      ReadBouncerFiles(spec_, secrets_, ""));
 }
 
 absl::Status ReadBouncerOperations::Remove() const {
@@ -74,15 +53,8 @@ absl::Status ReadBouncerOperations::Remove() const {
 }
 
 absl::StatusOr<std::unique_ptr<BouncerSession>> ReadBouncerOperations::Connect() const {
-  ASSIGN_OR_RETURN(docker::ContainerInfo info,
-                   env_.runtime.InspectContainer(ReadBouncerName(spec_.name)));
-  for (const docker::PortBinding& port : info.ports) {
-    if (port.container_port == kBouncerPort && port.host_port != 0) {
-      return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port.host_port),
-                                  kAdminTimeout);
-    }
-  }
-  return absl::AbortedError("the read bouncer does not publish its port (not running?)");
+  ASSIGN_OR_RETURN(int port, BouncerHostPort(env_.runtime, ReadBouncerName(spec_.name)));
+  return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kAdminTimeout);
 }
 
 absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) const {
@@ -93,20 +65,11 @@ absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) c
   RETURN_IF_ERROR(admin->Reload());
   // The userlists and certificates of earlier generations are no longer read: removed, so that
   // no old password's secret stays behind.
-  const std::string keep = BouncerFilesGeneration(spec_, secrets_);
-  const std::string dir = kBouncerConfigDir;
-  ASSIGN_OR_RETURN(docker::ExecResult removed,
-                   env_.runtime.Exec(ReadBouncerName(spec_.name),
-                                     {"sh", "-c",
-                                      absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
-                                                   "/server-* ", dir, "/ca-*; do case $f in *-",
-                                                   keep, ".*) ;; *) rm -f \"$f\" ;; esac; done")},
-                                     "pgbouncer", kAdminTimeout));
-  if (removed.exit_code != 0) {
+  absl::Status removed = RemoveOldBouncerFiles(env_.runtime, ReadBouncerName(spec_.name),
+                                               BouncerFilesGeneration(spec_, secrets_));
+  if (!removed.ok()) {
     return absl::InternalError(
-        absl::StrCat("the read bouncer now runs with the current files, but removing its old "
-                     "userlists and certificates failed: ",
-                     removed.stderr_text));
+        absl::StrCat("the read bouncer now runs with the current files, ", removed.message()));
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include "reconcilers/backup_schedule.h"
 #include "reconcilers/plan.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
+#include "tests/unit/reconcilers/plan_summary.h"
 
 namespace radctl {
 namespace {
@@ -17,12 +18,7 @@ using ::radctl::testing::kNow;
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-std::string Summary(const Plan& plan) {
-  std::vector<std::string> lines;
-  for (const Action& action : plan.actions) lines.push_back(action.ToString("demo"));
-  if (!plan.waiting.empty()) lines.push_back("waiting");
-  return absl::StrJoin(lines, "; ");
-}
+using ::radctl::testing::Summary;
 
 BackupRecord EndedAgo(absl::Duration ago) {
   BackupRecord record;

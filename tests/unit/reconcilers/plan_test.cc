@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
+#include "tests/unit/reconcilers/plan_summary.h"
 
 namespace radctl {
 namespace {
@@ -19,16 +20,7 @@ using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
 using ::testing::HasSubstr;
 
-// "clone-standby demo-pg-2 <- demo-pg-1; ...; waiting", actions sorted by node.
-std::string Summary(const Plan& plan) {
-  std::vector<Action> sorted = plan.actions;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Action& a, const Action& b) { return a.ordinal < b.ordinal; });
-  std::vector<std::string> lines;
-  for (const Action& action : sorted) lines.push_back(action.ToString("demo"));
-  if (!plan.waiting.empty()) lines.push_back("waiting");
-  return absl::StrJoin(lines, "; ");
-}
+using ::radctl::testing::Summary;
 
 const Action* Find(const Plan& plan, ActionType type) {
   for (const Action& action : plan.actions) {

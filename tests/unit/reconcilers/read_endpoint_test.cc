@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "reconcilers/plan.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
+#include "tests/unit/reconcilers/plan_summary.h"
 
 namespace radctl {
 namespace {
@@ -26,15 +27,7 @@ ClusterSpec ReadSpec(int nodes = 3) {
   return spec;
 }
 
-std::string Summary(const Plan& plan) {
-  std::vector<Action> sorted = plan.actions;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Action& a, const Action& b) { return a.ordinal < b.ordinal; });
-  std::vector<std::string> lines;
-  for (const Action& action : sorted) lines.push_back(action.ToString("demo"));
-  if (!plan.waiting.empty()) lines.push_back("waiting");
-  return absl::StrJoin(lines, "; ");
-}
+using ::radctl::testing::Summary;
 
 std::string ReadReason(const Plan& plan) {
   for (const Action& action : plan.actions) {

@@ -1,0 +1,74 @@
+#include "controller/operations/bouncer_container.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "controller/config/bouncer_config.h"
+#include "crd-like-specs/status_macros.h"
+#include "reconcilers/naming.h"
+
+namespace radctl {
+namespace {
+
+constexpr char kBouncerImage[] = "radctl/pgbouncer";
+constexpr absl::Duration kExecTimeout = absl::Seconds(3);
+
+}  // namespace
+
+absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const ClusterSpec& spec,
+                                    const BouncerContainer& bouncer,
+                                    const std::vector<docker::FileToUpload>& files) {
+  RETURN_IF_ERROR(runtime.RemoveContainer(bouncer.name));
+  docker::ContainerConfig config;
+  config.name = bouncer.name;
+  config.image = kBouncerImage;
+  config.hostname = bouncer.name;
+  config.labels = bouncer.labels;
+  config.network = NetworkName(spec.name);
+  config.network_aliases = {bouncer.name};
+  config.ports = {{kBouncerPort, spec.bouncer.bind, bouncer.port}};
+  absl::StatusOr<std::string> created = runtime.CreateContainer(config);
+  if (absl::IsNotFound(created.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
+  }
+  RETURN_IF_ERROR(created.status());
+  RETURN_IF_ERROR(runtime.UploadFiles(bouncer.name, kBouncerConfigDir, files));
+  absl::Status started = runtime.StartContainer(bouncer.name);
+  if (absl::IsFailedPrecondition(started)) {  // the published port is taken
+    (void)runtime.RemoveContainer(bouncer.name);  // leave nothing half-made behind
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot publish ", bouncer.what, " on ", spec.bouncer.bind, ":",
+                     bouncer.port, " (", started.message(), "): free the port or choose another ",
+                     bouncer.port_field));
+  }
+  return started;
+}
+
+absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime, const std::string& name) {
+  ASSIGN_OR_RETURN(docker::ContainerInfo info, runtime.InspectContainer(name));
+  for (const docker::PortBinding& port : info.ports) {
+    if (port.container_port == kBouncerPort && port.host_port != 0) return port.host_port;
+  }
+  return absl::AbortedError(
+      absl::StrCat(name, " does not publish its port (not running?)"));
+}
+
+absl::Status RemoveOldBouncerFiles(const ContainerRuntime& runtime, const std::string& name,
+                                   const std::string& keep) {
+  const std::string dir = kBouncerConfigDir;
+  ASSIGN_OR_RETURN(
+      docker::ExecResult removed,
+      runtime.Exec(name,
+                   {"sh", "-c",
+                    absl::StrCat("for f in ", dir, "/userlist*.txt ", dir, "/server-* ", dir,
+                                 "/ca-*; do case $f in *-", keep,
+                                 ".*) ;; *) rm -f \"$f\" ;; esac; done")},
+                   "pgbouncer", kExecTimeout));
+  if (removed.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("removing the old userlists and certificates in ",
+                                            name, " failed: ", removed.stderr_text));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace radctl

@@ -1,0 +1,41 @@
+// What the write bouncer (bouncer_operations.h) and the read endpoint's bouncer
+// (read_bouncer_operations.h) share: a PgBouncer container on the cluster's network publishing
+// its port, the port it got, and removing the config files of earlier generations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "controller/clients/container_runtime.h"
+#include "crd-like-specs/cluster_spec.h"
+
+namespace radctl {
+
+struct BouncerContainer {
+  std::string name;  // demo-bouncer
+  docker::Labels labels;
+  int port = 0;            // published on spec.bouncer.bind
+  std::string port_field;  // spec.bouncer.port: named when the port is taken
+  std::string what;        // "the bouncer": named when the port is taken
+};
+
+// (Re-)creates the container with `files` (an untargeted config) and starts it; an existing
+// container of that name is removed first, so a half-created one never blocks.
+// FailedPrecondition when the image is missing or the port is taken (nothing is left behind).
+[[nodiscard]] absl::Status CreateBouncerContainer(const ContainerRuntime& runtime,
+                                                  const ClusterSpec& spec,
+                                                  const BouncerContainer& bouncer,
+                                                  const std::vector<docker::FileToUpload>& files);
+
+// The host port the container `name` publishes PgBouncer's port on.
+[[nodiscard]] absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime,
+                                                  const std::string& name);
+
+// Removes from the container `name` the userlists and certificates of generations other than
+// `keep` (bouncer_config.h): PgBouncer no longer reads them, and no old password's secret stays.
+[[nodiscard]] absl::Status RemoveOldBouncerFiles(const ContainerRuntime& runtime,
+                                                 const std::string& name, const std::string& keep);
+
+}  // namespace radctl
