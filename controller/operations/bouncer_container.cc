@@ -34,12 +34,11 @@ absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const Clust
   RETURN_IF_ERROR(created.status());
   RETURN_IF_ERROR(runtime.UploadFiles(bouncer.name, kBouncerConfigDir, files));
   absl::Status started = runtime.StartContainer(bouncer.name);
-  if (absl::IsFailedPrecondition(started)) {  // the published port is taken
+  if (absl::IsFailedPrecondition(started)) {      // the published port is taken
     (void)runtime.RemoveContainer(bouncer.name);  // leave nothing half-made behind
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot publish ", bouncer.what, " on ", spec.bouncer.bind, ":",
-                     bouncer.port, " (", started.message(), "): free the port or choose another ",
-                     bouncer.port_field));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot publish ", bouncer.what, " on ", spec.bouncer.bind, ":", bouncer.port, " (",
+        started.message(), "): free the port or choose another ", bouncer.port_field));
   }
   return started;
 }
@@ -49,24 +48,22 @@ absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime, const std::
   for (const docker::PortBinding& port : info.ports) {
     if (port.container_port == kBouncerPort && port.host_port != 0) return port.host_port;
   }
-  return absl::AbortedError(
-      absl::StrCat(name, " does not publish its port (not running?)"));
+  return absl::AbortedError(absl::StrCat(name, " does not publish its port (not running?)"));
 }
 
 absl::Status RemoveOldBouncerFiles(const ContainerRuntime& runtime, const std::string& name,
                                    const std::string& keep) {
   const std::string dir = kBouncerConfigDir;
-  ASSIGN_OR_RETURN(
-      docker::ExecResult removed,
-      runtime.Exec(name,
-                   {"sh", "-c",
-                    absl::StrCat("for f in ", dir, "/userlist*.txt ", dir, "/server-* ", dir,
-                                 "/ca-*; do case $f in *-", keep,
-                                 ".*) ;; *) rm -f \"$f\" ;; esac; done")},
-                   "pgbouncer", kExecTimeout));
+  ASSIGN_OR_RETURN(docker::ExecResult removed,
+                   runtime.Exec(name,
+                                {"sh", "-c",
+                                 absl::StrCat("for f in ", dir, "/userlist*.txt ", dir,
+                                              "/server-* ", dir, "/ca-*; do case $f in *-", keep,
+                                              ".*) ;; *) rm -f \"$f\" ;; esac; done")},
+                                "pgbouncer", kExecTimeout));
   if (removed.exit_code != 0) {
-    return absl::InternalError(absl::StrCat("removing the old userlists and certificates in ",
-                                            name, " failed: ", removed.stderr_text));
+    return absl::InternalError(absl::StrCat("removing the old userlists and certificates in ", name,
+                                            " failed: ", removed.stderr_text));
   }
   return absl::OkStatus();
 }
