@@ -268,7 +268,7 @@ class Planner {
     } else if (bouncer.spec_hash != BouncerSpecHash(spec_)) {
       Add(ActionType::kRemoveBouncer, 0, 0,
           "bouncer was created from another spec (port, bind address, pool mode or auth "
-          "changed); re-creating it");
+          "changed) or by a radctl that did not hold unanswered logins; re-creating it");
     } else if (bouncer.container != ContainerState::kRunning) {
       Add(ActionType::kCreateBouncer, 0, 0, "bouncer container is stopped; re-creating it");
     }

@@ -41,9 +41,11 @@ std::string ConfigHash(const ClusterSpec& spec) {
 }
 
 std::string BouncerSpecHash(const ClusterSpec& spec) {
+  // "holds": made by a radctl that creates it holding unanswered logins (bouncer_container.h); a
+  // bouncer made earlier turns clients away after a killed primary and is re-created.
   return Fnv1a64Hex(absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.port,
                                  "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,
-                                 "\ndb=", spec.auth.database));
+                                 "\ndb=", spec.auth.database, "\nholds=unanswered-logins"));
 }
 
 std::string ReadBouncerSpecHash(const ClusterSpec& spec) {

@@ -26,6 +26,10 @@ absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const Clust
   config.network = NetworkName(spec.name);
   config.network_aliases = {bouncer.name};
   config.ports = {{kBouncerPort, spec.bouncer.bind, bouncer.port}};
+  if (bouncer.hold_unanswered_logins) {
+    config.env = {absl::StrCat("RADCTL_HOLD_UNANSWERED_LOGINS=", kPostgresPort)};
+    config.cap_add = {"NET_ADMIN"};
+  }
   absl::StatusOr<std::string> created = runtime.CreateContainer(config);
   if (absl::IsNotFound(created.status())) {
     return absl::FailedPreconditionError(

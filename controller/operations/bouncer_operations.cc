@@ -25,7 +25,7 @@ absl::Status BouncerOperations::Create() const {
   return CreateBouncerContainer(
       env_.runtime, spec_,
       {BouncerName(spec_.name), BouncerLabels(spec_.name, BouncerSpecHash(spec_)),
-       spec_.bouncer.port, "spec.bouncer.port", "the bouncer"},
+       spec_.bouncer.port, "spec.bouncer.port", "the bouncer", /*hold_unanswered_logins=*/true},
       BouncerFiles(spec_, secrets_, ""));
 }
 

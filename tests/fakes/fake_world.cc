@@ -151,6 +151,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
       b->container = true;
       b->state = "created";
       b->labels = config.labels;
+      b->env = config.env;
+      b->cap_add = config.cap_add;
       b->host_port = config.ports.empty() ? 0 : config.ports[0].host_port;
       return config.name;
     }

@@ -80,9 +80,11 @@ struct FakeBouncer {
   std::string state;
   int host_port = 0;
   docker::Labels labels;
-  std::string ini;         // uploaded pgbouncer.ini
-  std::string loaded_ini;  // as loaded by the last RELOAD
-  std::string target;      // host of the app database as loaded
+  std::vector<std::string> env;      // as created
+  std::vector<std::string> cap_add;  // as created
+  std::string ini;                   // uploaded pgbouncer.ini
+  std::string loaded_ini;            // as loaded by the last RELOAD
+  std::string target;                // host of the app database as loaded
   bool paused = false;
   bool pause_hangs = false;  // PAUSE never completes (a hung server): KILL is needed
   int pauses = 0;            // PAUSE commands received

@@ -285,6 +285,7 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
   host_config["Mounts"] = std::move(mounts);
   host_config["RestartPolicy"]["Name"] = "no";
   host_config["Init"] = false;
+  if (!config.cap_add.empty()) host_config["CapAdd"] = config.cap_add;
   if (!config.network.empty()) {
     host_config["NetworkMode"] = config.network;
     body["NetworkingConfig"]["EndpointsConfig"][config.network]["Aliases"] = config.network_aliases;

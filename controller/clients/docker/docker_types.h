@@ -34,6 +34,7 @@ struct ContainerConfig {
   std::vector<std::string> network_aliases;
   std::vector<VolumeMount> mounts;
   std::vector<PortBinding> ports;
+  std::vector<std::string> cap_add;  // capabilities beyond Docker's default set, e.g. NET_ADMIN
   int stop_timeout_s = 10;
 };
 

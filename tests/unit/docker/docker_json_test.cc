@@ -329,6 +329,14 @@ TEST(EncodeCreateContainerTest, FixedPortCommandAndNoNetwork) {
   EXPECT_FALSE(body.contains("Hostname"));
   EXPECT_FALSE(body.contains("NetworkingConfig"));
   EXPECT_FALSE(body["HostConfig"].contains("NetworkMode"));
+  EXPECT_FALSE(body["HostConfig"].contains("CapAdd"));  // Docker's default set
+}
+
+TEST(EncodeCreateContainerTest, AddedCapabilities) {
+  ContainerConfig config = NodeConfig();
+  config.cap_add = {"NET_ADMIN"};
+  EXPECT_EQ(Json::parse(EncodeCreateContainer(config))["HostConfig"]["CapAdd"],
+            Json({"NET_ADMIN"}));
 }
 
 TEST(EncodeCreateContainerTest, EmptyCmdKeepsTheImageDefault) {

@@ -1,0 +1,36 @@
+#!/bin/sh
+# radctl/pgbouncer's entrypoint: root only long enough to add one firewall rule to this
+# container's own network namespace, then PgBouncer as the pgbouncer user with no capabilities.
+#
+# RADCTL_HOLD_UNANSWERED_LOGINS=PORT (set by radctl on the write bouncer, which also grants it
+# NET_ADMIN): a reset from a node's PORT on a connection the node never sent a byte on is
+# dropped, so PgBouncer's login to a primary whose Postgres just died waits
+# (server_connect_timeout) instead of failing. Why: after one failed login, PgBouncer 1.18
+# turns away every client that needs a server connection ("server login has been failing, try
+# again later (server_login_retry)") until a login succeeds, and a `docker kill`ed primary
+# answers logins with resets for ~0.1 s (its connection refused, or its queue of connections
+# not yet accepted reset), before radctl can hold the clients. A waiting login holds them
+# instead (PgBouncer starts one login at a time), until radctl's hold closes it and the repoint
+# serves them from the new primary.
+# "Sent a byte" is a packet with PSH (Linux sets it on the last segment of every write): its
+# connection is marked, and a reset of a marked connection passes, so a server connection that
+# breaks under a client's statement still fails at once.
+set -u
+if [ -n "${RADCTL_HOLD_UNANSWERED_LOGINS:-}" ]; then
+  if ! nft -f - <<RULES
+table inet radctl_hold {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp sport ${RADCTL_HOLD_UNANSWERED_LOGINS} tcp flags & psh == psh ct mark set 1
+    tcp sport ${RADCTL_HOLD_UNANSWERED_LOGINS} tcp flags & rst == rst ct mark != 1 counter drop
+  }
+}
+RULES
+  then
+    echo "radctl: could not add the firewall rule that holds logins to a dead primary" \
+      "(needs NET_ADMIN and nf_tables); PgBouncer runs without it: after a killed primary," \
+      "clients may get server_login_retry errors until radctl holds them" >&2
+  fi
+fi
+exec setpriv --reuid=pgbouncer --regid=pgbouncer --init-groups --inh-caps=-all \
+  --bounding-set=-all -- /usr/sbin/pgbouncer "$@"
