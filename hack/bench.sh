@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
 #   hack/bench.sh apply [RUNS] [NODES...] | failover [RUNS] [NODES] | switchover [RUNS]
-#                 | add-standby [MEGABYTES] | watch [SECONDS] | scale
+#                 | add-standby [MEGABYTES] | watch [SECONDS] | pgbench-kill [KILLS] | scale
 source "$(dirname "$0")/lib.sh"
 
 ensure_all
@@ -15,6 +15,7 @@ case "${1:-apply}" in
   switchover) "$bench/bench_switchover" "${2:-5}" ;;
   add-standby) "$bench/bench_add_standby" "${2:-1000}" ;;
   watch) "$bench/bench_watch" "${2:-60}" ;;
+  pgbench-kill) "$bench/bench_pgbench_kill" "${2:-10}" ;;
   # Issue 13's figures: sizes, many clusters, one controller for all. About 15 minutes.
   scale)
     "$bench/bench_apply" 3 1 3 5 9
@@ -24,5 +25,5 @@ case "${1:-apply}" in
     "$bench/bench_add_standby" 1000
     "$bench/bench_add_standby" 5000
     ;;
-  *) die "unknown benchmark $1 (apply, failover, switchover, add-standby, watch, scale)" ;;
+  *) die "unknown benchmark $1 (apply, failover, switchover, add-standby, watch, pgbench-kill, scale)" ;;
 esac

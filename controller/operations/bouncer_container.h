@@ -19,11 +19,11 @@ struct BouncerContainer {
   int port = 0;            // published on spec.bouncer.bind
   std::string port_field;  // spec.bouncer.port: named when the port is taken
   std::string what;        // "the bouncer": named when the port is taken
-  // The write bouncer: a reset from a node on a connection the node never answered on (refused,
-  // or never accepted) is dropped in the container's network namespace, so a login to a
-  // primary that just died waits for radctl's hold instead of making PgBouncer turn clients
-  // away (images/pgbouncer/entrypoint.sh says how and why). Needs NET_ADMIN, used by the
-  // entrypoint only; PgBouncer itself runs without capabilities.
+  // The write bouncer: a reset or close from a node on a connection the node never answered on
+  // (refused, never accepted, its backend killed) is dropped in the container's network
+  // namespace, so a login to a primary that just died waits for radctl's hold instead of making
+  // PgBouncer turn clients away (images/pgbouncer/entrypoint.sh says how and why). Needs
+  // NET_ADMIN, used by the entrypoint only; PgBouncer itself runs without capabilities.
   bool hold_unanswered_logins = false;
 };
 

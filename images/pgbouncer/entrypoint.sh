@@ -3,18 +3,19 @@
 # container's own network namespace, then PgBouncer as the pgbouncer user with no capabilities.
 #
 # RADCTL_HOLD_UNANSWERED_LOGINS=PORT (set by radctl on the write bouncer, which also grants it
-# NET_ADMIN): a reset from a node's PORT on a connection the node never sent a byte on is
-# dropped, so PgBouncer's login to a primary whose Postgres just died waits
+# NET_ADMIN): a reset or close from a node's PORT on a connection the node never sent a byte on
+# is dropped, so PgBouncer's login to a primary whose Postgres just died waits
 # (server_connect_timeout) instead of failing. Why: after one failed login, PgBouncer 1.18
 # turns away every client that needs a server connection ("server login has been failing, try
 # again later (server_login_retry)") until a login succeeds, and a `docker kill`ed primary
-# answers logins with resets for ~0.1 s (its connection refused, or its queue of connections
-# not yet accepted reset), before radctl can hold the clients. A waiting login holds them
-# instead (PgBouncer starts one login at a time), until radctl's hold closes it and the repoint
-# serves them from the new primary.
+# answers logins for ~0.1 s with resets (its connection refused, its queue of connections not
+# yet accepted reset) or closes (a backend killed before it answered), before radctl can hold
+# the clients. A waiting login holds them instead (PgBouncer starts one login at a time), until
+# radctl's hold closes it and the repoint serves them from the new primary. Postgres answers
+# every login it refuses with an error message, so only a dying node closes without a byte.
 # "Sent a byte" is a packet with PSH (Linux sets it on the last segment of every write): its
-# connection is marked, and a reset of a marked connection passes, so a server connection that
-# breaks under a client's statement still fails at once.
+# connection is marked, and a reset or close of a marked connection passes, so a server
+# connection that breaks under a client's statement still fails at once.
 set -u
 if [ -n "${RADCTL_HOLD_UNANSWERED_LOGINS:-}" ]; then
   if ! nft -f - <<RULES
@@ -22,7 +23,7 @@ table inet radctl_hold {
   chain input {
     type filter hook input priority filter; policy accept;
     tcp sport ${RADCTL_HOLD_UNANSWERED_LOGINS} tcp flags & psh == psh ct mark set 1
-    tcp sport ${RADCTL_HOLD_UNANSWERED_LOGINS} tcp flags & rst == rst ct mark != 1 counter drop
+    tcp sport ${RADCTL_HOLD_UNANSWERED_LOGINS} tcp flags & (rst | fin) != 0 ct mark != 1 counter drop
   }
 }
 RULES
