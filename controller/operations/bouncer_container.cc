@@ -55,6 +55,18 @@ absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime, const std::
   return absl::AbortedError(absl::StrCat(name, " does not publish its port (not running?)"));
 }
 
+absl::Status CloseServerConnections(const ContainerRuntime& runtime, const std::string& name) {
+  ASSIGN_OR_RETURN(
+      docker::ExecResult closed,
+      runtime.Exec(name, {"ss", "-K", "-t", "dport", "=", absl::StrCat(":", kPostgresPort)}, "root",
+                   kExecTimeout));
+  if (closed.exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("closing the server connections in ", name, " failed: ", closed.stderr_text));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RemoveOldBouncerFiles(const ContainerRuntime& runtime, const std::string& name,
                                    const std::string& keep) {
   const std::string dir = kBouncerConfigDir;

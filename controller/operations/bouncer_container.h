@@ -39,6 +39,14 @@ struct BouncerContainer {
 [[nodiscard]] absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime,
                                                   const std::string& name);
 
+// Closes every server connection of the write bouncer `name` under PgBouncer (`ss -K`: the
+// sockets are destroyed in the container's network namespace, with the NET_ADMIN it has):
+// PgBouncer sees each one fail, a client with a transaction in flight on it gets an error, and
+// its other clients stay as they are. Only says the command ran: whether the kernel could
+// destroy sockets (SOCK_DESTROY) shows in what PgBouncer reports afterwards.
+[[nodiscard]] absl::Status CloseServerConnections(const ContainerRuntime& runtime,
+                                                  const std::string& name);
+
 // Removes from the container `name` the userlists and certificates of generations other than
 // `keep` (bouncer_config.h): PgBouncer no longer reads them, and no old password's secret stays.
 [[nodiscard]] absl::Status RemoveOldBouncerFiles(const ContainerRuntime& runtime,

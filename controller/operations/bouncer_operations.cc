@@ -13,6 +13,9 @@ namespace {
 
 constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
 constexpr char kAdminDatabase[] = "pgbouncer";
+// PgBouncer frees a closed server connection within one pass of its event loop.
+constexpr absl::Duration kReleaseTimeout = absl::Seconds(1);
+constexpr absl::Duration kReleasePoll = absl::Milliseconds(10);
 
 }  // namespace
 
@@ -67,23 +70,57 @@ absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) cons
   // other name to the primary too. (One first used while the hold lasts is not held yet.)
   for (const BouncerDatabase& db : databases) {
     if (db.name == kAdminDatabase || db.host.empty()) continue;
-    // PAUSE waits for running transactions; past the deadline the servers still held are
-    // dropped with KILL on a second session, which completes the pending PAUSE. Only then may
-    // RESUME follow (a RESUME racing an unfinished PAUSE can deadlock the console).
     absl::Status pause = admin->Pause(db.name, timeout);
     if (absl::IsDeadlineExceeded(pause)) {
-      ASSIGN_OR_RETURN(admin, Connect());
-      RETURN_IF_ERROR(admin->Kill(db.name));
-      events_.Warning(BouncerName(spec_.name), "BouncerKill",
-                      absl::StrCat("PAUSE ", db.name, " did not complete within ",
-                                   absl::FormatDuration(timeout),
-                                   " (server connections hung): dropped them with KILL"));
+      ASSIGN_OR_RETURN(admin, Connect());  // the first session waits on the PAUSE
+      RETURN_IF_ERROR(ReleaseHungServers(*admin, db.name, timeout));
     } else {
       RETURN_IF_ERROR(pause);
     }
     *paused = true;
   }
   return absl::OkStatus();
+}
+
+// The server connections a PAUSE waits on past its deadline are hung (a primary cut off from
+// the network, frozen, or a transaction that runs on): closing them under PgBouncer fails only
+// the clients with a transaction in flight on them and completes the PAUSE with the other
+// clients held. KILL, the fallback (a kernel that cannot destroy sockets), drops every client of
+// the database as well.
+absl::Status BouncerOperations::ReleaseHungServers(BouncerSession& admin,
+                                                   const std::string& database,
+                                                   absl::Duration waited) const {
+  const std::string bouncer = BouncerName(spec_.name);
+  const std::string why = absl::StrCat("PAUSE ", database, " did not complete within ",
+                                       absl::FormatDuration(waited), " (server connections hung)");
+  absl::Status closed = CloseServerConnections(env_.runtime, bouncer);
+  if (closed.ok() && ServersReleased(admin, database, kReleaseTimeout)) {
+    events_.Warning(bouncer, "BouncerServersClosed",
+                    absl::StrCat(why,
+                                 ": closed them; the clients with a transaction in flight on them "
+                                 "got an error, the others are held"));
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(admin.Kill(database));
+  events_.Warning(bouncer, "BouncerKill",
+                  absl::StrCat(why, ": closing them under PgBouncer ",
+                               closed.ok() ? "did not release them" : std::string(closed.message()),
+                               "; dropped them with KILL, and the database's clients with them"));
+  return absl::OkStatus();
+}
+
+bool BouncerOperations::ServersReleased(BouncerSession& admin, const std::string& database,
+                                        absl::Duration within) const {
+  for (absl::Time deadline = env_.clock.Now() + within;; env_.clock.SleepFor(kReleasePoll)) {
+    absl::StatusOr<std::vector<BouncerPool>> pools = admin.ShowPools();
+    if (!pools.ok()) return false;
+    int active = 0;
+    for (const BouncerPool& pool : *pools) {
+      if (pool.database == database) active += pool.servers_active;
+    }
+    if (active == 0) return true;
+    if (env_.clock.Now() >= deadline) return false;
+  }
 }
 
 absl::Status BouncerOperations::Retarget(int target_ordinal) const {

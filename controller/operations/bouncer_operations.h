@@ -1,6 +1,6 @@
 // The mechanics of the bouncer: its container and its target. A repoint follows safety rule 4:
-// PAUSE (bounded, KILL as fallback) -> upload the new pgbouncer.ini -> RELOAD -> RESUME. When to
-// repoint, and whether a failed PAUSE stops the action, is the planner's.
+// PAUSE (bounded: hung server connections are closed) -> upload the new pgbouncer.ini -> RELOAD
+// -> RESUME. When to repoint, and whether a failed PAUSE stops the action, is the planner's.
 #pragma once
 
 #include <string>
@@ -27,9 +27,11 @@ class BouncerOperations {
   [[nodiscard]] absl::Status Remove() const;
 
   // Holds new clients (PAUSE) until Resume. PAUSE waits for running transactions; after
-  // `timeout` KILL (on a second session) drops the servers still held, which completes the
-  // PAUSE: only then may RESUME be sent (a RESUME racing an unfinished PAUSE can deadlock the
-  // console). `paused` tells whether a Resume is owed.
+  // `timeout` the server connections still held are closed under PgBouncer (only the clients
+  // with a transaction in flight on them get an error), or where that fails KILL (on a second
+  // session) drops them with every client of the database. Either completes the PAUSE: only
+  // then may RESUME be sent (a RESUME racing an unfinished PAUSE can deadlock the console).
+  // `paused` tells whether a Resume is owed.
   [[nodiscard]] absl::Status Pause(absl::Duration timeout, bool* paused) const;
   // Uploads a config targeting `target_ordinal` and reloads.
   [[nodiscard]] absl::Status Retarget(int target_ordinal) const;
@@ -53,6 +55,13 @@ class BouncerOperations {
   [[nodiscard]] absl::StatusOr<int> HostPort() const;
   [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect() const;
   [[nodiscard]] absl::Status Upload(const std::string& target_host) const;
+  // Completes a PAUSE of `database` that did not complete within `waited`; `admin` is a second
+  // session (the first one waits on the PAUSE).
+  [[nodiscard]] absl::Status ReleaseHungServers(BouncerSession& admin, const std::string& database,
+                                                absl::Duration waited) const;
+  // Whether `database` has no active server connection left, asked until `within` passes.
+  bool ServersReleased(BouncerSession& admin, const std::string& database,
+                       absl::Duration within) const;
 
   const Env& env_;
   const ClusterSpec& spec_;

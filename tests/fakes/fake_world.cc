@@ -240,8 +240,13 @@ class FakeWorld::Runtime : public ContainerRuntime {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
-      // The only exec radctl runs in a bouncer: removing files of earlier generations.
       if (b->state != "running") return absl::AbortedError("not running");
+      if (!cmd.empty() && cmd[0] == "ss") {  // closing the server connections
+        ++b->servers_closed;
+        if (b->sockets_closable) b->pause_hangs = false;  // the pending PAUSE completes
+        return docker::ExecResult{0, "", ""};
+      }
+      // Otherwise: removing files of earlier generations.
       ++b->cleanups;
       const std::string keep = Generation(ConfValue(b->loaded_ini, "auth_file"));
       for (auto it = b->files.begin(); it != b->files.end();) {
@@ -704,7 +709,12 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
   absl::StatusOr<std::vector<BouncerPool>> ShowPools() override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (!Up()) return Lost();
-    return std::vector<BouncerPool>{};
+    std::vector<BouncerPool> pools;
+    for (const auto& [name, host] : IniDatabases(b_.loaded_ini)) {
+      // A hung server stays active until it is closed.
+      if (name != "*") pools.push_back({name, 0, 0, b_.pause_hangs ? 1 : 0});
+    }
+    return pools;
   }
   absl::StatusOr<std::map<std::string, std::string>> ShowConfig() override {
     std::lock_guard<std::mutex> lock(w_.mu_);
@@ -1193,6 +1203,11 @@ void FakeWorld::SetBouncerPortTaken(bool taken) {
 void FakeWorld::SetPauseHangs(bool hangs) {
   std::lock_guard<std::mutex> lock(mu_);
   bouncer_.pause_hangs = hangs;
+}
+
+void FakeWorld::SetSocketsClosable(bool closable) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bouncer_.sockets_closable = closable;
 }
 
 }  // namespace radctl::testing

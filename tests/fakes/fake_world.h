@@ -86,8 +86,10 @@ struct FakeBouncer {
   std::string loaded_ini;            // as loaded by the last RELOAD
   std::string target;                // host of the app database as loaded
   bool paused = false;
-  bool pause_hangs = false;  // PAUSE never completes (a hung server): KILL is needed
-  int pauses = 0;            // PAUSE commands received
+  bool pause_hangs = false;      // PAUSE does not complete (a hung server) until it is closed
+  bool sockets_closable = true;  // `ss -K` closes the hung server (the kernel has SOCK_DESTROY)
+  int servers_closed = 0;        // `ss -K` runs
+  int pauses = 0;                // PAUSE commands received
   int kills = 0;
   int resumes = 0;
   int reconnects = 0;
@@ -143,6 +145,8 @@ class FakeWorld {
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once
   void SetPauseHangs(bool hangs);
+  // Whether closing the bouncer's server connections (`ss -K`) releases a hung PAUSE.
+  void SetSocketsClosable(bool closable);
   void SetBouncerPortTaken(bool taken);  // starting the bouncer: the host port is in use
 
  private:

@@ -23,6 +23,7 @@ namespace {
 using ::radctl::testsupport::Process;
 using ::radctl::testsupport::Writer;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
   TestCluster cluster("it-failover", 3, 16550, "  replication:\n    synchronous: true\n");
@@ -179,6 +180,13 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
   std::unique_ptr<Writer> writer = StartWriter(cluster);
   ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  // A client connected through the endpoint that sits idle through the cut.
+  absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  absl::StatusOr<std::unique_ptr<PgConnection>> idle =
+      PgConnection::Connect(*endpoint, absl::Seconds(10));
+  ASSERT_TRUE(idle.ok()) << idle.status();
+  ASSERT_TRUE((*idle)->Execute("SELECT 1", absl::Seconds(10)).ok());
 
   absl::Time cut = absl::Now();
   ASSERT_EQ(
@@ -186,6 +194,13 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   EXPECT_TRUE(WritesResume(*writer, cut));
   std::string new_primary;
   ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
+  // The writer's statement hung on the cut-off primary, so the hold's PAUSE could not complete:
+  // the hung server connections were closed under PgBouncer, not every client dropped (KILL).
+  // The idle client is still connected and now reaches the new primary.
+  absl::StatusOr<PgRows> served = (*idle)->Query("SELECT pg_is_in_recovery()", absl::Seconds(10));
+  ASSERT_TRUE(served.ok()) << "the idle client was dropped: " << served.status();
+  EXPECT_EQ((*served)[0][0].value_or(""), "f");
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr("BouncerKill")));
   // The cut-off primary was fenced: it does not accept writes even from inside its container.
   absl::StatusOr<std::string> inside =
       cluster.QueryNode(OrdinalOf(old_primary), "SELECT pg_is_in_recovery()");

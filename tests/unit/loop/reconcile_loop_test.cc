@@ -212,15 +212,30 @@ TEST(ReconcileLoopTest, AControllerRestartedMidFailoverFinishesIt) {
   }
 }
 
-TEST(ReconcileLoopTest, ABouncerWhosePauseHangsIsKilledAndTheFailoverGoesOn) {
+TEST(ReconcileLoopTest, AHungPauseHasItsServerConnectionsClosedAndTheFailoverGoesOn) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
   h.world().SetPauseHangs(true);
   h.world().Kill(1);
   ASSERT_TRUE(h.Converge().ok()) << h.log();
   ExpectPrimary(h, 2);
+  EXPECT_GE(h.world().Bouncer().servers_closed, 1);
+  EXPECT_EQ(h.world().Bouncer().kills, 0) << "no client was dropped with KILL";
+  EXPECT_THAT(h.log(), HasSubstr("BouncerServersClosed"));
+  EXPECT_THAT(h.log(), HasSubstr("the others are held"));
+}
+
+TEST(ReconcileLoopTest, AHungPauseThatClosingCannotReleaseIsKilledAndTheFailoverGoesOn) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().SetPauseHangs(true);
+  h.world().SetSocketsClosable(false);  // a kernel without SOCK_DESTROY
+  h.world().Kill(1);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  ExpectPrimary(h, 2);
   EXPECT_GE(h.world().Bouncer().kills, 1);
   EXPECT_THAT(h.log(), HasSubstr("BouncerKill"));
+  EXPECT_THAT(h.log(), HasSubstr("did not release them; dropped them with KILL"));
 }
 
 TEST(ReconcileLoopTest, RequestedSwitchoverIsMadeAndTheRequestCleared) {
