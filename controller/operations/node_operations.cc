@@ -119,10 +119,11 @@ absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::Connect(int ordinal
   return env_.postgres.Connect(NodeEndpoint(spec_, secrets_, port), kConnectTimeout);
 }
 
-absl::Status NodeOperations::UploadNodeFiles(int ordinal) const {
-  std::vector<docker::FileToUpload> files = {
-      PostgresFile(".pgpass", RenderPgpass(secrets_)),
-      PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal))};
+absl::Status NodeOperations::UploadNodeFiles(int ordinal,
+                                             std::vector<docker::FileToUpload> more) const {
+  std::vector<docker::FileToUpload> files = std::move(more);
+  files.push_back(PostgresFile(".pgpass", RenderPgpass(secrets_)));
+  files.push_back(PostgresFile("repmgr.conf", RenderRepmgrConf(spec_, ordinal)));
   if (spec_.backup.enabled) {
     files.push_back(PostgresFile("pgbackrest.conf", RenderPgbackrestConf(spec_)));
   }
@@ -181,15 +182,12 @@ absl::Status NodeOperations::KillContainer(int ordinal) const {
 }
 
 absl::Status NodeOperations::InitPrimary(int ordinal) const {
-  RETURN_IF_ERROR(UploadNodeFiles(ordinal));
-  RETURN_IF_ERROR(RunScript(ordinal, "initdb", InitDbScript(), kQuickTimeout));
-  RETURN_IF_ERROR(env_.runtime.UploadFiles(
-      NodeName(spec_.name, ordinal), kNodeHome,
-      {PostgresFile("data/postgresql.conf", RenderPostgresqlConf(spec_)),
-       PostgresFile("data/pg_hba.conf", RenderPgHbaConf(spec_.tls.enabled)),
-       PostgresFile("radctl-bootstrap.sql", RenderBootstrapSql(spec_, secrets_))}));
-  absl::Status started = RunScript(ordinal, "starting and registering the new primary",
-                                   StartNewPrimaryScript(), kStartTimeout);
+  RETURN_IF_ERROR(UploadNodeFiles(
+      ordinal, {PostgresFile(kInitPostgresqlConfFile, RenderPostgresqlConf(spec_)),
+                PostgresFile(kInitPgHbaConfFile, RenderPgHbaConf(spec_.tls.enabled)),
+                PostgresFile(kBootstrapSqlFile, RenderBootstrapSql(spec_, secrets_))}));
+  absl::Status started = RunScript(ordinal, "initialising, starting and registering the primary",
+                                   InitPrimaryScript(), kStartTimeout);
   if (started.ok()) return started;
   return absl::Status(started.code(), absl::StrCat(started.message(), ServerLogErrors(ordinal)));
 }

@@ -112,7 +112,10 @@ class NodeOperations {
   [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
 
  private:
-  [[nodiscard]] absl::Status UploadNodeFiles(int ordinal) const;
+  // The files every node needs (.pgpass, repmgr.conf, TLS, pgBackRest's), with `more`, in one
+  // upload.
+  [[nodiscard]] absl::Status UploadNodeFiles(int ordinal,
+                                             std::vector<docker::FileToUpload> more = {}) const;
   // Runs one of node_scripts.h's scripts in the node; fails with its last output lines.
   [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const;

@@ -31,6 +31,21 @@ std::string TlsConninfo(bool verify_tls) {
   return absl::StrCat(" sslmode=verify-full sslrootcert=", kNodeTlsDir, "/ca.crt");
 }
 
+// Starts Postgres in a data directory just made and waits until it accepts connections.
+// pg_ctl's own wait (-w) looks every 100 ms; postmaster.pid's status line says "ready" at the
+// moment it does: looked for every 10 ms, up to 60 s. Only for a new directory: it holds no
+// stale postmaster.pid (a killed container's says "ready" too). A postmaster that exits while
+// starting is noticed within 0.5 s.
+std::string StartNewAndWaitUntilReady() {
+  return "pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null; i=0; "
+         "while :; do s=$(sed -n '8{s/ *$//;p}' data/postmaster.pid 2>/dev/null || true); "
+         "[ \"$s\" = ready ] && break; i=$((i+1)); "
+         "if [ $i -gt 6000 ]; then echo 'postgres did not start within 60s' >&2; exit 1; fi; "
+         "if [ -z \"$s\" ] && [ $i -gt 50 ] && ! pg_ctl -D data status >/dev/null 2>&1; then "
+         "echo 'postgres exited while starting' >&2; exit 1; fi; "
+         "sleep 0.01; done; ";
+}
+
 }  // namespace
 
 std::vector<std::string> ScriptCommand(const std::string& script) {
@@ -68,40 +83,43 @@ std::string DataDirectoryFactsScript() {
                 "true");
 }
 
-std::string InitDbScript() {
+std::string InitPrimaryScript() {
   // The marker makes an interrupted initialisation count as "empty": it is redone from scratch.
-  return Tagged("initdb", "",
-                "touch radctl-incomplete; "
-                "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
-                "rm -rf data; "
-                "initdb -D data --data-checksums --no-sync --username=postgres "
-                "--auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 "
-                "--locale=C.UTF-8 >/dev/null; "
-                // initdb's own fsync of each file takes seconds on a slow disk; one syncfs of
-                // the volume makes the new cluster just as durable.
-                "sync -f data/PG_VERSION");
-}
-
-std::string StartNewPrimaryScript() {
-  // Roles and databases are made by a single-user backend without fsync (-F), then made
-  // durable by one syncfs: the two CREATE DATABASEs dirty hundreds of files, and fsyncing each
-  // at the first checkpoint (the one the first clone waits for) takes seconds on a slow disk.
-  // A single-user backend reports errors but exits 0: its output is checked. Its commits are
+  // One exec for the whole of it (each costs Docker 50-100 ms): postgresql.conf, pg_hba.conf and
+  // the bootstrap SQL were uploaded beside the data directory beforehand.
+  // Roles and databases are made by a single-user backend without fsync (-F): the two CREATE
+  // DATABASEs dirty hundreds of files, and fsyncing each at the first checkpoint (the one the
+  // first clone waits for) takes seconds on a slow disk; initdb's own fsync of each file does
+  // too. One syncfs of the volume afterwards makes the new cluster just as durable. A
+  // single-user backend reports errors but exits 0: its output is checked. Its commits are
   // local: with synchronous replication on they would wait for standbys forever.
   return Tagged(
-      "start-new-primary", "",
-      "trap 'rm -f radctl-bootstrap.sql' EXIT; "
-      "postgres --single -j -F -c synchronous_commit=local -D data postgres "
-      "<radctl-bootstrap.sql "
-      ">/tmp/radctl-bootstrap.log 2>&1 || { cat /tmp/radctl-bootstrap.log >&2; exit 1; }; "
-      "if grep -E '(ERROR|FATAL|PANIC): ' /tmp/radctl-bootstrap.log >&2; then exit 1; fi; "
-      "sync -f data/PG_VERSION; "
-      "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null; "
-      "repmgr -f repmgr.conf primary register --force; "
-      "rm -f radctl-incomplete");
+      "init-primary", "",
+      absl::StrCat(
+          "trap 'rm -f ", kBootstrapSqlFile,
+          "' EXIT; "
+          "touch radctl-incomplete; "
+          "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+          "rm -rf data; "
+          "initdb -D data --data-checksums --no-sync --username=postgres "
+          "--auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 "
+          "--locale=C.UTF-8 >/dev/null; "
+          "mv ",
+          kInitPostgresqlConfFile, " data/postgresql.conf; mv ", kInitPgHbaConfFile,
+          " data/pg_hba.conf; "
+          "postgres --single -j -F -c synchronous_commit=local -D data postgres <",
+          kBootstrapSqlFile,
+          " >/tmp/radctl-bootstrap.log 2>&1 || { cat /tmp/radctl-bootstrap.log >&2; exit 1; }; "
+          "if grep -E '(ERROR|FATAL|PANIC): ' /tmp/radctl-bootstrap.log >&2; then exit 1; fi; "
+          "sync -f data/PG_VERSION; ",
+          StartNewAndWaitUntilReady(),
+          "repmgr -f repmgr.conf primary register --force; "
+          "rm -f radctl-incomplete"));
 }
 
 std::string StartPostgresScript() {
+  // pg_ctl's own wait: a data directory that was not just made may hold a stale postmaster.pid
+  // of a killed container that says "ready", which pg_ctl tells apart from the new one.
   return Tagged("start", "", "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null");
 }
 

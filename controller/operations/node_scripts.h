@@ -27,11 +27,14 @@ std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& comman
 // directory, "timeline=N" (the newest in pg_wal). An interrupted initialisation or clone leaves
 // a marker: such a directory counts as empty.
 std::string DataDirectoryFactsScript();
-// A fresh data directory (checksums on), the marker set until the primary is registered.
-std::string InitDbScript();
-// Starts the new primary, runs the bootstrap SQL file, registers it with repmgr, clears the
-// marker.
-std::string StartNewPrimaryScript();
+// Files InitPrimaryScript reads, uploaded beside the data directory (in the postgres home).
+inline constexpr char kInitPostgresqlConfFile[] = "radctl-init-postgresql.conf";
+inline constexpr char kInitPgHbaConfFile[] = "radctl-init-pg_hba.conf";
+inline constexpr char kBootstrapSqlFile[] = "radctl-bootstrap.sql";  // removed afterwards
+// A fresh data directory (checksums on) with the uploaded postgresql.conf and pg_hba.conf, the
+// bootstrap SQL run in it, then started as the primary and registered with repmgr. The marker
+// is set until the primary is registered.
+std::string InitPrimaryScript();
 // pg_ctl start, waiting until it accepts connections.
 std::string StartPostgresScript();
 // Stops Postgres at once (fence); succeeds when it is not running afterwards.

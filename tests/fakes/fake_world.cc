@@ -901,7 +901,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
                            "\n", timeline));
   }
-  if (step == "initdb") {
+  if (step == "init-primary") {
     node.marker = true;
     node.postgres = false;
     node.data = FakeData::kPrimary;
@@ -910,15 +910,15 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     node.history.clear();
     node.records.clear();
     node.slots.clear();
-    return Ok();
-  }
-  if (step == "start-new-primary") {
-    if (node.data != FakeData::kPrimary) return Fail("no primary data directory");
+    node.files["data/postgresql.conf"] = node.files[kInitPostgresqlConfFile];
+    node.files["data/pg_hba.conf"] = node.files[kInitPgHbaConfFile];
+    node.files.erase(kInitPostgresqlConfFile);
+    node.files.erase(kInitPgHbaConfFile);
     StartPostgres(node);
     node.records = {{ordinal, "primary", true, 0}};
     // The bootstrap SQL's app role and database (the last CREATE ROLE and CREATE DATABASE).
     for (absl::string_view line :
-         absl::StrSplit(node.files["radctl-bootstrap.sql"], '\n', absl::SkipEmpty())) {
+         absl::StrSplit(node.files[kBootstrapSqlFile], '\n', absl::SkipEmpty())) {
       std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
       if (words.size() >= 5 && words[0] == "CREATE" && words[1] == "ROLE") {
         std::string secret = words.back();
@@ -932,6 +932,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
         node.databases.insert(words[2]);
       }
     }
+    node.files.erase(kBootstrapSqlFile);
     node.marker = false;
     node.lsn += 0x100;
     return Ok();

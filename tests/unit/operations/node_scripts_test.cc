@@ -19,7 +19,7 @@ TEST(NodeScriptsTest, EveryScriptNamesItsStepAndArguments) {
   EXPECT_EQ(rejoin->name, "rejoin");
   EXPECT_EQ(rejoin->args.at("primary"), "demo-pg-2");
   for (const std::string& script :
-       {DataDirectoryFactsScript(), InitDbScript(), StartNewPrimaryScript(), StartPostgresScript(),
+       {DataDirectoryFactsScript(), InitPrimaryScript(), StartPostgresScript(),
         StopImmediatelyScript(), StartCloneScript(), RegisterStandbyScript(1), RestartScript(),
         StopCleanlyScript()}) {
     EXPECT_TRUE(ParseScriptStep(ScriptCommand(script)).has_value()) << script;
