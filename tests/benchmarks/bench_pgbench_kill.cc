@@ -26,9 +26,8 @@ const int kPort = BenchPort(16612);
 constexpr int kClients = 8;
 
 std::string Pgbench(const std::string& args, const std::string& output) {
-  const std::string ca =
-      absl::StrCat(getenv("RADCTL_STATE_DIR") ? getenv("RADCTL_STATE_DIR") : "/tmp", "/", kCluster,
-                   "/tls/ca.crt");
+  // hack/bench.sh sets RADCTL_STATE_DIR.
+  const std::string ca = absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/tls/ca.crt");
   return absl::StrCat("docker run --rm --network host --user root -v ", ca, ":", ca,
                       ":ro --entrypoint /usr/lib/postgresql/15/bin/pgbench radctl/postgres:15 "
                       "'postgresql://app:",

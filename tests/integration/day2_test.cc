@@ -134,12 +134,8 @@ TEST_F(Day2Test, PsqlVerifiesTheEndpointAndPlaintextIsRefused) {
 
 TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorking) {
   const std::string old_uri = cluster_->Uri();
-  absl::StatusOr<PgEndpoint> endpoint = cluster_->Endpoint();
-  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-
   // A client connected before the change, querying every 50 ms on the same connection.
-  absl::StatusOr<std::unique_ptr<PgConnection>> client =
-      PgConnection::Connect(*endpoint, absl::Seconds(5));
+  absl::StatusOr<std::unique_ptr<PgConnection>> client = cluster_->ConnectEndpoint();
   ASSERT_TRUE(client.ok()) << client.status();
   QueryingClient queries(std::move(*client));
 
@@ -209,10 +205,7 @@ TEST_F(Day2Test, ACertificateNearItsExpiryIsRenewedWhileAClientStaysConnected) {
   ASSERT_TRUE(before.ok()) << before.status();
   const std::string near = (*before)["tls"]["certificate_expires"].get<std::string>();
 
-  absl::StatusOr<PgEndpoint> endpoint = cluster_->Endpoint();
-  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-  absl::StatusOr<std::unique_ptr<PgConnection>> client =
-      PgConnection::Connect(*endpoint, absl::Seconds(5));
+  absl::StatusOr<std::unique_ptr<PgConnection>> client = cluster_->ConnectEndpoint();
   ASSERT_TRUE(client.ok()) << client.status();
   QueryingClient queries(std::move(*client));
 

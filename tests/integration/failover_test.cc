@@ -181,10 +181,7 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   std::unique_ptr<Writer> writer = StartWriter(cluster);
   ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
   // A client connected through the endpoint that sits idle through the cut.
-  absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
-  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-  absl::StatusOr<std::unique_ptr<PgConnection>> idle =
-      PgConnection::Connect(*endpoint, absl::Seconds(10));
+  absl::StatusOr<std::unique_ptr<PgConnection>> idle = cluster.ConnectEndpoint();
   ASSERT_TRUE(idle.ok()) << idle.status();
   ASSERT_TRUE((*idle)->Execute("SELECT 1", absl::Seconds(10)).ok());
 

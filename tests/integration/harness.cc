@@ -171,11 +171,15 @@ absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
   return endpoint;
 }
 
-absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
-    const std::string& sql) const {
+absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::ConnectEndpoint() const {
   absl::StatusOr<PgEndpoint> endpoint = Endpoint();
   if (!endpoint.ok()) return endpoint.status();
-  auto conn = PgConnection::Connect(*endpoint, absl::Seconds(5));
+  return PgConnection::Connect(*endpoint, absl::Seconds(5));
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
+    const std::string& sql) const {
+  auto conn = ConnectEndpoint();
   if (!conn.ok()) return conn.status();
   auto rows = (*conn)->Query(sql, absl::Seconds(10));
   if (!rows.ok()) return rows.status();
