@@ -27,7 +27,8 @@ constexpr int kClients = 8;
 
 std::string Pgbench(const std::string& args, const std::string& output) {
   // hack/bench.sh sets RADCTL_STATE_DIR.
-  const std::string ca = absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/tls/ca.crt");
+  const std::string ca =
+      absl::StrCat(std::getenv("RADCTL_STATE_DIR"), "/", kCluster, "/tls/ca.crt");
   return absl::StrCat("docker run --rm --network host --user root -v ", ca, ":", ca,
                       ":ro --entrypoint /usr/lib/postgresql/15/bin/pgbench radctl/postgres:15 "
                       "'postgresql://app:",
