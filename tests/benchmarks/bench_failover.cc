@@ -74,15 +74,6 @@ int LostRows(const testsupport::Writer& writer) {
   return lost;
 }
 
-bool WaitHealthy(int nodes, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (Healthy(kCluster, nodes - 1)) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 // One cluster per (mode, fault); `runs` faults in a row on it, each after it healed.
 nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs, int nodes) {
   RemoveCluster(kCluster);
@@ -103,7 +94,7 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs, int
   std::vector<double> outages, failed, lost;
   nlohmann::json trials = nlohmann::json::array();
   for (int run = 0; run < runs; ++run) {
-    if (!WaitHealthy(nodes, absl::Minutes(2)))
+    if (!WaitHealthy(kCluster, nodes - 1, absl::Minutes(2)))
       return {{"error", "cluster not healthy before a run"}};
     absl::SleepFor(absl::Seconds(2));  // steady writes before the fault
     std::string primary = StatusField(kCluster, "primary");
@@ -112,7 +103,7 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs, int
     absl::Time at = absl::Now();
     Sh(absl::StrCat("docker ", fault == "kill" ? "kill " : "pause ", primary));
     // Healed: writes flow again and every node streams from the new primary.
-    bool healed = WaitHealthy(nodes, absl::Minutes(2));
+    bool healed = WaitHealthy(kCluster, nodes - 1, absl::Minutes(2));
     absl::SleepFor(absl::Seconds(1));
     absl::Time end = absl::Now();
     Trial trial{absl::ToDoubleSeconds(writer.LongestGap(at - absl::Milliseconds(50), end)),

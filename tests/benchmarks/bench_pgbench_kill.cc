@@ -36,14 +36,6 @@ std::string Pgbench(const std::string& args, const std::string& output) {
                       "' ", args, " >", output, " 2>&1");
 }
 
-bool WaitHealthy(absl::Duration timeout) {
-  for (absl::Time deadline = absl::Now() + timeout; absl::Now() < deadline;) {
-    if (Healthy(kCluster, 2)) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 int Main(int argc, char** argv) {
   int kills = 10;
   if (argc > 1 && (!absl::SimpleAtoi(argv[1], &kills) || kills < 1)) kills = 10;
@@ -63,7 +55,7 @@ int Main(int argc, char** argv) {
   nlohmann::json per_kill = nlohmann::json::array();
   int in_flight = 0, turned_away = 0, other = 0;
   for (int kill = 0; kill < kills; ++kill) {
-    if (!WaitHealthy(absl::Minutes(2))) {
+    if (!WaitHealthy(kCluster, 2, absl::Minutes(2))) {
       std::cerr << "cluster not healthy before kill " << kill + 1 << "\n";
       break;
     }

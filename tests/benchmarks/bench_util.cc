@@ -126,6 +126,14 @@ bool Healthy(const std::string& name, int standbys) {
          status["bouncer"]["paused"] == false;
 }
 
+bool WaitHealthy(const std::string& name, int standbys, absl::Duration timeout) {
+  for (absl::Time deadline = absl::Now() + timeout; absl::Now() < deadline;) {
+    if (Healthy(name, standbys)) return true;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
 int Sh(const std::string& command) {
   return std::system(absl::StrCat("{ ", command, "\n} >/dev/null 2>&1").c_str());
 }

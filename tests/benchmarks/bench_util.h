@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "controller/clients/postgres/pg_connection.h"
 
 namespace radctl::bench {
@@ -42,6 +43,8 @@ std::string StatusField(const std::string& name, const std::string& field);
 int EndpointPort(const std::string& name);
 // True when the cluster has one primary the bouncer points to and `standbys` streaming standbys.
 bool Healthy(const std::string& name, int standbys);
+// Waits (looking every 200 ms) until Healthy, at most `timeout`.
+bool WaitHealthy(const std::string& name, int standbys, absl::Duration timeout);
 // Runs a shell command, output discarded; returns its exit code.
 int Sh(const std::string& command);
 
