@@ -22,6 +22,8 @@ std::string ActionTypeName(ActionType type) {
       return "fence";
     case ActionType::kInitPrimary:
       return "init-primary";
+    case ActionType::kCreatePrimary:
+      return "create-primary";
     case ActionType::kStartPrimary:
       return "start-primary";
     case ActionType::kRecordPrimary:

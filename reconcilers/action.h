@@ -17,6 +17,7 @@ enum class ActionType {
   kFence,             // stop Postgres on a node that must not take writes (container killed if
                       // that fails)
   kInitPrimary,       // initdb, config, start, roles and databases, repmgr primary register
+  kCreatePrimary,     // a new cluster's first node: kCreateNode, then kInitPrimary, in one step
   kStartPrimary,      // start Postgres of the fenced, still-registered primary
   kRecordPrimary,     // the cluster's state and repmgr's records: this writable node is the
                       // primary, on its timeline

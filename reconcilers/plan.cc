@@ -778,6 +778,7 @@ class Planner {
       }
     }
     if (!any_data && observed_.repmgr_nodes.empty()) {
+      if (PlanNewClusterFromNothing()) return;
       PlanContainers(/*hold=*/0);
       if (any_unknown) {
         Wait("looking at every node's data directory before initialising a new cluster");
@@ -803,6 +804,24 @@ class Planner {
     }
     PlanRegisteredPrimaryDown(registered);
     StartStoppedStandbys();
+  }
+
+  // Nothing of the cluster exists: no container and no volume of any node (so none can hold
+  // data) and no primary recorded. The first node is then created and initialised in one step,
+  // while the other containers are made: waiting for them and looking at the first node's empty
+  // data directory would only delay the first write. The init script itself refuses a data
+  // directory that holds data (a volume of that name made outside radctl), so this never
+  // initialises over one.
+  bool PlanNewClusterFromNothing() {
+    if (!observed_.nodes.empty() || observed_.recorded_primary.ordinal != 0 ||
+        spec_.bootstrap.recovery.has_value() || !Desired(1) || Busy(1)) {
+      return false;
+    }
+    AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
+                        "new cluster: no container or volume of it exists; creating and "
+                        "initialising the first node");
+    PlanContainers(/*hold=*/1);
+    return true;
   }
 
   void PlanBootstrap() {

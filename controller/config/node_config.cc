@@ -133,16 +133,18 @@ std::string RenderBootstrapSql(const ClusterSpec& spec, const ClusterSecrets& se
   const std::string& user = spec.auth.user;
   const std::string& db = spec.auth.database;
   // Read by a single-user backend (postgres --single -j): a statement ends with ";" and an
-  // empty line, so no literal may hold a newline (E'' escapes them).
+  // empty line, so no literal may hold a newline (E'' escapes them). FILE_COPY: the new
+  // directory is synced as a whole afterwards, and copying files is half the time of logging
+  // every block of template1 to WAL (0.05 s against 0.1 s for both databases).
   return absl::StrCat(
       "CREATE ROLE ", kRepmgrUser, " SUPERUSER REPLICATION LOGIN PASSWORD ",
       QuoteEscapedLiteral(secrets.repmgr_password), ";\n\n", "CREATE DATABASE ", kRepmgrDatabase,
-      " OWNER ", kRepmgrUser, ";\n\n", "ALTER ROLE ", kRepmgrUser,
+      " OWNER ", kRepmgrUser, " STRATEGY FILE_COPY;\n\n", "ALTER ROLE ", kRepmgrUser,
       " SET search_path TO repmgr, \"$user\", public;\n\n", "CREATE ROLE ", user,
       // The SCRAM secret the bouncer's userlist holds too (scram_secret.h).
       " LOGIN PASSWORD ",
       QuoteEscapedLiteral(secrets.app_scram.empty() ? secrets.app_password : secrets.app_scram),
-      ";\n\n", "CREATE DATABASE ", db, " OWNER ", user, ";\n\n");
+      ";\n\n", "CREATE DATABASE ", db, " OWNER ", user, " STRATEGY FILE_COPY;\n\n");
 }
 
 }  // namespace radctl

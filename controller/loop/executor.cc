@@ -50,6 +50,8 @@ std::string EventReason(ActionType type) {
       return "Fence";
     case ActionType::kInitPrimary:
       return "InitPrimary";
+    case ActionType::kCreatePrimary:
+      return "CreatePrimary";
     case ActionType::kStartPrimary:
       return "StartPrimary";
     case ActionType::kRecordPrimary:
@@ -176,6 +178,11 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kFence:
       return Fence(action.ordinal, action.fence);
     case ActionType::kInitPrimary: {
+      RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
+      return RecordPrimary(action.ordinal);
+    }
+    case ActionType::kCreatePrimary: {
+      RETURN_IF_ERROR(nodes_.CreateNode(action.ordinal));
       RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
       return RecordPrimary(action.ordinal);
     }

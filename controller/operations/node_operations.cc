@@ -45,6 +45,13 @@ docker::FileToUpload PostgresFile(std::string path, std::string content, int mod
 
 absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const {
+  return RunScriptOutput(ordinal, what, script, timeout).status();
+}
+
+absl::StatusOr<docker::ExecResult> NodeOperations::RunScriptOutput(int ordinal,
+                                                                   const std::string& what,
+                                                                   const std::string& script,
+                                                                   absl::Duration timeout) const {
   const std::string name = NodeName(spec_.name, ordinal);
   ASSIGN_OR_RETURN(docker::ExecResult result,
                    env_.runtime.Exec(name, ScriptCommand(script), "postgres", timeout));
@@ -56,7 +63,7 @@ absl::Status NodeOperations::RunScript(int ordinal, const std::string& what,
     return result.exit_code == kTryAgainLater ? absl::UnavailableError(message)
                                               : absl::InternalError(message);
   }
-  return absl::OkStatus();
+  return result;
 }
 
 absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal) const {
@@ -186,10 +193,22 @@ absl::Status NodeOperations::InitPrimary(int ordinal) const {
       ordinal, {PostgresFile(kInitPostgresqlConfFile, RenderPostgresqlConf(spec_)),
                 PostgresFile(kInitPgHbaConfFile, RenderPgHbaConf(spec_.tls.enabled)),
                 PostgresFile(kBootstrapSqlFile, RenderBootstrapSql(spec_, secrets_))}));
-  absl::Status started = RunScript(ordinal, "initialising, starting and registering the primary",
-                                   InitPrimaryScript(), kStartTimeout);
-  if (started.ok()) return started;
-  return absl::Status(started.code(), absl::StrCat(started.message(), ServerLogErrors(ordinal)));
+  absl::StatusOr<docker::ExecResult> result =
+      RunScriptOutput(ordinal, "initialising, starting and registering the primary",
+                      InitPrimaryScript(), kStartTimeout);
+  if (!result.ok()) {
+    return absl::Status(result.status().code(),
+                        absl::StrCat(result.status().message(), ServerLogErrors(ordinal)));
+  }
+  std::vector<std::string> phases;
+  for (const auto& [phase, at] : ParsePhases(result->stdout_text)) {
+    phases.push_back(absl::StrFormat("%s at +%.2fs", phase, absl::ToDoubleSeconds(at)));
+  }
+  if (!phases.empty()) {
+    events_.Progress(
+        absl::StrCat(NodeName(spec_.name, ordinal), " init: ", absl::StrJoin(phases, ", ")));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status NodeOperations::StartPostgres(int ordinal) const {

@@ -119,6 +119,11 @@ class NodeOperations {
   // Runs one of node_scripts.h's scripts in the node; fails with its last output lines.
   [[nodiscard]] absl::Status RunScript(int ordinal, const std::string& what,
                                        const std::string& script, absl::Duration timeout) const;
+  // The same, with the script's output.
+  [[nodiscard]] absl::StatusOr<docker::ExecResult> RunScriptOutput(int ordinal,
+                                                                   const std::string& what,
+                                                                   const std::string& script,
+                                                                   absl::Duration timeout) const;
   [[nodiscard]] absl::StatusOr<int> HostPort(int ordinal) const;
   // The last errors in the node's server log, as "; the server log says: ..." ("" if none).
   std::string ServerLogErrors(int ordinal) const;

@@ -7,7 +7,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace radctl {
 
@@ -22,6 +26,10 @@ struct ScriptStep {
   std::map<std::string, std::string> args;
 };
 std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& command);
+
+// The phases a one-exec script reported on its output ("radctl-phase made 70"), each with the
+// time since the script began, in order.
+std::vector<std::pair<std::string, absl::Duration>> ParsePhases(absl::string_view output);
 
 // Prints "data=empty|standby|primary", "postgres=running|stopped" and, for an initialised
 // directory, "timeline=N" (the newest in pg_wal). An interrupted initialisation or clone leaves

@@ -330,7 +330,9 @@ class FakeWorld::Runtime : public ContainerRuntime {
     if (absl::Status up = Up(); !up.ok()) return up;
     std::vector<docker::VolumeSummary> list;
     for (const auto& [ordinal, node] : w_.nodes_) {
-      if (node.volume) list.push_back({VolumeName(w_.cluster_, ordinal), {}});
+      if (node.volume && node.volume_labelled) {
+        list.push_back({VolumeName(w_.cluster_, ordinal), {}});
+      }
     }
     return list;
   }
@@ -902,6 +904,9 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
                            "\n", timeline));
   }
   if (step == "init-primary") {
+    if (node.data != FakeData::kEmpty && !node.marker) {
+      return {65, "", "the volume holds a data directory already; not initialising over it"};
+    }
     node.marker = true;
     node.postgres = false;
     node.data = FakeData::kPrimary;
@@ -1168,6 +1173,16 @@ void FakeWorld::CutOff(int ordinal, bool cut) {
 void FakeWorld::Lag(int ordinal, bool lagging) {
   std::lock_guard<std::mutex> lock(mu_);
   nodes_.at(ordinal).lagging = lagging;
+}
+
+void FakeWorld::UnlabelledVolumeWithData(int ordinal, Lsn lsn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FakeNode& node = nodes_[ordinal];
+  node.volume = true;
+  node.volume_labelled = false;
+  node.data = FakeData::kPrimary;
+  node.timeline = 1;
+  node.lsn = lsn;
 }
 
 void FakeWorld::CrashPostgres(int ordinal) {

@@ -42,6 +42,7 @@ struct FakeNode {
   std::string image;
   // Volume and data directory.
   bool volume = false;
+  bool volume_labelled = true;  // listed by the cluster's label
   FakeData data = FakeData::kEmpty;
   bool marker = false;  // radctl-incomplete
   int timeline = 0;
@@ -148,6 +149,9 @@ class FakeWorld {
   // Whether closing the bouncer's server connections (`ss -K`) releases a hung PAUSE.
   void SetSocketsClosable(bool closable);
   void SetBouncerPortTaken(bool taken);  // starting the bouncer: the host port is in use
+  // A volume of node `ordinal`'s name made outside radctl (no cluster label, so not listed),
+  // holding a primary's data directory with `lsn` of WAL and no container.
+  void UnlabelledVolumeWithData(int ordinal, Lsn lsn);
 
  private:
   class Runtime;

@@ -99,10 +99,10 @@ TEST(NodeConfigTest, BootstrapSqlCreatesRolesWithPasswords) {
   // holds a line break, so none can end a statement early.
   EXPECT_EQ(sql,
             "CREATE ROLE repmgr SUPERUSER REPLICATION LOGIN PASSWORD E'repmgr;\\n\\npw';\n\n"
-            "CREATE DATABASE repmgr OWNER repmgr;\n\n"
+            "CREATE DATABASE repmgr OWNER repmgr STRATEGY FILE_COPY;\n\n"
             "ALTER ROLE repmgr SET search_path TO repmgr, \"$user\", public;\n\n"
             "CREATE ROLE shop LOGIN PASSWORD E'app''pw\\\\';\n\n"
-            "CREATE DATABASE orders OWNER shop;\n\n");
+            "CREATE DATABASE orders OWNER shop STRATEGY FILE_COPY;\n\n");
   // With a SCRAM secret kept, the app role gets it (what the bouncer's userlist holds), not the
   // password.
   secrets.app_scram = "SCRAM-SHA-256$4096:c2FsdA==$a:b";

@@ -47,7 +47,22 @@ TEST(ReconcileLoopTest, BringsUpANewClusterFromNothing) {
   std::vector<RepmgrNode> records = h.world().Node(1).records;
   ASSERT_EQ(records.size(), 3u);
   EXPECT_TRUE(h.world().NetworkExists());
-  EXPECT_THAT(h.log(), HasSubstr("InitPrimary"));
+  // Nothing existed: the first node was created and initialised in one step.
+  EXPECT_THAT(h.log(), HasSubstr("CreatePrimary"));
+  EXPECT_THAT(h.log(), Not(HasSubstr("InitPrimary")));
+}
+
+TEST(ReconcileLoopTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadctl) {
+  ControllerHarness h;
+  // Node 1's volume exists but carries no cluster label: the planner sees nothing of it and
+  // creates and initialises node 1 in one step; the init script finds the data and refuses.
+  constexpr Lsn kForeignWal = 0x7000000;
+  h.world().UnlabelledVolumeWithData(1, kForeignWal);
+  ASSERT_TRUE(h.Converge().ok()) << h.log();
+  EXPECT_THAT(h.log(), HasSubstr("not initialising over it"));
+  EXPECT_GE(h.world().Node(1).lsn, kForeignWal);  // its WAL is still there
+  ExpectPrimary(h, 1);  // and, the only primary's data, it became the cluster's primary
+  ExpectStandbyOf(h, 2, 1);
 }
 
 TEST(ReconcileLoopTest, AConvergedClusterIsLeftAlone) {

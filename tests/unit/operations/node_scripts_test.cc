@@ -34,6 +34,17 @@ TEST(NodeScriptsTest, CommandsStopAtTheFirstFailureAndCommitMetadataLocally) {
   EXPECT_THAT(command[2], HasSubstr("synchronous_commit=local"));
 }
 
+TEST(NodeScriptsTest, PhasesAreReadFromAScriptsOutputInOrder) {
+  auto phases = ParsePhases(
+      "radctl-phase made 70\nNOTICE: something else\nradctl-phase started 1250\n"
+      "radctl-phase broken x\n");
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases[0].first, "made");
+  EXPECT_EQ(phases[0].second, absl::Milliseconds(70));
+  EXPECT_EQ(phases[1].first, "started");
+  EXPECT_EQ(phases[1].second, absl::Milliseconds(1250));
+}
+
 TEST(NodeScriptsTest, OtherCommandsAreNotSteps) {
   EXPECT_FALSE(ParseScriptStep({"sh", "-c", "echo hello"}).has_value());
   EXPECT_FALSE(ParseScriptStep({"psql", "-c", ": radctl-step clone;"}).has_value());

@@ -58,10 +58,18 @@ const PlanCase kBootstrapCases[] = {
     {"NothingExistsCreatesNetworkFirst", 3,
      [](ObservedStateBuilder b) { return b.NoNetwork().NoBouncer().Build(); },
      "create-network demo-net"},
-    {"NetworkOnlyCreatesAllContainers", 3,
+    {"NothingButTheNetworkCreatesAndInitialisesNodeOneWithTheOtherContainers", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
-     "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
+     "create-bouncer demo-bouncer; create-primary demo-pg-1; create-node demo-pg-2; "
      "create-node demo-pg-3"},
+    {"AVolumeOfAnyNodeMeansLookingBeforeInitialising", 3,
+     [](ObservedStateBuilder b) { return b.NoBouncer().Missing(3, true).Build(); },
+     "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
+     "create-node demo-pg-3; waiting"},
+    {"ARecordedPrimaryMeansNoNewClusterEvenWithNothingLeft", 3,
+     [](ObservedStateBuilder b) { return b.NoBouncer().Recorded(1, 2).Build(); },
+     "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
+     "create-node demo-pg-3; waiting"},
     {"AllEmptyInitialisesNodeOne", 3,
      [](ObservedStateBuilder b) { return b.EmptyNode(1).EmptyNode(2).EmptyNode(3).Build(); },
      "init-primary demo-pg-1"},
