@@ -91,6 +91,21 @@ TEST(FleetTest, OneWatcherServesADirectoryOfClustersAddsAndPrunesAsFilesComeAndG
   EXPECT_NE(port_a, port_b);
   ASSERT_TRUE(a.QueryEndpoint("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('a')").ok());
 
+  // Both started from the image's template data directory, yet each is a cluster of its own
+  // (WAL, backups and pg_rewind tell clusters apart by it), made as initdb would have made it.
+  const std::string kIdentifier = "SELECT system_identifier FROM pg_control_system()";
+  absl::StatusOr<std::string> id_a = a.QueryNode(1, kIdentifier, "postgres");
+  absl::StatusOr<std::string> id_b = b.QueryNode(1, kIdentifier, "postgres");
+  ASSERT_TRUE(id_a.ok() && id_b.ok());
+  EXPECT_NE(*id_a, *id_b);
+  EXPECT_EQ(a.QueryNode(1,
+                        "SELECT current_setting('data_checksums') || ' ' || "
+                        "current_setting('server_encoding') || ' ' || datcollate "
+                        "FROM pg_database WHERE datname = 'app'",
+                        "postgres")
+                .value_or(""),
+            "on UTF8 C.UTF-8");
+
   // One endpoint for both: ready, metrics labelled by cluster, each family declared once.
   Reply ready = Get("/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
