@@ -4,6 +4,11 @@
 // (default 3) per size, printed as JSON, with the duration of each step apply reported (where
 // the time goes).
 //   bench_apply [RUNS] [NODES...]
+// RADCTL_BENCH_SETTLE_S=N waits N seconds after removing the previous run's cluster: on a disk
+// whose ext4 has no journal (this machine's), the kernel skips inodes freed in the last 60-300 s
+// when it allocates new ones, so creating the thousands of files of a data directory right after
+// deleting another is several times slower than on a machine where nothing was just deleted.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -44,8 +49,16 @@ nlohmann::json ColdApply(int nodes, int runs) {
   std::vector<double> first_write;
   std::vector<double> all_streaming;
   nlohmann::json trials = nlohmann::json::array();
+  int settle_s = 0;
+  if (const char* settle = std::getenv("RADCTL_BENCH_SETTLE_S"); settle != nullptr) {
+    (void)absl::SimpleAtoi(settle, &settle_s);
+  }
   for (int run = 0; run < runs; ++run) {
     RemoveCluster(kCluster);
+    if (settle_s > 0) {
+      std::cerr << "waiting " << settle_s << " s for the disk to settle after the removal\n";
+      absl::SleepFor(absl::Seconds(settle_s));
+    }
     std::string log = "/tmp/radctl-bench-apply.log";
     absl::Time start = absl::Now();
     std::remove(log.c_str());

@@ -1,8 +1,8 @@
 // Safety rules under faults, on the real engine (issue 8's chaos tests): no acknowledged write
 // lost in a double fault with synchronous replication, no abandoned history made primary again
 // after three faults, a transient rejoin error retried with the data kept, a bad parameter
-// rejected before anything changes, and clients of a controller that died while holding them
-// freed within seconds.
+// rejected before anything changes, clients of a controller that died while holding them
+// freed within seconds, and a new cluster never initialised over a data directory.
 #include <signal.h>
 
 #include <fstream>
@@ -162,6 +162,34 @@ TEST(SafetyTest, ATransientRejoinErrorIsRetriedAndTheDataKept) {
                                " sh -c 'ls -d /var/lib/postgresql/data.radctl-old-*'"))
                 .exit_code,
             0);
+}
+
+TEST(SafetyTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadctl) {
+  TestCluster cluster("it-foreign", 1, /*port=*/0);
+  const std::string volume = cluster.Node(1) + "-data";
+  // A data directory in a volume of node 1's name, made by hand: it carries no cluster label,
+  // so radctl sees nothing of the cluster and creates and initialises node 1 in one step.
+  CommandResult made = Shell(absl::StrCat(
+      "docker volume rm -f ", volume, " >/dev/null; docker volume create ", volume,
+      " >/dev/null && docker run --rm -v ", volume,
+      ":/var/lib/postgresql --entrypoint sh radctl/postgres:15 "
+      "-c 'initdb -D data >/dev/null 2>&1 && echo mine > data/precious'"));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::remove("/tmp/radctl-it-foreign.log");
+  testsupport::Process apply({"apply", "-f", cluster.spec_path()}, "/tmp/radctl-it-foreign.log");
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = apply.Log();
+        return absl::StrContains(*observed, "not initialising over it");
+      },
+      absl::Seconds(60)));
+  apply.Signal(SIGINT);
+  CommandResult kept = Shell(absl::StrCat("docker run --rm -v ", volume,
+                                          ":/var/lib/postgresql --entrypoint cat "
+                                          "radctl/postgres:15 data/precious"));
+  EXPECT_EQ(kept.out, "mine\n") << kept.err;
+  (void)Radctl(absl::StrCat("delete ", cluster.name()));
+  Shell(absl::StrCat("docker volume rm -f ", volume, " >/dev/null"));
 }
 
 TEST(SafetyTest, ABadParameterIsRejectedWithItsFieldAndNothingChanges) {

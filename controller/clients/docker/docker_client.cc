@@ -127,9 +127,11 @@ absl::Status DockerClient::KillContainer(const std::string& name, const std::str
 }
 
 absl::Status DockerClient::RemoveContainer(const std::string& name) const {
-  // v=0: named volumes hold the data and outlive the container; only anonymous ones would go.
+  // v=1 removes the container's anonymous volumes only (the engine never removes a named one
+  // with it): the one the postgres image's VOLUME gives a helper that mounts no named volume
+  // there (a restore's) would otherwise be left behind. Every node's data is a named volume.
   return IgnoreNotFound(Call(absl::StrCat("remove container ", name),
-                             Request("DELETE", ContainerPath(name, "?force=1&v=0")))
+                             Request("DELETE", ContainerPath(name, "?force=1&v=1")))
                             .status());
 }
 
