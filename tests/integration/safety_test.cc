@@ -169,11 +169,11 @@ TEST(SafetyTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadctl) {
   const std::string volume = cluster.Node(1) + "-data";
   // A data directory in a volume of node 1's name, made by hand: it carries no cluster label,
   // so radctl sees nothing of the cluster and creates and initialises node 1 in one step.
-  CommandResult made = Shell(absl::StrCat(
-      "docker volume rm -f ", volume, " >/dev/null; docker volume create ", volume,
-      " >/dev/null && docker run --rm -v ", volume,
-      ":/var/lib/postgresql --entrypoint sh radctl/postgres:15 "
-      "-c 'initdb -D data >/dev/null 2>&1 && echo mine > data/precious'"));
+  CommandResult made =
+      Shell(absl::StrCat("docker volume rm -f ", volume, " >/dev/null; docker volume create ",
+                         volume, " >/dev/null && docker run --rm -v ", volume,
+                         ":/var/lib/postgresql --entrypoint sh radctl/postgres:15 "
+                         "-c 'initdb -D data >/dev/null 2>&1 && echo mine > data/precious'"));
   ASSERT_EQ(made.exit_code, 0) << made.err;
   std::remove("/tmp/radctl-it-foreign.log");
   testsupport::Process apply({"apply", "-f", cluster.spec_path()}, "/tmp/radctl-it-foreign.log");
