@@ -808,19 +808,18 @@ class Planner {
 
   // Nothing of the cluster exists: no container and no volume of any node (so none can hold
   // data) and no primary recorded. The first node is then created and initialised in one step,
-  // while the other containers are made: waiting for them and looking at the first node's empty
-  // data directory would only delay the first write. The init script itself refuses a data
-  // directory that holds data (a volume of that name made outside radctl), so this never
-  // initialises over one.
+  // alone (the next pass makes the other containers while it runs): waiting for them and
+  // looking at its empty data directory would only delay the first write. The init script
+  // itself refuses a data directory that holds data (a volume of that name made outside
+  // radctl), so this never initialises over one.
   bool PlanNewClusterFromNothing() {
     if (!observed_.nodes.empty() || observed_.recorded_primary.ordinal != 0 ||
-        spec_.bootstrap.recovery.has_value() || !Desired(1) || Busy(1)) {
+        spec_.bootstrap.recovery.has_value() || !Desired(1)) {
       return false;
     }
     AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
                         "new cluster: no container or volume of it exists; creating and "
                         "initialising the first node");
-    PlanContainers(/*hold=*/1);
     return true;
   }
 
