@@ -808,19 +808,31 @@ class Planner {
 
   // Nothing of the cluster exists: no container and no volume of any node (so none can hold
   // data) and no primary recorded. The first node is then created and initialised in one step,
-  // alone (the next pass makes the other containers while it runs): waiting for them and
-  // looking at its empty data directory would only delay the first write. The init script
-  // itself refuses a data directory that holds data (a volume of that name made outside
-  // radctl), so this never initialises over one.
+  // in the background: waiting for the other containers and looking at its empty data directory
+  // would only delay the first write. The init script itself refuses a data directory that
+  // holds data (a volume of that name made outside radctl), so this never initialises over one.
+  // Its container is made beside the bouncer's only, the other nodes' once it exists: the engine
+  // makes one container in 0.35 s, four at once in 0.85 s, and the first write waits for the
+  // first node, the others for it too.
   bool PlanNewClusterFromNothing() {
-    if (!observed_.nodes.empty() || observed_.recorded_primary.ordinal != 0 ||
-        spec_.bootstrap.recovery.has_value() || !Desired(1)) {
+    if (observed_.recorded_primary.ordinal != 0 || spec_.bootstrap.recovery.has_value() ||
+        !Desired(1)) {
       return false;
     }
-    AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
-                        "new cluster: no container or volume of it exists; creating and "
-                        "initialising the first node");
-    return true;
+    if (observed_.nodes.empty()) {
+      AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
+                          "new cluster: no container or volume of it exists; creating and "
+                          "initialising the first node");
+      PlanBouncerContainer();
+      return true;
+    }
+    const NodeObservation* first = observed_.Node(1);
+    if (first != nullptr && first->container == ContainerState::kMissing &&
+        first->busy_with == ActionTypeName(ActionType::kCreatePrimary)) {
+      PlanBouncerContainer();
+      return true;  // the other nodes once its container exists
+    }
+    return false;
   }
 
   void PlanBootstrap() {
