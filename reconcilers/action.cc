@@ -83,8 +83,7 @@ std::string ActionTypeName(ActionType type) {
 bool IsLongRunning(ActionType type) {
   return type == ActionType::kCloneStandby || type == ActionType::kRebuild ||
          type == ActionType::kRejoin || type == ActionType::kStartStandby ||
-         type == ActionType::kBackup || type == ActionType::kRestorePrimary ||
-         type == ActionType::kCreatePrimary;
+         type == ActionType::kBackup || type == ActionType::kRestorePrimary;
 }
 
 bool RunsBesideTheNode(ActionType type) { return type == ActionType::kBackup; }

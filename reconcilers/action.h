@@ -67,9 +67,7 @@ std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...
 
 // Actions that can take minutes (copying a database, rewinding one, crash recovery on start).
 // The loop runs them in the background and goes on observing, so that a failure elsewhere
-// (the primary dying) is handled meanwhile; the node counts as busy until they end. A new
-// cluster's first node runs so too: its container is made alone, not among the others' (made
-// by the next pass meanwhile), and its initialisation starts that much sooner.
+// (the primary dying) is handled meanwhile; the node counts as busy until they end.
 bool IsLongRunning(ActionType type);
 
 // A long action that does not make its node busy: the node goes on being planned for (a backup

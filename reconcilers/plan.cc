@@ -808,31 +808,20 @@ class Planner {
 
   // Nothing of the cluster exists: no container and no volume of any node (so none can hold
   // data) and no primary recorded. The first node is then created and initialised in one step,
-  // in the background: waiting for the other containers and looking at its empty data directory
-  // would only delay the first write. The init script itself refuses a data directory that
-  // holds data (a volume of that name made outside radctl), so this never initialises over one.
-  // Its container is made beside the bouncer's only, the other nodes' once it exists: the engine
-  // makes one container in 0.35 s, four at once in 0.85 s, and the first write waits for the
-  // first node, the others for it too.
+  // while the other containers are made: waiting for them and looking at the first node's empty
+  // data directory would only delay the first write. The init script itself refuses a data
+  // directory that holds data (a volume of that name made outside radctl), so this never
+  // initialises over one.
   bool PlanNewClusterFromNothing() {
-    if (observed_.recorded_primary.ordinal != 0 || spec_.bootstrap.recovery.has_value() ||
-        !Desired(1)) {
+    if (!observed_.nodes.empty() || observed_.recorded_primary.ordinal != 0 ||
+        spec_.bootstrap.recovery.has_value() || !Desired(1) || Busy(1)) {
       return false;
     }
-    if (observed_.nodes.empty()) {
-      AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
-                          "new cluster: no container or volume of it exists; creating and "
-                          "initialising the first node");
-      PlanBouncerContainer();
-      return true;
-    }
-    const NodeObservation* first = observed_.Node(1);
-    if (first != nullptr && first->container == ContainerState::kMissing &&
-        first->busy_with == ActionTypeName(ActionType::kCreatePrimary)) {
-      PlanBouncerContainer();
-      return true;  // the other nodes once its container exists
-    }
-    return false;
+    AddUnlessBackingOff(ActionType::kCreatePrimary, 1, 0,
+                        "new cluster: no container or volume of it exists; creating and "
+                        "initialising the first node");
+    PlanContainers(/*hold=*/1);
+    return true;
   }
 
   void PlanBootstrap() {

@@ -1,6 +1,5 @@
 #include "controller/loop/observer.h"
 
-#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -216,17 +215,6 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     if (network.name == NetworkName(spec.name)) state.network_exists = true;
   }
   ObserveRuntime(spec, containers, volumes, state);
-  // A node busy with an action is one, even before its container or volume exists (a new
-  // cluster's first node being created): the planner must see it busy, not absent.
-  for (const auto& [ordinal, action] : memory.busy) {
-    if (state.Node(ordinal) != nullptr) continue;
-    NodeObservation& node = state.nodes.emplace_back();
-    node.ordinal = ordinal;
-    node.name = NodeName(spec.name, ordinal);
-  }
-  std::sort(
-      state.nodes.begin(), state.nodes.end(),
-      [](const NodeObservation& a, const NodeObservation& b) { return a.ordinal < b.ordinal; });
   if (absl::StatusOr<docker::ImageInfo> image = env_.runtime.InspectImage(spec.postgres.image);
       image.ok()) {
     state.wanted_image_id = image->id;

@@ -41,17 +41,6 @@ TEST_F(ObserverTest, SeesRolesPositionsUpstreamsAndTheBouncer) {
   EXPECT_EQ(memory_.last_primary_lsn, observed.Node(1)->current_lsn);
 }
 
-TEST_F(ObserverTest, ANodeBusyBeforeItsContainerExistsIsSeenBusyNotAbsent) {
-  memory_.busy[4] = "create-primary";  // as a new cluster's first node, still being created
-  ObservedState observed = Observe();
-  const NodeObservation* node = observed.Node(4);
-  ASSERT_NE(node, nullptr);
-  EXPECT_EQ(node->busy_with, "create-primary");
-  EXPECT_EQ(node->container, ContainerState::kMissing);
-  ASSERT_EQ(observed.nodes.size(), 4u);
-  EXPECT_EQ(observed.nodes[3].ordinal, 4);  // in order of ordinals, as the others
-}
-
 TEST_F(ObserverTest, ANodeThatDoesNotAnswerIsLookedIntoNotDropped) {
   h_.world().CrashPostgres(1);
   ObservedState observed = Observe();

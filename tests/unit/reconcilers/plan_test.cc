@@ -58,23 +58,10 @@ const PlanCase kBootstrapCases[] = {
     {"NothingExistsCreatesNetworkFirst", 3,
      [](ObservedStateBuilder b) { return b.NoNetwork().NoBouncer().Build(); },
      "create-network demo-net"},
-    {"NothingButTheNetworkCreatesAndInitialisesNodeOneBesideTheBouncer", 3,
+    {"NothingButTheNetworkCreatesAndInitialisesNodeOneWithTheOtherContainers", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
-     "create-bouncer demo-bouncer; create-primary demo-pg-1"},
-    {"TheOtherNodesWaitForNodeOnesContainer", 3,
-     [](ObservedStateBuilder b) {
-       ObservedState s = b.Missing(1, false).Build();
-       s.nodes[0].busy_with = "create-primary";
-       return s;
-     },
-     "waiting"},
-    {"OnceNodeOnesContainerExistsTheOthersAreMade", 3,
-     [](ObservedStateBuilder b) {
-       ObservedState s = b.Down(1, DataDir::kUnknown).Build();
-       s.nodes[0].busy_with = "create-primary";
-       return s;
-     },
-     "create-node demo-pg-2; create-node demo-pg-3; waiting"},
+     "create-bouncer demo-bouncer; create-primary demo-pg-1; create-node demo-pg-2; "
+     "create-node demo-pg-3"},
     {"AVolumeOfAnyNodeMeansLookingBeforeInitialising", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Missing(3, true).Build(); },
      "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
