@@ -55,7 +55,8 @@ std::string StartNewAndWaitUntilReady() {
 }
 
 // A new data directory: a copy of the image's template with an identifier of its own where the
-// image has one (0.05 s instead of initdb's 0.5-0.9 s), else initdb with the same options.
+// image has one (a copy takes 0.07 s where initdb took 0.5-0.9 s), else initdb with the same
+// options.
 std::string MakeDataDirectory() {
   return absl::StrCat(
       "if [ -d ", kTemplateDataDir,
