@@ -3,9 +3,12 @@
 // store in a temporary directory. What the controller prints goes to `log()`.
 #pragma once
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +20,17 @@
 #include "tests/fakes/fake_world.h"
 
 namespace radctl::testing {
+
+// A new, empty directory of this harness's own. A name made of the process id would not do: a
+// run that was killed leaves its directory (with a recorded primary) behind, and a later test
+// process given the same pid would start with that cluster state.
+inline std::filesystem::path NewStateRoot() {
+  std::string path = (std::filesystem::temp_directory_path() / "radctl-loop-test-XXXXXX").string();
+  if (mkdtemp(path.data()) == nullptr) {
+    throw std::runtime_error("cannot make a temporary directory in " + path);
+  }
+  return path;
+}
 
 inline ClusterSpec FakeSpec(int nodes = 3) {
   ClusterSpec spec;
@@ -32,8 +46,7 @@ class ControllerHarness {
   explicit ControllerHarness(ClusterSpec spec = FakeSpec())
       : spec_(std::move(spec)),
         world_(spec_.name),
-        root_(std::filesystem::temp_directory_path() /
-              absl::StrCat("radctl-loop-test-", getpid(), "-", counter_++)),
+        root_(NewStateRoot()),
         store_(root_.string(), spec_.name),
         events_(log_, &store_, /*json_lines=*/false, world_.clock()) {
     // As apply makes them: passwords, SCRAM secrets, a CA and a server certificate.
@@ -88,7 +101,6 @@ class ControllerHarness {
   absl::Status BringUp() { return Converge(); }
 
  private:
-  static inline int counter_ = 0;
   ClusterSpec spec_;
   FakeWorld world_;
   std::filesystem::path root_;
