@@ -177,12 +177,10 @@ absl::Status Executor::Execute(const Action& action) {
       return read_bouncer_.Retarget(action.targets);
     case ActionType::kFence:
       return Fence(action.ordinal, action.fence);
-    case ActionType::kInitPrimary: {
-      RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
-      return RecordPrimary(action.ordinal);
-    }
-    case ActionType::kCreatePrimary: {
+    case ActionType::kCreatePrimary:
       RETURN_IF_ERROR(nodes_.CreateNode(action.ordinal));
+      [[fallthrough]];
+    case ActionType::kInitPrimary: {
       RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
       return RecordPrimary(action.ordinal);
     }

@@ -136,7 +136,10 @@ std::string InitPrimaryScript() {
           // made anew: the planner saw it so, and this holds where it could not look (a new
           // cluster's first node, created and initialised in one step).
           "if [ -f data/PG_VERSION ] && [ ! -e radctl-incomplete ]; then "
-          "echo 'the volume holds a data directory already; not initialising over it' >&2; "
+          "echo \"the volume holds a data directory radctl did not make; not initialising over "
+          "it (to start afresh: radctl delete the cluster, then docker volume rm "
+          "$(hostname)-data)\" "
+          ">&2; "
           "exit 65; fi; "
           "touch radctl-incomplete; "
           "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "

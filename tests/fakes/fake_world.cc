@@ -905,7 +905,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "init-primary") {
     if (node.data != FakeData::kEmpty && !node.marker) {
-      return {65, "", "the volume holds a data directory already; not initialising over it"};
+      return {65, "",
+              "the volume holds a data directory radctl did not make; not initialising over it"};
     }
     node.marker = true;
     node.postgres = false;
