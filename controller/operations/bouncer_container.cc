@@ -47,6 +47,22 @@ absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const Clust
   return started;
 }
 
+absl::Status WaitUntilAnswering(const Clock& clock, const std::string& name,
+                                absl::FunctionRef<absl::Status()> connect) {
+  constexpr absl::Duration within = absl::Seconds(10);
+  const absl::Time deadline = clock.Now() + within;
+  for (;;) {
+    absl::Status answered = connect();
+    if (answered.ok()) return answered;
+    if (clock.Now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat(
+          name, " was started but PgBouncer did not answer within ", absl::FormatDuration(within),
+          " (", answered.message(), "); its log says why: docker logs ", name));
+    }
+    clock.SleepFor(absl::Milliseconds(20));
+  }
+}
+
 absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime, const std::string& name) {
   ASSIGN_OR_RETURN(docker::ContainerInfo info, runtime.InspectContainer(name));
   for (const docker::PortBinding& port : info.ports) {

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/container_runtime.h"
 #include "crd-like-specs/cluster_spec.h"
 
@@ -34,6 +36,14 @@ struct BouncerContainer {
                                                   const ClusterSpec& spec,
                                                   const BouncerContainer& bouncer,
                                                   const std::vector<docker::FileToUpload>& files);
+
+// PgBouncer answers a moment after its container starts (the entrypoint adds a firewall rule
+// first; 0.1-0.3 s on a busy machine). Waits until `connect` (to its admin console) succeeds,
+// at most 10 s, so that a bouncer reported created can be pointed at once: a pass that
+// found it silent would leave the repoint to the next pass, after the other actions of its own.
+// Unavailable, with the last error, when it did not answer in time.
+[[nodiscard]] absl::Status WaitUntilAnswering(const Clock& clock, const std::string& name,
+                                              absl::FunctionRef<absl::Status()> connect);
 
 // The host port the container `name` publishes PgBouncer's port on.
 [[nodiscard]] absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime,

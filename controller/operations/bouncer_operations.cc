@@ -25,11 +25,13 @@ absl::Status BouncerOperations::Upload(const std::string& target_host) const {
 }
 
 absl::Status BouncerOperations::Create() const {
-  return CreateBouncerContainer(
+  RETURN_IF_ERROR(CreateBouncerContainer(
       env_.runtime, spec_,
       {BouncerName(spec_.name), BouncerLabels(spec_.name, BouncerSpecHash(spec_)),
        spec_.bouncer.port, "spec.bouncer.port", "the bouncer", /*hold_unanswered_logins=*/true},
-      BouncerFiles(spec_, secrets_, ""));
+      BouncerFiles(spec_, secrets_, "")));
+  return WaitUntilAnswering(env_.clock, BouncerName(spec_.name),
+                            [this] { return Connect().status(); });
 }
 
 absl::Status BouncerOperations::Remove() const {

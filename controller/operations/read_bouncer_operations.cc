@@ -41,11 +41,13 @@ std::vector<docker::FileToUpload> ReadBouncerFiles(const ClusterSpec& spec,
 }  // namespace
 
 absl::Status ReadBouncerOperations::Create() const {
-  return CreateBouncerContainer(
+  RETURN_IF_ERROR(CreateBouncerContainer(
       env_.runtime, spec_,
       {ReadBouncerName(spec_.name), ReadBouncerLabels(spec_.name, ReadBouncerSpecHash(spec_)),
        spec_.bouncer.read_port, "spec.bouncer.readPort", "the read endpoint"},
-      ReadBouncerFiles(spec_, secrets_, ""));
+      ReadBouncerFiles(spec_, secrets_, "")));
+  return WaitUntilAnswering(env_.clock, ReadBouncerName(spec_.name),
+                            [this] { return Connect().status(); });
 }
 
 absl::Status ReadBouncerOperations::Remove() const {
