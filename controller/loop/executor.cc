@@ -178,12 +178,11 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kFence:
       return Fence(action.ordinal, action.fence);
     case ActionType::kCreatePrimary:
-      RETURN_IF_ERROR(nodes_.CreateNode(action.ordinal));
-      [[fallthrough]];
-    case ActionType::kInitPrimary: {
+      RETURN_IF_ERROR(nodes_.CreatePrimary(action.ordinal));
+      return RecordPrimary(action.ordinal);
+    case ActionType::kInitPrimary:
       RETURN_IF_ERROR(nodes_.InitPrimary(action.ordinal));
       return RecordPrimary(action.ordinal);
-    }
     case ActionType::kStartPrimary: {
       RETURN_IF_ERROR(nodes_.StartPostgres(action.ordinal));
       // Connections made while it was down may have reached a neighbour that took its address.

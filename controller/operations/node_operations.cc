@@ -139,7 +139,15 @@ absl::Status NodeOperations::UploadNodeFiles(int ordinal,
   return env_.runtime.UploadFiles(NodeName(spec_.name, ordinal), kNodeHome, files);
 }
 
-absl::Status NodeOperations::CreateNode(int ordinal) const {
+absl::Status NodeOperations::CreateNode(int ordinal) const { return CreateContainer(ordinal, {}); }
+
+absl::Status NodeOperations::CreatePrimary(int ordinal) const {
+  RETURN_IF_ERROR(CreateContainer(ordinal, InitFiles()));
+  return RunInitScript(ordinal);
+}
+
+absl::Status NodeOperations::CreateContainer(int ordinal,
+                                             std::vector<docker::FileToUpload> more) const {
   const std::string name = NodeName(spec_.name, ordinal);
   const std::string hash = NodeSpecHash(spec_);
   RETURN_IF_ERROR(env_.runtime.CreateVolume(VolumeName(spec_.name, ordinal),
@@ -167,7 +175,7 @@ absl::Status NodeOperations::CreateNode(int ordinal) const {
         "image ", spec_.postgres.image, " is not present: build it with hack/quickstart.sh"));
   }
   RETURN_IF_ERROR(created.status());
-  RETURN_IF_ERROR(UploadNodeFiles(ordinal));
+  RETURN_IF_ERROR(UploadNodeFiles(ordinal, std::move(more)));
   return env_.runtime.StartContainer(name);
 }
 
@@ -188,11 +196,18 @@ absl::Status NodeOperations::KillContainer(int ordinal) const {
   return killed;
 }
 
+std::vector<docker::FileToUpload> NodeOperations::InitFiles() const {
+  return {PostgresFile(kInitPostgresqlConfFile, RenderPostgresqlConf(spec_)),
+          PostgresFile(kInitPgHbaConfFile, RenderPgHbaConf(spec_.tls.enabled)),
+          PostgresFile(kBootstrapSqlFile, RenderBootstrapSql(spec_, secrets_))};
+}
+
 absl::Status NodeOperations::InitPrimary(int ordinal) const {
-  RETURN_IF_ERROR(UploadNodeFiles(
-      ordinal, {PostgresFile(kInitPostgresqlConfFile, RenderPostgresqlConf(spec_)),
-                PostgresFile(kInitPgHbaConfFile, RenderPgHbaConf(spec_.tls.enabled)),
-                PostgresFile(kBootstrapSqlFile, RenderBootstrapSql(spec_, secrets_))}));
+  RETURN_IF_ERROR(UploadNodeFiles(ordinal, InitFiles()));
+  return RunInitScript(ordinal);
+}
+
+absl::Status NodeOperations::RunInitScript(int ordinal) const {
   absl::StatusOr<docker::ExecResult> result =
       RunScriptOutput(ordinal, "initialising, starting and registering the primary",
                       InitPrimaryScript(), kStartTimeout);

@@ -58,10 +58,12 @@ const PlanCase kBootstrapCases[] = {
     {"NothingExistsCreatesNetworkFirst", 3,
      [](ObservedStateBuilder b) { return b.NoNetwork().NoBouncer().Build(); },
      "create-network demo-net"},
-    {"NothingButTheNetworkCreatesAndInitialisesNodeOneWithTheOtherContainers", 3,
+    {"NothingButTheNetworkCreatesAndInitialisesNodeOneBesideTheBouncerOnly", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Build(); },
-     "create-bouncer demo-bouncer; create-primary demo-pg-1; create-node demo-pg-2; "
-     "create-node demo-pg-3"},
+     "create-bouncer demo-bouncer; create-primary demo-pg-1"},
+    {"ANewPrimaryIsRoutedToWhileTheOtherNodesAreMade", 3,
+     [](ObservedStateBuilder b) { return b.Primary(1).Build(); },
+     "point-bouncer demo-bouncer -> demo-pg-1; create-node demo-pg-2; create-node demo-pg-3"},
     {"AVolumeOfAnyNodeMeansLookingBeforeInitialising", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Missing(3, true).Build(); },
      "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
