@@ -306,12 +306,21 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     }
   }
   state.repmgr_nodes = TrustedRecords(state.nodes);
-  if (absl::StatusOr<CertificateFacts> kept = ReadCertificate(secrets_.server.cert); kept.ok()) {
+  if (const CertificateFacts* kept = KeptCertificate(); kept != nullptr) {
     state.certificate = {kept->fingerprint, kept->not_after, kept->names};
   }
   state.last_primary_lsn = memory.last_primary_lsn;
   if (spec.backup.enabled) ObserveBackups(spec, state, memory);
   return state;
+}
+
+const CertificateFacts* Observer::KeptCertificate() {
+  if (secrets_.server.cert != certificate_pem_ || !certificate_.has_value()) {
+    absl::StatusOr<CertificateFacts> read = ReadCertificate(secrets_.server.cert);
+    certificate_pem_ = secrets_.server.cert;
+    certificate_ = read.ok() ? std::optional<CertificateFacts>(*std::move(read)) : std::nullopt;
+  }
+  return certificate_.has_value() ? &*certificate_ : nullptr;
 }
 
 void Observer::ObserveBackups(const ClusterSpec& spec, ObservedState& state,
