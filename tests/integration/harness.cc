@@ -177,6 +177,17 @@ absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::ConnectEndpoint() con
   return PgConnection::Connect(*endpoint, absl::Seconds(5));
 }
 
+absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::BouncerConsole() const {
+  absl::StatusOr<PgEndpoint> endpoint = Endpoint();
+  if (!endpoint.ok()) return endpoint.status();
+  std::ifstream in(StateFile("secrets.json"));
+  nlohmann::json secrets = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (secrets.is_discarded()) return absl::InternalError("cannot read the cluster's secrets");
+  PgEndpoint console{endpoint->host, endpoint->port, "radctl",
+                     secrets.value("bouncer_password", ""), "pgbouncer"};
+  return PgConnection::Connect(console, absl::Seconds(3));
+}
+
 absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(
     const std::string& sql) const {
   auto conn = ConnectEndpoint();

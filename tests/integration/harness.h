@@ -60,6 +60,8 @@ class TestCluster {
   absl::StatusOr<PgEndpoint> Endpoint() const;
   // A connection through the endpoint (the bouncer) as the app user, kept by the caller.
   absl::StatusOr<std::unique_ptr<PgConnection>> ConnectEndpoint() const;
+  // A session on the bouncer's admin console (database pgbouncer), as radctl's admin user.
+  absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole() const;
   // Runs SQL through the endpoint (the bouncer) as the app user.
   absl::StatusOr<std::vector<std::vector<std::string>>> QueryEndpoint(const std::string& sql) const;
   // Runs SQL inside a node as postgres over its local socket: what a user sees with docker exec.

@@ -5,13 +5,23 @@
 // held and served by the new primary, never turned away ("server login has been failing, try
 // again later (server_login_retry)"). pgbench runs from the radctl/postgres image (the same
 // PostgreSQL 15 build) on the host's network, against the published endpoint.
+//
+// The two ways a dying primary fails one of PgBouncer's logins (and so turns away every client
+// that arrives next, until radctl's hold) are each made certain in a test of their own: the
+// primary dies in the middle of the login, and the login comes after Docker has removed the
+// dead primary's name. Both run without a controller until the clients are waiting, so no hold
+// can hide the failed login.
+#include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -43,6 +53,95 @@ std::vector<std::string> Aborts(const std::string& output) {
   return aborts;
 }
 
+// SHOW POOLS, the app database's row: `column` as a number (-1 when there is no such row).
+int AppPoolColumn(PgConnection& console, int column) {
+  absl::StatusOr<PgRows> pools = console.Query("SHOW POOLS", absl::Seconds(5));
+  if (!pools.ok()) return -1;
+  for (const PgRow& row : *pools) {
+    int value = 0;
+    if (row.size() > static_cast<size_t>(column) && row[0] == "app" &&
+        absl::SimpleAtoi(row[column].value_or(""), &value)) {
+      return value;
+    }
+  }
+  return -1;
+}
+constexpr int kClientsWaiting = 3;  // cl_waiting
+constexpr int kMaxWaitMicros = 14;  // maxwait_us: how long the oldest waiting client has waited
+
+// The app database's server connections in the bouncer (SHOW SERVERS: the third column).
+int AppServers(PgConnection& console) {
+  absl::StatusOr<PgRows> servers = console.Query("SHOW SERVERS", absl::Seconds(5));
+  if (!servers.ok()) return -1;
+  int count = 0;
+  for (const PgRow& row : *servers) count += row.size() > 2 && row[2] == "app";
+  return count;
+}
+
+// Kills `node` at the latest moment of a PgBouncer login to it: a helper container in the
+// node's network and process namespaces (the bouncer image has nft) lets the first six
+// messages of each new connection from `bouncer_ip` through and holds back the seventh. A
+// TLS + SCRAM login sends seven (SSLRequest, two ClientHellos around the HelloRetryRequest,
+// Finished, StartupMessage, SASLInitialResponse, SASLResponse), so at that moment the node has
+// given five of its six answers. The helper then kills the node's processes at once, before
+// the node could send any answer again (its retransmission comes 0.2 s later at the earliest).
+// Connections made before stay untouched. Returns once the helper is armed.
+::testing::AssertionResult KillDuringTheNextLogin(const std::string& node,
+                                                  const std::string& bouncer_ip) {
+  const std::string from = absl::StrCat("ip saddr ", bouncer_ip, " tcp dport 5432");
+  const std::string script = absl::StrCat(
+      "nft -f - <<EOF\n", "table inet stall_login {\n chain input {\n",
+      "  type filter hook input priority filter; policy accept;\n", "  ", from,
+      " tcp flags & (syn | ack) == syn ct mark set 100\n", "  ", from,
+      " tcp flags & psh == psh ct mark >= 100 ct mark < 107 ct mark set ct mark map ",
+      "{ 100 : 101, 101 : 102, 102 : 103, 103 : 104, 104 : 105, 105 : 106, 106 : 107 }\n", "  ",
+      from, " ct mark 107 counter drop\n }\n}\nEOF\n", "echo armed\n",
+      "until nft list table inet stall_login | grep -q 'packets [1-9]'; do :; done\n",
+      // Every process but the helper and tini (a PID namespace's init ignores a SIGKILL from
+      // inside it); tini exits with its killed child, and the container with it, as on a
+      // `docker kill`.
+      "kill -9 -1\n");
+  const std::string helper = node + "-killer";
+  CommandResult started = Shell(absl::StrCat(
+      "docker run -d --rm --name ", helper, " --network container:", node, " --pid container:",
+      node, " --cap-add NET_ADMIN --entrypoint sh radctl/pgbouncer -c ", ShellQuote(script)));
+  if (started.exit_code != 0) return ::testing::AssertionFailure() << started.err;
+  return WaitFor(
+      [&](std::string* observed) {
+        *observed = Shell(absl::StrCat("docker logs ", helper, " 2>&1")).out;
+        return absl::StrContains(*observed, "armed");
+      },
+      absl::Seconds(10));
+}
+
+std::string BouncerAddress(const TestCluster& cluster) {
+  return std::string(absl::StripAsciiWhitespace(
+      Shell(absl::StrCat("docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}",
+                         "{{end}}' ", cluster.name(), "-bouncer"))
+          .out));
+}
+
+// A query on `session` in a thread of its own, so that the test can act while it waits.
+class QueryInFlight {
+ public:
+  explicit QueryInFlight(PgConnection& session)
+      : thread_([this, &session] {
+          result_ = session.Query("SELECT 1", absl::Seconds(30)).status();
+          done_ = true;
+        }) {}
+  ~QueryInFlight() { Result(); }
+  bool done() const { return done_; }
+  const absl::Status& Result() {
+    if (thread_.joinable()) thread_.join();
+    return result_;
+  }
+
+ private:
+  absl::Status result_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
 TEST(PooledClientsTest, AKilledPrimaryAbortsOnlyTheTransactionsInFlightOnIt) {
   TestCluster cluster("it-pooled", 3, 16620, "  replication:\n    synchronous: true\n");
   ASSERT_EQ(cluster.Apply().exit_code, 0);
@@ -56,6 +155,11 @@ TEST(PooledClientsTest, AKilledPrimaryAbortsOnlyTheTransactionsInFlightOnIt) {
     SCOPED_TRACE(absl::StrCat("kill ", round));
     std::string primary;
     ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+    // This run's transactions only: the last run's last second may be less than a second ago.
+    absl::StatusOr<std::vector<std::vector<std::string>>> started =
+        cluster.QueryEndpoint("SELECT now()::timestamp");
+    ASSERT_TRUE(started.ok()) << started.status();
+    const std::string since = (*started)[0][0];
     CommandResult load;
     std::thread pgbench([&] {
       load = Shell(
@@ -65,8 +169,8 @@ TEST(PooledClientsTest, AKilledPrimaryAbortsOnlyTheTransactionsInFlightOnIt) {
     ASSERT_TRUE(WaitFor(
         [&](std::string* observed) {
           absl::StatusOr<std::vector<std::vector<std::string>>> n = cluster.QueryEndpoint(
-              "SELECT count(*) FROM pgbench_history WHERE mtime > now() - interval '1 second'");
-          *observed = n.ok() ? absl::StrCat((*n)[0][0], " transactions in the last second")
+              absl::StrCat("SELECT count(*) FROM pgbench_history WHERE mtime > '", since, "'"));
+          *observed = n.ok() ? absl::StrCat((*n)[0][0], " transactions of this run")
                              : std::string(n.status().message());
           return n.ok() && std::stoi((*n)[0][0]) >= 100;
         },
@@ -89,6 +193,101 @@ TEST(PooledClientsTest, AKilledPrimaryAbortsOnlyTheTransactionsInFlightOnIt) {
     std::cerr << "kill " << round << " of " << primary << ": " << Aborts(output).size() << " of "
               << kClients << " clients aborted\n";
   }
+  if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
+}
+
+TEST(PooledClientsTest, APrimaryDyingInTheMiddleOfTheBouncersLoginTurnsNoClientAway) {
+  TestCluster cluster("it-midlogin", 2, 16625);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
+  absl::StatusOr<std::unique_ptr<PgConnection>> console = cluster.BouncerConsole();
+  absl::StatusOr<std::unique_ptr<PgConnection>> a = cluster.ConnectEndpoint();
+  absl::StatusOr<std::unique_ptr<PgConnection>> b = cluster.ConnectEndpoint();
+  ASSERT_TRUE(console.ok() && a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Execute("SELECT 1", absl::Seconds(5)).ok());
+  // No server connection left: a's next query needs a new login, in which the primary dies.
+  ASSERT_TRUE((*console)->Execute("RECONNECT app", absl::Seconds(5)).ok());
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        int servers = AppServers(**console);
+        *observed = absl::StrCat(servers, " server connections of app");
+        return servers == 0;
+      },
+      absl::Seconds(10)));
+  ASSERT_TRUE(KillDuringTheNextLogin(primary, BouncerAddress(cluster)));
+  QueryInFlight query_a(**a);
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        CommandResult running =
+            Shell(absl::StrCat("docker inspect -f '{{.State.Running}}' ", primary));
+        *observed = query_a.done() ? "a was served: its login never came to its last message"
+                                   : absl::StrCat(primary, " running: ", running.out);
+        return absl::StartsWith(running.out, "false");
+      },
+      absl::Seconds(10)));
+  QueryInFlight query_b(**b);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        int waiting = AppPoolColumn(**console, kClientsWaiting);
+        *observed = query_b.done() ? query_b.Result().ToString()
+                                   : absl::StrCat(waiting, " clients waiting");
+        return waiting == 2;
+      },
+      absl::Seconds(5)))
+      << "b, with nothing in flight, must wait beside a";
+  Watcher watcher(cluster);
+  EXPECT_TRUE(query_a.Result().ok()) << query_a.Result();
+  EXPECT_TRUE(query_b.Result().ok()) << query_b.Result();
+  if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
+}
+
+TEST(PooledClientsTest, ALoginAfterDockerForgotTheDeadPrimarysNameTurnsNoClientAway) {
+  TestCluster cluster("it-forgotten", 2, 16626);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
+  absl::StatusOr<std::unique_ptr<PgConnection>> console = cluster.BouncerConsole();
+  absl::StatusOr<std::unique_ptr<PgConnection>> a = cluster.ConnectEndpoint();
+  absl::StatusOr<std::unique_ptr<PgConnection>> b = cluster.ConnectEndpoint();
+  ASSERT_TRUE(console.ok() && a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Execute("SELECT 1", absl::Seconds(5)).ok());
+
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", primary, " && docker wait ", primary)).exit_code, 0);
+  // Asked in the standby's container: in the bouncer's, an answer that the name does not
+  // exist never arrives (the fix under test).
+  const std::string lookup =
+      absl::StrCat("docker exec ", cluster.Node(3 - OrdinalOf(primary)), " getent hosts ", primary);
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        CommandResult found = Shell(lookup);
+        *observed = absl::StrCat("Docker's DNS still resolves ", primary, ": ", found.out);
+        return found.exit_code != 0;
+      },
+      absl::Seconds(10)));
+  // a's query needs a login, whose lookup of the name finds nothing; b arrives after it.
+  QueryInFlight query_a(**a);
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        int waited = AppPoolColumn(**console, kMaxWaitMicros);
+        *observed = query_a.done() ? query_a.Result().ToString()
+                                   : absl::StrCat("a has waited ", waited, " us");
+        return waited >= 200'000;
+      },
+      absl::Seconds(5)));
+  QueryInFlight query_b(**b);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        int waiting = AppPoolColumn(**console, kClientsWaiting);
+        *observed = query_b.done() ? query_b.Result().ToString()
+                                   : absl::StrCat(waiting, " clients waiting");
+        return waiting == 2;
+      },
+      absl::Seconds(5)))
+      << "b, with nothing in flight, must wait beside a";
+  Watcher watcher(cluster);
+  EXPECT_TRUE(query_a.Result().ok()) << query_a.Result();
+  EXPECT_TRUE(query_b.Result().ok()) << query_b.Result();
   if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
 }
 

@@ -5,9 +5,6 @@
 // freed within seconds, and a new cluster never initialised over a data directory.
 #include <signal.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -21,18 +18,6 @@ namespace {
 using ::radctl::testsupport::Writer;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-constexpr char kStateDir[] = "/tmp/radctl-integration-state";
-
-// A session on the bouncer's admin console, as radctl's admin user.
-absl::StatusOr<std::unique_ptr<PgConnection>> BouncerConsole(const TestCluster& cluster, int port) {
-  std::ifstream in(absl::StrCat(kStateDir, "/", cluster.name(), "/secrets.json"));
-  nlohmann::json secrets = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (secrets.is_discarded()) return absl::InternalError("cannot read the cluster's secrets");
-  PgEndpoint endpoint{"127.0.0.1", port, "radctl", secrets.value("bouncer_password", ""),
-                      "pgbouncer"};
-  return PgConnection::Connect(endpoint, absl::Seconds(3));
-}
 
 // Stops WAL reaching a standby while it stays up and answers: it falls behind.
 void MakeLag(const TestCluster& cluster, int ordinal) {
@@ -223,7 +208,7 @@ TEST(SafetyTest, ClientsHeldByAControllerThatDiedGetAnErrorWithinSecondsAndAreRe
   ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
   ASSERT_TRUE(cluster.QueryEndpoint("SELECT 1").ok());  // the app's pool has been used
   // The controller holds clients (as in a failover) and dies before releasing them.
-  absl::StatusOr<std::unique_ptr<PgConnection>> console = BouncerConsole(cluster, kPort);
+  absl::StatusOr<std::unique_ptr<PgConnection>> console = cluster.BouncerConsole();
   ASSERT_TRUE(console.ok()) << console.status();
   ASSERT_TRUE((*console)->Execute("PAUSE app", absl::Seconds(5)).ok());
   watcher.process().Signal(SIGKILL);
