@@ -58,7 +58,7 @@ absl::StatusOr<std::vector<Fleet::Candidate>> Fleet::Scan(bool strict) {
   std::map<std::string, std::string> path_of;  // cluster name -> the file that named it first
   unreadable_.clear();
   for (const std::string& path : sources.files) {
-    absl::StatusOr<SpecFile> file = ReadSpecFile(path);
+    absl::StatusOr<SpecFile> file = spec_files_.Read(path);
     std::string problem;
     if (!file.ok()) {
       problem = std::string(file.status().message());
@@ -79,6 +79,7 @@ absl::StatusOr<std::vector<Fleet::Candidate>> Fleet::Scan(bool strict) {
       }
     }
   }
+  spec_files_.KeepOnly(sources.files);
   if (!errors.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(absl::StrJoin(errors, "\n"), "\nNothing was changed."));

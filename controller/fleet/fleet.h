@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "controller/clients/env.h"
 #include "controller/fleet/cluster_worker.h"
+#include "controller/fleet/spec_file_cache.h"
 #include "controller/reporting/watched_clusters.h"
 #include "controller/state/event_log.h"
 
@@ -75,6 +76,7 @@ class Fleet {
   std::vector<Stopping> stopping_;
   std::map<std::string, std::string> reported_;  // what was said about a path or name, once
   std::set<std::string> unreadable_;             // files of the last scan that did not parse
+  SpecFileCache spec_files_;
   struct Retry {
     std::string digest;  // the content that failed to start
     absl::Time after;

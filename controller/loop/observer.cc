@@ -38,6 +38,8 @@ int PublishedPort(const std::vector<docker::PortBinding>& ports, int container_p
 // pgBackRest's info costs an exec and a read of the repository: often enough for a schedule in
 // minutes, and read again at once after a backup or the stanza (the loop clears read_at).
 constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
+// How often the spec's image is looked up again under the same name (a rebuilt tag).
+constexpr absl::Duration kImageRecheckInterval = absl::Seconds(30);
 
 }  // namespace
 
@@ -203,6 +205,15 @@ void Observer::ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bounc
   }
 }
 
+std::string Observer::WantedImageId(const std::string& image) {
+  const absl::Time now = env_.clock.Now();
+  if (image != image_.name || now - image_.read_at >= kImageRecheckInterval) {
+    absl::StatusOr<docker::ImageInfo> info = env_.runtime.InspectImage(image);
+    image_ = {image, info.ok() ? info->id : "", info.ok() ? now : absl::InfinitePast()};
+  }
+  return image_.id;
+}
+
 absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMemory& memory) {
   ObservedState state;
   ASSIGN_OR_RETURN(std::vector<docker::NetworkSummary> networks,
@@ -215,10 +226,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     if (network.name == NetworkName(spec.name)) state.network_exists = true;
   }
   ObserveRuntime(spec, containers, volumes, state);
-  if (absl::StatusOr<docker::ImageInfo> image = env_.runtime.InspectImage(spec.postgres.image);
-      image.ok()) {
-    state.wanted_image_id = image->id;
-  }
+  state.wanted_image_id = WantedImageId(spec.postgres.image);
 
   // Probe every running node in parallel; stopped ones are inspected for their exit code.
   std::vector<absl::StatusOr<NodeProbe>> probes(state.nodes.size(),

@@ -364,7 +364,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::StatusOr<docker::ImageInfo> InspectImage(const std::string& name) const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    return docker::ImageInfo{name, {}};
+    auto rebuilt = w_.image_ids_.find(name);
+    return docker::ImageInfo{rebuilt != w_.image_ids_.end() ? rebuilt->second : name, {}};
   }
 
   absl::Status StreamEvents(const std::string&, const std::string&,
@@ -1139,6 +1140,11 @@ void FakeWorld::Write(int ordinal, Lsn bytes) {
   FakeNode& node = nodes_.at(ordinal);
   if (IsPrimary(node)) node.lsn += bytes;
   Replicate();
+}
+
+void FakeWorld::RebuildImage(const std::string& image, const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  image_ids_[image] = id;
 }
 
 void FakeWorld::Kill(int ordinal) {

@@ -132,7 +132,10 @@ class FakeWorld {
   // --- the world changing on its own ---
   // `bytes` of WAL written on the primary `ordinal` (and streamed to its standbys).
   void Write(int ordinal, Lsn bytes);
-  void Kill(int ordinal);   // docker kill: exit code 137, Postgres gone
+  void Kill(int ordinal);  // docker kill: exit code 137, Postgres gone
+  // The tag `image` built again: it now names the image `id` (by default an image's id is its
+  // name).
+  void RebuildImage(const std::string& image, const std::string& id);
   void Pause(int ordinal);  // docker pause
   void Unpause(int ordinal);
   void Freeze(int ordinal, bool frozen);  // Postgres hangs (SIGSTOP), exec works
@@ -198,6 +201,7 @@ class FakeWorld {
   int next_port_ = 41000;
   std::vector<std::string> steps_;
   mutable int container_listings_ = 0;
+  std::map<std::string, std::string> image_ids_;  // rebuilt tags
   std::map<std::string, std::deque<docker::ExecResult>> failing_steps_;
   std::deque<docker::Event> events_;
   bool drop_stream_ = false;

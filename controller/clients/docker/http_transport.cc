@@ -19,7 +19,6 @@ namespace {
 
 constexpr absl::string_view kUnixScheme = "unix://";
 constexpr absl::string_view kTcpScheme = "tcp://";
-constexpr int kPollIntervalMs = 200;  // how often an idle stream looks at its stop flag
 constexpr long kConnectTimeoutMs = 10'000;
 
 struct EasyDeleter {
@@ -137,7 +136,20 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& request,
                                                     const std::atomic<bool>* stop) const {
   InitCurlOnce();
   EasyHandle easy(curl_easy_init());
-  MultiHandle multi(curl_multi_init());
+  // A request's connection stays open in its thread's multi handle and serves that thread's
+  // next request (HTTP keep-alive): a watcher's full observations are a few requests each, and
+  // a connection opened for every one cost more than the answers. Never shared between threads
+  // (libcurl's shared connection cache is not safe across them). A stream (long, and calling
+  // back into the caller, which may make requests of its own) gets a multi handle of its own.
+  MultiHandle own_multi;
+  CURLM* multi = nullptr;
+  if (on_data == nullptr) {
+    thread_local const MultiHandle kept(curl_multi_init());
+    multi = kept.get();
+  } else {
+    own_multi.reset(curl_multi_init());
+    multi = own_multi.get();
+  }
   if (easy == nullptr || multi == nullptr) return absl::InternalError("cannot initialise libcurl");
   CURL* const e = easy.get();
 
@@ -179,23 +191,25 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& request,
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers.get());
 
   // The multi interface, even for one request, so a stream notices `stop` within
-  // kPollIntervalMs; libcurl's progress callback runs only about once a second on an idle stream.
+  // request.stop_check; libcurl's progress callback runs only about once a second on an idle
+  // stream.
   CURLcode result = CURLE_OK;
   {
-    Attachment attachment(multi.get(), e);
+    Attachment attachment(multi, e);
     int running = 1;
     while (running > 0) {
-      if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
+      if (curl_multi_perform(multi, &running) != CURLM_OK) {
         return absl::InternalError("libcurl failed to drive the request");
       }
       if (running == 0) break;
       if (stop != nullptr && stop->load()) {
         return absl::CancelledError("stopped");
       }
-      curl_multi_poll(multi.get(), nullptr, 0, kPollIntervalMs, nullptr);
+      curl_multi_poll(multi, nullptr, 0,
+                      static_cast<int>(absl::ToInt64Milliseconds(request.stop_check)), nullptr);
     }
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
       if (message->msg == CURLMSG_DONE) result = message->data.result;
     }
   }

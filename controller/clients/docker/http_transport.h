@@ -1,7 +1,8 @@
 // HttpTransport: sends one HTTP request to the Docker engine over libcurl, on a unix socket or
 // TCP, and returns the answer whatever its HTTP status. It knows where the engine listens and
 // nothing of its API: judging the answer is docker_errors.h's job. Safe to use from several
-// threads at once: every request gets its own libcurl handles.
+// threads at once: every request gets its own easy handle, and each thread keeps its own
+// connections open between its requests.
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,8 @@ struct HttpRequest {
   std::string content_type = "application/json";
   // For the whole request, connection to last byte. InfiniteDuration(): none (event streams).
   absl::Duration timeout = absl::Minutes(1);
+  // How often a stream with nothing to read looks at its stop flag.
+  absl::Duration stop_check = absl::Milliseconds(200);
 };
 
 struct HttpResponse {
@@ -56,7 +59,7 @@ class HttpTransport {
 
   // Like Do, for long or endless answers (exec output, the event stream): a successful body goes
   // to `on_data` as it arrives. Cancelled once `stop` (if not null) is true, which is checked at
-  // least every 100 ms.
+  // least every `request.stop_check`.
   [[nodiscard]] absl::StatusOr<HttpResponse> Stream(const HttpRequest& request,
                                                     const BodyCallback& on_data,
                                                     const std::atomic<bool>* stop) const;

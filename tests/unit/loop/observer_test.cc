@@ -41,6 +41,23 @@ TEST_F(ObserverTest, SeesRolesPositionsUpstreamsAndTheBouncer) {
   EXPECT_EQ(memory_.last_primary_lsn, observed.Node(1)->current_lsn);
 }
 
+TEST_F(ObserverTest, TheSpecsImageIsLookedUpWhenItsNameChangesElseEveryThirtySeconds) {
+  const std::string image = h_.spec().postgres.image;
+  EXPECT_EQ(Observe().wanted_image_id, image);
+  h_.world().RebuildImage(image, "sha256:rebuilt");
+  h_.world().clock().Advance(absl::Seconds(29));
+  EXPECT_EQ(Observe().wanted_image_id, image) << "looked up again before 30 s";
+  h_.world().clock().Advance(absl::Seconds(1));
+  EXPECT_EQ(Observe().wanted_image_id, "sha256:rebuilt");
+
+  ClusterSpec renamed = h_.spec();
+  renamed.postgres.image = "example/postgres:15";
+  h_.world().RebuildImage(renamed.postgres.image, "sha256:other");
+  absl::StatusOr<ObservedState> observed = observer_.Observe(renamed, memory_);
+  ASSERT_TRUE(observed.ok());
+  EXPECT_EQ(observed->wanted_image_id, "sha256:other") << "a new name is looked up at once";
+}
+
 TEST_F(ObserverTest, ANodeThatDoesNotAnswerIsLookedIntoNotDropped) {
   h_.world().CrashPostgres(1);
   ObservedState observed = Observe();
