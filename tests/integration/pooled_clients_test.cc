@@ -196,40 +196,36 @@ TEST(PooledClientsTest, AKilledPrimaryAbortsOnlyTheTransactionsInFlightOnIt) {
   if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
 }
 
-TEST(PooledClientsTest, APrimaryDyingInTheMiddleOfTheBouncersLoginTurnsNoClientAway) {
-  TestCluster cluster("it-midlogin", 2, 16625);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+// The bouncer's console and two clients connected through the endpoint of a 2-node cluster,
+// neither with anything in flight (a has been served once, so the app's pool exists).
+struct IdleClients {
   std::string primary;
-  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
+  std::unique_ptr<PgConnection> console;
+  std::unique_ptr<PgConnection> a;
+  std::unique_ptr<PgConnection> b;
+};
+
+void BringUpWithIdleClients(const TestCluster& cluster, IdleClients* clients) {
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &clients->primary));
   absl::StatusOr<std::unique_ptr<PgConnection>> console = cluster.BouncerConsole();
   absl::StatusOr<std::unique_ptr<PgConnection>> a = cluster.ConnectEndpoint();
   absl::StatusOr<std::unique_ptr<PgConnection>> b = cluster.ConnectEndpoint();
   ASSERT_TRUE(console.ok() && a.ok() && b.ok());
-  ASSERT_TRUE((*a)->Execute("SELECT 1", absl::Seconds(5)).ok());
-  // No server connection left: a's next query needs a new login, in which the primary dies.
-  ASSERT_TRUE((*console)->Execute("RECONNECT app", absl::Seconds(5)).ok());
-  ASSERT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        int servers = AppServers(**console);
-        *observed = absl::StrCat(servers, " server connections of app");
-        return servers == 0;
-      },
-      absl::Seconds(10)));
-  ASSERT_TRUE(KillDuringTheNextLogin(primary, BouncerAddress(cluster)));
-  QueryInFlight query_a(**a);
-  ASSERT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        CommandResult running =
-            Shell(absl::StrCat("docker inspect -f '{{.State.Running}}' ", primary));
-        *observed = query_a.done() ? "a was served: its login never came to its last message"
-                                   : absl::StrCat(primary, " running: ", running.out);
-        return absl::StartsWith(running.out, "false");
-      },
-      absl::Seconds(10)));
-  QueryInFlight query_b(**b);
+  clients->console = *std::move(console);
+  clients->a = *std::move(a);
+  clients->b = *std::move(b);
+  ASSERT_TRUE(clients->a->Execute("SELECT 1", absl::Seconds(5)).ok());
+}
+
+// b's query, sent now, after a's login has failed or would have: b must wait beside a, not be
+// turned away; a controller started then fails over and both are served.
+void ExpectBothHeldThenServed(const TestCluster& cluster, IdleClients& clients,
+                              QueryInFlight& query_a) {
+  QueryInFlight query_b(*clients.b);
   EXPECT_TRUE(WaitFor(
       [&](std::string* observed) {
-        int waiting = AppPoolColumn(**console, kClientsWaiting);
+        int waiting = AppPoolColumn(*clients.console, kClientsWaiting);
         *observed = query_b.done() ? query_b.Result().ToString()
                                    : absl::StrCat(waiting, " clients waiting");
         return waiting == 2;
@@ -242,17 +238,39 @@ TEST(PooledClientsTest, APrimaryDyingInTheMiddleOfTheBouncersLoginTurnsNoClientA
   if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
 }
 
+TEST(PooledClientsTest, APrimaryDyingInTheMiddleOfTheBouncersLoginTurnsNoClientAway) {
+  TestCluster cluster("it-midlogin", 2, 16625);
+  IdleClients clients;
+  ASSERT_NO_FATAL_FAILURE(BringUpWithIdleClients(cluster, &clients));
+  const std::string& primary = clients.primary;
+  // No server connection left: a's next query needs a new login, in which the primary dies.
+  ASSERT_TRUE(clients.console->Execute("RECONNECT app", absl::Seconds(5)).ok());
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        int servers = AppServers(*clients.console);
+        *observed = absl::StrCat(servers, " server connections of app");
+        return servers == 0;
+      },
+      absl::Seconds(10)));
+  ASSERT_TRUE(KillDuringTheNextLogin(primary, BouncerAddress(cluster)));
+  QueryInFlight query_a(*clients.a);
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        CommandResult running =
+            Shell(absl::StrCat("docker inspect -f '{{.State.Running}}' ", primary));
+        *observed = query_a.done() ? "a was served: its login never came to its last message"
+                                   : absl::StrCat(primary, " running: ", running.out);
+        return absl::StartsWith(running.out, "false");
+      },
+      absl::Seconds(10)));
+  ExpectBothHeldThenServed(cluster, clients, query_a);
+}
+
 TEST(PooledClientsTest, ALoginAfterDockerForgotTheDeadPrimarysNameTurnsNoClientAway) {
   TestCluster cluster("it-forgotten", 2, 16626);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
-  std::string primary;
-  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
-  absl::StatusOr<std::unique_ptr<PgConnection>> console = cluster.BouncerConsole();
-  absl::StatusOr<std::unique_ptr<PgConnection>> a = cluster.ConnectEndpoint();
-  absl::StatusOr<std::unique_ptr<PgConnection>> b = cluster.ConnectEndpoint();
-  ASSERT_TRUE(console.ok() && a.ok() && b.ok());
-  ASSERT_TRUE((*a)->Execute("SELECT 1", absl::Seconds(5)).ok());
-
+  IdleClients clients;
+  ASSERT_NO_FATAL_FAILURE(BringUpWithIdleClients(cluster, &clients));
+  const std::string& primary = clients.primary;
   ASSERT_EQ(Shell(absl::StrCat("docker kill ", primary, " && docker wait ", primary)).exit_code, 0);
   // Asked in the standby's container: in the bouncer's, an answer that the name does not
   // exist never arrives (the fix under test).
@@ -266,29 +284,16 @@ TEST(PooledClientsTest, ALoginAfterDockerForgotTheDeadPrimarysNameTurnsNoClientA
       },
       absl::Seconds(10)));
   // a's query needs a login, whose lookup of the name finds nothing; b arrives after it.
-  QueryInFlight query_a(**a);
+  QueryInFlight query_a(*clients.a);
   ASSERT_TRUE(WaitFor(
       [&](std::string* observed) {
-        int waited = AppPoolColumn(**console, kMaxWaitMicros);
+        int waited = AppPoolColumn(*clients.console, kMaxWaitMicros);
         *observed = query_a.done() ? query_a.Result().ToString()
                                    : absl::StrCat("a has waited ", waited, " us");
         return waited >= 200'000;
       },
       absl::Seconds(5)));
-  QueryInFlight query_b(**b);
-  EXPECT_TRUE(WaitFor(
-      [&](std::string* observed) {
-        int waiting = AppPoolColumn(**console, kClientsWaiting);
-        *observed = query_b.done() ? query_b.Result().ToString()
-                                   : absl::StrCat(waiting, " clients waiting");
-        return waiting == 2;
-      },
-      absl::Seconds(5)))
-      << "b, with nothing in flight, must wait beside a";
-  Watcher watcher(cluster);
-  EXPECT_TRUE(query_a.Result().ok()) << query_a.Result();
-  EXPECT_TRUE(query_b.Result().ok()) << query_b.Result();
-  if (::testing::Test::HasFailure()) std::cerr << "---- watcher log ----\n" << watcher.Log();
+  ExpectBothHeldThenServed(cluster, clients, query_a);
 }
 
 }  // namespace
