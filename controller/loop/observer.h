@@ -76,7 +76,7 @@ class Observer {
 
   // The id of the image the spec names now: looked up when the name changes, else every
   // kImageRecheckInterval (the same tag rebuilt is rolled out within that). Looked up at every
-  // observation, it was a twelfth of an idle watcher's CPU.
+  // observation, it was one of the four Docker calls each made.
   std::string WantedImageId(const std::string& image);
 
   const Env& env_;

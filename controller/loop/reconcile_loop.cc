@@ -29,7 +29,7 @@ constexpr absl::Duration kSteadyObserveInterval = absl::Seconds(3);
 
 // Watch mode, between full observations: how often the spec file and the requests of
 // `radctl switchover`/`promote` are looked at (not at every probe: with ten clusters that was
-// a tenth of the watcher's CPU).
+// about 8 % of the watcher's CPU).
 constexpr absl::Duration kFilesLookInterval = absl::Seconds(1);
 
 // "has not answered for 0.5s" and "for 1.0s" are one situation: digits do not count.
