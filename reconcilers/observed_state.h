@@ -37,16 +37,6 @@ struct RepmgrNode {
   int upstream_node_id = 0;  // 0: none
 };
 
-// How an action has failed on a node since it last succeeded (loop memory, lost on restart).
-struct ActionFailures {
-  int count = 0;  // failures in a row
-  // Of those, the ones that were not transient (not "could not connect", "timed out", "the
-  // world changed"): a rewind that failed, a script that exited with an error.
-  int hard = 0;
-  absl::Time last = absl::InfinitePast();
-  std::string message;  // what the last failure said
-};
-
 // The primary as the cluster's state records it: written before the bouncer is repointed, so
 // it is the latest word on who is primary and on which timeline (safety rule 3). Ordinal 0 when
 // nothing is recorded (a cluster made before the record existed).
@@ -100,8 +90,7 @@ struct NodeObservation {
   // The probe was refused or cut short (nothing listens, the connection closed): Postgres is
   // down. A probe that went unanswered (a hung node, a cut network) leaves this false.
   bool probe_refused = false;
-  absl::Time unreachable_since = absl::InfinitePast();  // first failed probe in a row (loop memory)
-  bool in_recovery = false;                             // pg_is_in_recovery(): a standby
+  bool in_recovery = false;  // pg_is_in_recovery(): a standby
   int timeline = 0;     // of the WAL it writes or receives; from pg_controldata when it is silent
   Lsn receive_lsn = 0;  // standby: last WAL received (the "most advanced" measure)
   Lsn replay_lsn = 0;   // standby: last WAL applied
@@ -126,23 +115,6 @@ struct NodeObservation {
   DataDir data_dir = DataDir::kUnknown;
   bool postgres_running = false;  // a postmaster exists (starting, stopping or hung)
   std::string facts_error;
-
-  // Failed actions on this node since the controller started (loop memory): the planner backs
-  // off and falls back (rejoin -> rebuild) instead of retrying at once forever.
-  std::map<ActionType, ActionFailures> failures;
-  int Failed(ActionType type) const {
-    auto it = failures.find(type);
-    return it == failures.end() ? 0 : it->second.count;
-  }
-  int FailedHard(ActionType type) const {
-    auto it = failures.find(type);
-    return it == failures.end() ? 0 : it->second.hard;
-  }
-  // The controller fenced this node (it hung) and it has not answered or been restarted since
-  // (loop memory): it is failed over from, not started again in place.
-  bool fenced_by_controller = false;
-  // A long action still runs on this node in the background ("clone-standby"), "" if none.
-  std::string busy_with;
 
   // A container that exited on its own with an error, or was killed, has died; one stopped
   // cleanly (exit 0: `docker stop`, `docker restart`) was stopped on purpose.
@@ -258,9 +230,6 @@ struct ObservedState {
   RecordedPrimary recorded_primary;
   KeptCertificate certificate;
   AppRoleObservation app_role;
-  // The primary's WAL position when this controller last saw a writable primary (loop memory;
-  // 0 when unknown): how much a failover may lose is measured against it.
-  Lsn last_primary_lsn = 0;
   BackupObservation backup;  // read only when spec.backup is enabled
 
   const NodeObservation* Node(int ordinal) const;

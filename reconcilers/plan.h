@@ -1,7 +1,8 @@
-// The planner: a pure function from (desired spec, observed state) to the next actions, each
-// with the reason it is taken. All decisions live here, so they are unit-tested as tables
-// without Docker. The actions of one plan are independent of each other: the executor runs them
-// in parallel, then the loop observes again and plans anew.
+// The planner: a pure function from (desired spec, observed state, the loop's memory, requests)
+// to the next actions, each with the reason it is taken. All decisions live here (the rules in
+// rules/, combined by plan.cc), so they are unit-tested as tables without Docker. The actions of
+// one plan are independent of each other: the executor runs them in parallel, then the loop
+// observes again and plans anew.
 #pragma once
 
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/time/time.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/action.h"
+#include "reconcilers/memory.h"
 #include "reconcilers/observed_state.h"
 
 namespace radctl {
@@ -48,6 +50,10 @@ struct Requests {
   bool scheduled_backups = false;
 };
 
+Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
+                 const LoopMemory& memory, const Requests& requests);
+// A plan from one observation alone, with no memory of earlier ones (what `status` shows): every
+// node that does not answer counts as silent from now.
 Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
                  const Requests& requests = {});
 

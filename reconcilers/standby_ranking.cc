@@ -14,23 +14,22 @@ bool MoreAdvanced(const NodeObservation& a, const NodeObservation& b) {
   return a.ordinal < b.ordinal;
 }
 
-std::optional<int> MostAdvancedStandby(const ObservedState& observed, int max_ordinal) {
+const NodeObservation* MostAdvanced(const std::vector<const NodeObservation*>& standbys) {
   const NodeObservation* best = nullptr;
-  for (const NodeObservation& node : observed.nodes) {
-    if (node.ordinal > max_ordinal || !node.IsReachableStandby()) continue;
-    if (best == nullptr || MoreAdvanced(node, *best)) best = &node;
+  for (const NodeObservation* node : standbys) {
+    if (best == nullptr || MoreAdvanced(*node, *best)) best = node;
   }
-  if (best == nullptr) return std::nullopt;
-  return best->ordinal;
+  return best;
 }
 
 std::vector<RepmgrNode> TrustedRecords(const std::vector<NodeObservation>& nodes) {
-  const NodeObservation* best = nullptr;
+  std::vector<const NodeObservation*> with_records;
   for (const NodeObservation& node : nodes) {
     if (!node.reachable || !node.repmgr_records) continue;
     if (node.IsWritablePrimary()) return *node.repmgr_records;
-    if (best == nullptr || MoreAdvanced(node, *best)) best = &node;
+    with_records.push_back(&node);
   }
+  const NodeObservation* best = MostAdvanced(with_records);
   return best == nullptr ? std::vector<RepmgrNode>{} : *best->repmgr_records;
 }
 

@@ -18,8 +18,9 @@ Lsn PromotableLsn(const NodeObservation& node);
 // True when `a` should be promoted rather than `b` (both reachable standbys).
 bool MoreAdvanced(const NodeObservation& a, const NodeObservation& b);
 
-// The ordinal of the most advanced reachable standby among ordinals 1..max_ordinal, if any.
-std::optional<int> MostAdvancedStandby(const ObservedState& observed, int max_ordinal);
+// The most advanced of `standbys` (MoreAdvanced), null when there is none: the one choice of
+// whom to promote, switch over to or trust, wherever it is made.
+const NodeObservation* MostAdvanced(const std::vector<const NodeObservation*>& standbys);
 
 // The repmgr records to trust: the writable primary's; else those of the most advanced
 // reachable standby that has them (they were replicated from the latest primary it followed);

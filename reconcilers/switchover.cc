@@ -23,12 +23,11 @@ absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
            node.IsStreamingFrom(primary->name);
   };
   if (requested == 0) {
-    const NodeObservation* best = nullptr;
+    std::vector<const NodeObservation*> streaming;
     for (const NodeObservation& node : observed.nodes) {
-      if (streams_from_primary(node) && (best == nullptr || MoreAdvanced(node, *best))) {
-        best = &node;
-      }
+      if (streams_from_primary(node)) streaming.push_back(&node);
     }
+    const NodeObservation* best = MostAdvanced(streaming);
     if (best == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat("cluster ", spec.name,
                                                         " has no standby streaming from ",

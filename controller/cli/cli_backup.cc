@@ -61,8 +61,7 @@ absl::StatusOr<BackupCluster> ObserveBackupCluster(ClusterStore& store, const st
   if (!stored.spec.backup.enabled) return BackupsDisabled(name);
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   Observer observer(real->env(), stored.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(stored.spec, memory));
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(stored.spec));
   return BackupCluster{std::move(stored), std::move(real), std::move(observed)};
 }
 

@@ -86,8 +86,7 @@ std::optional<int64_t> MeasureVolumes(const ContainerRuntime& docker, const std:
 absl::Status CreateReplicationUser(const Env& env, const StoredCluster& cluster,
                                    const std::string& password) {
   Observer observer(env, cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   const NodeObservation* primary = nullptr;
   for (const NodeObservation& node : observed.nodes) {
     if (!node.IsWritablePrimary()) continue;

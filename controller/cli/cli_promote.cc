@@ -29,8 +29,7 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   const Env& env = real->env();
   Observer observer(env, cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   for (const NodeObservation& node : observed.nodes) {
     if (node.IsWritablePrimary()) {
       return absl::FailedPreconditionError(

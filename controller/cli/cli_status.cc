@@ -37,8 +37,7 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
   }
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   Observer observer(real->env(), cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   // Conditions from this observation; transition times and how long nodes have held their
   // roles from what a watcher kept, when one ran.
   StatusDetails details;

@@ -57,11 +57,10 @@ absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
   std::cerr << "radctl: a controller is running for cluster " << cluster.spec.name
             << "; it carries this out. Waiting for it...\n";
   Observer observer(env, cluster.secrets);
-  LoopMemory memory;
   absl::Time deadline = env.clock.Now() + timeout;
   std::string last;
   while (env.clock.Now() < deadline) {
-    ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+    ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
     observed.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
     Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
     if (plan.converged()) return absl::OkStatus();

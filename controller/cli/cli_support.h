@@ -22,7 +22,7 @@ class RealEnv {
  private:
   explicit RealEnv(docker::DockerClient docker)
       : docker_(std::move(docker)),
-        env_{docker_, LibpqPostgresAccess(), LibpqBouncerAccess(), RealClock()} {}
+        env_{docker_, LibpqPostgresAccess(), LibpqBouncerAccess(), RealClock(), ThreadTasks()} {}
   docker::DockerClient docker_;
   Env env_;
 };

@@ -25,8 +25,7 @@ absl::Status RunSwitchover(const GlobalOptions& global, const SwitchoverOptions&
   ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
   const Env& env = real->env();
   Observer observer(env, cluster.secrets);
-  LoopMemory memory;
-  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec, memory));
+  ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(cluster.spec, observed, requested);
   if (!choice.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(

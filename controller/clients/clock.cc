@@ -1,5 +1,6 @@
 #include "controller/clients/clock.h"
 
+#include <chrono>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -10,7 +11,13 @@ namespace {
 class SystemClock : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
-  void SleepFor(absl::Duration duration) const override { absl::SleepFor(duration); }
+  absl::Time Monotonic() const override {
+    return absl::UnixEpoch() +
+           absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
+  }
+  void SleepFor(absl::Duration duration) const override {
+    std::this_thread::sleep_for(absl::ToChronoNanoseconds(duration));
+  }
   void WaitFor(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
                absl::Duration duration) const override {
     cv.wait_for(lock, absl::ToChronoNanoseconds(duration));

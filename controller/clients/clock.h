@@ -1,6 +1,11 @@
-// Clock: the one source of time and waiting for the controller, so that tests can run the loop
-// on simulated time (leveldb's Env does the same for files and time). Real code uses
-// RealClock(); tests/ has a fake that advances only when something waits.
+// Clock: the one source of time and waiting for the controller, so that tests and the simulator
+// run the loop on simulated time (leveldb's Env does the same for files and time). Real code
+// uses RealClock(); tests/ has a fake that advances only when something waits.
+//
+// Two readings: Now() is wall time, for what a person reads (events, certificates' validity,
+// a backup schedule "at 02:00"); it may step (NTP, a person setting the date). Monotonic()
+// never steps: every duration and every decision on time (silence since, backoff, deadlines)
+// is measured with it. Its epoch is arbitrary; never show it or mix it with Now().
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +19,7 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual absl::Time Now() const = 0;
+  virtual absl::Time Monotonic() const = 0;
   // Blocks the calling thread for `duration`.
   virtual void SleepFor(absl::Duration duration) const = 0;
   // Waits on `cv` (with `lock` held, as std::condition_variable::wait_for) for at most
@@ -22,7 +28,7 @@ class Clock {
                        absl::Duration duration) const = 0;
 };
 
-// The system clock; lives for the whole process.
+// The system clock (CLOCK_REALTIME and CLOCK_MONOTONIC); lives for the whole process.
 const Clock& RealClock();
 
 }  // namespace radctl

@@ -1,7 +1,5 @@
 #include "controller/loop/executor.h"
 
-#include <thread>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "controller/config/bouncer_config.h"
@@ -149,11 +147,11 @@ ActionOutcome Executor::RunOne(const Action& action) {
 
 std::vector<ActionOutcome> Executor::Run(const std::vector<Action>& actions) {
   std::vector<ActionOutcome> outcomes(actions.size());
-  std::vector<std::thread> threads;
+  std::vector<std::function<void()>> work;
   for (size_t i = 0; i < actions.size(); ++i) {
-    threads.emplace_back([this, i, &actions, &outcomes] { outcomes[i] = RunOne(actions[i]); });
+    work.push_back([this, i, &actions, &outcomes] { outcomes[i] = RunOne(actions[i]); });
   }
-  for (std::thread& thread : threads) thread.join();
+  env_.tasks.RunAll(std::move(work));
   return outcomes;
 }
 

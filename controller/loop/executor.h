@@ -15,14 +15,10 @@
 #include "controller/operations/read_bouncer_operations.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
+#include "reconcilers/memory.h"
 #include "reconcilers/plan.h"
 
 namespace radctl {
-
-struct ActionOutcome {
-  Action action;
-  absl::Status status;
-};
 
 class Executor {
  public:

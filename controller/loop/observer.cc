@@ -1,6 +1,6 @@
 #include "controller/loop/observer.h"
 
-#include <thread>
+#include <functional>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -214,7 +214,8 @@ std::string Observer::WantedImageId(const std::string& image) {
   return image_.id;
 }
 
-absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMemory& memory) {
+absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
+                                                const std::set<int>& busy) {
   ObservedState state;
   ASSIGN_OR_RETURN(std::vector<docker::NetworkSummary> networks,
                    env_.runtime.ListNetworks(kLabelCluster, spec.name));
@@ -232,9 +233,9 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
   std::vector<absl::StatusOr<NodeProbe>> probes(state.nodes.size(),
                                                 absl::UnavailableError("container is not running"));
   std::vector<std::optional<AppRoleFacts>> roles(state.nodes.size());
-  std::vector<std::thread> threads;
+  std::vector<std::function<void()>> work;
   for (size_t i = 0; i < state.nodes.size(); ++i) {
-    threads.emplace_back([this, i, &spec, &state, &probes, &roles, &memory] {
+    work.push_back([this, i, &spec, &state, &probes, &roles, &busy] {
       NodeObservation& node = state.nodes[i];
       if (node.container == ContainerState::kStopped) {
         if (absl::StatusOr<docker::ContainerInfo> info = env_.runtime.InspectContainer(node.name);
@@ -251,41 +252,23 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
         probes[i] = absl::UnavailableError(
             "port 5432 is not published (is the container cut off from the network?)");
       }
-      // A node busy with a long action is not looked into: nothing is decided about it until
-      // the action ends, and an exec every pass would slow the action down.
-      if (!probes[i].ok() && memory.busy.count(node.ordinal) == 0) ReadDataDirectory(node);
+      if (!probes[i].ok() && busy.count(node.ordinal) == 0) ReadDataDirectory(node);
     });
   }
-  threads.emplace_back([&] { ObserveBouncer(spec, state.bouncer, bouncer_admin_); });
-  threads.emplace_back([&] { ObserveBouncer(spec, state.read_bouncer, read_bouncer_admin_); });
-  for (std::thread& thread : threads) thread.join();
+  work.push_back([&] { ObserveBouncer(spec, state.bouncer, bouncer_admin_); });
+  work.push_back([&] { ObserveBouncer(spec, state.read_bouncer, read_bouncer_admin_); });
+  env_.tasks.RunAll(std::move(work));
   state.observed_at = env_.clock.Now();
 
   for (size_t i = 0; i < state.nodes.size(); ++i) {
     NodeObservation& node = state.nodes[i];
-    node.failures = memory.failures[node.ordinal];
-    // A fence holds until the node answers again or its container stops (a restart is a new
-    // start, whose entrypoint fences it anyway).
-    if (probes[i].ok() || node.container != ContainerState::kRunning) {
-      memory.fenced.erase(node.ordinal);
-    }
-    node.fenced_by_controller = memory.fenced.count(node.ordinal) > 0;
-    if (auto busy = memory.busy.find(node.ordinal); busy != memory.busy.end()) {
-      node.busy_with = busy->second;
-    }
     if (!probes[i].ok()) {
       node.probe_error = std::string(probes[i].status().message());
       node.probe_refused = node.container == ContainerState::kRunning && !node.paused &&
                            node.host_port != 0 && absl::IsUnavailable(probes[i].status());
-      // Unreachable since it last answered (if this loop saw it answer), else since now.
-      auto last = memory.last_reachable.find(node.ordinal);
-      node.unreachable_since =
-          last != memory.last_reachable.end() ? last->second : state.observed_at;
-      memory.last_reachable.emplace(node.ordinal, node.unreachable_since);
       continue;
     }
     const NodeProbe& probe = *probes[i];
-    memory.last_reachable[node.ordinal] = state.observed_at;
     node.reachable = true;
     node.in_recovery = probe.in_recovery;
     node.current_lsn = probe.current_lsn;
@@ -299,7 +282,6 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
     node.tls_certificate = probe.tls_certificate;
     node.repmgr_records = probe.repmgr_nodes;
     if (!probe.in_recovery) {
-      memory.last_primary_lsn = probe.current_lsn;
       state.slots = probe.slots;
       state.replication = probe.replication;
       state.synchronous_standby_names = probe.synchronous_standby_names;
@@ -317,8 +299,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
   if (const CertificateFacts* kept = KeptCertificate(); kept != nullptr) {
     state.certificate = {kept->fingerprint, kept->not_after, kept->names};
   }
-  state.last_primary_lsn = memory.last_primary_lsn;
-  if (spec.backup.enabled) ObserveBackups(spec, state, memory);
+  if (spec.backup.enabled) ObserveBackups(spec, state);
   return state;
 }
 
@@ -331,13 +312,12 @@ const CertificateFacts* Observer::KeptCertificate() {
   return certificate_.has_value() ? &*certificate_ : nullptr;
 }
 
-void Observer::ObserveBackups(const ClusterSpec& spec, ObservedState& state,
-                              LoopMemory& memory) const {
+void Observer::ObserveBackups(const ClusterSpec& spec, ObservedState& state) {
   const NodeObservation* primary = nullptr;
   for (const NodeObservation& node : state.nodes) {
     if (node.IsWritablePrimary() && node.repository == BackupRepository(spec)) primary = &node;
   }
-  if (primary != nullptr && state.observed_at - memory.backup.read_at >= kBackupInfoInterval) {
+  if (primary != nullptr && state.observed_at - backup_.read_at >= kBackupInfoInterval) {
     BackupObservation read;
     read.read_at = state.observed_at;
     absl::StatusOr<docker::ExecResult> info = env_.runtime.Exec(
@@ -358,10 +338,9 @@ void Observer::ObserveBackups(const ClusterSpec& spec, ObservedState& state,
     } else {
       read.error = std::string(decoded.status().message());
     }
-    memory.backup = std::move(read);
+    backup_ = std::move(read);
   }
-  state.backup = memory.backup;
-  state.backup.running = state.backup.running || memory.backup_running;
+  state.backup = backup_;
 }
 
 }  // namespace radctl

@@ -2,7 +2,9 @@
 // node's Postgres over its published port (in parallel, each bounded by the probe timeout), the
 // data directory of nodes that do not answer (exec), repmgr's records and the bouncer's target.
 // It fails as a whole only when the container runtime itself is unreachable; everything else is
-// data. It decides nothing: whose records to trust is reconcilers/standby_ranking.h's.
+// data. It reports facts only: it decides nothing (whose records to trust is
+// reconcilers/standby_ranking.h's) and keeps no memory beyond caches of what changes rarely (the
+// image's id, the backup repository's contents).
 #pragma once
 
 #include <map>
@@ -22,20 +24,6 @@
 
 namespace radctl {
 
-// What the loop remembers between observations (lost on restart, which only delays decisions):
-// when each node last answered, which actions failed on it, which run in the background.
-struct LoopMemory {
-  std::map<int, absl::Time> last_reachable;
-  std::map<int, std::map<ActionType, ActionFailures>> failures;
-  Lsn last_primary_lsn = 0;         // pg_current_wal_lsn() of the last writable primary seen
-  std::map<int, std::string> busy;  // ordinal -> long action running in the background
-  std::set<int> fenced;             // fenced by the controller, not answered or restarted since
-  // The backup repository as last read (an exec, so not every pass: see Observer), and whether
-  // a backup this controller started is running. read_at = InfinitePast asks for a fresh read.
-  BackupObservation backup;
-  bool backup_running = false;
-};
-
 class Observer {
  public:
   Observer(const Env& env, ClusterSecrets secrets);
@@ -44,8 +32,12 @@ class Observer {
   // New passwords or certificates (a rotation, a renewal): used from the next Observe on.
   void set_secrets(const ClusterSecrets& secrets) { secrets_ = secrets; }
 
-  // Updates `memory.last_reachable` and `memory.last_primary_lsn` from what it sees.
-  [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, LoopMemory& memory);
+  // `busy`: nodes a long action runs on; their data directory is not looked into (an exec every
+  // pass would slow the action down, and nothing is decided about them until it ends).
+  [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec,
+                                                      const std::set<int>& busy = {});
+  // The backup repository changed (a backup or the stanza was made): read it again next time.
+  void ForgetBackups() { backup_.read_at = absl::InfinitePast(); }
   // One quick question to the primary published on `host_port` (its WAL position), on the
   // session kept open for it: between full observations of a cluster that needs nothing.
   [[nodiscard]] absl::StatusOr<Lsn> AskPrimary(const ClusterSpec& spec, int host_port);
@@ -63,20 +55,20 @@ class Observer {
   void ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bouncer,
                       std::unique_ptr<BouncerSession>& session);
   // pgBackRest's info, read on the writable primary when the last read is older than a while.
-  void ObserveBackups(const ClusterSpec& spec, ObservedState& state, LoopMemory& memory) const;
+  void ObserveBackups(const ClusterSpec& spec, ObservedState& state);
 
   // Sessions are kept between observations (watch mode probes several times a second; a SCRAM
   // login each time would cost more CPU than everything else together).
   absl::StatusOr<std::unique_ptr<NodeSession>> TakeSession(const PgEndpoint& endpoint);
   void ReturnSession(std::unique_ptr<NodeSession> session);
 
-  // The kept server certificate's facts, parsed again only when it changes (a renewal): parsed
-  // at every observation, it was a fifth of an idle watcher's CPU.
+  // The kept server certificate's facts, parsed again only when it changes (a renewal): parsing
+  // costs more CPU than the rest of an observation.
   const CertificateFacts* KeptCertificate();
 
   // The id of the image the spec names now: looked up when the name changes, else every
-  // kImageRecheckInterval (the same tag rebuilt is rolled out within that). Looked up at every
-  // observation, it was one of the four Docker calls each made.
+  // kImageRecheckInterval (the same tag rebuilt is rolled out within that), not at every
+  // observation (a Docker call each time).
   std::string WantedImageId(const std::string& image);
 
   const Env& env_;
@@ -91,6 +83,7 @@ class Observer {
   absl::Duration probe_timeout_ = absl::Seconds(1);
   std::unique_ptr<BouncerSession> bouncer_admin_;  // kept open, like the node sessions
   std::unique_ptr<BouncerSession> read_bouncer_admin_;
+  BackupObservation backup_;  // as last read (an exec: not every pass)
   std::mutex pool_mu_;
   std::map<std::string, std::unique_ptr<NodeSession>> pool_;  // by "user@host:port/db"
 };

@@ -1,6 +1,7 @@
 #include "controller/loop/reconcile_loop.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -41,20 +42,6 @@ std::string WithoutNumbers(std::string text) {
 }
 
 }  // namespace
-
-NextStep NextStepAfter(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kAborted:
-      return NextStep::kObserveNow;
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kDataLoss:
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kPermissionDenied:
-      return NextStep::kWaitForUser;
-    default:
-      return NextStep::kBackOff;
-  }
-}
 
 ReconcileLoop::ReconcileLoop(const Env& env, const ClusterSecrets& secrets, EventLog& events,
                              LoopOptions options, ClusterStore& store, ControllerState* state)
@@ -121,8 +108,7 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
     // that follows at once starts counting its silence from this last answer.
     absl::StatusOr<Lsn> lsn = observer_.AskPrimary(spec, primary.host_port);
     if (!lsn.ok()) return;
-    memory_.last_reachable[primary.ordinal] = env_.clock.Now();
-    memory_.last_primary_lsn = *lsn;
+    memory_ = RememberPrimaryAnswer(std::move(memory_), primary.ordinal, *lsn, env_.clock.Now());
   }
 }
 
@@ -164,12 +150,15 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   spec_name_ = spec.name;
   result.status = CollectBackground(/*wait_all=*/false);
   RefreshSecrets(spec);
-  absl::StatusOr<ObservedState> observed = Observe(spec);
+  absl::StatusOr<ObservedState> observed = Observe(spec, memory_);
   if (!observed.ok()) {
     result.status = observed.status();
     return result;
   }
-  result.plan = ComputePlan(spec, *observed, CurrentRequests(*observed));
+  memory_ = Remember(std::move(memory_), *observed, {}, env_.clock.Now());
+  Requests requests = LoadRequests();
+  ClearDoneRequests(requests, *observed);
+  result.plan = ComputePlan(spec, *observed, memory_, LoadRequests());
   if (state_ != nullptr) state_->Publish(spec, *observed, result.plan);
   ReportWaiting(result.plan);
   if (result.plan.actions.empty()) {
@@ -186,8 +175,9 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
     }
   }
   Executor executor(env_, spec, secrets_, events_, store_);
-  for (const ActionOutcome& outcome : executor.Run(now)) {
-    BookOutcome(outcome);
+  std::vector<ActionOutcome> outcomes = executor.Run(now);
+  Book(outcomes);
+  for (const ActionOutcome& outcome : outcomes) {
     // The failure that steers the loop: one only the user can fix first, else the first.
     if (outcome.status.ok()) continue;
     bool stronger = NextStepAfter(outcome.status) == NextStep::kWaitForUser &&
@@ -197,89 +187,74 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   return result;
 }
 
-void ReconcileLoop::BookOutcome(const ActionOutcome& outcome) {
-  if (state_ != nullptr) state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
-  if (outcome.action.type == ActionType::kCreateStanza ||
-      outcome.action.type == ActionType::kBackup) {
-    memory_.backup.read_at = absl::InfinitePast();  // the repository changed: read it again
+void ReconcileLoop::Book(const std::vector<ActionOutcome>& outcomes) {
+  for (const ActionOutcome& outcome : outcomes) {
+    if (outcome.kind == ActionOutcome::Kind::kStarted) continue;
+    if (state_ != nullptr) {
+      state_->metrics().RecordAction(outcome.action.type, outcome.status.ok());
+    }
+    if (outcome.action.type == ActionType::kCreateStanza ||
+        outcome.action.type == ActionType::kBackup) {
+      observer_.ForgetBackups();  // the repository changed: read it again
+    }
   }
-  std::map<ActionType, ActionFailures>& failures = memory_.failures[outcome.action.ordinal];
-  if (outcome.status.ok()) {
-    failures.erase(outcome.action.type);
-    if (outcome.action.type == ActionType::kFence) memory_.fenced.insert(outcome.action.ordinal);
-    return;
-  }
-  ActionFailures& failed = failures[outcome.action.type];
-  ++failed.count;
-  // Could not connect, timed out, the world changed: worth trying again as it is.
-  bool transient = absl::IsUnavailable(outcome.status) ||
-                   absl::IsDeadlineExceeded(outcome.status) || absl::IsAborted(outcome.status);
-  if (!transient) ++failed.hard;
-  failed.last = env_.clock.Now();
-  failed.message = std::string(outcome.status.message().substr(0, 300));
+  memory_ = RememberOutcomes(std::move(memory_), outcomes, env_.clock.Now());
 }
 
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
   // A backup does not make its node busy (the primary may fail over meanwhile): it is kept
   // apart from the node's own long actions, and the planner plans no other while it runs.
-  const bool beside = RunsBesideTheNode(action.type);
-  BackgroundAction& task = background_[beside ? kBesideTheNodes : action.ordinal];
-  task.spec = std::make_unique<ClusterSpec>(spec);
-  task.secrets = std::make_unique<ClusterSecrets>(secrets_);
-  task.done = std::make_shared<std::atomic<bool>>(false);
-  task.outcome = std::make_shared<ActionOutcome>();
-  if (beside) {
-    memory_.backup_running = true;
-  } else {
-    memory_.busy[action.ordinal] = ActionTypeName(action.type);
-  }
-  const ClusterSpec* own_spec = task.spec.get();
-  const ClusterSecrets* own_secrets = task.secrets.get();
-  task.thread =
-      std::thread([this, own_spec, own_secrets, action, done = task.done, outcome = task.outcome] {
+  BackgroundAction& background =
+      background_[RunsBesideTheNode(action.type) ? kBesideTheNodes : action.ordinal];
+  background.spec = std::make_unique<ClusterSpec>(spec);
+  background.secrets = std::make_unique<ClusterSecrets>(secrets_);
+  background.outcome = std::make_shared<ActionOutcome>();
+  const ClusterSpec* own_spec = background.spec.get();
+  const ClusterSecrets* own_secrets = background.secrets.get();
+  background.task =
+      env_.tasks.Start([this, own_spec, own_secrets, action, outcome = background.outcome] {
         Executor executor(env_, *own_spec, *own_secrets, events_, store_);
         *outcome = executor.RunOne(action);
-        *done = true;
+        outcome->kind = ActionOutcome::Kind::kEnded;
         Wake();  // observe at once: the node is free again
       });
+  Book({ActionOutcome{action, absl::OkStatus(), ActionOutcome::Kind::kStarted}});
 }
 
 absl::Status ReconcileLoop::CollectBackground(bool wait_all) {
   absl::Status first_failure;
+  std::vector<ActionOutcome> ended;
   for (auto it = background_.begin(); it != background_.end();) {
-    BackgroundAction& task = it->second;
-    if (!wait_all && !*task.done) {
+    BackgroundAction& background = it->second;
+    if (!wait_all && !background.task->Done()) {
       ++it;
       continue;
     }
-    task.thread.join();
-    BookOutcome(*task.outcome);
-    if (first_failure.ok()) first_failure = task.outcome->status;
-    if (it->first == kBesideTheNodes) {
-      memory_.backup_running = false;
-    } else {
-      memory_.busy.erase(it->first);
-    }
+    background.task->Wait();
+    ended.push_back(*background.outcome);
+    if (first_failure.ok()) first_failure = background.outcome->status;
     it = background_.erase(it);
   }
+  Book(ended);
   return first_failure;
 }
 
-Requests ReconcileLoop::CurrentRequests(const ObservedState& observed) {
+Requests ReconcileLoop::LoadRequests() const {
   Requests requests = store_.LoadRequests();
   requests.scheduled_backups = watching_;
+  return requests;
+}
+
+void ReconcileLoop::ClearDoneRequests(const Requests& requests, const ObservedState& observed) {
   for (int target : {requests.switchover_to, requests.promote}) {
     if (target != 0 && SwitchoverDone(target, observed)) {
       store_.ClearRequests();
       events_.Normal(observed.Node(target)->name,
                      target == requests.promote ? "PromoteDone" : "SwitchoverDone",
                      "is the primary, as requested");
-      Requests none;
-      none.scheduled_backups = watching_;
-      return none;
+      return;
     }
   }
-  return requests;
 }
 
 void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
@@ -307,17 +282,23 @@ void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
   observer_.set_secrets(secrets_);
 }
 
-absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec) {
+absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec,
+                                                     const LoopMemory& memory) {
   ASSIGN_OR_RETURN(RecordedPrimary recorded, store_.LoadPrimary());
   observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
-  ASSIGN_OR_RETURN(ObservedState observed, observer_.Observe(spec, memory_));
+  std::set<int> busy;
+  for (const auto& [ordinal, node] : memory.nodes) {
+    if (!node.busy_with.empty()) busy.insert(ordinal);
+  }
+  ASSIGN_OR_RETURN(ObservedState observed, observer_.Observe(spec, busy));
   observed.recorded_primary = recorded;
   return observed;
 }
 
 absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
-  ASSIGN_OR_RETURN(ObservedState observed, Observe(spec));
-  return ComputePlan(spec, observed, CurrentRequests(observed));
+  ASSIGN_OR_RETURN(ObservedState observed, Observe(spec, memory_));
+  return ComputePlan(spec, observed, Remember(memory_, observed, {}, env_.clock.Now()),
+                     LoadRequests());
 }
 
 absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
@@ -371,7 +352,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
   watching_ = true;
   // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
   // stream is opened again whenever it breaks (dockerd restarted).
-  std::thread event_stream([&] {
+  std::unique_ptr<Task> event_stream = env_.tasks.Start([&] {
     while (!stop) {
       absl::Status status = env_.runtime.StreamEvents(
           kLabelCluster, cluster,
@@ -427,7 +408,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
     events_.Progress("waiting for the actions still running to end");
     (void)CollectBackground(/*wait_all=*/true);
   }
-  event_stream.join();
+  event_stream->Wait();
 }
 
 }  // namespace radctl

@@ -1,7 +1,9 @@
-// The loop: observe -> plan -> act, again and again, never trusting what it believes it did.
-// `Converge` (apply) stops once the cluster matches the spec; `Watch` goes on until asked to
-// stop, woken at once by runtime events and probing Postgres on an interval derived from the
-// spec. What a failure means for the next step is decided in one place, NextStepAfter.
+// The loop: observe -> remember -> plan -> act, again and again, never trusting what it believes
+// it did. `Converge` (apply) stops once the cluster matches the spec; `Watch` goes on until asked
+// to stop, woken at once by runtime events and probing Postgres on an interval derived from the
+// spec. The loop only schedules (when to look, what to wait for) and keeps the memory, which it
+// changes only through Remember (reconcilers/memory.h); what a failure means for the next step is
+// NextStepAfter's (reconcilers/next_step.h).
 #pragma once
 
 #include <atomic>
@@ -11,7 +13,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -21,6 +22,8 @@
 #include "controller/reporting/controller_state.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
+#include "reconcilers/memory.h"
+#include "reconcilers/next_step.h"
 #include "reconcilers/plan.h"
 
 namespace radctl {
@@ -28,17 +31,6 @@ namespace radctl {
 struct LoopOptions {
   absl::Duration converge_timeout = absl::Minutes(10);
 };
-
-// What the loop does after a pass that failed with `status`, by its code alone:
-//   kObserveNow  Aborted: the world changed under an action; look again at once.
-//   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied, DataLoss (a damaged
-//                state file): only the user can fix
-//                it (an image missing, a port taken); apply stops and says why, watch says why
-//                and retries rarely.
-//   kBackOff     anything else (Unavailable, DeadlineExceeded, Internal): try again after a
-//                growing pause.
-enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
-NextStep NextStepAfter(const absl::Status& status);
 
 class ReconcileLoop {
  public:
@@ -61,7 +53,7 @@ class ReconcileLoop {
   // reported as events and retried as NextStepAfter says.
   void Watch(const std::function<ClusterSpec()>& desired, const std::atomic<bool>& stop);
 
-  // Observe and plan once, act never (apply --dry-run).
+  // Observe and plan once, act never and write nothing (apply --dry-run).
   [[nodiscard]] absl::StatusOr<Plan> PlanOnce(const ClusterSpec& spec);
 
   // Wakes a waiting pass at once (runtime events, a background action that ended).
@@ -95,19 +87,23 @@ class ReconcileLoop {
   std::optional<SteadyPrimary> SteadyPrimaryOf(const ObservedState& observed,
                                                const Plan& plan) const;
 
-  // The requests still to carry out; done ones are cleared (and said so).
-  Requests CurrentRequests(const ObservedState& observed);
+  // The requests kept with the cluster, as the planner takes them.
+  Requests LoadRequests() const;
+  // Clears the requests `observed` shows done (and says so).
+  void ClearDoneRequests(const Requests& requests, const ObservedState& observed);
   // The credentials as kept now (a rotation, a renewal, a new spec.auth.password since the last
   // pass): given to the observer and to this pass's executor.
   void RefreshSecrets(const ClusterSpec& spec);
   // Observes, and adds what is kept with the cluster (the recorded primary).
-  absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec);
+  absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec, const LoopMemory& memory);
   // Long actions run on their own thread, with their own copy of the spec; the loop goes on.
   void StartInBackground(const ClusterSpec& spec, const Action& action);
   // Joins the background actions that ended and books their outcomes; `wait_all` waits for
   // every one (stopping). Returns the first failure among them.
   absl::Status CollectBackground(bool wait_all);
-  void BookOutcome(const ActionOutcome& outcome);
+  // Remembers what became of actions, and acts on what their outcome changed (metrics, the
+  // repository to read again).
+  void Book(const std::vector<ActionOutcome>& outcomes);
 
   const Env& env_;
   ClusterSecrets secrets_;  // as kept with the cluster: read again before every pass
@@ -125,9 +121,8 @@ class ReconcileLoop {
   struct BackgroundAction {
     std::unique_ptr<ClusterSpec> spec;        // the spec it started with (edits may come meanwhile)
     std::unique_ptr<ClusterSecrets> secrets;  // likewise the credentials
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
     std::shared_ptr<ActionOutcome> outcome;
+    std::unique_ptr<Task> task;  // last: destroyed (waited for) first
   };
   // By ordinal: at most one per node; and a backup, which runs beside the nodes' actions.
   static constexpr int kBesideTheNodes = 0;

@@ -73,10 +73,10 @@ absl::StatusOr<BackupResult> BackupOperations::Backup(
   const std::string node = NodeName(spec_.name, ordinal);
   absl::Time start = env_.clock.Now();
   std::atomic<bool> done{false};
-  std::thread poller;
+  std::unique_ptr<Task> poller;
   if (progress) {
     // pgBackRest tells how far a backup is only through `info`: asked from a second exec.
-    poller = std::thread([&] {
+    poller = env_.tasks.Start([&] {
       double last = -1;
       while (!done) {
         for (absl::Duration slept; slept < kProgressInterval && !done;
@@ -99,7 +99,7 @@ absl::StatusOr<BackupResult> BackupOperations::Backup(
   absl::StatusOr<std::string> output = Run(node, absl::StrCat("pgbackrest backup --type=", type),
                                            BackupScript(spec_, type), kCopyTimeout);
   done = true;
-  if (poller.joinable()) poller.join();
+  if (poller != nullptr) poller->Wait();
   RETURN_IF_ERROR(output.status());
   absl::Duration took = env_.clock.Now() - start;
   std::string label;

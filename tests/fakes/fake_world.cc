@@ -805,7 +805,7 @@ FakeWorld::FakeWorld(std::string cluster)
       runtime_(std::make_unique<Runtime>(*this)),
       postgres_(std::make_unique<Postgres>(*this)),
       bouncers_(std::make_unique<Bouncers>(*this)),
-      env_{*runtime_, *postgres_, *bouncers_, clock_} {}
+      env_{*runtime_, *postgres_, *bouncers_, clock_, ThreadTasks()} {}
 
 FakeWorld::~FakeWorld() = default;
 

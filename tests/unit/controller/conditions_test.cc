@@ -10,6 +10,7 @@ namespace {
 using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1000);
 const absl::Time kT1 = absl::FromUnixSeconds(2000);
@@ -24,7 +25,7 @@ std::string Summary(const std::vector<Condition>& conditions) {
 
 TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   std::vector<Condition> conditions =
       ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
@@ -37,13 +38,13 @@ TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
 TEST(ConditionsTest, ReadEndpointFallbackOnlyWithAReadPort) {
   ClusterSpec spec = DemoSpec();
   spec.bouncer.read_port = 6544;
-  ObservedState fallback = ObservedStateBuilder(spec)
-                               .Primary(1)
-                               .Down(2, DataDir::kStandby, true)
-                               .Down(3, DataDir::kStandby, true)
-                               .BouncerTarget(1)
-                               .ReadBouncer({1})
-                               .Build();
+  Snapshot fallback = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Down(2, DataDir::kStandby, true)
+                          .Down(3, DataDir::kStandby, true)
+                          .BouncerTarget(1)
+                          .ReadBouncer({1})
+                          .Build();
   std::vector<Condition> conditions =
       ComputeConditions(spec, fallback, ComputePlan(spec, fallback), {}, kT0);
   const Condition* read = FindCondition(conditions, "ReadEndpointFallback");
@@ -53,7 +54,7 @@ TEST(ConditionsTest, ReadEndpointFallbackOnlyWithAReadPort) {
   EXPECT_EQ(read->message,
             "no standby streams within readMaxLag 16MB: the read endpoint serves the primary "
             "demo-pg-1");
-  ObservedState none = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
+  Snapshot none = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
   EXPECT_EQ(
       FindCondition(ComputeConditions(DemoSpec(), none, ComputePlan(DemoSpec(), none), {}, kT0),
                     "ReadEndpointFallback"),
@@ -62,13 +63,13 @@ TEST(ConditionsTest, ReadEndpointFallbackOnlyWithAReadPort) {
 
 TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Stopped(1, 137)
-                               .Record(1, "primary", true, 0)
-                               .Standby(2, 1)
-                               .Standby(3, 1)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .BouncerTarget(1)
+                          .Build();
   std::vector<Condition> conditions =
       ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
   EXPECT_EQ(Summary(conditions),
@@ -78,12 +79,12 @@ TEST(ConditionsTest, DeadPrimaryIsNotReadyDegradedAndFailingOver) {
 
 TEST(ConditionsTest, MissingStandbyIsDegradedButReady) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Primary(1)
-                               .Standby(2, 1)
-                               .Down(3, DataDir::kStandby, true)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Down(3, DataDir::kStandby, true)
+                          .BouncerTarget(1)
+                          .Build();
   std::vector<Condition> conditions =
       ComputeConditions(spec, observed, ComputePlan(spec, observed), {}, kT0);
   const Condition* degraded = FindCondition(conditions, "Degraded");
@@ -95,7 +96,7 @@ TEST(ConditionsTest, MissingStandbyIsDegradedButReady) {
 
 TEST(ConditionsTest, TransitionTimeMovesOnlyWhenTheStatusChanges) {
   ClusterSpec spec = DemoSpec();
-  ObservedState healthy =
+  Snapshot healthy =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   std::vector<Condition> before =
       ComputeConditions(spec, healthy, ComputePlan(spec, healthy), {}, kT0);
@@ -104,7 +105,7 @@ TEST(ConditionsTest, TransitionTimeMovesOnlyWhenTheStatusChanges) {
       ComputeConditions(spec, healthy, ComputePlan(spec, healthy), before, kT1);
   EXPECT_EQ(FindCondition(same, "Ready")->last_transition, kT0);
   // The bouncer now points elsewhere: Ready flips, and only Ready's time (and Reconciling's) moves.
-  ObservedState misrouted =
+  Snapshot misrouted =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(2).Build();
   std::vector<Condition> after =
       ComputeConditions(spec, misrouted, ComputePlan(spec, misrouted), before, kT1);

@@ -15,6 +15,7 @@ namespace {
 using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -56,11 +57,11 @@ TEST(MetricsTest, ValuesFollowWhatWasRecorded) {
   metrics.RecordAction(ActionType::kFailover, true);
   metrics.RecordAction(ActionType::kFailover, false);
   metrics.RecordAction(ActionType::kSwitchover, true);
-  ObservedState observed = ObservedStateBuilder(DemoSpec())
-                               .Primary(2, 0x5000100)
-                               .Standby(1, 2, 0x5000000)
-                               .Down(3, DataDir::kPrimary)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(DemoSpec())
+                          .Primary(2, 0x5000100)
+                          .Standby(1, 2, 0x5000000)
+                          .Down(3, DataDir::kPrimary)
+                          .Build();
   observed.bouncer.clients_active = 4;
   metrics.RecordObservation(DemoSpec(), observed, true);
   std::string text = RenderPrometheusText(metrics.Snapshot());

@@ -12,6 +12,7 @@ namespace {
 using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -23,12 +24,12 @@ ClusterSecrets Secrets() {
 const ClusterSecrets kSecrets = Secrets();
 
 TEST(StatusReportTest, JsonFollowsTheContract) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec())
-                               .Primary(1, 0x5000100)
-                               .Standby(2, 1, 0x5000000)
-                               .Down(3, DataDir::kPrimary)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(DemoSpec())
+                          .Primary(1, 0x5000100)
+                          .Standby(2, 1, 0x5000000)
+                          .Down(3, DataDir::kPrimary)
+                          .BouncerTarget(1)
+                          .Build();
   nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
   EXPECT_EQ(json["name"], "demo");
   EXPECT_EQ(json["primary"], "demo-pg-1");
@@ -48,7 +49,7 @@ TEST(StatusReportTest, JsonFollowsTheContract) {
 }
 
 TEST(StatusReportTest, NoPrimaryIsNull) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 0).Build();
+  Snapshot observed = ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 0).Build();
   nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
   EXPECT_EQ(json["primary"], nullptr);
   EXPECT_EQ(json["bouncer"]["target"], nullptr);
@@ -57,7 +58,7 @@ TEST(StatusReportTest, NoPrimaryIsNull) {
 }
 
 TEST(StatusReportTest, TableMasksThePassword) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
+  Snapshot observed = ObservedStateBuilder(DemoSpec()).Primary(1).BouncerTarget(1).Build();
   std::string table = StatusTable(DemoSpec(), kSecrets, observed);
   EXPECT_THAT(table, HasSubstr("postgresql://app:****@127.0.0.1:6543/app -> demo-pg-1"));
   EXPECT_THAT(table, Not(HasSubstr("s3cret")));

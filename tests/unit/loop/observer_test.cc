@@ -1,5 +1,6 @@
 // The observer on a FakeWorld: what it reports of each node, the bouncer and repmgr's records,
-// and that a partial observation is data while an unreachable engine is an error.
+// and that a partial observation is data while an unreachable engine is an error. The loop's
+// memory is made from what it reports (Remember), as the loop does.
 #include "controller/loop/observer.h"
 
 #include "gmock/gmock.h"
@@ -16,9 +17,11 @@ class ObserverTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(h_.BringUp().ok()) << h_.log(); }
   ObservedState Observe() {
-    absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec(), memory_);
+    absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec());
     EXPECT_TRUE(observed.ok()) << observed.status();
-    return observed.ok() ? *observed : ObservedState{};
+    if (!observed.ok()) return ObservedState{};
+    memory_ = Remember(memory_, *observed, {}, observed->observed_at);
+    return *observed;
   }
 
   ControllerHarness h_;
@@ -53,7 +56,7 @@ TEST_F(ObserverTest, TheSpecsImageIsLookedUpWhenItsNameChangesElseEveryThirtySec
   ClusterSpec renamed = h_.spec();
   renamed.postgres.image = "example/postgres:15";
   h_.world().RebuildImage(renamed.postgres.image, "sha256:other");
-  absl::StatusOr<ObservedState> observed = observer_.Observe(renamed, memory_);
+  absl::StatusOr<ObservedState> observed = observer_.Observe(renamed);
   ASSERT_TRUE(observed.ok());
   EXPECT_EQ(observed->wanted_image_id, "sha256:other") << "a new name is looked up at once";
 }
@@ -94,8 +97,9 @@ TEST_F(ObserverTest, SilenceIsCountedFromTheLastAnswer) {
   h_.world().Freeze(1, true);
   h_.world().clock().Advance(absl::Seconds(3));
   ObservedState observed = Observe();
-  EXPECT_EQ(observed.Node(1)->unreachable_since, answered);
-  EXPECT_EQ(observed.observed_at - observed.Node(1)->unreachable_since, absl::Seconds(3));
+  EXPECT_FALSE(observed.Node(1)->reachable);
+  EXPECT_EQ(memory_.Node(1).answered_at, answered);
+  EXPECT_EQ(observed.observed_at - memory_.Node(1).answered_at, absl::Seconds(3));
 }
 
 TEST_F(ObserverTest, WithoutAPrimaryTheMostAdvancedStandbysRecordsAreTrusted) {
@@ -118,7 +122,7 @@ TEST_F(ObserverTest, WithoutAPrimaryTheMostAdvancedStandbysRecordsAreTrusted) {
 
 TEST_F(ObserverTest, AnUnreachableEngineFailsTheWholeObservation) {
   h_.world().SetEngineDown(true);
-  absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec(), memory_);
+  absl::StatusOr<ObservedState> observed = observer_.Observe(h_.spec());
   EXPECT_TRUE(absl::IsUnavailable(observed.status())) << observed.status();
 }
 

@@ -16,6 +16,7 @@ namespace {
 using ::radctl::testing::DemoSpec;
 using ::radctl::testing::kNow;
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 
 using ::radctl::testing::Summary;
@@ -40,7 +41,7 @@ struct BackupCase {
   std::string name;
   ClusterSpec spec;
   bool watching;  // Requests::scheduled_backups
-  std::function<ObservedState(ObservedStateBuilder)> observed;
+  std::function<Snapshot(ObservedStateBuilder)> observed;
   std::string expected;
 };
 

@@ -1,6 +1,8 @@
-// Builds ObservedState snapshots for planner tests in one readable line:
+// Builds the planner's input for tests in one readable line:
 //   ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build()
-// Starts from "network exists, bouncer running and reachable with no target, no nodes".
+// Starts from "network exists, bouncer running and reachable with no target, no nodes". Build()
+// gives the observed state with the loop's memory that goes with it (how long a node has been
+// silent, what failed on it, what runs on it).
 #pragma once
 
 #include <string>
@@ -8,8 +10,10 @@
 
 #include "absl/strings/str_join.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/memory.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/observed_state.h"
+#include "reconcilers/plan.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/tls_policy.h"
 
@@ -25,6 +29,18 @@ inline ClusterSpec DemoSpec(int nodes = 3) {
   spec.postgres.image = "radctl/postgres:15";
   spec.bouncer.port = 6543;
   return spec;
+}
+
+// An observation and the memory that goes with it.
+struct Snapshot : ObservedState {
+  LoopMemory memory;
+};
+
+// The planner on a snapshot (found by argument-dependent lookup before radctl::ComputePlan,
+// which would take the observed state alone and lose the memory).
+inline Plan ComputePlan(const ClusterSpec& spec, const Snapshot& snapshot,
+                        const Requests& requests = {}) {
+  return ::radctl::ComputePlan(spec, snapshot, snapshot.memory, requests);
 }
 
 class ObservedStateBuilder {
@@ -111,7 +127,7 @@ class ObservedStateBuilder {
     node.probe_error = "connection refused";
     node.data_dir = data;
     node.postgres_running = postgres_running;
-    node.unreachable_since = kNow - down_for;
+    memory_.nodes[ordinal].answered_at = kNow - down_for;
     if (data != DataDir::kEmpty && data != DataDir::kUnknown) node.timeline = 1;
     return *this;
   }
@@ -131,7 +147,7 @@ class ObservedStateBuilder {
     return *this;
   }
   ObservedStateBuilder& Failed(int ordinal, ActionType type, int times = 1) {
-    ActionFailures& failures = Node(ordinal).failures[type];
+    ActionFailures& failures = memory_.nodes[ordinal].failures[type];
     failures.count = times;
     failures.hard = times;
     failures.last = kNow - absl::Hours(1);  // long enough ago for any backoff
@@ -245,7 +261,28 @@ class ObservedStateBuilder {
     return *this;
   }
 
-  ObservedState Build() const { return state_; }
+  // A long action runs on the node in the background.
+  ObservedStateBuilder& Busy(int ordinal, const std::string& action) {
+    memory_.nodes[ordinal].busy_with = action;
+    return *this;
+  }
+  // The controller fenced the node (it hung), and it has not answered since.
+  ObservedStateBuilder& FencedByController(int ordinal) {
+    memory_.nodes[ordinal].fenced = true;
+    return *this;
+  }
+  // Where the primary was last seen writing.
+  ObservedStateBuilder& LastPrimaryLsn(Lsn lsn) {
+    memory_.last_primary_lsn = lsn;
+    return *this;
+  }
+
+  Snapshot Build() const {
+    Snapshot snapshot;
+    static_cast<ObservedState&>(snapshot) = state_;
+    snapshot.memory = memory_;
+    return snapshot;
+  }
 
  private:
   NodeObservation& Node(int ordinal) {
@@ -269,6 +306,7 @@ class ObservedStateBuilder {
 
   ClusterSpec spec_;
   ObservedState state_;
+  LoopMemory memory_;
 };
 
 }  // namespace radctl::testing

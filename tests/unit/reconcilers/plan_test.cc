@@ -18,6 +18,7 @@ namespace {
 using ::radctl::testing::DemoSpec;
 
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 
 using ::radctl::testing::Summary;
@@ -32,7 +33,7 @@ const Action* Find(const Plan& plan, ActionType type) {
 struct PlanCase {
   std::string name;
   int nodes;
-  std::function<ObservedState(ObservedStateBuilder)> observed;
+  std::function<Snapshot(ObservedStateBuilder)> observed;
   std::string expected;
 };
 
@@ -245,13 +246,13 @@ const PlanCase kFailoverCases[] = {
     {"HungPrimaryIsNotFencedWhenNoStandbyCouldTakeOver", 3,
      [](ObservedStateBuilder b) {
        // A new cluster whose standbys are still being cloned: fencing would leave nobody.
-       ObservedState s = b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
-                             .Record(1, "primary", true, 0)
-                             .EmptyNode(2)
-                             .EmptyNode(3)
-                             .BouncerTarget(1)
-                             .Build();
-       s.nodes[1].busy_with = "clone-standby";
+       Snapshot s = b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(1500))
+                        .Record(1, "primary", true, 0)
+                        .EmptyNode(2)
+                        .EmptyNode(3)
+                        .BouncerTarget(1)
+                        .Build();
+       s.memory.nodes[2].busy_with = "clone-standby";
        return s;
      },
      "waiting"},
@@ -268,24 +269,24 @@ const PlanCase kFailoverCases[] = {
      "failover demo-pg-2 <- demo-pg-1"},
     {"PrimaryFencedBecauseItHungIsFailedOverNotRestarted", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
-                             .Record(1, "primary", true, 0)
-                             .Standby(2, 1)
-                             .Standby(3, 1)
-                             .BouncerTarget(1)
-                             .Build();
-       s.nodes[0].fenced_by_controller = true;
+       Snapshot s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
+                        .Record(1, "primary", true, 0)
+                        .Standby(2, 1)
+                        .Standby(3, 1)
+                        .BouncerTarget(1)
+                        .Build();
+       s.memory.nodes[1].fenced = true;
        return s;
      },
      "failover demo-pg-2 <- demo-pg-1"},
     {"PausedPrimaryIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
-                             .Record(1, "primary", true, 0)
-                             .Standby(2, 1)
-                             .Standby(3, 1)
-                             .BouncerTarget(1)
-                             .Build();
+       Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
+                        .Record(1, "primary", true, 0)
+                        .Standby(2, 1)
+                        .Standby(3, 1)
+                        .BouncerTarget(1)
+                        .Build();
        s.nodes[0].paused = true;
        return s;
      },
@@ -297,25 +298,25 @@ const PlanCase kFailoverCases[] = {
      "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting"},
     {"PrimaryRefusingConnectionsHasClientsHeldAtOnce", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
-                             .Record(1, "primary", true, 0)
-                             .Standby(2, 1)
-                             .Standby(3, 1)
-                             .BouncerTarget(1)
-                             .Build();
+       Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
+                        .Record(1, "primary", true, 0)
+                        .Standby(2, 1)
+                        .Standby(3, 1)
+                        .BouncerTarget(1)
+                        .Build();
        s.nodes[0].probe_refused = true;  // nothing listens: it is down, not slow
        return s;
      },
      "hold-clients demo-bouncer for demo-pg-1; waiting"},
     {"AHeldBouncerIsNotHeldAgain", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
-                             .Record(1, "primary", true, 0)
-                             .Standby(2, 1)
-                             .Standby(3, 1)
-                             .BouncerTarget(1)
-                             .BouncerPaused()
-                             .Build();
+       Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
+                        .Record(1, "primary", true, 0)
+                        .Standby(2, 1)
+                        .Standby(3, 1)
+                        .BouncerTarget(1)
+                        .BouncerPaused()
+                        .Build();
        s.nodes[0].probe_refused = true;
        return s;
      },
@@ -343,26 +344,26 @@ const PlanCase kFailoverCases[] = {
      "rejoin demo-pg-1 <- demo-pg-2"},
     {"StandbyStuckAtTheEndOfItsTimelineFollows", 3,
      [](ObservedStateBuilder b) {
-       ObservedState state = b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+       Snapshot state = b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
        state.nodes[2].wal_receiver.status = "waiting";
        return state;
      },
      "follow demo-pg-3 <- demo-pg-1"},
     {"StuckStandbyThatCannotFollowIsRebuilt", 3,
      [](ObservedStateBuilder b) {
-       ObservedState state = b.Primary(1)
-                                 .Standby(2, 1)
-                                 .Standby(3, 1)
-                                 .Failed(3, ActionType::kFollow)
-                                 .BouncerTarget(1)
-                                 .Build();
+       Snapshot state = b.Primary(1)
+                            .Standby(2, 1)
+                            .Standby(3, 1)
+                            .Failed(3, ActionType::kFollow)
+                            .BouncerTarget(1)
+                            .Build();
        state.nodes[2].wal_receiver.status = "waiting";
        return state;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
     {"AStandbyPastTheSlotLimitIsRebuilt", 3,
      [](ObservedStateBuilder b) {
-       ObservedState s =
+       Snapshot s =
            b.Primary(1).Standby(2, 1).Standby(3, 0).Slot(3, false).BouncerTarget(1).Build();
        s.slots.back().lost = true;
        return s;
@@ -703,13 +704,13 @@ const PlanCase kImageCases[] = {
 TEST(PlanImageTest, TheRebuiltTagIsNamedInTheReason) {
   ClusterSpec spec = DemoSpec();
   spec.nodes = 2;
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Primary(1)
-                               .Standby(2, 1)
-                               .WantedImageId("sha256:0123456789abcdef")
-                               .ImageId(2, "sha256:fedcba9876543210")
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .WantedImageId("sha256:0123456789abcdef")
+                          .ImageId(2, "sha256:fedcba9876543210")
+                          .BouncerTarget(1)
+                          .Build();
   Plan plan = ComputePlan(spec, observed, Requests{});
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].reason,
@@ -722,7 +723,7 @@ INSTANTIATE_TEST_SUITE_P(DayTwo, PlanTableTest, ::testing::ValuesIn(kDayTwoCases
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})), "switchover demo-pg-3 <- demo-pg-1");
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{1})), "");  // done already
@@ -730,12 +731,12 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Primary(1)
-                               .Standby(2, 1)
-                               .Down(3, DataDir::kStandby, true)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Down(3, DataDir::kStandby, true)
+                          .BouncerTarget(1)
+                          .Build();
   Plan plan = ComputePlan(spec, observed, Requests{3});
   EXPECT_EQ(Summary(plan), "waiting");
   ASSERT_EQ(plan.waiting.size(), 2u);
@@ -746,7 +747,7 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToADownNodeWaits) {
 
 TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{2})),
             "clone-standby demo-pg-3 <- demo-pg-1");
@@ -754,8 +755,7 @@ TEST(PlanSwitchoverTest, SwitchoverWaitsForOtherWork) {
 
 TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
   ClusterSpec spec = DemoSpec(2);
-  ObservedState observed =
-      ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
+  Snapshot observed = ObservedStateBuilder(spec).Standby(1, 3).Standby(2, 3).Primary(3).Build();
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 3}));
   spec.nodes = 3;
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 2, 3}));
@@ -763,9 +763,9 @@ TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
 
 TEST(PlanBusyTest, NodeBusyInTheBackgroundGetsNoOtherActionAndIsNoted) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).EmptyNode(3).BouncerTarget(1).Build();
-  observed.nodes[2].busy_with = "clone-standby";
+  observed.memory.nodes[3].busy_with = "clone-standby";
   Plan plan = ComputePlan(spec, observed);
   EXPECT_EQ(Summary(plan), "waiting");
   EXPECT_EQ(plan.waiting[0], "demo-pg-3: clone-standby in progress");
@@ -774,14 +774,14 @@ TEST(PlanBusyTest, NodeBusyInTheBackgroundGetsNoOtherActionAndIsNoted) {
 
 TEST(PlanBusyTest, FailoverGoesOnWhileAnotherNodeIsBusy) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Stopped(1, 137)
-                               .Record(1, "primary", true, 0)
-                               .Standby(2, 1)
-                               .EmptyNode(3)
-                               .BouncerTarget(1)
-                               .Build();
-  observed.nodes[2].busy_with = "clone-standby";
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Standby(2, 1)
+                          .EmptyNode(3)
+                          .BouncerTarget(1)
+                          .Build();
+  observed.memory.nodes[3].busy_with = "clone-standby";
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1; waiting");
 }
 
@@ -802,13 +802,13 @@ TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
 
 TEST(PlanReasonTest, AsynchronousFailoverReportsHowFarBehindTheStandbyWas) {
   ClusterSpec spec = DemoSpec(2);
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Stopped(1, 137)
-                               .Record(1, "primary", true, 0)
-                               .Standby(2, 1, 0x5000000)
-                               .BouncerTarget(1)
-                               .Build();
-  observed.last_primary_lsn = 0x5000400;
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Standby(2, 1, 0x5000000)
+                          .BouncerTarget(1)
+                          .Build();
+  observed.memory.last_primary_lsn = 0x5000400;
   Plan plan = ComputePlan(spec, observed);
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_THAT(plan.actions[0].reason,
@@ -825,13 +825,13 @@ TEST(PlanFailoverTest, SynchronousFailoverWaitsForEveryStandbyThatMayHoldACommit
   // demo-pg-3 runs but does not answer (for as long as you like): with ANY 1 it may hold the
   // only copy of the last acknowledged commit, so demo-pg-2 is not promoted without it.
   for (absl::Duration silent : {absl::Seconds(2), absl::Minutes(30)}) {
-    ObservedState observed = ObservedStateBuilder(spec)
-                                 .Stopped(1, 137)
-                                 .Record(1, "primary", true, 0)
-                                 .Standby(2, 1, 0x100)
-                                 .BouncerTarget(1)
-                                 .Down(3, DataDir::kStandby, true, silent)
-                                 .Build();
+    Snapshot observed = ObservedStateBuilder(spec)
+                            .Stopped(1, 137)
+                            .Record(1, "primary", true, 0)
+                            .Standby(2, 1, 0x100)
+                            .BouncerTarget(1)
+                            .Down(3, DataDir::kStandby, true, silent)
+                            .Build();
     Plan plan = ComputePlan(spec, observed);
     // Meanwhile the old primary's container is started: fenced by its entrypoint, it resumes as
     // primary if it comes back before the quorum is seen (nobody was promoted, nothing lost).
@@ -889,13 +889,13 @@ TEST(PlanFailoverTest, QuorumNeedsMMinusKPlusOneStandbys) {
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Stopped(1, 137)
-                               .Record(1, "primary", true, 0)
-                               .Standby(2, 1)
-                               .EmptyNode(3)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Standby(2, 1)
+                          .EmptyNode(3)
+                          .BouncerTarget(1)
+                          .Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
 }
 
@@ -904,14 +904,14 @@ TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
   // demo-pg-3 was down, then demo-pg-2 failed. demo-pg-1 and demo-pg-3 are back, on timeline 1,
   // and demo-pg-3's stale records still name demo-pg-1 as primary.
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Down(1, DataDir::kPrimary)
-                               .Stopped(2, 137)
-                               .Standby(3, 0)
-                               .Record(1, "primary", true, 0)
-                               .Recorded(2, 2)
-                               .BouncerTarget(2)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Down(1, DataDir::kPrimary)
+                          .Stopped(2, 137)
+                          .Standby(3, 0)
+                          .Record(1, "primary", true, 0)
+                          .Recorded(2, 2)
+                          .BouncerTarget(2)
+                          .Build();
   Plan plan = ComputePlan(spec, observed);
   EXPECT_THAT(plan.ToString("demo"), ::testing::Not(HasSubstr("start-primary demo-pg-1")));
   EXPECT_THAT(plan.ToString("demo"), ::testing::Not(HasSubstr("failover")));
@@ -931,26 +931,26 @@ TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
 
 TEST(PlanTimelineTest, AWritablePrimaryOnAnAbandonedTimelineIsFenced) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Primary(1)
-                               .Standby(3, 0)
-                               .Stopped(2, 137)
-                               .Recorded(2, 2)
-                               .BouncerTarget(2)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(3, 0)
+                          .Stopped(2, 137)
+                          .Recorded(2, 2)
+                          .BouncerTarget(2)
+                          .Build();
   // Its container is started meanwhile: the recorded primary may come back.
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "fence demo-pg-1; start-container demo-pg-2");
 }
 
 TEST(PlanTimelineTest, ANewPrimaryIsRecordedOnItsTimeline) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Primary(2, 0x6000000, 2)
-                               .Standby(1, 2)
-                               .Standby(3, 2)
-                               .Recorded(1, 1)
-                               .BouncerTarget(2)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(2, 0x6000000, 2)
+                          .Standby(1, 2)
+                          .Standby(3, 2)
+                          .Recorded(1, 1)
+                          .BouncerTarget(2)
+                          .Build();
   observed.nodes[0].timeline = 2;
   observed.nodes[2].timeline = 2;
   Plan plan = ComputePlan(spec, observed);
@@ -960,13 +960,13 @@ TEST(PlanTimelineTest, ANewPrimaryIsRecordedOnItsTimeline) {
 
 TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
   ClusterSpec spec = DemoSpec();
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .EmptyNode(1)
-                               .EmptyNode(2)
-                               .EmptyNode(3)
-                               .NoRecords()
-                               .Recorded(1, 3)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .EmptyNode(1)
+                          .EmptyNode(2)
+                          .EmptyNode(3)
+                          .NoRecords()
+                          .Recorded(1, 3)
+                          .Build();
   Plan plan = ComputePlan(spec, observed);
   EXPECT_EQ(Summary(plan), "waiting");
   EXPECT_THAT(plan.waiting.back(), HasSubstr("no node holds data"));
@@ -975,13 +975,13 @@ TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
 TEST(PlanPromoteTest, APersonMayPromoteAgainstTheQuorumAndItIsSaid) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
-  ObservedState observed = ObservedStateBuilder(spec)
-                               .Stopped(1, 137)
-                               .Record(1, "primary", true, 0)
-                               .Standby(2, 1, 0x100)
-                               .Stopped(3, 137)
-                               .BouncerTarget(1)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Standby(2, 1, 0x100)
+                          .Stopped(3, 137)
+                          .BouncerTarget(1)
+                          .Build();
   EXPECT_THAT(Summary(ComputePlan(spec, observed)), ::testing::Not(HasSubstr("failover")));
   Requests requests;
   requests.promote = 2;
@@ -997,8 +997,8 @@ TEST(PlanBackoffTest, ARepeatedFailureIsRetriedAfterAGrowingPause) {
   ClusterSpec spec = DemoSpec();
   ObservedStateBuilder builder(spec);
   builder.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby).BouncerTarget(1);
-  ObservedState observed = builder.Build();
-  ActionFailures& failed = observed.nodes[2].failures[ActionType::kStartStandby];
+  Snapshot observed = builder.Build();
+  ActionFailures& failed = observed.memory.nodes[3].failures[ActionType::kStartStandby];
   failed.count = 1;
   failed.last = observed.observed_at - absl::Milliseconds(500);
   failed.message = "pg_ctl: could not start server";
@@ -1083,20 +1083,20 @@ TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefor
   EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffortUntilFenced);
   EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr);  // not before the fence
 
-  ObservedState cut = observed();
+  Snapshot cut = observed();
   cut.nodes[0].host_port = 0;  // cut off from the network: nothing will break them
   plan = ComputePlan(spec, cut);
   ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
   EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffort);
 
-  ObservedState paused = observed();
+  Snapshot paused = observed();
   paused.nodes[0].paused = true;
   plan = ComputePlan(spec, paused);
   ASSERT_NE(Find(plan, ActionType::kFence), nullptr);
   EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kKillContainer);
 
-  ObservedState tried = observed();
-  tried.nodes[0].failures[ActionType::kFence].count = 1;
+  Snapshot tried = observed();
+  tried.memory.nodes[1].failures[ActionType::kFence].count = 1;
   plan = ComputePlan(spec, tried);
   ASSERT_NE(Find(plan, ActionType::kFence), nullptr);
   EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kKillContainer);

@@ -16,6 +16,7 @@ namespace {
 
 using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 
 constexpr Lsn kAt = 0x5000000;
@@ -39,7 +40,7 @@ std::string ReadReason(const Plan& plan) {
 struct ReadCase {
   std::string name;
   std::function<ClusterSpec()> spec;
-  std::function<ObservedState(ObservedStateBuilder)> observed;
+  std::function<Snapshot(ObservedStateBuilder)> observed;
   std::string expected;
   std::string reason;  // a part the point-read-bouncer's reason must contain ("" : not checked)
 };
@@ -281,13 +282,13 @@ INSTANTIATE_TEST_SUITE_P(Read, ReadEndpointPlanTest, ::testing::ValuesIn(Cases()
 
 TEST(ReadEndpointPlanTest, AChangedReadPortReCreatesTheReadBouncer) {
   ClusterSpec before = ReadSpec();
-  ObservedState observed = ObservedStateBuilder(before)
-                               .Primary(1)
-                               .Standby(2, 1)
-                               .Standby(3, 1)
-                               .BouncerTarget(1)
-                               .ReadBouncer({2, 3})
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(before)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .BouncerTarget(1)
+                          .ReadBouncer({2, 3})
+                          .Build();
   ClusterSpec after = before;
   after.bouncer.read_port = 6545;
   EXPECT_EQ(Summary(ComputePlan(after, observed)), "remove-read-bouncer demo-bouncer-read");
@@ -303,11 +304,9 @@ TEST(ReadEndpointTest, HostListsRoundTrip) {
 
 TEST(ReadEndpointTest, ObservedFallbackIsTheListOfOnlyThePrimary) {
   ClusterSpec spec = ReadSpec();
-  ObservedState fallback =
-      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).ReadBouncer({1}).Build();
+  Snapshot fallback = ObservedStateBuilder(spec).Primary(1).Standby(2, 1).ReadBouncer({1}).Build();
   EXPECT_TRUE(ReadEndpointOf(spec, fallback).fallback);
-  ObservedState serving =
-      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).ReadBouncer({2}).Build();
+  Snapshot serving = ObservedStateBuilder(spec).Primary(1).Standby(2, 1).ReadBouncer({2}).Build();
   EXPECT_FALSE(ReadEndpointOf(spec, serving).fallback);
   EXPECT_EQ(ReadEndpointOf(spec, serving).serves, std::vector<int>{2});
 }

@@ -10,10 +10,11 @@ namespace {
 
 using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
+using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
 
 TEST(ChooseSwitchoverTest, WithoutATargetTheMostAdvancedStreamingStandbyIsChosen) {
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1, 0x100).Standby(3, 1, 0x200).Build();
   absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(DemoSpec(), observed, 0);
   ASSERT_TRUE(choice.ok()) << choice.status();
@@ -22,11 +23,11 @@ TEST(ChooseSwitchoverTest, WithoutATargetTheMostAdvancedStreamingStandbyIsChosen
 }
 
 TEST(ChooseSwitchoverTest, AStandbyThatDoesNotStreamFromThePrimaryIsRefused) {
-  ObservedState observed = ObservedStateBuilder(DemoSpec())
-                               .Primary(1)
-                               .Standby(2, 0)  // no WAL receiver
-                               .Down(3, DataDir::kStandby)
-                               .Build();
+  Snapshot observed = ObservedStateBuilder(DemoSpec())
+                          .Primary(1)
+                          .Standby(2, 0)  // no WAL receiver
+                          .Down(3, DataDir::kStandby)
+                          .Build();
   absl::StatusOr<SwitchoverChoice> to_two = ChooseSwitchover(DemoSpec(), observed, 2);
   EXPECT_TRUE(absl::IsFailedPrecondition(to_two.status()));
   EXPECT_THAT(std::string(to_two.status().message()),
@@ -38,25 +39,25 @@ TEST(ChooseSwitchoverTest, AStandbyThatDoesNotStreamFromThePrimaryIsRefused) {
 }
 
 TEST(ChooseSwitchoverTest, ANodeBeingRemovedIsRefused) {
-  ObservedState observed =
+  Snapshot observed =
       ObservedStateBuilder(DemoSpec(2)).Primary(1).Standby(2, 1).Standby(3, 1).Build();
   absl::StatusOr<SwitchoverChoice> choice = ChooseSwitchover(DemoSpec(2), observed, 3);
   EXPECT_THAT(std::string(choice.status().message()), HasSubstr("being removed"));
 }
 
 TEST(ChooseSwitchoverTest, ThePrimaryItselfIsNothingToDoAndNoPrimaryIsRefused) {
-  ObservedState healthy = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
+  Snapshot healthy = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
   absl::StatusOr<SwitchoverChoice> same = ChooseSwitchover(DemoSpec(), healthy, 1);
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->from, same->to);
-  ObservedState headless = ObservedStateBuilder(DemoSpec()).Standby(2, 0).Build();
+  Snapshot headless = ObservedStateBuilder(DemoSpec()).Standby(2, 0).Build();
   EXPECT_THAT(std::string(ChooseSwitchover(DemoSpec(), headless, 2).status().message()),
               HasSubstr("no writable primary"));
 }
 
 TEST(SwitchoverDoneTest, DoneWhenTheTargetIsTheWritablePrimary) {
-  ObservedState before = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
-  ObservedState after = ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build();
+  Snapshot before = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
+  Snapshot after = ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build();
   EXPECT_FALSE(SwitchoverDone(2, before));
   EXPECT_TRUE(SwitchoverDone(2, after));
   EXPECT_FALSE(SwitchoverDone(4, after));

@@ -1,0 +1,91 @@
+#include "reconcilers/memory.h"
+
+namespace radctl {
+namespace {
+
+void Book(LoopMemory& memory, const ActionOutcome& outcome, absl::Time now) {
+  const Action& action = outcome.action;
+  const bool beside = RunsBesideTheNode(action.type);
+  NodeMemory& node = memory.nodes[action.ordinal];
+  if (outcome.kind == ActionOutcome::Kind::kStarted) {
+    if (beside) {
+      memory.backup_running = true;
+    } else {
+      node.busy_with = ActionTypeName(action.type);
+    }
+    return;
+  }
+  if (outcome.kind == ActionOutcome::Kind::kEnded) {
+    if (beside) {
+      memory.backup_running = false;
+    } else {
+      node.busy_with.clear();
+    }
+  }
+  if (outcome.status.ok()) {
+    node.failures.erase(action.type);
+    if (action.type == ActionType::kFence) node.fenced = true;
+    return;
+  }
+  ActionFailures& failed = node.failures[action.type];
+  ++failed.count;
+  if (!FailureIsTransient(outcome.status)) ++failed.hard;
+  failed.last = now;
+  failed.message = std::string(outcome.status.message().substr(0, 300));
+}
+
+}  // namespace
+
+const NodeMemory& LoopMemory::Node(int ordinal) const {
+  static const NodeMemory* const kNone = new NodeMemory();
+  auto it = nodes.find(ordinal);
+  return it == nodes.end() ? *kNone : it->second;
+}
+
+const ActionFailures* LoopMemory::Failures(int ordinal, ActionType type) const {
+  const NodeMemory& node = Node(ordinal);
+  auto it = node.failures.find(type);
+  return it == node.failures.end() ? nullptr : &it->second;
+}
+
+int LoopMemory::Failed(int ordinal, ActionType type) const {
+  const ActionFailures* failures = Failures(ordinal, type);
+  return failures == nullptr ? 0 : failures->count;
+}
+
+int LoopMemory::FailedHard(int ordinal, ActionType type) const {
+  const ActionFailures* failures = Failures(ordinal, type);
+  return failures == nullptr ? 0 : failures->hard;
+}
+
+LoopMemory RememberOutcomes(LoopMemory memory, const std::vector<ActionOutcome>& outcomes,
+                            absl::Time now) {
+  for (const ActionOutcome& outcome : outcomes) Book(memory, outcome, now);
+  return memory;
+}
+
+LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
+                    const std::vector<ActionOutcome>& outcomes, absl::Time now) {
+  memory = RememberOutcomes(std::move(memory), outcomes, now);
+  for (const NodeObservation& node : observed.nodes) {
+    NodeMemory& remembered = memory.nodes[node.ordinal];
+    // A fence holds until the node answers again or its container stops (a restart is a new
+    // start, whose entrypoint fences it anyway).
+    if (node.reachable || node.container != ContainerState::kRunning) remembered.fenced = false;
+    if (node.reachable) {
+      remembered.answered_at = observed.observed_at;
+      if (!node.in_recovery) memory.last_primary_lsn = node.current_lsn;
+    } else if (remembered.answered_at == absl::InfinitePast()) {
+      remembered.answered_at = observed.observed_at;
+    }
+  }
+  return memory;
+}
+
+LoopMemory RememberPrimaryAnswer(LoopMemory memory, int ordinal, Lsn lsn, absl::Time now) {
+  memory.nodes[ordinal].answered_at = now;
+  memory.last_primary_lsn = lsn;
+  return memory;
+}
+
+}  // namespace radctl

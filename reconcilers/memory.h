@@ -1,0 +1,78 @@
+// What the controller remembers between observations, and the one function that changes it.
+// One snapshot cannot show how long a node has been silent, which actions failed on it, what
+// runs on it in the background or whom the controller fenced; the loop keeps that here and
+// changes it only through Remember (pure, table-tested). Lost on restart, which only delays
+// decisions: a new controller counts silence and failures afresh.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "reconcilers/action.h"
+#include "reconcilers/lsn.h"
+#include "reconcilers/next_step.h"
+#include "reconcilers/observed_state.h"
+
+namespace radctl {
+
+// How an action has failed on a node since it last succeeded.
+struct ActionFailures {
+  int count = 0;  // failures in a row
+  // Of those, the ones that were not transient (FailureIsTransient): a rewind that failed, a
+  // script that exited with an error.
+  int hard = 0;
+  absl::Time last = absl::InfinitePast();
+  std::string message;  // what the last failure said
+};
+
+struct NodeMemory {
+  // When its Postgres last answered; when it never answered this controller, when it was first
+  // seen silent. Its silence lasts from here.
+  absl::Time answered_at = absl::InfinitePast();
+  std::map<ActionType, ActionFailures> failures;
+  // A long action runs on it in the background ("clone-standby"), "" if none: nothing else is
+  // planned for it until that ends.
+  std::string busy_with;
+  // The controller fenced it and it has not answered or been restarted since: it is failed over
+  // from, not started again in place.
+  bool fenced = false;
+};
+
+struct LoopMemory {
+  std::map<int, NodeMemory> nodes;  // by ordinal
+  // pg_current_wal_lsn() of the last writable primary seen (0: none): how much a failover may
+  // lose is measured against it.
+  Lsn last_primary_lsn = 0;
+  bool backup_running = false;  // a backup this controller started runs in the background
+
+  const NodeMemory& Node(int ordinal) const;
+  int Failed(int ordinal, ActionType type) const;                      // failures in a row
+  int FailedHard(int ordinal, ActionType type) const;                  // of them, not transient
+  const ActionFailures* Failures(int ordinal, ActionType type) const;  // null when none
+  bool Busy(int ordinal) const { return !Node(ordinal).busy_with.empty(); }
+};
+
+// What became of an action: done in this pass, started in the background, or ended there.
+struct ActionOutcome {
+  enum class Kind { kDone, kStarted, kEnded };
+  Action action;
+  absl::Status status;  // of kDone and kEnded
+  Kind kind = Kind::kDone;
+};
+
+// The memory after `outcomes` (booked first) and the observation `observed`, at `now`.
+[[nodiscard]] LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
+                                  const std::vector<ActionOutcome>& outcomes, absl::Time now);
+// The same without a new observation: what was just done or started, booked at once (a node
+// whose long action has started is busy from now on).
+[[nodiscard]] LoopMemory RememberOutcomes(LoopMemory memory,
+                                          const std::vector<ActionOutcome>& outcomes,
+                                          absl::Time now);
+// Watch mode between full observations: the primary `ordinal` answered at `now` with `lsn`.
+[[nodiscard]] LoopMemory RememberPrimaryAnswer(LoopMemory memory, int ordinal, Lsn lsn,
+                                               absl::Time now);
+
+}  // namespace radctl

@@ -1,0 +1,23 @@
+#include "reconcilers/next_step.h"
+
+namespace radctl {
+
+NextStep NextStepAfter(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kAborted:
+      return NextStep::kObserveNow;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kPermissionDenied:
+      return NextStep::kWaitForUser;
+    default:
+      return NextStep::kBackOff;
+  }
+}
+
+bool FailureIsTransient(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) || absl::IsAborted(status);
+}
+
+}  // namespace radctl

@@ -1,0 +1,24 @@
+// What a failure means for what happens next: the one place where a status code steers the
+// controller (the loop, the fleet, the failure counts the planner backs off on).
+#pragma once
+
+#include "absl/status/status.h"
+
+namespace radctl {
+
+// What the loop does after a pass that failed with `status`, by its code alone:
+//   kObserveNow  Aborted: the world changed under an action; look again at once.
+//   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied, DataLoss (a damaged
+//                state file): only the user can fix it (an image missing, a port taken); apply
+//                stops and says why, watch says why and retries rarely.
+//   kBackOff     anything else (Unavailable, DeadlineExceeded, Internal): try again after a
+//                growing pause.
+enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
+NextStep NextStepAfter(const absl::Status& status);
+
+// Could not connect, timed out, the world changed under it: worth trying again as it is. Other
+// failures of an action count as hard (a rewind that failed, a script that exited with an
+// error): the planner falls back after a few (rejoin -> rebuild).
+bool FailureIsTransient(const absl::Status& status);
+
+}  // namespace radctl

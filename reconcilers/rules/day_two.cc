@@ -1,0 +1,30 @@
+// Rule 6: certificates and credentials (tls_policy.h, credentials_policy.h), independent of the
+// rest and planned alongside it.
+#include "reconcilers/credentials_policy.h"
+#include "reconcilers/rules/rules.h"
+#include "reconcilers/tls_policy.h"
+
+namespace radctl {
+
+Proposal DayTwo(const Situation& s, int primary) {
+  Proposal out;
+  std::string renew =
+      CertificateRenewalReason(s.spec, s.observed.certificate, s.observed.observed_at);
+  if (!renew.empty()) out.Add(ActionType::kRenewCertificate, 0, 0, renew);
+  if (std::optional<Action> credentials = CredentialsAction(s.spec, s.observed, primary)) {
+    // The read endpoint logs in to the standbys with its clients' keys too: it gets the new
+    // userlist (ReadEndpoint) before the role's password changes, as the write bouncer does
+    // within the action.
+    const BouncerObservation& read = s.observed.read_bouncer;
+    if (credentials->type == ActionType::kApplyCredentials &&
+        s.spec.bouncer.read_port != kNoReadPort && read.container == ContainerState::kRunning &&
+        read.reachable && !read.files_current) {
+      out.Wait("the read endpoint gets the new userlist before the role's password changes");
+    } else {
+      out.actions.push_back(*credentials);
+    }
+  }
+  return out;
+}
+
+}  // namespace radctl

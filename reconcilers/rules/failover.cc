@@ -1,0 +1,312 @@
+// Rule 3' (safety rules 1 and 2): no writable primary. The registered primary is started again
+// in place when nobody else was promoted (losing nothing); otherwise, once it has been silent
+// for spec.failover.detectionMs (or its container died), it is fenced, the standbys observed
+// again, and the most advanced one promoted — with synchronous replication only once enough of
+// them were seen to know one holds every acknowledged commit. A person may override that with
+// radctl promote --accept-data-loss.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reconcilers/rules/rules.h"
+#include "reconcilers/standby_ranking.h"
+
+namespace radctl {
+namespace {
+
+// A failed start of the registered primary is retried this often before failing over instead.
+constexpr int kStartPrimaryAttempts = 2;
+
+std::string DescribeStop(const NodeObservation& node) {
+  if (node.container == ContainerState::kMissing) return "container is gone";
+  if (node.oom_killed) return "container was killed for lack of memory (OOM)";
+  return absl::StrCat("container died (exit code ", node.exit_code, ")");
+}
+
+// Planning that sees what was planned before it in this pass (for Busy).
+struct Planning {
+  const Situation& s;
+  const Proposal& earlier;
+  Proposal out;
+  bool Busy(int ordinal) const { return s.Busy(ordinal, earlier, out); }
+};
+
+bool AnyStandbyCouldTakeOver(const Planning& p, int old_primary) {
+  for (const NodeObservation& node : p.s.observed.nodes) {
+    if (node.ordinal != old_primary && node.IsReachableStandby() && !p.Busy(node.ordinal)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// With synchronous replication (ANY k of the standbys) a commit may live on only k of them: a
+// standby is promoted only when at least m-k+1 of the m standbys that may hold WAL have been
+// observed after the fence, so that one of them has every acknowledged commit. A stopped,
+// frozen, unreachable or busy standby is unknown, not absent.
+bool QuorumObserved(Planning& p, int old_primary,
+                    const std::vector<const NodeObservation*>& observed, const std::string& why,
+                    std::string* note) {
+  const Situation& s = p.s;
+  std::vector<std::string> members;
+  std::vector<std::string> unknown;
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (node.ordinal == old_primary) continue;
+    // Known to hold no WAL: an empty data directory that does not answer.
+    if (!node.reachable && node.data_dir == DataDir::kEmpty) continue;
+    members.push_back(node.name);
+    bool seen = std::any_of(observed.begin(), observed.end(),
+                            [&](const NodeObservation* o) { return o->ordinal == node.ordinal; });
+    if (!seen) unknown.push_back(node.name);
+  }
+  const int m = static_cast<int>(members.size());
+  const int k = s.spec.replication.synchronous_number;
+  const int needed = std::clamp(m - k + 1, 1, std::max(m, 1));
+  const int have = m - static_cast<int>(unknown.size());
+  if (have >= needed) {
+    *note = absl::StrFormat(
+        "synchronous replication (ANY %d of %d standbys): %d of them observed after the fence, "
+        "at least the %d needed, and it is the most advanced of them: no acknowledged commit "
+        "is lost",
+        k, m, have, needed);
+    return true;
+  }
+  std::string message = absl::StrFormat(
+      "%s; with synchronous replication (ANY %d of %d standbys) a commit may live on %d "
+      "standby only: %d of them must be observed to know who has every acknowledged commit, %d "
+      "are (waiting for %s, with no time limit; a person may override, accepting data loss: "
+      "radctl promote %s NODE --accept-data-loss)",
+      why, k, m, k, needed, have, absl::StrJoin(unknown, ", "), s.spec.name);
+  p.out.Wait(absl::StrCat("WaitingForQuorum: ", message));
+  p.out.alerts.push_back({"WaitingForQuorum", message});
+  return false;
+}
+
+// Safety rule 2: fence the old primary, then observe, then choose. True when an action was
+// planned (the fence with its hold, or the failover), false when it waits (and says why).
+bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
+  const Situation& s = p.s;
+  const NodeObservation* old = s.Node(old_primary);
+  if (old_primary != 0 && !Situation::CannotCommit(old)) {
+    // Fencing is only worth its cost when a standby could take over. With none answering as a
+    // standby (a new cluster still cloning, the others down) it would only take down a primary
+    // that may merely be slow (a starved CPU), with nobody to replace it.
+    if (!AnyStandbyCouldTakeOver(p, old_primary)) {
+      p.out.Wait(absl::StrCat(why, "; no standby answers that could take over, so ",
+                              s.Name(old_primary),
+                              " is not fenced: waiting for it or for a standby"));
+      return false;
+    }
+    if (s.memory.Busy(old_primary)) {
+      p.out.Wait(absl::StrCat(why, "; waiting for ", s.Name(old_primary), "'s ",
+                              s.memory.Node(old_primary).busy_with, " to end before fencing it"));
+      return false;
+    }
+    // Cut off from the network (its port unpublished), its connections cannot be broken from
+    // here: clients are then held at once.
+    p.out
+        .Add(ActionType::kHoldClients, 0, old_primary,
+             absl::StrCat(why, "; holding clients while ", s.Name(old_primary), " is fenced"))
+        .hold = old->host_port == 0 ? ClientHold::kBestEffort : ClientHold::kBestEffortUntilFenced;
+    p.out
+        .Add(ActionType::kFence, old_primary, 0,
+             absl::StrCat(why,
+                          "; fencing it before choosing whom to promote, so that positions are "
+                          "read when it can no longer commit"))
+        .fence = s.FenceMethodFor(old_primary);
+    return true;
+  }
+  const int newest = s.NewestTimeline();
+  std::vector<const NodeObservation*> candidates;  // reachable standbys, read after the fence
+  std::vector<std::string> behind;
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (node.ordinal == old_primary || !node.IsReachableStandby() || p.Busy(node.ordinal)) continue;
+    if (!s.OnNewestTimeline(node)) {
+      behind.push_back(absl::StrCat(node.name, " (timeline ", node.timeline, ")"));
+      continue;
+    }
+    candidates.push_back(&node);
+  }
+  std::string quorum_note;
+  if (s.spec.replication.synchronous &&
+      !QuorumObserved(p, old_primary, candidates, why, &quorum_note)) {
+    return false;
+  }
+  const NodeObservation* best = MostAdvanced(candidates);
+  if (best == nullptr) {
+    std::string more = behind.empty() ? ""
+                                      : absl::StrCat(" (behind the newest timeline ", newest, ": ",
+                                                     absl::StrJoin(behind, ", "), ")");
+    p.out.Wait(absl::StrCat(why, "; no reachable standby on the newest timeline to promote", more));
+    return false;
+  }
+  std::string reason = absl::StrCat(why, "; ", best->name, " has the highest received LSN ",
+                                    FormatLsn(PromotableLsn(*best)));
+  std::vector<std::string> others;
+  for (const NodeObservation* node : candidates) {
+    if (node != best) {
+      others.push_back(absl::StrCat(node->name, " ", FormatLsn(PromotableLsn(*node))));
+    }
+  }
+  if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
+  const Lsn last_seen = s.memory.last_primary_lsn;
+  if (s.spec.replication.synchronous) {
+    absl::StrAppend(&reason, "; ", quorum_note);
+  } else if (last_seen > PromotableLsn(*best)) {
+    absl::StrAppend(&reason, "; asynchronous replication: it is ", last_seen - PromotableLsn(*best),
+                    " bytes behind the primary's last seen position ", FormatLsn(last_seen),
+                    ", commits in them may be lost");
+  } else if (last_seen != 0) {
+    absl::StrAppend(&reason, "; it had received everything the primary was last seen at (",
+                    FormatLsn(last_seen),
+                    "); asynchronous replication: commits made after that may be lost");
+  } else {
+    absl::StrAppend(&reason, "; asynchronous replication: commits it had not received are lost");
+  }
+  Action& failover = p.out.Add(ActionType::kFailover, best->ordinal, old_primary, reason);
+  // The old primary cannot commit any more; clients are held if the bouncer lets us, but the
+  // promotion does not wait for it.
+  failover.hold = ClientHold::kBestEffort;
+  failover.fence = s.FenceMethodFor(old_primary);
+  return true;
+}
+
+// radctl promote NODE --accept-data-loss: the person's explicit, recorded decision overrides the
+// quorum and timeline rules; the old primary is still fenced first. False when there is no
+// request to carry out (or its target cannot take it: then it says why).
+bool RequestedPromotion(Planning& p) {
+  const Situation& s = p.s;
+  const int target = s.requests.promote;
+  if (target == 0) return false;
+  const NodeObservation* node = s.Node(target);
+  if (node == nullptr || !node->IsReachableStandby()) {
+    p.out.Wait(absl::StrCat("promotion of ", s.Name(target),
+                            " was requested but it is not a reachable standby"));
+    return false;
+  }
+  int old_primary = s.RegisteredPrimary();
+  if (old_primary == target) old_primary = 0;
+  const NodeObservation* old = s.Node(old_primary);
+  if (old_primary != 0 && !Situation::CannotCommit(old)) {
+    p.out.Add(ActionType::kHoldClients, 0, old_primary, "promotion requested: holding clients");
+    p.out
+        .Add(ActionType::kFence, old_primary, 0,
+             absl::StrCat("promotion of ", s.Name(target), " requested: fencing ",
+                          s.Name(old_primary), " first"))
+        .fence = s.FenceMethodFor(old_primary);
+    return true;
+  }
+  p.out.Append(NodeContainers(s, p.earlier, /*hold=*/old_primary));
+  p.out.Append(BouncerContainer(s));
+  Action& failover = p.out.Add(
+      ActionType::kFailover, target, old_primary,
+      absl::StrCat("promotion requested with radctl promote --accept-data-loss: ", node->name,
+                   " at ", FormatLsn(PromotableLsn(*node)), " on timeline ", node->timeline,
+                   "; commits it does not have are lost"));
+  failover.hold = ClientHold::kBestEffort;
+  failover.fence = s.FenceMethodFor(old_primary);
+  return true;
+}
+
+void Containers(Planning& p, int hold) {
+  Proposal so_far = p.earlier;
+  so_far.Append(p.out);
+  p.out.Append(NodeContainers(p.s, so_far, hold));
+  p.out.Append(BouncerContainer(p.s));
+}
+
+void RegisteredPrimaryDown(Planning& p, int registered) {
+  const Situation& s = p.s;
+  const ClusterSpec& spec = s.spec;
+  const NodeObservation* node = s.Node(registered);
+  const std::string name = s.Name(registered);
+  if (node == nullptr || node->ContainerDied()) {
+    std::string why = absl::StrCat("primary ", name, " ",
+                                   node == nullptr ? "no longer exists" : DescribeStop(*node));
+    if (spec.failover.enabled && FailOverOrWait(p, registered, why)) {
+      Containers(p, /*hold=*/registered);
+      return;
+    }
+    // No failover now: its container is started again; once back, fenced by its entrypoint, it
+    // resumes as primary if nobody was promoted (losing nothing). Clients wait for that.
+    p.out.Append(HoldClientsEarly(s, registered, why));
+    Containers(p, /*hold=*/0);
+    if (!spec.failover.enabled) p.out.Wait(why + "; failover is disabled: restarting it in place");
+    return;
+  }
+  Containers(p, /*hold=*/0);
+  if (node->container != ContainerState::kRunning) return;  // stopped cleanly: restarted above
+  if (node->reachable) {
+    // Registered as primary but in recovery: an interrupted rejoin or promotion.
+    FailOverOrWait(p, registered, absl::StrCat("registered primary ", name, " is in recovery"));
+    return;
+  }
+  const absl::Duration down = s.SilentFor(*node);
+  const bool detected = down >= absl::Milliseconds(spec.failover.detection_ms);
+  Proposal early_hold;
+  if (node->probe_refused) {
+    early_hold = HoldClientsEarly(
+        s, registered,
+        absl::StrCat("primary ", name, " refuses connections (", node->probe_error, ")"));
+  }
+  std::string why = absl::StrCat("primary ", name, " has not answered for ",
+                                 absl::FormatDuration(down), " (", node->probe_error, ")");
+  const bool start_failed =
+      s.memory.Failed(registered, ActionType::kStartPrimary) >= kStartPrimaryAttempts;
+  if (node->data_dir == DataDir::kPrimary && !node->postgres_running && !start_failed &&
+      !node->paused && !s.memory.Node(registered).fenced) {
+    if (!s.OnNewestTimeline(*node)) {
+      p.out.Wait(absl::StrCat(name, " is on timeline ", node->timeline, ", behind the newest (",
+                              s.NewestTimeline(), "): it must not be primary again"));
+    } else {
+      // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
+      // else was promoted, so restarting it in place loses nothing and is faster than failover.
+      p.out.Append(early_hold);
+      p.out.Add(ActionType::kStartPrimary, registered, 0,
+                absl::StrCat("registered primary ", name,
+                             " is fenced and no other node was promoted; starting it as primary"));
+      return;
+    }
+  }
+  if (!spec.failover.enabled) {
+    p.out.Append(early_hold);
+    p.out.Wait(why + "; failover is disabled");
+    return;
+  }
+  if (!detected && !start_failed) {
+    p.out.Append(early_hold);
+    p.out.Wait(absl::StrCat(why, "; failing over after ", spec.failover.detection_ms, "ms"));
+    p.out.WakeWithin(
+        std::max(absl::Milliseconds(spec.failover.detection_ms) - down, absl::Milliseconds(10)));
+    return;
+  }
+  if (start_failed) why = absl::StrCat("primary ", name, " failed to start");
+  Proposal so_far = p.earlier;
+  so_far.Append(p.out);
+  Planning decision{s, so_far, {}};
+  bool acted = FailOverOrWait(decision, registered, why);
+  // One hold: the one for the fence replaces the early one.
+  if (!(acted && decision.out.Has(ActionType::kHoldClients))) p.out.Append(early_hold);
+  p.out.Append(std::move(decision.out));
+}
+
+}  // namespace
+
+Proposal WithoutPrimary(const Situation& s, const Proposal& earlier) {
+  Planning p{s, earlier, {}};
+  if (RequestedPromotion(p)) return std::move(p.out);
+  const int registered = s.RegisteredPrimary();
+  if (registered == 0) {
+    Containers(p, /*hold=*/0);
+    FailOverOrWait(p, 0, "no node is recorded as the primary");
+  } else {
+    RegisteredPrimaryDown(p, registered);
+  }
+  Proposal so_far = earlier;
+  so_far.Append(p.out);
+  p.out.Append(StartStoppedStandbys(s, so_far));
+  return std::move(p.out);
+}
+
+}  // namespace radctl

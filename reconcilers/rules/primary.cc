@@ -1,0 +1,44 @@
+// Rule 4 (safety rule 3): the writable primary is a durable fact, recorded on its timeline in
+// the cluster's state and in repmgr's records; a writable node on a timeline behind the newest
+// holds an abandoned history and is fenced (then rejoined or rebuilt).
+#include "absl/strings/str_cat.h"
+#include "reconcilers/rules/rules.h"
+
+namespace radctl {
+
+Proposal RecordPrimary(const Situation& s, int primary, bool* behind) {
+  Proposal out;
+  const NodeObservation& writable = *s.Node(primary);
+  const RecordedPrimary& recorded = s.observed.recorded_primary;
+  *behind = !s.OnNewestTimeline(writable);
+  if (*behind) {
+    // Its history was abandoned when another node was promoted on a newer timeline; writes it
+    // takes now would be lost.
+    out.Add(ActionType::kFence, primary, 0,
+            absl::StrCat(writable.name, " is writable on timeline ", writable.timeline,
+                         " but timeline ", s.NewestTimeline(), " is newer (",
+                         recorded.ordinal != 0
+                             ? absl::StrCat("recorded primary ", s.Name(recorded.ordinal))
+                             : std::string("seen on another node"),
+                         "): it must not be primary"))
+        .fence = s.FenceMethodFor(primary);
+    return out;
+  }
+  const RepmgrNode* record = s.observed.RepmgrRecord(primary);
+  if (recorded.ordinal != primary || recorded.timeline != writable.timeline) {
+    out.Add(ActionType::kRecordPrimary, primary, 0,
+            absl::StrCat(s.Name(primary), " is the writable primary on timeline ",
+                         writable.timeline, " but the cluster's state records ",
+                         recorded.ordinal == 0 ? std::string("no primary")
+                                               : absl::StrCat(s.Name(recorded.ordinal),
+                                                              " on timeline ", recorded.timeline)));
+  } else if (record == nullptr || record->type != "primary" || !record->active) {
+    out.Add(ActionType::kRecordPrimary, primary, 0,
+            absl::StrCat(s.Name(primary),
+                         " is the writable primary but repmgr does not record it as the active "
+                         "primary"));
+  }
+  return out;
+}
+
+}  // namespace radctl

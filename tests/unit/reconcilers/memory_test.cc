@@ -1,0 +1,94 @@
+// Remember: what the loop keeps between observations, changed only by what was done and what
+// was seen.
+#include "reconcilers/memory.h"
+
+#include "gtest/gtest.h"
+#include "tests/unit/reconcilers/observed_state_builder.h"
+
+namespace radctl {
+namespace {
+
+using ::radctl::testing::DemoSpec;
+using ::radctl::testing::kNow;
+using ::radctl::testing::ObservedStateBuilder;
+
+ActionOutcome Done(ActionType type, int ordinal, absl::Status status = absl::OkStatus()) {
+  return {Action{type, ordinal, 0, "why"}, std::move(status), ActionOutcome::Kind::kDone};
+}
+
+TEST(RememberTest, FailuresCountInARowAndOnlyTheHardOnesCountAsHard) {
+  ObservedState seen = ObservedStateBuilder(DemoSpec()).Primary(1).Build();
+  LoopMemory memory;
+  memory =
+      Remember(memory, seen, {Done(ActionType::kRejoin, 2, absl::UnavailableError("no"))}, kNow);
+  memory = Remember(memory, seen, {Done(ActionType::kRejoin, 2, absl::InternalError("rewind"))},
+                    kNow + absl::Seconds(1));
+  EXPECT_EQ(memory.Failed(2, ActionType::kRejoin), 2);
+  EXPECT_EQ(memory.FailedHard(2, ActionType::kRejoin), 1);
+  EXPECT_EQ(memory.Failures(2, ActionType::kRejoin)->last, kNow + absl::Seconds(1));
+  EXPECT_EQ(memory.Failures(2, ActionType::kRejoin)->message, "rewind");
+  memory = Remember(memory, seen, {Done(ActionType::kRejoin, 2)}, kNow + absl::Seconds(2));
+  EXPECT_EQ(memory.Failed(2, ActionType::kRejoin), 0) << "a success clears the count";
+}
+
+TEST(RememberTest, ALongActionMakesItsNodeBusyUntilItEnds) {
+  LoopMemory memory = RememberOutcomes({},
+                                       {{Action{ActionType::kCloneStandby, 3, 0, "why"},
+                                         absl::OkStatus(), ActionOutcome::Kind::kStarted}},
+                                       kNow);
+  EXPECT_EQ(memory.Node(3).busy_with, "clone-standby");
+  memory = RememberOutcomes(memory,
+                            {{Action{ActionType::kCloneStandby, 3, 0, "why"},
+                              absl::InternalError("copy"), ActionOutcome::Kind::kEnded}},
+                            kNow);
+  EXPECT_FALSE(memory.Busy(3));
+  EXPECT_EQ(memory.Failed(3, ActionType::kCloneStandby), 1);
+}
+
+TEST(RememberTest, ABackupRunsBesideTheNodesWithoutMakingThePrimaryBusy) {
+  LoopMemory memory = RememberOutcomes(
+      {},
+      {{Action{ActionType::kBackup, 1, 0, "why"}, absl::OkStatus(), ActionOutcome::Kind::kStarted}},
+      kNow);
+  EXPECT_TRUE(memory.backup_running);
+  EXPECT_FALSE(memory.Busy(1));
+}
+
+TEST(RememberTest, SilenceCountsFromTheLastAnswerOrFromWhenFirstSeenSilent) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState answering = ObservedStateBuilder(spec).Primary(1, 0x500).Build();
+  LoopMemory memory = Remember({}, answering, {}, kNow);
+  EXPECT_EQ(memory.Node(1).answered_at, kNow);
+  EXPECT_EQ(memory.last_primary_lsn, 0x500u);
+
+  ObservedState silent = ObservedStateBuilder(spec).Down(1, DataDir::kPrimary).Build();
+  silent.observed_at = kNow + absl::Seconds(3);
+  memory = Remember(memory, silent, {}, silent.observed_at);
+  EXPECT_EQ(memory.Node(1).answered_at, kNow) << "silent since its last answer";
+  EXPECT_EQ(memory.last_primary_lsn, 0x500u) << "where it was last seen writing";
+
+  LoopMemory fresh = Remember({}, silent, {}, silent.observed_at);
+  EXPECT_EQ(fresh.Node(1).answered_at, silent.observed_at) << "never answered: from now";
+}
+
+TEST(RememberTest, AFenceHoldsUntilTheNodeAnswersOrItsContainerStops) {
+  ClusterSpec spec = DemoSpec();
+  ObservedState hung = ObservedStateBuilder(spec).Down(1, DataDir::kPrimary, true).Build();
+  LoopMemory memory = Remember({}, hung, {Done(ActionType::kFence, 1)}, kNow);
+  EXPECT_TRUE(memory.Node(1).fenced);
+  memory = Remember(memory, hung, {}, kNow);
+  EXPECT_TRUE(memory.Node(1).fenced) << "still silent";
+  ObservedState stopped = ObservedStateBuilder(spec).Stopped(1, 137).Build();
+  EXPECT_FALSE(Remember(memory, stopped, {}, kNow).Node(1).fenced);
+  ObservedState back = ObservedStateBuilder(spec).Primary(1).Build();
+  EXPECT_FALSE(Remember(memory, back, {}, kNow).Node(1).fenced);
+}
+
+TEST(RememberTest, AQuickAnswerOfThePrimaryIsRemembered) {
+  LoopMemory memory = RememberPrimaryAnswer({}, 1, 0x900, kNow);
+  EXPECT_EQ(memory.Node(1).answered_at, kNow);
+  EXPECT_EQ(memory.last_primary_lsn, 0x900u);
+}
+
+}  // namespace
+}  // namespace radctl
