@@ -22,6 +22,7 @@ class SystemClock : public Clock {
                absl::Duration duration) const override {
     cv.wait_for(lock, absl::ToChronoNanoseconds(duration));
   }
+  void Notify(std::condition_variable& cv) const override { cv.notify_all(); }
 };
 
 }  // namespace

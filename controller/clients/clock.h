@@ -23,9 +23,13 @@ class Clock {
   // Blocks the calling thread for `duration`.
   virtual void SleepFor(absl::Duration duration) const = 0;
   // Waits on `cv` (with `lock` held, as std::condition_variable::wait_for) for at most
-  // `duration`; returns early when notified. Spurious wake-ups are the caller's to handle.
+  // `duration`; returns early when notified (Notify). Spurious wake-ups are the caller's to
+  // handle.
   virtual void WaitFor(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
                        absl::Duration duration) const = 0;
+  // Wakes every thread waiting on `cv` (notify_all), through the clock so that a simulated one
+  // knows who may run.
+  virtual void Notify(std::condition_variable& cv) const = 0;
 };
 
 // The system clock (CLOCK_REALTIME and CLOCK_MONOTONIC); lives for the whole process.

@@ -58,7 +58,7 @@ ReconcileLoop::~ReconcileLoop() { (void)CollectBackground(/*wait_all=*/true); }
 void ReconcileLoop::Wake() {
   std::lock_guard<std::mutex> lock(wake_mu_);
   woken_ = true;
-  wake_cv_.notify_all();
+  env_.clock.Notify(wake_cv_);
 }
 
 bool ReconcileLoop::WaitFor(absl::Duration duration, const std::atomic<bool>* stop) {

@@ -40,6 +40,7 @@ class FakeClock : public Clock {
     SleepFor(duration);
     lock.lock();
   }
+  void Notify(std::condition_variable& cv) const override { cv.notify_all(); }
 
   void Advance(absl::Duration duration) const { elapsed_ns_ += absl::ToInt64Nanoseconds(duration); }
   // The wall clock set forward (or back, negative) by `step`, as NTP or a person would.

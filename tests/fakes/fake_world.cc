@@ -77,6 +77,14 @@ docker::ExecResult Fail(std::string err) { return {1, "", std::move(err)}; }
 
 }  // namespace
 
+// Every call the controller makes into the world: admitted by the simulator's hooks (outside the
+// lock: they may change the world), then served under the lock with replication brought up to
+// now.
+#define FAKE_CALL(world)                                                        \
+  if (absl::Status admitted = (world).Admit(); !admitted.ok()) return admitted; \
+  std::lock_guard<std::mutex> lock((world).mu_);                                \
+  (world).Replicate()
+
 // --- ContainerRuntime ----------------------------------------------------------------------
 
 class FakeWorld::Runtime : public ContainerRuntime {
@@ -84,13 +92,13 @@ class FakeWorld::Runtime : public ContainerRuntime {
   explicit Runtime(FakeWorld& world) : w_(world) {}
 
   absl::Status Ping() const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     return Up();
   }
 
   absl::StatusOr<std::vector<docker::ContainerSummary>> ListContainers(
       const std::string& key, const std::string& value) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     ++w_.container_listings_;
     std::vector<docker::ContainerSummary> list;
@@ -120,7 +128,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::StatusOr<docker::ContainerInfo> InspectContainer(const std::string& name) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     docker::ContainerInfo info;
     info.name = name;
@@ -143,7 +151,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
 
   absl::StatusOr<std::string> CreateContainer(
       const docker::ContainerConfig& config) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(config.name); b != nullptr) {
       if (b->container) return absl::AbortedError("name in use");
@@ -169,7 +177,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status StartContainer(const std::string& name) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(name); b != nullptr && b->container) {
       if (w_.bouncer_port_taken_) {
@@ -194,7 +202,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status StopContainer(const std::string& name, absl::Duration) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     FakeNode* node = w_.NodeByName(name);
     if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
@@ -205,7 +213,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status KillContainer(const std::string& name, const std::string&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     FakeNode* node = w_.NodeByName(name);
     if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
@@ -219,7 +227,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status RemoveContainer(const std::string& name) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(name); b != nullptr) {
       *b = FakeBouncer{};
@@ -237,7 +245,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::StatusOr<docker::ExecResult> Exec(const std::string& container,
                                           const std::vector<std::string>& cmd, const std::string&,
                                           absl::Duration) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
       if (b->state != "running") return absl::AbortedError("not running");
@@ -276,7 +284,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::StatusOr<std::string> ContainerLogs(const std::string& name, int) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     FakeNode* node = w_.NodeByName(name);
     if (node == nullptr || !node->container) return absl::NotFoundError("No such container");
@@ -285,7 +293,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
 
   absl::Status UploadFiles(const std::string& container, const std::string&,
                            const std::vector<docker::FileToUpload>& files) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (FakeBouncer* b = w_.BouncerNamed(container); b != nullptr && b->container) {
       for (const docker::FileToUpload& file : files) {
@@ -302,7 +310,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
 
   absl::StatusOr<std::vector<docker::NetworkSummary>> ListNetworks(
       const std::string&, const std::string&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     std::vector<docker::NetworkSummary> list;
     if (w_.network_) list.push_back({"", NetworkName(w_.cluster_), ClusterLabels(w_.cluster_)});
@@ -310,7 +318,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status CreateNetwork(const std::string&, const docker::Labels&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (w_.network_) return absl::AbortedError("network exists");
     w_.network_ = true;
@@ -318,7 +326,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status RemoveNetwork(const std::string&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     w_.network_ = false;
     return absl::OkStatus();
@@ -326,7 +334,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
 
   absl::StatusOr<std::vector<docker::VolumeSummary>> ListVolumes(
       const std::string&, const std::string&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     std::vector<docker::VolumeSummary> list;
     for (const auto& [ordinal, node] : w_.nodes_) {
@@ -338,7 +346,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status CreateVolume(const std::string& name, const docker::Labels&) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     if (name == DefaultBackupRepository(w_.cluster_)) return absl::OkStatus();  // repository_
     absl::string_view base = name;
@@ -350,19 +358,22 @@ class FakeWorld::Runtime : public ContainerRuntime {
   }
 
   absl::Status RemoveVolume(const std::string& name) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     absl::string_view base = name;
     absl::ConsumeSuffix(&base, "-data");
     FakeNode* node = w_.NodeByName(std::string(base));
     if (node == nullptr) return absl::OkStatus();
     if (node->container) return absl::AbortedError("volume is in use");
+    // The data directory and every copy kept beside it in the volume go with it.
+    for (DataCopy& copy : node->kept_aside) w_.removed_.push_back(copy);
+    w_.Remove(*node, std::string(base), "volume");
     w_.nodes_.erase(w_.OrdinalOf(std::string(base)));
     return absl::OkStatus();
   }
 
   absl::StatusOr<docker::ImageInfo> InspectImage(const std::string& name) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
     auto rebuilt = w_.image_ids_.find(name);
     return docker::ImageInfo{rebuilt != w_.image_ids_.end() ? rebuilt->second : name, {}};
@@ -374,7 +385,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
     while (!stop) {
       std::deque<docker::Event> events;
       {
-        std::lock_guard<std::mutex> lock(w_.mu_);
+        FAKE_CALL(w_);
         if (absl::Status up = Up(); !up.ok()) return up;
         if (w_.drop_stream_) {
           w_.drop_stream_ = false;
@@ -383,7 +394,11 @@ class FakeWorld::Runtime : public ContainerRuntime {
         events.swap(w_.events_);
       }
       for (const docker::Event& event : events) on_event(event);
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (w_.hooks_ != nullptr) {
+        w_.time_.SleepFor(absl::Milliseconds(100));  // simulated: events within 0.1 s
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
     }
     return absl::OkStatus();
   }
@@ -411,34 +426,37 @@ class FakeWorld::Session : public NodeSession {
       : w_(world), ordinal_(ordinal), endpoint_(std::move(endpoint)) {}
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     NodeProbe probe;
     probe.in_recovery = node->data == FakeData::kStandby;
-    probe.timeline = node->timeline;
+    probe.timeline = node->timeline();
     probe.config_hash = node->loaded_config_hash;
     probe.pending_restart = node->pending_restart;
     probe.ssl = node->ssl;
     probe.tls_certificate = node->tls_certificate;
     if (!node->records.empty()) probe.repmgr_nodes = node->records;
     if (probe.in_recovery) {
-      probe.receive_lsn = node->lsn;
-      probe.replay_lsn = node->lsn;
+      probe.receive_lsn = node->receive_reported.value_or(0);
+      probe.replay_lsn = node->replayed;
+      // As the probe's SQL reads it: the newest timeline named by a file in pg_wal (history
+      // files included), or the receiver's.
+      for (int id : node->history_files) probe.timeline = std::max(probe.timeline, id);
       probe.wal_receiver = Receiver(*node);
       return probe;
     }
-    probe.current_lsn = node->lsn;
+    probe.current_lsn = node->lsn();
     const std::string me = w_.NodeName(ordinal_);
     probe.synchronous_standby_names =
         ConfValue(node->files["data/postgresql.conf"], "synchronous_standby_names");
     std::set<std::string> active_slots;
     for (const auto& [ordinal, other] : w_.nodes_) {
-      if (other.upstream != me || !w_.Streaming(other)) continue;
+      if (other.attached_to != me || !other.postgres) continue;
       active_slots.insert(absl::StrCat("repmgr_slot_", ordinal));
       probe.replication.push_back({w_.NodeName(ordinal), "streaming",
                                    probe.synchronous_standby_names.empty() ? "async" : "quorum",
-                                   other.lsn, 0});
+                                   other.replayed, 0});
     }
     for (const std::string& slot : node->slots) {
       probe.slots.push_back({slot, active_slots.count(slot) > 0});
@@ -447,47 +465,46 @@ class FakeWorld::Session : public NodeSession {
   }
 
   absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     return Receiver(*node);
   }
 
   absl::StatusOr<Lsn> CurrentLsn(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     if (node->data == FakeData::kStandby) {
       return absl::AbortedError("recovery is in progress");
     }
-    return node->lsn;
+    return node->lsn();
   }
 
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
-    return node->data == FakeData::kStandby ? node->lsn : 0;
+    return node->data == FakeData::kStandby ? node->replayed : 0;
   }
 
   absl::StatusOr<std::vector<TimelineSwitch>> TimelineHistory(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     std::vector<TimelineSwitch> history;
-    for (const auto& [timeline, lsn] : node->history) history.push_back({timeline, lsn});
+    const std::vector<TimelineSpan>& spans = node->wal.spans();
+    for (size_t i = 0; i + 1 < spans.size(); ++i)
+      history.push_back({spans[i].id, spans[i + 1].begin});
     return history;
   }
 
   absl::Status Promote(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     if (node->data != FakeData::kStandby) return absl::OkStatus();
-    node->history[node->timeline] = node->lsn;
-    ++node->timeline;
-    node->data = FakeData::kPrimary;
-    node->upstream.clear();
+    w_.Promote(*node);
     w_.steps_.push_back(absl::StrCat("promote ", w_.NodeName(ordinal_)));
     return absl::OkStatus();
   }
@@ -495,20 +512,20 @@ class FakeWorld::Session : public NodeSession {
   absl::Status Checkpoint(absl::Duration) override { return Simple(); }
 
   absl::Status Reload(absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
-    node->loaded_config_hash = ConfValue(node->files["data/postgresql.conf"], "radctl.config_hash");
-    w_.LoadTls(*node);
+    w_.LoadConfig(*node);
     return absl::OkStatus();
   }
 
   absl::Status SetUpstream(const std::string& conninfo, const std::string&,
                            absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     node->upstream = HostOf(conninfo);
+    w_.Replicate();  // a new primary_conninfo restarts the receiver at once
     return absl::OkStatus();
   }
 
@@ -552,7 +569,7 @@ class FakeWorld::Session : public NodeSession {
 
   absl::StatusOr<AppRoleFacts> ReadAppRole(const std::string& user, const std::string& database,
                                            absl::Duration) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     auto role = node->roles.find(user);
@@ -594,12 +611,12 @@ class FakeWorld::Session : public NodeSession {
     return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
   }
   absl::Status Simple() {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     return Check() == nullptr ? Lost() : absl::OkStatus();
   }
   template <typename F>
   absl::Status OnPrimary(F change) {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeNode* node = Check();
     if (node == nullptr) return Lost();
     if (node->data != FakeData::kPrimary) {
@@ -610,8 +627,8 @@ class FakeWorld::Session : public NodeSession {
     return absl::OkStatus();
   }
   WalReceiver Receiver(const FakeNode& node) const {
-    if (w_.Streaming(node)) return {"streaming", node.upstream};
-    return {};
+    if (node.attached_to.empty()) return {};
+    return {node.receiver_waiting ? "waiting" : "streaming", node.attached_to};
   }
 
   FakeWorld& w_;
@@ -625,7 +642,7 @@ class FakeWorld::Postgres : public PostgresAccess {
   explicit Postgres(FakeWorld& world) : w_(world) {}
   absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
                                                        absl::Duration timeout) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (FakeBouncer* bouncer = w_.BouncerOnPort(endpoint.port);
         bouncer != nullptr && bouncer->container && bouncer->state == "running") {
       return ThroughBouncer(*bouncer, endpoint);
@@ -698,7 +715,7 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
   BouncerAdmin(FakeWorld& world, FakeBouncer& bouncer) : w_(world), b_(bouncer) {}
 
   absl::StatusOr<std::vector<BouncerDatabase>> ShowDatabases() override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     std::vector<BouncerDatabase> list;
     if (!b_.target.empty()) {
@@ -710,7 +727,7 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     return list;
   }
   absl::StatusOr<std::vector<BouncerPool>> ShowPools() override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     std::vector<BouncerPool> pools;
     for (const auto& [name, host] : IniDatabases(b_.loaded_ini)) {
@@ -720,14 +737,14 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     return pools;
   }
   absl::StatusOr<std::map<std::string, std::string>> ShowConfig() override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     return std::map<std::string, std::string>{
         {"auth_file", ConfValue(b_.loaded_ini, "auth_file")},
         {"client_tls_sslmode", ConfValue(b_.loaded_ini, "client_tls_sslmode")}};
   }
   absl::Status Pause(const std::string&, absl::Duration timeout) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     ++b_.pauses;
     b_.paused = true;  // new clients are held from now on
@@ -739,21 +756,21 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     return absl::OkStatus();
   }
   absl::Status Kill(const std::string&) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     ++b_.kills;
     b_.paused = true;
     return absl::OkStatus();
   }
   absl::Status Resume(const std::string&) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     ++b_.resumes;
     b_.paused = false;
     return absl::OkStatus();
   }
   absl::Status Reload() override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     b_.loaded_ini = b_.ini;
     b_.target.clear();
@@ -763,7 +780,7 @@ class FakeWorld::BouncerAdmin : public BouncerSession {
     return absl::OkStatus();
   }
   absl::Status Reconnect(const std::string&) override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     if (!Up()) return Lost();
     ++b_.reconnects;
     return absl::OkStatus();
@@ -786,7 +803,7 @@ class FakeWorld::Bouncers : public BouncerAccess {
   explicit Bouncers(FakeWorld& world) : w_(world) {}
   absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(PgEndpoint endpoint,
                                                           absl::Duration) const override {
-    std::lock_guard<std::mutex> lock(w_.mu_);
+    FAKE_CALL(w_);
     FakeBouncer* b = w_.BouncerOnPort(endpoint.port);
     if (b == nullptr || !b->container || b->state != "running") {
       return absl::UnavailableError("bouncer: connection refused");
@@ -800,12 +817,13 @@ class FakeWorld::Bouncers : public BouncerAccess {
 
 // --- the world ------------------------------------------------------------------------------
 
-FakeWorld::FakeWorld(std::string cluster)
+FakeWorld::FakeWorld(std::string cluster, const Clock* clock, const Tasks* tasks)
     : cluster_(std::move(cluster)),
+      time_(clock != nullptr ? *clock : clock_),
       runtime_(std::make_unique<Runtime>(*this)),
       postgres_(std::make_unique<Postgres>(*this)),
       bouncers_(std::make_unique<Bouncers>(*this)),
-      env_{*runtime_, *postgres_, *bouncers_, clock_, ThreadTasks()} {}
+      env_{*runtime_, *postgres_, *bouncers_, time_, tasks != nullptr ? *tasks : ThreadTasks()} {}
 
 FakeWorld::~FakeWorld() = default;
 
@@ -832,39 +850,185 @@ bool FakeWorld::Serving(const FakeNode& node) const {
   return node.container && node.state == "running" && !node.cut_off && node.postgres;
 }
 
-bool FakeWorld::CanFollow(const FakeNode& standby, const FakeNode& upstream) const {
-  if (standby.timeline == upstream.timeline) return standby.lsn <= upstream.lsn;
-  if (standby.timeline > upstream.timeline) return false;
-  auto left = upstream.history.find(standby.timeline);
-  return left != upstream.history.end() && standby.lsn <= left->second;
+bool FakeWorld::Reachable(const FakeNode& node, const FakeNode& peer) const {
+  return node.container && node.state == "running" && !node.cut_off && Serving(peer) &&
+         !peer.frozen;
 }
 
 bool FakeWorld::Streaming(const FakeNode& node) const {
-  if (!Serving(node) || node.data != FakeData::kStandby || node.marker) return false;
-  auto it = nodes_.find(OrdinalOf(node.upstream));
-  if (it == nodes_.end()) return false;
-  const FakeNode& upstream = it->second;
-  return Serving(upstream) && !upstream.frozen && IsPrimary(upstream) && CanFollow(node, upstream);
+  return Serving(node) && node.data == FakeData::kStandby && !node.marker &&
+         !node.attached_to.empty() && !node.receiver_waiting;
+}
+
+void FakeWorld::Detach(FakeNode& node, absl::Time next_attempt) {
+  node.attached_to.clear();
+  node.receiver_waiting = false;
+  node.next_attempt = next_attempt;
+}
+
+// The WAL receiver and the startup process of one standby, brought up to `now`.
+void FakeWorld::AdvanceReceiver(FakeNode& node, absl::Time now) {
+  if (!node.postgres || node.data != FakeData::kStandby || node.marker || node.frozen ||
+      node.state != "running") {
+    return;
+  }
+  if (now >= node.replay_done_at) node.replayed = node.wal.end();
+  if (!node.attached_to.empty()) {
+    FakeNode* upstream = NodeByName(node.attached_to);
+    const bool closed = upstream == nullptr || !upstream->container ||
+                        upstream->state == "exited" || upstream->state == "created" ||
+                        !upstream->postgres;
+    if (closed) {
+      // The upstream's Postgres is gone: its end of the connection closed, the receiver exits.
+      Detach(node, now + node.retry_interval);
+    } else if (!Reachable(node, *upstream) || upstream->state == "paused") {
+      // Cut off or frozen: nothing closes the connection; the receiver gives up only after
+      // wal_receiver_timeout of silence.
+      if (now - node.heard_at >= node.receiver_timeout) Detach(node, now + node.retry_interval);
+    } else if (node.upstream != node.attached_to) {
+      Detach(node, now);  // a new primary_conninfo: the receiver is restarted at once
+    } else {
+      node.heard_at = now;
+    }
+  }
+  if (node.attached_to.empty()) {
+    if (now < node.next_attempt || now < node.replay_done_at) return;
+    FakeNode* upstream = NodeByName(node.upstream);
+    if (upstream == nullptr || !Reachable(node, *upstream) || upstream->state == "paused" ||
+        upstream->data == FakeData::kEmpty) {
+      node.next_attempt = now + node.retry_interval;
+      return;
+    }
+    // Connecting, the receiver fetches the history files of the upstream's timeline.
+    for (const TimelineSpan& span : upstream->wal.spans()) node.history_files.insert(span.id);
+    if (!upstream->wal.Continues(node.wal)) {
+      // Its position is past where the upstream's history left its timeline: it cannot follow.
+      node.next_attempt = now + node.retry_interval;
+      return;
+    }
+    node.attached_to = node.upstream;
+    node.heard_at = now;
+    // Streaming starts at the beginning of the segment that holds its position.
+    if (!node.receive_reported) node.receive_reported = node.wal.end() & ~((Lsn{1} << 24) - 1);
+  }
+  FakeNode* upstream = NodeByName(node.attached_to);
+  if (upstream == nullptr || node.heard_at != now || node.lagging) return;
+  if (!upstream->wal.Continues(node.wal)) {
+    node.receiver_waiting = true;  // the end of its timeline on the upstream: it cannot go on
+    return;
+  }
+  node.receiver_waiting = false;
+  node.wal = upstream->wal;
+  node.receive_reported = node.wal.end();
+  node.replayed = node.wal.end();
+  for (const TimelineSpan& span : node.wal.spans()) node.history_files.insert(span.id);
+  node.records = upstream->records;
+  node.roles = upstream->roles;
+  node.databases = upstream->databases;
+}
+
+void FakeWorld::AcknowledgeCommits() {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    auto primary = nodes_.find(it->second);
+    const Commit& commit = commits_[it->first - 1];
+    int have = 0;
+    int needed = 0;
+    if (primary != nodes_.end() && primary->second.postgres) {
+      needed = primary->second.sync_number;
+      const std::string name = NodeName(it->second);
+      for (const auto& [ordinal, standby] : nodes_) {
+        if (standby.attached_to == name && standby.postgres &&
+            primary->second.sync_names.count(NodeName(ordinal)) > 0 && standby.wal.Holds(commit)) {
+          ++have;
+        }
+      }
+    }
+    if (needed > 0 && have >= needed) {
+      acknowledged_.push_back(it->first);
+      acknowledged_set_.insert(it->first);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void FakeWorld::Replicate() {
-  for (auto& [ordinal, node] : nodes_) {
-    if (node.lagging || !Streaming(node)) continue;
-    const FakeNode& upstream = nodes_.at(OrdinalOf(node.upstream));
-    node.timeline = upstream.timeline;
-    node.lsn = upstream.lsn;
-    node.history = upstream.history;
-    node.records = upstream.records;
-    node.roles = upstream.roles;
-    node.databases = upstream.databases;
+  const absl::Time now = time_.Monotonic();
+  // Twice: a standby that attaches in the first round may let another see its primary's WAL
+  // only through it in the second (never in radctl's clusters, but cheap).
+  for (int round = 0; round < 2; ++round) {
+    for (auto& [ordinal, node] : nodes_) AdvanceReceiver(node, now);
   }
+  AcknowledgeCommits();
+}
+
+void FakeWorld::Promote(FakeNode& node) {
+  // Replay ends first: everything it holds is replayed.
+  node.replayed = node.wal.end();
+  int newest = node.wal.timeline();
+  for (int id : node.history_files) newest = std::max(newest, id);
+  node.wal.Branch(newest + 1, next_uid_++);
+  node.history_files.insert(newest + 1);
+  node.data = FakeData::kPrimary;
+  node.upstream.clear();
+  Detach(node, absl::InfinitePast());
+  node.receive_reported.reset();
+}
+
+void FakeWorld::Remove(FakeNode& node, const std::string& name, const std::string& path) {
+  if (!node.wal.empty()) removed_.push_back({name, path, node.wal});
+  node.wal = WalHistory();
+  node.replayed = 0;
+  node.history_files.clear();
+}
+
+void FakeWorld::LoadConfig(FakeNode& node) {
+  const std::string& conf = node.files["data/postgresql.conf"];
+  node.loaded_config_hash = ConfValue(conf, "radctl.config_hash");
+  node.sync_number = 0;
+  node.sync_names.clear();
+  // ANY k ("demo-pg-1", "demo-pg-2", ...)
+  std::string sync = ConfValue(conf, "synchronous_standby_names");
+  absl::string_view rest = sync;
+  if (absl::ConsumePrefix(&rest, "ANY ")) {
+    size_t space = rest.find(' ');
+    (void)absl::SimpleAtoi(rest.substr(0, space), &node.sync_number);
+    for (absl::string_view name :
+         absl::StrSplit(rest.substr(space), absl::ByAnyChar("(), \""), absl::SkipEmpty())) {
+      node.sync_names.insert(std::string(name));
+    }
+  }
+  auto duration = [&](const std::string& key, absl::Duration fallback) {
+    std::string text = ConfValue(conf, key);
+    int64_t ms = 0;
+    if (absl::SimpleAtoi(text, &ms)) return absl::Milliseconds(ms);  // Postgres's unit
+    absl::Duration value;
+    return !text.empty() && absl::ParseDuration(text, &value) ? value : fallback;
+  };
+  node.receiver_timeout = duration("wal_receiver_timeout", absl::Seconds(60));
+  node.retry_interval = duration("wal_retrieve_retry_interval", absl::Seconds(5));
+  LoadTls(node);
 }
 
 void FakeWorld::StartPostgres(FakeNode& node) {
   node.postgres = true;
   node.pending_restart = false;
-  node.loaded_config_hash = ConfValue(node.files["data/postgresql.conf"], "radctl.config_hash");
-  LoadTls(node);
+  LoadConfig(node);
+  if (node.data == FakeData::kStandby) {
+    // It replays the WAL it holds from its last restartpoint, then streams.
+    const absl::Time now = time_.Monotonic();
+    node.receive_reported.reset();
+    node.attached_to.clear();
+    node.receiver_waiting = false;
+    const absl::Duration replay = hooks_ == nullptr ? absl::ZeroDuration() : hooks_->ReplayTime();
+    node.replay_done_at = now + replay;
+    node.next_attempt = node.replay_done_at;
+    if (replay > absl::ZeroDuration() && !node.wal.empty()) {
+      node.replayed = std::max(node.wal.spans().back().begin,
+                               node.wal.end() - std::min(node.wal.end(), Lsn{0x10000}));
+    }
+  }
 }
 
 void FakeWorld::LoadTls(FakeNode& node) {
@@ -877,6 +1041,11 @@ void FakeWorld::StopNode(FakeNode& node, int exit_code) {
   node.exit_code = exit_code;
   node.postgres = false;
   node.host_port = 0;
+  Detach(node, absl::InfinitePast());
+}
+
+absl::Status FakeWorld::Admit() const {
+  return hooks_ == nullptr ? absl::OkStatus() : hooks_->BeforeCall();
 }
 
 void FakeWorld::Emit(const std::string& action, const std::string& name) {
@@ -899,11 +1068,17 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     const char* data = node.marker || node.data == FakeData::kEmpty ? "empty"
                        : node.data == FakeData::kStandby            ? "standby"
                                                                     : "primary";
-    std::string timeline =
-        std::string(data) == "empty" ? "" : absl::StrCat("timeline=", node.timeline, "\n");
+    // As the script reads it: the newest timeline named by a file in pg_wal, history files
+    // included.
+    int timeline = node.timeline();
+    for (int id : node.history_files) timeline = std::max(timeline, id);
+    std::string timeline_line =
+        std::string(data) == "empty" ? "" : absl::StrCat("timeline=", timeline, "\n");
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
-                           "\n", timeline));
+                           "\n", timeline_line));
   }
+  const bool fails_late = fail_late_[step] > 0;
+  if (fails_late) --fail_late_[step];
   if (step == "init-primary") {
     if (node.data != FakeData::kEmpty && !node.marker) {
       return {65, "",
@@ -911,10 +1086,10 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     }
     node.marker = true;
     node.postgres = false;
+    Remove(node, container, "data");  // rm -rf data: what an interrupted init or clone left
     node.data = FakeData::kPrimary;
-    node.timeline = 1;
-    node.lsn = kInitialLsn;
-    node.history.clear();
+    node.wal = WalHistory::Initial(next_uid_++, kInitialLsn);
+    node.history_files.clear();
     node.records.clear();
     node.slots.clear();
     node.files["data/postgresql.conf"] = node.files[kInitPostgresqlConfFile];
@@ -922,7 +1097,6 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     node.files.erase(kInitPostgresqlConfFile);
     node.files.erase(kInitPgHbaConfFile);
     StartPostgres(node);
-    node.records = {{ordinal, "primary", true, 0}};
     // The bootstrap SQL's app role and database (the last CREATE ROLE and CREATE DATABASE).
     for (absl::string_view line :
          absl::StrSplit(node.files[kBootstrapSqlFile], '\n', absl::SkipEmpty())) {
@@ -940,8 +1114,11 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
       }
     }
     node.files.erase(kBootstrapSqlFile);
+    node.wal.Append(0x100);
+    // The last step, repmgr primary register, then removes the marker.
+    if (fails_late) return Fail("repmgr: unable to register the primary");
+    node.records = {{ordinal, "primary", true, 0}};
     node.marker = false;
-    node.lsn += 0x100;
     return Ok();
   }
   if (step == "start" || step == "restart") {
@@ -951,6 +1128,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "stop-immediately") {
     node.postgres = false;
+    Detach(node, absl::InfinitePast());
     return Ok();
   }
   if ((step == "clone" || step == "rejoin") && node.cut_off) {
@@ -958,15 +1136,18 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "clone") {
     FakeNode* source = NodeByName(arg("source"));
-    if (source == nullptr || !Serving(*source) || source->frozen) {
+    // The script marks the directory incomplete and removes it before it copies anything.
+    node.marker = true;
+    node.postgres = false;
+    Detach(node, absl::InfinitePast());
+    Remove(node, container, "data");
+    if (source == nullptr || !Reachable(node, *source)) {
       return Fail(absl::StrCat("connection to ", arg("source"), " failed"));
     }
-    node.postgres = false;
-    node.marker = true;
     node.data = FakeData::kStandby;
-    node.timeline = source->timeline;
-    node.lsn = source->lsn;
-    node.history = source->history;
+    node.wal = source->wal;
+    node.replayed = node.wal.end();
+    for (const TimelineSpan& span : source->wal.spans()) node.history_files.insert(span.id);
     node.records = source->records;
     node.roles = source->roles;
     node.databases = source->databases;
@@ -976,6 +1157,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     return Ok();
   }
   if (step == "start-clone") {
+    if (node.data == FakeData::kEmpty) return Fail("no data directory");
     StartPostgres(node);
     node.marker = false;
     return Ok();
@@ -993,14 +1175,16 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "rejoin") {
     FakeNode* primary = NodeByName(arg("primary"));
-    if (primary == nullptr || !Serving(*primary) || !IsPrimary(*primary)) {
+    if (primary == nullptr || !Reachable(node, *primary) || !IsPrimary(*primary)) {
       return {75, "", absl::StrCat("cannot connect to ", arg("primary"))};
     }
     if (node.postgres) return Fail("Postgres is running");
+    // pg_rewind: what it wrote past the point where the primary's history left it is gone.
+    if (!primary->wal.Continues(node.wal)) removed_.push_back({container, "rewound", node.wal});
     node.data = FakeData::kStandby;
-    node.timeline = primary->timeline;
-    node.lsn = primary->lsn;
-    node.history = primary->history;
+    node.wal = primary->wal;
+    node.replayed = node.wal.end();
+    for (const TimelineSpan& span : node.wal.spans()) node.history_files.insert(span.id);
     node.records = primary->records;
     node.upstream = arg("primary");
     primary->slots.insert(absl::StrCat("repmgr_slot_", ordinal));
@@ -1013,12 +1197,19 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "move-aside") {
     if (node.data == FakeData::kEmpty || node.marker) return Ok();
+    // The script keeps the newest copy only: older ones are removed.
+    for (DataCopy& old : node.kept_aside) removed_.push_back(old);
+    node.kept_aside.clear();
     std::string kept = absl::StrCat("data.radctl-old-", arg("stamp"));
-    node.kept_aside = {kept, node.timeline, node.lsn};
+    node.kept_aside.push_back({container, kept, node.wal});
+    std::string moved = absl::StrCat("moved=", kept, " timeline=", node.timeline(),
+                                     " checkpoint=", FormatLsn(node.lsn()), "\n");
     node.postgres = false;
     node.data = FakeData::kEmpty;
-    return Ok(absl::StrCat("moved=", kept, " timeline=", node.timeline,
-                           " checkpoint=", FormatLsn(node.lsn), "\n"));
+    node.wal = WalHistory();
+    node.replayed = 0;
+    node.history_files.clear();
+    return Ok(moved);
   }
   // pgBackRest, in the node containers that mount the repository.
   if (step == "stanza-create" || step == "backup" || step == "backup-info" ||
@@ -1043,8 +1234,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     record.type = arg("type");
     record.size = 24 << 20;
     record.repo_size = 3 << 20;
-    record.lsn_start = node.lsn;
-    record.lsn_stop = node.lsn;
+    record.lsn_start = node.lsn();
+    record.lsn_stop = node.lsn();
     repository_.backups.push_back(record);
     return Ok(absl::StrCat("P00   INFO: new backup label = ", record.label, "\n"));
   }
@@ -1066,10 +1257,11 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "stop-cleanly") {
     if (!node.postgres) return Fail("pg_ctl: PID file does not exist");
-    Lsn checkpoint = node.lsn;
-    node.lsn += 0x28;  // the shutdown checkpoint record
+    Lsn checkpoint = node.lsn();
+    node.wal.Append(0x28);  // the shutdown checkpoint record, sent to the standbys streaming
     Replicate();
     node.postgres = false;
+    Detach(node, absl::InfinitePast());
     return Ok(FormatLsn(checkpoint) + "\n");
   }
   return Fail(absl::StrCat("unknown step ", step));
@@ -1137,8 +1329,61 @@ int FakeWorld::ContainerListings() const {
 
 void FakeWorld::Write(int ordinal, Lsn bytes) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   FakeNode& node = nodes_.at(ordinal);
-  if (IsPrimary(node)) node.lsn += bytes;
+  if (IsPrimary(node)) node.wal.Append(bytes);
+  Replicate();
+}
+
+absl::StatusOr<std::optional<Commit>> FakeWorld::ClientWrite(Lsn bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
+  if (!bouncer_.container || bouncer_.state != "running") {
+    return absl::UnavailableError("the bouncer does not run");
+  }
+  if (bouncer_.paused) return std::nullopt;  // held until RESUME
+  FakeNode* target = NodeByName(bouncer_.target);
+  if (target == nullptr || !Serving(*target) || target->frozen) {
+    return absl::UnavailableError(
+        absl::StrCat("the bouncer's target ", bouncer_.target, " does not answer"));
+  }
+  if (!IsPrimary(*target)) {
+    return absl::FailedPreconditionError("cannot execute in a read-only transaction");
+  }
+  Commit commit{commits_.size() + 1, target->wal.uid(), target->wal.Append(bytes)};
+  commits_.push_back(commit);
+  if (target->sync_number == 0) {
+    acknowledged_.push_back(commit.id);
+    acknowledged_set_.insert(commit.id);
+  } else {
+    pending_[commit.id] = OrdinalOf(bouncer_.target);
+  }
+  Replicate();
+  return commit;
+}
+
+bool FakeWorld::Acknowledged(uint64_t commit) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return acknowledged_set_.count(commit) > 0;
+}
+
+std::vector<Commit> FakeWorld::Commits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return commits_;
+}
+
+std::vector<uint64_t> FakeWorld::AcknowledgedCommits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return acknowledged_;
+}
+
+std::vector<DataCopy> FakeWorld::Removed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return removed_;
+}
+
+void FakeWorld::Advance() {
+  std::lock_guard<std::mutex> lock(mu_);
   Replicate();
 }
 
@@ -1149,37 +1394,81 @@ void FakeWorld::RebuildImage(const std::string& image, const std::string& id) {
 
 void FakeWorld::Kill(int ordinal) {
   std::lock_guard<std::mutex> lock(mu_);
-  StopNode(nodes_.at(ordinal), 137);
+  Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (node.state != "running" && node.state != "paused") return;
+  StopNode(node, 137);
+  Emit("kill", NodeName(ordinal));
   Emit("die", NodeName(ordinal));
+  Replicate();
+}
+
+void FakeWorld::Stop(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (node.state != "running") return;
+  if (node.postgres && node.data == FakeData::kPrimary) {
+    node.wal.Append(0x28);  // a clean shutdown: its checkpoint reaches the standbys
+    Replicate();
+  }
+  StopNode(node, 0);
+  Emit("kill", NodeName(ordinal));
+  Emit("die", NodeName(ordinal));
+  Emit("stop", NodeName(ordinal));
+  Replicate();
+}
+
+void FakeWorld::Start(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (!node.container || node.state == "running" || node.state == "paused") return;
+  node.state = "running";
+  node.exit_code = 0;
+  node.host_port = node.cut_off ? 0 : next_port_++;
+  if (node.data == FakeData::kStandby && !node.marker) StartPostgres(node);
+  Emit("start", NodeName(ordinal));
+  Replicate();
 }
 
 void FakeWorld::Pause(int ordinal) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   nodes_.at(ordinal).state = "paused";
   Emit("pause", NodeName(ordinal));
+  Replicate();
 }
 
 void FakeWorld::Unpause(int ordinal) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   nodes_.at(ordinal).state = "running";
   Emit("unpause", NodeName(ordinal));
+  Replicate();
 }
 
 void FakeWorld::Freeze(int ordinal, bool frozen) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   nodes_.at(ordinal).frozen = frozen;
+  Replicate();
 }
 
 void FakeWorld::CutOff(int ordinal, bool cut) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   FakeNode& node = nodes_.at(ordinal);
   node.cut_off = cut;
   if (node.state == "running") node.host_port = cut ? 0 : next_port_++;
+  Replicate();
 }
 
 void FakeWorld::Lag(int ordinal, bool lagging) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   nodes_.at(ordinal).lagging = lagging;
+  Replicate();
 }
 
 void FakeWorld::UnlabelledVolumeWithData(int ordinal, Lsn lsn) {
@@ -1188,13 +1477,21 @@ void FakeWorld::UnlabelledVolumeWithData(int ordinal, Lsn lsn) {
   node.volume = true;
   node.volume_labelled = false;
   node.data = FakeData::kPrimary;
-  node.timeline = 1;
-  node.lsn = lsn;
+  node.wal = WalHistory::Initial(next_uid_++, 0);
+  node.wal.Append(lsn);
 }
 
 void FakeWorld::CrashPostgres(int ordinal) {
   std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
   nodes_.at(ordinal).postgres = false;
+  Detach(nodes_.at(ordinal), absl::InfinitePast());
+  Replicate();
+}
+
+void FakeWorld::FailStepLate(const std::string& step, int times) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_late_[step] += times;
 }
 
 void FakeWorld::FailStep(const std::string& step, int times, const std::string& output,

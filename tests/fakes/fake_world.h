@@ -1,15 +1,29 @@
 // FakeWorld: a simulated Docker engine with Postgres nodes and a PgBouncer, behind the same
 // interfaces the controller uses (ContainerRuntime, PostgresAccess, BouncerAccess), for unit
-// tests of the observer, executor and loop without Docker. It models what radctl relies on:
-// containers and volumes, a node's data directory (empty / standby / primary), whether Postgres
-// runs, timelines and WAL positions, streaming from an upstream, repmgr's records and slots, and
-// the bouncer's target and pause. It runs radctl's node scripts by their step tags
-// (operations/node_scripts.h). Tests script faults: a container killed or paused, Postgres
-// frozen, a node cut off, a step failing, the engine or its event stream going away.
+// tests of the observer, executor and loop without Docker, and for the simulator (tests/sim/).
+// It runs radctl's node scripts by their step tags (operations/node_scripts.h), doing what each
+// script does to the data directory. Tests script faults: a container killed or paused,
+// Postgres frozen, a node cut off, a step failing, the engine or its event stream going away.
 //
-// Simplifications, on purpose: replication is instant for streaming standbys (unless a node is
-// made to lag); a standby can follow a primary when its position is not past the point where
-// the primary's history left its timeline; everything answers at once.
+// Faithful where safety lives, as Postgres 15 behaves:
+// - WAL: each node's history of timelines (wal_history.h), what it has flushed, and a standby's
+//   replay position. Promotion starts a new timeline numbered past every history file the node
+//   holds. A standby streams from its upstream only while its position lies on the upstream's
+//   history; a receiver that connects fetches the upstream's timeline history files even when
+//   it then cannot follow.
+// - A started standby replays the WAL it holds before it streams: until then
+//   pg_last_wal_receive_lsn() is NULL (0 here) and its replay position lags what it holds.
+// - The WAL receiver: a killed or stopped upstream closes its connection at once; one frozen or
+//   cut off leaves it half-open (still "streaming") until wal_receiver_timeout; after a failed
+//   attempt the next comes after wal_retrieve_retry_interval; a new primary_conninfo restarts
+//   it at once.
+// - Commits: clients write through the bouncer (ClientWrite). With synchronous_standby_names
+//   ANY k (...) a commit is acknowledged once k of the named standbys streaming from it have
+//   flushed it; the world keeps which commits were acknowledged (the checker's ground truth).
+// - Data directories moved aside or removed are recorded with what they held.
+//
+// Simplifications: streaming and replay are instant once a standby streams (unless it is made
+// to lag); everything else answers at once.
 #pragma once
 
 #include <atomic>
@@ -25,10 +39,19 @@
 #include "reconcilers/lsn.h"
 #include "reconcilers/observed_state.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/wal_history.h"
 
 namespace radctl::testing {
 
 enum class FakeData { kEmpty, kStandby, kPrimary };
+
+// A data directory moved aside before a rebuild (data.radctl-old-*), or one removed: where,
+// and the WAL it held.
+struct DataCopy {
+  std::string node;
+  std::string path;
+  WalHistory wal;
+};
 
 // One Postgres node: its container, its volume and what Postgres in it does.
 struct FakeNode {
@@ -45,10 +68,11 @@ struct FakeNode {
   bool volume_labelled = true;  // listed by the cluster's label
   FakeData data = FakeData::kEmpty;
   bool marker = false;  // radctl-incomplete
-  int timeline = 0;
-  Lsn lsn = 0;  // end of WAL: written (primary) or received and replayed (standby)
-  // Where each earlier timeline ended in this node's history (timeline -> switch point).
-  std::map<int, Lsn> history;
+  WalHistory wal;       // what it holds on disk (flushed)
+  Lsn replayed = 0;     // a standby's replay position
+  // Timeline history files in its pg_wal (a node has one for each timeline it went through, and
+  // a standby fetches its upstream's when its receiver connects).
+  std::set<int> history_files;
   std::string upstream;  // primary_conninfo host of a standby
   std::vector<RepmgrNode> records;
   std::set<std::string> slots;
@@ -62,18 +86,28 @@ struct FakeNode {
   // Roles (name -> SCRAM secret or password) and databases: replicated like the records.
   std::map<std::string, std::string> roles;
   std::set<std::string> databases;
-  // A data directory moved aside before a rebuild: where, its timeline and end of WAL.
-  struct KeptAside {
-    std::string path;
-    int timeline = 0;
-    Lsn lsn = 0;
-  };
-  std::optional<KeptAside> kept_aside;
+  // Data directories moved aside before rebuilds, oldest first.
+  std::vector<DataCopy> kept_aside;
   // Postgres.
   bool postgres = false;
+  // As loaded from postgresql.conf at the last start or reload.
+  int sync_number = 0;  // synchronous_standby_names = ANY k (...): k, 0 when empty
+  std::set<std::string> sync_names;
+  absl::Duration receiver_timeout = absl::Seconds(60);  // wal_receiver_timeout
+  absl::Duration retry_interval = absl::Seconds(5);     // wal_retrieve_retry_interval
+  // The WAL receiver of a standby whose Postgres runs.
+  std::string attached_to;        // the node it is connected to, "" when none runs
+  bool receiver_waiting = false;  // at the end of its timeline upstream, unable to go on
+  absl::Time heard_at = absl::InfinitePast();        // when it last heard from attached_to
+  absl::Time next_attempt = absl::InfinitePast();    // when the startup process tries streaming
+  absl::Time replay_done_at = absl::InfinitePast();  // replay of local WAL after a start ends
+  std::optional<Lsn> receive_reported;  // pg_last_wal_receive_lsn(): NULL until it streams
   // Faults.
   bool frozen = false;   // Postgres hangs: sessions time out, exec still works
   bool lagging = false;  // receives nothing more from its upstream
+
+  int timeline() const { return wal.empty() ? 0 : wal.timeline(); }
+  Lsn lsn() const { return wal.end(); }
 };
 
 struct FakeBouncer {
@@ -106,13 +140,29 @@ struct FakeRepository {
   std::vector<BackupRecord> backups;
 };
 
+// What the simulator adds to the world (tests/sim/); unit tests run without.
+class WorldHooks {
+ public:
+  virtual ~WorldHooks() = default;
+  // Called before every call the controller makes into the world is served (outside the
+  // world's lock): the simulator counts calls, applies what it scheduled at this one, and
+  // refuses the calls of a controller it has killed (the call then fails and changes nothing).
+  virtual absl::Status BeforeCall() = 0;
+  // How long a standby's Postgres, once started, replays the WAL it holds before it streams.
+  virtual absl::Duration ReplayTime() = 0;
+};
+
 class FakeWorld {
  public:
-  explicit FakeWorld(std::string cluster);
+  // With `clock` and `tasks` (the simulator's), time and concurrency are theirs; without, the
+  // world has a FakeClock of its own and threads.
+  explicit FakeWorld(std::string cluster, const Clock* clock = nullptr,
+                     const Tasks* tasks = nullptr);
   ~FakeWorld();
 
   const Env& env() const { return env_; }
-  FakeClock& clock() { return clock_; }
+  FakeClock& clock() { return clock_; }  // the world's own (not used with an outside clock)
+  void set_hooks(WorldHooks* hooks) { hooks_ = hooks; }
   const std::string& cluster() const { return cluster_; }
 
   // --- looking ---
@@ -132,7 +182,22 @@ class FakeWorld {
   // --- the world changing on its own ---
   // `bytes` of WAL written on the primary `ordinal` (and streamed to its standbys).
   void Write(int ordinal, Lsn bytes);
-  void Kill(int ordinal);  // docker kill: exit code 137, Postgres gone
+  // A client's commit through the write bouncer, as an application makes it. Held (nullopt)
+  // while the bouncer holds clients; an error when it cannot be made (no target, the target
+  // does not serve or is not a primary). Otherwise the commit, acknowledged at once or once
+  // enough synchronous standbys have it (Acknowledged).
+  absl::StatusOr<std::optional<Commit>> ClientWrite(Lsn bytes);
+  bool Acknowledged(uint64_t commit) const;
+  std::vector<Commit> Commits() const;                // every commit made, oldest first
+  std::vector<uint64_t> AcknowledgedCommits() const;  // in the order they were acknowledged
+  // Data directories removed (a clone over one, a volume removed, older moved-aside copies
+  // deleted), with what they held, oldest first.
+  std::vector<DataCopy> Removed() const;
+  // Brings replication up to the clock's time (the world does it at every call it serves).
+  void Advance();
+  void Kill(int ordinal);   // docker kill: exit code 137, Postgres gone
+  void Stop(int ordinal);   // docker stop: a clean shutdown, exit code 0
+  void Start(int ordinal);  // docker start (the entrypoint starts only a standby's Postgres)
   // The tag `image` built again: it now names the image `id` (by default an image's id is its
   // name).
   void RebuildImage(const std::string& image, const std::string& id);
@@ -145,6 +210,9 @@ class FakeWorld {
   // The next `times` runs of script step `step` ("rejoin", "clone", ...) fail with `output`
   // and `exit_code` (75: the scripts' "try again later").
   void FailStep(const std::string& step, int times, const std::string& output, int exit_code = 1);
+  // The next `times` runs of `step` do their work but fail at their last command (repmgr
+  // register after an init: the marker stays on a running primary).
+  void FailStepLate(const std::string& step, int times);
   void SetEngineDown(bool down);                     // every runtime call: Unavailable
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once
@@ -179,10 +247,16 @@ class FakeWorld {
   bool IsPrimary(const FakeNode& node) const {
     return node.postgres && node.data == FakeData::kPrimary;
   }
-  // Whether `standby` can stream from `upstream`, and then copies what it has.
-  bool CanFollow(const FakeNode& standby, const FakeNode& upstream) const;
   bool Streaming(const FakeNode& node) const;
-  void Replicate();
+  // Whether `node` can reach `peer` over the network now (both up, neither cut off or frozen).
+  bool Reachable(const FakeNode& node, const FakeNode& peer) const;
+  void Replicate();  // Advance() with mu_ held
+  void AdvanceReceiver(FakeNode& node, absl::Time now);
+  void AcknowledgeCommits();
+  void Detach(FakeNode& node, absl::Time next_attempt);
+  void Promote(FakeNode& node);
+  void Remove(FakeNode& node, const std::string& ordinal_name, const std::string& path);
+  void LoadConfig(FakeNode& node);  // what postgresql.conf says, as Postgres loads it
   void StartPostgres(FakeNode& node);
   void LoadTls(FakeNode& node);  // what tls/radctl-tls.conf says, as Postgres loads it
   void StopNode(FakeNode& node, int exit_code);
@@ -190,9 +264,19 @@ class FakeWorld {
   docker::ExecResult RunStep(const std::string& container, FakeNode& node, const std::string& step,
                              const std::map<std::string, std::string>& args);
 
+  absl::Status Admit() const;  // the hooks' BeforeCall, when there are hooks
+
   const std::string cluster_;
   FakeClock clock_;
+  const Clock& time_;  // clock_ or the simulator's
+  WorldHooks* hooks_ = nullptr;
   mutable std::mutex mu_;
+  uint64_t next_uid_ = 1;            // timelines made by promotions (initdb's uses one too)
+  std::vector<Commit> commits_;      // every client commit
+  std::map<uint64_t, int> pending_;  // commit -> the primary waiting for synchronous standbys
+  std::vector<uint64_t> acknowledged_;
+  std::set<uint64_t> acknowledged_set_;
+  std::vector<DataCopy> removed_;
   std::map<int, FakeNode> nodes_;
   FakeBouncer bouncer_;
   FakeBouncer read_bouncer_;
@@ -203,6 +287,7 @@ class FakeWorld {
   mutable int container_listings_ = 0;
   std::map<std::string, std::string> image_ids_;  // rebuilt tags
   std::map<std::string, std::deque<docker::ExecResult>> failing_steps_;
+  std::map<std::string, int> fail_late_;
   std::deque<docker::Event> events_;
   bool drop_stream_ = false;
   bool bouncer_port_taken_ = false;

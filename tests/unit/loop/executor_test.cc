@@ -78,7 +78,7 @@ TEST_F(ExecutorTest, ASwitchoverHandsOverWithoutLosingTheLastWal) {
   EXPECT_EQ(h_.world().Bouncer().target, "demo-pg-2");
   EXPECT_FALSE(h_.world().Bouncer().paused);
   // Node 2 has everything node 1 wrote, its shutdown checkpoint included.
-  EXPECT_GT(h_.world().Node(2).history.at(1), h_.world().Node(1).lsn - 1);
+  EXPECT_GT(*h_.world().Node(2).wal.SwitchPoint(1), h_.world().Node(1).lsn() - 1);
 }
 
 TEST_F(ExecutorTest, AFailedActionSaysWhatFailedAndOnWhichNode) {

@@ -28,8 +28,8 @@ void ExpectStandbyOf(ControllerHarness& h, int ordinal, int upstream) {
   EXPECT_TRUE(node.postgres) << ordinal;
   EXPECT_EQ(node.data, FakeData::kStandby) << ordinal;
   EXPECT_EQ(node.upstream, h.world().NodeName(upstream)) << ordinal;
-  EXPECT_EQ(node.lsn, primary.lsn) << ordinal;
-  EXPECT_EQ(node.timeline, primary.timeline) << ordinal;
+  EXPECT_EQ(node.lsn(), primary.lsn()) << ordinal;
+  EXPECT_EQ(node.timeline(), primary.timeline()) << ordinal;
 }
 
 void ExpectPrimary(ControllerHarness& h, int ordinal) {
@@ -60,7 +60,7 @@ TEST(ReconcileLoopTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadct
   h.world().UnlabelledVolumeWithData(1, kForeignWal);
   ASSERT_TRUE(h.Converge().ok()) << h.log();
   EXPECT_THAT(h.log(), HasSubstr("not initialising over it"));
-  EXPECT_GE(h.world().Node(1).lsn, kForeignWal);  // its WAL is still there
+  EXPECT_GE(h.world().Node(1).lsn(), kForeignWal);  // its WAL is still there
   ExpectPrimary(h, 1);  // and, the only primary's data, it became the cluster's primary
   ExpectStandbyOf(h, 2, 1);
 }
@@ -86,7 +86,7 @@ TEST(ReconcileLoopTest, KilledPrimaryFailsOverToTheMostAdvancedStandbyAndRejoins
   ExpectPrimary(h, 2);
   ExpectStandbyOf(h, 1, 2);
   ExpectStandbyOf(h, 3, 2);
-  EXPECT_EQ(h.world().Node(2).timeline, 2);
+  EXPECT_EQ(h.world().Node(2).timeline(), 2);
   EXPECT_THAT(h.world().Steps(), Contains("rejoin demo-pg-1"));
   EXPECT_THAT(h.log(), HasSubstr("demo-pg-2 has the highest received LSN"));
 }
@@ -133,7 +133,7 @@ TEST(ReconcileLoopTest, PostgresCrashInThePrimaryIsRestartedInPlace) {
   h.world().CrashPostgres(1);
   ASSERT_TRUE(h.Converge().ok()) << h.log();
   ExpectPrimary(h, 1);
-  EXPECT_EQ(h.world().Node(1).timeline, 1);  // nobody was promoted
+  EXPECT_EQ(h.world().Node(1).timeline(), 1);  // nobody was promoted
   EXPECT_THAT(h.log(), HasSubstr("StartPrimary"));
   // Clients were held while it was down, and resumed (ExpectPrimary: not paused now).
   EXPECT_GE(h.world().Bouncer().pauses, 1);
@@ -181,9 +181,10 @@ TEST(ReconcileLoopTest, ARewindThatFailsTwiceIsARebuildThatKeepsTheOldDataAside)
   ExpectPrimary(h, 2);
   ExpectStandbyOf(h, 1, 2);
   EXPECT_THAT(h.world().Steps(), Contains("clone demo-pg-1"));
-  std::optional<testing::FakeNode::KeptAside> kept = h.world().Node(1).kept_aside;
-  ASSERT_TRUE(kept.has_value());
-  EXPECT_EQ(kept->timeline, 1);
+  std::vector<testing::DataCopy> copies = h.world().Node(1).kept_aside;
+  ASSERT_EQ(copies.size(), 1u);
+  const testing::DataCopy* kept = &copies[0];
+  EXPECT_EQ(kept->wal.timeline(), 1);
   EXPECT_THAT(h.log(), HasSubstr("MovedAside"));
   EXPECT_THAT(h.log(), HasSubstr(absl::StrCat("old data directory kept at /var/lib/postgresql/",
                                               kept->path, " (timeline 1")));
@@ -268,7 +269,7 @@ TEST(ReconcileLoopTest, RequestedSwitchoverIsMadeAndTheRequestCleared) {
 TEST(ReconcileLoopTest, AChangedImageRollsThroughStandbysThenASwitchover) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
-  const int64_t lsn = h.world().Node(1).lsn;
+  const int64_t lsn = h.world().Node(1).lsn();
   h.spec().postgres.image = "radctl/postgres:15-new";
   ASSERT_TRUE(h.Converge().ok()) << h.log();
   for (int ordinal = 1; ordinal <= 3; ++ordinal) {
@@ -281,7 +282,7 @@ TEST(ReconcileLoopTest, AChangedImageRollsThroughStandbysThenASwitchover) {
   for (int ordinal = 1; ordinal <= 3; ++ordinal) {
     if (ordinal != primary) ExpectStandbyOf(h, ordinal, primary);
   }
-  EXPECT_GE(h.world().Node(primary).lsn, lsn);
+  EXPECT_GE(h.world().Node(primary).lsn(), lsn);
   // Standbys one at a time before the switchover, then the old primary.
   const std::string log = h.log();
   size_t switchover = log.find("switching over to");
@@ -464,7 +465,7 @@ TEST(SafetyLoopTest, ADoubleFaultWaitsForTheQuorumAndLosesNothing) {
   ASSERT_TRUE(h.BringUp().ok());
   h.world().Lag(3, true);
   h.world().Write(1, 0x1000);  // acknowledged by node 2 alone
-  const Lsn acknowledged = h.world().Node(1).lsn;
+  const Lsn acknowledged = h.world().Node(1).lsn();
   h.world().Kill(1);
   h.world().Kill(2);
   h.world().Lag(3, false);
@@ -473,7 +474,7 @@ TEST(SafetyLoopTest, ADoubleFaultWaitsForTheQuorumAndLosesNothing) {
   EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-3")));
   // The old primary came back (its container restarted) and resumed: nothing was lost.
   ExpectPrimary(h, 1);
-  EXPECT_GE(h.world().Node(1).lsn, acknowledged);
+  EXPECT_GE(h.world().Node(1).lsn(), acknowledged);
   ExpectStandbyOf(h, 2, 1);
   ExpectStandbyOf(h, 3, 1);
 }
@@ -489,14 +490,14 @@ TEST(SafetyLoopTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
   ASSERT_THAT(h.world().Primaries(), ElementsAre(2));
   ASSERT_EQ(h.world().Node(1).data, FakeData::kPrimary);
   h.world().Write(2, 0x3000);  // written on timeline 2 only
-  const Lsn written = h.world().Node(2).lsn;
+  const Lsn written = h.world().Node(2).lsn();
   h.world().Kill(2);
   h.world().Unpause(3);  // back on timeline 1, with records that name demo-pg-1
   h.RunFor(absl::Seconds(10));
   // Neither demo-pg-1 (the abandoned history) nor demo-pg-3 (behind) became primary: demo-pg-2
   // came back (its container restarted) and resumed, with everything written to it.
   EXPECT_THAT(h.world().Primaries(), ElementsAre(2));
-  EXPECT_EQ(h.world().Node(2).lsn, written);
+  EXPECT_EQ(h.world().Node(2).lsn(), written);
   EXPECT_THAT(h.log(), Not(HasSubstr("StartPrimary   registered primary demo-pg-1")));
   EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-1")));
   EXPECT_THAT(h.world().Steps(), Not(Contains("promote demo-pg-3")));
