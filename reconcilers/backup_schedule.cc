@@ -121,8 +121,8 @@ BackupStep PlanScheduledBackup(const ClusterSpec& spec, const ObservedState& obs
   const absl::Time last = LastBackupTime(backup);
   const absl::Time due = NextBackupDue(spec.backup, last);
   if (due == absl::InfiniteFuture()) return step;
-  if (observed.observed_at < due) {
-    step.due_in = due - observed.observed_at;
+  if (observed.wall_at < due) {
+    step.due_in = due - observed.wall_at;
     return step;
   }
   if (std::string missing = RepositoryMissing(spec, *node); !missing.empty()) {

@@ -210,7 +210,12 @@ struct BackupObservation {
 };
 
 struct ObservedState {
+  // When it was observed: `observed_at` on the monotonic clock, for every duration the planner
+  // measures (silence, backoff); `wall_at` on the wall clock, for what is compared with wall
+  // times (a certificate's validity, a backup schedule, times shown to people). A step of the
+  // wall clock never shortens or stretches a failover's detection.
   absl::Time observed_at = absl::InfinitePast();
+  absl::Time wall_at = absl::InfinitePast();
   bool network_exists = false;
   // The id spec.postgres.image names now ("" when it could not be looked up): a node whose
   // container runs another was made before the image was rebuilt under the same tag.

@@ -71,13 +71,13 @@ void ClusterWorker::Join() {
 }
 
 void ClusterWorker::Run() {
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   bool acted = false;
   absl::Status converged = loop_->Converge(desired_, &acted, &stop_);
   const bool watch_on =
       options_.watch && !absl::IsCancelled(converged) &&
       (converged.ok() || absl::IsDeadlineExceeded(converged) || !options_.end_on_failure);
-  if (converged.ok()) PrintReady(env_.clock.Now() - start, acted);
+  if (converged.ok()) PrintReady(env_.clock.Monotonic() - start, acted);
   if (!watch_on) {
     result_ = converged;
     finished_ = true;

@@ -132,9 +132,9 @@ ActionOutcome Executor::RunOne(const Action& action) {
   const std::string object = ObjectName(action);
   const std::string what = EventReason(action.type);
   events_.Normal(object, what, action.reason);
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   absl::Status status = Execute(action);
-  absl::Duration took = env_.clock.Now() - start;
+  absl::Duration took = env_.clock.Monotonic() - start;
   if (status.ok()) {
     events_.Progress(
         absl::StrCat(object, " ", ActionTypeName(action.type), ": done in ", Seconds(took)));
@@ -281,9 +281,9 @@ absl::Status Executor::Failover(const Action& action) {
   const int new_primary = action.ordinal;
   const int old_primary = action.source;
   const std::string bouncer = BouncerName(spec_.name);
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Now() - start)));
+    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
   };
   bool paused = false;
   absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
@@ -363,10 +363,10 @@ absl::Status Executor::Rebuild(int ordinal, int source) {
 }
 
 absl::Status Executor::Switchover(int new_primary, int old_primary) {
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
     events_.Progress(
-        absl::StrCat("switchover: ", what, " at +", Seconds(env_.clock.Now() - start)));
+        absl::StrCat("switchover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
   };
   const std::string old_name = NodeName(spec_.name, old_primary);
   const std::string new_name = NodeName(spec_.name, new_primary);

@@ -206,7 +206,7 @@ void Observer::ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bounc
 }
 
 std::string Observer::WantedImageId(const std::string& image) {
-  const absl::Time now = env_.clock.Now();
+  const absl::Time now = env_.clock.Monotonic();
   if (image != image_.name || now - image_.read_at >= kImageRecheckInterval) {
     absl::StatusOr<docker::ImageInfo> info = env_.runtime.InspectImage(image);
     image_ = {image, info.ok() ? info->id : "", info.ok() ? now : absl::InfinitePast()};
@@ -258,7 +258,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
   work.push_back([&] { ObserveBouncer(spec, state.bouncer, bouncer_admin_); });
   work.push_back([&] { ObserveBouncer(spec, state.read_bouncer, read_bouncer_admin_); });
   env_.tasks.RunAll(std::move(work));
-  state.observed_at = env_.clock.Now();
+  state.observed_at = env_.clock.Monotonic();
+  state.wall_at = env_.clock.Now();
 
   for (size_t i = 0; i < state.nodes.size(); ++i) {
     NodeObservation& node = state.nodes[i];

@@ -63,10 +63,10 @@ void ReconcileLoop::Wake() {
 
 bool ReconcileLoop::WaitFor(absl::Duration duration, const std::atomic<bool>* stop) {
   std::unique_lock<std::mutex> lock(wake_mu_);
-  absl::Time deadline = env_.clock.Now() + duration;
-  while (!woken_ && (stop == nullptr || !*stop) && env_.clock.Now() < deadline) {
+  absl::Time deadline = env_.clock.Monotonic() + duration;
+  while (!woken_ && (stop == nullptr || !*stop) && env_.clock.Monotonic() < deadline) {
     // Slices, so that a stop request (set from a signal handler) is seen within one.
-    absl::Duration slice = std::min(deadline - env_.clock.Now(), absl::Milliseconds(250));
+    absl::Duration slice = std::min(deadline - env_.clock.Monotonic(), absl::Milliseconds(250));
     env_.clock.WaitFor(wake_cv_, lock, slice);
   }
   bool woken = woken_;
@@ -94,12 +94,12 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
                                        absl::Duration interval, const ClusterSpec& spec,
                                        const std::function<ClusterSpec()>& desired,
                                        const std::atomic<bool>& stop) {
-  const absl::Time until = env_.clock.Now() + for_at_most;
-  absl::Time look_at_files = env_.clock.Now() + kFilesLookInterval;
-  while (!stop && env_.clock.Now() < until) {
-    if (WaitFor(std::min(interval, until - env_.clock.Now()), &stop)) return;
-    if (env_.clock.Now() >= look_at_files) {
-      look_at_files = env_.clock.Now() + kFilesLookInterval;
+  const absl::Time until = env_.clock.Monotonic() + for_at_most;
+  absl::Time look_at_files = env_.clock.Monotonic() + kFilesLookInterval;
+  while (!stop && env_.clock.Monotonic() < until) {
+    if (WaitFor(std::min(interval, until - env_.clock.Monotonic()), &stop)) return;
+    if (env_.clock.Monotonic() >= look_at_files) {
+      look_at_files = env_.clock.Monotonic() + kFilesLookInterval;
       Requests requests = store_.LoadRequests();
       if (requests.switchover_to != 0 || requests.promote != 0) return;
       if (!(desired() == spec)) return;  // an edited spec is acted on within a second
@@ -108,7 +108,7 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
     // that follows at once starts counting its silence from this last answer.
     absl::StatusOr<Lsn> lsn = observer_.AskPrimary(spec, primary.host_port);
     if (!lsn.ok()) return;
-    memory_ = RememberPrimaryAnswer(std::move(memory_), primary.ordinal, *lsn, env_.clock.Now());
+    memory_ = RememberPrimaryAnswer(std::move(memory_), primary.ordinal, *lsn, env_.clock.Monotonic());
   }
 }
 
@@ -138,10 +138,10 @@ void ReconcileLoop::ReportFailure(const ClusterSpec& spec, const absl::Status& s
 }
 
 ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   if (state_ != nullptr) state_->PassStarted();
   PassResult result = ObservePlanAct(spec);
-  if (state_ != nullptr) state_->PassEnded(env_.clock.Now() - start, !result.status.ok());
+  if (state_ != nullptr) state_->PassEnded(env_.clock.Monotonic() - start, !result.status.ok());
   return result;
 }
 
@@ -155,7 +155,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
     result.status = observed.status();
     return result;
   }
-  memory_ = Remember(std::move(memory_), *observed, {}, env_.clock.Now());
+  memory_ = Remember(std::move(memory_), *observed, {}, env_.clock.Monotonic());
   Requests requests = LoadRequests();
   ClearDoneRequests(requests, *observed);
   result.plan = ComputePlan(spec, *observed, memory_, LoadRequests());
@@ -198,7 +198,7 @@ void ReconcileLoop::Book(const std::vector<ActionOutcome>& outcomes) {
       observer_.ForgetBackups();  // the repository changed: read it again
     }
   }
-  memory_ = RememberOutcomes(std::move(memory_), outcomes, env_.clock.Now());
+  memory_ = RememberOutcomes(std::move(memory_), outcomes, env_.clock.Monotonic());
 }
 
 void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& action) {
@@ -297,14 +297,14 @@ absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec,
 
 absl::StatusOr<Plan> ReconcileLoop::PlanOnce(const ClusterSpec& spec) {
   ASSIGN_OR_RETURN(ObservedState observed, Observe(spec, memory_));
-  return ComputePlan(spec, observed, Remember(memory_, observed, {}, env_.clock.Now()),
+  return ComputePlan(spec, observed, Remember(memory_, observed, {}, env_.clock.Monotonic()),
                      LoadRequests());
 }
 
 absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
                                      const std::atomic<bool>* stop) {
   *acted = false;
-  absl::Time deadline = env_.clock.Now() + options_.converge_timeout;
+  absl::Time deadline = env_.clock.Monotonic() + options_.converge_timeout;
   absl::Duration backoff = kFirstBackoff;
   int aborted_in_a_row = 0;  // "observe now" more than a few times in a row backs off too
   while (true) {
@@ -322,7 +322,7 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
     if (pass.status.ok() && pass.plan.converged() && background_.empty()) {
       return absl::OkStatus();
     }
-    if (env_.clock.Now() > deadline) {
+    if (env_.clock.Monotonic() > deadline) {
       (void)CollectBackground(/*wait_all=*/true);
       std::string still = !pass.status.ok()           ? std::string(pass.status.message())
                           : pass.plan.waiting.empty() ? pass.plan.ToString(spec.name)

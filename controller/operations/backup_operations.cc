@@ -71,7 +71,7 @@ absl::StatusOr<BackupInfo> BackupOperations::ReadInfo(int ordinal) const {
 absl::StatusOr<BackupResult> BackupOperations::Backup(
     int ordinal, const std::string& type, const std::function<void(double)>& progress) const {
   const std::string node = NodeName(spec_.name, ordinal);
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   std::atomic<bool> done{false};
   std::unique_ptr<Task> poller;
   if (progress) {
@@ -101,7 +101,7 @@ absl::StatusOr<BackupResult> BackupOperations::Backup(
   done = true;
   if (poller != nullptr) poller->Wait();
   RETURN_IF_ERROR(output.status());
-  absl::Duration took = env_.clock.Now() - start;
+  absl::Duration took = env_.clock.Monotonic() - start;
   std::string label;
   for (absl::string_view line : absl::StrSplit(*output, '\n')) {
     size_t at = line.find("new backup label = ");
@@ -202,11 +202,11 @@ absl::StatusOr<RestoreResult> BackupOperations::RestorePrimary(int ordinal) cons
   const RecoverySpec& recovery = *spec_.bootstrap.recovery;
   const std::string node = NodeName(spec_.name, ordinal);
   const std::string helper = RestoreHelperName(spec_.name);
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
     events_.Progress(
         absl::StrCat(node, " restore: ", what, " at +",
-                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Now() - start))));
+                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
   };
   // What the source has committed until now is in its archive before the target is chosen.
   FlushSourceArchive(recovery.from_cluster);

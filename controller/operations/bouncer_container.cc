@@ -50,11 +50,11 @@ absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const Clust
 absl::Status WaitUntilAnswering(const Clock& clock, const std::string& name,
                                 absl::FunctionRef<absl::Status()> connect) {
   constexpr absl::Duration within = absl::Seconds(10);
-  const absl::Time deadline = clock.Now() + within;
+  const absl::Time deadline = clock.Monotonic() + within;
   for (;;) {
     absl::Status answered = connect();
     if (answered.ok()) return answered;
-    if (clock.Now() >= deadline) {
+    if (clock.Monotonic() >= deadline) {
       return absl::UnavailableError(absl::StrCat(
           name, " was started but PgBouncer did not answer within ", absl::FormatDuration(within),
           " (", answered.message(), "); its log says why: docker logs ", name));

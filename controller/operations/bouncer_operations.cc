@@ -113,7 +113,7 @@ absl::Status BouncerOperations::ReleaseHungServers(BouncerSession& admin,
 
 bool BouncerOperations::ServersReleased(BouncerSession& admin, const std::string& database,
                                         absl::Duration within) const {
-  for (absl::Time deadline = env_.clock.Now() + within;; env_.clock.SleepFor(kReleasePoll)) {
+  for (absl::Time deadline = env_.clock.Monotonic() + within;; env_.clock.SleepFor(kReleasePoll)) {
     absl::StatusOr<std::vector<BouncerPool>> pools = admin.ShowPools();
     if (!pools.ok()) return false;
     int active = 0;
@@ -121,7 +121,7 @@ bool BouncerOperations::ServersReleased(BouncerSession& admin, const std::string
       if (pool.database == database) active += pool.servers_active;
     }
     if (active == 0) return true;
-    if (env_.clock.Now() >= deadline) return false;
+    if (env_.clock.Monotonic() >= deadline) return false;
   }
 }
 

@@ -260,11 +260,11 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
   RETURN_IF_ERROR(UploadNodeFiles(ordinal));
   const std::string name = NodeName(spec_.name, ordinal);
   const std::string source_name = NodeName(spec_.name, source);
-  absl::Time start = env_.clock.Now();
+  absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
     events_.Progress(
         absl::StrCat(name, " clone: ", what, " at +",
-                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Now() - start))));
+                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
   };
   RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr standby clone from ", source_name),
                             CloneScript(source_name, spec_.tls.enabled), kCloneTimeout));
@@ -316,10 +316,10 @@ absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
 absl::Status NodeOperations::WaitStreaming(int ordinal, int upstream,
                                            absl::Duration timeout) const {
   const std::string upstream_name = NodeName(spec_.name, upstream);
-  absl::Time deadline = env_.clock.Now() + timeout;
+  absl::Time deadline = env_.clock.Monotonic() + timeout;
   std::string last = "no answer yet";
   std::unique_ptr<NodeSession> session;
-  while (env_.clock.Now() < deadline) {
+  while (env_.clock.Monotonic() < deadline) {
     if (session == nullptr || session->broken()) {
       absl::StatusOr<std::unique_ptr<NodeSession>> connected = Connect(ordinal);
       if (connected.ok()) {
@@ -425,12 +425,12 @@ absl::Status NodeOperations::WaitReplayedPast(int ordinal, Lsn lsn, absl::Durati
 
 absl::Status NodeOperations::WaitReplayedPast(NodeSession& session, int ordinal, Lsn lsn,
                                               absl::Duration timeout) const {
-  absl::Time deadline = env_.clock.Now() + timeout;
+  absl::Time deadline = env_.clock.Monotonic() + timeout;
   Lsn replayed = 0;
   while (true) {
     ASSIGN_OR_RETURN(replayed, session.ReplayLsn(kConnectTimeout));
     if (replayed > lsn) return absl::OkStatus();
-    if (env_.clock.Now() > deadline) break;
+    if (env_.clock.Monotonic() > deadline) break;
     env_.clock.SleepFor(absl::Milliseconds(10));
   }
   return absl::AbortedError(absl::StrCat(NodeName(spec_.name, ordinal), " has replayed WAL up to ",

@@ -95,7 +95,7 @@ void ControllerState::PassEnded(absl::Duration took, bool failed) {
 
 void ControllerState::Publish(const ClusterSpec& spec, const ObservedState& observed,
                               const Plan& plan) {
-  absl::Time now = observed.observed_at;
+  absl::Time now = observed.wall_at;
   std::vector<Condition> conditions;
   std::map<std::string, NodeState> node_states;
   bool changed = false;

@@ -30,7 +30,7 @@ absl::StatusOr<ClusterSecrets> EnsureCredentials(ClusterStore& store, const Clus
     ASSIGN_OR_RETURN(
         CertificateAndKey ca,
         MakeCertificateAuthority(absl::StrCat(spec.name, " radctl CA"), now, kCaValidity));
-    RETURN_IF_ERROR(WriteCertificateAuthority(store.dir(), ca));
+    RETURN_IF_ERROR(WriteCertificateAuthority(store.files(), store.dir(), ca));
     secrets.server = {};  // one from another CA would not verify
     tls_made = true;
   }
@@ -54,7 +54,7 @@ absl::Status RenewServerCertificate(ClusterStore& store, const ClusterSpec& spec
   ASSIGN_OR_RETURN(
       CertificateAndKey server,
       IssueServerCertificate(secrets.ca, CertificateNames(spec), now, kServerCertificateValidity));
-  return WriteServerCertificate(store.dir(), server);
+  return WriteServerCertificate(store.files(), store.dir(), server);
 }
 
 absl::StatusOr<ClusterSecrets> RotateAppPassword(ClusterStore& store, const ClusterSpec& spec) {

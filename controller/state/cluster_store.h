@@ -11,7 +11,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/config/secrets.h"
+#include "controller/state/state_files.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/plan.h"
 
@@ -33,9 +35,11 @@ class ClusterStore {
   // ~/.local/state/radctl.
   static std::string DefaultRoot();
 
-  ClusterStore(const std::string& root, const std::string& cluster);
+  ClusterStore(const std::string& root, const std::string& cluster,
+               const StateFiles& files = LocalStateFiles(), const Clock& clock = RealClock());
   const std::string& dir() const { return dir_; }
   const std::string& root() const { return root_; }
+  const StateFiles& files() const { return files_; }
 
   // NotFound when the cluster was never applied from this machine.
   [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadSecrets() const;
@@ -77,10 +81,14 @@ class ClusterStore {
   std::string Path(const std::string& file) const;
   std::string root_;
   std::string dir_;
+  const StateFiles& files_;
+  const Clock& clock_;  // requests' age, and when records were written (wall time: people read it)
+  size_t appended_ = 0;  // events appended by this store: the file is trimmed now and then
 };
 
 // Makes `dir` (0700) if missing; refuses one that is not a directory of this user's or that
-// others may read (FailedPrecondition, saying how to fix it): it holds the passwords.
+// others may read (FailedPrecondition, saying how to fix it): it holds the passwords. On the
+// local filesystem (LocalStateFiles).
 [[nodiscard]] absl::Status EnsureStateDirectory(const std::string& dir);
 
 // temp file in the same directory, fsync, rename over `path`, fsync the directory.

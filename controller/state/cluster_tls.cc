@@ -1,9 +1,5 @@
 #include "controller/state/cluster_tls.h"
 
-#include <cerrno>
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "controller/state/cluster_store.h"
 #include "crd-like-specs/status_macros.h"
@@ -18,23 +14,19 @@ std::string TlsPath(const std::string& dir, const std::string& file) {
 }
 
 // The file's content, "" when it does not exist.
-absl::StatusOr<std::string> ReadIfExists(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return std::string();
-    return absl::InternalError(absl::StrCat("cannot read ", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+absl::StatusOr<std::string> ReadIfExists(const StateFiles& files, const std::string& path) {
+  absl::StatusOr<std::string> text = files.Read(path);
+  if (absl::IsNotFound(text.status())) return std::string();
+  return text;
 }
 
 }  // namespace
 
-absl::Status ReadTlsFiles(const std::string& dir, ClusterSecrets& secrets) {
-  ASSIGN_OR_RETURN(std::string ca_cert, ReadIfExists(TlsPath(dir, "ca.crt")));
-  ASSIGN_OR_RETURN(std::string ca_key, ReadIfExists(TlsPath(dir, "ca.key")));
-  ASSIGN_OR_RETURN(std::string server, ReadIfExists(TlsPath(dir, "server.pem")));
+absl::Status ReadTlsFiles(const StateFiles& files, const std::string& dir,
+                          ClusterSecrets& secrets) {
+  ASSIGN_OR_RETURN(std::string ca_cert, ReadIfExists(files, TlsPath(dir, "ca.crt")));
+  ASSIGN_OR_RETURN(std::string ca_key, ReadIfExists(files, TlsPath(dir, "ca.key")));
+  ASSIGN_OR_RETURN(std::string server, ReadIfExists(files, TlsPath(dir, "server.pem")));
   if (ca_cert.empty() || ca_key.empty()) return absl::OkStatus();
   secrets.ca = {ca_cert, ca_key};
   secrets.ca_file = TlsPath(dir, "ca.crt");
@@ -44,16 +36,18 @@ absl::Status ReadTlsFiles(const std::string& dir, ClusterSecrets& secrets) {
   return absl::OkStatus();
 }
 
-absl::Status WriteCertificateAuthority(const std::string& dir, const CertificateAndKey& ca) {
-  RETURN_IF_ERROR(EnsureStateDirectory(dir));
-  RETURN_IF_ERROR(EnsureStateDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
-  RETURN_IF_ERROR(WriteFileAtomically(TlsPath(dir, "ca.key"), ca.key, 0600));
-  return WriteFileAtomically(TlsPath(dir, "ca.crt"), ca.cert, 0600);
+absl::Status WriteCertificateAuthority(const StateFiles& files, const std::string& dir,
+                                       const CertificateAndKey& ca) {
+  RETURN_IF_ERROR(files.EnsureDirectory(dir));
+  RETURN_IF_ERROR(files.EnsureDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
+  RETURN_IF_ERROR(files.Write(TlsPath(dir, "ca.key"), ca.key, 0600));
+  return files.Write(TlsPath(dir, "ca.crt"), ca.cert, 0600);
 }
 
-absl::Status WriteServerCertificate(const std::string& dir, const CertificateAndKey& server) {
-  RETURN_IF_ERROR(EnsureStateDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
-  return WriteFileAtomically(TlsPath(dir, "server.pem"), server.cert + server.key, 0600);
+absl::Status WriteServerCertificate(const StateFiles& files, const std::string& dir,
+                                    const CertificateAndKey& server) {
+  RETURN_IF_ERROR(files.EnsureDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
+  return files.Write(TlsPath(dir, "server.pem"), server.cert + server.key, 0600);
 }
 
 }  // namespace radctl

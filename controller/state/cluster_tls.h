@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "controller/config/secrets.h"
+#include "controller/state/state_files.h"
 
 namespace radctl {
 
@@ -14,11 +15,13 @@ inline constexpr char kTlsDirectory[] = "tls";
 
 // Reads the TLS files of the cluster directory `dir` into `secrets` (ca, server, ca_file); what
 // is missing stays empty (a CA without its certificate counts as missing).
-[[nodiscard]] absl::Status ReadTlsFiles(const std::string& dir, ClusterSecrets& secrets);
+[[nodiscard]] absl::Status ReadTlsFiles(const StateFiles& files, const std::string& dir,
+                                        ClusterSecrets& secrets);
 // Writes a new CA (key first: a CA certificate is never without its key).
-[[nodiscard]] absl::Status WriteCertificateAuthority(const std::string& dir,
+[[nodiscard]] absl::Status WriteCertificateAuthority(const StateFiles& files,
+                                                     const std::string& dir,
                                                      const CertificateAndKey& ca);
-[[nodiscard]] absl::Status WriteServerCertificate(const std::string& dir,
+[[nodiscard]] absl::Status WriteServerCertificate(const StateFiles& files, const std::string& dir,
                                                   const CertificateAndKey& server);
 
 }  // namespace radctl

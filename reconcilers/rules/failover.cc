@@ -42,9 +42,9 @@ bool AnyStandbyCouldTakeOver(const Planning& p, int old_primary) {
 }
 
 // With synchronous replication (ANY k of the standbys) a commit may live on only k of them: a
-// standby is promoted only when at least m-k+1 of the m standbys that may hold WAL have been
-// observed after the fence, so that one of them has every acknowledged commit. A stopped,
-// frozen, unreachable or busy standby is unknown, not absent.
+// standby is promoted only when at least m-k+1 of the m standbys that may hold commits of the
+// newest timeline have been observed after the fence, so that one of them has every
+// acknowledged commit. A stopped, frozen, unreachable or busy standby is unknown, not absent.
 bool QuorumObserved(Planning& p, int old_primary,
                     const std::vector<const NodeObservation*>& observed, const std::string& why,
                     std::string* note) {
@@ -55,6 +55,10 @@ bool QuorumObserved(Planning& p, int old_primary,
     if (node.ordinal == old_primary) continue;
     // Known to hold no WAL: an empty data directory that does not answer.
     if (!node.reachable && node.data_dir == DataDir::kEmpty) continue;
+    // Known to hold no commit the newest timeline lacks: a node on an older one never streamed
+    // from a primary of the newest, and that timeline began (rule 2) with every commit
+    // acknowledged before it. A node whose timeline is unknown stays a member.
+    if (node.timeline != 0 && node.timeline < s.NewestTimeline()) continue;
     members.push_back(node.name);
     bool seen = std::any_of(observed.begin(), observed.end(),
                             [&](const NodeObservation* o) { return o->ordinal == node.ordinal; });

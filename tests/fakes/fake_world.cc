@@ -944,7 +944,7 @@ void FakeWorld::AcknowledgeCommits() {
       }
     }
     if (needed > 0 && have >= needed) {
-      acknowledged_.push_back(it->first);
+      acknowledged_.push_back({it->first, true, time_.Monotonic()});
       acknowledged_set_.insert(it->first);
       it = pending_.erase(it);
     } else {
@@ -1353,7 +1353,7 @@ absl::StatusOr<std::optional<Commit>> FakeWorld::ClientWrite(Lsn bytes) {
   Commit commit{commits_.size() + 1, target->wal.uid(), target->wal.Append(bytes)};
   commits_.push_back(commit);
   if (target->sync_number == 0) {
-    acknowledged_.push_back(commit.id);
+    acknowledged_.push_back({commit.id, false, time_.Monotonic()});
     acknowledged_set_.insert(commit.id);
   } else {
     pending_[commit.id] = OrdinalOf(bouncer_.target);
@@ -1367,19 +1367,60 @@ bool FakeWorld::Acknowledged(uint64_t commit) const {
   return acknowledged_set_.count(commit) > 0;
 }
 
-std::vector<Commit> FakeWorld::Commits() const {
+std::vector<Commit> FakeWorld::CommitsFrom(size_t from) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return commits_;
+  return from >= commits_.size() ? std::vector<Commit>{}
+                                 : std::vector<Commit>(commits_.begin() + from, commits_.end());
 }
 
-std::vector<uint64_t> FakeWorld::AcknowledgedCommits() const {
+std::vector<Acknowledgement> FakeWorld::AcknowledgementsFrom(size_t from) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return acknowledged_;
+  return from >= acknowledged_.size()
+             ? std::vector<Acknowledgement>{}
+             : std::vector<Acknowledgement>(acknowledged_.begin() + from, acknowledged_.end());
 }
 
-std::vector<DataCopy> FakeWorld::Removed() const {
+std::vector<DataCopy> FakeWorld::RemovedFrom(size_t from) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return removed_;
+  return from >= removed_.size() ? std::vector<DataCopy>{}
+                                 : std::vector<DataCopy>(removed_.begin() + from, removed_.end());
+}
+
+WorldTruth FakeWorld::Truth() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  WorldTruth truth;
+  for (const auto& [ordinal, node] : nodes_) {
+    WorldTruth::Node n;
+    n.ordinal = ordinal;
+    n.container = node.container;
+    n.state = node.state;
+    n.postgres = node.postgres;
+    n.frozen = node.frozen;
+    n.cut_off = node.cut_off;
+    n.data = node.data;
+    n.marker = node.marker;
+    n.wal = node.wal;
+    n.attached_to = node.attached_to;
+    n.receiver_waiting = node.receiver_waiting;
+    for (const DataCopy& copy : node.kept_aside) n.kept_aside.push_back(copy.wal);
+    truth.nodes.push_back(std::move(n));
+  }
+  truth.bouncer_running = bouncer_.container && bouncer_.state == "running";
+  truth.bouncer_target = bouncer_.target;
+  truth.bouncer_paused = bouncer_.paused;
+  truth.read_bouncer_running = read_bouncer_.container && read_bouncer_.state == "running";
+  truth.read_bouncer_targets = read_bouncer_.target;
+  return truth;
+}
+
+const WorldTruth::Node* WorldTruth::NodeNamed(const std::string& name,
+                                              const std::string& cluster) const {
+  std::optional<int> ordinal = OrdinalFromNodeName(cluster, name);
+  if (!ordinal) return nullptr;
+  for (const Node& node : nodes) {
+    if (node.ordinal == *ordinal) return &node;
+  }
+  return nullptr;
 }
 
 void FakeWorld::Advance() {

@@ -152,6 +152,41 @@ class WorldHooks {
   virtual absl::Duration ReplayTime() = 0;
 };
 
+// The world as it is, in few words: what the simulator's checker judges the controller by.
+struct WorldTruth {
+  struct Node {
+    int ordinal = 0;
+    bool container = false;
+    std::string state;
+    bool postgres = false;
+    bool frozen = false;
+    bool cut_off = false;
+    FakeData data = FakeData::kEmpty;
+    bool marker = false;
+    WalHistory wal;
+    std::string attached_to;
+    bool receiver_waiting = false;
+    std::vector<WalHistory> kept_aside;
+    bool primary() const {  // a writable primary
+      return container && state == "running" && postgres && data == FakeData::kPrimary;
+    }
+  };
+  std::vector<Node> nodes;
+  bool bouncer_running = false;
+  std::string bouncer_target;
+  bool bouncer_paused = false;
+  bool read_bouncer_running = false;
+  std::string read_bouncer_targets;  // "sim-pg-2,sim-pg-3"
+  const Node* NodeNamed(const std::string& name, const std::string& cluster) const;
+};
+
+// An acknowledged commit: how, and when.
+struct Acknowledgement {
+  uint64_t commit = 0;
+  bool by_quorum = false;  // by synchronous standbys (else at once: asynchronous)
+  absl::Time at;
+};
+
 class FakeWorld {
  public:
   // With `clock` and `tasks` (the simulator's), time and concurrency are theirs; without, the
@@ -188,11 +223,13 @@ class FakeWorld {
   // enough synchronous standbys have it (Acknowledged).
   absl::StatusOr<std::optional<Commit>> ClientWrite(Lsn bytes);
   bool Acknowledged(uint64_t commit) const;
-  std::vector<Commit> Commits() const;                // every commit made, oldest first
-  std::vector<uint64_t> AcknowledgedCommits() const;  // in the order they were acknowledged
-  // Data directories removed (a clone over one, a volume removed, older moved-aside copies
-  // deleted), with what they held, oldest first.
-  std::vector<DataCopy> Removed() const;
+  // Commits made (oldest first), acknowledgements (in their order), data directories removed
+  // (a clone over one, a volume removed, older moved-aside copies deleted, a rewind), each from
+  // the `from`-th on.
+  std::vector<Commit> CommitsFrom(size_t from) const;
+  std::vector<Acknowledgement> AcknowledgementsFrom(size_t from) const;
+  std::vector<DataCopy> RemovedFrom(size_t from) const;
+  WorldTruth Truth() const;
   // Brings replication up to the clock's time (the world does it at every call it serves).
   void Advance();
   void Kill(int ordinal);   // docker kill: exit code 137, Postgres gone
@@ -274,7 +311,7 @@ class FakeWorld {
   uint64_t next_uid_ = 1;            // timelines made by promotions (initdb's uses one too)
   std::vector<Commit> commits_;      // every client commit
   std::map<uint64_t, int> pending_;  // commit -> the primary waiting for synchronous standbys
-  std::vector<uint64_t> acknowledged_;
+  std::vector<Acknowledgement> acknowledged_;
   std::set<uint64_t> acknowledged_set_;
   std::vector<DataCopy> removed_;
   std::map<int, FakeNode> nodes_;

@@ -47,6 +47,7 @@ class ObservedStateBuilder {
  public:
   explicit ObservedStateBuilder(const ClusterSpec& spec) : spec_(spec) {
     state_.observed_at = kNow;
+    state_.wall_at = kNow;
     state_.network_exists = true;
     state_.bouncer.container = ContainerState::kRunning;
     state_.bouncer.spec_hash = ::radctl::BouncerSpecHash(spec);

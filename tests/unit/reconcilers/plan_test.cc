@@ -899,6 +899,31 @@ TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
 }
 
+// Simulator seed 39: demo-pg-1 cut off, demo-pg-2 promoted (timeline 2), then demo-pg-2 cut
+// off and fenced before demo-pg-3 streamed from it. demo-pg-1, down and on timeline 1, cannot
+// hold a commit acknowledged on timeline 2 (only a standby of demo-pg-2 can, and timeline 2
+// began with every commit acknowledged before it): waiting for it would wait forever.
+TEST(PlanFailoverTest, ANodeBehindTheNewestTimelineIsNoQuorumMember) {
+  ClusterSpec spec = DemoSpec();
+  spec.replication.synchronous = true;
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Down(1, DataDir::kPrimary)
+                          .Down(2, DataDir::kPrimary, false, absl::Seconds(30))
+                          .Timeline(2, 2)
+                          .FencedByController(2)
+                          .Recorded(2, 2)
+                          .Standby(3, 0)
+                          .Timeline(3, 2)
+                          .BouncerTarget(2)
+                          .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_THAT(Summary(plan), HasSubstr("failover demo-pg-3 <- demo-pg-2")) << plan.ToString("demo");
+  // Unknown, it is waited for: a node whose data cannot be read may be on any timeline.
+  observed.nodes[0].data_dir = DataDir::kUnknown;
+  observed.nodes[0].timeline = 0;
+  EXPECT_THAT(ComputePlan(spec, observed).ToString("demo"), HasSubstr("WaitingForQuorum"));
+}
+
 TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
   // The three-fault sequence: demo-pg-1 failed, demo-pg-2 was promoted (timeline 2) while
   // demo-pg-3 was down, then demo-pg-2 failed. demo-pg-1 and demo-pg-3 are back, on timeline 1,
