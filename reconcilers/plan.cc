@@ -43,9 +43,16 @@ void PlanWithPrimary(const Situation& s, int primary, Proposal& plan) {
   plan.Append(NodeContainers(s, plan, /*hold=*/0));
   plan.Append(BouncerContainer(s));
   bool behind = false;
-  plan.Append(RecordPrimary(s, primary, &behind));
+  Proposal record = RecordPrimary(s, primary, &behind);
+  // Safety rule 3: the bouncer is pointed to a primary only once the cluster's state records it
+  // (a record that failed, a full disk, must not leave clients writing where a later fault
+  // could start the old recorded primary and lose it all).
+  const bool recorded = !record.Has(ActionType::kRecordPrimary) ||
+                        (s.observed.recorded_primary.ordinal == primary &&
+                         s.observed.recorded_primary.timeline == s.Node(primary)->timeline);
+  plan.Append(std::move(record));
   if (behind) return;
-  plan.Append(PointBouncer(s, primary));
+  if (recorded) plan.Append(PointBouncer(s, primary));
   plan.Append(DayTwo(s, primary));
   plan.Append(RemoveUndesiredNodes(s, plan, primary));
   plan.Append(StandbysFollow(s, plan, primary));

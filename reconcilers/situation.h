@@ -56,10 +56,11 @@ class Situation {
   // The primary as recorded: the cluster's state (written before every repoint), else repmgr's
   // records, else the only node whose data directory is a primary's (a single-node cluster).
   int RegisteredPrimary() const;
-  // The newest timeline of the cluster's history: the one recorded with the primary (written
-  // before the bouncer is repointed, so no client wrote through the endpoint to a newer one),
-  // else the highest seen on any node. A node behind it holds an abandoned history and must
-  // never be (or become) primary again.
+  // The newest timeline of the cluster's history: the one recorded with the primary (the
+  // bouncer is pointed to a primary only once it is recorded, so no client wrote through the
+  // endpoint to a newer one: a node promoted by hand, or one whose record failed, holds nothing
+  // acknowledged), else the highest seen on any node. A node behind it holds an abandoned
+  // history and must never be (or become) primary again.
   int NewestTimeline() const;
   bool OnNewestTimeline(const NodeObservation& node) const;
   // How long the node's Postgres has not answered (loop memory).

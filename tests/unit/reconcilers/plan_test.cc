@@ -983,6 +983,25 @@ TEST(PlanTimelineTest, ANewPrimaryIsRecordedOnItsTimeline) {
   EXPECT_THAT(plan.actions[0].reason, HasSubstr("records demo-pg-1 on timeline 1"));
 }
 
+// Simulator seed 45: the state directory read-only, a failover promoted demo-pg-3 (timeline
+// 2) but could not record it. The bouncer must not send clients there before the record says
+// so: a later fault may start the recorded primary again, and what clients wrote on timeline 2
+// would be lost without a word.
+TEST(PlanTimelineTest, TheBouncerFollowsTheRecordNeverLeadsIt) {
+  ClusterSpec spec = DemoSpec();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(3, 0x6000000, 2)
+                          .Recorded(1, 1)
+                          .Stopped(1, 137)
+                          .Standby(2, 3)
+                          .Timeline(2, 2)
+                          .BouncerTarget(1)
+                          .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_THAT(Summary(plan), HasSubstr("record-primary demo-pg-3"));
+  EXPECT_EQ(Find(plan, ActionType::kPointBouncer), nullptr) << plan.ToString("demo");
+}
+
 TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
   ClusterSpec spec = DemoSpec();
   Snapshot observed = ObservedStateBuilder(spec)
