@@ -44,15 +44,15 @@ void PlanWithPrimary(const Situation& s, int primary, Proposal& plan) {
   plan.Append(BouncerContainer(s));
   bool behind = false;
   Proposal record = RecordPrimary(s, primary, &behind);
-  // Safety rule 3: the bouncer is pointed to a primary only once the cluster's state records it
-  // (a record that failed, a full disk, must not leave clients writing where a later fault
-  // could start the old recorded primary and lose it all).
-  const bool recorded = !record.Has(ActionType::kRecordPrimary) ||
-                        (s.observed.recorded_primary.ordinal == primary &&
-                         s.observed.recorded_primary.timeline == s.Node(primary)->timeline);
+  // Safety rule 3: nothing depends on a primary before the cluster's state records it — no
+  // client is sent there, no node follows or is rewound to it. A record that failed (a full or
+  // read-only disk) must not leave clients writing, or standbys rewound, where a later fault
+  // could start the recorded primary again and undo it all.
+  const bool recorded = s.observed.recorded_primary.ordinal == primary &&
+                        s.observed.recorded_primary.timeline == s.Node(primary)->timeline;
   plan.Append(std::move(record));
-  if (behind) return;
-  if (recorded) plan.Append(PointBouncer(s, primary));
+  if (behind || !recorded) return;
+  plan.Append(PointBouncer(s, primary));
   plan.Append(DayTwo(s, primary));
   plan.Append(RemoveUndesiredNodes(s, plan, primary));
   plan.Append(StandbysFollow(s, plan, primary));

@@ -276,11 +276,14 @@ std::string Simulation::Story() const {
                   truth.bouncer_target, truth.bouncer_paused ? ", paused" : "", "\n",
                   "  recorded timeline: ", RecordedTimeline(), "\n");
   for (const std::unique_ptr<Controller>& controller : controllers_) {
-    const std::vector<std::string>& lines = controller->sink.lines();
+    std::vector<std::string> events;  // its JSON lines (not its complaints about the disk)
+    for (const std::string& line : controller->sink.lines()) {
+      if (!line.empty() && line[0] == '{') events.push_back(line);
+    }
     absl::StrAppend(&text, "controller ", controller->owner,
                     controller->dead ? " (killed)" : "", ", its last events:\n");
-    for (size_t i = lines.size() > 40 ? lines.size() - 40 : 0; i < lines.size(); ++i) {
-      absl::StrAppend(&text, "  ", lines[i], "\n");
+    for (size_t i = events.size() > 40 ? events.size() - 40 : 0; i < events.size(); ++i) {
+      absl::StrAppend(&text, "  ", events[i], "\n");
     }
   }
   return text;

@@ -1000,6 +1000,16 @@ TEST(PlanTimelineTest, TheBouncerFollowsTheRecordNeverLeadsIt) {
   Plan plan = ComputePlan(spec, observed);
   EXPECT_THAT(Summary(plan), HasSubstr("record-primary demo-pg-3"));
   EXPECT_EQ(Find(plan, ActionType::kPointBouncer), nullptr) << plan.ToString("demo");
+
+  // Seed 480: nor is a node rewound to it, or repointed, before it is recorded.
+  Snapshot returning = ObservedStateBuilder(spec)
+                           .Primary(3, 0x6000000, 2)
+                           .Recorded(1, 1)
+                           .Down(1, DataDir::kPrimary)
+                           .Standby(2, 1)
+                           .BouncerTarget(1)
+                           .Build();
+  EXPECT_EQ(Summary(ComputePlan(spec, returning)), "record-primary demo-pg-3");
 }
 
 TEST(PlanTimelineTest, NoNewClusterIsStartedWhereOneWasRecorded) {
