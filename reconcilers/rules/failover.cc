@@ -292,6 +292,20 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   bool acted = FailOverOrWait(decision, registered, why);
   // One hold: the one for the fence replaces the early one.
   if (!(acted && decision.out.Has(ActionType::kHoldClients))) p.out.Append(early_hold);
+  // Fenced by this controller (it hung, or was cut off) and no failover can proceed (the quorum
+  // is not seen, no standby can take over): while nobody else is recorded as primary, starting
+  // it again in place loses nothing, and it is the only way back. Reachable again (its port
+  // published), not paused, on the newest timeline.
+  if (!acted && s.memory.Node(registered).fenced && node->data_dir == DataDir::kPrimary &&
+      !node->postgres_running && !start_failed && !node->paused && node->host_port != 0 &&
+      s.OnNewestTimeline(*node)) {
+    p.out.Add(ActionType::kStartPrimary, registered, 0,
+              absl::StrCat(why, "; it was fenced, and no standby can take over (",
+                           absl::StrJoin(decision.out.waiting, "; "),
+                           "): starting it again in place, as it is still the recorded primary "
+                           "and nobody else was, so nothing acknowledged is lost"));
+    return;
+  }
   p.out.Append(std::move(decision.out));
 }
 

@@ -924,6 +924,31 @@ TEST(PlanFailoverTest, ANodeBehindTheNewestTimelineIsNoQuorumMember) {
   EXPECT_THAT(ComputePlan(spec, observed).ToString("demo"), HasSubstr("WaitingForQuorum"));
 }
 
+// Simulator seed 600: the primary cut off and fenced; the promoted standby died before its
+// record could be written (a full disk). With the network back, the fenced primary is still
+// the recorded one: when no failover can proceed it is started again in place (nothing
+// acknowledged is lost: nobody else was recorded), instead of staying fenced for good.
+TEST(PlanFailoverTest, AFencedPrimaryIsStartedAgainWhenNoFailoverCanProceed) {
+  ClusterSpec spec = DemoSpec(4);
+  spec.replication.synchronous = true;
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Down(1, DataDir::kPrimary, false, absl::Seconds(30))
+                          .Record(1, "primary", true, 0)
+                          .Recorded(1, 1)
+                          .FencedByController(1)
+                          .Down(2, DataDir::kPrimary, false, absl::Seconds(30))
+                          .Timeline(2, 2)
+                          .Standby(3, 0)
+                          .Standby(4, 0)
+                          .BouncerTarget(1)
+                          .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_THAT(Summary(plan), HasSubstr("start-primary demo-pg-1")) << plan.ToString("demo");
+  // Still cut off: it could serve nobody; the plan waits.
+  observed.nodes[0].host_port = 0;
+  EXPECT_EQ(Find(ComputePlan(spec, observed), ActionType::kStartPrimary), nullptr);
+}
+
 TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
   // The three-fault sequence: demo-pg-1 failed, demo-pg-2 was promoted (timeline 2) while
   // demo-pg-3 was down, then demo-pg-2 failed. demo-pg-1 and demo-pg-3 are back, on timeline 1,
