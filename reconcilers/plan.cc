@@ -12,11 +12,13 @@
 namespace radctl {
 namespace {
 
-// The primary as far as it is known: the writable one, else the one repmgr records.
+// The primary as far as it is known: the writable one, else the one the cluster's state
+// records, else the one repmgr records.
 int KnownPrimary(const ObservedState& observed) {
   for (const NodeObservation& node : observed.nodes) {
     if (node.IsWritablePrimary()) return node.ordinal;
   }
+  if (observed.recorded_primary.ordinal != 0) return observed.recorded_primary.ordinal;
   for (const RepmgrNode& record : observed.repmgr_nodes) {
     if (record.type == "primary" && record.active) return record.node_id;
   }

@@ -59,7 +59,7 @@ Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
 
 // The nodes that should exist: ordinals 1..nodes, except that the primary is never removed when
 // scaling down: if its ordinal is above `nodes`, it takes the place of the highest one. Without
-// a primary, the one repmgr records counts.
+// a writable primary, the one the cluster's state records counts (else repmgr's).
 std::vector<int> DesiredOrdinals(const ClusterSpec& spec, const ObservedState& observed);
 
 }  // namespace radctl

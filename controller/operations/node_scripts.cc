@@ -111,9 +111,10 @@ std::string DataDirectoryFactsScript() {
                 "else echo data=primary; fi; "
                 "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
                 "else echo postgres=stopped; fi; "
-                // The newest timeline in pg_wal (segments and history files are named by
-                // it): the last checkpoint's lags a promotion until the next checkpoint.
-                "if [ -d data/pg_wal ]; then tl=$(ls data/pg_wal | grep -E '^[0-9A-F]{8}' | "
+                // The timeline of the newest WAL segment in pg_wal (the last checkpoint's lags a
+                // promotion until the next checkpoint). Segments only: a standby that failed to
+                // follow a new primary has fetched its timeline's history file all the same.
+                "if [ -d data/pg_wal ]; then tl=$(ls data/pg_wal | grep -E '^[0-9A-F]{24}$' | "
                 "cut -c1-8 | sort | tail -n 1); [ -n \"$tl\" ] && echo timeline=$((0x$tl)); fi; "
                 "true");
 }

@@ -440,9 +440,6 @@ class FakeWorld::Session : public NodeSession {
     if (probe.in_recovery) {
       probe.receive_lsn = node->receive_reported.value_or(0);
       probe.replay_lsn = node->replayed;
-      // As the probe's SQL reads it: the newest timeline named by a file in pg_wal (history
-      // files included), or the receiver's.
-      for (int id : node->history_files) probe.timeline = std::max(probe.timeline, id);
       probe.wal_receiver = Receiver(*node);
       return probe;
     }
@@ -1068,10 +1065,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     const char* data = node.marker || node.data == FakeData::kEmpty ? "empty"
                        : node.data == FakeData::kStandby            ? "standby"
                                                                     : "primary";
-    // As the script reads it: the newest timeline named by a file in pg_wal, history files
-    // included.
+    // As the script reads it: the timeline of the newest WAL segment.
     int timeline = node.timeline();
-    for (int id : node.history_files) timeline = std::max(timeline, id);
     std::string timeline_line =
         std::string(data) == "empty" ? "" : absl::StrCat("timeline=", timeline, "\n");
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",

@@ -7,11 +7,14 @@
 //   radctl-sim --seed 417 --keep 2,5   only steps 2 and 5 of seed 417's schedule
 //   radctl-sim --regressions FILE      every seed the file lists ("seed [keep]" per line)
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -68,6 +71,53 @@ std::string ScheduleText(const Scenario& scenario, const std::vector<bool>& mask
   return text;
 }
 
+// A seed whose run does not end within this much real time is reported as stuck and the
+// process ends: a loop in the controller that neither waits nor calls the world.
+constexpr auto kSeedWatchdog = std::chrono::seconds(120);
+
+class Watchdog {
+ public:
+  Watchdog() : thread_([this] { Watch(); }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void Start(uint64_t seed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    seed_ = seed;
+    since_ = std::chrono::steady_clock::now();
+  }
+
+ private:
+  void Watch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!done_) {
+      cv_.wait_for(lock, std::chrono::seconds(1));
+      if (seed_ != 0 && std::chrono::steady_clock::now() - since_ > kSeedWatchdog) {
+        std::cout << "seed " << seed_ << " FAILED: stuck (still running after "
+                  << kSeedWatchdog.count() << " s of real time)\nreplay: radctl-sim --seed "
+                  << seed_ << std::endl;
+        std::_Exit(1);
+      }
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  uint64_t seed_ = 0;
+  std::chrono::steady_clock::time_point since_;
+  std::thread thread_;
+};
+
+Watchdog& Dog() {
+  static Watchdog* dog = new Watchdog();
+  return *dog;
+}
+
 // Removes steps one at a time while the run still fails the same way.
 std::vector<bool> Shrink(const Scenario& scenario, std::vector<bool> mask,
                          const std::string& invariant) {
@@ -79,6 +129,7 @@ std::vector<bool> Shrink(const Scenario& scenario, std::vector<bool> mask,
       mask[i] = false;
       RunOptions options;
       options.keep = mask;
+      Dog().Start(scenario.seed);
       RunResult result = Run(scenario, options);
       if (!result.passed && result.invariant == invariant) {
         changed = true;
@@ -96,6 +147,7 @@ bool RunSeed(uint64_t seed, const std::string& keep, bool shrink, bool verbose,
   Scenario scenario = Generate(seed);
   RunOptions options;
   options.keep = KeepMask(scenario, keep);
+  Dog().Start(seed);
   RunResult result = Run(scenario, options);
   *thread_steps += result.thread_steps;
   if (result.passed) {

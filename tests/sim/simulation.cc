@@ -25,6 +25,8 @@ constexpr char kStateRoot[] = "/state";
 constexpr absl::Duration kClientInterval = absl::Milliseconds(100);
 constexpr Lsn kCommitBytes = 0x80;
 constexpr absl::Duration kBringUpBound = absl::Minutes(2);
+constexpr absl::Duration kCallLatency = absl::Milliseconds(1);
+constexpr uint64_t kCallsPerYield = 8;
 
 // What a controller prints, kept line by line.
 class LineSink : public std::streambuf {
@@ -126,7 +128,7 @@ class Simulation : public testing::WorldHooks {
   SimTasks tasks_;
   testing::FakeWorld world_;
   Checker checker_;
-  ClusterSpec spec_;  // what the user wants now (the spec file, radctl scale)
+  ClusterSpec spec_;     // what the user wants now (the spec file, radctl scale)
   SimStateFiles files_;  // the state directory
   ClusterStore store_;
   std::vector<std::unique_ptr<Controller>> controllers_;
@@ -136,6 +138,7 @@ class Simulation : public testing::WorldHooks {
   // `kill_node`, or (node 0) that controller.
   int calls_left_ = -1;
   int kill_node_ = 0;
+  uint64_t calls_ = 0;  // calls controllers made into the world
   bool failed_ = false;
   RunResult result_;
   std::vector<std::string> done_;  // the steps taken, for the story
@@ -154,6 +157,13 @@ absl::Status Simulation::BeforeCall() {
   const int owner = scheduler_.CurrentOwner();
   if (owner == 0) return absl::OkStatus();  // the simulation itself
   if (absl::Status admitted = Admit(owner); !admitted.ok()) return admitted;
+  // A call into the world takes time (a Docker request, a query): every few calls the thread
+  // lets simulated time pass and others run. A loop that acts without ever waiting then shows
+  // as time passing without convergence, not as a simulation that never returns.
+  if (++calls_ % kCallsPerYield == 0) {
+    scheduler_.SleepUntil(scheduler_.Now() + kCallLatency * kCallsPerYield);
+    if (absl::Status admitted = Admit(owner); !admitted.ok()) return admitted;
+  }
   if (calls_left_ > 0) --calls_left_;
   if (calls_left_ != 0) return absl::OkStatus();
   calls_left_ = -1;
@@ -162,8 +172,8 @@ absl::Status Simulation::BeforeCall() {
       if (controller->owner != owner) continue;
       controller->dead = true;
       controller->stop = true;
-      done_.push_back(absl::StrCat(absl::FormatTime(clock_.Monotonic()), " controller ", owner,
-                                   " killed"));
+      done_.push_back(
+          absl::StrCat(absl::FormatTime(clock_.Monotonic()), " controller ", owner, " killed"));
     }
     return Admit(owner);
   }
@@ -177,8 +187,8 @@ Simulation::Controller& Simulation::StartController(bool second) {
   controller->second = second;
   controller->store = &store_;
   if (second) {
-    controller->own_files = std::make_unique<SimStateFiles>(
-        [this] { return Admit(scheduler_.CurrentOwner()); });
+    controller->own_files =
+        std::make_unique<SimStateFiles>([this] { return Admit(scheduler_.CurrentOwner()); });
     controller->own_files->Restore(files_.Snapshot());
     controller->own_store =
         std::make_unique<ClusterStore>(kStateRoot, spec_.name, *controller->own_files, clock_);
@@ -186,8 +196,7 @@ Simulation::Controller& Simulation::StartController(bool second) {
   }
   Controller& started = *controller;
   controllers_.push_back(std::move(controller));
-  started.thread =
-      scheduler_.Spawn([this, &started] { RunController(started); }, started.owner);
+  started.thread = scheduler_.Spawn([this, &started] { RunController(started); }, started.owner);
   return started;
 }
 
@@ -202,8 +211,7 @@ void Simulation::RunController(Controller& controller) {
   ReconcileLoop loop(world_.env(), *secrets, events, LoopOptions{}, *controller.store);
   bool acted = false;
   absl::Status converged = loop.Converge(spec_, &acted, &controller.stop);
-  if (absl::IsCancelled(converged) ||
-      (!converged.ok() && !absl::IsDeadlineExceeded(converged))) {
+  if (absl::IsCancelled(converged) || (!converged.ok() && !absl::IsDeadlineExceeded(converged))) {
     controller.out << "apply ended: " << converged << "\n";
     return;
   }
@@ -249,9 +257,9 @@ void Simulation::Fail(const std::string& invariant, const std::string& detail) {
   failed_ = true;
   result_.passed = false;
   result_.invariant = invariant;
-  result_.failure = absl::StrCat("at ", absl::FormatDuration(clock_.Monotonic() -
-                                                             absl::FromUnixSeconds(1'800'000'000)),
-                                 ": ", invariant, ": ", detail, "\n", Story());
+  result_.failure = absl::StrCat(
+      "at ", absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)), ": ",
+      invariant, ": ", detail, "\n", Story());
 }
 
 std::string Simulation::Story() const {
@@ -280,8 +288,8 @@ std::string Simulation::Story() const {
     for (const std::string& line : controller->sink.lines()) {
       if (!line.empty() && line[0] == '{') events.push_back(line);
     }
-    absl::StrAppend(&text, "controller ", controller->owner,
-                    controller->dead ? " (killed)" : "", ", its last events:\n");
+    absl::StrAppend(&text, "controller ", controller->owner, controller->dead ? " (killed)" : "",
+                    ", its last events:\n");
     for (size_t i = events.size() > 40 ? events.size() - 40 : 0; i < events.size(); ++i) {
       absl::StrAppend(&text, "  ", events[i], "\n");
     }
@@ -345,8 +353,7 @@ void Simulation::Apply(const Step& step) {
       kill_node_ = node;
       return;
     case StepKind::kStateDirFails:
-      files_.set_write_failure(step.arg == 0 ? "Read-only file system"
-                                                  : "No space left on device");
+      files_.set_write_failure(step.arg == 0 ? "Read-only file system" : "No space left on device");
       return;
     case StepKind::kStateDirWorks:
       files_.set_write_failure("");
@@ -410,9 +417,9 @@ void Simulation::Apply(const Step& step) {
 }
 
 void Simulation::Heal() {
-  done_.push_back(absl::StrCat(absl::FormatDuration(clock_.Monotonic() -
-                                                    absl::FromUnixSeconds(1'800'000'000)),
-                               " every fault healed"));
+  done_.push_back(
+      absl::StrCat(absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)),
+                   " every fault healed"));
   for (const testing::WorldTruth::Node& node : world_.Truth().nodes) {
     if (!node.container) continue;
     if (node.state == "paused") world_.Unpause(node.ordinal);

@@ -13,12 +13,13 @@ constexpr char kProbeSql[] =
     "SELECT pg_is_in_recovery(), "
     "CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END, "
     "pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
-    // The timeline: a primary's from the WAL it writes; a standby's from the newest timeline
-    // its pg_wal holds (segments and history files are named by it). The last checkpoint's
-    // lags a promotion, and a standby's restartpoint lags its upstream's, until the next one.
+    // The timeline: a primary's from the WAL it writes; a standby's from the newest WAL segment
+    // its pg_wal holds (the last checkpoint's lags a promotion, and a standby's restartpoint
+    // lags its upstream's, until the next one). Segments only, not history files: a standby
+    // that failed to follow a new primary has fetched its timeline's history all the same.
     "CASE WHEN pg_is_in_recovery() THEN GREATEST((SELECT timeline_id FROM "
     "pg_control_checkpoint()), (SELECT max(('x' || substr(name, 1, 8))::bit(32)::int) FROM "
-    "pg_ls_waldir() WHERE name ~ '^[0-9A-F]{8}')) "
+    "pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$')) "
     "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END, "
     "(SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver), "
     "(SELECT received_tli FROM pg_stat_wal_receiver), "

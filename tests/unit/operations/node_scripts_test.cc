@@ -1,6 +1,10 @@
 // Node scripts carry a step tag that names them in `ps` and Docker's exec events.
 #include "controller/operations/node_scripts.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -48,6 +52,37 @@ TEST(NodeScriptsTest, PhasesAreReadFromAScriptsOutputInOrder) {
 TEST(NodeScriptsTest, OtherCommandsAreNotSteps) {
   EXPECT_FALSE(ParseScriptStep({"sh", "-c", "echo hello"}).has_value());
   EXPECT_FALSE(ParseScriptStep({"psql", "-c", ": radctl-step clone;"}).has_value());
+}
+
+// The facts script, run by /bin/sh on a data directory laid out as Postgres leaves it: a
+// standby on timeline 1 that fetched timeline 2's history file while failing to follow (it is
+// past the fork point) is on timeline 1. Reading history files too made it look like timeline 2
+// (simulator seed 39: a standby behind the fork was promoted as the newest).
+TEST(DataDirectoryFactsScriptTest, TheTimelineIsTheNewestSegmentsNotAHistoryFiles) {
+  char dir_template[] = "/tmp/radctl-facts-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  ASSERT_EQ(
+      std::system(("mkdir -p " + dir + "/data/pg_wal && touch " + dir + "/data/PG_VERSION " + dir +
+                   "/data/standby.signal " + dir + "/data/pg_wal/000000010000000000000003 " + dir +
+                   "/data/pg_wal/00000002.history")
+                      .c_str()),
+      0);
+  // As the image runs it, but in this directory instead of the postgres user's home.
+  {
+    std::ofstream file(dir + "/facts.sh");
+    file << DataDirectoryFactsScript();
+  }
+  std::string command = "cd " + dir + " && sh facts.sh 2>/dev/null";
+  FILE* out = popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  std::string text;
+  char buffer[256];
+  while (fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
+  pclose(out);
+  std::system(("rm -rf " + dir).c_str());
+  EXPECT_THAT(text, HasSubstr("data=standby"));
+  EXPECT_THAT(text, HasSubstr("timeline=1\n"));
 }
 
 }  // namespace

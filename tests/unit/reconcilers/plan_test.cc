@@ -761,6 +761,21 @@ TEST(DesiredOrdinalsTest, PrimaryTakesThePlaceOfTheHighest) {
   EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{1, 2, 3}));
 }
 
+// Simulator seed 131: switched over to demo-pg-3, scaled to one node (demo-pg-3 kept), then
+// demo-pg-3 killed. With no writable primary and no record readable on a node, it must stay
+// the node that is desired: it holds the cluster's data, demo-pg-1 holds none.
+TEST(DesiredOrdinalsTest, TheRecordedPrimaryKeepsItsPlaceWhileItIsDown) {
+  ClusterSpec spec = DemoSpec(1);
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(3, 137)
+                          .Recorded(3, 2)
+                          .EmptyNode(1)
+                          .BouncerTarget(3)
+                          .Build();
+  EXPECT_EQ(DesiredOrdinals(spec, observed), (std::vector<int>{3}));
+  EXPECT_THAT(Summary(ComputePlan(spec, observed)), HasSubstr("start-container demo-pg-3"));
+}
+
 TEST(PlanBusyTest, NodeBusyInTheBackgroundGetsNoOtherActionAndIsNoted) {
   ClusterSpec spec = DemoSpec();
   Snapshot observed =
