@@ -20,7 +20,8 @@ enum class ActionType {
   kCreatePrimary,     // a new cluster's first node: kCreateNode, then kInitPrimary, in one step
   kStartPrimary,      // start Postgres of the fenced, still-registered primary
   kRecordPrimary,     // the cluster's state and repmgr's records: this writable node is the
-                      // primary, on its timeline
+                      // primary, on its timeline, committing with `synchronous_number` standbys
+                      // (-1: as it runs now)
   kHoldClients,       // PAUSE every database at the bouncer (held until a failover resumes them)
                       // while the old primary `source` is fenced
   kFailover,          // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
@@ -95,7 +96,8 @@ struct Action {
   FenceMethod fence = FenceMethod::kStopPostgres;
   ClientHold hold = ClientHold::kRequired;
   std::vector<int> targets =
-      {};  // kPointReadBouncer: the nodes the read endpoint serves, by ordinal
+      {};                       // kPointReadBouncer: the nodes the read endpoint serves, by ordinal
+  int synchronous_number = -1;  // kRecordPrimary: the k to record (-1: what the primary runs)
 
   // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.
   std::string ToString(const std::string& cluster) const;

@@ -43,6 +43,8 @@ struct RepmgrNode {
 struct RecordedPrimary {
   int ordinal = 0;
   int timeline = 0;
+  // ANY k it commits with (quorum.h): 0 asynchronous; -1 not recorded (an older record).
+  int synchronous_number = -1;
 };
 
 // A standby's view of its upstream, from pg_stat_wal_receiver.

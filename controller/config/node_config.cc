@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "controller/config/backup_config.h"
+#include "controller/config/scram_secret.h"
 #include "controller/config/tls_config.h"
 #include "crd-like-specs/spec_validators.h"
 #include "reconcilers/naming.h"
@@ -136,14 +137,17 @@ std::string RenderBootstrapSql(const ClusterSpec& spec, const ClusterSecrets& se
   // empty line, so no literal may hold a newline (E'' escapes them). FILE_COPY: the new
   // directory is synced as a whole afterwards, and copying files is half the time of logging
   // every block of template1 to WAL (0.05 s against 0.1 s for both databases).
+  // Roles are given SCRAM secrets, never passwords: with log_statement = all (or an error
+  // printing the statement) the bootstrap's log, kept in the container, shows only a verifier.
   return absl::StrCat(
       "CREATE ROLE ", kRepmgrUser, " SUPERUSER REPLICATION LOGIN PASSWORD ",
-      QuoteEscapedLiteral(secrets.repmgr_password), ";\n\n", "CREATE DATABASE ", kRepmgrDatabase,
-      " OWNER ", kRepmgrUser, " STRATEGY FILE_COPY;\n\n", "ALTER ROLE ", kRepmgrUser,
-      " SET search_path TO repmgr, \"$user\", public;\n\n", "CREATE ROLE ", user,
+      QuoteEscapedLiteral(NewScramSecret(secrets.repmgr_password)), ";\n\n", "CREATE DATABASE ",
+      kRepmgrDatabase, " OWNER ", kRepmgrUser, " STRATEGY FILE_COPY;\n\n", "ALTER ROLE ",
+      kRepmgrUser, " SET search_path TO repmgr, \"$user\", public;\n\n", "CREATE ROLE ", user,
       // The SCRAM secret the bouncer's userlist holds too (scram_secret.h).
       " LOGIN PASSWORD ",
-      QuoteEscapedLiteral(secrets.app_scram.empty() ? secrets.app_password : secrets.app_scram),
+      QuoteEscapedLiteral(secrets.app_scram.empty() ? NewScramSecret(secrets.app_password)
+                                                    : secrets.app_scram),
       ";\n\n", "CREATE DATABASE ", db, " OWNER ", user, " STRATEGY FILE_COPY;\n\n");
 }
 

@@ -7,6 +7,7 @@
 #include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/quorum.h"
 
 namespace radctl {
 namespace {
@@ -193,7 +194,7 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kStartStandby:
       return nodes_.StartPostgres(action.ordinal);
     case ActionType::kRecordPrimary:
-      return RecordPrimary(action.ordinal);
+      return RecordPrimary(action.ordinal, action.synchronous_number);
     case ActionType::kHoldClients:
       return HoldClients(action);
     case ActionType::kFailover:
@@ -283,7 +284,8 @@ absl::Status Executor::Failover(const Action& action) {
   const std::string bouncer = BouncerName(spec_.name);
   absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
-    events_.Progress(absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
+    events_.Progress(
+        absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
   };
   bool paused = false;
   absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
@@ -331,14 +333,18 @@ absl::Status Executor::HoldClients(const Action& action) {
   return absl::OkStatus();
 }
 
-absl::Status Executor::RecordPrimary(int ordinal) {
+absl::Status Executor::RecordPrimary(int ordinal, int synchronous_number) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, nodes_.Connect(ordinal));
-  return RecordPrimary(*session, ordinal);
+  return RecordPrimary(*session, ordinal, synchronous_number);
 }
 
-absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal) {
+absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int synchronous_number) {
   ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(session));
-  RETURN_IF_ERROR(store_.SavePrimary(RecordedPrimary{ordinal, timeline}));
+  if (synchronous_number < 0) {
+    ASSIGN_OR_RETURN(std::string names, session.SynchronousStandbyNames(absl::Seconds(5)));
+    synchronous_number = SynchronousNumber(names);
+  }
+  RETURN_IF_ERROR(store_.SavePrimary(RecordedPrimary{ordinal, timeline, synchronous_number}));
   return nodes_.RecordPrimary(session, ordinal);
 }
 

@@ -49,10 +49,11 @@ class Executor {
   absl::Status Failover(const Action& action);
   // PAUSE every database, bounded; a failed hold fails the action only when it is required.
   absl::Status HoldClients(const Action& action);
-  // The cluster's state records `ordinal`, on its current timeline, as the primary; then
-  // repmgr's records say so too. Written before the bouncer is pointed to it.
-  absl::Status RecordPrimary(int ordinal);
-  absl::Status RecordPrimary(NodeSession& session, int ordinal);
+  // The cluster's state records `ordinal`, on its current timeline, as the primary committing
+  // with `synchronous_number` standbys (-1: as it runs now); then repmgr's records say so too.
+  // Written before the bouncer is pointed to it.
+  absl::Status RecordPrimary(int ordinal, int synchronous_number = -1);
+  absl::Status RecordPrimary(NodeSession& session, int ordinal, int synchronous_number = -1);
   // The old data directory moved aside (the event says where, its timeline and the fork point),
   // then cloned again from `source`.
   absl::Status Rebuild(int ordinal, int source);

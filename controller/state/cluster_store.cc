@@ -170,7 +170,8 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
   RETURN_IF_ERROR(text.status());
   try {
     nlohmann::json json = nlohmann::json::parse(*text);
-    return RecordedPrimary{json.at("ordinal").get<int>(), json.at("timeline").get<int>()};
+    return RecordedPrimary{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
+                           json.value("synchronous_number", -1)};
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
                                             "): it records who is primary; restore it or remove "
@@ -183,6 +184,7 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
   nlohmann::json json = {
       {"ordinal", primary.ordinal},
       {"timeline", primary.timeline},
+      {"synchronous_number", primary.synchronous_number},
       {"recorded_at", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone())}};
   return files_.Write(Path("primary.json"), json.dump(2) + "\n", 0600);
 }

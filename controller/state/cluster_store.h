@@ -61,8 +61,9 @@ class ClusterStore {
   [[nodiscard]] absl::Status SaveRequests(const Requests& requests);
   void ClearRequests();
 
-  // Who is primary, on which timeline (safety rule 3): written before the bouncer is repointed to
-  // a new primary. An empty record (ordinal 0) when none was written yet.
+  // Who is primary, on which timeline (safety rule 3), and with how many synchronous standbys it
+  // commits (quorum.h): written before the bouncer is repointed to a new primary. An empty
+  // record (ordinal 0) when none was written yet.
   [[nodiscard]] absl::StatusOr<RecordedPrimary> LoadPrimary() const;
   [[nodiscard]] absl::Status SavePrimary(const RecordedPrimary& primary);
 
@@ -82,7 +83,7 @@ class ClusterStore {
   std::string root_;
   std::string dir_;
   const StateFiles& files_;
-  const Clock& clock_;  // requests' age, and when records were written (wall time: people read it)
+  const Clock& clock_;   // requests' age, and when records were written (wall time: people read it)
   size_t appended_ = 0;  // events appended by this store: the file is trimmed now and then
 };
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/standby_ranking.h"
 
@@ -65,7 +66,7 @@ bool QuorumObserved(Planning& p, int old_primary,
     if (!seen) unknown.push_back(node.name);
   }
   const int m = static_cast<int>(members.size());
-  const int k = s.spec.replication.synchronous_number;
+  const int k = FailoverSynchronousNumber(s.spec, s.observed.recorded_primary);
   const int needed = std::clamp(m - k + 1, 1, std::max(m, 1));
   const int have = m - static_cast<int>(unknown.size());
   if (have >= needed) {
@@ -132,9 +133,11 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
     }
     candidates.push_back(&node);
   }
+  // The k the old primary committed with, as recorded: never the spec's, which may have been
+  // edited while it was down.
+  const bool synchronous = FailoverSynchronousNumber(s.spec, s.observed.recorded_primary) > 0;
   std::string quorum_note;
-  if (s.spec.replication.synchronous &&
-      !QuorumObserved(p, old_primary, candidates, why, &quorum_note)) {
+  if (synchronous && !QuorumObserved(p, old_primary, candidates, why, &quorum_note)) {
     return false;
   }
   const NodeObservation* best = MostAdvanced(candidates);
@@ -155,7 +158,7 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   }
   if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
   const Lsn last_seen = s.memory.last_primary_lsn;
-  if (s.spec.replication.synchronous) {
+  if (synchronous) {
     absl::StrAppend(&reason, "; ", quorum_note);
   } else if (last_seen > PromotableLsn(*best)) {
     absl::StrAppend(&reason, "; asynchronous replication: it is ", last_seen - PromotableLsn(*best),

@@ -2,9 +2,30 @@
 // the cluster's state and in repmgr's records; a writable node on a timeline behind the newest
 // holds an abandoned history and is fenced (then rejoined or rebuilt).
 #include "absl/strings/str_cat.h"
+#include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 
 namespace radctl {
+namespace {
+
+// Why the recorded ANY k must follow what the primary runs (quorum.h), "" when it need not:
+// never above it (a lowering made behind radctl's back), and raised to it once the primary runs
+// what the spec asks (a raise is recorded after the reload; a lowering, before: rollout.cc).
+std::string QuorumRecordLags(const Situation& s, const RecordedPrimary& recorded) {
+  const int runs = SynchronousNumber(s.observed.synchronous_standby_names);
+  const int wanted = WantedSynchronousNumber(s.spec);
+  if (recorded.synchronous_number == runs) return "";
+  if (recorded.synchronous_number >= 0 && recorded.synchronous_number < runs && runs != wanted) {
+    return "";  // a lowering under way: recorded first, the reload follows
+  }
+  auto text = [](int k) { return k <= 0 ? std::string("asynchronous") : absl::StrCat("ANY ", k); };
+  return absl::StrCat(
+      s.Name(recorded.ordinal), " commits with ", text(runs), " but the cluster's state records ",
+      recorded.synchronous_number < 0 ? std::string("nothing") : text(recorded.synchronous_number),
+      ": recording what it runs, which a failover counts its quorum with");
+}
+
+}  // namespace
 
 Proposal RecordPrimary(const Situation& s, int primary, bool* behind) {
   Proposal out;
@@ -37,6 +58,8 @@ Proposal RecordPrimary(const Situation& s, int primary, bool* behind) {
             absl::StrCat(s.Name(primary),
                          " is the writable primary but repmgr does not record it as the active "
                          "primary"));
+  } else if (std::string why = QuorumRecordLags(s, recorded); !why.empty()) {
+    out.Add(ActionType::kRecordPrimary, primary, 0, why);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // a switchover a person asked for.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/standby_ranking.h"
@@ -47,8 +48,26 @@ std::optional<int> StreamingStandby(const Situation& s, int primary) {
 Proposal ConfigurationRollout(const Situation& s, int primary) {
   Proposal out;
   const std::string wanted = ConfigHash(s.spec);
+  // A primary about to commit with fewer synchronous standbys has that recorded first: a
+  // failover meanwhile then counts its quorum with the lower k, never a higher one than ran.
+  const int lower = WantedSynchronousNumber(s.spec);
+  const RecordedPrimary& recorded = s.observed.recorded_primary;
+  const bool record_first =
+      s.Node(primary)->config_hash != wanted &&
+      lower < SynchronousNumber(s.observed.synchronous_standby_names) &&
+      (recorded.synchronous_number < 0 || lower < recorded.synchronous_number);
+  if (record_first) {
+    out.Add(ActionType::kRecordPrimary, primary, 0,
+            absl::StrCat(
+                "the spec asks ", s.Name(primary), " to commit with ",
+                lower == 0 ? std::string("no synchronous standby") : absl::StrCat("ANY ", lower),
+                ": recorded before its configuration is reloaded, so that a failover "
+                "meanwhile waits for as many standbys as it may have committed with"))
+        .synchronous_number = lower;
+  }
   for (const NodeObservation& node : s.observed.nodes) {
     if (!node.reachable || !s.Desired(node.ordinal)) continue;
+    if (record_first && node.ordinal == primary) continue;
     if (node.config_hash != wanted) {
       out.Add(ActionType::kReconfigure, node.ordinal, 0,
               "configuration changed (spec.postgres.parameters, replication or tls): upload and "

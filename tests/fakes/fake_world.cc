@@ -445,8 +445,7 @@ class FakeWorld::Session : public NodeSession {
     }
     probe.current_lsn = node->lsn();
     const std::string me = w_.NodeName(ordinal_);
-    probe.synchronous_standby_names =
-        ConfValue(node->files["data/postgresql.conf"], "synchronous_standby_names");
+    probe.synchronous_standby_names = node->sync_setting;
     std::set<std::string> active_slots;
     for (const auto& [ordinal, other] : w_.nodes_) {
       if (other.attached_to != me || !other.postgres) continue;
@@ -476,6 +475,13 @@ class FakeWorld::Session : public NodeSession {
       return absl::AbortedError("recovery is in progress");
     }
     return node->lsn();
+  }
+
+  absl::StatusOr<std::string> SynchronousStandbyNames(absl::Duration) override {
+    FAKE_CALL(w_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    return node->sync_setting;
   }
 
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration) override {
@@ -987,6 +993,7 @@ void FakeWorld::LoadConfig(FakeNode& node) {
   node.sync_names.clear();
   // ANY k ("demo-pg-1", "demo-pg-2", ...)
   std::string sync = ConfValue(conf, "synchronous_standby_names");
+  node.sync_setting = sync;
   absl::string_view rest = sync;
   if (absl::ConsumePrefix(&rest, "ANY ")) {
     size_t space = rest.find(' ');

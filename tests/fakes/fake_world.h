@@ -91,7 +91,8 @@ struct FakeNode {
   // Postgres.
   bool postgres = false;
   // As loaded from postgresql.conf at the last start or reload.
-  int sync_number = 0;  // synchronous_standby_names = ANY k (...): k, 0 when empty
+  std::string sync_setting;  // synchronous_standby_names as loaded
+  int sync_number = 0;       // its ANY k (...): k, 0 when empty
   std::set<std::string> sync_names;
   absl::Duration receiver_timeout = absl::Seconds(60);  // wal_receiver_timeout
   absl::Duration retry_interval = absl::Seconds(5);     // wal_retrieve_retry_interval

@@ -174,6 +174,11 @@ class LibpqNodeSession : public NodeSession {
     return rows.empty() ? 0 : LsnOrZero(rows[0][0]);
   }
 
+  absl::StatusOr<std::string> SynchronousStandbyNames(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kSyncNamesSql, timeout));
+    return rows.empty() ? std::string() : rows[0][0].value_or("");
+  }
+
   absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_last_wal_replay_lsn()::text", timeout));
     return rows.empty() ? 0 : LsnOrZero(rows[0][0]);

@@ -65,6 +65,9 @@ class NodeSession {
   [[nodiscard]] virtual absl::StatusOr<WalReceiver> ReadWalReceiver(absl::Duration timeout) = 0;
   // pg_current_wal_lsn(): a primary's one quick answer (Aborted on a standby).
   [[nodiscard]] virtual absl::StatusOr<Lsn> CurrentLsn(absl::Duration timeout) = 0;
+  // SHOW synchronous_standby_names: what the node commits with now.
+  [[nodiscard]] virtual absl::StatusOr<std::string> SynchronousStandbyNames(
+      absl::Duration timeout) = 0;
   // pg_last_wal_replay_lsn(); 0 on a primary.
   [[nodiscard]] virtual absl::StatusOr<Lsn> ReplayLsn(absl::Duration timeout) = 0;
   // Where the node's history left each earlier timeline (its current timeline's history file);

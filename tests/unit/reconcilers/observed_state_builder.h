@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/memory.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/observed_state.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/quorum.h"
 #include "reconcilers/spec_hash.h"
 #include "reconcilers/tls_policy.h"
 
@@ -92,12 +94,15 @@ class ObservedStateBuilder {
     node.config_hash = ConfigHash(spec_);
     node.ssl = spec_.tls.enabled;
     Record(ordinal, "primary", true, 0);
-    state_.recorded_primary = {ordinal, timeline};
+    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_)};
+    // It runs with the spec's synchronous standbys, as radctl configured it.
+    const int k = WantedSynchronousNumber(spec_);
+    state_.synchronous_standby_names = k == 0 ? "" : absl::StrCat("ANY ", k, " (\"demo-pg-1\")");
     return *this;
   }
   // The cluster's state records `ordinal` as the primary on `timeline` (0: nothing recorded).
   ObservedStateBuilder& Recorded(int ordinal, int timeline = 1) {
-    state_.recorded_primary = {ordinal, timeline};
+    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_)};
     return *this;
   }
   // The node is on `timeline`.

@@ -20,6 +20,7 @@ using ::radctl::testing::DemoSpec;
 using ::radctl::testing::ObservedStateBuilder;
 using ::radctl::testing::Snapshot;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using ::radctl::testing::Summary;
 
@@ -879,7 +880,8 @@ TEST(PlanFailoverTest, QuorumNeedsMMinusKPlusOneStandbys) {
     spec.replication.synchronous = true;
     spec.replication.synchronous_number = row.k;
     ObservedStateBuilder builder(spec);
-    builder.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1);
+    // Recorded with the k it ran with (the spec's here).
+    builder.Stopped(1, 137).Record(1, "primary", true, 0).Recorded(1).BouncerTarget(1);
     for (int ordinal = 2; ordinal <= row.nodes; ++ordinal) {
       if (ordinal <= row.reachable + 1) {
         builder.Standby(ordinal, 1, 0x100 * ordinal);
@@ -899,6 +901,62 @@ TEST(PlanFailoverTest, QuorumNeedsMMinusKPlusOneStandbys) {
                   HasSubstr(absl::StrCat("failover demo-pg-", row.reachable + 1)));
     }
   }
+}
+
+// Simulator seed 631: the primary ran with ANY 1; the spec was edited to ANY 2 (or to
+// asynchronous) while no controller ran, and the primary died before it was reconfigured. The
+// quorum is counted with the k it committed with, as recorded, never the edited spec's.
+TEST(PlanFailoverTest, AnEditOfTheSpecDuringAnOutageDoesNotLowerTheQuorum) {
+  ClusterSpec ran = DemoSpec(4);
+  ran.replication.synchronous = true;
+  ObservedStateBuilder builder(ran);
+  builder.Stopped(1, 137)
+      .Record(1, "primary", true, 0)
+      .Recorded(1)
+      .BouncerTarget(1)
+      .Standby(2, 1, 0x100)
+      .Standby(3, 1, 0x200)
+      .Stopped(4, 137);
+  Snapshot observed = builder.Build();
+  ASSERT_EQ(observed.recorded_primary.synchronous_number, 1);
+  for (bool synchronous : {true, false}) {
+    ClusterSpec edited = ran;
+    edited.replication.synchronous = synchronous;
+    edited.replication.synchronous_number = 2;
+    Plan plan = ComputePlan(edited, observed);
+    EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
+    EXPECT_THAT(plan.ToString("demo"), HasSubstr("WaitingForQuorum"));
+  }
+}
+
+// Lowering k is recorded before the primary is reloaded with it; raising it, after.
+TEST(PlanRolloutTest, ALowerQuorumIsRecordedBeforeThePrimaryCommitsWithIt) {
+  ClusterSpec ran = DemoSpec(4);
+  ran.replication.synchronous = true;
+  ran.replication.synchronous_number = 2;
+  Snapshot observed = ObservedStateBuilder(ran)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .Standby(4, 1)
+                          .BouncerTarget(1)
+                          .OldConfig(1)
+                          .OldConfig(2)
+                          .OldConfig(3)
+                          .OldConfig(4)
+                          .Build();
+  ClusterSpec lower = ran;
+  lower.replication.synchronous_number = 1;
+  Plan plan = ComputePlan(lower, observed);
+  const Action* record = Find(plan, ActionType::kRecordPrimary);
+  ASSERT_NE(record, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(record->synchronous_number, 1);
+  EXPECT_THAT(Summary(plan), Not(HasSubstr("reconfigure demo-pg-1")));
+  // Recorded: the primary is reloaded, and while it still runs ANY 2 the record stays.
+  observed.recorded_primary.synchronous_number = 1;
+  plan = ComputePlan(lower, observed);
+  EXPECT_THAT(Summary(plan), HasSubstr("reconfigure demo-pg-1"));
+  EXPECT_EQ(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
 }
 
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
