@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
+#include "crd-like-specs/spec_validators.h"
 
 namespace radctl {
 
@@ -30,5 +31,7 @@ int FailoverSynchronousNumber(const ClusterSpec& spec, const RecordedPrimary& re
   }
   return spec.replication.synchronous ? 1 : 0;
 }
+
+int FailoverStrictness(int k) { return k <= 0 ? 0 : kMaxNodes + 1 - k; }
 
 }  // namespace radctl

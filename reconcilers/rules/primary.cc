@@ -9,14 +9,17 @@ namespace radctl {
 namespace {
 
 // Why the recorded ANY k must follow what the primary runs (quorum.h), "" when it need not:
-// never above it (a lowering made behind radctl's back), and raised to it once the primary runs
-// what the spec asks (a raise is recorded after the reload; a lowering, before: rollout.cc).
+// a record laxer than what runs (changed behind radctl's back) at once; a stricter one once
+// the primary runs what the spec asks (a stricter setting was recorded before the reload:
+// rollout.cc).
 std::string QuorumRecordLags(const Situation& s, const RecordedPrimary& recorded) {
   const int runs = SynchronousNumber(s.observed.synchronous_standby_names);
   const int wanted = WantedSynchronousNumber(s.spec);
   if (recorded.synchronous_number == runs) return "";
-  if (recorded.synchronous_number >= 0 && recorded.synchronous_number < runs && runs != wanted) {
-    return "";  // a lowering under way: recorded first, the reload follows
+  if (recorded.synchronous_number >= 0 &&
+      FailoverStrictness(recorded.synchronous_number) > FailoverStrictness(runs) &&
+      runs != wanted) {
+    return "";  // a stricter setting recorded first; the reload follows
   }
   auto text = [](int k) { return k <= 0 ? std::string("asynchronous") : absl::StrCat("ANY ", k); };
   return absl::StrCat(

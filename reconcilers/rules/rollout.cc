@@ -48,22 +48,23 @@ std::optional<int> StreamingStandby(const Situation& s, int primary) {
 Proposal ConfigurationRollout(const Situation& s, int primary) {
   Proposal out;
   const std::string wanted = ConfigHash(s.spec);
-  // A primary about to commit with fewer synchronous standbys has that recorded first: a
-  // failover meanwhile then counts its quorum with the lower k, never a higher one than ran.
-  const int lower = WantedSynchronousNumber(s.spec);
+  // A primary about to commit with a setting a failover must be stricter about (synchronous
+  // from asynchronous, a smaller k) has it recorded first: a failover meanwhile then waits for
+  // as many standbys as the primary may have committed with. A laxer one is recorded once the
+  // primary runs it (primary.cc).
+  const int next = WantedSynchronousNumber(s.spec);
   const RecordedPrimary& recorded = s.observed.recorded_primary;
-  const bool record_first =
-      s.Node(primary)->config_hash != wanted &&
-      lower < SynchronousNumber(s.observed.synchronous_standby_names) &&
-      (recorded.synchronous_number < 0 || lower < recorded.synchronous_number);
+  const int as_recorded = recorded.synchronous_number >= 0
+                              ? recorded.synchronous_number
+                              : SynchronousNumber(s.observed.synchronous_standby_names);
+  const bool record_first = s.Node(primary)->config_hash != wanted &&
+                            FailoverStrictness(next) > FailoverStrictness(as_recorded);
   if (record_first) {
     out.Add(ActionType::kRecordPrimary, primary, 0,
-            absl::StrCat(
-                "the spec asks ", s.Name(primary), " to commit with ",
-                lower == 0 ? std::string("no synchronous standby") : absl::StrCat("ANY ", lower),
-                ": recorded before its configuration is reloaded, so that a failover "
-                "meanwhile waits for as many standbys as it may have committed with"))
-        .synchronous_number = lower;
+            absl::StrCat("the spec asks ", s.Name(primary), " to commit with ANY ", next,
+                         ": recorded before its configuration is reloaded, so that a failover "
+                         "meanwhile waits for as many standbys as it may have committed with"))
+        .synchronous_number = next;
   }
   for (const NodeObservation& node : s.observed.nodes) {
     if (!node.reachable || !s.Desired(node.ordinal)) continue;

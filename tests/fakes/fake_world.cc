@@ -395,7 +395,10 @@ class FakeWorld::Runtime : public ContainerRuntime {
       }
       for (const docker::Event& event : events) on_event(event);
       if (w_.hooks_ != nullptr) {
-        w_.time_.SleepFor(absl::Milliseconds(100));  // simulated: events within 0.1 s
+        // Simulated: woken by the next event (EventsWake), or now and then to see `stop`.
+        std::mutex idle;
+        std::unique_lock<std::mutex> lock(idle);
+        w_.time_.WaitFor(w_.events_cv_, lock, absl::Seconds(5));
       } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
@@ -1058,7 +1061,10 @@ void FakeWorld::Emit(const std::string& action, const std::string& name) {
   event.action = action;
   event.name = name;
   events_.push_back(event);
+  time_.Notify(events_cv_);
 }
+
+void FakeWorld::WakeEventStreams() { time_.Notify(events_cv_); }
 
 docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& node,
                                       const std::string& step,

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -233,6 +234,8 @@ class FakeWorld {
   WorldTruth Truth() const;
   // Brings replication up to the clock's time (the world does it at every call it serves).
   void Advance();
+  // Wakes event streams waiting for the next event (to see that they should stop).
+  void WakeEventStreams();
   void Kill(int ordinal);   // docker kill: exit code 137, Postgres gone
   void Stop(int ordinal);   // docker stop: a clean shutdown, exit code 0
   void Start(int ordinal);  // docker start (the entrypoint starts only a standby's Postgres)
@@ -327,6 +330,7 @@ class FakeWorld {
   std::map<std::string, std::deque<docker::ExecResult>> failing_steps_;
   std::map<std::string, int> fail_late_;
   std::deque<docker::Event> events_;
+  std::condition_variable events_cv_;  // an event came (with an outside clock: Clock::Notify)
   bool drop_stream_ = false;
   bool bouncer_port_taken_ = false;
   FakeRepository repository_;

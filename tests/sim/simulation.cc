@@ -172,6 +172,7 @@ absl::Status Simulation::BeforeCall() {
       if (controller->owner != owner) continue;
       controller->dead = true;
       controller->stop = true;
+      world_.WakeEventStreams();
       done_.push_back(
           absl::StrCat(absl::FormatTime(clock_.Monotonic()), " controller ", owner, " killed"));
     }
@@ -379,6 +380,7 @@ void Simulation::Apply(const Step& step) {
       for (std::unique_ptr<Controller>& controller : controllers_) {
         if (controller->second) controller->stop = true;
       }
+      world_.WakeEventStreams();
       return;
     case StepKind::kScale:
       if (!spec_.replication.synchronous || spec_.replication.synchronous_number < step.arg) {
@@ -523,6 +525,7 @@ RunResult Simulation::Run() {
     }
   }
   for (std::unique_ptr<Controller>& controller : controllers_) controller->stop = true;
+  world_.WakeEventStreams();
   const bool ended = scheduler_.Drain(clock_.Monotonic() + absl::Minutes(10));
   if (!ended && !failed_) Fail("controller did not stop", "threads still run after stop");
   result_.simulated = clock_.Monotonic() - start;

@@ -959,6 +959,45 @@ TEST(PlanRolloutTest, ALowerQuorumIsRecordedBeforeThePrimaryCommitsWithIt) {
   EXPECT_EQ(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
 }
 
+// Simulator seed 600 (a second schedule): synchronous turned on while the state directory was
+// full. Recorded after the reload, the record failed and said asynchronous while the primary
+// committed with ANY 1; the next failover promoted without the quorum and lost acknowledged
+// commits. Turning synchronous on is recorded first (the reload waits for it); turning it off
+// is recorded once the primary runs asynchronously.
+TEST(PlanRolloutTest, SynchronousOnIsRecordedBeforeTheReloadOffAfter) {
+  ClusterSpec async = DemoSpec(3);
+  ClusterSpec sync = async;
+  sync.replication.synchronous = true;
+  auto running = [](const ClusterSpec& spec) {
+    return ObservedStateBuilder(spec)
+        .Primary(1)
+        .Standby(2, 1)
+        .Standby(3, 1)
+        .BouncerTarget(1)
+        .OldConfig(1)
+        .OldConfig(2)
+        .OldConfig(3)
+        .Build();
+  };
+  Snapshot running_async = running(async);
+  ASSERT_EQ(running_async.recorded_primary.synchronous_number, 0);
+  Plan plan = ComputePlan(sync, running_async);
+  const Action* record = Find(plan, ActionType::kRecordPrimary);
+  ASSERT_NE(record, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(record->synchronous_number, 1);
+  EXPECT_THAT(Summary(plan), Not(HasSubstr("reconfigure demo-pg-1")));
+
+  Snapshot running_sync = running(sync);
+  plan = ComputePlan(async, running_sync);
+  EXPECT_EQ(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
+  EXPECT_THAT(Summary(plan), HasSubstr("reconfigure demo-pg-1"));
+  // Once it runs asynchronously, that is recorded.
+  running_sync.synchronous_standby_names = "";
+  for (NodeObservation& node : running_sync.nodes) node.config_hash = ConfigHash(async);
+  plan = ComputePlan(async, running_sync);
+  ASSERT_NE(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
+}
+
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
