@@ -67,6 +67,10 @@ LoopMemory RememberOutcomes(LoopMemory memory, const std::vector<ActionOutcome>&
 LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
                     const std::vector<ActionOutcome>& outcomes, absl::Time now) {
   memory = RememberOutcomes(std::move(memory), outcomes, now);
+  Lsn primary_lsn = 0;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.IsWritablePrimary()) primary_lsn = node.current_lsn;
+  }
   for (const NodeObservation& node : observed.nodes) {
     NodeMemory& remembered = memory.nodes[node.ordinal];
     // A fence holds until the node answers again or its container stops (a restart is a new
@@ -74,9 +78,13 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
     if (node.reachable || node.container != ContainerState::kRunning) remembered.fenced = false;
     if (node.reachable) {
       remembered.answered_at = observed.observed_at;
+      remembered.primary_lsn_when_silent = 0;
       if (!node.in_recovery) memory.last_primary_lsn = node.current_lsn;
-    } else if (remembered.answered_at == absl::InfinitePast()) {
-      remembered.answered_at = observed.observed_at;
+    } else {
+      if (remembered.answered_at == absl::InfinitePast()) {
+        remembered.answered_at = observed.observed_at;
+      }
+      if (remembered.primary_lsn_when_silent == 0) remembered.primary_lsn_when_silent = primary_lsn;
     }
   }
   return memory;

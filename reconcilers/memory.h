@@ -39,6 +39,10 @@ struct NodeMemory {
   // The controller fenced it and it has not answered or been restarted since: it is failed over
   // from, not started again in place.
   bool fenced = false;
+  // The writable primary's WAL position in the first observation that found this node silent
+  // (0: no primary was seen then): whatever it acknowledged as a synchronous standby lies
+  // before it.
+  Lsn primary_lsn_when_silent = 0;
 };
 
 struct LoopMemory {

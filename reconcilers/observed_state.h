@@ -96,6 +96,11 @@ struct NodeObservation {
   int timeline = 0;     // of the WAL it writes or receives; from pg_controldata when it is silent
   Lsn receive_lsn = 0;  // standby: last WAL received (the "most advanced" measure)
   Lsn replay_lsn = 0;   // standby: last WAL applied
+  // standby: it has replayed all the WAL it holds (its startup process waits for more). A
+  // standby just started replays what it received before first: until then its receive position
+  // is NULL (0) or a segment's start and its replay position lags, so how much it holds is
+  // unknown.
+  bool replay_settled = false;
   Lsn current_lsn = 0;  // primary: pg_current_wal_lsn()
   WalReceiver wal_receiver;
   std::string config_hash;       // radctl.config_hash of the configuration Postgres has loaded

@@ -275,6 +275,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
     node.current_lsn = probe.current_lsn;
     node.receive_lsn = probe.receive_lsn;
     node.replay_lsn = probe.replay_lsn;
+    node.replay_settled = probe.replay_settled;
     node.timeline = probe.timeline;
     node.wal_receiver = probe.wal_receiver;
     node.config_hash = probe.config_hash;

@@ -125,13 +125,26 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   const int newest = s.NewestTimeline();
   std::vector<const NodeObservation*> candidates;  // reachable standbys, read after the fence
   std::vector<std::string> behind;
+  std::vector<std::string> replaying;
   for (const NodeObservation& node : s.observed.nodes) {
     if (node.ordinal == old_primary || !node.IsReachableStandby() || p.Busy(node.ordinal)) continue;
     if (!s.OnNewestTimeline(node)) {
       behind.push_back(absl::StrCat(node.name, " (timeline ", node.timeline, ")"));
       continue;
     }
+    // Still replaying the WAL it holds (just started): how much it has is not known yet, and it
+    // may have the most.
+    if (!node.replay_settled) {
+      replaying.push_back(node.name);
+      continue;
+    }
     candidates.push_back(&node);
+  }
+  if (!replaying.empty()) {
+    p.out.Wait(absl::StrCat(why, "; waiting until ", absl::StrJoin(replaying, ", "),
+                            " has replayed the WAL it holds: only then is its position known"));
+    p.out.WakeWithin(absl::Milliseconds(200));
+    return false;
   }
   // The k the old primary committed with, as recorded: never the spec's, which may have been
   // edited while it was down.

@@ -1,21 +1,85 @@
-// Rule 7, scaling down: nodes no longer desired are removed, and slots no standby can use are
-// dropped.
+// Rule 7, scaling down: nodes no longer desired are removed — under synchronous replication
+// only once they cannot hold the only copy of an acknowledged commit — and slots no standby can
+// use are dropped.
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 
 namespace radctl {
 
+namespace {
+
+// Why `node`, no longer desired, may not be removed yet under synchronous replication (""
+// when it may): it may hold the only copy of commits it acknowledged. It first stops taking part
+// (its Postgres stopped: it acknowledges nothing more), then goes once a standby that stays
+// streams from the primary and has received everything the primary had written when the node
+// fell silent (all it could have acknowledged), and as many stay streaming as the primary's k.
+std::string HoldsAcknowledgedCommits(const Situation& s, const NodeObservation& node, int primary,
+                                     int k, bool* stop_first) {
+  *stop_first = false;
+  if (node.data_dir == DataDir::kEmpty && !node.reachable) return "";
+  if (node.reachable || (node.container == ContainerState::kRunning && node.postgres_running)) {
+    *stop_first = true;
+    return "";
+  }
+  const Lsn barrier = s.memory.Node(node.ordinal).primary_lsn_when_silent;
+  const std::string primary_name = s.Name(primary);
+  int streaming = 0;
+  bool has_everything = false;
+  for (int ordinal : s.desired) {
+    const NodeObservation* stays = s.Node(ordinal);
+    if (ordinal == primary || stays == nullptr || !stays->IsStreamingFrom(primary_name)) continue;
+    ++streaming;
+    if (barrier != 0 && std::max(stays->receive_lsn, stays->replay_lsn) >= barrier) {
+      has_everything = true;
+    }
+  }
+  const int needed = std::min<int>(k, static_cast<int>(s.desired.size()) - 1);
+  if (has_everything && streaming >= needed) return "";
+  return absl::StrCat(
+      node.name, " is to be removed (scaling down to ", s.spec.nodes,
+      " nodes) but, a synchronous standby, it may hold the only copy of commits it acknowledged: "
+      "waiting until a standby that stays streams from ",
+      primary_name,
+      barrier == 0 ? std::string(" and the position it may have acknowledged up to is known")
+                   : absl::StrCat(" and has received up to ", FormatLsn(barrier)),
+      needed > 1 ? absl::StrCat(", with ", needed, " standbys streaming") : std::string(""));
+}
+
+}  // namespace
+
 Proposal RemoveUndesiredNodes(const Situation& s, const Proposal& earlier, int primary) {
   Proposal out;
+  const int k = FailoverSynchronousNumber(s.spec, s.observed.recorded_primary);
   for (const NodeObservation& node : s.observed.nodes) {
     if (node.ordinal == primary || s.Desired(node.ordinal) || s.Busy(node.ordinal, earlier, out))
       continue;
+    if (k > 0) {
+      bool stop_first = false;
+      std::string wait = HoldsAcknowledgedCommits(s, node, primary, k, &stop_first);
+      if (stop_first) {
+        out.Add(ActionType::kFence, node.ordinal, 0,
+                absl::StrCat("scaling down to ", s.spec.nodes, " nodes: ", node.name,
+                             " stops acknowledging synchronous commits first; it is removed once "
+                             "a standby that stays has everything it may have acknowledged"))
+            .fence = FenceMethod::kStopPostgres;
+        continue;
+      }
+      if (!wait.empty()) {
+        out.Wait(wait);
+        continue;
+      }
+    }
     out.Add(ActionType::kRemoveNode, node.ordinal, primary,
-            absl::StrCat("scaling down to ", s.spec.nodes,
-                         " nodes: removing the standby, its volume (data), its replication slot "
-                         "and its repmgr record"));
+            absl::StrCat(
+                "scaling down to ", s.spec.nodes,
+                " nodes: removing the standby, its volume (data), its replication slot "
+                "and its repmgr record",
+                k > 0 ? "; a standby that stays has every commit it may have acknowledged" : ""));
   }
   return out;
 }

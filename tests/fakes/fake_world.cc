@@ -443,6 +443,7 @@ class FakeWorld::Session : public NodeSession {
     if (probe.in_recovery) {
       probe.receive_lsn = node->receive_reported.value_or(0);
       probe.replay_lsn = node->replayed;
+      probe.replay_settled = node->replayed == node->wal.end();
       probe.wal_receiver = Receiver(*node);
       return probe;
     }

@@ -25,7 +25,12 @@ constexpr char kProbeSql[] =
     "(SELECT received_tli FROM pg_stat_wal_receiver), "
     "current_setting('radctl.config_hash', true), "
     "(SELECT bool_or(pending_restart) FROM pg_settings), "
-    "current_setting('ssl'), current_setting('radctl.tls_certificate', true)";
+    "current_setting('ssl'), current_setting('radctl.tls_certificate', true), "
+    // Whether a standby has replayed all the WAL it holds: its startup process waits for more.
+    // Until then (a standby just started replays what it received before) its receive position
+    // is NULL or the start of a segment, and its replay position lags what it holds.
+    "(SELECT bool_or(wait_event IN ('RecoveryWalStream', 'RecoveryRetrieveRetryInterval')) "
+    "FROM pg_stat_activity WHERE backend_type = 'startup')";
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] =
@@ -109,7 +114,7 @@ class LibpqNodeSession : public NodeSession {
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
-    if (rows.size() != 1 || rows[0].size() != 12) {
+    if (rows.size() != 1 || rows[0].size() != 13) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
@@ -127,6 +132,7 @@ class LibpqNodeSession : public NodeSession {
     probe.pending_restart = row[9].value_or("") == "t";
     probe.ssl = row[10].value_or("") == "on";
     probe.tls_certificate = row[11].value_or("");
+    probe.replay_settled = row[12].value_or("") == "t";
 
     // repmgr's records, as this node has them (absent before registration: not an error).
     if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {

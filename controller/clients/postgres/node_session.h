@@ -34,7 +34,10 @@ struct NodeProbe {
   Lsn current_lsn = 0;  // primary: pg_current_wal_lsn()
   Lsn receive_lsn = 0;  // standby: last WAL received
   Lsn replay_lsn = 0;   // standby: last WAL replayed
-  int timeline = 0;     // the higher of the checkpoint's and the WAL receiver's
+  // standby: it has replayed all the WAL it holds (its startup process waits for more): only
+  // then do its positions say how much it has.
+  bool replay_settled = false;
+  int timeline = 0;  // the higher of the checkpoint's and the WAL receiver's
   WalReceiver wal_receiver;
   std::string config_hash;  // radctl.config_hash
   bool pending_restart = false;

@@ -117,6 +117,7 @@ class ObservedStateBuilder {
     node.in_recovery = true;
     node.receive_lsn = received;
     node.replay_lsn = received;
+    node.replay_settled = true;
     node.timeline = 1;
     node.config_hash = ConfigHash(spec_);
     node.ssl = spec_.tls.enabled;

@@ -998,6 +998,34 @@ TEST(PlanRolloutTest, SynchronousOnIsRecordedBeforeTheReloadOffAfter) {
   ASSERT_NE(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
 }
 
+// Simulator seed 861: a standby just started replays the WAL it holds before anything else;
+// until then pg_last_wal_receive_lsn() is NULL and its replay position lags. Ranked on those, it
+// lost to a lagging standby while it held commits acknowledged by it alone.
+TEST(PlanFailoverTest, AStandbyStillReplayingWhatItHoldsIsWaitedFor) {
+  ClusterSpec spec = DemoSpec();
+  for (bool synchronous : {false, true}) {
+    spec.replication.synchronous = synchronous;
+    Snapshot observed = ObservedStateBuilder(spec)
+                            .Stopped(1, 137)
+                            .Record(1, "primary", true, 0)
+                            .Recorded(1)
+                            .BouncerTarget(1)
+                            .Standby(2, 1, 0x5000)
+                            .Standby(3, 0, 0)
+                            .Replayed(3, 0x1000)
+                            .Build();
+    observed.nodes[2].replay_settled = false;
+    Plan plan = ComputePlan(spec, observed);
+    EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
+    EXPECT_THAT(plan.ToString("demo"), HasSubstr("demo-pg-3 has replayed the WAL it holds"));
+    observed.nodes[2].replay_settled = true;  // done: it holds more than demo-pg-2
+    observed.nodes[2].replay_lsn = 0x9000;
+    plan = ComputePlan(spec, observed);
+    ASSERT_NE(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
+    EXPECT_EQ(Find(plan, ActionType::kFailover)->ordinal, 3);
+  }
+}
+
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
