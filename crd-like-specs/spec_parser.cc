@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "crd-like-specs/spec_fields.h"
 #include "crd-like-specs/spec_validators.h"
+#include "crd-like-specs/time_text.h"
 #include "crd-like-specs/yaml_reader.h"
 #include "yaml-cpp/yaml.h"
 
@@ -72,6 +74,39 @@ void ReadText(YamlReader& reader, const Field& field, TextCheck check, std::stri
   out = *std::move(value);
 }
 
+// The rules of one section, from the field table: each reader's key must be a field the table
+// lists (else the reference would miss it: reported as radctl's own error), and the table says
+// which fields are required.
+using Reader = std::function<void(const Field&)>;
+std::vector<FieldRule> Documented(YamlReader& reader, const std::string& section,
+                                  std::vector<std::pair<std::string_view, Reader>> readers) {
+  std::vector<FieldRule> rules;
+  for (auto& [key, read] : readers) {
+    const std::string path = section.empty() ? std::string(key) : section + "." + std::string(key);
+    const SpecFieldDoc* doc = FindSpecField(path);
+    if (doc == nullptr) {
+      reader.AddError(YAML::Mark::null_mark(), path,
+                      "radctl reads this field but its spec field table does not list it (a bug "
+                      "in radctl: the reference must document every field)");
+    }
+    rules.push_back({key, std::move(read), doc != nullptr && doc->required});
+  }
+  return rules;
+}
+
+// A time as typed (RFC 3339, or as psql prints it), kept as RFC 3339: what reads it later
+// (reconcilers/recovery_target.h) knows that one form.
+void ReadTime(YamlReader& reader, const Field& field, std::string& out) {
+  std::string typed;
+  ReadText(reader, field, CheckRecoveryTime, typed);
+  if (typed.empty()) return;
+  absl::Time parsed;
+  std::string error;
+  out = absl::ParseTime(absl::RFC3339_full, typed, &parsed, &error)
+            ? typed
+            : FormatRfc3339(*ParseTimeWithZone(typed));
+}
+
 void ReadParameters(YamlReader& reader, const Field& section, PostgresSpec& out) {
   reader.ForEachEntry(section, [&](const Field& field) {
     if (absl::Status status = CheckParameterName(field.key); !status.ok()) {
@@ -89,12 +124,16 @@ void ReadParameters(YamlReader& reader, const Field& section, PostgresSpec& out)
 }
 
 void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"version", [&](const Field& f) { ReadInt(reader, f, CheckPostgresVersion, out.version); }},
-      {"image", [&](const Field& f) { ReadText(reader, f, CheckImage, out.image); }},
-      {"parameters", [&](const Field& f) { ReadParameters(reader, f, out); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"version",
+               [&](const Field& f) { ReadInt(reader, f, CheckPostgresVersion, out.version); }},
+              {"image", [&](const Field& f) { ReadText(reader, f, CheckImage, out.image); }},
+              {"parameters", [&](const Field& f) { ReadParameters(reader, f, out); }},
+          }));
 }
 
 // spec.bouncer.readPort: a port number, or `auto` (kAutoReadPort).
@@ -107,14 +146,19 @@ void ReadReadPort(YamlReader& reader, const Field& field, int& out) {
 }
 
 void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
-      {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
-      {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
-      {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
-      {"readMaxLag", [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
+              {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
+              {"poolMode",
+               [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
+              {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
+              {"readMaxLag",
+               [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
+          }));
 }
 
 // `synchronous: true|false`, or `synchronous: {number: k}` for a quorum of k standbys.
@@ -124,113 +168,142 @@ void ReadSynchronous(YamlReader& reader, const Field& field, ReplicationSpec& ou
     return;
   }
   out.synchronous = true;
-  const std::vector<FieldRule> rules = {
-      {"number",
-       [&](const Field& f) { ReadInt(reader, f, CheckSynchronousNumber, out.synchronous_number); },
-       /*required=*/true},
-  };
-  reader.ForEachField(field, rules);
+  reader.ForEachField(field, Documented(reader, field.path,
+                                        {
+                                            {"number",
+                                             [&](const Field& f) {
+                                               ReadInt(reader, f, CheckSynchronousNumber,
+                                                       out.synchronous_number);
+                                             }},
+                                        }));
 }
 
 void ReadReplication(YamlReader& reader, const Field& section, ReplicationSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"synchronous", [&](const Field& f) { ReadSynchronous(reader, f, out); }},
-      {"maxSlotWalKeepSize",
-       [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(reader, section.path,
+                 {
+                     {"synchronous", [&](const Field& f) { ReadSynchronous(reader, f, out); }},
+                     {"maxSlotWalKeepSize",
+                      [&](const Field& f) {
+                        ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size);
+                      }},
+                 }));
 }
 
 void ReadFailover(YamlReader& reader, const Field& section, FailoverSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-      {"detectionMs",
-       [&](const Field& f) { ReadInt(reader, f, CheckDetectionMs, out.detection_ms); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+              {"detectionMs",
+               [&](const Field& f) { ReadInt(reader, f, CheckDetectionMs, out.detection_ms); }},
+          }));
 }
 
 void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"user", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.user); }},
-      {"database", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.database); }},
-      {"password", [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"user", [&](const Field& f) { ReadText(reader, f, CheckRoleName, out.user); }},
+              {"database",
+               [&](const Field& f) { ReadText(reader, f, CheckDatabaseName, out.database); }},
+              {"password",
+               [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
+          }));
 }
 
 void ReadBackup(YamlReader& reader, const Field& section, BackupSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-      {"schedule", [&](const Field& f) { ReadText(reader, f, CheckBackupSchedule, out.schedule); }},
-      {"retention",
-       [&](const Field& retention) {
-         const std::vector<FieldRule> retention_rules = {
-             {"full",
-              [&](const Field& f) { ReadInt(reader, f, CheckRetentionFull, out.retention_full); }}};
-         reader.ForEachField(retention, retention_rules);
-       }},
-      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
-      {"compression",
-       [&](const Field& f) { ReadText(reader, f, CheckCompression, out.compression); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+              {"schedule",
+               [&](const Field& f) { ReadText(reader, f, CheckBackupSchedule, out.schedule); }},
+              {"retention",
+               [&](const Field& retention) {
+                 const std::vector<FieldRule> retention_rules = {
+                     {"full", [&](const Field& f) {
+                        ReadInt(reader, f, CheckRetentionFull, out.retention_full);
+                      }}};
+                 reader.ForEachField(retention, retention_rules);
+               }},
+              {"repository",
+               [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+              {"compression",
+               [&](const Field& f) { ReadText(reader, f, CheckCompression, out.compression); }},
+          }));
 }
 
 void ReadRecovery(YamlReader& reader, const Field& section, RecoverySpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"fromCluster",
-       [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.from_cluster); },
-       /*required=*/true},
-      {"targetTime",
-       [&](const Field& f) { ReadText(reader, f, CheckRecoveryTime, out.target_time); }},
-      {"targetLSN", [&](const Field& f) { ReadText(reader, f, CheckLsn, out.target_lsn); }},
-      {"latest", [&](const Field& f) { ReadBool(reader, f, out.latest); }},
-      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"fromCluster",
+               [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.from_cluster); }},
+              {"targetTime", [&](const Field& f) { ReadTime(reader, f, out.target_time); }},
+              {"targetLSN", [&](const Field& f) { ReadText(reader, f, CheckLsn, out.target_lsn); }},
+              {"latest", [&](const Field& f) { ReadBool(reader, f, out.latest); }},
+              {"repository",
+               [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+          }));
 }
 
 void ReadBootstrap(YamlReader& reader, const Field& section, BootstrapSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"recovery",
-       [&](const Field& f) {
-         out.recovery.emplace();
-         ReadRecovery(reader, f, *out.recovery);
-       }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(section, Documented(reader, section.path,
+                                          {
+                                              {"recovery",
+                                               [&](const Field& f) {
+                                                 out.recovery.emplace();
+                                                 ReadRecovery(reader, f, *out.recovery);
+                                               }},
+                                          }));
 }
 
 void ReadTls(YamlReader& reader, const Field& section, TlsSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(reader, section.path,
+                 {
+                     {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+                 }));
 }
 
 void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
-      {"profile", [&](const Field& f) { ReadText(reader, f, CheckProfile, out.profile); }},
-      {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
-      {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
-      {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
-      {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
-      {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
-      {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
-      {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
-      {"tls", [&](const Field& f) { ReadTls(reader, f, out.tls); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
+              {"profile", [&](const Field& f) { ReadText(reader, f, CheckProfile, out.profile); }},
+              {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
+              {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
+              {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
+              {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
+              {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
+              {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
+              {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
+              {"tls", [&](const Field& f) { ReadTls(reader, f, out.tls); }},
+          }));
 }
 
 void ReadMetadata(YamlReader& reader, const Field& section, ClusterSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"name", [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.name); },
-       /*required=*/true},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"name", [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.name); }},
+          }));
 }
 
 // Only the value matters for apiVersion and kind; they are checked, not stored.
@@ -246,14 +319,15 @@ void ReadDocument(YamlReader& reader, const YAML::Node& root, ClusterSpec& out) 
                         std::string(root.IsSequence() ? "a sequence" : "a single value"));
     return;
   }
-  const std::vector<FieldRule> rules = {
-      {"apiVersion", [&](const Field& f) { CheckText(reader, f, CheckApiVersion); },
-       /*required=*/true},
-      {"kind", [&](const Field& f) { CheckText(reader, f, CheckKind); }, /*required=*/true},
-      {"metadata", [&](const Field& f) { ReadMetadata(reader, f, out); }, /*required=*/true},
-      {"spec", [&](const Field& f) { ReadSpec(reader, f, out); }},
-  };
-  reader.ForEachField(root, rules);
+  reader.ForEachField(
+      root,
+      Documented(reader, "",
+                 {
+                     {"apiVersion", [&](const Field& f) { CheckText(reader, f, CheckApiVersion); }},
+                     {"kind", [&](const Field& f) { CheckText(reader, f, CheckKind); }},
+                     {"metadata", [&](const Field& f) { ReadMetadata(reader, f, out); }},
+                     {"spec", [&](const Field& f) { ReadSpec(reader, f, out); }},
+                 }));
 }
 
 void ReadDocuments(YamlReader& reader, const std::vector<YAML::Node>& documents, ClusterSpec& out) {
@@ -428,6 +502,17 @@ absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::st
   return absl::InvalidArgumentError(
       absl::StrFormat("spec file %s is invalid (%d %s); nothing was changed:\n  %s", path, count,
                       count == 1 ? "error" : "errors", absl::StrJoin(lines, "\n  ")));
+}
+
+absl::Status ValidateSpec(const ClusterSpec& spec) {
+  SpecParseResult result = ParseClusterSpec(ClusterSpecToYaml(spec), "");
+  if (result.ok()) return absl::OkStatus();
+  std::vector<std::string> lines;
+  for (const FieldError& error : result.errors) {
+    lines.push_back(error.path.empty() ? error.message
+                                       : absl::StrCat(error.path, ": ", error.message));
+  }
+  return absl::InvalidArgumentError(absl::StrJoin(lines, "; "));
 }
 
 void ApplyDefaults(ClusterSpec& spec) {
