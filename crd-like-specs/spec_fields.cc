@@ -106,6 +106,12 @@ std::vector<SpecFieldDoc> MakeTable() {
        "Empty: generated once and kept with the cluster (`radctl status NAME -o uri` shows it). "
        "Set: used as is; a changed password is rolled out without dropping connected clients.",
        false},
+      {"spec.auth.passwordFile", "file name", "", "/run/secrets/shop_password",
+       "A file holding the password (a Compose or Kubernetes secret; a trailing newline is left "
+       "out), instead of spec.auth.password. Relative to the spec file's folder. Read with the "
+       "spec: a changed file is picked up when the spec is applied again (a watcher, when the "
+       "spec file changes).",
+       false},
       {"spec.backup", kSection, "", "",
        "Backups with pgBackRest into a repository volume, and continuous WAL archiving.", false},
       {"spec.backup.enabled", "boolean", "false", "true",

@@ -214,6 +214,8 @@ void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
                [&](const Field& f) { ReadText(reader, f, CheckDatabaseName, out.database); }},
               {"password",
                [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
+              {"passwordFile",
+               [&](const Field& f) { ReadText(reader, f, CheckPasswordFile, out.password_file); }},
           }));
 }
 
@@ -413,6 +415,13 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   }
 }
 
+// A password is given once: in the spec, or in the file it names.
+void CheckPasswordAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  if (spec.auth.password.empty() || spec.auth.password_file.empty()) return;
+  reader.AddError(MarkOf(reader, "spec.auth.passwordFile"), "spec.auth.passwordFile",
+                  "give the password once: either spec.auth.password or spec.auth.passwordFile");
+}
+
 // The read endpoint is a second bouncer published on the same address: it needs a port of its own.
 void CheckReadPortAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   if (spec.bouncer.read_port <= kNoReadPort || spec.bouncer.read_port != spec.bouncer.port) return;
@@ -443,20 +452,60 @@ void CheckTlsAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
                                ": clients elsewhere would send passwords and data in the clear"));
 }
 
-absl::Status ReadFileError(const std::string& path, int error_number) {
-  return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read spec file ", path));
+absl::Status ReadFileError(const std::string& what, const std::string& path, int error_number) {
+  return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read ", what, " ", path));
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+// `what` names the file in errors ("spec file").
+absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& what) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) return ReadFileError(path, errno);
+  if (file == nullptr) return ReadFileError(what, path, errno);
   std::string contents;
   char buffer[4096];
   size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) contents.append(buffer, n);
   // A directory opens fine and fails here, with EISDIR.
-  if (std::ferror(file.get())) return ReadFileError(path, errno);
+  if (std::ferror(file.get())) return ReadFileError(what, path, errno);
   return contents;
+}
+
+// spec.auth.passwordFile: the password is the file's content (a trailing newline left out),
+// checked as spec.auth.password is. A relative path is relative to the spec file's folder. The
+// message never repeats the password.
+void ReadPasswordFile(const std::string& spec_path, SpecParseResult& result) {
+  ClusterSpec& spec = result.spec;
+  if (spec.auth.password_file.empty()) return;
+  std::string file = spec.auth.password_file;
+  if (file[0] != '/') {
+    size_t slash = spec_path.rfind('/');
+    if (slash != std::string::npos) file = spec_path.substr(0, slash + 1) + file;
+  }
+  FieldError error;
+  error.file = spec_path;
+  error.path = "spec.auth.passwordFile";
+  auto at = spec.positions.find(error.path);
+  if (at != spec.positions.end()) {
+    error.line = at->second.line;
+    error.column = at->second.column;
+  }
+  absl::StatusOr<std::string> content = ReadFile(file, "password file");
+  if (!content.ok()) {
+    error.message = std::string(content.status().message());
+  } else {
+    std::string password = *std::move(content);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    absl::Status valid =
+        password.empty() ? absl::InvalidArgumentError("is empty") : CheckPassword(password);
+    if (valid.ok()) {
+      spec.auth.password = std::move(password);
+      return;
+    }
+    error.message = absl::StrCat("the password in ", file, " ", valid.message());
+  }
+  result.errors.push_back(std::move(error));
+  result.spec = ClusterSpec();
 }
 
 }  // namespace
@@ -478,6 +527,7 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
   }
   CheckAcrossFields(reader, result.spec);
   CheckTlsAcrossFields(reader, result.spec);
+  CheckPasswordAcrossFields(reader, result.spec);
   CheckReadPortAcrossFields(reader, result.spec);
   result.errors = reader.TakeErrors();
   if (!result.ok()) {
@@ -491,10 +541,11 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
 }
 
 absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::string* content) {
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = ReadFile(path, "spec file");
   if (!text.ok()) return text.status();
   if (content != nullptr) *content = *text;
   SpecParseResult result = ParseClusterSpec(*text, path);
+  if (result.ok()) ReadPasswordFile(path, result);
   if (result.ok()) return std::move(result.spec);
   std::vector<std::string> lines;
   for (const FieldError& error : result.errors) lines.push_back(error.ToString());

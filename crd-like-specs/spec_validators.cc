@@ -411,6 +411,14 @@ absl::Status CheckPassword(std::string_view password) {
   return absl::OkStatus();
 }
 
+absl::Status CheckPasswordFile(std::string_view path) {
+  if (!path.empty() && path.find_first_of("\n\r") == std::string_view::npos) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "must name a file holding the password (e.g. /run/secrets/db_password)");
+}
+
 absl::Status CheckBackupSchedule(std::string_view schedule) {
   if (schedule.empty()) return absl::OkStatus();  // the default: no scheduled backups
   return ParseBackupSchedule(schedule).status();

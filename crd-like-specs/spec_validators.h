@@ -54,6 +54,9 @@ bool IsLoopbackAddress(std::string_view address);
 // message never repeats the password.
 [[nodiscard]] absl::Status CheckPassword(std::string_view password);
 
+// A file name: not empty, one line.
+[[nodiscard]] absl::Status CheckPasswordFile(std::string_view path);
+
 // spec.backup: the schedule (backup_schedule.h), how many full backups are kept, the repository
 // volume's name and the compression pgBackRest uses.
 [[nodiscard]] absl::Status CheckBackupSchedule(std::string_view schedule);

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "controller/cli/build_info.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/clients/postgres/pg_connection.h"
@@ -165,7 +166,8 @@ absl::Status RunExport(const CliContext& context, const ExportOptions& options) 
 
   if (options.format == "compose") {
     exporting::ComposeOptions compose;
-    if (!options.image.empty()) compose.image = options.image;
+    compose.image = options.image.empty() ? absl::StrCat("radctl/radctl:", GetBuildInfo().version)
+                                          : options.image;
     if (!options.http.empty()) compose.http = options.http;
     compose.show_secrets = options.show_secrets;
     ASSIGN_OR_RETURN(exporting::ComposeExport result,

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "controller/cli/cli_context.h"
 #include "controller/cli/verb.h"
 
@@ -47,6 +48,14 @@ struct LogsOptions {
 };
 absl::StatusOr<LogsOptions> ParseLogs(const ParsedArgs& args);
 absl::Status RunLogs(const CliContext& context, const LogsOptions& options);
+
+struct ReadyOptions {
+  std::string name;  // empty: every cluster the controller watches
+  std::string http = "127.0.0.1:8433";
+  absl::Duration wait = absl::ZeroDuration();  // ask again every second until then
+};
+absl::StatusOr<ReadyOptions> ParseReady(const ParsedArgs& args);
+absl::Status RunReady(const CliContext& context, const ReadyOptions& options);
 
 struct EventsOptions {
   std::string name;

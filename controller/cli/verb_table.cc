@@ -89,6 +89,18 @@ std::vector<VerbDef> MakeVerbs() {
         Valued("--tail", "", "N", "lines of each log to start with (default 100; all: -1)")},
        Bind(&ParseLogs, &RunLogs)});
   verbs.push_back(
+      {"ready",
+       "exit 0 once a watching controller reports the cluster ready",
+       "Asks the HTTP endpoint of a running radctl apply --watch (/readyz) whether the\n"
+       "cluster's endpoint reaches a writable primary: exit 0 when it does, 1 with the\n"
+       "controller's reason when not. Without NAME, every cluster it watches. --wait asks again\n"
+       "every second until then: a CI job waiting for its database, or a Compose healthcheck.",
+       {Positional("NAME", "cluster NAME", false, Completion::kCluster)},
+       {Valued("--http", "", "ADDR:PORT",
+               "the controller's endpoint (default 127.0.0.1:8433, as apply --watch serves it)"),
+        Valued("--wait", "", "DURATION", "keep asking until ready or this long has passed")},
+       Bind(&ParseReady, &RunReady)});
+  verbs.push_back(
       {"events",
        "what the controller decided and why",
        "The events kept with the cluster: what the controller decided, why, and how it ended.",
@@ -232,7 +244,8 @@ std::vector<VerbDef> MakeVerbs() {
                "cnpg --migrate-from: create (or reset the password of) the role "
                "streaming_replica on the primary now, and print its Secret; needs --show-secrets"),
         Switch("--show-secrets", "", "include passwords (Secret manifests, the spec's password)"),
-        Valued("--image", "", "IMAGE", "compose: the controller image (default radctl/radctl)"),
+        Valued("--image", "", "IMAGE",
+               "compose: the controller image (default radctl/radctl:VERSION, this radctl's)"),
         Valued("--http", "", "ADDR:PORT",
                "compose: the controller's HTTP endpoint on the host (default 127.0.0.1:8433)")},
        Bind(&ParseExport, &RunExport)});

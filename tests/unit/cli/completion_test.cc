@@ -3,6 +3,8 @@
 // from the built radctl (`radctl __complete`), reading the --state-dir typed on the line.
 #include "controller/cli/completion.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -35,13 +37,18 @@ std::string WithRadctl(const std::string& command) {
   return absl::StrCat("PATH=", dir, ":$PATH RADCTL_STATE_DIR=/nonexistent ", command);
 }
 
+// Files of this test process's own: ctest runs the tests as processes side by side.
+std::string TempPath(const std::string& name) {
+  return absl::StrCat(::testing::TempDir(), "radctl-", getpid(), "-", name);
+}
+
 bool Installed(const std::string& shell) {
   return std::system(("command -v " + shell + " >/dev/null").c_str()) == 0;
 }
 
 // What bash offers for TAB after `words` (the last one may be partial or empty).
 std::string Bash(const std::vector<std::string>& words) {
-  const std::string script = ::testing::TempDir() + "radctl-completion.bash";
+  const std::string script = TempPath("completion.bash");
   std::ofstream(script) << BashCompletionScript();
   std::string command = absl::StrCat(
       "bash -c 'source ", script,
@@ -52,7 +59,7 @@ std::string Bash(const std::vector<std::string>& words) {
 
 // What fish offers after `line` (its own `complete -C`), the candidates only, space-separated.
 std::string Fish(const std::string& line) {
-  const std::string script = ::testing::TempDir() + "radctl-completion.fish";
+  const std::string script = TempPath("completion.fish");
   std::ofstream(script) << FishCompletionScript();
   std::string out = Shell(WithRadctl(
       absl::StrCat("fish -c 'source ", script, "; complete -C \"", line, "\" | cut -f1'")));
@@ -61,7 +68,7 @@ std::string Fish(const std::string& line) {
 
 // A state directory with one applied cluster, as the completions read it.
 std::string StateWithCluster() {
-  const std::string root = ::testing::TempDir() + "radctl-completion-state";
+  const std::string root = TempPath("completion-state");
   std::system(
       absl::StrCat("mkdir -p ", root, "/shop && chmod 700 ", root, " ", root, "/shop").c_str());
   std::ofstream(root + "/shop/spec.yaml")
@@ -112,7 +119,7 @@ TEST(CompletionTest, FishCompletesVerbsFlagsValuesAndClusters) {
 
 TEST(CompletionTest, ZshLoadsTheScript) {
   if (!Installed("zsh")) GTEST_SKIP() << "zsh is not installed (hack/test.sh installs it)";
-  const std::string script = ::testing::TempDir() + "radctl-completion.zsh";
+  const std::string script = TempPath("completion.zsh");
   std::ofstream(script) << ZshCompletionScript();
   EXPECT_EQ(Shell(absl::StrCat("zsh -n ", script, " 2>&1; echo $?")), "0");
   // Sourced after compinit, as the help says: it registers itself for radctl.

@@ -2,6 +2,8 @@
 // back exactly, whatever the password holds.
 #include "controller/cli/connection_env.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -48,7 +50,7 @@ TEST(ConnectionEnvTest, TheShellReadsEveryValueBackUnchanged) {
   secrets.app_password = "a 'quoted' $HOME & pass";
   secrets.ca_file = "/state/ca.crt";
   const std::string exports = ShellExports(ConnectionEnvironment(Spec(), secrets, false));
-  const std::string script = ::testing::TempDir() + "radctl-env.sh";
+  const std::string script = absl::StrCat(::testing::TempDir(), "radctl-env-", getpid(), ".sh");
   FILE* file = std::fopen(script.c_str(), "w");
   ASSERT_NE(file, nullptr);
   std::fputs(exports.c_str(), file);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "controller/cli/arg_parser.h"
 #include "controller/cli/completion.h"
 #include "controller/cli/help_text.h"
@@ -44,6 +45,18 @@ std::string PlausibleValue(const std::string& kind, const std::vector<std::strin
                                                              {"SHELL", "bash"}};
   auto found = kValues.find(kind);
   return found == kValues.end() ? "x" : found->second;
+}
+
+// The first line where two texts differ, as "line N: want ... / have ...", or "".
+std::string FirstDifference(const std::string& want, const std::string& have) {
+  std::vector<std::string> a = absl::StrSplit(want, '\n');
+  std::vector<std::string> b = absl::StrSplit(have, '\n');
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    std::string x = i < a.size() ? a[i] : "(end)";
+    std::string y = i < b.size() ? b[i] : "(end)";
+    if (x != y) return absl::StrCat("line ", i + 1, ":\n  generated: ", x, "\n  committed: ", y);
+  }
+  return "";
 }
 
 TEST(VerbTableTest, EachVerbReadsExactlyTheFlagsTheTableDeclares) {
@@ -116,7 +129,7 @@ TEST(VerbTableTest, TheManualsCommandReferenceIsGeneratedFromTheTable) {
   ASSERT_TRUE(file.good()) << "docs/commands.md is missing: run hack/docs.sh";
   std::stringstream committed;
   committed << file.rdbuf();
-  EXPECT_EQ(committed.str(), CommandReferenceMarkdown())
+  EXPECT_EQ(FirstDifference(CommandReferenceMarkdown(), committed.str()), "")
       << "docs/commands.md differs from the verb table: run hack/docs.sh";
 }
 
