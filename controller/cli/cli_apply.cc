@@ -9,6 +9,7 @@
 #include "controller/reporting/http_endpoint.h"
 #include "controller/state/desired_state_loader.h"
 #include "controller/state/event_log.h"
+#include "controller/state/state_format.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl::cli {
@@ -66,7 +67,12 @@ absl::StatusOr<ApplyOptions> ParseApply(const ParsedArgs& args) {
 absl::Status RunApply(const CliContext& context, const ApplyOptions& options) {
   // Every spec is read and checked before Docker is asked anything.
   ASSIGN_OR_RETURN(SpecSources sources, ListSpecFiles(options.files));
-  for (const std::string& path : sources.files) RETURN_IF_ERROR(ReadSpecFile(path).status());
+  std::vector<ClusterStore> stores;
+  for (const std::string& path : sources.files) {
+    ASSIGN_OR_RETURN(SpecFile file, ReadSpecFile(path));
+    stores.emplace_back(context.state_dir, file.spec.name);
+    RETURN_IF_ERROR(CheckStateFormat(stores.back()));
+  }
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
   if (options.dry_run) {
     for (const std::string& path : sources.files) {
@@ -74,6 +80,9 @@ absl::Status RunApply(const CliContext& context, const ApplyOptions& options) {
     }
     return absl::OkStatus();
   }
+
+  // Clusters an older radctl made are taken over before anything acts on them.
+  for (ClusterStore& store : stores) RETURN_IF_ERROR(TakeOverState(context, store));
 
   FleetOptions fleet_options;
   fleet_options.sources = options.files;

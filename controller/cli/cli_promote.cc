@@ -30,6 +30,8 @@ absl::StatusOr<PromoteOptions> ParsePromote(const ParsedArgs& args) {
 
 absl::Status RunPromote(const CliContext& context, const PromoteOptions& options) {
   ClusterStore store(context.state_dir, options.name);
+  RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
+  RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
   const int target = options.node;

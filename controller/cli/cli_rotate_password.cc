@@ -17,6 +17,8 @@ absl::StatusOr<RotatePasswordOptions> ParseRotatePassword(const ParsedArgs& args
 
 absl::Status RunRotatePassword(const CliContext& context, const RotatePasswordOptions& options) {
   ClusterStore store(context.state_dir, options.name);
+  RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
+  RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
   ASSIGN_OR_RETURN(cluster.secrets, RotateAppPassword(store, cluster.spec));

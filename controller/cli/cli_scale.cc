@@ -30,6 +30,8 @@ absl::StatusOr<ScaleOptions> ParseScale(const ParsedArgs& args) {
 
 absl::Status RunScale(const CliContext& context, const ScaleOptions& options) {
   ClusterStore store(context.state_dir, options.name);
+  RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
+  RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   ClusterSpec scaled = cluster.spec;
   scaled.nodes = options.nodes;

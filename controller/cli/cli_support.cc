@@ -4,11 +4,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "controller/cli/build_info.h"
 #include "controller/export/yaml_text.h"
 #include "controller/loop/observer.h"
 #include "controller/loop/reconcile_loop.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/event_log.h"
+#include "controller/state/state_format.h"
 #include "crd-like-specs/spec_validators.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
@@ -35,6 +37,7 @@ absl::Status CheckClusterArgument(const std::string& name) {
 
 absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
                                                 const std::string& name) {
+  RETURN_IF_ERROR(CheckStateFormat(store));
   absl::StatusOr<ClusterSpec> spec = store.LoadSpec();
   if (absl::IsNotFound(spec.status())) {
     return absl::NotFoundError(absl::StrCat("cluster ", name, " is not known here (no state in ",
@@ -43,6 +46,14 @@ absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
   RETURN_IF_ERROR(spec.status());
   ASSIGN_OR_RETURN(ClusterSecrets secrets, store.LoadSecrets());
   return StoredCluster{*spec, secrets};
+}
+
+absl::Status TakeOverState(const CliContext& context, ClusterStore& store) {
+  std::string taken_over;
+  RETURN_IF_ERROR(UpgradeStateFormat(store, context.clock.Now(),
+                                     absl::StrCat("radctl ", GetBuildInfo().version), &taken_over));
+  if (!taken_over.empty()) context.err << "radctl: " << store.dir() << ": " << taken_over << "\n";
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const Env*> Connect(const CliContext& context) {

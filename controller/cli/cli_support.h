@@ -26,9 +26,14 @@ struct StoredCluster {
   ClusterSpec spec;
   ClusterSecrets secrets;
 };
-// NotFound ("cluster demo is not known here ...") when it was never applied from this machine.
+// NotFound ("cluster demo is not known here ...") when it was never applied from this machine;
+// FailedPrecondition when a newer radctl wrote its state (state/state_format.h).
 [[nodiscard]] absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
                                                               const std::string& name);
+
+// Before a verb changes a cluster: state an older radctl wrote is brought up to this radctl's
+// format (saying so on context.err); a newer one is refused. Nothing to do for a new cluster.
+[[nodiscard]] absl::Status TakeOverState(const CliContext& context, ClusterStore& store);
 
 // The outside world of `context`, connected (Unavailable with how to start Docker otherwise).
 [[nodiscard]] absl::StatusOr<const Env*> Connect(const CliContext& context);

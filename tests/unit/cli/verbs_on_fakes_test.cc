@@ -291,5 +291,63 @@ TEST_F(VerbsOnFakesTest, RestoreWritesNothingWhenTheNewSpecWouldBeInvalid) {
   EXPECT_FALSE(std::filesystem::exists(root_ + "/copy"));
 }
 
+// A cluster an older radctl made and kept (state format 1: no format.json, passwords without
+// SCRAM secrets, no TLS, a spec without tls): this radctl takes it over on apply, keeps its
+// primary and its events, and turns TLS on.
+TEST_F(VerbsOnFakesTest, AClusterAnOlderRadctlMadeIsTakenOver) {
+  // The old cluster: nodes and a bouncer without TLS, as the old release ran them.
+  ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: 29631}\n  tls: {enabled: false}\n").ok())
+      << err_.str();
+  ASSERT_EQ(world_.Primaries().size(), 1u);
+  const int primary = world_.Primaries()[0];
+  ASSERT_FALSE(world_.Node(primary).ssl);
+  // Its state as the old release left it.
+  const std::string dir = root_ + "/demo";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "primary.json" && name != "lock") std::filesystem::remove_all(entry.path());
+  }
+  const std::string fixture =
+      std::string(RADCTL_SOURCE_DIR) + "/tests/unit/cli/fixtures/state-format-1/demo";
+  for (const char* file : {"spec.yaml", "secrets.json", "events.jsonl"}) {
+    std::filesystem::copy_file(fixture + "/" + file, dir + "/" + file);
+    std::filesystem::permissions(
+        dir + "/" + file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+
+  // The user applies the spec file of those days (no tls field: TLS is on by default now).
+  ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: 29631}\n").ok()) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("state format 1 (an older radctl's) taken over as format 2"));
+  EXPECT_THAT(ReadFile(dir + "/format.json"), HasSubstr("\"format\": 2"));
+  nlohmann::json secrets = nlohmann::json::parse(ReadFile(dir + "/secrets.json"));
+  EXPECT_EQ(secrets["app_password"], "hq4RbTn2XwVf8KsL0pYd6ZcM");  // the cluster's, kept
+  EXPECT_THAT(secrets["app_scram"].get<std::string>(), ::testing::StartsWith("SCRAM-SHA-256$"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/tls/ca.crt"));
+  EXPECT_THAT(ReadFile(dir + "/spec.yaml"), HasSubstr("tls:\n    enabled: true"));
+  // The same primary, now serving TLS; nothing lost from its history.
+  EXPECT_EQ(world_.Primaries(), std::vector<int>{primary});
+  EXPECT_TRUE(world_.Node(primary).ssl);
+  EXPECT_THAT(ReadFile(dir + "/events.jsonl"), HasSubstr("2026-11-30T09:12:01.734002"));
+
+  // Taken over once: applying again changes the format no more.
+  ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: 29631}\n").ok()) << err_.str();
+  EXPECT_THAT(err_.str(), Not(HasSubstr("taken over")));
+}
+
+TEST_F(VerbsOnFakesTest, StateANewerRadctlWroteIsRefusedAndLeftAlone) {
+  ASSERT_TRUE(Apply("  nodes: 1\n  bouncer: {port: auto}\n").ok()) << err_.str();
+  const std::string dir = root_ + "/demo";
+  std::ofstream(dir + "/format.json") << "{\"format\": 99, \"written_by\": \"radctl 9.0\"}\n";
+  const std::map<std::string, std::string> before = Snapshot(root_);
+  absl::Status refused = Apply("  nodes: 2\n  bouncer: {port: auto}\n");
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("has format 99, written by radctl 9.0"));
+  EXPECT_THAT(Changed(before, Snapshot(root_)), IsEmpty());
+  EXPECT_FALSE(world_.Node(2).container);
+  StatusOptions status;
+  status.name = "demo";
+  EXPECT_TRUE(absl::IsFailedPrecondition(Run(&RunStatus, status)));
+}
+
 }  // namespace
 }  // namespace radctl::cli
