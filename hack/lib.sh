@@ -8,14 +8,19 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 BASE_IMAGE="radctl/base:bookworm"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-# Debian packages radctl needs to build, test and be used (psql to connect).
+# Debian packages radctl needs to be built and used (psql to connect).
 PACKAGES=(
   build-essential cmake pkg-config git
-  libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
+  libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libssl-dev
   postgresql-client docker.io debootstrap curl ca-certificates
+)
+# And what only the tests need (hack/test.sh): quickstart leaves them out.
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev
   clang-format    # hack/test.sh checks the formatting
   docker-compose  # the Compose example's test (crd-like-specs/examples/compose/)
+  zsh fish        # the completion tests drive them
 )
 
 log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
@@ -134,13 +139,18 @@ ensure_radctl_image() {
   docker tag radctl/radctl "radctl/radctl:$version"
 }
 
-# Configures $BUILD_DIR the first time: optimised like RelWithDebInfo but without debug info,
-# which made the first build a third slower (CI has 15 minutes in all); to debug, configure
-# another build directory with -DCMAKE_BUILD_TYPE=RelWithDebInfo. Warnings are errors.
+# Configures $BUILD_DIR, with the tests (ON) or without (OFF): optimised like RelWithDebInfo but
+# without debug info, which made the first build a third slower (CI has 15 minutes in all); to
+# debug, configure another build directory with -DCMAKE_BUILD_TYPE=RelWithDebInfo. Warnings are
+# errors. Configured again only when the tests are wanted and were left out.
 configure_build() {
-  [ -f "$BUILD_DIR/CMakeCache.txt" ] && return 0
+  local tests="$1"
+  if [ -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    grep -q "^RADCTL_BUILD_TESTS:BOOL=ON" "$BUILD_DIR/CMakeCache.txt" && return 0
+    [ "$tests" = OFF ] && return 0
+  fi
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
-    -DRADCTL_WERROR=ON >/dev/null
+    -DRADCTL_WERROR=ON -DRADCTL_BUILD_TESTS="$tests" >/dev/null
 }
 
 # Builds the named targets (default: everything, radctl and the tests) in $BUILD_DIR.
@@ -155,7 +165,7 @@ build_targets() {
 
 # Builds only what a user runs: the radctl binary (quickstart; the tests come with hack/test.sh).
 build_radctl_only() {
-  configure_build
+  configure_build OFF
   build_targets radctl
   [ -x "$BUILD_DIR/controller/radctl" ] || die "build produced no radctl binary"
 }
@@ -165,7 +175,7 @@ build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     log "building radctl and its tests in $BUILD_DIR (the first time takes a few minutes)"
   fi
-  configure_build
+  configure_build ON
   build_targets
   [ -x "$BUILD_DIR/controller/radctl" ] || die "build produced no radctl binary"
 }
@@ -179,7 +189,7 @@ install_radctl() {
 }
 
 ensure_all() {
-  ensure_packages
+  ensure_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   ensure_dockerd
   ensure_images
   build_radctl
@@ -187,8 +197,9 @@ ensure_all() {
   install_radctl
 }
 
-# What a user needs to run radctl (hack/quickstart.sh): the same, but radctl without its tests.
-# The images and the build are independent: the images are made while radctl compiles.
+# What a user needs to run radctl (hack/quickstart.sh): the same, but radctl without its tests
+# and the controller image left to the caller. The images and the build are independent: the
+# images are made while radctl compiles.
 ensure_runtime() {
   ensure_packages
   ensure_dockerd
@@ -199,6 +210,5 @@ ensure_runtime() {
   build_radctl_only
   wait "$images_pid" || { cat "$images_log" >&2; die "making the images failed"; }
   cat "$images_log" >&2
-  ensure_radctl_image
   install_radctl
 }
