@@ -169,8 +169,8 @@ TEST_F(VerbsOnFakesTest, DryRunLeavesTheStateDirectoryAsItWas) {
   EXPECT_FALSE(world_.Node(3).container) << "a dry run created a container";
 }
 
-// requests.json holding a switchover that is already done: a dry run must leave it too (the
-// loop's PlanOnce used to clear it, a write in a command that promises none).
+// requests.json holding a switchover that is already done: a dry run leaves it too. Clearing a
+// completed request is the loop's to do when it acts, not a dry run's, which promises no write.
 TEST_F(VerbsOnFakesTest, DryRunLeavesACompletedRequestInPlace) {
   ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: auto}\n").ok()) << err_.str();
   ClusterStore store(root_, "demo");

@@ -1,6 +1,6 @@
 // Input that PostgreSQL (or radctl's own use of it) would refuse is refused when the spec is
-// read, with file, line, field and what was expected: before, such names reached a node and the
-// init was retried forever, or a parameter was fought over by radctl and the user.
+// read, with file, line, field and what was expected, so that it never reaches a node (where the
+// init would fail the same way every time) and no parameter is fought over by radctl and the user.
 #include "crd-like-specs/spec_parser.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -161,7 +161,7 @@ TEST(CnpgReferenceTest, RadctlsListsAreCloudNativePgsOwn) {
   EXPECT_EQ(std::set<std::string>(fixed.begin(), fixed.end()), GoFixedParameters());
   const std::vector<std::string>& pooler = CnpgPoolerParameters();
   EXPECT_EQ(std::set<std::string>(pooler.begin(), pooler.end()), GoPoolerParameters());
-  // What the issue found the old filter got wrong, both ways.
+  // Refused by CloudNativePG, and accepted by it, respectively.
   EXPECT_TRUE(CnpgRefusesParameter("temp_tablespaces"));
   EXPECT_TRUE(CnpgRefusesParameter("synchronized_standby_slots"));
   for (const char* allowed :
