@@ -5,7 +5,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
-BASE_IMAGE="radctl/base:bookworm"
+# Where the images are made: radctl's names by default (what specs and tests use); another name
+# makes a fresh set beside them, e.g. to measure a set-up from nothing on a shared engine.
+BASE_IMAGE="${RADCTL_BASE_IMAGE:-radctl/base:bookworm}"
+IMAGE_REPO="${RADCTL_IMAGE_REPO:-radctl}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 # Debian packages radctl needs to be built and used (psql to connect).
@@ -112,8 +115,8 @@ ensure_image() {
 
 ensure_images() {
   ensure_base_image
-  ensure_image postgres radctl/postgres:15
-  ensure_image pgbouncer radctl/pgbouncer
+  ensure_image postgres "$IMAGE_REPO/postgres:15"
+  ensure_image pgbouncer "$IMAGE_REPO/pgbouncer"
 }
 
 # radctl/radctl, the controller as an image (images/radctl/). Its build context gets the radctl
@@ -130,13 +133,13 @@ ensure_radctl_image() {
     chmod 0755 "$tmp"
     mv "$tmp" "$staged"
   fi
-  ensure_image radctl radctl/radctl
+  ensure_image radctl "$IMAGE_REPO/radctl"
   # Also under this radctl's version, the tag the Compose example and exports name (docker tag
   # of the same image: instant, and idempotent).
   local version
   version="$("$BUILD_DIR/controller/radctl" version -o json | sed -n 's/^ *"version": "\(.*\)",*$/\1/p')"
   [ -n "$version" ] || die "radctl version printed no version"
-  docker tag radctl/radctl "radctl/radctl:$version"
+  docker tag "$IMAGE_REPO/radctl" "$IMAGE_REPO/radctl:$version"
 }
 
 # Configures $BUILD_DIR, with the tests (ON) or without (OFF): optimised like RelWithDebInfo but
