@@ -65,6 +65,10 @@ struct AuthSpec {
   std::string user = "app";
   std::string database = "app";
   std::string password;  // empty: generated once and kept with the cluster
+  // A file holding the password (a Compose or Kubernetes secret), as written in the spec; the
+  // spec file's reader (LoadClusterSpecFile) puts its content in `password`. Not compared by
+  // operator==: the password it names is.
+  std::string password_file;
 };
 
 // spec.profile: how Postgres is sized. "standard" is PostgreSQL's own defaults; "small" is for

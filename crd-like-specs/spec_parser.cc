@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "crd-like-specs/spec_fields.h"
 #include "crd-like-specs/spec_validators.h"
+#include "crd-like-specs/time_text.h"
 #include "crd-like-specs/yaml_reader.h"
 #include "yaml-cpp/yaml.h"
 
@@ -72,6 +74,39 @@ void ReadText(YamlReader& reader, const Field& field, TextCheck check, std::stri
   out = *std::move(value);
 }
 
+// The rules of one section, from the field table: each reader's key must be a field the table
+// lists (else the reference would miss it: reported as radctl's own error), and the table says
+// which fields are required.
+using Reader = std::function<void(const Field&)>;
+std::vector<FieldRule> Documented(YamlReader& reader, const std::string& section,
+                                  std::vector<std::pair<std::string_view, Reader>> readers) {
+  std::vector<FieldRule> rules;
+  for (auto& [key, read] : readers) {
+    const std::string path = section.empty() ? std::string(key) : section + "." + std::string(key);
+    const SpecFieldDoc* doc = FindSpecField(path);
+    if (doc == nullptr) {
+      reader.AddError(YAML::Mark::null_mark(), path,
+                      "radctl reads this field but its spec field table does not list it (a bug "
+                      "in radctl: the reference must document every field)");
+    }
+    rules.push_back({key, std::move(read), doc != nullptr && doc->required});
+  }
+  return rules;
+}
+
+// A time as typed (RFC 3339, or as psql prints it), kept as RFC 3339: what reads it later
+// (reconcilers/recovery_target.h) knows that one form.
+void ReadTime(YamlReader& reader, const Field& field, std::string& out) {
+  std::string typed;
+  ReadText(reader, field, CheckRecoveryTime, typed);
+  if (typed.empty()) return;
+  absl::Time parsed;
+  std::string error;
+  out = absl::ParseTime(absl::RFC3339_full, typed, &parsed, &error)
+            ? typed
+            : FormatRfc3339(*ParseTimeWithZone(typed));
+}
+
 void ReadParameters(YamlReader& reader, const Field& section, PostgresSpec& out) {
   reader.ForEachEntry(section, [&](const Field& field) {
     if (absl::Status status = CheckParameterName(field.key); !status.ok()) {
@@ -89,12 +124,16 @@ void ReadParameters(YamlReader& reader, const Field& section, PostgresSpec& out)
 }
 
 void ReadPostgres(YamlReader& reader, const Field& section, PostgresSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"version", [&](const Field& f) { ReadInt(reader, f, CheckPostgresVersion, out.version); }},
-      {"image", [&](const Field& f) { ReadText(reader, f, CheckImage, out.image); }},
-      {"parameters", [&](const Field& f) { ReadParameters(reader, f, out); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"version",
+               [&](const Field& f) { ReadInt(reader, f, CheckPostgresVersion, out.version); }},
+              {"image", [&](const Field& f) { ReadText(reader, f, CheckImage, out.image); }},
+              {"parameters", [&](const Field& f) { ReadParameters(reader, f, out); }},
+          }));
 }
 
 // spec.bouncer.readPort: a port number, or `auto` (kAutoReadPort).
@@ -107,14 +146,19 @@ void ReadReadPort(YamlReader& reader, const Field& field, int& out) {
 }
 
 void ReadBouncer(YamlReader& reader, const Field& section, BouncerSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
-      {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
-      {"poolMode", [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
-      {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
-      {"readMaxLag", [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"port", [&](const Field& f) { ReadPort(reader, f, out.port); }},
+              {"bind", [&](const Field& f) { ReadText(reader, f, CheckBindAddress, out.bind); }},
+              {"poolMode",
+               [&](const Field& f) { ReadText(reader, f, CheckPoolMode, out.pool_mode); }},
+              {"readPort", [&](const Field& f) { ReadReadPort(reader, f, out.read_port); }},
+              {"readMaxLag",
+               [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.read_max_lag); }},
+          }));
 }
 
 // `synchronous: true|false`, or `synchronous: {number: k}` for a quorum of k standbys.
@@ -124,113 +168,144 @@ void ReadSynchronous(YamlReader& reader, const Field& field, ReplicationSpec& ou
     return;
   }
   out.synchronous = true;
-  const std::vector<FieldRule> rules = {
-      {"number",
-       [&](const Field& f) { ReadInt(reader, f, CheckSynchronousNumber, out.synchronous_number); },
-       /*required=*/true},
-  };
-  reader.ForEachField(field, rules);
+  reader.ForEachField(field, Documented(reader, field.path,
+                                        {
+                                            {"number",
+                                             [&](const Field& f) {
+                                               ReadInt(reader, f, CheckSynchronousNumber,
+                                                       out.synchronous_number);
+                                             }},
+                                        }));
 }
 
 void ReadReplication(YamlReader& reader, const Field& section, ReplicationSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"synchronous", [&](const Field& f) { ReadSynchronous(reader, f, out); }},
-      {"maxSlotWalKeepSize",
-       [&](const Field& f) { ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(reader, section.path,
+                 {
+                     {"synchronous", [&](const Field& f) { ReadSynchronous(reader, f, out); }},
+                     {"maxSlotWalKeepSize",
+                      [&](const Field& f) {
+                        ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size);
+                      }},
+                 }));
 }
 
 void ReadFailover(YamlReader& reader, const Field& section, FailoverSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-      {"detectionMs",
-       [&](const Field& f) { ReadInt(reader, f, CheckDetectionMs, out.detection_ms); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+              {"detectionMs",
+               [&](const Field& f) { ReadInt(reader, f, CheckDetectionMs, out.detection_ms); }},
+          }));
 }
 
 void ReadAuth(YamlReader& reader, const Field& section, AuthSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"user", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.user); }},
-      {"database", [&](const Field& f) { ReadText(reader, f, CheckAuthName, out.database); }},
-      {"password", [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"user", [&](const Field& f) { ReadText(reader, f, CheckRoleName, out.user); }},
+              {"database",
+               [&](const Field& f) { ReadText(reader, f, CheckDatabaseName, out.database); }},
+              {"password",
+               [&](const Field& f) { ReadText(reader, f, CheckPassword, out.password); }},
+              {"passwordFile",
+               [&](const Field& f) { ReadText(reader, f, CheckPasswordFile, out.password_file); }},
+          }));
 }
 
 void ReadBackup(YamlReader& reader, const Field& section, BackupSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-      {"schedule", [&](const Field& f) { ReadText(reader, f, CheckBackupSchedule, out.schedule); }},
-      {"retention",
-       [&](const Field& retention) {
-         const std::vector<FieldRule> retention_rules = {
-             {"full",
-              [&](const Field& f) { ReadInt(reader, f, CheckRetentionFull, out.retention_full); }}};
-         reader.ForEachField(retention, retention_rules);
-       }},
-      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
-      {"compression",
-       [&](const Field& f) { ReadText(reader, f, CheckCompression, out.compression); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+              {"schedule",
+               [&](const Field& f) { ReadText(reader, f, CheckBackupSchedule, out.schedule); }},
+              {"retention",
+               [&](const Field& retention) {
+                 const std::vector<FieldRule> retention_rules = {
+                     {"full", [&](const Field& f) {
+                        ReadInt(reader, f, CheckRetentionFull, out.retention_full);
+                      }}};
+                 reader.ForEachField(retention, retention_rules);
+               }},
+              {"repository",
+               [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+              {"compression",
+               [&](const Field& f) { ReadText(reader, f, CheckCompression, out.compression); }},
+          }));
 }
 
 void ReadRecovery(YamlReader& reader, const Field& section, RecoverySpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"fromCluster",
-       [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.from_cluster); },
-       /*required=*/true},
-      {"targetTime",
-       [&](const Field& f) { ReadText(reader, f, CheckRecoveryTime, out.target_time); }},
-      {"targetLSN", [&](const Field& f) { ReadText(reader, f, CheckLsn, out.target_lsn); }},
-      {"latest", [&](const Field& f) { ReadBool(reader, f, out.latest); }},
-      {"repository", [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"fromCluster",
+               [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.from_cluster); }},
+              {"targetTime", [&](const Field& f) { ReadTime(reader, f, out.target_time); }},
+              {"targetLSN", [&](const Field& f) { ReadText(reader, f, CheckLsn, out.target_lsn); }},
+              {"latest", [&](const Field& f) { ReadBool(reader, f, out.latest); }},
+              {"repository",
+               [&](const Field& f) { ReadText(reader, f, CheckVolumeName, out.repository); }},
+          }));
 }
 
 void ReadBootstrap(YamlReader& reader, const Field& section, BootstrapSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"recovery",
-       [&](const Field& f) {
-         out.recovery.emplace();
-         ReadRecovery(reader, f, *out.recovery);
-       }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(section, Documented(reader, section.path,
+                                          {
+                                              {"recovery",
+                                               [&](const Field& f) {
+                                                 out.recovery.emplace();
+                                                 ReadRecovery(reader, f, *out.recovery);
+                                               }},
+                                          }));
 }
 
 void ReadTls(YamlReader& reader, const Field& section, TlsSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(reader, section.path,
+                 {
+                     {"enabled", [&](const Field& f) { ReadBool(reader, f, out.enabled); }},
+                 }));
 }
 
 void ReadSpec(YamlReader& reader, const Field& section, ClusterSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
-      {"profile", [&](const Field& f) { ReadText(reader, f, CheckProfile, out.profile); }},
-      {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
-      {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
-      {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
-      {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
-      {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
-      {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
-      {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
-      {"tls", [&](const Field& f) { ReadTls(reader, f, out.tls); }},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"nodes", [&](const Field& f) { ReadInt(reader, f, CheckNodeCount, out.nodes); }},
+              {"profile", [&](const Field& f) { ReadText(reader, f, CheckProfile, out.profile); }},
+              {"postgres", [&](const Field& f) { ReadPostgres(reader, f, out.postgres); }},
+              {"bouncer", [&](const Field& f) { ReadBouncer(reader, f, out.bouncer); }},
+              {"replication", [&](const Field& f) { ReadReplication(reader, f, out.replication); }},
+              {"failover", [&](const Field& f) { ReadFailover(reader, f, out.failover); }},
+              {"auth", [&](const Field& f) { ReadAuth(reader, f, out.auth); }},
+              {"backup", [&](const Field& f) { ReadBackup(reader, f, out.backup); }},
+              {"bootstrap", [&](const Field& f) { ReadBootstrap(reader, f, out.bootstrap); }},
+              {"tls", [&](const Field& f) { ReadTls(reader, f, out.tls); }},
+          }));
 }
 
 void ReadMetadata(YamlReader& reader, const Field& section, ClusterSpec& out) {
-  const std::vector<FieldRule> rules = {
-      {"name", [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.name); },
-       /*required=*/true},
-  };
-  reader.ForEachField(section, rules);
+  reader.ForEachField(
+      section,
+      Documented(
+          reader, section.path,
+          {
+              {"name", [&](const Field& f) { ReadText(reader, f, CheckClusterName, out.name); }},
+          }));
 }
 
 // Only the value matters for apiVersion and kind; they are checked, not stored.
@@ -246,14 +321,15 @@ void ReadDocument(YamlReader& reader, const YAML::Node& root, ClusterSpec& out) 
                         std::string(root.IsSequence() ? "a sequence" : "a single value"));
     return;
   }
-  const std::vector<FieldRule> rules = {
-      {"apiVersion", [&](const Field& f) { CheckText(reader, f, CheckApiVersion); },
-       /*required=*/true},
-      {"kind", [&](const Field& f) { CheckText(reader, f, CheckKind); }, /*required=*/true},
-      {"metadata", [&](const Field& f) { ReadMetadata(reader, f, out); }, /*required=*/true},
-      {"spec", [&](const Field& f) { ReadSpec(reader, f, out); }},
-  };
-  reader.ForEachField(root, rules);
+  reader.ForEachField(
+      root,
+      Documented(reader, "",
+                 {
+                     {"apiVersion", [&](const Field& f) { CheckText(reader, f, CheckApiVersion); }},
+                     {"kind", [&](const Field& f) { CheckText(reader, f, CheckKind); }},
+                     {"metadata", [&](const Field& f) { ReadMetadata(reader, f, out); }},
+                     {"spec", [&](const Field& f) { ReadSpec(reader, f, out); }},
+                 }));
 }
 
 void ReadDocuments(YamlReader& reader, const std::vector<YAML::Node>& documents, ClusterSpec& out) {
@@ -339,6 +415,13 @@ void CheckAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   }
 }
 
+// A password is given once: in the spec, or in the file it names.
+void CheckPasswordAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
+  if (spec.auth.password.empty() || spec.auth.password_file.empty()) return;
+  reader.AddError(MarkOf(reader, "spec.auth.passwordFile"), "spec.auth.passwordFile",
+                  "give the password once: either spec.auth.password or spec.auth.passwordFile");
+}
+
 // The read endpoint is a second bouncer published on the same address: it needs a port of its own.
 void CheckReadPortAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
   if (spec.bouncer.read_port <= kNoReadPort || spec.bouncer.read_port != spec.bouncer.port) return;
@@ -369,20 +452,60 @@ void CheckTlsAcrossFields(YamlReader& reader, const ClusterSpec& spec) {
                                ": clients elsewhere would send passwords and data in the clear"));
 }
 
-absl::Status ReadFileError(const std::string& path, int error_number) {
-  return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read spec file ", path));
+absl::Status ReadFileError(const std::string& what, const std::string& path, int error_number) {
+  return absl::ErrnoToStatus(error_number, absl::StrCat("cannot read ", what, " ", path));
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+// `what` names the file in errors ("spec file").
+absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& what) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) return ReadFileError(path, errno);
+  if (file == nullptr) return ReadFileError(what, path, errno);
   std::string contents;
   char buffer[4096];
   size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) contents.append(buffer, n);
   // A directory opens fine and fails here, with EISDIR.
-  if (std::ferror(file.get())) return ReadFileError(path, errno);
+  if (std::ferror(file.get())) return ReadFileError(what, path, errno);
   return contents;
+}
+
+// spec.auth.passwordFile: the password is the file's content (a trailing newline left out),
+// checked as spec.auth.password is. A relative path is relative to the spec file's folder. The
+// message never repeats the password.
+void ReadPasswordFile(const std::string& spec_path, SpecParseResult& result) {
+  ClusterSpec& spec = result.spec;
+  if (spec.auth.password_file.empty()) return;
+  std::string file = spec.auth.password_file;
+  if (file[0] != '/') {
+    size_t slash = spec_path.rfind('/');
+    if (slash != std::string::npos) file = spec_path.substr(0, slash + 1) + file;
+  }
+  FieldError error;
+  error.file = spec_path;
+  error.path = "spec.auth.passwordFile";
+  auto at = spec.positions.find(error.path);
+  if (at != spec.positions.end()) {
+    error.line = at->second.line;
+    error.column = at->second.column;
+  }
+  absl::StatusOr<std::string> content = ReadFile(file, "password file");
+  if (!content.ok()) {
+    error.message = std::string(content.status().message());
+  } else {
+    std::string password = *std::move(content);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    absl::Status valid =
+        password.empty() ? absl::InvalidArgumentError("is empty") : CheckPassword(password);
+    if (valid.ok()) {
+      spec.auth.password = std::move(password);
+      return;
+    }
+    error.message = absl::StrCat("the password in ", file, " ", valid.message());
+  }
+  result.errors.push_back(std::move(error));
+  result.spec = ClusterSpec();
 }
 
 }  // namespace
@@ -404,6 +527,7 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
   }
   CheckAcrossFields(reader, result.spec);
   CheckTlsAcrossFields(reader, result.spec);
+  CheckPasswordAcrossFields(reader, result.spec);
   CheckReadPortAcrossFields(reader, result.spec);
   result.errors = reader.TakeErrors();
   if (!result.ok()) {
@@ -417,10 +541,11 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
 }
 
 absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::string* content) {
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = ReadFile(path, "spec file");
   if (!text.ok()) return text.status();
   if (content != nullptr) *content = *text;
   SpecParseResult result = ParseClusterSpec(*text, path);
+  if (result.ok()) ReadPasswordFile(path, result);
   if (result.ok()) return std::move(result.spec);
   std::vector<std::string> lines;
   for (const FieldError& error : result.errors) lines.push_back(error.ToString());
@@ -428,6 +553,17 @@ absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path, std::st
   return absl::InvalidArgumentError(
       absl::StrFormat("spec file %s is invalid (%d %s); nothing was changed:\n  %s", path, count,
                       count == 1 ? "error" : "errors", absl::StrJoin(lines, "\n  ")));
+}
+
+absl::Status ValidateSpec(const ClusterSpec& spec) {
+  SpecParseResult result = ParseClusterSpec(ClusterSpecToYaml(spec), "");
+  if (result.ok()) return absl::OkStatus();
+  std::vector<std::string> lines;
+  for (const FieldError& error : result.errors) {
+    lines.push_back(error.path.empty() ? error.message
+                                       : absl::StrCat(error.path, ": ", error.message));
+  }
+  return absl::InvalidArgumentError(absl::StrJoin(lines, "; "));
 }
 
 void ApplyDefaults(ClusterSpec& spec) {

@@ -38,6 +38,11 @@ SpecParseResult ParseClusterSpec(std::string_view yaml_text, std::string_view fi
 [[nodiscard]] absl::StatusOr<ClusterSpec> LoadClusterSpecFile(const std::string& path,
                                                               std::string* content = nullptr);
 
+// Checks a spec built or changed in code (radctl scale, restore) by every rule a file is
+// checked by: InvalidArgument listing each error by field path when the spec could not be
+// written to a file and read back.
+[[nodiscard]] absl::Status ValidateSpec(const ClusterSpec& spec);
+
 // Fills every field the file left out with its default (image from version, ...).
 void ApplyDefaults(ClusterSpec& spec);
 

@@ -15,6 +15,8 @@
 #include "absl/time/time.h"
 #include "crd-like-specs/backup_schedule.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "crd-like-specs/status_macros.h"
+#include "crd-like-specs/time_text.h"
 
 namespace radctl {
 namespace {
@@ -69,8 +71,69 @@ constexpr std::array<ManagedParameter, 23> kManagedParameters = {{
      "radctl sets it to the node name so logs and pg_stat_replication tell nodes apart"},
 }};
 
-constexpr std::array<std::string_view, 4> kReservedNames = {"postgres", "repmgr", "pgbouncer",
-                                                            "radctl"};
+// Names radctl gives its own roles and databases, or leaves to PostgreSQL and PgBouncer:
+// postgres (the superuser and its database), repmgr (the replication manager's role and
+// database), pgbouncer (PgBouncer's admin console), radctl, and streaming_replica (the role
+// `radctl export --migrate-from` creates for CloudNativePG).
+constexpr std::array<std::string_view, 5> kReservedNames = {"postgres", "repmgr", "pgbouncer",
+                                                            "radctl", "streaming_replica"};
+// Databases every cluster has already: CREATE DATABASE would fail on them.
+constexpr std::array<std::string_view, 2> kTemplateDatabases = {"template0", "template1"};
+// Role names PostgreSQL refuses for a new role whatever the quoting.
+constexpr std::array<std::string_view, 2> kReservedRoleNames = {"public", "none"};
+
+// PostgreSQL 15's reserved keywords (src/include/parser/kwlist.h, RESERVED_KEYWORD): radctl
+// writes the role and database names unquoted in SQL, where these cannot be names.
+constexpr std::array<std::string_view, 77> kReservedKeywords = {"all",          "analyse",
+                                                                "analyze",      "and",
+                                                                "any",          "array",
+                                                                "as",           "asc",
+                                                                "asymmetric",   "both",
+                                                                "case",         "cast",
+                                                                "check",        "collate",
+                                                                "column",       "constraint",
+                                                                "create",       "current_catalog",
+                                                                "current_date", "current_role",
+                                                                "current_time", "current_timestamp",
+                                                                "current_user", "default",
+                                                                "deferrable",   "desc",
+                                                                "distinct",     "do",
+                                                                "else",         "end",
+                                                                "except",       "false",
+                                                                "fetch",        "for",
+                                                                "foreign",      "from",
+                                                                "grant",        "group",
+                                                                "having",       "in",
+                                                                "initially",    "intersect",
+                                                                "into",         "lateral",
+                                                                "leading",      "limit",
+                                                                "localtime",    "localtimestamp",
+                                                                "not",          "null",
+                                                                "offset",       "on",
+                                                                "only",         "or",
+                                                                "order",        "placing",
+                                                                "primary",      "references",
+                                                                "returning",    "select",
+                                                                "session_user", "some",
+                                                                "symmetric",    "table",
+                                                                "then",         "to",
+                                                                "trailing",     "true",
+                                                                "union",        "unique",
+                                                                "user",         "using",
+                                                                "variadic",     "when",
+                                                                "where",        "window",
+                                                                "with"};
+// And its TYPE_FUNC_NAME_KEYWORDs: allowed as a role's name, not as a database's.
+constexpr std::array<std::string_view, 23> kTypeFuncNameKeywords = {
+    "authorization", "binary", "collation", "concurrently", "cross",   "current_schema",
+    "freeze",        "full",   "ilike",     "inner",        "is",      "isnull",
+    "join",          "left",   "like",      "natural",      "notnull", "outer",
+    "overlaps",      "right",  "similar",   "tablesample",  "verbose"};
+
+template <size_t N>
+bool OneOf(const std::array<std::string_view, N>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
 constexpr std::array<std::string_view, 3> kPoolModes = {"session", "transaction", "statement"};
 constexpr std::array<std::string_view, 5> kCompressions = {"none", "gz", "bz2", "lz4", "zst"};
 constexpr size_t kMaxVolumeNameLength = 100;
@@ -161,6 +224,12 @@ absl::Status CheckParameterName(std::string_view name) {
   if (!IsLowerIdentifier(name, ".")) {
     return absl::InvalidArgumentError(
         absl::StrFormat("invalid parameter name %s: must match ^[a-z_][a-z0-9_.]*$", Quote(name)));
+  }
+  if (name == "radctl" || absl::StartsWith(AsAbsl(name), "radctl.")) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is radctl's own: radctl sets the radctl.* parameters itself (radctl.config_hash "
+        "tells which configuration a node runs); choose another name",
+        Quote(name)));
   }
   for (const ManagedParameter& managed : kManagedParameters) {
     if (managed.name == name) {
@@ -258,7 +327,11 @@ absl::Status CheckParameterKeepsPromises(std::string_view name, std::string_view
   return absl::OkStatus();
 }
 
-absl::Status CheckAuthName(std::string_view name) {
+namespace {
+
+// What role and database names have in common: a lowercase identifier within PostgreSQL's
+// length, no reserved keyword, not one of radctl's own.
+absl::Status CheckSqlName(std::string_view name) {
   if (name.size() > kMaxIdentifierLength) {
     return absl::InvalidArgumentError(
         absl::StrFormat("must be at most %d characters (PostgreSQL's identifier limit), got %d",
@@ -268,9 +341,51 @@ absl::Status CheckAuthName(std::string_view name) {
     return absl::InvalidArgumentError(absl::StrCat(
         "must be a lowercase SQL identifier matching ^[a-z_][a-z0-9_]*$, got ", Quote(name)));
   }
-  if (std::find(kReservedNames.begin(), kReservedNames.end(), name) != kReservedNames.end()) {
+  if (OneOf(kReservedNames, name)) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "%s is reserved: radctl uses postgres, repmgr, pgbouncer and radctl itself", Quote(name)));
+        "%s is reserved: radctl uses postgres, repmgr, pgbouncer, radctl and streaming_replica "
+        "itself",
+        Quote(name)));
+  }
+  if (OneOf(kReservedKeywords, name)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is an SQL reserved keyword, which PostgreSQL does not take as a name; expected "
+        "another name (e.g. %s_app)",
+        Quote(name), name));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckRoleName(std::string_view name) {
+  RETURN_IF_ERROR(CheckSqlName(name));
+  if (absl::StartsWith(AsAbsl(name), "pg_")) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is reserved: PostgreSQL keeps role names starting with pg_ for its own roles",
+        Quote(name)));
+  }
+  if (OneOf(kReservedRoleNames, name)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s is reserved: PostgreSQL gives it a meaning of its own in GRANT and "
+                        "refuses it as a role's name",
+                        Quote(name)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDatabaseName(std::string_view name) {
+  RETURN_IF_ERROR(CheckSqlName(name));
+  if (OneOf(kTemplateDatabases, name)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is reserved: every PostgreSQL cluster has it as a template for new databases",
+        Quote(name)));
+  }
+  if (OneOf(kTypeFuncNameKeywords, name)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is an SQL keyword that PostgreSQL does not take as a database's name; expected "
+        "another name (e.g. %s_db)",
+        Quote(name), name));
   }
   return absl::OkStatus();
 }
@@ -296,7 +411,16 @@ absl::Status CheckPassword(std::string_view password) {
   return absl::OkStatus();
 }
 
+absl::Status CheckPasswordFile(std::string_view path) {
+  if (!path.empty() && path.find_first_of("\n\r") == std::string_view::npos) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "must name a file holding the password (e.g. /run/secrets/db_password)");
+}
+
 absl::Status CheckBackupSchedule(std::string_view schedule) {
+  if (schedule.empty()) return absl::OkStatus();  // the default: no scheduled backups
   return ParseBackupSchedule(schedule).status();
 }
 
@@ -322,14 +446,10 @@ absl::Status CheckCompression(std::string_view compression) {
 }
 
 absl::Status CheckRecoveryTime(std::string_view time) {
-  absl::Time parsed;
-  std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, std::string(time), &parsed, &error)) {
-    return absl::OkStatus();
-  }
+  if (ParseTimeWithZone(time).has_value()) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat("must be an RFC 3339 time with its zone, such as 2024-05-01T10:00:00Z or "
-                   "2024-05-01T12:00:00.5+02:00; got ",
+      absl::StrCat("must be a time with its zone: RFC 3339 such as 2024-05-01T10:00:00Z, or as "
+                   "psql prints it such as 2024-05-01 10:00:00.5+00; got ",
                    Quote(time)));
 }
 

@@ -25,7 +25,7 @@ inline constexpr size_t kMaxClusterNameLength = 40;
 [[nodiscard]] absl::Status CheckPostgresVersion(int64_t version);
 // A Docker image reference; only the obvious mistakes are caught here.
 [[nodiscard]] absl::Status CheckImage(std::string_view image);
-// A postgresql.conf name that radctl does not set itself.
+// A postgresql.conf name that radctl does not set itself (radctl.* are radctl's own).
 [[nodiscard]] absl::Status CheckParameterName(std::string_view name);
 // A value that fits on one postgresql.conf line.
 [[nodiscard]] absl::Status CheckParameterValue(std::string_view value);
@@ -45,11 +45,17 @@ bool IsLoopbackAddress(std::string_view address);
 [[nodiscard]] absl::Status CheckParameterKeepsPromises(std::string_view name,
                                                        std::string_view value, bool synchronous);
 [[nodiscard]] absl::Status CheckDetectionMs(int64_t detection_ms);
-// auth.user and auth.database: a lowercase SQL identifier that radctl does not use itself.
-[[nodiscard]] absl::Status CheckAuthName(std::string_view name);
+// auth.user: a lowercase SQL identifier PostgreSQL accepts as a new role's name unquoted (no
+// reserved keyword, not pg_*, public, none) and that radctl does not use itself.
+[[nodiscard]] absl::Status CheckRoleName(std::string_view name);
+// auth.database: likewise for a new database (not template0, template1, postgres, repmgr, ...).
+[[nodiscard]] absl::Status CheckDatabaseName(std::string_view name);
 // Empty (generate one) or at least 8 characters that need no quoting in config files. The
 // message never repeats the password.
 [[nodiscard]] absl::Status CheckPassword(std::string_view password);
+
+// A file name: not empty, one line.
+[[nodiscard]] absl::Status CheckPasswordFile(std::string_view path);
 
 // spec.backup: the schedule (backup_schedule.h), how many full backups are kept, the repository
 // volume's name and the compression pgBackRest uses.
@@ -58,7 +64,8 @@ bool IsLoopbackAddress(std::string_view address);
 // A Docker volume name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 100 characters.
 [[nodiscard]] absl::Status CheckVolumeName(std::string_view name);
 [[nodiscard]] absl::Status CheckCompression(std::string_view compression);
-// spec.bootstrap.recovery targets: an RFC 3339 time with its zone, and a WAL position "X/X".
+// spec.bootstrap.recovery targets: a time with its zone (RFC 3339, or as psql prints it: see
+// time_text.h), and a WAL position "X/X".
 [[nodiscard]] absl::Status CheckRecoveryTime(std::string_view time);
 [[nodiscard]] absl::Status CheckLsn(std::string_view lsn);
 

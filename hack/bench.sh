@@ -2,8 +2,8 @@
 # Runs the benchmarks and prints their figures as JSON (nothing here passes or fails on speed).
 #   hack/bench.sh apply [RUNS] [NODES...] | failover [RUNS] [NODES] | switchover [RUNS]
 #                 | add-standby [MEGABYTES] | watch [SECONDS] | pgbench-kill [KILLS] | scale
-# RADCTL_BENCH_SETTLE_S=N: apply waits N s after removing the previous run's cluster (README,
-# "Many clusters on one host": what a deletion costs the next creation on this machine's disk).
+# RADCTL_BENCH_SETTLE_S=N: apply waits N s after removing the previous run's cluster
+# (docs/benchmarks.md: what a deletion costs the next creation on this machine's disk).
 source "$(dirname "$0")/lib.sh"
 
 ensure_all

@@ -5,17 +5,25 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
-BASE_IMAGE="radctl/base:bookworm"
+# Where the images are made: radctl's names by default (what specs and tests use); another name
+# makes a fresh set beside them, e.g. to measure a set-up from nothing on a shared engine.
+BASE_IMAGE="${RADCTL_BASE_IMAGE:-radctl/base:bookworm}"
+IMAGE_REPO="${RADCTL_IMAGE_REPO:-radctl}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-# Debian packages radctl needs to build, test and be used (psql to connect).
+# Debian packages radctl needs to be built and used (psql to connect).
 PACKAGES=(
   build-essential cmake pkg-config git
-  libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev libgtest-dev libgmock-dev
+  libpq-dev libyaml-cpp-dev libcpp-httplib-dev libabsl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libssl-dev
   postgresql-client docker.io debootstrap curl ca-certificates
+)
+# And what only the tests need (hack/test.sh): quickstart leaves them out.
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev
   clang-format    # hack/test.sh checks the formatting
   docker-compose  # the Compose example's test (crd-like-specs/examples/compose/)
+  zsh fish        # the completion tests drive them
 )
 
 log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
@@ -107,8 +115,8 @@ ensure_image() {
 
 ensure_images() {
   ensure_base_image
-  ensure_image postgres radctl/postgres:15
-  ensure_image pgbouncer radctl/pgbouncer
+  ensure_image postgres "$IMAGE_REPO/postgres:15"
+  ensure_image pgbouncer "$IMAGE_REPO/pgbouncer"
 }
 
 # radctl/radctl, the controller as an image (images/radctl/). Its build context gets the radctl
@@ -125,22 +133,53 @@ ensure_radctl_image() {
     chmod 0755 "$tmp"
     mv "$tmp" "$staged"
   fi
-  ensure_image radctl radctl/radctl
+  ensure_image radctl "$IMAGE_REPO/radctl"
+  # Also under this radctl's version, the tag the Compose example and exports name (docker tag
+  # of the same image: instant, and idempotent).
+  local version
+  version="$("$BUILD_DIR/controller/radctl" version -o json | sed -n 's/^ *"version": "\(.*\)",*$/\1/p')"
+  [ -n "$version" ] || die "radctl version printed no version"
+  docker tag "$IMAGE_REPO/radctl" "$IMAGE_REPO/radctl:$version"
 }
 
-# Builds radctl (and the tests) in $BUILD_DIR; warnings are errors. Optimised like RelWithDebInfo
-# but without debug info, which made the first build a third slower (CI has 15 minutes in all);
-# to debug, configure another build directory with -DCMAKE_BUILD_TYPE=RelWithDebInfo.
+# Configures $BUILD_DIR, with the tests (ON) or without (OFF): optimised like RelWithDebInfo but
+# without debug info, which made the first build a third slower (CI has 15 minutes in all); to
+# debug, configure another build directory with -DCMAKE_BUILD_TYPE=RelWithDebInfo. Warnings are
+# errors. Configured again only when the tests are wanted and were left out.
+configure_build() {
+  local tests="$1"
+  if [ -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    grep -q "^RADCTL_BUILD_TESTS:BOOL=ON" "$BUILD_DIR/CMakeCache.txt" && return 0
+    [ "$tests" = OFF ] && return 0
+  fi
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+    -DRADCTL_WERROR=ON -DRADCTL_BUILD_TESTS="$tests" >/dev/null
+}
+
+# Builds the named targets (default: everything, radctl and the tests) in $BUILD_DIR.
+build_targets() {
+  local log="$BUILD_DIR/build.log" args=()
+  [ $# -gt 0 ] && args=(--target "$@")
+  if ! cmake --build "$BUILD_DIR" -j "$(nproc)" "${args[@]}" >"$log" 2>&1; then
+    grep -E -A3 'error' "$log" | head -n 60 >&2
+    die "build failed (full log: $log)"
+  fi
+}
+
+# Builds only what a user runs: the radctl binary (quickstart; the tests come with hack/test.sh).
+build_radctl_only() {
+  configure_build OFF
+  build_targets radctl
+  [ -x "$BUILD_DIR/controller/radctl" ] || die "build produced no radctl binary"
+}
+
+# Builds radctl and the tests in $BUILD_DIR.
 build_radctl() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     log "building radctl and its tests in $BUILD_DIR (the first time takes a few minutes)"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
-      -DRADCTL_WERROR=ON >/dev/null
   fi
-  if ! cmake --build "$BUILD_DIR" -j "$(nproc)" >/tmp/radctl-build.log 2>&1; then
-    grep -E -A3 'error' /tmp/radctl-build.log | head -n 60 >&2
-    die "build failed (full log: /tmp/radctl-build.log)"
-  fi
+  configure_build ON
+  build_targets
   [ -x "$BUILD_DIR/controller/radctl" ] || die "build produced no radctl binary"
 }
 
@@ -153,10 +192,26 @@ install_radctl() {
 }
 
 ensure_all() {
-  ensure_packages
+  ensure_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   ensure_dockerd
   ensure_images
   build_radctl
   ensure_radctl_image
+  install_radctl
+}
+
+# What a user needs to run radctl (hack/quickstart.sh): the same, but radctl without its tests
+# and the controller image left to the caller. The images and the build are independent: the
+# images are made while radctl compiles.
+ensure_runtime() {
+  ensure_packages
+  ensure_dockerd
+  local images_log="$BUILD_DIR/images.log" images_pid
+  mkdir -p "$BUILD_DIR"
+  (ensure_images) >"$images_log" 2>&1 &
+  images_pid=$!
+  build_radctl_only
+  wait "$images_pid" || { cat "$images_log" >&2; die "making the images failed"; }
+  cat "$images_log" >&2
   install_radctl
 }

@@ -2,7 +2,6 @@
 // taken now on the primary, with pgBackRest's progress and a closing line (size, duration); and
 // the backups in the cluster's repository. Both act through BackupOperations; the backup holds
 // the cluster's backup lock, as the watcher's scheduled backups do.
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +16,7 @@
 #include "reconcilers/lsn.h"
 #include "reconcilers/naming.h"
 
-namespace radctl {
+namespace radctl::cli {
 namespace {
 
 std::string Utc(absl::Time time) {
@@ -52,31 +51,36 @@ absl::StatusOr<const NodeObservation*> FindNode(const ObservedState& observed,
 // A cluster with backups on, as it is now: what `radctl backup` and `radctl backups` start from.
 struct BackupCluster {
   StoredCluster stored;
-  std::unique_ptr<RealEnv> real;  // the engine's and Postgres's clients `observed` came from
+  const Env* env;  // the engine's and Postgres's clients `observed` came from
   ObservedState observed;
 };
 
-absl::StatusOr<BackupCluster> ObserveBackupCluster(ClusterStore& store, const std::string& name) {
+absl::StatusOr<BackupCluster> ObserveBackupCluster(const CliContext& context, ClusterStore& store,
+                                                   const std::string& name) {
   ASSIGN_OR_RETURN(StoredCluster stored, LoadStoredCluster(store, name));
   if (!stored.spec.backup.enabled) return BackupsDisabled(name);
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  Observer observer(real->env(), stored.secrets);
+  ASSIGN_OR_RETURN(const Env* env, Connect(context));
+  Observer observer(*env, stored.secrets);
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(stored.spec));
-  return BackupCluster{std::move(stored), std::move(real), std::move(observed)};
+  return BackupCluster{std::move(stored), env, std::move(observed)};
 }
 
 }  // namespace
 
-absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options) {
-  if (options.type != "full" && options.type != "diff" && options.type != "incr") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--type must be full, diff or incr, not \"", options.type, "\""));
-  }
-  ClusterStore store(global.state_dir, options.name);
-  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(store, options.name));
+absl::StatusOr<BackupOptions> ParseBackup(const ParsedArgs& args) {
+  BackupOptions options;
+  options.name = args.Arg(0);
+  options.type = args.Value("--type", options.type);
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  return options;
+}
+
+absl::Status RunBackup(const CliContext& context, const BackupOptions& options) {
+  ClusterStore store(context.state_dir, options.name);
+  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(context, store, options.name));
   const StoredCluster& cluster = found.stored;
   const ObservedState& observed = found.observed;
-  const Env& env = found.real->env();
+  const Env& env = *found.env;
   ASSIGN_OR_RETURN(const NodeObservation* primary, FindNode(observed, cluster.spec, true));
   if (!observed.backup.stanza_exists) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -86,13 +90,13 @@ absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options
   }
   ASSIGN_OR_RETURN(BackupLock lock,
                    BackupLock::Acquire(store.dir(), options.name, "radctl backup"));
-  EventLog events(std::cerr, &store, global.json_logs);
+  EventLog events(context.err, &store, context.json_logs, env.clock);
   events.Normal(primary->name, "Backup",
                 absl::StrCat(options.type, " backup requested (radctl backup), on the primary"));
   BackupOperations backups(env, cluster.spec, cluster.secrets, events);
   absl::StatusOr<BackupResult> result =
       backups.Backup(primary->ordinal, options.type, [&](double percent) {
-        std::cerr << absl::StrFormat("backup %s: %.1f%%\n", primary->name, percent);
+        context.err << absl::StrFormat("backup %s: %.1f%%\n", primary->name, percent);
       });
   if (!result.ok()) {
     events.Warning(primary->name, "BackupFailed", std::string(result.status().message()));
@@ -104,24 +108,29 @@ absl::Status RunBackup(const GlobalOptions& global, const BackupOptions& options
                    " of data, ", HumanBytes(record.repo_size), " added to the repository, in ",
                    absl::StrFormat("%.1fs", absl::ToDoubleSeconds(result->took)));
   events.Normal(primary->name, "BackupDone", summary);
-  std::cout << summary << "\n";
+  context.out << summary << "\n";
   return absl::OkStatus();
 }
 
-absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& options) {
-  if (options.output != "table" && options.output != "json") {
-    return absl::InvalidArgumentError("-o must be table or json");
-  }
-  ClusterStore store(global.state_dir, options.name);
-  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(store, options.name));
+absl::StatusOr<BackupsOptions> ParseBackups(const ParsedArgs& args) {
+  BackupsOptions options;
+  options.name = args.Arg(0);
+  options.output = args.Value("--output", options.output);
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  return options;
+}
+
+absl::Status RunBackups(const CliContext& context, const BackupsOptions& options) {
+  ClusterStore store(context.state_dir, options.name);
+  ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(context, store, options.name));
   const StoredCluster& cluster = found.stored;
   const ObservedState& observed = found.observed;
-  const Env& env = found.real->env();
+  const Env& env = *found.env;
   ASSIGN_OR_RETURN(const NodeObservation* node, FindNode(observed, cluster.spec, false));
-  EventLog events(std::cerr, nullptr, global.json_logs);
+  EventLog events(context.err, nullptr, context.json_logs, env.clock);
   BackupOperations backups(env, cluster.spec, cluster.secrets, events);
   ASSIGN_OR_RETURN(BackupInfo info, backups.ReadInfo(node->ordinal));
-  if (options.output == "json") {
+  if (options.output != "table") {
     nlohmann::json list = nlohmann::json::array();
     for (const BackupRecord& record : info.backups) {
       list.push_back({{"label", record.label},
@@ -141,22 +150,22 @@ absl::Status RunBackups(const GlobalOptions& global, const BackupsOptions& optio
                           {"status", info.status_message},
                           {"archive", {{"min", info.archive_min}, {"max", info.archive_max}}},
                           {"backups", std::move(list)}};
-    std::cout << out.dump(2) << "\n";
-    return absl::OkStatus();
+    return PrintStructured(context, out.dump(), options.output);
   }
-  std::cout << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", "LABEL", "TYPE", "STARTED",
-                               "ENDED", "SIZE", "ADDED");
+  context.out << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", "LABEL", "TYPE", "STARTED",
+                                 "ENDED", "SIZE", "ADDED");
   for (const BackupRecord& record : info.backups) {
-    std::cout << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", record.label, record.type,
-                                 Utc(record.start), Utc(record.stop), HumanBytes(record.size),
-                                 HumanBytes(record.repo_size));
+    context.out << absl::StrFormat("%-34s %-5s %-20s %-20s %10s %10s\n", record.label, record.type,
+                                   Utc(record.start), Utc(record.stop), HumanBytes(record.size),
+                                   HumanBytes(record.repo_size));
   }
-  std::cout << "repository " << BackupRepository(cluster.spec) << " (" << info.status_message
-            << "), WAL archived "
-            << (info.archive_min.empty() ? "none"
-                                         : absl::StrCat(info.archive_min, " .. ", info.archive_max))
-            << "\n";
+  context.out << "repository " << BackupRepository(cluster.spec) << " (" << info.status_message
+              << "), WAL archived "
+              << (info.archive_min.empty()
+                      ? "none"
+                      : absl::StrCat(info.archive_min, " .. ", info.archive_max))
+              << "\n";
   return absl::OkStatus();
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

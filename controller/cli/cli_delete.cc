@@ -1,6 +1,4 @@
 // radctl delete NAME [--keep-volumes]
-#include <iostream>
-
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
@@ -9,27 +7,34 @@
 #include "controller/state/event_log.h"
 #include "crd-like-specs/status_macros.h"
 
-namespace radctl {
+namespace radctl::cli {
 
-absl::Status RunDelete(const GlobalOptions& global, const DeleteOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  const ContainerRuntime& docker = real->env().runtime;
-  ClusterStore store(global.state_dir, options.name);
+absl::StatusOr<DeleteOptions> ParseDelete(const ParsedArgs& args) {
+  DeleteOptions options;
+  options.name = args.Arg(0);
+  options.keep_volumes = args.Has("--keep-volumes");
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  return options;
+}
+
+absl::Status RunDelete(const CliContext& context, const DeleteOptions& options) {
+  ASSIGN_OR_RETURN(const Env* env, Connect(context));
+  ClusterStore store(context.state_dir, options.name);
   // A watcher would re-create what is deleted: refuse while one runs.
   ASSIGN_OR_RETURN(ClusterLock lock,
                    ClusterLock::Acquire(store.dir(), options.name, "radctl delete"));
-  EventLog events(std::cerr, nullptr, global.json_logs);
+  EventLog events(context.err, nullptr, context.json_logs, env->clock);
   RemovalOptions removal;
   removal.keep_volumes = options.keep_volumes;
   bool found = false;
-  RETURN_IF_ERROR(RemoveCluster(docker, store, options.name, removal, events, &found));
+  RETURN_IF_ERROR(RemoveCluster(env->runtime, store, options.name, removal, events, &found));
   if (!found) {
-    std::cout << "cluster " << options.name << ": nothing to delete\n";
+    context.out << "cluster " << options.name << ": nothing to delete\n";
   } else {
-    std::cout << "cluster " << options.name << " deleted"
-              << (options.keep_volumes ? " (volumes and passwords kept)" : "") << "\n";
+    context.out << "cluster " << options.name << " deleted"
+                << (options.keep_volumes ? " (volumes and passwords kept)" : "") << "\n";
   }
   return absl::OkStatus();
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

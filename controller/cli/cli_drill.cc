@@ -1,10 +1,10 @@
 // radctl drill NAME: rounds of fault -> recovery -> settle under the drill's own load, against a
 // cluster a controller watches (or one the drill runs with --run-controller FILE), measured and
-// reported (-o table|json, --report FILE.html). Exit status 1 when an acknowledged write was lost
-// with synchronous replication or two writable primaries were seen, or the drill could not go on.
+// reported (-o table|json|yaml, --report FILE.html). Exit status 1 when an acknowledged write was
+// lost with synchronous replication or two writable primaries were seen, or the drill could not go
+// on.
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "absl/strings/numbers.h"
@@ -18,7 +18,7 @@
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 
-namespace radctl {
+namespace radctl::cli {
 namespace {
 
 absl::Status ParseInt(const std::string& flag, const std::string& text, int* value) {
@@ -61,12 +61,25 @@ absl::Status WriteFile(const std::string& path, const std::string& content) {
 
 }  // namespace
 
-absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOptions& options,
-                             const std::atomic<bool>& stop) {
-  if (options.output != "table" && options.output != "json") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json"));
-  }
+absl::StatusOr<DrillCommandOptions> ParseDrill(const ParsedArgs& args) {
+  DrillCommandOptions options;
+  options.name = args.Arg(0);
+  options.fault = args.Value("--fault", options.fault);
+  options.rounds = args.Value("--rounds", options.rounds);
+  options.writers = args.Value("--writers", options.writers);
+  options.readers = args.Value("--readers", options.readers);
+  options.rate = args.Value("--rate", options.rate);
+  options.settle = args.Value("--settle", options.settle);
+  options.seed = args.Value("--seed", options.seed);
+  options.output = args.Value("--output", options.output);
+  options.report = args.Value("--report", options.report);
+  options.run_controller = args.Value("--run-controller", options.run_controller);
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  RETURN_IF_ERROR(ParseOptions(options).status());
+  return options;
+}
+
+absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOptions& options) {
   ASSIGN_OR_RETURN(drill::DrillOptions drill_options, ParseOptions(options));
   if (!options.report.empty()) {
     // Fail before the drill, not after an hour of it.
@@ -77,10 +90,10 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
       return absl::InvalidArgumentError(absl::StrCat("--report: cannot write ", options.report));
     }
   }
-  ClusterStore store(global.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  drill::FaultContext context{cluster.spec.nodes, !options.run_controller.empty()};
-  RETURN_IF_ERROR(drill::CheckFaultAllowed(drill_options.fault, context));
+  drill::FaultContext faults{cluster.spec.nodes, !options.run_controller.empty()};
+  RETURN_IF_ERROR(drill::CheckFaultAllowed(drill_options.fault, faults));
   if (!options.run_controller.empty()) {
     ASSIGN_OR_RETURN(ClusterSpec file_spec, LoadClusterSpecFile(options.run_controller));
     if (file_spec.name != options.name) {
@@ -99,30 +112,34 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   if (!options.run_controller.empty()) {
     const std::string log = absl::StrCat(store.dir(), "/drill-controller.log");
     ASSIGN_OR_RETURN(controller, drill::OwnedController::Start(
-                                     global.state_dir, options.run_controller, store.dir(), log));
+                                     context.state_dir, options.run_controller, store.dir(), log));
     result.notes.push_back(absl::StrCat("controller: run by the drill (radctl apply -f ",
                                         options.run_controller, " --watch), pid ",
                                         controller->pid(), ", log ", log));
   } else {
     RETURN_IF_ERROR(drill::RequireWatcher(store.dir(), options.name, &result.notes));
   }
-  for (const std::string& note : result.notes) std::cerr << "radctl: " << note << "\n";
+  for (const std::string& note : result.notes) context.err << "radctl: " << note << "\n";
 
   drill::DrillTarget target{docker, store, cluster.spec, cluster.secrets, controller.get()};
-  absl::Status ran = drill::RunDrill(drill_options, target, std::cerr, stop, &result);
+  absl::Status ran = drill::RunDrill(drill_options, target, context.err, context.stop, &result);
   if (controller != nullptr) {
     controller->Stop();
     result.notes.push_back(
         "the controller the drill ran was stopped: the cluster is not watched now");
-    std::cerr << "radctl: " << result.notes.back() << "\n";
+    context.err << "radctl: " << result.notes.back() << "\n";
   }
-  std::cout << (options.output == "json" ? drill::DrillJson(result) : drill::DrillTable(result));
+  if (options.output == "table") {
+    context.out << drill::DrillTable(result);
+  } else {
+    RETURN_IF_ERROR(PrintStructured(context, drill::DrillJson(result), options.output));
+  }
   if (!options.report.empty()) {
     RETURN_IF_ERROR(WriteFile(options.report, drill::DrillHtml(result)));
-    std::cerr << "radctl: report written to " << options.report << "\n";
+    context.err << "radctl: report written to " << options.report << "\n";
   }
   RETURN_IF_ERROR(ran);
   return drill::DrillVerdict(result);
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

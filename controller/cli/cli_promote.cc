@@ -2,9 +2,6 @@
 // acknowledged commits (the quorum with synchronous replication, the newest timeline). It says
 // what may be lost, records the decision as an event and a request, and lets the loop act (the
 // old primary is still fenced first).
-#include <iostream>
-
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "controller/cli/cli_support.h"
@@ -15,20 +12,30 @@
 #include "reconcilers/naming.h"
 #include "reconcilers/standby_ranking.h"
 
-namespace radctl {
-absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& options) {
-  if (!options.accept_data_loss) {
+namespace radctl::cli {
+
+absl::StatusOr<PromoteOptions> ParsePromote(const ParsedArgs& args) {
+  PromoteOptions options;
+  options.name = args.Arg(0);
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  if (!args.Has("--accept-data-loss")) {
     return absl::InvalidArgumentError(
         "promote overrides the rules that keep acknowledged commits (the quorum of synchronous "
         "standbys, the newest timeline) and may lose data: say so with --accept-data-loss. To "
         "change the primary without loss use radctl switchover");
   }
-  ClusterStore store(global.state_dir, options.name);
+  ASSIGN_OR_RETURN(options.node, ParseNodeArgument("NODE", options.name, args.Arg(1)));
+  return options;
+}
+
+absl::Status RunPromote(const CliContext& context, const PromoteOptions& options) {
+  ClusterStore store(context.state_dir, options.name);
+  RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
+  RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  ASSIGN_OR_RETURN(int target, ParseNodeArgument("NODE", options.name, options.node));
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  const Env& env = real->env();
-  Observer observer(env, cluster.secrets);
+  ASSIGN_OR_RETURN(const Env* env, Connect(context));
+  const int target = options.node;
+  Observer observer(*env, cluster.secrets);
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   for (const NodeObservation& node : observed.nodes) {
     if (node.IsWritablePrimary()) {
@@ -66,17 +73,17 @@ absl::Status RunPromote(const GlobalOptions& global, const PromoteOptions& optio
           ? ""
           : absl::StrCat(", which ", absl::StrJoin(unseen, ", "), " (not reachable now) may hold"),
       ahead.empty() ? "" : absl::StrCat("; further ahead: ", absl::StrJoin(ahead, ", ")));
-  std::cerr << "radctl: " << may_lose << "\n";
-  EventLog events(std::cerr, &store, global.json_logs);
+  context.err << "radctl: " << may_lose << "\n";
+  EventLog events(context.err, &store, context.json_logs, env->clock);
   events.Warning(chosen->name, "PromoteRequested",
                  absl::StrCat("promotion requested with --accept-data-loss: ", may_lose));
   Requests requests = store.LoadRequests();
   requests.promote = target;
   RETURN_IF_ERROR(store.SaveRequests(requests));
-  RETURN_IF_ERROR(ConvergeOrAwaitController(env, store, cluster, "radctl promote", global.json_logs,
-                                            absl::Minutes(5)));
-  std::cout << chosen->name << " is the primary of cluster " << options.name << "\n";
+  RETURN_IF_ERROR(
+      ConvergeOrAwaitController(context, *env, store, cluster, "radctl promote", absl::Minutes(5)));
+  context.out << chosen->name << " is the primary of cluster " << options.name << "\n";
   return absl::OkStatus();
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

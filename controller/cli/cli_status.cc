@@ -1,42 +1,50 @@
-// radctl status NAME [-o table|json|uri [--read]]
-#include <iostream>
-
+// radctl status NAME [-o table|json|yaml|uri|env [--read]]
 #include "absl/strings/str_cat.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
+#include "controller/cli/connection_env.h"
 #include "controller/loop/observer.h"
 #include "controller/reporting/conditions.h"
 #include "controller/reporting/controller_state.h"
 #include "controller/reporting/status_report.h"
 #include "crd-like-specs/status_macros.h"
 
-namespace radctl {
+namespace radctl::cli {
 
-absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options) {
-  if (options.output != "table" && options.output != "json" && options.output != "uri") {
+absl::StatusOr<StatusOptions> ParseStatus(const ParsedArgs& args) {
+  StatusOptions options;
+  options.name = args.Arg(0);
+  options.output = args.Value("--output", options.output);
+  options.read = args.Has("--read");
+  RETURN_IF_ERROR(CheckClusterArgument(options.name));
+  if (options.read && options.output != "uri" && options.output != "env") {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown output format \"", options.output, "\"; allowed: table, json, uri"));
+        "--read goes with -o uri or -o env (the read endpoint's URI or variables)");
   }
-  if (options.read && options.output != "uri") {
-    return absl::InvalidArgumentError("--read goes with -o uri (the read endpoint's URI)");
-  }
-  ClusterStore store(global.state_dir, options.name);
+  return options;
+}
+
+absl::Status RunStatus(const CliContext& context, const StatusOptions& options) {
+  ClusterStore store(context.state_dir, options.name);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
-  if (options.output == "uri" && options.read) {
-    if (cluster.spec.bouncer.read_port == kNoReadPort) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cluster ", options.name,
-                       " has no read endpoint: set spec.bouncer.readPort and apply the spec"));
-    }
-    std::cout << ReadEndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
-    return absl::OkStatus();
+  if (options.read && cluster.spec.bouncer.read_port == kNoReadPort) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cluster ", options.name,
+                     " has no read endpoint: set spec.bouncer.readPort and apply the spec"));
   }
+  // The endpoint is known without asking Docker: a CI job gets it even while the engine is busy.
   if (options.output == "uri") {
-    std::cout << EndpointUri(cluster.spec, cluster.secrets, /*masked=*/false) << "\n";
+    context.out << (options.read ? ReadEndpointUri(cluster.spec, cluster.secrets, false)
+                                 : EndpointUri(cluster.spec, cluster.secrets, false))
+                << "\n";
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<RealEnv> real, RealEnv::Connect());
-  Observer observer(real->env(), cluster.secrets);
+  if (options.output == "env") {
+    context.out << ShellExports(ConnectionEnvironment(cluster.spec, cluster.secrets, options.read));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(const Env* env, Connect(context));
+  Observer observer(*env, cluster.secrets);
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
   // Conditions from this observation; transition times and how long nodes have held their
   // roles from what a watcher kept, when one ran.
@@ -47,12 +55,12 @@ absl::Status RunStatus(const GlobalOptions& global, const StatusOptions& options
   details.conditions =
       ComputeConditions(cluster.spec, observed, plan, LoadConditions(store), details.now);
   details.node_states = UpdateNodeStates(observed, LoadNodeStates(store), details.now);
-  if (options.output == "json") {
-    std::cout << StatusJson(cluster.spec, cluster.secrets, observed, details);
-  } else {
-    std::cout << StatusTable(cluster.spec, cluster.secrets, observed, details);
+  if (options.output == "table") {
+    context.out << StatusTable(cluster.spec, cluster.secrets, observed, details);
+    return absl::OkStatus();
   }
-  return absl::OkStatus();
+  return PrintStructured(context, StatusJson(cluster.spec, cluster.secrets, observed, details),
+                         options.output);
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

@@ -1,36 +1,43 @@
 #include "controller/cli/cli_support.h"
 
-#include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "controller/cli/build_info.h"
+#include "controller/export/yaml_text.h"
+#include "controller/loop/observer.h"
 #include "controller/loop/reconcile_loop.h"
 #include "controller/state/cluster_lock.h"
 #include "controller/state/event_log.h"
+#include "controller/state/state_format.h"
+#include "crd-like-specs/spec_validators.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
-namespace radctl {
-
-absl::StatusOr<std::unique_ptr<RealEnv>> RealEnv::Connect() {
-  docker::DockerClient docker = docker::DockerClient::FromEnvironment();
-  RETURN_IF_ERROR(docker.Ping());
-  return std::unique_ptr<RealEnv>(new RealEnv(std::move(docker)));
-}
+namespace radctl::cli {
 
 absl::StatusOr<int> ParseNodeArgument(const std::string& what, const std::string& cluster,
                                       const std::string& text) {
   int ordinal = 0;
-  if (absl::SimpleAtoi(text, &ordinal) && ordinal >= 1) return ordinal;
+  if (absl::SimpleAtoi(text, &ordinal) && ordinal >= kMinNodes && ordinal <= kMaxNodes) {
+    return ordinal;
+  }
   if (std::optional<int> parsed = OrdinalFromNodeName(cluster, text)) return *parsed;
   return absl::InvalidArgumentError(absl::StrCat(what, ": \"", text, "\" is not a node of cluster ",
                                                  cluster, " (expected e.g. ", NodeName(cluster, 2),
                                                  " or 2)"));
 }
 
+absl::Status CheckClusterArgument(const std::string& name) {
+  absl::Status valid = CheckClusterName(name);
+  if (valid.ok()) return valid;
+  return absl::InvalidArgumentError(absl::StrCat("cluster name: ", valid.message()));
+}
+
 absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
                                                 const std::string& name) {
+  RETURN_IF_ERROR(CheckStateFormat(store));
   absl::StatusOr<ClusterSpec> spec = store.LoadSpec();
   if (absl::IsNotFound(spec.status())) {
     return absl::NotFoundError(absl::StrCat("cluster ", name, " is not known here (no state in ",
@@ -41,25 +48,55 @@ absl::StatusOr<StoredCluster> LoadStoredCluster(const ClusterStore& store,
   return StoredCluster{*spec, secrets};
 }
 
-absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
-                                       const StoredCluster& cluster, const std::string& command,
-                                       bool json_logs, absl::Duration timeout) {
+absl::Status TakeOverState(const CliContext& context, ClusterStore& store) {
+  std::string taken_over;
+  RETURN_IF_ERROR(UpgradeStateFormat(store, context.clock.Now(),
+                                     absl::StrCat("radctl ", GetBuildInfo().version), &taken_over));
+  if (!taken_over.empty()) context.err << "radctl: " << store.dir() << ": " << taken_over << "\n";
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const Env*> Connect(const CliContext& context) {
+  if (!context.connect) return absl::InternalError("no outside world to connect to");
+  return context.connect();
+}
+
+absl::Status PrintStructured(const CliContext& context, const std::string& json,
+                             const std::string& format) {
+  nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(json, nullptr, false);
+  if (parsed.is_discarded()) return absl::InternalError("radctl made JSON it cannot read back");
+  if (format == "yaml") {
+    context.out << exporting::ToYaml(parsed);
+  } else {
+    context.out << parsed.dump(2) << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConvergeOrAwaitController(const CliContext& context, const Env& env,
+                                       ClusterStore& store, const StoredCluster& cluster,
+                                       const std::string& command, absl::Duration timeout) {
   absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(store.dir(), cluster.spec.name, command);
   if (lock.ok()) {
-    EventLog events(std::cerr, &store, json_logs);
+    EventLog events(context.err, &store, context.json_logs, env.clock);
     LoopOptions options;
     options.converge_timeout = timeout;
     ReconcileLoop loop(env, cluster.secrets, events, options, store);
     bool acted = false;
-    return loop.Converge(cluster.spec, &acted);
+    return loop.Converge(cluster.spec, &acted, &context.stop);
   }
   if (!absl::IsFailedPrecondition(lock.status())) return lock.status();
-  std::cerr << "radctl: a controller is running for cluster " << cluster.spec.name
-            << "; it carries this out. Waiting for it...\n";
+  context.err << "radctl: a controller is running for cluster " << cluster.spec.name
+              << "; it carries this out. Waiting for it...\n";
   Observer observer(env, cluster.secrets);
-  absl::Time deadline = env.clock.Now() + timeout;
+  absl::Time deadline = env.clock.Monotonic() + timeout;
   std::string last;
-  while (env.clock.Now() < deadline) {
+  while (env.clock.Monotonic() < deadline) {
+    if (context.stop.load()) {
+      return absl::CancelledError(absl::StrCat(
+          "stopped waiting; the controller running for cluster ", cluster.spec.name,
+          " carries on with what was asked (radctl status ", cluster.spec.name, " shows it)"));
+    }
     ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
     observed.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
     Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
@@ -72,4 +109,4 @@ absl::Status ConvergeOrAwaitController(const Env& env, ClusterStore& store,
                                                   "; still to do: ", last));
 }
 
-}  // namespace radctl
+}  // namespace radctl::cli

@@ -1,39 +1,45 @@
-// radctl version [-o text|json]
+// radctl version [-o text|json|yaml], and the one line of `radctl --version`.
 #include <libpq-fe.h>
 
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "controller/cli/build_info.h"
+#include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/clients/docker/docker_client.h"
 
-namespace radctl {
+namespace radctl::cli {
 
-absl::Status RunVersion(const VersionOptions& options) {
-  if (options.output != "text" && options.output != "json") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown output format \"", options.output, "\"; allowed: text, json"));
-  }
+absl::StatusOr<VersionOptions> ParseVersion(const ParsedArgs& args) {
+  VersionOptions options;
+  options.output = args.Value("--output", options.output);
+  return options;
+}
+
+absl::Status RunVersion(const CliContext& context, const VersionOptions& options) {
   const BuildInfo& info = GetBuildInfo();
   const int libpq = PQlibVersion();  // e.g. 150010: what this binary runs with, not built with
   const std::string libpq_text = absl::StrCat(libpq / 10000, ".", libpq % 100);
-  if (options.output == "json") {
+  if (options.output != "text") {
     nlohmann::ordered_json json = {
         {"version", info.version},          {"gitCommit", info.git_commit},
         {"gitDescribe", info.git_describe}, {"commitDate", info.commit_date},
         {"buildType", info.build_type},     {"compiler", info.compiler},
         {"dockerApi", docker::kApiVersion}, {"libpq", libpq_text}};
-    std::cout << json.dump(2) << "\n";
-    return absl::OkStatus();
+    return PrintStructured(context, json.dump(), options.output);
   }
-  std::cout << "radctl " << info.version << "\n"
-            << "  git commit:  " << info.git_commit << " (" << info.git_describe << ")\n"
-            << "  commit date: " << info.commit_date << "\n"
-            << "  build:       " << info.build_type << ", " << info.compiler << ", C++17\n"
-            << "  docker api:  " << docker::kApiVersion << "; libpq " << libpq_text << "\n";
+  context.out << "radctl " << info.version << "\n"
+              << "  git commit:  " << info.git_commit << " (" << info.git_describe << ")\n"
+              << "  commit date: " << info.commit_date << "\n"
+              << "  build:       " << info.build_type << ", " << info.compiler << ", C++17\n"
+              << "  docker api:  " << docker::kApiVersion << "; libpq " << libpq_text << "\n";
   return absl::OkStatus();
 }
 
-}  // namespace radctl
+std::string VersionLine() {
+  const BuildInfo& info = GetBuildInfo();
+  return absl::StrCat("radctl version ", info.version, ", commit ", info.git_describe, "\n");
+}
+
+}  // namespace radctl::cli

@@ -32,16 +32,30 @@ absl::StatusOr<ComposeExport> RenderCompose(const ClusterSpec& spec,
         "generates a password where the file is brought up");
   }
   const std::string network = NetworkName(spec.name);
+  const std::string http = options.http;
   Json service = {
       {"image", options.image},
-      {"command", {"apply", "-f", kInlineSpecPath, "--watch", "--http", options.http}},
+      // Made on this machine (hack/): Compose must not go looking for it in a registry.
+      {"pull_policy", "never"},
+      {"command", {"apply", "-f", kInlineSpecPath, "--watch", "--http", http}},
       {"environment", {{"RADCTL_SPEC", EscapeForCompose(ClusterSpecToYaml(shared))}}},
       // The controller reaches each node through the port it publishes on the host's loopback
       // (as when it runs on the host): host networking gives it that loopback. Its HTTP
       // endpoint is thereby on the host's 127.0.0.1 too, without publishing a port.
       {"network_mode", "host"},
       {"restart", "unless-stopped"},
-      {"volumes", {"/var/run/docker.sock:/var/run/docker.sock", "radctl-state:/var/lib/radctl"}}};
+      // The socket is all it needs: no capabilities, nothing written outside its state volume.
+      {"read_only", true},
+      {"cap_drop", {"ALL"}},
+      {"security_opt", {"no-new-privileges:true"}},
+      {"tmpfs", {"/run/radctl", "/tmp"}},
+      {"volumes", {"/var/run/docker.sock:/var/run/docker.sock", "radctl-state:/var/lib/radctl"}},
+      {"healthcheck",
+       {{"test", {"CMD", "radctl", "ready", spec.name, "--http", http}},
+        {"interval", "2s"},
+        {"timeout", "5s"},
+        {"retries", 3},
+        {"start_period", "120s"}}}};
   Json file = {
       {"services", {{"radctl", service}}},
       // Declared here, labelled as the cluster's, so services added to this file can join it
@@ -62,8 +76,14 @@ absl::StatusOr<ComposeExport> RenderCompose(const ClusterSpec& spec,
           : absl::StrCat("The read-only endpoint (the standbys) is ", ReadBouncerName(spec.name),
                          ":", kBouncerPort, " on that network; from the host ", host, ":",
                          spec.bouncer.read_port, ".\n"),
+      "Services added to this file can wait for the cluster with depends_on: {radctl: "
+      "{condition: service_healthy}}.\n",
       "The images ", options.image, ", radctl/postgres:", spec.postgres.version,
-      " and radctl/pgbouncer must be on the engine (hack/ builds them).\n",
+      " and radctl/pgbouncer must be on the engine (hack/quickstart.sh makes them; nothing is "
+      "pulled).\n",
+      "The controller holds the Docker socket, which grants whatever the engine can do (root on "
+      "this host):\n",
+      "it needs it to create and repair the cluster's containers, and runs with nothing else.\n",
       "`docker-compose down` stops the controller; the cluster and its data stay until\n",
       "`radctl delete ", spec.name, "` (with the controller stopped).\n");
   for (const std::string& note : result.notes) absl::StrAppend(&header, "Note: ", note, "\n");

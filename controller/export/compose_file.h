@@ -1,6 +1,9 @@
 // `radctl export --format compose`: one docker-compose.yml that runs radctl's controller image
-// (radctl/radctl) with this cluster's spec inline, so a cluster can be shared as one file. Pure:
-// unit-tested by reading the output back. Readable by Debian's docker-compose 1.29 and later.
+// with this cluster's spec inline, so a cluster can be shared as one file: the image named with
+// its tag and never pulled (no registry: hack/ makes it), a healthcheck that services can wait on
+// (condition: service_healthy), and the controller given the Docker socket and nothing else.
+// Pure: unit-tested by reading the output back. Readable by Debian's docker-compose 1.29 and
+// later.
 #pragma once
 
 #include <string>
@@ -12,7 +15,7 @@
 namespace radctl::exporting {
 
 struct ComposeOptions {
-  std::string image = "radctl/radctl";
+  std::string image;  // the controller image with its tag (the CLI passes radctl/radctl:VERSION)
   std::string http = "127.0.0.1:8433";  // the controller's HTTP endpoint, on the host
   // Keep spec.auth.password in the inline spec. Without it a password set in the spec is left
   // out (the controller then generates one) and a note says so.

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/state/cluster_tls.h"
+#include "controller/state/state_format.h"
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/spec_hash.h"
@@ -116,6 +117,8 @@ absl::Status ClusterStore::SaveSpec(const ClusterSpec& spec, const std::string& 
   RETURN_IF_ERROR(files_.EnsureDirectory(dir_));
   // The stored spec holds the app password when the user gave one: same mode as secrets.
   RETURN_IF_ERROR(files_.Write(Path("spec.yaml"), ClusterSpecToYaml(spec), 0600));
+  // A new cluster: this radctl's format.
+  RETURN_IF_ERROR(RecordStateFormat(files_, dir_, "radctl"));
   if (!file_digest.empty()) {
     RETURN_IF_ERROR(files_.Write(Path("applied-file.digest"), file_digest + "\n", 0600));
   }

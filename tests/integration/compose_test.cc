@@ -1,8 +1,10 @@
-// The Compose example (crd-like-specs/examples/compose/) as a user runs it: Debian's
-// docker-compose brings up radctl's controller image and an app that writes through
-// <name>-bouncer:6432; the primary is killed; the app's writes must go on and every write the
-// app saw acknowledged must be in the table afterwards (the example replicates synchronously).
-// The example is copied with its names and ports changed to this test's own (cmp-*).
+// The Compose example (crd-like-specs/examples/compose/) as a user runs it on a fresh clone:
+// the secret made as its header says, then Debian's docker-compose brings up radctl's controller
+// image (never pulled: made by hack/) and, once the controller reports the cluster healthy, an
+// app that writes through <name>-bouncer:6432; the primary is killed; the app's writes must go
+// on and every write the app saw acknowledged must be in the table afterwards (the example
+// replicates synchronously). The example is copied with its names and ports changed to this
+// test's own (cmp-*).
 #include <httplib.h>
 
 #include <fstream>
@@ -46,6 +48,13 @@ void CopyExample() {
     std::string target = absl::StrReplaceAll(absl::StrCat(kDir, "/", file), renames);
     std::ofstream(target) << text;
   }
+  // The secret, made as the example's header says.
+  ASSERT_EQ(Shell(absl::StrCat("cd ", kDir,
+                               " && mkdir -m 700 -p secrets && head -c 18 "
+                               "/dev/urandom | base64 > secrets/",
+                               kCluster, "_password"))
+                .exit_code,
+            0);
 }
 
 CommandResult Compose(const std::string& args) {
@@ -113,9 +122,13 @@ class ComposeExample : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(Shell("docker-compose version").exit_code, 0)
         << "docker-compose is not installed (hack/lib.sh installs it)";
-    // The image must hold the radctl under test, or this would test another build.
-    CommandResult image = Shell("docker run --rm radctl/radctl version -o json");
+    // The image the example names must hold the radctl under test, or this would test another
+    // build.
     CommandResult local = Radctl("version -o json");
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    const std::string tag = nlohmann::json::parse(local.out)["version"].get<std::string>();
+    CommandResult image =
+        Shell(absl::StrCat("docker run --rm radctl/radctl:", tag, " version -o json"));
     ASSERT_EQ(image.exit_code, 0) << "no radctl/radctl image: hack/lib.sh ensure_radctl_image "
                                   << "builds it\n"
                                   << image.err;
@@ -135,8 +148,13 @@ class ComposeExample : public ::testing::Test {
 };
 
 TEST_F(ComposeExample, AppWritesThroughTheBouncerAcrossAPrimaryKill) {
+  // Compose starts the app only once the controller's healthcheck (radctl ready) passes.
   CommandResult up = Compose("up -d");
-  ASSERT_EQ(up.exit_code, 0) << up.err;
+  ASSERT_EQ(up.exit_code, 0) << up.err << RecentLogs();
+  CommandResult health =
+      Shell(absl::StrCat("docker inspect -f '{{.State.Health.Status}}' $(docker-compose -f ", kDir,
+                         "/docker-compose.yml -p ", kProject, " ps -q radctl)"));
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(health.out)), "healthy") << health.err;
 
   // The controller creates the cluster; the app, waiting on the cluster network, starts writing.
   ASSERT_TRUE(WaitFor(

@@ -2,10 +2,14 @@
 # A stand-in for your application: one row every 100 ms through the bouncer, each on a fresh
 # connection (like a short-lived client). Prints "ack ID" for every write Postgres acknowledged
 # and "fail REASON" for every one it did not, so a failover's effect can be read in its log.
+# Compose starts it once the cluster is ready; the password is the Compose secret.
+PGPASSWORD="$(cat /run/secrets/shop_password)"
+export PGPASSWORD
 cd /tmp
 until psql -qAtc "CREATE TABLE IF NOT EXISTS app_writes (id bigserial PRIMARY KEY,
-                  at timestamptz NOT NULL DEFAULT now())" >/dev/null 2>&1; do
-  sleep 0.5  # the cluster is still being created
+                  at timestamptz NOT NULL DEFAULT now())" >/dev/null 2>/tmp/error; do
+  echo "fail $(tr '\n' ' ' </tmp/error)"
+  sleep 0.5
 done
 echo "ready"
 while :; do

@@ -42,7 +42,7 @@ bool Exists(const std::string& path) {
 
 TEST(CliBinaryTest, HelpForEveryCommand) {
   for (const char* command : {"apply", "status", "scale", "switchover", "events", "delete",
-                              "export", "version", "completion", "help"}) {
+                              "export", "version", "completion", "help", "logs", "list"}) {
     Outcome flag = Radctl(absl::StrCat(command, " --help"));
     EXPECT_EQ(flag.exit_code, 0) << command;
     EXPECT_THAT(flag.out, HasSubstr(absl::StrCat("usage: radctl ", command))) << command;
@@ -63,7 +63,13 @@ TEST(CliBinaryTest, VersionNamesTheCommit) {
   nlohmann::json parsed = nlohmann::json::parse(json.out);
   EXPECT_FALSE(parsed["version"].get<std::string>().empty());
   EXPECT_FALSE(parsed["gitCommit"].get<std::string>().empty());
-  EXPECT_EQ(Radctl("version -o yaml").exit_code, 2);
+  Outcome yaml = Radctl("version -o yaml");
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.out;
+  EXPECT_THAT(yaml.out, HasSubstr("gitCommit: "));
+  EXPECT_EQ(Radctl("version -o xml").exit_code, 2);
+  Outcome line = Radctl("--version");
+  EXPECT_EQ(line.exit_code, 0);
+  EXPECT_THAT(line.out, ::testing::StartsWith("radctl version "));
 }
 
 TEST(CliBinaryTest, ExportRefusesBadFlagsAndChangesNothing) {
@@ -73,8 +79,8 @@ TEST(CliBinaryTest, ExportRefusesBadFlagsAndChangesNothing) {
     std::string says;
   };
   const Row rows[] = {
-      {"export shop", "--format must be cnpg or compose"},
-      {"export shop --format helm", "--format must be cnpg or compose, got \"helm\""},
+      {"export shop", "export needs --format FORMAT"},
+      {"export shop --format helm", "--format: unknown value \"helm\"; allowed: cnpg, compose"},
       {"export shop --format cnpg --migrate-from nohost", "expected HOST:PORT"},
       {"export shop --format cnpg --migrate-from db:99999", "expected HOST:PORT"},
       {"export shop --format cnpg --migrate-from db:5432 --create-replication-user",
@@ -84,8 +90,10 @@ TEST(CliBinaryTest, ExportRefusesBadFlagsAndChangesNothing) {
       {"export shop --format compose --migrate-from db:5432", "belong to --format cnpg"},
       {"export shop --format cnpg --image x", "belong to --format compose"},
       {"export shop --format compose --http nowhere", "--http"},
-      {"export --format cnpg", "cluster NAME is missing"},
-      {"completion zsh", "allowed: bash"},
+      {"export --format cnpg", "export needs a cluster NAME applied here, or -f FILE"},
+      {"export shop -f x.yaml --format cnpg", "not both"},
+      {"export shop --format compose --strict", "--strict belongs to --format cnpg"},
+      {"completion tcsh", "allowed: bash, zsh, fish"},
   };
   for (const Row& row : rows) {
     Outcome run = Radctl(row.args);
@@ -102,7 +110,7 @@ namespace {
 TEST(CliBinaryTest, ReadGoesWithUriOnly) {
   Outcome run = Radctl("status shop --read");
   EXPECT_EQ(run.exit_code, 2) << run.out;
-  EXPECT_THAT(run.out, HasSubstr("--read goes with -o uri"));
+  EXPECT_THAT(run.out, HasSubstr("--read goes with -o uri or -o env"));
 }
 
 }  // namespace

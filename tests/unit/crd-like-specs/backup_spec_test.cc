@@ -154,9 +154,9 @@ const std::vector<BadSpec>& BadSpecs() {
       {"RecoveryTimeWithoutZone",
        "  bootstrap:\n    recovery:\n      fromCluster: prod\n"
        "      targetTime: \"2024-05-01 10:00:00\"\n",
-       {"t.yaml:9:19: spec.bootstrap.recovery.targetTime: must be an RFC 3339 time with its "
-        "zone, such as 2024-05-01T10:00:00Z or 2024-05-01T12:00:00.5+02:00; got \"2024-05-01 "
-        "10:00:00\""}},
+       {"t.yaml:9:19: spec.bootstrap.recovery.targetTime: must be a time with its zone: RFC 3339 "
+        "such as 2024-05-01T10:00:00Z, or as psql prints it such as 2024-05-01 10:00:00.5+00; "
+        "got \"2024-05-01 10:00:00\""}},
       {"RecoveryBadLsn",
        "  bootstrap:\n    recovery:\n      fromCluster: prod\n      targetLSN: 3000060\n",
        {"t.yaml:9:18: spec.bootstrap.recovery.targetLSN: must be a WAL position such as "

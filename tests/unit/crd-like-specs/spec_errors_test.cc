@@ -193,11 +193,11 @@ const std::vector<BadSpec>& BadSpecs() {
       {"ReservedAuthUser",
        Spec("  auth:\n    user: postgres\n"),
        {"t.yaml:7:11: spec.auth.user: \"postgres\" is reserved: radctl uses postgres, repmgr, "
-        "pgbouncer and radctl itself"}},
+        "pgbouncer, radctl and streaming_replica itself"}},
       {"ReservedAuthDatabase",
        Spec("  auth:\n    database: repmgr\n"),
        {"t.yaml:7:15: spec.auth.database: \"repmgr\" is reserved: radctl uses postgres, repmgr, "
-        "pgbouncer and radctl itself"}},
+        "pgbouncer, radctl and streaming_replica itself"}},
       {"AuthUserWithUppercase",
        Spec("  auth:\n    user: App\n"),
        {"t.yaml:7:11: spec.auth.user: must be a lowercase SQL identifier matching "
@@ -278,7 +278,7 @@ const std::vector<BadSpec>& BadSpecs() {
         "t.yaml:7:5: spec.bouncer.poolmode: unknown field \"poolmode\"; did you mean "
         "\"poolMode\"?",
         "t.yaml:8:16: spec.auth.user: \"radctl\" is reserved: radctl uses postgres, repmgr, "
-        "pgbouncer and radctl itself"}},
+        "pgbouncer, radctl and streaming_replica itself"}},
   };
   return *kRows;
 }

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "crd-like-specs/spec_parser.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace radctl {
@@ -69,6 +70,44 @@ TEST(LoadClusterSpecFileTest, OneErrorIsSingular) {
   EXPECT_EQ(std::string(spec.status().message()),
             "spec file " + path + " is invalid (1 error); nothing was changed:\n  " + path +
                 ": the file is empty; expected a PostgresCluster spec");
+}
+
+}  // namespace
+}  // namespace radctl
+
+namespace radctl {
+namespace {
+
+std::string SpecWithPasswordFile(const std::string& name, const std::string& file) {
+  return WriteTempFile(name,
+                       "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\n"
+                       "metadata: {name: demo}\nspec:\n  auth:\n    passwordFile: " +
+                           file + "\n");
+}
+
+TEST(LoadClusterSpecFileTest, PasswordFileIsReadBesideTheSpec) {
+  WriteTempFile("pw-secret", "correct-horse-battery\n");
+  absl::StatusOr<ClusterSpec> spec =
+      LoadClusterSpecFile(SpecWithPasswordFile("pw.yaml", "radctl_spec_file_test_pw-secret"));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->auth.password, "correct-horse-battery");  // the newline left out
+  EXPECT_EQ(spec->auth.password_file, "radctl_spec_file_test_pw-secret");
+}
+
+TEST(LoadClusterSpecFileTest, APasswordFileThatCannotServeSaysWhereAndNeverThePassword) {
+  std::string missing = SpecWithPasswordFile("pw-missing.yaml", "/nonexistent/secret");
+  absl::StatusOr<ClusterSpec> spec = LoadClusterSpecFile(missing);
+  EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(spec.status().message()),
+              ::testing::HasSubstr(missing + ":6:19: spec.auth.passwordFile: cannot read "
+                                             "password file /nonexistent/secret: No such file"));
+  WriteTempFile("pw-short", "short\n");
+  spec = LoadClusterSpecFile(SpecWithPasswordFile(
+      "pw-short.yaml", ::testing::TempDir() + "radctl_spec_file_test_pw-short"));
+  EXPECT_THAT(std::string(spec.status().message()),
+              ::testing::HasSubstr("must be at least 8 characters"));
+  EXPECT_THAT(std::string(spec.status().message()),
+              ::testing::Not(::testing::HasSubstr("short\"")));
 }
 
 }  // namespace

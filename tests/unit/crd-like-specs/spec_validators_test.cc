@@ -77,12 +77,14 @@ TEST(CheckParameterNameTest, AcceptsOrdinaryAndExtensionParameters) {
 }
 
 TEST(CheckAuthNameTest, AllowsPostgresIdentifiersUpTo63Characters) {
-  EXPECT_TRUE(CheckAuthName("app_2").ok());
-  EXPECT_TRUE(CheckAuthName(std::string(63, 'a')).ok());
-  EXPECT_FALSE(CheckAuthName(std::string(64, 'a')).ok());
-  EXPECT_FALSE(CheckAuthName("").ok());
-  EXPECT_FALSE(CheckAuthName("2app").ok());
-  EXPECT_FALSE(CheckAuthName("pgbouncer").ok());
+  for (auto check : {CheckRoleName, CheckDatabaseName}) {
+    EXPECT_TRUE(check("app_2").ok());
+    EXPECT_TRUE(check(std::string(63, 'a')).ok());
+    EXPECT_FALSE(check(std::string(64, 'a')).ok());
+    EXPECT_FALSE(check("").ok());
+    EXPECT_FALSE(check("2app").ok());
+    EXPECT_FALSE(check("pgbouncer").ok());
+  }
 }
 
 TEST(CheckPasswordTest, EmptyMeansGenerated) { EXPECT_TRUE(CheckPassword("").ok()); }

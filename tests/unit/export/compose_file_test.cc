@@ -38,10 +38,21 @@ TEST(ComposeFileTest, RunsTheControllerWithTheSpecInline) {
   ClusterSpec spec = Spec(
       "  nodes: 3\n  bouncer: {port: 7001}\n  postgres:\n    parameters: "
       "{search_path: \"\\\"$user\\\", public\"}\n");
-  ComposeExport exported = RenderCompose(spec, {}).value();
+  ComposeOptions options;
+  options.image = "radctl/radctl:9.9.9";
+  ComposeExport exported = RenderCompose(spec, options).value();
   YAML::Node file = YAML::Load(exported.yaml);
   const YAML::Node service = file["services"]["radctl"];
-  EXPECT_EQ(service["image"].as<std::string>(), "radctl/radctl");
+  EXPECT_EQ(service["image"].as<std::string>(), "radctl/radctl:9.9.9");
+  // Made here, never pulled: a fresh machine without a registry must not look for it.
+  EXPECT_EQ(service["pull_policy"].as<std::string>(), "never");
+  // Services can wait for the cluster, not only for the controller to start.
+  EXPECT_THAT(service["healthcheck"]["test"].as<std::vector<std::string>>(),
+              ElementsAre("CMD", "radctl", "ready", "shop", "--http", "127.0.0.1:8433"));
+  // The socket and nothing else.
+  EXPECT_TRUE(service["read_only"].as<bool>());
+  EXPECT_THAT(service["cap_drop"].as<std::vector<std::string>>(), ElementsAre("ALL"));
+  EXPECT_THAT(exported.yaml, HasSubstr("root on this host"));
   EXPECT_THAT(service["command"].as<std::vector<std::string>>(),
               ElementsAre("apply", "-f", kInlineSpecPath, "--watch", "--http", "127.0.0.1:8433"));
   EXPECT_EQ(service["network_mode"].as<std::string>(), "host");
@@ -62,7 +73,9 @@ TEST(ComposeFileTest, RunsTheControllerWithTheSpecInline) {
 
 TEST(ComposeFileTest, ASpecPasswordOnlyWithShowSecrets) {
   ClusterSpec spec = Spec("  nodes: 1\n  auth: {password: \"s3cret-Passw0rd\"}\n");
-  ComposeExport masked = RenderCompose(spec, {}).value();
+  ComposeOptions defaults;
+  defaults.image = "radctl/radctl:9.9.9";
+  ComposeExport masked = RenderCompose(spec, defaults).value();
   EXPECT_THAT(masked.yaml, Not(HasSubstr("s3cret-Passw0rd")));
   EXPECT_EQ(InlineSpec(YAML::Load(masked.yaml)).auth.password, "");
   EXPECT_THAT(masked.notes, ElementsAre(HasSubstr("--show-secrets")));

@@ -38,6 +38,10 @@ std::string Join(const std::string& path, const std::string& key) {
 void Validate(const YAML::Node& schema, const YAML::Node& value, const std::string& path,
               std::vector<std::string>& errors) {
   const std::string where = path.empty() ? "(document)" : path;
+  if (schema["description"] &&
+      schema["description"].as<std::string>().find("Deprecated") != std::string::npos) {
+    errors.push_back(absl::StrCat(where, ": deprecated"));
+  }
   const std::string actual = KubernetesType(value);
   if (schema["type"]) {
     std::string want = schema["type"].as<std::string>();
@@ -110,6 +114,14 @@ std::string KubernetesType(const YAML::Node& node) {
   // yaml-cpp tags quoted scalars "!" and plain ones "?": only plain ones are resolved.
   if (node.Tag() == "!") return "string";
   return PlainScalarType(node.Scalar());
+}
+
+YAML::Node LoadCrdSchema(const std::string& crd_file) {
+  const YAML::Node crd = YAML::LoadFile(crd_file);
+  for (const YAML::Node& version : crd["spec"]["versions"]) {
+    if (version["name"].as<std::string>() == "v1") return version["schema"]["openAPIV3Schema"];
+  }
+  return YAML::Node();
 }
 
 std::vector<std::string> ValidateAgainstSchema(const YAML::Node& schema, const YAML::Node& value) {

@@ -13,7 +13,7 @@ using ::testing::IsEmpty;
 
 const YAML::Node& Schema() {
   static const YAML::Node schema =
-      YAML::LoadFile(std::string(CNPG_CRD_SUBSET_DIR) + "/clusters.yaml")["openAPIV3Schema"];
+      LoadCrdSchema(std::string(CNPG_REFERENCE_DIR) + "/postgresql.cnpg.io_clusters.yaml");
   return schema;
 }
 
@@ -50,6 +50,8 @@ TEST(CrdSchemaTest, RejectsWhatTheApiServerRejects) {
       {"enum", head + "spec: {instances: 1, primaryUpdateMethod: rolling}",
        "spec.primaryUpdateMethod: \"rolling\" is not allowed"},
       {"required", head + "spec: {storage: {size: 1Gi}}", "spec.instances: required"},
+      {"deprecated", head + "spec: {instances: 1, monitoring: {enablePodMonitor: true}}",
+       "spec.monitoring.enablePodMonitor: deprecated"},
       {"CEL self > 0",
        head + "spec: {instances: 2, postgresql: {synchronous: {method: any, number: 0}}}",
        "spec.postgresql.synchronous.number: The number of synchronous replicas should be "
