@@ -40,9 +40,9 @@ class RealWorld {
     docker_ = std::make_unique<radctl::docker::DockerClient>(
         radctl::docker::DockerClient::FromEnvironment());
     if (absl::Status ping = docker_->Ping(); !ping.ok()) return ping;
-    env_ = std::make_unique<radctl::Env>(
-        radctl::Env{*docker_, radctl::LibpqPostgresAccess(), radctl::LibpqBouncerAccess(),
-                    radctl::RealClock(), radctl::ThreadTasks()});
+    env_ = std::make_unique<radctl::Env>(radctl::Env{*docker_, radctl::LibpqPostgresAccess(),
+                                                     radctl::LibpqBouncerAccess(),
+                                                     radctl::RealClock(), radctl::ThreadTasks()});
     return env_.get();
   }
 
