@@ -45,6 +45,9 @@ struct RecordedPrimary {
   int timeline = 0;
   // ANY k it commits with (quorum.h): 0 asynchronous; -1 not recorded (an older record).
   int synchronous_number = -1;
+  // Its WAL position once it committed synchronously (0: not known yet): a commit before it
+  // may have been acknowledged with no standby holding it.
+  Lsn synchronous_since = 0;
 };
 
 // A standby's view of its upstream, from pg_stat_wal_receiver.

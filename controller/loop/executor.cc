@@ -340,11 +340,16 @@ absl::Status Executor::RecordPrimary(int ordinal, int synchronous_number) {
 
 absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int synchronous_number) {
   ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(session));
+  RecordedPrimary record{ordinal, timeline, synchronous_number};
   if (synchronous_number < 0) {
+    // As it commits now: synchronously from its current position on.
     ASSIGN_OR_RETURN(std::string names, session.SynchronousStandbyNames(absl::Seconds(5)));
-    synchronous_number = SynchronousNumber(names);
+    record.synchronous_number = SynchronousNumber(names);
+    if (record.synchronous_number > 0) {
+      ASSIGN_OR_RETURN(record.synchronous_since, session.CurrentLsn(absl::Seconds(5)));
+    }
   }
-  RETURN_IF_ERROR(store_.SavePrimary(RecordedPrimary{ordinal, timeline, synchronous_number}));
+  RETURN_IF_ERROR(store_.SavePrimary(record));
   return nodes_.RecordPrimary(session, ordinal);
 }
 

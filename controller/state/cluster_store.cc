@@ -21,6 +21,7 @@
 #include "controller/state/state_format.h"
 #include "crd-like-specs/spec_parser.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/lsn.h"
 #include "reconcilers/spec_hash.h"
 
 namespace radctl {
@@ -173,8 +174,10 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
   RETURN_IF_ERROR(text.status());
   try {
     nlohmann::json json = nlohmann::json::parse(*text);
-    return RecordedPrimary{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
-                           json.value("synchronous_number", -1)};
+    RecordedPrimary recorded{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
+                             json.value("synchronous_number", -1)};
+    recorded.synchronous_since = ParseLsn(json.value("synchronous_since", "")).value_or(0);
+    return recorded;
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
                                             "): it records who is primary; restore it or remove "
@@ -188,6 +191,7 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
       {"ordinal", primary.ordinal},
       {"timeline", primary.timeline},
       {"synchronous_number", primary.synchronous_number},
+      {"synchronous_since", FormatLsn(primary.synchronous_since)},
       {"recorded_at", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone())}};
   return files_.Write(Path("primary.json"), json.dump(2) + "\n", 0600);
 }

@@ -171,7 +171,16 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   }
   if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
   const Lsn last_seen = s.memory.last_primary_lsn;
-  if (synchronous) {
+  const Lsn synchronous_since = s.observed.recorded_primary.synchronous_since;
+  if (synchronous && (synchronous_since == 0 || PromotableLsn(*best) < synchronous_since)) {
+    // Commits from before the primary committed synchronously were acknowledged without
+    // standbys: the quorum says nothing of those it does not have.
+    absl::StrAppend(&reason, "; ", quorum_note, " since the primary committed synchronously; ",
+                    "commits acknowledged before that (",
+                    synchronous_since == 0 ? std::string("not recorded")
+                                           : absl::StrCat("before ", FormatLsn(synchronous_since)),
+                    ") that it had not received may be lost");
+  } else if (synchronous) {
     absl::StrAppend(&reason, "; ", quorum_note);
   } else if (last_seen > PromotableLsn(*best)) {
     absl::StrAppend(&reason, "; asynchronous replication: it is ", last_seen - PromotableLsn(*best),

@@ -15,7 +15,14 @@ namespace {
 std::string QuorumRecordLags(const Situation& s, const RecordedPrimary& recorded) {
   const int runs = SynchronousNumber(s.observed.synchronous_standby_names);
   const int wanted = WantedSynchronousNumber(s.spec);
-  if (recorded.synchronous_number == runs) return "";
+  if (recorded.synchronous_number == runs && (runs == 0 || recorded.synchronous_since != 0)) {
+    return "";
+  }
+  if (recorded.synchronous_number == runs) {
+    return absl::StrCat(s.Name(recorded.ordinal), " commits with ANY ", runs,
+                        " now: recording from which position on (what came before was "
+                        "acknowledged without standbys)");
+  }
   if (recorded.synchronous_number >= 0 &&
       FailoverStrictness(recorded.synchronous_number) > FailoverStrictness(runs) &&
       runs != wanted) {

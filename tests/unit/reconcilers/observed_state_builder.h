@@ -94,7 +94,8 @@ class ObservedStateBuilder {
     node.config_hash = ConfigHash(spec_);
     node.ssl = spec_.tls.enabled;
     Record(ordinal, "primary", true, 0);
-    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_)};
+    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_),
+                               WantedSynchronousNumber(spec_) > 0 ? Lsn{0x1000000} : 0};
     // It runs with the spec's synchronous standbys, as radctl configured it.
     const int k = WantedSynchronousNumber(spec_);
     state_.synchronous_standby_names = k == 0 ? "" : absl::StrCat("ANY ", k, " (\"demo-pg-1\")");
@@ -102,7 +103,8 @@ class ObservedStateBuilder {
   }
   // The cluster's state records `ordinal` as the primary on `timeline` (0: nothing recorded).
   ObservedStateBuilder& Recorded(int ordinal, int timeline = 1) {
-    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_)};
+    state_.recorded_primary = {ordinal, timeline, WantedSynchronousNumber(spec_),
+                               WantedSynchronousNumber(spec_) > 0 ? Lsn{0x1000000} : 0};
     return *this;
   }
   // The node is on `timeline`.

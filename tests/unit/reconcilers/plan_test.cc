@@ -1026,6 +1026,35 @@ TEST(PlanFailoverTest, AStandbyStillReplayingWhatItHoldsIsWaitedFor) {
   }
 }
 
+// Simulator seed 2267: replication was asynchronous, then synchronous. A commit acknowledged
+// before the switch, at once and by no standby, is not covered by the quorum: when the promoted
+// standby had not received it, the event says such commits may be lost.
+TEST(PlanFailoverTest, CommitsAcknowledgedBeforeReplicationBecameSynchronousAreNotPromised) {
+  ClusterSpec spec = DemoSpec(2);
+  spec.replication.synchronous = true;
+  auto plan_with = [&](Lsn standby_at) {
+    Snapshot observed = ObservedStateBuilder(spec)
+                            .Stopped(1, 137)
+                            .Record(1, "primary", true, 0)
+                            .Recorded(1)
+                            .BouncerTarget(1)
+                            .Standby(2, 1, standby_at)
+                            .Build();
+    observed.recorded_primary.synchronous_since = 0x5000000;
+    return ComputePlan(spec, observed);
+  };
+  Plan behind = plan_with(0x4000000);
+  const Action* failover = Find(behind, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr);
+  EXPECT_THAT(failover->reason, HasSubstr("acknowledged before that (before 0/5000000) that it "
+                                          "had not received may be lost"));
+  Plan caught_up = plan_with(0x5000100);
+  failover = Find(caught_up, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr);
+  EXPECT_THAT(failover->reason, HasSubstr("no acknowledged commit is lost"));
+  EXPECT_THAT(failover->reason, Not(HasSubstr("may be lost")));
+}
+
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
   ClusterSpec spec = DemoSpec();
   spec.replication.synchronous = true;
