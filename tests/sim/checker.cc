@@ -51,9 +51,8 @@ bool Checker::HeldAnywhere(const WorldTruth& truth, const Commit& commit) {
 }
 
 bool Checker::LossAnnounced(const Acked& acked) const {
-  return !acked.by_quorum &&
-         std::any_of(loss_announced_.begin(), loss_announced_.end(),
-                     [&](absl::Time at) { return at >= acked.at; });
+  return !acked.by_quorum && std::any_of(loss_announced_.begin(), loss_announced_.end(),
+                                         [&](absl::Time at) { return at >= acked.at; });
 }
 
 std::optional<Violation> Checker::Check(const WorldTruth& truth, int recorded_timeline) {
@@ -73,10 +72,10 @@ std::optional<Violation> Checker::CheckServed(const WorldTruth& truth, int recor
   }
   const std::string name = truth.bouncer_target;
   if (served->wal.timeline() < recorded_timeline) {
-    return Violation{"endpoint serves a node behind the recorded timeline",
-                     absl::StrCat("the endpoint serves ", name, " on timeline ",
-                                  served->wal.timeline(), " but timeline ", recorded_timeline,
-                                  " is recorded")};
+    return Violation{
+        "endpoint serves a node behind the recorded timeline",
+        absl::StrCat("the endpoint serves ", name, " on timeline ", served->wal.timeline(),
+                     " but timeline ", recorded_timeline, " is recorded")};
   }
   for (const auto& [uid, end] : quorum_end_) {
     std::optional<Lsn> has = served->wal.SpanEnd(uid);
@@ -116,14 +115,15 @@ std::optional<Violation> Checker::CheckReadEndpoint(const WorldTruth& truth) {
     if (node.primary()) primary = &node;
   }
   if (primary == nullptr) return std::nullopt;
-  for (absl::string_view host : absl::StrSplit(truth.read_bouncer_targets, ',', absl::SkipEmpty())) {
+  for (absl::string_view host :
+       absl::StrSplit(truth.read_bouncer_targets, ',', absl::SkipEmpty())) {
     const WorldTruth::Node* node = truth.NodeNamed(std::string(host), cluster_);
     if (node == nullptr || !node->postgres || node->wal.empty() || node == primary) continue;
     if (!primary->wal.Continues(node->wal)) {
-      return Violation{"read endpoint serves a diverged node",
-                       absl::StrCat("the read endpoint serves ", host, " (",
-                                    node->wal.ToString(), "), whose history left the primary's (",
-                                    primary->wal.ToString(), ")")};
+      return Violation{
+          "read endpoint serves a diverged node",
+          absl::StrCat("the read endpoint serves ", host, " (", node->wal.ToString(),
+                       "), whose history left the primary's (", primary->wal.ToString(), ")")};
     }
   }
   return std::nullopt;
@@ -141,12 +141,11 @@ std::optional<Violation> Checker::CheckRemovals(const WorldTruth& truth) {
       const bool must_keep =
           kept_copy || (acked != acked_.end() && (acked->by_quorum || !LossAnnounced(*acked)));
       if (!must_keep) continue;
-      return Violation{
-          kept_copy ? "moved-aside copy deleted" : "data removed",
-          absl::StrCat(copy.node, "'s ", copy.path, " (", copy.wal.ToString(),
-                       ") was removed while it held commit ", commit.id,
-                       acked == acked_.end() ? "" : " (acknowledged)",
-                       ", which no other node or copy has")};
+      return Violation{kept_copy ? "moved-aside copy deleted" : "data removed",
+                       absl::StrCat(copy.node, "'s ", copy.path, " (", copy.wal.ToString(),
+                                    ") was removed while it held commit ", commit.id,
+                                    acked == acked_.end() ? "" : " (acknowledged)",
+                                    ", which no other node or copy has")};
     }
   }
   return std::nullopt;
@@ -160,11 +159,11 @@ std::optional<Violation> Checker::CheckClaims(const WorldTruth& truth) {
     for (const Acked& acked : acked_) {
       if (!acked.by_quorum || acked.at > claim.at) continue;
       if (node == nullptr || !node->wal.Holds(acked.commit)) {
-        return Violation{"an event's claim is false",
-                         absl::StrCat("\"", claim.message, "\" promoting ", claim.object,
-                                      ", which lacks acknowledged commit ", acked.commit.id,
-                                      node == nullptr ? "" : absl::StrCat(" (", node->wal.ToString(),
-                                                                          ")"))};
+        return Violation{
+            "an event's claim is false",
+            absl::StrCat("\"", claim.message, "\" promoting ", claim.object,
+                         ", which lacks acknowledged commit ", acked.commit.id,
+                         node == nullptr ? "" : absl::StrCat(" (", node->wal.ToString(), ")"))};
       }
     }
   }

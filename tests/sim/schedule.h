@@ -14,36 +14,36 @@ namespace radctl::sim {
 
 enum class StepKind {
   // Faults of the world.
-  kKill,            // docker kill of node `node`
-  kStop,            // docker stop (clean shutdown)
-  kStart,           // docker start
-  kPause,           // docker pause / unpause
+  kKill,   // docker kill of node `node`
+  kStop,   // docker stop (clean shutdown)
+  kStart,  // docker start
+  kPause,  // docker pause / unpause
   kUnpause,
-  kFreeze,          // Postgres hangs (SIGSTOP) / goes on
+  kFreeze,  // Postgres hangs (SIGSTOP) / goes on
   kThaw,
-  kCut,             // docker network disconnect / connect
+  kCut,  // docker network disconnect / connect
   kHeal,
-  kCrashPostgres,   // Postgres dies, its container stays
-  kLag,             // the standby receives nothing more / again
+  kCrashPostgres,  // Postgres dies, its container stays
+  kLag,            // the standby receives nothing more / again
   kCatchUp,
   kKillAfterCalls,  // node `node` killed at the controller's `arg`-th call into the world from now
   kStateDirFails,   // the state directory's writes fail (arg 0: read-only, 1: full) / work again
   kStateDirWorks,
-  kClockStep,       // wall clock stepped by `arg` seconds (negative: back)
-  kEngineDown,      // the Docker engine stops answering / answers again
+  kClockStep,   // wall clock stepped by `arg` seconds (negative: back)
+  kEngineDown,  // the Docker engine stops answering / answers again
   kEngineUp,
   // The controller.
-  kControllerCrash,  // killed at its `arg`-th call into the world from now
-  kControllerStart,  // started (when none runs)
+  kControllerCrash,   // killed at its `arg`-th call into the world from now
+  kControllerStart,   // started (when none runs)
   kSecondController,  // a second controller with a copy of the state directory starts / stops
   kSecondControllerStop,
   // A person.
-  kScale,            // spec.nodes set to `arg`
-  kSynchronous,      // spec.replication: synchronous off (arg 0) or ANY `arg`
-  kDetection,        // spec.failover.detectionMs set to `arg`
-  kImage,            // spec.postgres.image changed
-  kSwitchover,       // radctl switchover --to `node`
-  kPromote,          // radctl promote `node` --accept-data-loss
+  kScale,        // spec.nodes set to `arg`
+  kSynchronous,  // spec.replication: synchronous off (arg 0) or ANY `arg`
+  kDetection,    // spec.failover.detectionMs set to `arg`
+  kImage,        // spec.postgres.image changed
+  kSwitchover,   // radctl switchover --to `node`
+  kPromote,      // radctl promote `node` --accept-data-loss
 };
 
 struct Step {

@@ -84,6 +84,32 @@ bool Scheduler::Done(uint64_t id) const {
 
 void Scheduler::Park(Thread* self, std::unique_lock<std::mutex>& lock) {
   self->order = next_order_++;
+  // The baton goes straight to the next thread due before the simulation's limit (no trip
+  // through the simulation: half the switches), or back to the simulation.
+  for (;;) {
+    ++steps_;
+    if (after_step_) {
+      lock.unlock();
+      after_step_();
+      lock.lock();
+    }
+    Thread* next = NextDue();
+    if (next == nullptr || next->due > limit_) break;
+    if (next->due > now_) {
+      now_ = next->due;
+      steps_at_this_time_ = 0;
+    }
+    if (++steps_at_this_time_ > kLivelockSteps) {
+      trouble_ = absl::StrCat("threads ran ", kLivelockSteps,
+                              " steps without simulated time passing (a livelock)");
+      break;
+    }
+    if (next == self) return;  // it is due first: it goes on
+    running_ = next;
+    next->cv.notify_all();
+    self->cv.wait(lock, [&] { return running_ == self; });
+    return;
+  }
   running_ = nullptr;
   main_cv_.notify_all();
   self->cv.wait(lock, [&] { return running_ == self; });
@@ -93,12 +119,6 @@ void Scheduler::Resume(Thread* thread, std::unique_lock<std::mutex>& lock) {
   running_ = thread;
   thread->cv.notify_all();
   main_cv_.wait(lock, [&] { return running_ == nullptr; });
-  ++steps_;
-  if (after_step_) {
-    lock.unlock();
-    after_step_();
-    lock.lock();
-  }
 }
 
 void Scheduler::SleepUntil(absl::Time until) {
@@ -153,6 +173,7 @@ void Scheduler::Join(uint64_t id) {
     Park(self, lock);
     return;
   }
+  limit_ = absl::InfiniteFuture();
   while (!done()) {
     Thread* next = NextDue();
     if (next == nullptr) {
@@ -190,7 +211,9 @@ void Scheduler::Reap() {
 
 bool Scheduler::RunUntil(absl::Time until) {
   std::unique_lock<std::mutex> lock(mu_);
+  limit_ = until;
   for (;;) {
+    if (!trouble_.empty()) return false;
     Thread* next = NextDue();
     if (next == nullptr || next->due > until) {
       if (until > now_) {
@@ -210,6 +233,7 @@ bool Scheduler::RunUntil(absl::Time until) {
     }
     Resume(next, lock);
     Reap();
+    if (!trouble_.empty()) return false;
   }
 }
 

@@ -84,6 +84,7 @@ class Scheduler {
   uint64_t next_id_ = 1;
   uint64_t next_order_ = 1;
   absl::Time now_;
+  absl::Time limit_;  // the simulation's RunUntil: threads hand the baton on only up to it
   uint64_t steps_ = 0;
   uint64_t steps_at_this_time_ = 0;
   std::string trouble_;

@@ -56,8 +56,7 @@ bool SimStateFiles::Exists(const std::string& path) const {
   return admit_().ok() && files_.count(path) > 0;
 }
 
-absl::Status SimStateFiles::Write(const std::string& path, const std::string& content,
-                                  int) const {
+absl::Status SimStateFiles::Write(const std::string& path, const std::string& content, int) const {
   if (absl::Status admitted = admit_(); !admitted.ok()) return admitted;
   if (!write_failure_.empty()) {
     return absl::InternalError(absl::StrCat("cannot write ", path, ".tmp: ", write_failure_));

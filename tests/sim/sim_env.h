@@ -53,8 +53,7 @@ class SimStateFiles : public StateFiles {
 
   absl::StatusOr<std::string> Read(const std::string& path) const override;
   bool Exists(const std::string& path) const override;
-  absl::Status Write(const std::string& path, const std::string& content,
-                     int mode) const override;
+  absl::Status Write(const std::string& path, const std::string& content, int mode) const override;
   absl::Status Append(const std::string& path, const std::string& line) const override;
   void Remove(const std::string& path) const override;
   absl::Status EnsureDirectory(const std::string& dir) const override;

@@ -26,7 +26,7 @@ constexpr absl::Duration kClientInterval = absl::Milliseconds(100);
 constexpr Lsn kCommitBytes = 0x80;
 constexpr absl::Duration kBringUpBound = absl::Minutes(2);
 constexpr absl::Duration kCallLatency = absl::Milliseconds(1);
-constexpr uint64_t kCallsPerYield = 8;
+constexpr uint64_t kCallsPerYield = 32;
 
 // What a controller prints, kept line by line.
 class LineSink : public std::streambuf {
