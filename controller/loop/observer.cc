@@ -40,6 +40,8 @@ int PublishedPort(const std::vector<docker::PortBinding>& ports, int container_p
 constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
 // How often the spec's image is looked up again under the same name (a rebuilt tag).
 constexpr absl::Duration kImageRecheckInterval = absl::Seconds(30);
+// How often the data directory of a node busy with a long action is looked into.
+constexpr absl::Duration kBusyFactsInterval = absl::Seconds(2);
 
 }  // namespace
 
@@ -86,6 +88,32 @@ absl::StatusOr<Lsn> Observer::AskPrimary(const ClusterSpec& spec, int host_port)
   absl::StatusOr<Lsn> lsn = session->CurrentLsn(probe_timeout_);
   ReturnSession(std::move(session));
   return lsn;
+}
+
+void Observer::ReadFacts(NodeObservation& node, bool busy) {
+  // A node busy with a long action (a clone) is looked into less often: an exec every pass
+  // would slow the action down. What is known of it matters (a clone not started yet holds no
+  // commit; one started may), so it is still looked into.
+  if (busy) {
+    std::lock_guard<std::mutex> lock(facts_mu_);
+    auto cached = busy_facts_.find(node.ordinal);
+    if (cached != busy_facts_.end() &&
+        env_.clock.Monotonic() - cached->second.first < kBusyFactsInterval) {
+      const NodeObservation& facts = cached->second.second;
+      node.data_dir = facts.data_dir;
+      node.postgres_running = facts.postgres_running;
+      node.timeline = facts.timeline;
+      node.facts_error = facts.facts_error;
+      return;
+    }
+  }
+  ReadDataDirectory(node);
+  std::lock_guard<std::mutex> lock(facts_mu_);
+  if (busy) {
+    busy_facts_[node.ordinal] = {env_.clock.Monotonic(), node};
+  } else {
+    busy_facts_.erase(node.ordinal);
+  }
 }
 
 void Observer::ReadDataDirectory(NodeObservation& node) const {
@@ -252,7 +280,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
         probes[i] = absl::UnavailableError(
             "port 5432 is not published (is the container cut off from the network?)");
       }
-      if (!probes[i].ok() && busy.count(node.ordinal) == 0) ReadDataDirectory(node);
+      if (!probes[i].ok()) ReadFacts(node, busy.count(node.ordinal) > 0);
     });
   }
   work.push_back([&] { ObserveBouncer(spec, state.bouncer, bouncer_admin_); });

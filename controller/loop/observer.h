@@ -32,8 +32,8 @@ class Observer {
   // New passwords or certificates (a rotation, a renewal): used from the next Observe on.
   void set_secrets(const ClusterSecrets& secrets) { secrets_ = secrets; }
 
-  // `busy`: nodes a long action runs on; their data directory is not looked into (an exec every
-  // pass would slow the action down, and nothing is decided about them until it ends).
+  // `busy`: nodes a long action runs on; their data directory is looked into less often (an
+  // exec every pass would slow the action down).
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec,
                                                       const std::set<int>& busy = {});
   // The backup repository changed (a backup or the stanza was made): read it again next time.
@@ -51,6 +51,8 @@ class Observer {
   absl::StatusOr<NodeProbe> ProbeNode(const ClusterSpec& spec, int host_port,
                                       std::optional<AppRoleFacts>* role);
   void ReadDataDirectory(NodeObservation& node) const;
+  // ReadDataDirectory, for a `busy` node from a recent read.
+  void ReadFacts(NodeObservation& node, bool busy);
   // The write bouncer or the read endpoint's, on its admin session `session` (kept open).
   void ObserveBouncer(const ClusterSpec& spec, BouncerObservation& bouncer,
                       std::unique_ptr<BouncerSession>& session);
@@ -84,6 +86,8 @@ class Observer {
   std::unique_ptr<BouncerSession> bouncer_admin_;  // kept open, like the node sessions
   std::unique_ptr<BouncerSession> read_bouncer_admin_;
   BackupObservation backup_;  // as last read (an exec: not every pass)
+  std::mutex facts_mu_;
+  std::map<int, std::pair<absl::Time, NodeObservation>> busy_facts_;  // by ordinal
   std::mutex pool_mu_;
   std::map<std::string, std::unique_ptr<NodeSession>> pool_;  // by "user@host:port/db"
 };

@@ -56,6 +56,10 @@ bool QuorumObserved(Planning& p, int old_primary,
     if (node.ordinal == old_primary) continue;
     // Known to hold no WAL: an empty data directory that does not answer.
     if (!node.reachable && node.data_dir == DataDir::kEmpty) continue;
+    // Known to have acknowledged nothing since: one a scale-down was removing (it stopped, and
+    // a standby that stays had everything it could have acknowledged, before its container
+    // went).
+    if (!s.Desired(node.ordinal) && node.container == ContainerState::kMissing) continue;
     // Known to hold no commit the newest timeline lacks: a node on an older one never streamed
     // from a primary of the newest, and that timeline began (rule 2) with every commit
     // acknowledged before it. A node whose timeline is unknown stays a member.

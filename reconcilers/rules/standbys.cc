@@ -12,6 +12,10 @@ namespace {
 constexpr int kRewindAttempts = 2;
 // A standby that fails to start this often is rebuilt from the primary.
 constexpr int kStartStandbyAttempts = 2;
+// A standby that fails to follow the primary this often in a row is rebuilt: one failure is
+// too often a passing one (its WAL receiver still attached to a primary cut off from the
+// network, until wal_receiver_timeout) to give its data up for.
+constexpr int kFollowAttempts = 3;
 
 void PlanStandby(const Situation& s, Proposal& out, const NodeObservation& node, int primary) {
   const std::string primary_name = s.Name(primary);
@@ -38,15 +42,16 @@ void PlanStandby(const Situation& s, Proposal& out, const NodeObservation& node,
     // (a history that diverged from the primary's); anything else is attached.
     bool stuck = node.wal_receiver.status == "waiting";
     if (upstream == primary_name && !stuck) return;
-    if (memory.Failed(node.ordinal, ActionType::kFollow) > 0) {
-      rebuild(absl::StrCat("cannot follow ", primary_name, " (its history has diverged)"));
+    if (memory.Failed(node.ordinal, ActionType::kFollow) >= kFollowAttempts) {
+      rebuild(absl::StrCat("it failed to follow ", primary_name, " ",
+                           memory.Failed(node.ordinal, ActionType::kFollow), " times in a row (",
+                           memory.Failures(node.ordinal, ActionType::kFollow)->message, ")"));
     } else {
-      out.Add(
-          ActionType::kFollow, node.ordinal, primary,
+      AddUnlessBackingOff(
+          s, out, ActionType::kFollow, node.ordinal, primary,
           upstream.empty() ? absl::StrCat("standby has no WAL receiver; primary is ", primary_name)
-          : stuck          ? absl::StrCat("standby's WAL receiver is stuck at the end of its "
-                                                   "timeline on ",
-                                          upstream)
+          : stuck ? absl::StrCat("standby's WAL receiver is stuck at the end of its timeline on ",
+                                 upstream)
                   : absl::StrCat("standby streams from ", upstream, "; primary is ", primary_name));
     }
     return;

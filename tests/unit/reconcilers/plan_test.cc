@@ -350,12 +350,27 @@ const PlanCase kFailoverCases[] = {
        return state;
      },
      "follow demo-pg-3 <- demo-pg-1"},
-    {"StuckStandbyThatCannotFollowIsRebuilt", 3,
+    // One failure to follow is retried (a WAL receiver still attached to a primary cut off from
+    // the network fails a Follow until wal_receiver_timeout: the drill's flaky round); only a
+    // standby that fails three times in a row is rebuilt.
+    {"AStandbyThatFailedToFollowOnceTriesAgain", 3,
      [](ObservedStateBuilder b) {
        Snapshot state = b.Primary(1)
                             .Standby(2, 1)
                             .Standby(3, 1)
                             .Failed(3, ActionType::kFollow)
+                            .BouncerTarget(1)
+                            .Build();
+       state.nodes[2].wal_receiver.status = "waiting";
+       return state;
+     },
+     "follow demo-pg-3 <- demo-pg-1"},
+    {"StuckStandbyThatCannotFollowIsRebuilt", 3,
+     [](ObservedStateBuilder b) {
+       Snapshot state = b.Primary(1)
+                            .Standby(2, 1)
+                            .Standby(3, 1)
+                            .Failed(3, ActionType::kFollow, 3)
                             .BouncerTarget(1)
                             .Build();
        state.nodes[2].wal_receiver.status = "waiting";
