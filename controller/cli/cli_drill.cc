@@ -47,6 +47,7 @@ absl::StatusOr<drill::DrillOptions> ParseOptions(const DrillCommandOptions& opti
     return absl::InvalidArgumentError(
         absl::StrCat("--seed: expected a positive whole number, got \"", options.seed, "\""));
   }
+  parsed.exec = options.exec;
   RETURN_IF_ERROR(drill::ValidateOptions(parsed));
   return parsed;
 }
@@ -98,8 +99,9 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   std::unique_ptr<drill::OwnedController> controller;
   if (!options.run_controller.empty()) {
     const std::string log = absl::StrCat(store.dir(), "/drill-controller.log");
-    ASSIGN_OR_RETURN(controller, drill::OwnedController::Start(
-                                     global.state_dir, options.run_controller, store.dir(), log));
+    ASSIGN_OR_RETURN(controller,
+                     drill::OwnedController::Start(RealClock(), global.state_dir,
+                                                   options.run_controller, store.dir(), log));
     result.notes.push_back(absl::StrCat("controller: run by the drill (radctl apply -f ",
                                         options.run_controller, " --watch), pid ",
                                         controller->pid(), ", log ", log));
@@ -108,7 +110,8 @@ absl::Status RunDrillCommand(const GlobalOptions& global, const DrillCommandOpti
   }
   for (const std::string& note : result.notes) std::cerr << "radctl: " << note << "\n";
 
-  drill::DrillTarget target{docker, store, cluster.spec, cluster.secrets, controller.get()};
+  drill::DrillTarget target{RealClock(),  docker,          store,
+                            cluster.spec, cluster.secrets, controller.get()};
   absl::Status ran = drill::RunDrill(drill_options, target, std::cerr, stop, &result);
   if (controller != nullptr) {
     controller->Stop();

@@ -137,7 +137,7 @@ std::vector<CommandHelp> MakeCommands() {
        "a built-in load of writers (schema radctl_drill, dropped afterwards). Measures the outage\n"
        "clients saw, failed and lost writes, split brains and radctl's own times. Exit 1 when an\n"
        "acknowledged write was lost with synchronous replication, two writable primaries were\n"
-       "seen, or a round did not recover.",
+       "seen, a round did not recover, or the command given with --exec failed.",
        true,
        {{"--fault",
          "",
@@ -158,7 +158,14 @@ std::vector<CommandHelp> MakeCommands() {
          "FILE",
          {},
          "run the watching controller (radctl apply -f FILE --watch) itself; needed for "
-         "kill-controller"}}},
+         "kill-controller"},
+        {"--exec",
+         "",
+         "CMD",
+         {},
+         "run your own workload or tests (sh -c CMD) during the rounds, with the endpoint in "
+         "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE and DATABASE_URL; the drill "
+         "fails when it fails"}}},
       {"export",
        "export NAME --format cnpg|compose [options]",
        "the cluster as CloudNativePG manifests or as one Compose file",

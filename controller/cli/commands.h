@@ -111,6 +111,7 @@ struct DrillCommandOptions {
   std::string output = "table";  // table | json
   std::string report;            // FILE.html; empty: none
   std::string run_controller;    // FILE: the drill runs `radctl apply -f FILE --watch` itself
+  std::string exec;              // CMD: the user's workload, run during the rounds
 };
 [[nodiscard]] absl::Status RunDrillCommand(const GlobalOptions& global,
                                            const DrillCommandOptions& options,

@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
       options.output = args.Value("--output", "-o", options.output);
       options.report = args.Value("--report", "", options.report);
       options.run_controller = args.Value("--run-controller", "", options.run_controller);
+      options.exec = args.Value("--exec", "", options.exec);
       options.name = args.Positional("cluster NAME");
       args.ExpectEmpty();
       return ExitCode(radctl::RunDrillCommand(global, options, g_stop));
