@@ -22,6 +22,7 @@
 #include "reconcilers/backup_schedule.h"
 #include "reconcilers/credentials_policy.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/planned_stop.h"
 #include "reconcilers/read_endpoint.h"
 #include "reconcilers/recovery_target.h"
 #include "reconcilers/spec_hash.h"
@@ -96,6 +97,7 @@ class Planner {
       FenceAllButOne(primaries);
       return Finish();
     }
+    if (PlanStops()) return Finish();  // a switchover away from a primary being stopped
     if (primaries.size() == 1) {
       PlanContainers(/*hold=*/0);
       PlanWithPrimary(primaries[0]);
@@ -149,11 +151,22 @@ class Planner {
   // An action already planned for this node (at most one per node and pass), or one still
   // running on it in the background.
   bool Busy(int ordinal) const {
+    if (stops_.stopping.count(ordinal) > 0) return true;  // planned_stop.h answers it
     const NodeObservation* node = observed_.Node(ordinal);
     if (node != nullptr && !node->busy_with.empty()) return true;
     return std::any_of(plan_.actions.begin(), plan_.actions.end(), [&](const Action& a) {
       return a.ordinal == ordinal && a.type != ActionType::kPointBouncer;
     });
+  }
+
+  // Containers asked to stop (planned_stop.h): answered first. True when the pass switches over
+  // away from a primary being stopped, which is then all it does.
+  bool PlanStops() {
+    stops_ = PlanPlannedStops(spec_, observed_, desired_);
+    plan_.actions.insert(plan_.actions.end(), stops_.actions.begin(), stops_.actions.end());
+    for (const std::string& why : stops_.waiting) Wait(why);
+    wake_within_ = std::min(wake_within_, stops_.wake_within);
+    return stops_.switchover;
   }
 
   // Notes the nodes busy in the background, so the plan says why it is not converged yet.
@@ -574,6 +587,11 @@ class Planner {
   std::vector<int> ReadCandidates(std::map<int, std::string>* planned) const {
     std::vector<int> candidates;
     for (int ordinal : desired_) {
+      if (auto stopping = stops_.leave_read_endpoint.find(ordinal);
+          stopping != stops_.leave_read_endpoint.end()) {
+        (*planned)[ordinal] = stopping->second;
+        continue;
+      }
       auto action = std::find_if(plan_.actions.begin(), plan_.actions.end(), [&](const Action& a) {
         return a.ordinal == ordinal &&
                (a.type == ActionType::kRestartStandby || a.type == ActionType::kReplaceContainer ||
@@ -878,6 +896,7 @@ class Planner {
   }
 
   void PlanRegisteredPrimaryDown(int registered) {
+    if (stops_.stopping.count(registered) > 0) return;  // stopping on purpose: planned_stop.h
     const NodeObservation* node = observed_.Node(registered);
     const std::string name = Name(registered);
     if (node == nullptr || node->ContainerDied()) {
@@ -1157,6 +1176,7 @@ class Planner {
   const ObservedState& observed_;
   const Requests& requests_;
   const std::vector<int> desired_;
+  PlannedStops stops_;
   Plan plan_;
   absl::Duration wake_within_ = absl::InfiniteDuration();  // a rule's deadline, if sooner
 };

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "controller/clients/postgres/node_session.h"
+#include "controller/clients/postgres/stop_request.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -25,6 +26,14 @@ constexpr char kProbeSql[] =
     "current_setting('radctl.config_hash', true), "
     "(SELECT bool_or(pending_restart) FROM pg_settings), "
     "current_setting('ssl'), current_setting('radctl.tls_certificate', true)";
+// The probe, and whether the node's container was asked to stop (stop_request.h): files the
+// entrypoint and the controller write, read here without another round trip (absent: NULL).
+const std::string& ProbeSql() {
+  static const std::string* sql =
+      new std::string(absl::StrCat(kProbeSql, ", pg_read_file('", kStopRequestedFile,
+                                   "', true), pg_read_file('", kStopAnswerFile, "', true)"));
+  return *sql;
+}
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] =
@@ -107,8 +116,8 @@ class LibpqNodeSession : public NodeSession {
   explicit LibpqNodeSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
-    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
-    if (rows.size() != 1 || rows[0].size() != 12) {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(ProbeSql(), timeout));
+    if (rows.size() != 1 || rows[0].size() != 14) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
@@ -126,6 +135,8 @@ class LibpqNodeSession : public NodeSession {
     probe.pending_restart = row[9].value_or("") == "t";
     probe.ssl = row[10].value_or("") == "on";
     probe.tls_certificate = row[11].value_or("");
+    probe.stop_requested_at = ParseStopRequested(row[12].value_or(""));
+    probe.stop_answer = ParseStopAnswer(row[13].value_or(""));
 
     // repmgr's records, as this node has them (absent before registration: not an error).
     if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {
