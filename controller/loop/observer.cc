@@ -41,6 +41,11 @@ int PublishedPort(const std::vector<docker::PortBinding>& ports, int container_p
 constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
 // How often the spec's image is looked up again under the same name (a rebuilt tag).
 constexpr absl::Duration kImageRecheckInterval = absl::Seconds(30);
+// A node last probed longer ago than this, answering then, was not watched meanwhile (the loop
+// was acting: a switchover takes seconds on a busy machine). Its silence counts from the probe
+// that fails now, not from that answer: one probe timing out right after a long action is not a
+// primary silent for longer than detectionMs (the new primary of a switchover was fenced so).
+constexpr absl::Duration kUnwatched = absl::Seconds(1);
 
 }  // namespace
 
@@ -282,15 +287,32 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, LoopMem
       node.probe_error = std::string(probes[i].status().message());
       node.probe_refused = node.container == ContainerState::kRunning && !node.paused &&
                            node.host_port != 0 && absl::IsUnavailable(probes[i].status());
+      if (node.container != ContainerState::kRunning) {
+        // Stopped, not silent: once it runs again, its silence counts from its first
+        // unanswered probe (a whole cluster started again is not a primary silent since the
+        // stop).
+        memory.last_reachable.erase(node.ordinal);
+        memory.last_probed.erase(node.ordinal);
+        node.unreachable_since = state.observed_at;
+        continue;
+      }
       // Unreachable since it last answered (if this loop saw it answer), else since now.
       auto last = memory.last_reachable.find(node.ordinal);
       node.unreachable_since =
           last != memory.last_reachable.end() ? last->second : state.observed_at;
-      memory.last_reachable.emplace(node.ordinal, node.unreachable_since);
+      auto probed = memory.last_probed.find(node.ordinal);
+      // It answered when last looked at (a probe, or the steady primary's quick question).
+      if (probed != memory.last_probed.end() && node.unreachable_since >= probed->second &&
+          state.observed_at - node.unreachable_since > kUnwatched) {
+        node.unreachable_since = state.observed_at;
+      }
+      memory.last_reachable[node.ordinal] = node.unreachable_since;
+      memory.last_probed[node.ordinal] = state.observed_at;
       continue;
     }
     const NodeProbe& probe = *probes[i];
     memory.last_reachable[node.ordinal] = state.observed_at;
+    memory.last_probed[node.ordinal] = state.observed_at;
     node.reachable = true;
     node.in_recovery = probe.in_recovery;
     node.current_lsn = probe.current_lsn;

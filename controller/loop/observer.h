@@ -26,6 +26,7 @@ namespace radctl {
 // when each node last answered, which actions failed on it, which run in the background.
 struct LoopMemory {
   std::map<int, absl::Time> last_reachable;
+  std::map<int, absl::Time> last_probed;  // the last full observation's probe, answered or not
   std::map<int, std::map<ActionType, ActionFailures>> failures;
   Lsn last_primary_lsn = 0;         // pg_current_wal_lsn() of the last writable primary seen
   std::map<int, std::string> busy;  // ordinal -> long action running in the background

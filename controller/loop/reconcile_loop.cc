@@ -32,6 +32,12 @@ constexpr absl::Duration kSteadyObserveInterval = absl::Seconds(3);
 // about 8 % of the watcher's CPU).
 constexpr absl::Duration kFilesLookInterval = absl::Seconds(1);
 
+// Watch mode, after a container of the cluster was sent a signal (a `kill` event: docker stop,
+// restart, kill): full observations at the probe interval for this long instead of the steady
+// cluster's few, so that a node's stop request (planned_stop.h), which its entrypoint writes a
+// few milliseconds after the signal, is seen at once and not at the next full observation.
+constexpr absl::Duration kAfterSignal = absl::Seconds(2);
+
 // "has not answered for 0.5s" and "for 1.0s" are one situation: digits do not count.
 std::string WithoutNumbers(std::string text) {
   text.erase(std::remove_if(text.begin(), text.end(),
@@ -371,6 +377,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
   watching_ = true;
   // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
   // stream is opened again whenever it breaks (dockerd restarted).
+  std::atomic<int64_t> signalled_at{0};  // unix nanos of the last `kill` event
   std::thread event_stream([&] {
     while (!stop) {
       absl::Status status = env_.runtime.StreamEvents(
@@ -378,6 +385,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
           [&](const docker::Event& event) {
             // "kill" comes as the signal is sent, before "die" (which waits for the engine's
             // clean-up): looking at once lets clients be held before PgBouncer fails them.
+            if (event.action == "kill") signalled_at = absl::ToUnixNanos(env_.clock.Now());
             if (event.action == "kill" || event.action == "die" || event.action == "start" ||
                 event.action == "oom" || event.action == "destroy" || event.action == "stop" ||
                 event.action == "pause") {
@@ -416,7 +424,8 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
     last_failure_.clear();
     if (pass.acted) continue;  // observe the result at once
     const absl::Duration interval = ProbeTimingsFor(spec.failover).interval;
-    if (pass.steady) {
+    const bool signalled = env_.clock.Now() < absl::FromUnixNanos(signalled_at) + kAfterSignal;
+    if (pass.steady && !signalled) {
       WatchSteadyPrimary(*pass.steady, std::min(pass.plan.requeue_after, kSteadyObserveInterval),
                          interval, spec, desired, stop);
     } else {

@@ -29,9 +29,9 @@ constexpr char kProbeSql[] =
 // The probe, and whether the node's container was asked to stop (stop_request.h): files the
 // entrypoint and the controller write, read here without another round trip (absent: NULL).
 const std::string& ProbeSql() {
-  static const std::string* sql =
-      new std::string(absl::StrCat(kProbeSql, ", pg_read_file('", kStopRequestedFile,
-                                   "', true), pg_read_file('", kStopAnswerFile, "', true)"));
+  static const std::string* sql = new std::string(
+      absl::StrCat(kProbeSql, ", pg_read_file('", kStopRequestedFile,
+                   "', 0, 64, true), pg_read_file('", kStopAnswerFile, "', 0, 64, true)"));
   return *sql;
 }
 constexpr char kRepmgrNodesSql[] =
