@@ -123,6 +123,8 @@ class StopPlanner {
 
   void PlanOther(const NodeObservation& node) {
     const std::string asked = absl::StrCat(node.name, kAskedToStop);
+    // Out of the read endpoint until it is gone: a standby still streaming would be put back.
+    result_.leave_read_endpoint[node.ordinal] = "its container is being stopped";
     if (node.stop_answer == StopAnswer::kGo) {
       Wait(absl::StrCat(asked, ": its Postgres is stopping"));
       return;
@@ -144,7 +146,6 @@ class StopPlanner {
     if (serves_reads && primary_ != nullptr) {
       Answer(node, ActionType::kDelayStop,
              absl::StrCat(asked, ": it leaves the read endpoint first"));
-      result_.leave_read_endpoint[node.ordinal] = "its container is being stopped";
       Wait(absl::StrCat(node.name, " leaves the read endpoint before it stops"));
       return;
     }

@@ -100,13 +100,14 @@ const std::vector<StopCase>& Cases() {
                          absl::Milliseconds(200), StopAnswer::kWait);
        },
        // The standby serves no reads: it may stop beside the switchover.
-       "allow-stop demo-pg-2; switchover demo-pg-3 <- demo-pg-1 | stopping 1,2 | switchover"},
+       "allow-stop demo-pg-2; switchover demo-pg-3 <- demo-pg-1 | stopping 1,2 | leave read 2 | "
+       "switchover"},
       {"AWholeClusterStoppedLetsThePrimaryStopFirstAndPromotesNobody", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          ObservedState s = Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait);
          return Stopping(Stopping(s, 2, kSettled, StopAnswer::kWait), 3, kSettled);
        },
-       "allow-stop demo-pg-1; delay-stop demo-pg-3; waiting | stopping 1,2,3"},
+       "allow-stop demo-pg-1; delay-stop demo-pg-3; waiting | stopping 1,2,3 | leave read 2,3"},
       {"StandbysStopOnceThePrimaryOfAWholeClusterStoppedIsDown", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          ObservedState s = b.Down(1, DataDir::kPrimary, /*postgres_running=*/true)
@@ -118,10 +119,10 @@ const std::vector<StopCase>& Cases() {
          return Stopping(Stopping(s, 2, absl::Seconds(1), StopAnswer::kWait), 3, absl::Seconds(1),
                          StopAnswer::kWait);
        },
-       "allow-stop demo-pg-2; allow-stop demo-pg-3; waiting | stopping 1,2,3"},
+       "allow-stop demo-pg-2; allow-stop demo-pg-3; waiting | stopping 1,2,3 | leave read 1,2,3"},
       {"AStandbyWithoutAReadEndpointMayStopAtOnce", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) { return Stopping(Healthy(b), 3, absl::Milliseconds(10)); },
-       "allow-stop demo-pg-3 | stopping 3"},
+       "allow-stop demo-pg-3 | stopping 3 | leave read 3"},
       {"AStandbyServingReadsLeavesTheReadEndpointFirst", [] { return ReadSpec(); },
        [](ObservedStateBuilder b) {
          return Stopping(
@@ -135,7 +136,14 @@ const std::vector<StopCase>& Cases() {
              b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).ReadBouncer({2}).Build(), 3,
              absl::Milliseconds(300), StopAnswer::kWait);
        },
-       "allow-stop demo-pg-3 | stopping 3"},
+       "allow-stop demo-pg-3 | stopping 3 | leave read 3"},
+      {"AStoppingStandbyOutOfTheReadEndpointIsNotPutBack", [] { return ReadSpec(); },
+       [](ObservedStateBuilder b) {
+         return Stopping(
+             b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).ReadBouncer({2}).Build(), 3,
+             absl::Milliseconds(300), StopAnswer::kGo);
+       },
+       "waiting | stopping 3 | leave read 3"},
       {"TheOldPrimaryAfterTheSwitchoverMayStop", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          ObservedState s = b.Down(1, DataDir::kPrimary)
@@ -145,12 +153,12 @@ const std::vector<StopCase>& Cases() {
                                .Build();
          return Stopping(s, 1, absl::Seconds(1), StopAnswer::kWait);
        },
-       "allow-stop demo-pg-1 | stopping 1"},
+       "allow-stop demo-pg-1 | stopping 1 | leave read 1"},
       {"ANodeLetStopIsOnlyWaitedFor", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          return Stopping(Healthy(b), 3, absl::Seconds(1), StopAnswer::kGo);
        },
-       "waiting | stopping 3"},
+       "waiting | stopping 3 | leave read 3"},
       {"ASingleNodeStopsWithoutASwitchover", [] { return DemoSpec(1); },
        [](ObservedStateBuilder b) {
          return Stopping(b.Primary(1).BouncerTarget(1).Build(), 1, kSettled, StopAnswer::kWait);
@@ -289,6 +297,13 @@ const std::vector<WholePlanCase>& WholePlanCases() {
              3, absl::Milliseconds(20));
        },
        "point-read-bouncer demo-bouncer-read -> demo-pg-2; delay-stop demo-pg-3; waiting"},
+      {"AStoppingStandbyStreamingStillIsNotPutBackIntoTheReadEndpoint", [] { return ReadSpec(); },
+       [](ObservedStateBuilder b) {
+         return Stopping(
+             b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).ReadBouncer({2}).Build(), 3,
+             absl::Milliseconds(300), StopAnswer::kWait);
+       },
+       "allow-stop demo-pg-3"},
   };
   return *kCases;
 }
