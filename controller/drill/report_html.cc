@@ -137,7 +137,7 @@ std::string ExecLane(const RoundResult& round, const ExecRun& exec, const Scale&
     absl::StrAppendFormat(
         &svg,
         "<g class=\"exec-line\"><title>%+.3f s %s: %s%s</title><rect x=\"%.1f\" y=\"%d\" "
-        "width=\"2\" height=\"%d\" fill=\"%s\"/></g>\n",
+        "width=\"2\" height=\"%d\" fill=\"%s\" shape-rendering=\"crispEdges\"/></g>\n",
         absl::ToDoubleSeconds(line->at - round.fault_at), line->from_stderr ? "stderr" : "stdout",
         HtmlEscape(line->text), count > 1 ? absl::StrCat(" (and ", count - 1, " more)") : "",
         scale.X(line->at) - 1, L::kExecLaneTop + 2, L::kExecLaneBottom - L::kExecLaneTop - 4,
@@ -220,7 +220,7 @@ std::string Timeline(const RoundResult& round, const ExecRun* exec) {
     const double x = scale.X(event.at);
     const bool drill = event.source == "drill";
     const bool command = event.source == "exec";
-    const std::string colour = command ? kExecColour : drill ? kFaultColour : kEventColour;
+    const std::string colour = command ? kExecEventColour : drill ? kFaultColour : kEventColour;
     std::string label =
         drill || command ? absl::StrCat(event.reason, " ", event.object) : event.reason;
     const LabelPlacer::Spot spot = top.Place(x + 3, LabelWidth(label));

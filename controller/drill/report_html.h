@@ -51,6 +51,7 @@ inline constexpr char kEventColour[] = "#8e24aa";
 inline constexpr char kMilestoneColour[] = "#f29900";
 inline constexpr char kExecColour[] = "#00838f";          // a line the command printed on stdout
 inline constexpr char kExecErrorColour[] = "#d81b60";     // ... on stderr
+inline constexpr char kExecEventColour[] = "#006064";     // the command's start and end
 inline constexpr char kDistributionColour[] = "#3949ab";  // a round's outage
 
 // Where a label of `width` px wanted at `x` goes along a time axis with `rows` rows of labels:
