@@ -17,8 +17,8 @@ cmake --build "$BUILD_DIR" -j "$(nproc)" --target benchmarks >/tmp/radctl-build-
 export RADCTL_STATE_DIR="${RADCTL_STATE_DIR:-/tmp/radctl-bench-state}"
 bench="$BUILD_DIR/tests/benchmarks"
 
-# A 3-node synchronous cluster, a watcher, one drill; the drill's table (its summary has the
-# outage's percentiles per fault kind) and an HTML report in /tmp.
+# A 3-node synchronous cluster and one drill, which runs the watcher; the drill's table (its
+# summary has the outage's percentiles per fault kind) and an HTML report in /tmp.
 drill_bench() {
   local name=bench-drill spec=/tmp/radctl-bench-drill.yaml
   cat >"$spec" <<YAML
@@ -34,11 +34,9 @@ YAML
   local radctl="$BUILD_DIR/controller/radctl"
   "$radctl" delete "$name" >/dev/null 2>&1 || true
   "$radctl" apply -f "$spec" >/dev/null || die "apply failed"
-  "$radctl" apply -f "$spec" --watch --http off >/tmp/radctl-bench-drill-watch.log 2>&1 &
-  local watcher=$!
-  "$radctl" drill "$name" --fault "$1" --rounds "$2" --writers 4 --rate 100 --settle 2s \
-    --report "/tmp/radctl-bench-drill-$1.html" || true
-  kill "$watcher"; wait "$watcher" || true
+  # The drill runs the watching controller (so kill-controller may be drilled too).
+  "$radctl" drill "$name" --run-controller "$spec" --fault "$1" --rounds "$2" --writers 4 \
+    --rate 100 --settle 2s --report "/tmp/radctl-bench-drill-$1.html" || true
   "$radctl" delete "$name" >/dev/null
 }
 case "${1:-apply}" in
