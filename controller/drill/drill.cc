@@ -236,16 +236,18 @@ class Runner {
               << " " << absl::StrJoin(round.targets, " and ") << "\n";
 
     // Recovery: every writer writes again, and the bouncer points to a node accepting writes:
-    // a new primary, or the old one restarted in place (radctl restarts a primary that was
-    // stopped cleanly, `docker stop`, rather than failing over).
+    // a new primary, or the same one after a stop's switchover back or a restart. Only what
+    // started once the engine had carried the fault out counts: a write or probe started during
+    // a `docker pause` call may be answered before the freeze takes effect.
+    const absl::Time effective = injection->done;
     round.recovered = WaitUntil(
         clock_,
         [&] {
-          if (load_.WritersAcknowledgedSince(round.fault_at) < options_.writers) return false;
+          if (load_.WritersAcknowledgedSince(effective) < options_.writers) return false;
           ClusterView view = prober_.View();
           auto target = view.nodes.find(view.bouncer.target);
           return target != view.nodes.end() && target->second.accepted_write &&
-                 target->second.start > round.fault_at;
+                 target->second.start > effective;
         },
         options_.recovery_timeout, stop_);
     if (!round.recovered && !stop_) {

@@ -90,8 +90,9 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
   }
   // The engine answers once the fault took effect (a killed container is dead): how long that
   // took says how much of the outage is the fault's own.
-  const std::string took =
-      absl::StrFormat("the engine took %.2fs", absl::ToDoubleSeconds(clock_.Now() - injection.at));
+  injection.done = clock_.Now();
+  const std::string took = absl::StrFormat("the engine took %.2fs",
+                                           absl::ToDoubleSeconds(injection.done - injection.at));
   for (TimelineEvent& step : injection.steps) {
     if (step.type == "fault" && step.message.empty()) step.message = took;
   }

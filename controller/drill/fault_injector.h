@@ -23,6 +23,9 @@ struct Injection {
   Fault fault = Fault::kKillPrimary;
   std::vector<std::string> targets;  // containers hit
   absl::Time at;                     // just before the first call to the engine
+  // When the engine had carried it out (its call returned): what happened before may still be
+  // the cluster as it was (a write acknowledged by a primary not yet frozen).
+  absl::Time done;
   std::vector<TimelineEvent> steps;  // what the drill did, for the timeline
 };
 
