@@ -76,6 +76,10 @@ std::string ActionTypeName(ActionType type) {
       return "remove-read-bouncer";
     case ActionType::kPointReadBouncer:
       return "point-read-bouncer";
+    case ActionType::kDelayStop:
+      return "delay-stop";
+    case ActionType::kAllowStop:
+      return "allow-stop";
   }
   return "unknown";
 }

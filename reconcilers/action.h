@@ -62,6 +62,9 @@ enum class ActionType {
                        // PAUSE: reads in flight on a node still listed go on
   kRestorePrimary,     // a new cluster's first node restored from another cluster's repository,
                        // recovered to the target, promoted, started and registered as primary
+  // A node's container asked to stop (planned_stop.h), answered in the container:
+  kDelayStop,  // "wait": its entrypoint keeps Postgres running until the controller says go
+  kAllowStop,  // "go": its entrypoint lets running transactions end, stops Postgres and exits
 };
 
 std::string ActionTypeName(ActionType type);  // "create-node", "failover", ...

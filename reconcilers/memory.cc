@@ -3,6 +3,12 @@
 namespace radctl {
 namespace {
 
+// A node that answered when last looked at, longer ago than this, was not watched meanwhile (the
+// loop was acting: a switchover takes seconds on a busy machine). Its silence counts from the
+// look that finds it silent, not from that answer: one probe timing out right after a long
+// action is not a primary silent for longer than detectionMs.
+constexpr absl::Duration kUnwatched = absl::Seconds(1);
+
 void Book(LoopMemory& memory, const ActionOutcome& outcome, absl::Time now) {
   const Action& action = outcome.action;
   const bool beside = RunsBesideTheNode(action.type);
@@ -81,11 +87,18 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
       remembered.primary_lsn_when_silent = 0;
       if (!node.in_recovery) memory.last_primary_lsn = node.current_lsn;
     } else {
-      if (remembered.answered_at == absl::InfinitePast()) {
+      if (node.container != ContainerState::kRunning) {
+        // Stopped, not silent: once it runs again, its silence counts from its first
+        // unanswered look (a whole cluster started again is no primary silent since the stop).
+        remembered.answered_at = absl::InfinitePast();
+      } else if (remembered.answered_at == absl::InfinitePast() ||
+                 (remembered.answered_at >= remembered.looked_at &&
+                  observed.observed_at - remembered.answered_at > kUnwatched)) {
         remembered.answered_at = observed.observed_at;
       }
       if (remembered.primary_lsn_when_silent == 0) remembered.primary_lsn_when_silent = primary_lsn;
     }
+    remembered.looked_at = observed.observed_at;
   }
   return memory;
 }

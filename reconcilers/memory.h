@@ -30,8 +30,10 @@ struct ActionFailures {
 
 struct NodeMemory {
   // When its Postgres last answered; when it never answered this controller, when it was first
-  // seen silent. Its silence lasts from here.
+  // seen silent (or last seen stopped). Its silence lasts from here.
   absl::Time answered_at = absl::InfinitePast();
+  // When the loop last looked at it (a full observation), answered or not.
+  absl::Time looked_at = absl::InfinitePast();
   std::map<ActionType, ActionFailures> failures;
   // A long action runs on it in the background ("clone-standby"), "" if none: nothing else is
   // planned for it until that ends.

@@ -76,6 +76,11 @@ struct ArchiverStats {
   int64_t BacklogBytes() const { return ready_segments * segment_bytes; }
 };
 
+// What the controller has answered a node whose container was asked to stop (the entrypoint
+// waits for it before it stops Postgres: images/postgres/entrypoint.sh): nothing yet, "wait"
+// (the controller moves what depends on the node first), "go".
+enum class StopAnswer { kNone, kWait, kGo };
+
 struct NodeObservation {
   int ordinal = 0;
   std::string name;  // demo-pg-2
@@ -125,6 +130,16 @@ struct NodeObservation {
   DataDir data_dir = DataDir::kUnknown;
   bool postgres_running = false;  // a postmaster exists (starting, stopping or hung)
   std::string facts_error;
+
+  // The container was asked to stop (SIGTERM: docker stop or restart, compose stop, a host
+  // shutting down) at this time, and its entrypoint keeps Postgres running until the controller
+  // answers (reconcilers/planned_stop.h); InfinitePast when not. Read by the probe, or from the
+  // container when Postgres does not answer.
+  absl::Time stop_requested_at = absl::InfinitePast();
+  StopAnswer stop_answer = StopAnswer::kNone;
+  bool StopRequested() const {
+    return container == ContainerState::kRunning && stop_requested_at != absl::InfinitePast();
+  }
 
   // A container that exited on its own with an error, or was killed, has died; one stopped
   // cleanly (exit 0: `docker stop`, `docker restart`) was stopped on purpose.

@@ -111,6 +111,12 @@ Plan ComputePlan(const ClusterSpec& desired, const ObservedState& observed,
     plan.Append(FenceAllButOne(s, primaries));
     return Finish(std::move(plan));
   }
+  // Containers asked to stop are answered first; a switchover away from a primary being stopped
+  // goes alone.
+  plan.actions.insert(plan.actions.end(), s.stops.actions.begin(), s.stops.actions.end());
+  for (const std::string& why : s.stops.waiting) plan.Wait(why);
+  plan.WakeWithin(s.stops.wake_within);
+  if (s.stops.switchover) return Finish(std::move(plan));
   const int primary = primaries.empty() ? 0 : primaries[0];
   if (primary != 0) {
     PlanWithPrimary(s, primary, plan);

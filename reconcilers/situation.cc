@@ -42,7 +42,8 @@ Situation::Situation(const ClusterSpec& desired_spec, const ObservedState& obser
       observed(observation),
       memory(remembered),
       requests(asked),
-      desired(DesiredOrdinals(desired_spec, observation)) {}
+      desired(DesiredOrdinals(desired_spec, observation)),
+      stops(PlanPlannedStops(desired_spec, observation, remembered, desired)) {}
 
 std::string Situation::Name(int ordinal) const { return NodeName(spec.name, ordinal); }
 
@@ -51,7 +52,8 @@ bool Situation::Desired(int ordinal) const {
 }
 
 bool Situation::Busy(int ordinal, const Proposal& earlier, const Proposal& mine) const {
-  return memory.Busy(ordinal) || earlier.ActsOn(ordinal) || mine.ActsOn(ordinal);
+  return stops.stopping.count(ordinal) > 0 || memory.Busy(ordinal) || earlier.ActsOn(ordinal) ||
+         mine.ActsOn(ordinal);
 }
 
 std::vector<int> Situation::WritablePrimaries() const {

@@ -13,6 +13,7 @@
 #include "reconcilers/memory.h"
 #include "reconcilers/observed_state.h"
 #include "reconcilers/plan.h"
+#include "reconcilers/planned_stop.h"
 
 namespace radctl {
 
@@ -44,12 +45,15 @@ class Situation {
   const LoopMemory& memory;
   const Requests& requests;
   const std::vector<int> desired;  // DesiredOrdinals
+  // Containers asked to stop, and the answers, switchover and read-endpoint exits that planned
+  // stops take (planned_stop.h): no other rule acts on a node being stopped.
+  const PlannedStops stops;
 
   std::string Name(int ordinal) const;
   bool Desired(int ordinal) const;
   const NodeObservation* Node(int ordinal) const { return observed.Node(ordinal); }
-  // A long action runs on the node in the background, or one is planned for it in this pass
-  // (at most one per node and pass).
+  // A long action runs on the node in the background, it is being stopped (planned_stop.h), or
+  // an action is planned for it in this pass (at most one per node and pass).
   bool Busy(int ordinal, const Proposal& earlier, const Proposal& mine) const;
 
   std::vector<int> WritablePrimaries() const;

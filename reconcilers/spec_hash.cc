@@ -49,9 +49,11 @@ std::string BouncerSpecHash(const ClusterSpec& spec) {
 }
 
 std::string ReadBouncerSpecHash(const ClusterSpec& spec) {
+  // "holds": made holding unanswered logins, like the write bouncer; one made earlier turns
+  // readers away after a killed standby and is re-created.
   return Fnv1a64Hex(absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.read_port,
                                  "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,
-                                 "\ndb=", spec.auth.database));
+                                 "\ndb=", spec.auth.database, "\nholds=unanswered-logins"));
 }
 
 }  // namespace radctl

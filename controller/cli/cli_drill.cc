@@ -47,6 +47,7 @@ absl::StatusOr<drill::DrillOptions> ParseOptions(const DrillCommandOptions& opti
     return absl::InvalidArgumentError(
         absl::StrCat("--seed: expected a positive whole number, got \"", options.seed, "\""));
   }
+  parsed.exec = options.exec;
   RETURN_IF_ERROR(drill::ValidateOptions(parsed));
   return parsed;
 }
@@ -74,6 +75,7 @@ absl::StatusOr<DrillCommandOptions> ParseDrill(const ParsedArgs& args) {
   options.output = args.Value("--output", options.output);
   options.report = args.Value("--report", options.report);
   options.run_controller = args.Value("--run-controller", options.run_controller);
+  options.exec = args.Value("--exec", options.exec);
   RETURN_IF_ERROR(CheckClusterArgument(options.name));
   RETURN_IF_ERROR(ParseOptions(options).status());
   return options;
@@ -111,8 +113,9 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
   std::unique_ptr<drill::OwnedController> controller;
   if (!options.run_controller.empty()) {
     const std::string log = absl::StrCat(store.dir(), "/drill-controller.log");
-    ASSIGN_OR_RETURN(controller, drill::OwnedController::Start(
-                                     context.state_dir, options.run_controller, store.dir(), log));
+    ASSIGN_OR_RETURN(controller,
+                     drill::OwnedController::Start(context.clock, context.state_dir,
+                                                   options.run_controller, store.dir(), log));
     result.notes.push_back(absl::StrCat("controller: run by the drill (radctl apply -f ",
                                         options.run_controller, " --watch), pid ",
                                         controller->pid(), ", log ", log));
@@ -121,7 +124,8 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
   }
   for (const std::string& note : result.notes) context.err << "radctl: " << note << "\n";
 
-  drill::DrillTarget target{docker, store, cluster.spec, cluster.secrets, controller.get()};
+  drill::DrillTarget target{context.clock, docker,          store,
+                            cluster.spec,  cluster.secrets, controller.get()};
   absl::Status ran = drill::RunDrill(drill_options, target, context.err, context.stop, &result);
   if (controller != nullptr) {
     controller->Stop();

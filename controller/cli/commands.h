@@ -154,6 +154,7 @@ struct DrillCommandOptions {
   std::string output = "table";  // table | json | yaml
   std::string report;            // FILE.html; empty: none
   std::string run_controller;    // FILE: the drill runs `radctl apply -f FILE --watch` itself
+  std::string exec;              // CMD: the user's workload, run during the rounds
 };
 absl::StatusOr<DrillCommandOptions> ParseDrill(const ParsedArgs& args);
 absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOptions& options);

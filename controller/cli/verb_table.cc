@@ -200,7 +200,7 @@ std::vector<VerbDef> MakeVerbs() {
        "a built-in load of writers (schema radctl_drill, dropped afterwards). Measures the outage\n"
        "clients saw, failed and lost writes, split brains and radctl's own times. Exit 1 when an\n"
        "acknowledged write was lost with synchronous replication, two writable primaries were\n"
-       "seen, or a round did not recover.",
+       "seen, a round did not recover, or the command given with --exec failed.",
        {Cluster()},
        {Choice("--fault", "", "FAULT",
                {"kill-primary", "stop-primary", "pause-primary", "cut-primary", "kill-standby",
@@ -218,7 +218,11 @@ std::vector<VerbDef> MakeVerbs() {
         Valued("--run-controller", "", "FILE",
                "run the watching controller (radctl apply -f FILE --watch) itself; needed for "
                "kill-controller",
-               Completion::kFile)},
+               Completion::kFile),
+        Valued("--exec", "", "CMD",
+               "run your own workload or tests (sh -c CMD) during the rounds, with the endpoint in "
+               "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, PGSSLROOTCERT and "
+               "DATABASE_URL; the drill fails when it fails")},
        Bind(&ParseDrill, &RunDrillCommand)});
   verbs.push_back(
       {"export",

@@ -62,6 +62,12 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       // Notice a dead peer in seconds, not the default minute.
       "wal_sender_timeout = '5s'\n", "wal_receiver_timeout = '5s'\n",
       "wal_receiver_status_interval = '1s'\n",
+      // A standby whose upstream ended its timeline (a failover or switchover made another
+      // node primary) or went away waits this long before it asks for WAL again (Postgres's
+      // default: 5 s). With synchronous replication no commit is acknowledged without a
+      // streaming standby meanwhile: once the new primary is up, its standbys attach within
+      // this instead of 5 s.
+      "wal_retrieve_retry_interval = '200ms'\n",
       // After a crash, and when a fresh clone first starts, Postgres makes the data directory
       // durable before redo: one syncfs instead of an fsync per file (3 s for an empty
       // cluster on a slow disk, 0.2 s this way).

@@ -18,11 +18,12 @@ constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 constexpr absl::Duration kDiscoveryInterval = absl::Seconds(1);
 
 // Sleeps until `until` or until `stop` becomes true, whichever is first.
-void SleepUntil(absl::Time until, const std::atomic<bool>& a, const std::atomic<bool>& b) {
+void SleepUntil(const Clock& clock, absl::Time until, const std::atomic<bool>& a,
+                const std::atomic<bool>& b) {
   while (!a && !b) {
-    const absl::Duration left = until - absl::Now();
+    const absl::Duration left = until - clock.Now();
     if (left <= absl::ZeroDuration()) return;
-    absl::SleepFor(std::min(left, absl::Milliseconds(50)));
+    clock.SleepFor(std::min(left, absl::Milliseconds(50)));
   }
 }
 
@@ -101,9 +102,11 @@ BouncerProbe ParseShowDatabases(const PgRows& rows, const std::string& database)
   return probe;
 }
 
-ClusterProber::ClusterProber(const docker::DockerClient& docker, ProbeEndpoints endpoints,
-                             absl::Duration node_interval, absl::Duration bouncer_interval)
-    : docker_(docker),
+ClusterProber::ClusterProber(const Clock& clock, const docker::DockerClient& docker,
+                             ProbeEndpoints endpoints, absl::Duration node_interval,
+                             absl::Duration bouncer_interval)
+    : clock_(clock),
+      docker_(docker),
       endpoints_(std::move(endpoints)),
       node_interval_(node_interval),
       bouncer_interval_(bouncer_interval) {}
@@ -130,7 +133,7 @@ void ClusterProber::Stop() {
 void ClusterProber::Discover() {
   const std::atomic<bool> never{false};
   while (!stop_) {
-    const absl::Time pass = absl::Now();
+    const absl::Time pass = clock_.Now();
     absl::StatusOr<std::vector<docker::ContainerSummary>> containers =
         docker_.ListContainers(kLabelCluster, endpoints_.cluster);
     if (containers.ok()) {
@@ -157,7 +160,7 @@ void ClusterProber::Discover() {
           // Not running: no port to probe. Recorded so the view does not keep a stale answer.
           NodeProbe probe;
           probe.node = container.name;
-          probe.start = probe.end = absl::Now();
+          probe.start = probe.end = clock_.Now();
           probe.error = absl::StrCat("container ", container.state);
           std::lock_guard<std::mutex> lock(mu_);
           latest_[probe.node] = probe;
@@ -173,7 +176,7 @@ void ClusterProber::Discover() {
         }
       }
     }
-    SleepUntil(pass + kDiscoveryInterval, stop_, never);
+    SleepUntil(clock_, pass + kDiscoveryInterval, stop_, never);
   }
 }
 
@@ -191,7 +194,7 @@ void ClusterProber::ProbeNode(NodeThread* node) {
   while (!stop_ && !node->stop) {
     NodeProbe probe;
     probe.node = node->name;
-    probe.start = absl::Now();
+    probe.start = clock_.Now();
     if (conn == nullptr || conn->broken()) {
       conn.reset();
       absl::StatusOr<std::unique_ptr<PgConnection>> connected =
@@ -224,13 +227,13 @@ void ClusterProber::ProbeNode(NodeThread* node) {
         if (!conn->broken()) (void)conn->Execute("ROLLBACK", kProbeTimeout);
       }
     }
-    probe.end = absl::Now();
+    probe.end = clock_.Now();
     {
       std::lock_guard<std::mutex> lock(mu_);
       latest_[probe.node] = probe;
       node_probes_.push_back(probe);
     }
-    SleepUntil(probe.start + node_interval_, stop_, node->stop);
+    SleepUntil(clock_, probe.start + node_interval_, stop_, node->stop);
   }
 }
 
@@ -238,7 +241,7 @@ void ClusterProber::ProbeBouncer() {
   const std::atomic<bool> never{false};
   std::unique_ptr<PgConnection> admin;
   while (!stop_) {
-    const absl::Time start = absl::Now();
+    const absl::Time start = clock_.Now();
     BouncerProbe probe;
     if (admin == nullptr || admin->broken()) {
       admin.reset();
@@ -254,20 +257,20 @@ void ClusterProber::ProbeBouncer() {
         admin.reset();
       }
     }
-    probe.at = absl::Now();
+    probe.at = clock_.Now();
     {
       std::lock_guard<std::mutex> lock(mu_);
       latest_bouncer_ = probe;
       bouncer_probes_.push_back(probe);
     }
-    SleepUntil(start + bouncer_interval_, stop_, never);
+    SleepUntil(clock_, start + bouncer_interval_, stop_, never);
   }
 }
 
 ClusterView ClusterProber::View() const {
   std::lock_guard<std::mutex> lock(mu_);
   ClusterView view;
-  view.at = absl::Now();
+  view.at = clock_.Now();
   view.nodes = latest_;
   view.ports = ports_;
   view.bouncer = latest_bouncer_;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/docker/docker_client.h"
 #include "controller/clients/postgres/pg_connection.h"
 #include "controller/drill/drill_result.h"
@@ -55,7 +56,7 @@ struct ProbeEndpoints {
 
 class ClusterProber {
  public:
-  ClusterProber(const docker::DockerClient& docker, ProbeEndpoints endpoints,
+  ClusterProber(const Clock& clock, const docker::DockerClient& docker, ProbeEndpoints endpoints,
                 absl::Duration node_interval = absl::Milliseconds(100),
                 absl::Duration bouncer_interval = absl::Milliseconds(50));
   ~ClusterProber();  // stops
@@ -78,6 +79,7 @@ class ClusterProber {
   void ProbeNode(NodeThread* node);
   void ProbeBouncer();
 
+  const Clock& clock_;
   const docker::DockerClient& docker_;
   ProbeEndpoints endpoints_;
   absl::Duration node_interval_;

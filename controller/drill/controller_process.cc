@@ -166,7 +166,8 @@ absl::Status RequireWatcher(const std::string& cluster_dir, const std::string& c
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<OwnedController>> OwnedController::Start(std::string state_dir,
+absl::StatusOr<std::unique_ptr<OwnedController>> OwnedController::Start(const Clock& clock,
+                                                                        std::string state_dir,
                                                                         std::string spec_file,
                                                                         std::string cluster_dir,
                                                                         std::string log_path) {
@@ -177,8 +178,9 @@ absl::StatusOr<std::unique_ptr<OwnedController>> OwnedController::Start(std::str
         absl::StrCat("--run-controller: a controller already holds the cluster (", (*found)->holder,
                      "); drill against it without --run-controller, or stop it first"));
   }
-  std::unique_ptr<OwnedController> controller(new OwnedController(
-      std::move(state_dir), std::move(spec_file), std::move(cluster_dir), std::move(log_path)));
+  std::unique_ptr<OwnedController> controller(
+      new OwnedController(clock, std::move(state_dir), std::move(spec_file), std::move(cluster_dir),
+                          std::move(log_path)));
   absl::Status spawned = controller->Spawn();
   if (!spawned.ok()) return spawned;
   return controller;
@@ -211,8 +213,8 @@ absl::Status OwnedController::Spawn() {
     _exit(127);
   }
   pid_ = child;
-  const absl::Time deadline = absl::Now() + kLockWait;
-  while (absl::Now() < deadline) {
+  const absl::Time deadline = clock_.Now() + kLockWait;
+  while (clock_.Now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = 0;
@@ -223,7 +225,7 @@ absl::Status OwnedController::Spawn() {
     }
     absl::StatusOr<std::optional<ControllerInfo>> found = FindController(cluster_dir_);
     if (found.ok() && found->has_value() && (*found)->pid == pid_) return absl::OkStatus();
-    absl::SleepFor(absl::Milliseconds(50));
+    clock_.SleepFor(absl::Milliseconds(50));
   }
   return absl::DeadlineExceededError(
       absl::StrCat("the controller the drill started did not take the cluster's lock within ",
@@ -245,13 +247,13 @@ absl::Status OwnedController::Restart() {
 void OwnedController::Stop(absl::Duration grace) {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
-  const absl::Time deadline = absl::Now() + grace;
-  while (absl::Now() < deadline) {
+  const absl::Time deadline = clock_.Now() + grace;
+  while (clock_.Now() < deadline) {
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = 0;
       return;
     }
-    absl::SleepFor(absl::Milliseconds(50));
+    clock_.SleepFor(absl::Milliseconds(50));
   }
   Kill();
 }

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 
 namespace radctl::drill {
 
@@ -52,7 +53,8 @@ class OwnedController {
   // Starts it and waits until it holds the cluster's lock. FailedPrecondition when another
   // controller holds it already.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<OwnedController>> Start(
-      std::string state_dir, std::string spec_file, std::string cluster_dir, std::string log_path);
+      const Clock& clock, std::string state_dir, std::string spec_file, std::string cluster_dir,
+      std::string log_path);
   ~OwnedController();  // stops it (SIGTERM, then SIGKILL)
 
   pid_t pid() const { return pid_; }
@@ -65,14 +67,16 @@ class OwnedController {
   void Stop(absl::Duration grace = absl::Seconds(10));
 
  private:
-  OwnedController(std::string state_dir, std::string spec_file, std::string cluster_dir,
-                  std::string log_path)
-      : state_dir_(std::move(state_dir)),
+  OwnedController(const Clock& clock, std::string state_dir, std::string spec_file,
+                  std::string cluster_dir, std::string log_path)
+      : clock_(clock),
+        state_dir_(std::move(state_dir)),
         spec_file_(std::move(spec_file)),
         cluster_dir_(std::move(cluster_dir)),
         log_path_(std::move(log_path)) {}
   [[nodiscard]] absl::Status Spawn();
 
+  const Clock& clock_;
   std::string state_dir_;
   std::string spec_file_;
   std::string cluster_dir_;

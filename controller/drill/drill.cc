@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "controller/clients/postgres/pg_connection.h"
 #include "controller/drill/cluster_probe.h"
+#include "controller/drill/exec_runner.h"
 #include "controller/drill/fault_injector.h"
 #include "controller/drill/load_generator.h"
 #include "controller/drill/measure.h"
@@ -31,20 +32,22 @@ constexpr absl::Duration kTeardownTimeout = absl::Seconds(60);
 std::string Secs(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
 
 // Polls `condition` every 50 ms until it holds (true), `timeout` passes or `stop` is set (false).
-bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
+bool WaitUntil(const Clock& clock, const std::function<bool()>& condition, absl::Duration timeout,
                const std::atomic<bool>& stop) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = clock.Now() + timeout;
   while (!stop) {
     if (condition()) return true;
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(50));
+    if (clock.Now() >= deadline) return false;
+    clock.SleepFor(absl::Milliseconds(50));
   }
   return false;
 }
 
 // Lets the load run for `duration` (a pace, not a wait for a condition); false if stopped.
-bool LetRun(absl::Duration duration, const std::atomic<bool>& stop) {
-  return !WaitUntil([] { return false; }, duration, stop) && !stop;
+bool LetRun(const Clock& clock, absl::Duration duration, const std::atomic<bool>& stop) {
+  return !WaitUntil(
+             clock, [] { return false; }, duration, stop) &&
+         !stop;
 }
 
 PgEndpoint AppEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets) {
@@ -70,15 +73,16 @@ class Runner {
          const std::atomic<bool>& stop, DrillResult* result)
       : options_(options),
         target_(target),
+        clock_(target.clock),
         progress_(progress),
         stop_(stop),
         result_(*result),
         endpoint_(AppEndpoint(target.spec, target.secrets)),
-        load_(endpoint_, LoadOptions{options.writers, options.readers, options.rate}),
-        prober_(target.docker,
+        load_(clock_, endpoint_, LoadOptions{options.writers, options.readers, options.rate}),
+        prober_(clock_, target.docker,
                 ProbeEndpoints{target.spec.name, target.spec.auth.database, kRepmgrUser,
                                target.secrets.repmgr_password, AdminEndpoint()}),
-        injector_(target.docker, target.spec.name, target.controller, target.store),
+        injector_(clock_, target.docker, target.spec.name, target.controller, target.store),
         context_{target.spec.nodes, target.controller != nullptr} {
     node_login_.user = kRepmgrUser;
     node_login_.password = target.secrets.repmgr_password;
@@ -87,7 +91,7 @@ class Runner {
 
   absl::Status Run() {
     const uint64_t seed =
-        options_.seed != 0 ? options_.seed : static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
+        options_.seed != 0 ? options_.seed : static_cast<uint64_t>(absl::ToUnixNanos(clock_.Now()));
     rng_.seed(seed);
     if (options_.fault == Fault::kRandom) {
       result_.notes.push_back(absl::StrCat("random faults with --seed ", seed));
@@ -105,14 +109,22 @@ class Runner {
                                          " (dropped afterwards)"));
     prober_.Start();
     load_.Start(1);
-    absl::Status status = absl::OkStatus();
+    absl::Status status = StartExec();
     for (int number = 1; number <= options_.rounds && status.ok(); ++number) {
       if (stop_) {
         status = absl::CancelledError("interrupted");
         break;
       }
+      if (exec_ != nullptr && exec_->Ended()) {
+        result_.notes.push_back(absl::StrCat("the command (--exec) ended before round ", number,
+                                             ": rounds ", number, "-", options_.rounds,
+                                             " were not run"));
+        progress_ << "radctl: " << result_.notes.back() << "\n";
+        break;
+      }
       status = RunRound(number);
     }
+    FinishExec(status.ok());
     load_.Stop();
     prober_.Stop();
     Teardown();
@@ -129,11 +141,40 @@ class Runner {
     return admin;
   }
 
+  // The user's command (--exec) starts with the rounds, with the endpoint in its environment.
+  absl::Status StartExec() {
+    if (options_.exec.empty()) return absl::OkStatus();
+    exec_ = std::make_unique<ExecRunner>(
+        clock_, options_.exec, EndpointEnvironment(target_.spec, target_.secrets), &progress_);
+    absl::Status started = exec_->Start();
+    result_.exec = exec_->Snapshot();
+    if (!started.ok()) return started;
+    result_.notes.push_back(absl::StrCat("command (--exec): ", options_.exec,
+                                         " (endpoint in PGHOST, PGPORT, ..., DATABASE_URL)"));
+    progress_ << "radctl: " << result_.notes.back() << "\n";
+    return absl::OkStatus();
+  }
+
+  // After the rounds the command may end on its own, within options_.exec_wait; then (or when
+  // the drill stops early) it is stopped.
+  void FinishExec(bool rounds_done) {
+    if (exec_ == nullptr) return;
+    if (rounds_done && !exec_->Ended()) {
+      progress_ << "radctl: the rounds are done; waiting for the command to end (at most "
+                << absl::FormatDuration(options_.exec_wait) << ", then it is stopped)\n";
+      exec_->WaitEnded(options_.exec_wait, stop_);
+    }
+    exec_->Stop();
+    result_.exec = exec_->Snapshot();
+    progress_ << "radctl: the command " << result_.exec->Outcome() << "\n";
+  }
+
   // The schema goes, also after a failed round; the cluster may still be recovering.
   void Teardown() {
     absl::Status dropped = absl::UnknownError("not tried");
-    WaitUntil([&] { return (dropped = RunSql(endpoint_, TeardownSql())).ok(); }, kTeardownTimeout,
-              never_);
+    WaitUntil(
+        clock_, [&] { return (dropped = RunSql(endpoint_, TeardownSql())).ok(); }, kTeardownTimeout,
+        never_);
     if (dropped.ok()) {
       result_.notes.push_back(absl::StrCat("schema ", kDrillSchema, " dropped"));
     } else {
@@ -149,6 +190,7 @@ class Runner {
     std::optional<std::string> primary;
     const int standbys = target_.spec.nodes - 1;
     bool healthy = WaitUntil(
+        clock_,
         [&] { return (primary = prober_.View().HealthyPrimary(standbys, kFresh)).has_value(); },
         timeout, stop_);
     if (healthy) return *primary;
@@ -165,9 +207,10 @@ class Runner {
     round.number = number;
     ASSIGN_OR_RETURN(round.old_primary,
                      WaitHealthy(options_.healthy_timeout, absl::StrCat("before round ", number)));
-    round.window_start = absl::Now();
+    round.window_start = clock_.Now();
     load_.SetRound(number);
     if (!WaitUntil(
+            clock_,
             [&] { return load_.WritersAcknowledgedSince(round.window_start) == options_.writers; },
             kWritesFlowTimeout, stop_)) {
       if (stop_) return absl::CancelledError("interrupted");
@@ -176,7 +219,7 @@ class Runner {
           " of ", options_.writers, " writers could write through ", endpoint_.ToString(),
           " within ", absl::FormatDuration(kWritesFlowTimeout)));
     }
-    if (!LetRun(options_.baseline, stop_)) return absl::CancelledError("interrupted");
+    if (!LetRun(clock_, options_.baseline, stop_)) return absl::CancelledError("interrupted");
 
     round.fault = ResolveFault(options_.fault, context_, rng_);
     const ClusterView before = prober_.View();
@@ -193,15 +236,18 @@ class Runner {
               << " " << absl::StrJoin(round.targets, " and ") << "\n";
 
     // Recovery: every writer writes again, and the bouncer points to a node accepting writes:
-    // a new primary, or the old one restarted in place (radctl restarts a primary that was
-    // stopped cleanly, `docker stop`, rather than failing over).
+    // a new primary, or the same one after a stop's switchover back or a restart. Only what
+    // started once the engine had carried the fault out counts: a write or probe started during
+    // a `docker pause` call may be answered before the freeze takes effect.
+    const absl::Time effective = injection->done;
     round.recovered = WaitUntil(
+        clock_,
         [&] {
-          if (load_.WritersAcknowledgedSince(round.fault_at) < options_.writers) return false;
+          if (load_.WritersAcknowledgedSince(effective) < options_.writers) return false;
           ClusterView view = prober_.View();
           auto target = view.nodes.find(view.bouncer.target);
           return target != view.nodes.end() && target->second.accepted_write &&
-                 target->second.start > round.fault_at;
+                 target->second.start > effective;
         },
         options_.recovery_timeout, stop_);
     if (!round.recovered && !stop_) {
@@ -219,8 +265,8 @@ class Runner {
             : absl::StatusOr<std::string>(absl::UnavailableError("not recovered"));
     if (healthy.ok()) {
       round.new_primary = *healthy;
-      round.milestones.streaming = absl::Now() - round.fault_at;
-      LetRun(options_.settle, stop_);
+      round.milestones.streaming = clock_.Now() - round.fault_at;
+      LetRun(clock_, options_.settle, stop_);
     } else if (round.recovered && !stop_) {
       round.problems.push_back(std::string(healthy.status().message()));
     }
@@ -228,12 +274,14 @@ class Runner {
     // Close the round: later writes carry the next round's number; once none of this round's is
     // in flight, its acknowledged writes are final and can be looked for.
     load_.SetRound(number + 1);
-    WaitUntil([&] { return load_.Drained(number); }, absl::Seconds(30), never_);
-    round.window_end = absl::Now();
+    WaitUntil(
+        clock_, [&] { return load_.Drained(number); }, absl::Seconds(30), never_);
+    round.window_end = clock_.Now();
     if (healthy.ok()) {
       std::vector<WriteKey> acknowledged = load_.Acknowledged(number);
-      WriteCheckResult check = CheckAcknowledgedWrites(
-          prober_.View(), round.new_primary, node_login_, number, acknowledged, kReplayTimeout);
+      WriteCheckResult check =
+          CheckAcknowledgedWrites(clock_, prober_.View(), round.new_primary, node_login_, number,
+                                  acknowledged, kReplayTimeout);
       round.acknowledged = check.acknowledged;
       round.lost = check.lost;
       round.missing = check.missing;
@@ -316,6 +364,7 @@ class Runner {
 
   const DrillOptions& options_;
   DrillTarget& target_;
+  const Clock& clock_;
   std::ostream& progress_;
   const std::atomic<bool>& stop_;
   const std::atomic<bool> never_{false};
@@ -327,7 +376,29 @@ class Runner {
   FaultInjector injector_;
   FaultContext context_;
   std::mt19937_64 rng_;
+  std::unique_ptr<ExecRunner> exec_;
 };
+
+// Lost writes count as a failure only with synchronous replication.
+absl::Status LostWritesVerdict(const DrillResult& result) {
+  if (!result.synchronous) return absl::OkStatus();
+  int64_t lost = 0;
+  std::vector<std::string> where;
+  for (const RoundResult& round : result.rounds) {
+    if (round.lost == 0) continue;
+    lost += round.lost;
+    std::vector<std::string> nodes;
+    for (const auto& [node, count] : round.missing)
+      nodes.push_back(absl::StrCat(node, " lacks ", count));
+    where.push_back(absl::StrCat("round ", round.number, " (", FaultName(round.fault),
+                                 "): ", absl::StrJoin(nodes, ", ")));
+  }
+  if (lost == 0) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(lost,
+                                          " acknowledged writes were lost with synchronous "
+                                          "replication: ",
+                                          absl::StrJoin(where, "; ")));
+}
 
 }  // namespace
 
@@ -365,10 +436,10 @@ absl::Status RunDrill(const DrillOptions& options, DrillTarget& target, std::ost
   result->writers = options.writers;
   result->readers = options.readers;
   result->rate = options.rate;
-  result->started = absl::Now();
+  result->started = target.clock.Now();
   Runner runner(options, target, progress, stop, result);
   absl::Status status = runner.Run();
-  result->finished = absl::Now();
+  result->finished = target.clock.Now();
   return status;
 }
 
@@ -385,23 +456,13 @@ absl::Status DrillVerdict(const DrillResult& result) {
     return absl::InternalError(
         absl::StrCat("two writable primaries were seen (", absl::StrJoin(split, "; "), ")"));
   }
-  if (!result.synchronous) return absl::OkStatus();
-  int64_t lost = 0;
-  std::vector<std::string> where;
-  for (const RoundResult& round : result.rounds) {
-    if (round.lost == 0) continue;
-    lost += round.lost;
-    std::vector<std::string> nodes;
-    for (const auto& [node, count] : round.missing)
-      nodes.push_back(absl::StrCat(node, " lacks ", count));
-    where.push_back(absl::StrCat("round ", round.number, " (", FaultName(round.fault),
-                                 "): ", absl::StrJoin(nodes, ", ")));
+  absl::Status lost = LostWritesVerdict(result);
+  if (!lost.ok()) return lost;
+  if (result.exec.has_value() && !result.exec->Passed()) {
+    return absl::AbortedError(
+        absl::StrCat("the command (--exec) ", result.exec->command, " ", result.exec->Outcome()));
   }
-  if (lost == 0) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(lost,
-                                          " acknowledged writes were lost with synchronous "
-                                          "replication: ",
-                                          absl::StrJoin(where, "; ")));
+  return absl::OkStatus();
 }
 
 }  // namespace radctl::drill

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/docker/docker_client.h"
 #include "controller/config/secrets.h"
 #include "controller/drill/controller_process.h"
@@ -32,12 +33,18 @@ struct DrillOptions {
   absl::Duration recovery_timeout = absl::Minutes(2);  // fault -> every writer writes again
   absl::Duration healthy_timeout = absl::Minutes(3);   // -> every desired standby streams
   uint64_t seed = 0;  // for random faults and targets; 0: from the clock
+  // The user's own workload (--exec), run with `/bin/sh -c` from the first round on; "" for none.
+  std::string exec;
+  // After the last round, how long the drill waits for that command to end on its own before it
+  // stops it (it then counts as passed: it ran through every round).
+  absl::Duration exec_wait = absl::Minutes(10);
 };
 
 // Ranges a drill accepts; InvalidArgument naming the option otherwise.
 [[nodiscard]] absl::Status ValidateOptions(const DrillOptions& options);
 
 struct DrillTarget {
+  const Clock& clock;  // every wait and time reading of the drill
   const docker::DockerClient& docker;
   const ClusterStore& store;
   ClusterSpec spec;
@@ -53,9 +60,10 @@ struct DrillTarget {
                                     std::ostream& progress, const std::atomic<bool>& stop,
                                     DrillResult* result);
 
-// Non-OK when a round lost an acknowledged write with synchronous replication (DataLoss) or two
-// writable primaries were seen (Internal). Lost writes with asynchronous replication are reported,
-// not failed: that replication mode allows them.
+// Non-OK when a round lost an acknowledged write with synchronous replication (DataLoss), two
+// writable primaries were seen (Internal) or the user's command (--exec) failed (Aborted). Lost
+// writes with asynchronous replication are reported, not failed: that replication mode allows
+// them.
 [[nodiscard]] absl::Status DrillVerdict(const DrillResult& result);
 
 }  // namespace radctl::drill

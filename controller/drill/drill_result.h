@@ -117,6 +117,33 @@ struct RoundResult {
   std::vector<std::string> problems;  // what went wrong beyond the figures
 };
 
+// One line the user's command (--exec) printed, stamped when the drill read it.
+struct ExecLine {
+  absl::Time at;
+  bool from_stderr = false;
+  std::string text;
+};
+
+// The user's command, run while the rounds ran (--exec).
+struct ExecRun {
+  std::string command;
+  bool started = false;     // it was started (start_error says why not)
+  std::string start_error;  // "" when it started
+  absl::Time start;
+  absl::Time end = absl::InfinitePast();  // when it ended; InfinitePast while it runs
+  int exit_code = -1;                     // when it exited
+  int signal = 0;                         // when a signal ended it
+  bool stopped_by_drill = false;          // still running after the rounds (or interrupted)
+  std::vector<ExecLine> lines;
+  int64_t lines_dropped = 0;  // beyond the most lines kept
+
+  bool ended() const { return end != absl::InfinitePast(); }
+  // It ended on its own with exit status 0, or the drill stopped it when its rounds were done.
+  bool Passed() const;
+  // "exit status 0 after 12.30s", "killed by signal 9 after 3.10s", "stopped by the drill ...".
+  std::string Outcome() const;
+};
+
 struct DrillResult {
   std::string cluster;
   int nodes = 0;
@@ -128,6 +155,7 @@ struct DrillResult {
   absl::Time finished;
   std::vector<RoundResult> rounds;
   std::vector<std::string> notes;  // set-up facts worth printing (controller, schema)
+  std::optional<ExecRun> exec;     // --exec: the user's command
 };
 
 }  // namespace radctl::drill

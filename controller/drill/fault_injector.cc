@@ -21,7 +21,7 @@ constexpr absl::Duration kStopGrace = absl::Seconds(10);
 TimelineEvent FaultInjector::Step(const std::string& type, const std::string& object,
                                   const std::string& what) {
   TimelineEvent event;
-  event.at = absl::Now();
+  event.at = clock_.Now();
   event.source = "drill";
   event.type = type;
   event.object = object;
@@ -43,7 +43,7 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
     std::uniform_int_distribution<size_t> pick(0, standbys.size() - 1);
     standby = standbys[pick(rng)];
   }
-  injection.at = absl::Now();
+  injection.at = clock_.Now();
   switch (fault) {
     case Fault::kKillPrimary:
     case Fault::kKillController:
@@ -90,8 +90,9 @@ absl::StatusOr<Injection> FaultInjector::Inject(Fault fault, const std::string& 
   }
   // The engine answers once the fault took effect (a killed container is dead): how long that
   // took says how much of the outage is the fault's own.
-  const std::string took =
-      absl::StrFormat("the engine took %.2fs", absl::ToDoubleSeconds(absl::Now() - injection.at));
+  injection.done = clock_.Now();
+  const std::string took = absl::StrFormat("the engine took %.2fs",
+                                           absl::ToDoubleSeconds(injection.done - injection.at));
   for (TimelineEvent& step : injection.steps) {
     if (step.type == "fault" && step.message.empty()) step.message = took;
   }
@@ -102,16 +103,16 @@ absl::Status FaultInjector::KillControllerMidFailover(Injection& injection) {
   if (controller_ == nullptr) {
     return absl::FailedPreconditionError("kill-controller needs the controller the drill runs");
   }
-  const absl::Time deadline = absl::Now() + kFailoverStartWait;
+  const absl::Time deadline = clock_.Now() + kFailoverStartWait;
   bool failing_over = false;
-  while (!failing_over && absl::Now() < deadline) {
+  while (!failing_over && clock_.Now() < deadline) {
     absl::StatusOr<std::vector<EventRecord>> events = store_.LoadEvents();
     if (events.ok()) {
       for (const EventRecord& event : *events) {
         if (event.time >= injection.at && event.reason == "Failover") failing_over = true;
       }
     }
-    if (!failing_over) absl::SleepFor(absl::Milliseconds(10));
+    if (!failing_over) clock_.SleepFor(absl::Milliseconds(10));
   }
   if (!failing_over) {
     return absl::DeadlineExceededError(

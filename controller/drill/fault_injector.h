@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/docker/docker_client.h"
 #include "controller/drill/controller_process.h"
 #include "controller/drill/drill_result.h"
@@ -22,6 +23,9 @@ struct Injection {
   Fault fault = Fault::kKillPrimary;
   std::vector<std::string> targets;  // containers hit
   absl::Time at;                     // just before the first call to the engine
+  // When the engine had carried it out (its call returned): what happened before may still be
+  // the cluster as it was (a write acknowledged by a primary not yet frozen).
+  absl::Time done;
   std::vector<TimelineEvent> steps;  // what the drill did, for the timeline
 };
 
@@ -29,9 +33,13 @@ class FaultInjector {
  public:
   // `controller` may be null (then kill-controller cannot be injected); `store` gives radctl's
   // events (kill-controller waits for the failover to start).
-  FaultInjector(const docker::DockerClient& docker, std::string cluster,
+  FaultInjector(const Clock& clock, const docker::DockerClient& docker, std::string cluster,
                 OwnedController* controller, const ClusterStore& store)
-      : docker_(docker), cluster_(std::move(cluster)), controller_(controller), store_(store) {}
+      : clock_(clock),
+        docker_(docker),
+        cluster_(std::move(cluster)),
+        controller_(controller),
+        store_(store) {}
 
   // Injects `fault` (already resolved, not kRandom). `standbys` are the standbys streaming from
   // `primary`; kill-standby and the double fault pick one of them with `rng`.
@@ -50,6 +58,7 @@ class FaultInjector {
   // controller and start it again, as a supervisor would.
   [[nodiscard]] absl::Status KillControllerMidFailover(Injection& injection);
 
+  const Clock& clock_;
   const docker::DockerClient& docker_;
   std::string cluster_;
   OwnedController* controller_;

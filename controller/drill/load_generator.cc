@@ -21,8 +21,8 @@ std::string TeardownSql() {
   return absl::StrCat("DROP SCHEMA IF EXISTS ", kDrillSchema, " CASCADE");
 }
 
-LoadGenerator::LoadGenerator(PgEndpoint endpoint, LoadOptions options)
-    : endpoint_(std::move(endpoint)), options_(options) {
+LoadGenerator::LoadGenerator(const Clock& clock, PgEndpoint endpoint, LoadOptions options)
+    : clock_(clock), endpoint_(std::move(endpoint)), options_(options) {
   endpoint_.application_name = "radctl-drill";
   interval_ = absl::Seconds(options_.writers / std::max(options_.rate, 0.001));
   in_flight_ = std::make_unique<std::atomic<int>[]>(options_.writers + options_.readers);
@@ -55,11 +55,11 @@ void LoadGenerator::RunClient(int client, bool read) {
   std::unique_ptr<PgConnection> conn;
   int64_t seq = 0;
   // Writers start spread over one interval, as independent clients would.
-  absl::Time next = absl::Now() + interval_ * client / std::max(1, options_.writers);
+  absl::Time next = clock_.Now() + interval_ * client / std::max(1, options_.writers);
   while (!stop_) {
-    const absl::Time now = absl::Now();
+    const absl::Time now = clock_.Now();
     if (next > now) {
-      absl::SleepFor(std::min(next - now, absl::Milliseconds(100)));
+      clock_.SleepFor(std::min(next - now, absl::Milliseconds(100)));
       continue;
     }
     ClientOp op;
@@ -71,7 +71,7 @@ void LoadGenerator::RunClient(int client, bool read) {
     op.round = round_;
     in_flight_[client] = op.round;
     op.seq = ++seq;
-    op.start = absl::Now();
+    op.start = clock_.Now();
     absl::Status status = absl::OkStatus();
     if (conn == nullptr || conn->broken()) {
       conn.reset();
@@ -92,7 +92,7 @@ void LoadGenerator::RunClient(int client, bool read) {
                               op.round, ", ", index, ", ", op.seq, ")");
       status = conn->Execute(sql, options_.statement_timeout);
     }
-    op.end = absl::Now();
+    op.end = clock_.Now();
     op.ok = status.ok();
     if (!status.ok()) op.error = NormaliseError(std::string(status.message()));
     {
@@ -102,7 +102,7 @@ void LoadGenerator::RunClient(int client, bool read) {
     in_flight_[client] = 0;
     next += interval_;
     // A slow statement does not cause a burst afterwards: the pace restarts from now.
-    if (next < absl::Now()) next = absl::Now();
+    if (next < clock_.Now()) next = clock_.Now();
   }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/postgres/pg_connection.h"
 #include "controller/drill/drill_result.h"
 
@@ -36,7 +37,7 @@ struct LoadOptions {
 
 class LoadGenerator {
  public:
-  LoadGenerator(PgEndpoint endpoint, LoadOptions options);
+  LoadGenerator(const Clock& clock, PgEndpoint endpoint, LoadOptions options);
   ~LoadGenerator();  // stops
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
@@ -62,6 +63,7 @@ class LoadGenerator {
  private:
   void RunClient(int client, bool read);
 
+  const Clock& clock_;
   PgEndpoint endpoint_;
   LoadOptions options_;
   absl::Duration interval_;

@@ -1,6 +1,7 @@
 #include "controller/drill/measure.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -175,6 +176,14 @@ absl::Duration Median(std::vector<absl::Duration> values) {
   return (values[mid - 1] + values[mid]) / 2;
 }
 
+absl::Duration Percentile(std::vector<absl::Duration> values, double p) {
+  if (values.empty()) return absl::ZeroDuration();
+  std::sort(values.begin(), values.end());
+  const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
+  const size_t index = static_cast<size_t>(std::clamp(rank, 1.0, double(values.size()))) - 1;
+  return values[index];
+}
+
 std::vector<SummaryRow> Summarize(const DrillResult& result) {
   std::vector<std::string> order = {"all"};
   for (const RoundResult& round : result.rounds) {
@@ -188,6 +197,7 @@ std::vector<SummaryRow> Summarize(const DrillResult& result) {
     row.fault = fault;
     std::vector<absl::Duration> outages;
     std::vector<absl::Duration> streaming;
+    std::vector<absl::Duration> detected, promoted, repointed, resumed;
     for (const RoundResult& round : result.rounds) {
       if (fault != "all" && FaultName(round.fault) != fault) continue;
       ++row.rounds;
@@ -197,6 +207,11 @@ std::vector<SummaryRow> Summarize(const DrillResult& result) {
         row.max_writer_outage = std::max(row.max_writer_outage, writer);
       }
       if (round.milestones.streaming) streaming.push_back(*round.milestones.streaming);
+      const Milestones& m = round.milestones;
+      if (m.detected) detected.push_back(*m.detected);
+      if (m.promoted) promoted.push_back(*m.promoted);
+      if (m.repointed) repointed.push_back(*m.repointed);
+      if (m.resumed) resumed.push_back(*m.resumed);
       row.writes_ok += round.writes_ok;
       row.writes_failed += round.writes_failed;
       row.clients_with_errors += round.clients_with_errors;
@@ -208,7 +223,17 @@ std::vector<SummaryRow> Summarize(const DrillResult& result) {
       row.not_recovered += round.recovered ? 0 : 1;
     }
     row.median_outage = Median(outages);
+    row.p95_outage = Percentile(outages, 95);
+    row.p99_outage = Percentile(outages, 99);
+    row.outages = outages;
     row.median_streaming = Median(streaming);
+    auto median = [](const std::vector<absl::Duration>& values) {
+      return values.empty() ? std::nullopt : std::optional<absl::Duration>(Median(values));
+    };
+    row.median_detected = median(detected);
+    row.median_promoted = median(promoted);
+    row.median_repointed = median(repointed);
+    row.median_resumed = median(resumed);
     rows.push_back(row);
   }
   return rows;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,13 +50,26 @@ bool CutInFlight(const std::string& error);
 std::vector<SplitBrain> FindSplitBrains(std::vector<NodeProbe> probes, absl::Duration max_spacing);
 
 absl::Duration Median(std::vector<absl::Duration> values);
+// The p-th percentile (0 < p <= 100) by the nearest rank: the smallest value that at least p % of
+// the values do not exceed (so p100 is the max, and with fewer than 100 values p99 is the max).
+// Zero for no values.
+absl::Duration Percentile(std::vector<absl::Duration> values, double p);
 
 // Figures over rounds, for all rounds and per fault.
 struct SummaryRow {
   std::string fault;  // "all" or a fault name
   int rounds = 0;
-  absl::Duration median_outage;
+  absl::Duration median_outage;  // p50
+  absl::Duration p95_outage;
+  absl::Duration p99_outage;
   absl::Duration max_outage;
+  std::vector<absl::Duration> outages;  // every round's, in round order (the distribution)
+  // Where a primary fault's outage went: the median of each milestone over the rounds where it
+  // happened (unset when it happened in none).
+  std::optional<absl::Duration> median_detected;
+  std::optional<absl::Duration> median_promoted;
+  std::optional<absl::Duration> median_repointed;
+  std::optional<absl::Duration> median_resumed;
   absl::Duration max_writer_outage;
   absl::Duration median_streaming;  // of the rounds where every standby streamed again
   int writes_ok = 0;

@@ -18,7 +18,7 @@ using L = TimelineLayout;
 std::string Secs(absl::Duration d) { return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d)); }
 std::string Secs(const std::optional<absl::Duration>& d) { return d ? Secs(*d) : "–"; }
 
-std::string Clock(absl::Time t) {
+std::string TimeOfDay(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E3S UTC", t, absl::UTCTimeZone());
 }
 
@@ -37,6 +37,9 @@ ul { margin: 4px 0 8px; }
 .legend span { display: inline-block; margin-right: 16px; color: #3c4043; }
 .swatch { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin-right: 4px; }
 details { margin: 4px 0 12px; }
+span.pass { color: #137333; font-weight: 600; }
+span.fail { color: #b3261e; font-weight: 600; }
+td.mono { font-family: ui-monospace, monospace; white-space: pre-wrap; }
 svg text { font: 10px system-ui, sans-serif; fill: #3c4043; }
 )";
 
@@ -61,28 +64,6 @@ class Scale {
  private:
   absl::Time from_;
   absl::Time to_;
-};
-
-// Rows of labels along a time axis: each label goes to the first row where it starts after the
-// previous label of that row ends (or, when none is free, the row that ends soonest).
-class LabelRows {
- public:
-  explicit LabelRows(int rows) : ends_(rows, -1e9) {}
-  int Place(double x, const std::string& label) {
-    int row = 0;
-    for (int i = 0; i < static_cast<int>(ends_.size()); ++i) {
-      if (ends_[i] + 4 < x) {
-        row = i;
-        break;
-      }
-      if (ends_[i] < ends_[row]) row = i;
-    }
-    ends_[row] = x + 3 + 5.6 * static_cast<double>(label.size());  // 10 px sans: ~5.6 px a glyph
-    return row;
-  }
-
- private:
-  std::vector<double> ends_;
 };
 
 // Beyond kMaxPointsPerRound, the fastest and slowest operation per pixel column stand for it.
@@ -121,15 +102,61 @@ std::string Crosses(const std::vector<const ClientOp*>& ops, const Scale& scale)
   return d;
 }
 
-std::string Timeline(const RoundResult& round) {
+// The command's start and end, for the timeline of the round they fall in.
+std::vector<TimelineEvent> ExecEvents(const ExecRun& exec) {
+  std::vector<TimelineEvent> events;
+  if (!exec.started) return events;
+  events.push_back({exec.start, "exec", "exec", "started", "command", exec.command});
+  if (exec.ended()) {
+    const std::string how = exec.stopped_by_drill ? "stopped"
+                            : exec.signal != 0    ? absl::StrCat("signal ", exec.signal)
+                                                  : absl::StrCat("exit ", exec.exit_code);
+    events.push_back({exec.end, "exec", "exec", how, "command", exec.Outcome()});
+  }
+  return events;
+}
+
+// The command's output lines within the round's window: one tick each (stdout and stderr in
+// their colours), at most one per pixel column and stream (its tooltip says how many it stands
+// for and shows the first).
+std::string ExecLane(const RoundResult& round, const ExecRun& exec, const Scale& scale) {
+  std::string svg = absl::StrFormat(
+      "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f1f3f4\"/>"
+      "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">command</text>\n",
+      L::kPlotLeft, L::kExecLaneTop, L::kPlotRight - L::kPlotLeft,
+      L::kExecLaneBottom - L::kExecLaneTop, L::kPlotLeft - 6, L::kExecLaneBottom - 4);
+  std::map<std::pair<bool, int>, std::pair<const ExecLine*, int>> columns;
+  for (const ExecLine& line : exec.lines) {
+    if (line.at < round.window_start || line.at > round.window_end) continue;
+    auto& [first, count] = columns[{line.from_stderr, static_cast<int>(scale.X(line.at))}];
+    if (first == nullptr) first = &line;
+    ++count;
+  }
+  for (const auto& [key, value] : columns) {
+    const auto& [line, count] = value;
+    absl::StrAppendFormat(
+        &svg,
+        "<g class=\"exec-line\"><title>%+.3f s %s: %s%s</title><rect x=\"%.1f\" y=\"%d\" "
+        "width=\"2\" height=\"%d\" fill=\"%s\" shape-rendering=\"crispEdges\"/></g>\n",
+        absl::ToDoubleSeconds(line->at - round.fault_at), line->from_stderr ? "stderr" : "stdout",
+        HtmlEscape(line->text), count > 1 ? absl::StrCat(" (and ", count - 1, " more)") : "",
+        scale.X(line->at) - 1, L::kExecLaneTop + 2, L::kExecLaneBottom - L::kExecLaneTop - 4,
+        line->from_stderr ? kExecErrorColour : kExecColour);
+  }
+  return svg;
+}
+
+std::string Timeline(const RoundResult& round, const ExecRun* exec) {
   const Scale scale(round.window_start, round.window_end);
+  const int height = exec != nullptr ? L::kHeightWithExec : L::kHeight;
   std::string svg = absl::StrFormat(
       "<svg class=\"timeline\" width=\"%d\" height=\"%d\" "
       "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"round %d timeline\">\n",
-      L::kWidth, L::kHeight, L::kWidth, L::kHeight, round.number);
+      L::kWidth, height, L::kWidth, height, round.number);
   absl::StrAppendFormat(&svg,
                         "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
-                        L::kWidth, L::kHeight);
+                        L::kWidth, height);
+  if (exec != nullptr) absl::StrAppend(&svg, ExecLane(round, *exec, scale));
   // The outage first, so that everything else is drawn over it.
   if (round.outage > absl::ZeroDuration()) {
     const double x0 = scale.X(round.outage_from);
@@ -175,33 +202,59 @@ std::string Timeline(const RoundResult& round) {
                         L::kPlotLeft, L::kPlotTop, L::kPlotRight - L::kPlotLeft,
                         L::kPlotBottom - L::kPlotTop, (L::kPlotLeft + L::kPlotRight) / 2,
                         L::kPlotBottom + 30);
-  // Events: radctl's dashed, the drill's own (the fault, healing) solid. Labels go to the first
-  // of four rows above the plot where they do not run into the previous label.
-  LabelRows top(4);
-  for (const TimelineEvent& event : round.events) {
+  // Events: radctl's dashed, the drill's own (the fault, healing) solid, the command's start and
+  // end in its colour. Labels go to the row above the plot where they need the least shift to
+  // clear the labels before them; a shifted label is tied to its line by a dotted leader, and one
+  // that would run off the right edge is shortened (its full text stays in the tooltip and the
+  // events table).
+  std::vector<TimelineEvent> events = round.events;
+  if (exec != nullptr) {
+    for (const TimelineEvent& event : ExecEvents(*exec)) {
+      if (event.at >= round.window_start && event.at <= round.window_end) events.push_back(event);
+    }
+    std::stable_sort(events.begin(), events.end(),
+                     [](const TimelineEvent& a, const TimelineEvent& b) { return a.at < b.at; });
+  }
+  LabelPlacer top(L::kLabelRows);
+  for (const TimelineEvent& event : events) {
     const double x = scale.X(event.at);
     const bool drill = event.source == "drill";
-    const std::string colour = drill ? kFaultColour : kEventColour;
-    const std::string label = drill ? absl::StrCat(event.reason, " ", event.object) : event.reason;
-    const int row = top.Place(x, label);
+    const bool command = event.source == "exec";
+    const std::string colour = command ? kExecEventColour : drill ? kFaultColour : kEventColour;
+    std::string label =
+        drill || command ? absl::StrCat(event.reason, " ", event.object) : event.reason;
+    const LabelPlacer::Spot spot = top.Place(x + 3, LabelWidth(label));
+    const int baseline = 11 + spot.row * 11;
+    const double room = L::kWidth - 2 - spot.x;
+    if (LabelWidth(label) > room) {
+      const int glyphs = static_cast<int>(room / LabelWidth("x")) - 1;
+      label = glyphs >= 3 ? absl::StrCat(label.substr(0, glyphs), "…") : "";
+    }
+    std::string leader;
+    if (spot.x > x + 3.5 && !label.empty()) {
+      leader = absl::StrFormat(
+          "<path d=\"M%.1f %dH%.1f\" stroke=\"%s\" stroke-dasharray=\"1 2\" fill=\"none\"/>", x,
+          baseline - 3, spot.x - 1, colour);
+    }
     absl::StrAppendFormat(
         &svg,
         "<g><title>%s %s %s %s (%+.3f s)</title><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-        "stroke=\"%s\" stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" "
+        "stroke=\"%s\" stroke-width=\"%s\"%s/>%s<text class=\"label\" x=\"%.1f\" y=\"%d\" "
         "style=\"fill:%s\">%s</text></g>\n",
         HtmlEscape(event.source), HtmlEscape(event.object), HtmlEscape(event.reason),
         HtmlEscape(event.message), absl::ToDoubleSeconds(event.at - round.fault_at), x,
-        11 + row * 11 - 8, x, L::kPlotBottom, colour, drill ? "2" : "1",
-        drill ? "" : " stroke-dasharray=\"4 3\"", x + 3, 11 + row * 11, colour, HtmlEscape(label));
+        baseline - 8, x, L::kPlotBottom, colour, drill || command ? "2" : "1",
+        drill || command ? "" : " stroke-dasharray=\"4 3\"", leader, spot.x, baseline, colour,
+        HtmlEscape(label));
   }
   // The drill's own observations of the failover, labelled upwards from the plot's bottom.
   const std::pair<const char*, const std::optional<absl::Duration>*> marks[] = {
       {"promoted", &round.milestones.promoted}, {"repointed", &round.milestones.repointed}};
-  LabelRows bottom(2);
+  LabelPlacer bottom(2);
   for (const auto& [name, when] : marks) {
     if (!when->has_value()) continue;
     const double x = scale.X(round.fault_at + **when);
-    const int row = bottom.Place(x + 3, name);
+    const int row = bottom.Place(x + 6, LabelWidth(name)).row;
     absl::StrAppendFormat(
         &svg,
         "<g><title>%s at +%s (drill's probe)</title><path d=\"M%.1f %dl-5 -8h10z\" "
@@ -247,31 +300,162 @@ std::string Cell(const std::string& text, bool bad = false, bool left = false) {
 
 std::string SummaryTable(const DrillResult& result) {
   std::string html =
-      "<table class=\"summary\"><tr><th class=\"l\">fault</th><th>rounds</th><th>median "
-      "outage</th><th>max outage</th><th>worst writer</th><th>streaming again "
+      "<table class=\"summary\"><tr><th class=\"l\">fault</th><th>rounds</th><th>outage "
+      "p50</th><th>p95</th><th>p99</th><th>max</th><th>worst writer</th><th>streaming again "
       "(median)</th><th>failed writes</th><th>clients with errors</th><th>of them with nothing in "
       "flight</th><th>acknowledged</th>"
       "<th>lost</th><th>split brains</th><th>not recovered</th></tr>\n";
   for (const SummaryRow& row : Summarize(result)) {
-    absl::StrAppend(&html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
-                    Cell(Secs(row.median_outage)), Cell(Secs(row.max_outage)),
-                    Cell(Secs(row.max_writer_outage)), Cell(Secs(row.median_streaming)),
-                    Cell(absl::StrCat(row.writes_failed)),
-                    Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
-                    Cell(absl::StrCat(row.clients_turned_away), row.clients_turned_away > 0),
-                    Cell(absl::StrCat(row.acknowledged)),
-                    Cell(absl::StrCat(row.lost), row.lost > 0),
-                    Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
-                    Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
+    absl::StrAppend(
+        &html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
+        Cell(Secs(row.median_outage)), Cell(Secs(row.p95_outage)), Cell(Secs(row.p99_outage)),
+        Cell(Secs(row.max_outage)), Cell(Secs(row.max_writer_outage)),
+        Cell(Secs(row.median_streaming)), Cell(absl::StrCat(row.writes_failed)),
+        Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
+        Cell(absl::StrCat(row.clients_turned_away), row.clients_turned_away > 0),
+        Cell(absl::StrCat(row.acknowledged)), Cell(absl::StrCat(row.lost), row.lost > 0),
+        Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
+        Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
   }
-  return html + "</table>\n";
+  html += "</table>\n";
+  // Where a primary fault's outage went: the median time of each step after the fault.
+  std::string steps;
+  for (const SummaryRow& row : Summarize(result)) {
+    if (!row.median_promoted && !row.median_repointed) continue;
+    absl::StrAppend(&steps, "<tr>", Cell(row.fault, false, true), Cell(Secs(row.median_detected)),
+                    Cell(Secs(row.median_promoted)), Cell(Secs(row.median_repointed)),
+                    Cell(Secs(row.median_resumed)), "</tr>\n");
+  }
+  if (!steps.empty()) {
+    absl::StrAppend(&html,
+                    "<table class=\"steps\"><tr><th class=\"l\">where it went (median after the "
+                    "fault)</th><th>detected</th><th>promoted</th><th>repointed</th>"
+                    "<th>resumed</th></tr>\n",
+                    steps, "</table>\n");
+  }
+  return html;
+}
+
+// X position of an outage on the distribution's logarithmic axis.
+double DistributionX(absl::Duration outage) {
+  using D = DistributionLayout;
+  const double s = std::clamp(absl::ToDoubleSeconds(outage), D::kMinSeconds, D::kMaxSeconds);
+  return D::kPlotLeft + std::log10(s / D::kMinSeconds) /
+                            std::log10(D::kMaxSeconds / D::kMinSeconds) *
+                            (D::kPlotRight - D::kPlotLeft);
+}
+
+// The outages of every round, per fault (a row each; "all" too when there are several faults):
+// a dot per round, the p50, p95 and p99 as ticks with their values.
+std::string Distribution(const DrillResult& result) {
+  using D = DistributionLayout;
+  const std::vector<SummaryRow> rows = Summarize(result);
+  if (rows.empty() || rows.front().rounds == 0) return "";
+  const int height = D::kTop + static_cast<int>(rows.size()) * D::kRowHeight + D::kAxisHeight;
+  std::string svg = absl::StrFormat(
+      "<svg class=\"distribution\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+      "role=\"img\" aria-label=\"outage distribution\">\n<rect x=\"0\" y=\"0\" width=\"%d\" "
+      "height=\"%d\" fill=\"#ffffff\"/>\n",
+      D::kWidth, height, D::kWidth, height, D::kWidth, height);
+  const int axis = D::kTop + static_cast<int>(rows.size()) * D::kRowHeight;
+  const std::pair<double, const char*> ticks[] = {
+      {0.01, "10 ms"}, {0.1, "100 ms"}, {1, "1 s"}, {10, "10 s"}, {100, "100 s"}};
+  for (const auto& [seconds, label] : ticks) {
+    const double x = DistributionX(absl::Seconds(seconds));
+    absl::StrAppendFormat(&svg,
+                          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e3e3e3\"/>"
+                          "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                          x, D::kTop - 4, x, axis + 4, x, axis + 16, label);
+  }
+  absl::StrAppendFormat(&svg,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">outage (the longest time "
+                        "without an acknowledged write), one dot per round</text>\n",
+                        (D::kPlotLeft + D::kPlotRight) / 2, axis + 30);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SummaryRow& row = rows[i];
+    const int mid = D::kTop + static_cast<int>(i) * D::kRowHeight + D::kRowHeight / 2;
+    absl::StrAppendFormat(&svg,
+                          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dadce0\"/>"
+                          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s (%d)</text>\n",
+                          D::kPlotLeft, mid, D::kPlotRight, mid, D::kPlotLeft - 8, mid + 3,
+                          HtmlEscape(row.fault), row.rounds);
+    // Rounds with the same outage (to the pixel) are stacked, so that each stays visible.
+    std::map<int, int> stacked;
+    for (size_t r = 0; r < row.outages.size(); ++r) {
+      const double x = DistributionX(row.outages[r]);
+      const int n = stacked[static_cast<int>(x / 4)]++;
+      const double y = mid + ((n % 2 == 0) ? -1 : 1) * 4.0 * ((n + 1) / 2);
+      absl::StrAppendFormat(&svg,
+                            "<circle class=\"round-outage\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                            "fill=\"%s\"><title>%s</title></circle>\n",
+                            x, std::clamp(y, mid - 14.0, mid + 14.0), kDistributionColour,
+                            Secs(row.outages[r]));
+    }
+    // Labels above the row, else below it, never over each other.
+    const std::pair<const char*, absl::Duration> marks[] = {
+        {"p50", row.median_outage}, {"p95", row.p95_outage}, {"p99", row.p99_outage}};
+    LabelPlacer labels(3);
+    for (const auto& [name, value] : marks) {
+      const double x = DistributionX(value);
+      const std::string text = absl::StrCat(name, " ", Secs(value));
+      const LabelPlacer::Spot spot = labels.Place(x - LabelWidth(text) / 2, LabelWidth(text));
+      absl::StrAppendFormat(&svg,
+                            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+                            "stroke-width=\"2\"/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s"
+                            "</text>\n",
+                            x, mid - 12, x, mid + 12, kMilestoneColour, spot.x,
+                            spot.row == 0   ? mid - 14
+                            : spot.row == 1 ? mid + 22
+                                            : mid + 33,
+                            kMilestoneColour, HtmlEscape(text));
+    }
+  }
+  return svg + "</svg>\n";
+}
+
+// The user's command (--exec): what it was, how it ended, and everything it printed, with the
+// time after the drill's start and, within a round, after its fault.
+std::string ExecSection(const DrillResult& result) {
+  if (!result.exec.has_value()) return "";
+  const ExecRun& exec = *result.exec;
+  std::string html =
+      absl::StrCat("<h2>Your command</h2>\n<p class=\"facts\"><code>", HtmlEscape(exec.command),
+                   "</code> · <span class=\"", exec.Passed() ? "pass" : "fail", "\">",
+                   HtmlEscape(exec.Outcome()), "</span> · ", exec.lines.size() + exec.lines_dropped,
+                   " lines of output", exec.Passed() ? "" : " · <b>the drill fails</b>", "</p>\n");
+  constexpr size_t kShown = 2000;
+  absl::StrAppend(&html,
+                  "<details><summary>its output (stdout, <span style=\"color:", kExecErrorColour,
+                  "\">stderr</span>)</summary><table class=\"exec\"><tr><th>after start</th>"
+                  "<th class=\"l\">round</th><th class=\"l\">line</th></tr>\n");
+  for (size_t i = 0; i < exec.lines.size() && i < kShown; ++i) {
+    const ExecLine& line = exec.lines[i];
+    std::string round_text;
+    for (const RoundResult& round : result.rounds) {
+      if (line.at >= round.window_start && line.at <= round.window_end) {
+        round_text = absl::StrFormat("%d (%+.3f s)", round.number,
+                                     absl::ToDoubleSeconds(line.at - round.fault_at));
+      }
+    }
+    absl::StrAppend(&html, "<tr>",
+                    Cell(absl::StrFormat("%.3f s", absl::ToDoubleSeconds(line.at - exec.start))),
+                    Cell(round_text, false, true), "<td class=\"l mono\"",
+                    line.from_stderr ? absl::StrCat(" style=\"color:", kExecErrorColour, "\"") : "",
+                    ">", HtmlEscape(line.text), "</td></tr>\n");
+  }
+  absl::StrAppend(&html, "</table>");
+  const int64_t more =
+      static_cast<int64_t>(exec.lines.size() > kShown ? exec.lines.size() - kShown : 0) +
+      exec.lines_dropped;
+  if (more > 0) absl::StrAppend(&html, "<p class=\"facts\">… and ", more, " more lines</p>");
+  return html + "</details>\n";
 }
 
 std::string RoundSection(const DrillResult& result, const RoundResult& round) {
   std::string html = absl::StrCat(
       "<section class=\"round\"><h2>Round ", round.number, ": ", HtmlEscape(FaultName(round.fault)),
       " ", HtmlEscape(absl::StrJoin(round.targets, " and ")), "</h2>\n<p class=\"facts\">",
-      HtmlEscape(Clock(round.fault_at)), " · primary ", HtmlEscape(round.old_primary), " → ",
+      HtmlEscape(TimeOfDay(round.fault_at)), " · primary ", HtmlEscape(round.old_primary), " → ",
       HtmlEscape(round.new_primary.empty() ? "none" : round.new_primary), " · outage ",
       HtmlEscape(Secs(round.outage)), " · ", round.writes_failed, " failed writes (",
       round.clients_with_errors, " of ", result.writers, " writers, ", round.clients_turned_away,
@@ -300,7 +484,7 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
                             kReadColour)
           : "",
       kFailureColour, kOutageColour, kFaultColour, kEventColour, kMilestoneColour);
-  absl::StrAppend(&html, Timeline(round));
+  absl::StrAppend(&html, Timeline(round, result.exec ? &*result.exec : nullptr));
   std::vector<std::string> items;
   items.reserve(round.errors.size() + round.missing.size());
   std::vector<std::pair<std::string, int>> errors(round.errors.begin(), round.errors.end());
@@ -341,6 +525,24 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
 
 }  // namespace
 
+double LabelWidth(const std::string& label) {
+  // Code points, not bytes: "…" is one glyph.
+  double glyphs = 0;
+  for (unsigned char c : label) glyphs += (c & 0xc0) != 0x80 ? 1 : 0;
+  return 5.6 * glyphs;
+}
+
+LabelPlacer::Spot LabelPlacer::Place(double x, double width) {
+  constexpr double kGap = 4;
+  Spot best{0, std::max(x, ends_[0] + kGap)};
+  for (int row = 1; row < static_cast<int>(ends_.size()); ++row) {
+    const double start = std::max(x, ends_[row] + kGap);
+    if (start < best.x) best = {row, start};
+  }
+  ends_[best.row] = best.x + width;
+  return best;
+}
+
 std::string HtmlEscape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -376,21 +578,22 @@ std::string DrillHtml(const DrillResult& result) {
       "</h1>\n<p class=\"facts\">", result.nodes, " nodes, ",
       result.synchronous ? "synchronous" : "asynchronous", " replication · ", result.writers,
       " writers", result.readers > 0 ? absl::StrCat(", ", result.readers, " readers") : "",
-      absl::StrFormat(", %g writes/s", result.rate), " · ", HtmlEscape(Clock(result.started)), ", ",
-      HtmlEscape(Secs(result.finished - result.started)), "</p>\n");
+      absl::StrFormat(", %g writes/s", result.rate), " · ", HtmlEscape(TimeOfDay(result.started)),
+      ", ", HtmlEscape(Secs(result.finished - result.started)), "</p>\n");
   if (!result.notes.empty()) {
     std::vector<std::string> notes;
     for (const std::string& note : result.notes) notes.push_back(HtmlEscape(note));
     absl::StrAppend(&html, "<ul class=\"notes\"><li>", absl::StrJoin(notes, "</li><li>"),
                     "</li></ul>\n");
   }
-  absl::StrAppend(&html, "<h2>Summary</h2>\n", SummaryTable(result),
+  absl::StrAppend(&html, "<h2>Summary</h2>\n", SummaryTable(result), Distribution(result),
                   "<p class=\"facts\">Outage: the longest time without any acknowledged write, "
                   "from the last one before the fault. Promoted and repointed: first seen by the "
                   "drill's probes (nodes every 100 ms, the bouncer every 50 ms); detected: "
                   "radctl's stored Failover event. "
                   "Lost: acknowledged writes missing afterwards on the primary or a streaming "
                   "standby.</p>\n");
+  absl::StrAppend(&html, ExecSection(result));
   for (const RoundResult& round : result.rounds)
     absl::StrAppend(&html, RoundSection(result, round));
   absl::StrAppend(&html, "</body></html>\n");

@@ -77,21 +77,43 @@ std::string DrillTable(const DrillResult& result) {
     absl::StrAppend(&out, "round ", round.number, ":\n");
     for (const std::string& line : lines) absl::StrAppend(&out, "  ", line, "\n");
   }
+  if (result.exec.has_value()) {
+    const ExecRun& exec = *result.exec;
+    absl::StrAppend(&out, "\ncommand (--exec): ", exec.command, "\n  ", exec.Outcome(), "; ",
+                    exec.lines.size() + exec.lines_dropped,
+                    " lines of output (with their times in -o json and the HTML report)",
+                    exec.Passed() ? "" : "; the drill fails", "\n");
+  }
   absl::StrAppend(&out, "\n");
-  absl::StrAppendFormat(&out, "%-24s %6s %8s %8s %8s %9s %8s %14s %5s %9s %5s %6s %9s\n", "SUMMARY",
-                        "ROUNDS", "OUTAGE~", "OUTAGE^", "WORST^", "STREAM~", "FAILED",
-                        "CLIENTS W/ERR", "AWAY", "ACKED", "LOST", "SPLIT", "UNHEALED");
-  for (const SummaryRow& row : Summarize(result)) {
+  absl::StrAppendFormat(&out, "%-24s %6s %7s %7s %7s %7s %8s %9s %8s %14s %5s %9s %5s %6s %9s\n",
+                        "SUMMARY", "ROUNDS", "P50", "P95", "P99", "MAX", "WORST^", "STREAM~",
+                        "FAILED", "CLIENTS W/ERR", "AWAY", "ACKED", "LOST", "SPLIT", "UNHEALED");
+  const std::vector<SummaryRow> rows = Summarize(result);
+  for (const SummaryRow& row : rows) {
     absl::StrAppendFormat(
-        &out, "%-24s %6d %8s %8s %8s %9s %8d %14s %5d %9d %5d %6d %9d\n", row.fault, row.rounds,
-        Secs(row.median_outage), Secs(row.max_outage), Secs(row.max_writer_outage),
-        Secs(row.median_streaming), row.writes_failed,
-        absl::StrCat(row.clients_with_errors, "/", row.client_rounds), row.clients_turned_away,
-        row.acknowledged, row.lost, row.split_brains, row.not_recovered);
+        &out, "%-24s %6d %7s %7s %7s %7s %8s %9s %8d %14s %5d %9d %5d %6d %9d\n", row.fault,
+        row.rounds, Secs(row.median_outage), Secs(row.p95_outage), Secs(row.p99_outage),
+        Secs(row.max_outage), Secs(row.max_writer_outage), Secs(row.median_streaming),
+        row.writes_failed, absl::StrCat(row.clients_with_errors, "/", row.client_rounds),
+        row.clients_turned_away, row.acknowledged, row.lost, row.split_brains, row.not_recovered);
+  }
+  bool any_milestone = false;
+  for (const SummaryRow& row : rows) {
+    if (!row.median_promoted && !row.median_repointed) continue;
+    if (!any_milestone) {
+      absl::StrAppendFormat(&out, "\n%-24s %8s %8s %8s %8s\n", "WHERE IT WENT (MEDIAN)", "DETECT",
+                            "PROMOTE", "REPOINT", "RESUME");
+    }
+    any_milestone = true;
+    absl::StrAppendFormat(&out, "%-24s %8s %8s %8s %8s\n", row.fault, Secs(row.median_detected),
+                          Secs(row.median_promoted), Secs(row.median_repointed),
+                          Secs(row.median_resumed));
   }
   absl::StrAppend(
       &out,
-      "\n~ median, ^ max. Times are after the fault. DETECT: radctl's stored Failover event (its "
+      "\nP50, P95, P99, MAX: percentiles of the rounds' outages (nearest rank: with fewer than "
+      "100 rounds P99 is the max). ~ median, ^ max. Times are after the fault. DETECT: radctl's "
+      "stored Failover event (its "
       "decision; for a standby, its first event about it). PROMOTE, REPOINT: the drill's probes "
       "(nodes every 100 ms, the bouncer every 50 ms) saw another node accept a write, the bouncer "
       "point to it. RESUME: the "
@@ -158,10 +180,20 @@ std::string DrillJson(const DrillResult& result) {
   }
   Json summary = Json::array();
   for (const SummaryRow& row : Summarize(result)) {
+    Json outages = Json::array();
+    for (absl::Duration d : row.outages) outages.push_back(Rounded(d));
     summary.push_back({{"fault", row.fault},
                        {"rounds", row.rounds},
                        {"median_outage_s", Rounded(row.median_outage)},
+                       {"p50_outage_s", Rounded(row.median_outage)},
+                       {"p95_outage_s", Rounded(row.p95_outage)},
+                       {"p99_outage_s", Rounded(row.p99_outage)},
                        {"max_outage_s", Rounded(row.max_outage)},
+                       {"outages_s", outages},
+                       {"median_detected_s", Seconds(row.median_detected)},
+                       {"median_promoted_s", Seconds(row.median_promoted)},
+                       {"median_repointed_s", Seconds(row.median_repointed)},
+                       {"median_resumed_s", Seconds(row.median_resumed)},
                        {"max_writer_outage_s", Rounded(row.max_writer_outage)},
                        {"median_streaming_s", Rounded(row.median_streaming)},
                        {"writes_ok", row.writes_ok},
@@ -185,6 +217,27 @@ std::string DrillJson(const DrillResult& result) {
                {"notes", result.notes},
                {"rounds", rounds},
                {"summary", summary}};
+  if (result.exec.has_value()) {
+    const ExecRun& exec = *result.exec;
+    Json lines = Json::array();
+    for (const ExecLine& line : exec.lines) {
+      lines.push_back({{"at", Rfc3339(line.at)},
+                       {"stream", line.from_stderr ? "stderr" : "stdout"},
+                       {"text", line.text}});
+    }
+    json["exec"] = {
+        {"command", exec.command},
+        {"started", exec.started ? Json(Rfc3339(exec.start)) : Json(nullptr)},
+        {"ended", exec.ended() ? Json(Rfc3339(exec.end)) : Json(nullptr)},
+        {"exit_code", exec.ended() && exec.signal == 0 ? Json(exec.exit_code) : Json(nullptr)},
+        {"signal", exec.signal != 0 ? Json(exec.signal) : Json(nullptr)},
+        {"stopped_by_drill", exec.stopped_by_drill},
+        {"passed", exec.Passed()},
+        {"outcome", exec.Outcome()},
+        {"lines", lines},
+        {"lines_dropped", exec.lines_dropped},
+    };
+  }
   // Error messages come from servers and may hold invalid UTF-8: replace, never throw.
   return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

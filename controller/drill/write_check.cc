@@ -41,9 +41,9 @@ std::vector<WriteKey> MissingKeys(const std::vector<WriteKey>& acknowledged,
   return missing;
 }
 
-WriteCheckResult CheckAcknowledgedWrites(const ClusterView& view, const std::string& primary,
-                                         const PgEndpoint& node_login, int round,
-                                         const std::vector<WriteKey>& acknowledged,
+WriteCheckResult CheckAcknowledgedWrites(const Clock& clock, const ClusterView& view,
+                                         const std::string& primary, const PgEndpoint& node_login,
+                                         int round, const std::vector<WriteKey>& acknowledged,
                                          absl::Duration replay_timeout) {
   WriteCheckResult result;
   result.acknowledged = static_cast<int64_t>(acknowledged.size());
@@ -94,14 +94,14 @@ WriteCheckResult CheckAcknowledgedWrites(const ClusterView& view, const std::str
       continue;
     }
     // Replayed past the primary's position: everything acknowledged before it is there, or lost.
-    const absl::Time deadline = absl::Now() + replay_timeout;
+    const absl::Time deadline = clock.Now() + replay_timeout;
     bool replayed = false;
-    while (!replayed && absl::Now() < deadline) {
+    while (!replayed && clock.Now() < deadline) {
       absl::StatusOr<PgRows> rows = (*conn)->Query(
           absl::StrCat("SELECT pg_last_wal_replay_lsn() >= '", position, "'::pg_lsn"), kTimeout);
       if (!rows.ok()) break;
       replayed = !rows->empty() && (*rows)[0][0].value_or("") == "t";
-      if (!replayed) absl::SleepFor(absl::Milliseconds(100));
+      if (!replayed) clock.SleepFor(absl::Milliseconds(100));
     }
     if (!replayed) {
       result.unchecked.push_back(absl::StrCat(node, ": had not replayed up to ", position,

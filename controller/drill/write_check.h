@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/postgres/pg_connection.h"
 #include "controller/drill/cluster_probe.h"
 
@@ -31,9 +32,9 @@ std::vector<WriteKey> MissingKeys(const std::vector<WriteKey>& acknowledged,
                                   const std::set<WriteKey>& present);
 
 // `node_login` carries user, password and database; host and port are filled per node.
-WriteCheckResult CheckAcknowledgedWrites(const ClusterView& view, const std::string& primary,
-                                         const PgEndpoint& node_login, int round,
-                                         const std::vector<WriteKey>& acknowledged,
+WriteCheckResult CheckAcknowledgedWrites(const Clock& clock, const ClusterView& view,
+                                         const std::string& primary, const PgEndpoint& node_login,
+                                         int round, const std::vector<WriteKey>& acknowledged,
                                          absl::Duration replay_timeout);
 
 }  // namespace radctl::drill

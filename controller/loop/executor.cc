@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "controller/config/bouncer_config.h"
+#include "controller/operations/stop_answer.h"
 #include "controller/state/backup_lock.h"
 #include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
@@ -103,6 +104,10 @@ std::string EventReason(ActionType type) {
       return "RemoveReadBouncer";
     case ActionType::kPointReadBouncer:
       return "PointReadBouncer";
+    case ActionType::kDelayStop:
+      return "DelayStop";
+    case ActionType::kAllowStop:
+      return "AllowStop";
   }
   return "Unknown";
 }
@@ -174,6 +179,10 @@ absl::Status Executor::Execute(const Action& action) {
       return read_bouncer_.Remove();
     case ActionType::kPointReadBouncer:
       return read_bouncer_.Retarget(action.targets);
+    case ActionType::kDelayStop:
+    case ActionType::kAllowStop:
+      return AnswerStop(env_.runtime, NodeName(spec_.name, action.ordinal),
+                        action.type == ActionType::kAllowStop);
     case ActionType::kFence:
       return Fence(action.ordinal, action.fence);
     case ActionType::kCreatePrimary:

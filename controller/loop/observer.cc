@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/clients/postgres/stop_request.h"
 #include "controller/config/bouncer_config.h"
 #include "controller/config/endpoints.h"
 #include "controller/config/tls_certificates.h"
@@ -134,6 +135,10 @@ void Observer::ReadDataDirectory(NodeObservation& node) const {
     if (line == "data=primary") node.data_dir = DataDir::kPrimary;
     if (line == "postgres=running") node.postgres_running = true;
     if (absl::ConsumePrefix(&line, "timeline=")) (void)absl::SimpleAtoi(line, &node.timeline);
+    if (absl::ConsumePrefix(&line, "stop_requested=")) {
+      node.stop_requested_at = ParseStopRequested(line);
+    }
+    if (absl::ConsumePrefix(&line, "stop_answer=")) node.stop_answer = ParseStopAnswer(line);
   }
 }
 
@@ -311,6 +316,8 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
     node.ssl = probe.ssl;
     node.tls_certificate = probe.tls_certificate;
     node.repmgr_records = probe.repmgr_nodes;
+    node.stop_requested_at = probe.stop_requested_at;
+    node.stop_answer = probe.stop_answer;
     if (!probe.in_recovery) {
       state.slots = probe.slots;
       state.replication = probe.replication;

@@ -33,6 +33,12 @@ constexpr absl::Duration kSteadyObserveInterval = absl::Seconds(3);
 // about 8 % of the watcher's CPU).
 constexpr absl::Duration kFilesLookInterval = absl::Seconds(1);
 
+// Watch mode, after a container of the cluster was sent a signal (a `kill` event: docker stop,
+// restart, kill): full observations at the probe interval for this long instead of the steady
+// cluster's few, so that a node's stop request (planned_stop.h), which its entrypoint writes a
+// few milliseconds after the signal, is seen at once and not at the next full observation.
+constexpr absl::Duration kAfterSignal = absl::Seconds(2);
+
 // "has not answered for 0.5s" and "for 1.0s" are one situation: digits do not count.
 std::string WithoutNumbers(std::string text) {
   text.erase(std::remove_if(text.begin(), text.end(),
@@ -108,7 +114,8 @@ void ReconcileLoop::WatchSteadyPrimary(const SteadyPrimary& primary, absl::Durat
     // that follows at once starts counting its silence from this last answer.
     absl::StatusOr<Lsn> lsn = observer_.AskPrimary(spec, primary.host_port);
     if (!lsn.ok()) return;
-    memory_ = RememberPrimaryAnswer(std::move(memory_), primary.ordinal, *lsn, env_.clock.Monotonic());
+    memory_ =
+        RememberPrimaryAnswer(std::move(memory_), primary.ordinal, *lsn, env_.clock.Monotonic());
   }
 }
 
@@ -352,6 +359,8 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
   watching_ = true;
   // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
   // stream is opened again whenever it breaks (dockerd restarted).
+  // When the last `kill` event came (monotonic, as nanoseconds from its epoch).
+  std::atomic<int64_t> signalled_at{absl::ToUnixNanos(absl::InfinitePast())};
   std::unique_ptr<Task> event_stream = env_.tasks.Start([&] {
     while (!stop) {
       absl::Status status = env_.runtime.StreamEvents(
@@ -359,6 +368,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
           [&](const docker::Event& event) {
             // "kill" comes as the signal is sent, before "die" (which waits for the engine's
             // clean-up): looking at once lets clients be held before PgBouncer fails them.
+            if (event.action == "kill") signalled_at = absl::ToUnixNanos(env_.clock.Monotonic());
             if (event.action == "kill" || event.action == "die" || event.action == "start" ||
                 event.action == "oom" || event.action == "destroy" || event.action == "stop" ||
                 event.action == "pause") {
@@ -397,7 +407,9 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
     last_failure_.clear();
     if (pass.acted) continue;  // observe the result at once
     const absl::Duration interval = ProbeTimingsFor(spec.failover).interval;
-    if (pass.steady) {
+    const bool signalled =
+        env_.clock.Monotonic() < absl::FromUnixNanos(signalled_at) + kAfterSignal;
+    if (pass.steady && !signalled) {
       WatchSteadyPrimary(*pass.steady, std::min(pass.plan.requeue_after, kSteadyObserveInterval),
                          interval, spec, desired, stop);
     } else {

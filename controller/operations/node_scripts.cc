@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/clients/postgres/stop_request.h"
 #include "controller/config/tls_config.h"
 
 namespace radctl {
@@ -105,18 +106,25 @@ std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& comman
 }
 
 std::string DataDirectoryFactsScript() {
-  return Tagged("facts", "",
-                "if [ -e radctl-incomplete ] || [ ! -f data/PG_VERSION ]; then echo data=empty; "
-                "elif [ -f data/standby.signal ]; then echo data=standby; "
-                "else echo data=primary; fi; "
-                "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
-                "else echo postgres=stopped; fi; "
-                // The timeline of the newest WAL segment in pg_wal (the last checkpoint's lags a
-                // promotion until the next checkpoint). Segments only: a standby that failed to
-                // follow a new primary has fetched its timeline's history file all the same.
-                "if [ -d data/pg_wal ]; then tl=$(ls data/pg_wal | grep -E '^[0-9A-F]{24}$' | "
-                "cut -c1-8 | sort | tail -n 1); [ -n \"$tl\" ] && echo timeline=$((0x$tl)); fi; "
-                "true");
+  return Tagged(
+      "facts", "",
+      absl::StrCat("if [ -e radctl-incomplete ] || [ ! -f data/PG_VERSION ]; then echo data=empty; "
+                   "elif [ -f data/standby.signal ]; then echo data=standby; "
+                   "else echo data=primary; fi; "
+                   "if pg_ctl -D data status >/dev/null 2>&1; then echo postgres=running; "
+                   "else echo postgres=stopped; fi; "
+                   // The timeline of the newest WAL segment in pg_wal (the last checkpoint's
+                   // lags a promotion until the next checkpoint). Segments only: a standby that
+                   // failed to follow a new primary has fetched its timeline's history file all
+                   // the same.
+                   "if [ -d data/pg_wal ]; then tl=$(ls data/pg_wal | grep -E '^[0-9A-F]{24}$' | "
+                   "cut -c1-8 | sort | tail -n 1); [ -n \"$tl\" ] && echo timeline=$((0x$tl)); fi; "
+                   // The container was asked to stop (stop_request.h), and the answer so far.
+                   "[ -f ",
+                   kStopRequestedFile, " ] && echo stop_requested=$(cat ", kStopRequestedFile,
+                   "); [ -f ", kStopAnswerFile, " ] && echo stop_answer=$(cat ", kStopAnswerFile,
+                   "); "
+                   "true"));
 }
 
 std::string InitPrimaryScript() {

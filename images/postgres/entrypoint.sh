@@ -24,6 +24,11 @@ perl -MSocket -e '
     last;
   }' 2>/dev/null || true
 
+# A stop request of an earlier run of this container is over.
+STOP_REQUESTED=/var/run/postgresql/radctl-stop-requested
+STOP_ANSWER=/var/run/postgresql/radctl-stop-answer
+rm -f "$STOP_REQUESTED" "$STOP_ANSWER"
+
 if [ -f "$PGDATA/standby.signal" ]; then
   echo "radctl-entrypoint: standby data directory: starting postgres"
   # -l /proc/1/fd/1 sends the server log to the container log without tying it to this shell.
@@ -34,6 +39,69 @@ else
   echo "radctl-entrypoint: empty data directory: waiting for the controller"
 fi
 
-# Stop Postgres cleanly on docker stop; tini forwards SIGTERM to this shell.
-trap 'pg_ctl -D "$PGDATA" stop -m fast >/dev/null 2>&1; exit 0' TERM INT
+# docker stop, restart, compose stop and a host shutting down send SIGTERM (tini forwards it to
+# this shell), and the engine kills the container after its stop timeout (radctl makes it 30 s).
+# A running Postgres does not stop at once: a watching controller first moves what depends on
+# it elsewhere (a switchover away from a primary, a standby out of the read endpoint), so that
+# no client sees the refusals of a Postgres shutting down. The handshake, through two files
+# outside the data directory (so that no clone or rewind copies them):
+# - this script writes the time of the request to radctl-stop-requested (the controller's
+#   probe reads it, or its look into the data directory when Postgres does not answer);
+# - the controller answers in radctl-stop-answer: "wait" (it is moving things, and answers
+#   again), then "go".
+# Without any answer within STOP_ANSWER_WAIT_S (no controller watches) Postgres stops as before;
+# after "wait", it stops at "go" or after STOP_GO_WAIT_S whatever happens (a controller that
+# died meanwhile). Before the fast stop, the transactions running on it get STOP_DRAIN_S to end.
+STOP_ANSWER_WAIT_S=3
+STOP_GO_WAIT_S=20
+STOP_DRAIN_S=5
+
+now_ms() { date +%s%3N; }
+
+wait_for_controller() {
+  since=$(now_ms)
+  while :; do
+    answer=$(cat "$STOP_ANSWER" 2>/dev/null)
+    waited=$(($(now_ms) - since))
+    case "$answer" in
+      go) echo "radctl-entrypoint: the controller let Postgres stop after ${waited} ms"; return ;;
+      wait)
+        if [ "$waited" -ge $((STOP_GO_WAIT_S * 1000)) ]; then
+          echo "radctl-entrypoint: the controller asked to wait but did not answer go within ${STOP_GO_WAIT_S} s: stopping"
+          return
+        fi ;;
+      *)
+        if [ "$waited" -ge $((STOP_ANSWER_WAIT_S * 1000)) ]; then
+          echo "radctl-entrypoint: no controller answered within ${STOP_ANSWER_WAIT_S} s: stopping"
+          return
+        fi ;;
+    esac
+    sleep 0.05
+  done
+}
+
+# Transactions still running here (not the controller's own sessions, not replication) get a
+# moment to end: a standby taken out of the read endpoint finishes the reads it serves.
+drain() {
+  since=$(now_ms)
+  while [ $(($(now_ms) - since)) -lt $((STOP_DRAIN_S * 1000)) ]; do
+    busy=$(psql -X -qtA -d postgres -c "SELECT count(*) FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'
+        AND application_name NOT LIKE 'radctl%'" 2>/dev/null) || return
+    [ "$busy" = 0 ] && return
+    sleep 0.05
+  done
+}
+
+on_stop() {
+  if pg_ctl -D "$PGDATA" status >/dev/null 2>&1; then
+    echo "radctl-entrypoint: asked to stop: waiting for the controller (if one watches)"
+    date +%s.%N >"$STOP_REQUESTED.tmp" && mv "$STOP_REQUESTED.tmp" "$STOP_REQUESTED"
+    wait_for_controller
+    drain
+    pg_ctl -D "$PGDATA" stop -m fast >/dev/null 2>&1
+  fi
+  exit 0
+}
+trap on_stop TERM INT
 while :; do sleep 3600 & wait $!; done

@@ -251,6 +251,7 @@ void Containers(Planning& p, int hold) {
 
 void RegisteredPrimaryDown(Planning& p, int registered) {
   const Situation& s = p.s;
+  if (s.stops.stopping.count(registered) > 0) return;  // stopping on purpose: planned_stop.h
   const ClusterSpec& spec = s.spec;
   const NodeObservation* node = s.Node(registered);
   const std::string name = s.Name(registered);

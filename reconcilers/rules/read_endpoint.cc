@@ -41,6 +41,11 @@ std::vector<int> ReadCandidates(const Situation& s, const Proposal& write_side,
                                 std::map<int, std::string>* planned) {
   std::vector<int> candidates;
   for (int ordinal : s.desired) {
+    if (auto stopping = s.stops.leave_read_endpoint.find(ordinal);
+        stopping != s.stops.leave_read_endpoint.end()) {
+      (*planned)[ordinal] = stopping->second;
+      continue;
+    }
     auto action =
         std::find_if(write_side.actions.begin(), write_side.actions.end(), [&](const Action& a) {
           return a.ordinal == ordinal &&

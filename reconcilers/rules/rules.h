@@ -4,6 +4,8 @@
 //
 //   1. the network exists                                         (containers.cc)
 //   2. two writable primaries: fence all but one, nothing else    (split_brain.cc)
+//   2'. containers asked to stop are answered; a switchover away from a primary being stopped
+//      goes alone; no other rule acts on a node being stopped     (planned_stop.h)
 //   With one writable primary:
 //   3. node containers and the bouncer exist and run               (containers.cc)
 //   4. the primary is recorded on its timeline, or fenced if it is behind (primary.cc)

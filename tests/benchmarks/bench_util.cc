@@ -106,6 +106,16 @@ std::string StatusField(const std::string& name, const std::string& field) {
   return status[field];
 }
 
+std::vector<std::string> ReadEndpointServes(const std::string& name) {
+  nlohmann::json status = Status(name);
+  std::vector<std::string> serves;
+  if (!status.contains("read_endpoint") || !status["read_endpoint"].is_object()) return serves;
+  for (const auto& node : status["read_endpoint"]["serves"]) {
+    if (node.is_string()) serves.push_back(node);
+  }
+  return serves;
+}
+
 int EndpointPort(const std::string& name) {
   nlohmann::json status = Status(name);
   if (!status.contains("endpoint") || !status["endpoint"]["port"].is_number()) return -1;

@@ -39,6 +39,8 @@ namespace radctl::bench {
 
 // `radctl status NAME -o json`, parsed; an empty object when it fails.
 std::string StatusField(const std::string& name, const std::string& field);
+// The standbys the read endpoint serves, as status names them (none when it fails).
+std::vector<std::string> ReadEndpointServes(const std::string& name);
 // The endpoint's port from status; -1 when status fails.
 int EndpointPort(const std::string& name);
 // True when the cluster has one primary the bouncer points to and `standbys` streaming standbys.

@@ -30,6 +30,20 @@ struct BouncerPool {
   int servers_active = 0;
 };
 
+// One row of SHOW SERVERS.
+struct BouncerServer {
+  std::string database;
+  std::string state;          // "active", "idle", "used", "tested", or "new" (logging in)
+  bool close_needed = false;  // made under an earlier configuration: closed once released
+};
+
+// A client of the bouncer with a transaction open on one of its server connections, kept until
+// destroyed (then rolled back). PgBouncer counts that server connection as in use.
+class BouncerClientTransaction {
+ public:
+  virtual ~BouncerClientTransaction() = default;
+};
+
 class BouncerSession {
  public:
   virtual ~BouncerSession() = default;
@@ -51,6 +65,10 @@ class BouncerSession {
   // RECONNECT `database`: its server connections are closed once released (new ones look the
   // host name up again).
   [[nodiscard]] virtual absl::Status Reconnect(const std::string& database) = 0;
+  // SHOW SERVERS. Unimplemented where a fake does not model server connections.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<BouncerServer>> ShowServers() {
+    return absl::UnimplementedError("SHOW SERVERS");
+  }
 
   virtual bool broken() const = 0;
 };
@@ -61,6 +79,15 @@ class BouncerAccess {
   // `endpoint` is the bouncer's published address with the admin user; dbname is set here.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(
       PgEndpoint endpoint, absl::Duration timeout) const = 0;
+  // Logs in as a client (`endpoint`: an application user and database) and opens a transaction
+  // on one of the bouncer's server connections. Unimplemented where a fake does not model
+  // clients.
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<BouncerClientTransaction>>
+  OpenClientTransaction(const PgEndpoint& endpoint, absl::Duration timeout) const {
+    (void)endpoint;
+    (void)timeout;
+    return absl::UnimplementedError("a client transaction through the bouncer");
+  }
 };
 
 // The real thing: the admin console over libpq.

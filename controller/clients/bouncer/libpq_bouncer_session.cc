@@ -86,7 +86,28 @@ class LibpqBouncerSession : public BouncerSession {
     return conn_->Execute(Command("RECONNECT", database), kCommandTimeout);
   }
 
+  absl::StatusOr<std::vector<BouncerServer>> ShowServers() override {
+    // Columns (1.18): type, user, database, state, addr, port, local_addr, local_port,
+    // connect_time, request_time, wait, wait_us, close_needed, ...
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SHOW SERVERS", kCommandTimeout));
+    std::vector<BouncerServer> servers;
+    for (const PgRow& row : rows) {
+      if (row.size() < 13) continue;
+      servers.push_back({row[2].value_or(""), row[3].value_or(""), row[12].value_or("0") == "1"});
+    }
+    return servers;
+  }
+
   bool broken() const override { return conn_->broken(); }
+
+ private:
+  std::unique_ptr<PgConnection> conn_;
+};
+
+class LibpqClientTransaction : public BouncerClientTransaction {
+ public:
+  explicit LibpqClientTransaction(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+  ~LibpqClientTransaction() override { (void)conn_->Execute("ROLLBACK", kCommandTimeout); }
 
  private:
   std::unique_ptr<PgConnection> conn_;
@@ -99,6 +120,13 @@ class Libpq : public BouncerAccess {
     endpoint.dbname = "pgbouncer";
     ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
     return std::unique_ptr<BouncerSession>(new LibpqBouncerSession(std::move(conn)));
+  }
+
+  absl::StatusOr<std::unique_ptr<BouncerClientTransaction>> OpenClientTransaction(
+      const PgEndpoint& endpoint, absl::Duration timeout) const override {
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
+    RETURN_IF_ERROR(conn->Execute("BEGIN; SELECT 1", timeout));
+    return std::unique_ptr<BouncerClientTransaction>(new LibpqClientTransaction(std::move(conn)));
   }
 };
 

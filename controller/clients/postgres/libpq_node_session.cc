@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "controller/clients/postgres/node_session.h"
+#include "controller/clients/postgres/stop_request.h"
 #include "crd-like-specs/status_macros.h"
 
 namespace radctl {
@@ -31,6 +32,14 @@ constexpr char kProbeSql[] =
     // is NULL or the start of a segment, and its replay position lags what it holds.
     "(SELECT bool_or(wait_event IN ('RecoveryWalStream', 'RecoveryRetrieveRetryInterval')) "
     "FROM pg_stat_activity WHERE backend_type = 'startup')";
+// The probe, and whether the node's container was asked to stop (stop_request.h): files the
+// entrypoint and the controller write, read here without another round trip (absent: NULL).
+const std::string& ProbeSql() {
+  static const std::string* sql = new std::string(
+      absl::StrCat(kProbeSql, ", pg_read_file('", kStopRequestedFile,
+                   "', 0, 64, true), pg_read_file('", kStopAnswerFile, "', 0, 64, true)"));
+  return *sql;
+}
 constexpr char kRepmgrNodesSql[] =
     "SELECT node_id, type, active, COALESCE(upstream_node_id, 0) FROM repmgr.nodes";
 constexpr char kSlotsSql[] =
@@ -113,8 +122,8 @@ class LibpqNodeSession : public NodeSession {
   explicit LibpqNodeSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
-    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kProbeSql, timeout));
-    if (rows.size() != 1 || rows[0].size() != 13) {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(ProbeSql(), timeout));
+    if (rows.size() != 1 || rows[0].size() != 15) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
@@ -133,6 +142,8 @@ class LibpqNodeSession : public NodeSession {
     probe.ssl = row[10].value_or("") == "on";
     probe.tls_certificate = row[11].value_or("");
     probe.replay_settled = row[12].value_or("") == "t";
+    probe.stop_requested_at = ParseStopRequested(row[13].value_or(""));
+    probe.stop_answer = ParseStopAnswer(row[14].value_or(""));
 
     // repmgr's records, as this node has them (absent before registration: not an error).
     if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {

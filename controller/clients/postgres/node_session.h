@@ -50,6 +50,10 @@ struct NodeProbe {
   std::vector<ReplicationConnection> replication;
   std::string synchronous_standby_names;
   std::optional<ArchiverStats> archiver;  // pg_stat_archiver and the WAL waiting for it
+  // The container was asked to stop, and what the controller answered (stop_request.h);
+  // InfinitePast when it was not.
+  absl::Time stop_requested_at = absl::InfinitePast();
+  StopAnswer stop_answer = StopAnswer::kNone;
 };
 
 // The app role and its database as a primary has them (spec.auth).

@@ -219,5 +219,63 @@ TEST(DrillVerdictTest, TwoWritablePrimariesAlwaysFail) {
   EXPECT_THAT(verdict.message(), HasSubstr("demo-pg-1 accepted a write while demo-pg-2"));
 }
 
+TEST(PercentileTest, NearestRankSoTheTailIsARealRound) {
+  std::vector<absl::Duration> hundred;
+  for (int i = 1; i <= 100; ++i) hundred.push_back(absl::Milliseconds(i * 10));
+  EXPECT_EQ(Percentile(hundred, 50), absl::Milliseconds(500));
+  EXPECT_EQ(Percentile(hundred, 95), absl::Milliseconds(950));
+  EXPECT_EQ(Percentile(hundred, 99), absl::Milliseconds(990));
+  EXPECT_EQ(Percentile(hundred, 100), absl::Milliseconds(1000));
+  // Fewer than 100 rounds: p99 is the worst of them, never an interpolation below it.
+  const std::vector<absl::Duration> twenty(hundred.begin(), hundred.begin() + 20);
+  EXPECT_EQ(Percentile(twenty, 99), absl::Milliseconds(200));
+  EXPECT_EQ(Percentile(twenty, 95), absl::Milliseconds(190));
+  EXPECT_EQ(Percentile({}, 99), absl::ZeroDuration());
+}
+
+TEST(SummarizeTest, PercentilesTheDistributionAndWhereTheOutageWentPerFault) {
+  std::vector<RoundResult> rounds;
+  for (int i = 1; i <= 4; ++i) {
+    RoundResult round = RoundBuilder(i, 2, 6).Outage(1.0, 1.0 + 0.25 * i, "x").Build();
+    round.milestones.detected = absl::Milliseconds(100 * i);
+    round.milestones.promoted = absl::Milliseconds(200 * i);
+    rounds.push_back(round);
+  }
+  RoundResult standby = RoundBuilder(5, 2, 6).Build();
+  standby.fault = Fault::kKillStandby;
+  rounds.push_back(standby);
+  const std::vector<SummaryRow> rows = Summarize(Result(rounds, 2));
+  ASSERT_EQ(rows.size(), 3u);
+  const SummaryRow& kill = rows[1];
+  EXPECT_EQ(kill.fault, "kill-primary");
+  ASSERT_EQ(kill.outages.size(), 4u);
+  EXPECT_EQ(kill.outages[0], rounds[0].outage) << "in round order";
+  EXPECT_EQ(kill.p95_outage, rounds[3].outage);
+  EXPECT_EQ(kill.p99_outage, rounds[3].outage);
+  EXPECT_EQ(kill.max_outage, rounds[3].outage);
+  EXPECT_EQ(kill.median_detected, absl::Milliseconds(250));
+  EXPECT_EQ(kill.median_promoted, absl::Milliseconds(500));
+  EXPECT_FALSE(kill.median_repointed.has_value()) << "no round saw it";
+  EXPECT_FALSE(rows[2].median_promoted.has_value()) << "a standby fault promotes nobody";
+}
+
+TEST(DrillVerdictTest, AFailedCommandFailsTheDrillAfterTheSafetyChecks) {
+  RoundResult round = RoundBuilder(1, 1, 5).Build();
+  DrillResult result = Result({round}, 1);
+  result.exec = ExecRun{};
+  result.exec->command = "npm test";
+  result.exec->started = true;
+  result.exec->start = At(0);
+  result.exec->end = At(4);
+  result.exec->exit_code = 1;
+  absl::Status verdict = DrillVerdict(result);
+  EXPECT_EQ(verdict.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(verdict.message(), HasSubstr("npm test exit status 1 after 4.00s"));
+  result.exec->exit_code = 0;
+  EXPECT_TRUE(DrillVerdict(result).ok());
+  result.rounds[0].split_brains.push_back({At(2), "demo-pg-1", "demo-pg-2"});
+  EXPECT_EQ(DrillVerdict(result).code(), absl::StatusCode::kInternal) << "safety first";
+}
+
 }  // namespace
 }  // namespace radctl::drill

@@ -2,6 +2,7 @@
 // the figures put it. How it looks in a browser is report_render_test.cc's.
 #include "controller/drill/report_html.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "absl/strings/match.h"
@@ -78,6 +79,102 @@ TEST(DrillHtmlTest, ManyWritesAreThinnedToTheSlowestAndFastestPerPixel) {
   const int dots = Count(html, "h0");
   EXPECT_GE(dots, TimelineLayout::kPlotRight - TimelineLayout::kPlotLeft - 1) << "every column";
   EXPECT_LE(dots, 2 * (TimelineLayout::kPlotRight - TimelineLayout::kPlotLeft + 1));
+}
+
+// Label boxes (x, y, estimated width) of the timeline's event labels.
+struct Box {
+  double x, y, width;
+  std::string text;
+};
+std::vector<Box> Labels(const std::string& svg) {
+  std::vector<Box> boxes;
+  const std::regex label(
+      "<text class=\"label\" x=\"([0-9.]+)\" y=\"([0-9]+)\"[^>]*>([^<]*)</text>");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), label), end; it != end; ++it) {
+    boxes.push_back({std::stod((*it)[1]), std::stod((*it)[2]), LabelWidth((*it)[3]), (*it)[3]});
+  }
+  return boxes;
+}
+
+TEST(DrillHtmlTest, EventLabelsNeverOverlapEvenWhenEventsCrowd) {
+  // Twelve events within 60 ms: once, four rows of labels ran over each other.
+  RoundBuilder builder(1, 2, 11);
+  const char* reasons[] = {"HoldClients",    "Fence",     "Failover",         "RecordPrimary",
+                           "PointBouncer",   "Follow",    "PointReadBouncer", "Rejoin",
+                           "StartContainer", "DelayStop", "AllowStop",        "Switchover"};
+  for (int i = 0; i < 12; ++i) builder.Event(1.2 + 0.005 * i, reasons[i]);
+  RoundResult round = builder.Build();
+  round.events.push_back({round.fault_at, "drill", "fault", "demo-pg-1", "docker kill", ""});
+  std::sort(round.events.begin(), round.events.end(),
+            [](const TimelineEvent& a, const TimelineEvent& b) { return a.at < b.at; });
+  const std::vector<Box> boxes = Labels(DrillHtml(Result({round}, 2)));
+  ASSERT_EQ(boxes.size(), 13u);
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    EXPECT_LE(boxes[i].x + boxes[i].width, TimelineLayout::kWidth) << boxes[i].text;
+    for (size_t j = i + 1; j < boxes.size(); ++j) {
+      if (boxes[i].y != boxes[j].y) continue;
+      const bool apart =
+          boxes[i].x + boxes[i].width <= boxes[j].x || boxes[j].x + boxes[j].width <= boxes[i].x;
+      EXPECT_TRUE(apart) << "\"" << boxes[i].text << "\" and \"" << boxes[j].text
+                         << "\" overlap in the row at y=" << boxes[i].y;
+    }
+  }
+}
+
+TEST(LabelPlacerTest, UsesTheRowThatNeedsTheLeastShift) {
+  LabelPlacer placer(2);
+  EXPECT_EQ(placer.Place(10, 50).row, 0);
+  const LabelPlacer::Spot second = placer.Place(20, 50);
+  EXPECT_EQ(second.row, 1);
+  EXPECT_EQ(second.x, 20);
+  const LabelPlacer::Spot third = placer.Place(30, 50);  // both rows taken: shifted, never over
+  EXPECT_EQ(third.row, 0);
+  EXPECT_EQ(third.x, 64);
+}
+
+DrillResult WithCommand(RoundResult round) {
+  DrillResult result = Result({round}, 2);
+  ExecRun exec;
+  exec.command = "psql -c 'select 1' <loop>";
+  exec.started = true;
+  exec.start = round.window_start + absl::Milliseconds(200);
+  for (int i = 0; i < 40; ++i) {
+    exec.lines.push_back({exec.start + absl::Milliseconds(250 * i), i == 7,
+                          i == 7 ? "ERROR: <conn> lost" : absl::StrCat("ok ", i)});
+  }
+  exec.end = round.window_start + absl::Seconds(10);
+  exec.exit_code = 2;
+  result.exec = exec;
+  return result;
+}
+
+TEST(DrillHtmlTest, TheCommandsLinesAreTicksInTheirLaneAndItsOutcomeIsTold) {
+  RoundResult round = RoundBuilder(1, 2, 11).Outage(1.0, 1.5, "x").Build();
+  const std::string html = DrillHtml(WithCommand(round));
+  EXPECT_EQ(Count(html, "class=\"exec-line\""), 40) << "one tick per line (each its own column)";
+  EXPECT_THAT(html, HasSubstr(absl::StrCat("fill=\"", kExecErrorColour, "\"")));
+  EXPECT_THAT(html, HasSubstr(absl::StrCat("height=\"", TimelineLayout::kHeightWithExec, "\"")));
+  EXPECT_THAT(html, HasSubstr("stderr: ERROR: &lt;conn&gt; lost"));
+  EXPECT_THAT(html, HasSubstr("<h2>Your command</h2>"));
+  EXPECT_THAT(html, HasSubstr("psql -c &#39;select 1&#39; &lt;loop&gt;"));
+  EXPECT_THAT(html, HasSubstr("exit status 2 after 9.80s"));
+  EXPECT_THAT(html, HasSubstr("the drill fails"));
+  EXPECT_THAT(html, HasSubstr(">command started</text>"));
+  EXPECT_THAT(html, HasSubstr(">command exit 2</text>"));
+  EXPECT_THAT(DrillHtml(Result({round}, 2)), Not(HasSubstr("exec-line")));
+}
+
+TEST(DrillHtmlTest, TheOutagesDistributionHasADotPerRoundAndItsPercentiles) {
+  std::vector<RoundResult> rounds;
+  for (int i = 1; i <= 5; ++i) {
+    rounds.push_back(RoundBuilder(i, 2, 6).Outage(1.0, 1.0 + 0.2 * i, "x").Build());
+  }
+  const std::string html = DrillHtml(Result(rounds, 2));
+  EXPECT_EQ(Count(html, "class=\"round-outage\""), 5);
+  EXPECT_THAT(html, HasSubstr(">p50 "));
+  EXPECT_THAT(html, HasSubstr(">p95 "));
+  EXPECT_THAT(html, HasSubstr(">p99 "));
+  EXPECT_THAT(html, HasSubstr("<th>p95</th><th>p99</th>"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // hack/test.sh installs it).
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -143,6 +144,101 @@ std::string ReadFile(const std::string& path) {
   std::stringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+// Renders `html` with headless Chromium at 1100 px wide into `image`.
+void Render(const std::string& name, const std::string& html_text, Png* image) {
+  ASSERT_EQ(std::system("command -v chromium >/dev/null"), 0)
+      << "chromium is not installed: run hack/test.sh (it installs it), or apt-get install "
+         "chromium";
+  const std::string dir = absl::StrCat(::testing::TempDir(), name, "-", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/profile");
+  const std::string html = dir + "/report.html";
+  const std::string png = dir + "/report.png";
+  std::ofstream(html) << html_text;
+  const std::string command = absl::StrCat(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--hide-scrollbars --force-device-scale-factor=1 --user-data-dir=",
+      dir, "/profile --window-size=1100,1400 --screenshot=", png, " file://", html, " >", dir,
+      "/chromium.log 2>&1");
+  ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(dir + "/chromium.log");
+  std::string error;
+  ASSERT_TRUE(image->Decode(ReadFile(png), &error)) << error;
+  ASSERT_EQ(image->width(), 1100);
+  if (getenv("KEEP_RENDER") == nullptr) std::filesystem::remove_all(dir);
+}
+
+// Rows and columns holding pixels of exactly `colour`, in rows [from, to).
+struct Extent {
+  int left = 1 << 30, right = -1, top = 1 << 30, bottom = -1, columns = 0;
+};
+Extent Find(const Png& image, const Rgb& colour, int from = 0, int to = 1 << 30) {
+  Extent extent;
+  for (int x = 0; x < image.width(); ++x) {
+    bool any = false;
+    for (int y = std::max(from, 0); y < std::min(to, image.height()); ++y) {
+      if (!Near(image.At(x, y), colour, 0)) continue;
+      any = true;
+      extent.left = std::min(extent.left, x);
+      extent.right = std::max(extent.right, x);
+      extent.top = std::min(extent.top, y);
+      extent.bottom = std::max(extent.bottom, y);
+    }
+    extent.columns += any;
+  }
+  return extent;
+}
+
+TEST(ReportRenderTest, TheCommandsLinesAreTicksInALaneBelowThePlotAcrossTheRound) {
+  // Window 0..11 s, fault at 1 s; the command prints a line every 250 ms from 0.5 s to 10.5 s,
+  // one of them (at 3 s) on stderr.
+  RoundResult round =
+      RoundBuilder(1, 4, 11).Outage(1.0, 2.0, "FATAL:  server conn crashed?").Build();
+  DrillResult result = Result({round});
+  ExecRun exec;
+  exec.command = "./tests.sh";
+  exec.started = true;
+  exec.start = round.window_start + absl::Milliseconds(400);
+  for (int i = 0; i <= 40; ++i) {
+    const absl::Time at = round.window_start + absl::Milliseconds(500 + 250 * i);
+    exec.lines.push_back({at, i == 10, absl::StrCat("line ", i)});
+  }
+  exec.end = round.window_start + absl::Milliseconds(10600);
+  exec.exit_code = 0;
+  result.exec = exec;
+  Png image;
+  Render("drill-render-exec", DrillHtml(result), &image);
+
+  // The timeline: the outage shading fills its plot's height (rows with a run of its colour:
+  // the legend's swatch has it too); the lane is below it.
+  Extent outage;
+  for (int y = 0; y < image.height(); ++y) {
+    int count = 0;
+    for (int x = 0; x < image.width(); ++x) count += Near(image.At(x, y), Hex(kOutageColour), 0);
+    if (count < 30) continue;
+    outage.top = std::min(outage.top, y);
+    outage.bottom = std::max(outage.bottom, y);
+  }
+  ASSERT_GE(outage.bottom, 0);
+  const int from = outage.top - TimelineLayout::kPlotTop;
+  const int to = from + TimelineLayout::kHeightWithExec;
+  const Extent out = Find(image, Hex(kExecColour), from, to);
+  const Extent err = Find(image, Hex(kExecErrorColour), from, to);
+  ASSERT_GE(out.right, 0) << "no command line drawn";
+  ASSERT_GE(err.right, 0) << "the stderr line is not drawn";
+  // One tick per line, spread over the round's width as their times are.
+  const double plot = TimelineLayout::kPlotRight - TimelineLayout::kPlotLeft;
+  EXPECT_NEAR(out.right - out.left, 10.0 / 11.0 * plot, 6) << "ticks from 0.5 s to 10.5 s";
+  EXPECT_GE(out.columns, 40) << "a tick per line";
+  // In a lane of their own below the plot (the outage shading fills the plot's height), where
+  // the stderr tick is too.
+  EXPECT_GT(out.top, outage.bottom) << "below the plot";
+  EXPECT_LE(out.bottom - out.top + 1,
+            TimelineLayout::kExecLaneBottom - TimelineLayout::kExecLaneTop);
+  EXPECT_GE(err.top, out.top - 1);
+  EXPECT_LE(err.bottom, out.bottom + 1);
 }
 
 TEST(ReportRenderTest, ChromiumShowsTheOutageShadedWithWritesAroundAndFailuresInside) {

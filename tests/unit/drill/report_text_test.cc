@@ -84,5 +84,39 @@ TEST(DrillJsonTest, InvalidUtf8FromAServerDoesNotBreakTheOutput) {
   EXPECT_EQ(json["rounds"][0]["writes_failed"], 5);
 }
 
+TEST(DrillTableTest, PercentilesPerFaultAndWhereTheOutageWent) {
+  DrillResult result = TwoRounds();
+  result.rounds[0].milestones.promoted = absl::Milliseconds(300);
+  const std::string table = DrillTable(result);
+  EXPECT_THAT(table, HasSubstr("SUMMARY                  ROUNDS     P50     P95     P99     MAX"));
+  EXPECT_THAT(table, HasSubstr("WHERE IT WENT (MEDIAN)     DETECT  PROMOTE  REPOINT   RESUME"));
+  nlohmann::json json = nlohmann::json::parse(DrillJson(result));
+  EXPECT_EQ(json["summary"][0]["p99_outage_s"], json["summary"][0]["max_outage_s"]);
+  EXPECT_EQ(json["summary"][0]["outages_s"].size(), 2u);
+  EXPECT_EQ(json["summary"][0]["median_promoted_s"], 0.3);
+}
+
+TEST(DrillJsonTest, TheCommandsOutcomeAndLinesWithTheirTimes) {
+  DrillResult result = TwoRounds();
+  ExecRun exec;
+  exec.command = "./run-tests.sh";
+  exec.started = true;
+  exec.start = result.started;
+  exec.end = result.started + absl::Seconds(12);
+  exec.exit_code = 0;
+  exec.lines = {{result.started + absl::Seconds(1), false, "PASS a"},
+                {result.started + absl::Seconds(2), true, "retrying after: server conn crashed?"}};
+  result.exec = exec;
+  nlohmann::json json = nlohmann::json::parse(DrillJson(result));
+  EXPECT_EQ(json["exec"]["command"], "./run-tests.sh");
+  EXPECT_EQ(json["exec"]["exit_code"], 0);
+  EXPECT_EQ(json["exec"]["passed"], true);
+  ASSERT_EQ(json["exec"]["lines"].size(), 2u);
+  EXPECT_EQ(json["exec"]["lines"][1]["stream"], "stderr");
+  EXPECT_EQ(json["exec"]["lines"][1]["at"], "2026-01-01T00:00:02.000+00:00");
+  EXPECT_THAT(DrillTable(result), HasSubstr("command (--exec): ./run-tests.sh\n  exit status 0 "
+                                            "after 12.00s; 2 lines of output"));
+}
+
 }  // namespace
 }  // namespace radctl::drill

@@ -95,11 +95,42 @@ TEST_F(ObserverTest, SilenceIsCountedFromTheLastAnswer) {
   Observe();
   absl::Time answered = h_.world().clock().Now();
   h_.world().Freeze(1, true);
-  h_.world().clock().Advance(absl::Seconds(3));
-  ObservedState observed = Observe();
+  ObservedState observed;
+  for (int i = 0; i < 12; ++i) {  // looked at every 250 ms, as a watcher does
+    h_.world().clock().Advance(absl::Milliseconds(250));
+    observed = Observe();
+  }
   EXPECT_FALSE(observed.Node(1)->reachable);
   EXPECT_EQ(memory_.Node(1).answered_at, answered);
   EXPECT_EQ(observed.observed_at - memory_.Node(1).answered_at, absl::Seconds(3));
+}
+
+TEST_F(ObserverTest, AContainerStartedAgainIsSilentOnlyFromItsFirstUnansweredProbe) {
+  Observe();
+  h_.world().Kill(1);
+  for (int i = 0; i < 8; ++i) {  // not running for 2 s, looked at every 250 ms
+    h_.world().clock().Advance(absl::Milliseconds(250));
+    Observe();
+  }
+  ASSERT_TRUE(h_.world().env().runtime.StartContainer("demo-pg-1").ok());
+  h_.world().Freeze(1, true);
+  h_.world().clock().Advance(absl::Milliseconds(250));
+  ObservedState observed = Observe();
+  EXPECT_EQ(memory_.Node(1).answered_at, observed.observed_at);
+}
+
+TEST_F(ObserverTest, SilenceTheLoopDidNotWatchCountsFromTheFirstUnansweredProbe) {
+  // The loop acted for 3 s (a switchover on a busy machine) without looking: the node answered
+  // before, and its first probe after that fails. It has not been silent for 3 s as far as
+  // anyone knows: its silence starts now.
+  Observe();
+  h_.world().Freeze(1, true);
+  h_.world().clock().Advance(absl::Seconds(3));
+  ObservedState observed = Observe();
+  EXPECT_EQ(memory_.Node(1).answered_at, observed.observed_at);
+  h_.world().clock().Advance(absl::Milliseconds(250));
+  ObservedState later = Observe();
+  EXPECT_EQ(memory_.Node(1).answered_at, observed.observed_at) << "and goes on from there";
 }
 
 TEST_F(ObserverTest, WithoutAPrimaryTheMostAdvancedStandbysRecordsAreTrusted) {

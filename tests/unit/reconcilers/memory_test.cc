@@ -62,13 +62,30 @@ TEST(RememberTest, SilenceCountsFromTheLastAnswerOrFromWhenFirstSeenSilent) {
   EXPECT_EQ(memory.last_primary_lsn, 0x500u);
 
   ObservedState silent = ObservedStateBuilder(spec).Down(1, DataDir::kPrimary).Build();
-  silent.observed_at = kNow + absl::Seconds(3);
-  memory = Remember(memory, silent, {}, silent.observed_at);
+  for (int look = 1; look <= 12; ++look) {  // every 250 ms, as a watcher looks
+    silent.observed_at = kNow + absl::Milliseconds(250) * look;
+    memory = Remember(memory, silent, {}, silent.observed_at);
+  }
   EXPECT_EQ(memory.Node(1).answered_at, kNow) << "silent since its last answer";
   EXPECT_EQ(memory.last_primary_lsn, 0x500u) << "where it was last seen writing";
 
   LoopMemory fresh = Remember({}, silent, {}, silent.observed_at);
   EXPECT_EQ(fresh.Node(1).answered_at, silent.observed_at) << "never answered: from now";
+}
+
+TEST(RememberTest, SilenceTheLoopDidNotWatchCountsFromTheLookThatFindsIt) {
+  // The loop acted for 3 s without looking (a switchover on a busy machine): the node answered
+  // before, and is silent at the next look. It has not been silent for 3 s as far as anyone
+  // knows.
+  ClusterSpec spec = DemoSpec();
+  LoopMemory memory = Remember({}, ObservedStateBuilder(spec).Primary(1).Build(), {}, kNow);
+  ObservedState silent = ObservedStateBuilder(spec).Down(1, DataDir::kPrimary).Build();
+  silent.observed_at = kNow + absl::Seconds(3);
+  memory = Remember(memory, silent, {}, silent.observed_at);
+  EXPECT_EQ(memory.Node(1).answered_at, silent.observed_at);
+  silent.observed_at += absl::Milliseconds(250);
+  memory = Remember(memory, silent, {}, silent.observed_at);
+  EXPECT_EQ(memory.Node(1).answered_at, kNow + absl::Seconds(3)) << "and goes on from there";
 }
 
 TEST(RememberTest, AFenceHoldsUntilTheNodeAnswersOrItsContainerStops) {
