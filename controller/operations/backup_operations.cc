@@ -204,9 +204,9 @@ absl::StatusOr<RestoreResult> BackupOperations::RestorePrimary(int ordinal) cons
   const std::string helper = RestoreHelperName(spec_.name);
   absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
-    events_.Progress(
-        absl::StrCat(node, " restore: ", what, " at +",
-                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
+    events_.Progress(absl::StrCat(
+        node, " restore: ", what, " at +",
+        absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
   };
   // What the source has committed until now is in its archive before the target is chosen.
   FlushSourceArchive(recovery.from_cluster);

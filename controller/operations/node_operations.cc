@@ -262,9 +262,9 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
   const std::string source_name = NodeName(spec_.name, source);
   absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
-    events_.Progress(
-        absl::StrCat(name, " clone: ", what, " at +",
-                     absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
+    events_.Progress(absl::StrCat(
+        name, " clone: ", what, " at +",
+        absl::StrFormat("%.2fs", absl::ToDoubleSeconds(env_.clock.Monotonic() - start))));
   };
   RETURN_IF_ERROR(RunScript(ordinal, absl::StrCat("repmgr standby clone from ", source_name),
                             CloneScript(source_name, spec_.tls.enabled), kCloneTimeout));

@@ -37,8 +37,7 @@ class LocalFiles : public StateFiles {
     struct stat st;
     return stat(path.c_str(), &st) == 0;
   }
-  absl::Status Write(const std::string& path, const std::string& content,
-                     int mode) const override {
+  absl::Status Write(const std::string& path, const std::string& content, int mode) const override {
     return WriteFileAtomically(path, content, mode);
   }
   absl::Status Append(const std::string& path, const std::string& line) const override {

@@ -38,7 +38,8 @@ absl::Status WriteFormat(const StateFiles& files, const std::string& dir,
 }  // namespace
 
 absl::StatusOr<int> ReadStateFormat(const ClusterStore& store) {
-  ASSIGN_OR_RETURN(std::optional<nlohmann::json> format, ReadFormatFile(store.files(), store.dir()));
+  ASSIGN_OR_RETURN(std::optional<nlohmann::json> format,
+                   ReadFormatFile(store.files(), store.dir()));
   if (format.has_value()) return (*format)["format"].get<int>();
   return absl::IsNotFound(store.LoadSpec().status()) ? 0 : 1;
 }
@@ -51,7 +52,8 @@ absl::Status RecordStateFormat(const StateFiles& files, const std::string& dir,
 }
 
 absl::Status CheckStateFormat(const ClusterStore& store) {
-  ASSIGN_OR_RETURN(std::optional<nlohmann::json> format, ReadFormatFile(store.files(), store.dir()));
+  ASSIGN_OR_RETURN(std::optional<nlohmann::json> format,
+                   ReadFormatFile(store.files(), store.dir()));
   if (!format.has_value() || (*format)["format"].get<int>() <= kStateFormat) {
     return absl::OkStatus();
   }

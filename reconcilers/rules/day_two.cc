@@ -8,8 +8,7 @@ namespace radctl {
 
 Proposal DayTwo(const Situation& s, int primary) {
   Proposal out;
-  std::string renew =
-      CertificateRenewalReason(s.spec, s.observed.certificate, s.observed.wall_at);
+  std::string renew = CertificateRenewalReason(s.spec, s.observed.certificate, s.observed.wall_at);
   if (!renew.empty()) out.Add(ActionType::kRenewCertificate, 0, 0, renew);
   if (std::optional<Action> credentials = CredentialsAction(s.spec, s.observed, primary)) {
     // The read endpoint logs in to the standbys with its clients' keys too: it gets the new

@@ -885,15 +885,17 @@ void FakeWorld::AdvanceReceiver(FakeNode& node, absl::Time now) {
     const bool closed = upstream == nullptr || !upstream->container ||
                         upstream->state == "exited" || upstream->state == "created" ||
                         !upstream->postgres;
-    if (closed) {
+    if (node.upstream != node.attached_to) {
+      // A new primary_conninfo: the receiver is restarted at once, also one whose connection is
+      // half-open (ModelTest pins this on the real engine).
+      Detach(node, now);
+    } else if (closed) {
       // The upstream's Postgres is gone: its end of the connection closed, the receiver exits.
       Detach(node, now + node.retry_interval);
     } else if (!Reachable(node, *upstream) || upstream->state == "paused") {
       // Cut off or frozen: nothing closes the connection; the receiver gives up only after
       // wal_receiver_timeout of silence.
       if (now - node.heard_at >= node.receiver_timeout) Detach(node, now + node.retry_interval);
-    } else if (node.upstream != node.attached_to) {
-      Detach(node, now);  // a new primary_conninfo: the receiver is restarted at once
     } else {
       node.heard_at = now;
     }
