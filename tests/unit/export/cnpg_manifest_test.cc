@@ -1,8 +1,9 @@
 // radctl export --format cnpg, checked against CloudNativePG v1.30.0 itself (its CRDs and the
-// Go files with its parameter lists, in ../shared/cnpg-v1.30.0): every document of every example's
-// export matches its CRD with no unknown and no deprecated field, the parameters keep to
-// CloudNativePG's own lists, radctl's promises are kept (the quorum's k, failoverQuorum, data
-// checksums, backups through the barman-cloud plugin), and whatever does not carry over is said.
+// Go files with its parameter lists, in tests/unit/export/testdata/cnpg-v1.30.0): every document of
+// every example's export matches its CRD with no unknown and no deprecated field, the parameters
+// keep to CloudNativePG's own lists, radctl's promises are kept (the quorum's k, failoverQuorum,
+// data checksums, backups through the barman-cloud plugin), and whatever does not carry over is
+// said.
 #include "controller/export/cnpg_manifest.h"
 
 #include <filesystem>
