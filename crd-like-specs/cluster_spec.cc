@@ -15,7 +15,7 @@ auto Fields(const BouncerSpec& s) {
   return std::tie(s.port, s.bind, s.pool_mode, s.read_port, s.read_max_lag);
 }
 auto Fields(const ReplicationSpec& s) {
-  return std::tie(s.synchronous, s.synchronous_number, s.max_slot_wal_keep_size);
+  return std::tie(s.synchronous, s.synchronous_number, s.max_slot_wal_keep_size, s.max_moved_aside);
 }
 auto Fields(const FailoverSpec& s) { return std::tie(s.enabled, s.detection_ms); }
 auto Fields(const AuthSpec& s) { return std::tie(s.user, s.database, s.password); }

@@ -47,6 +47,9 @@ struct ReplicationSpec {
   // A slot may hold at most this much WAL for a standby that stays away; past it the standby is
   // rebuilt rather than the shared disk filled. "-1": no limit.
   std::string max_slot_wal_keep_size = "1GB";
+  // A rebuild moves the node's data directory aside instead of deleting it; a node keeps at most
+  // this many such copies, and one holding them all is not rebuilt until a person removes one.
+  int max_moved_aside = 3;
 };
 
 struct FailoverSpec {

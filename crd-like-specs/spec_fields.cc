@@ -84,6 +84,13 @@ std::vector<SpecFieldDoc> MakeTable() {
        "The most WAL a replication slot may hold for a standby that stays away; past it the "
        "standby is rebuilt rather than the disk filled. -1: no limit.",
        false},
+      {"spec.replication.maxMovedAside", "integer 1..20", "3", "3",
+       "A node whose data must be replaced (a former primary pg_rewind cannot rejoin, a standby "
+       "that cannot follow or start) keeps its old data directory beside the new one, as "
+       "`data.radctl-old-<time>` in its volume: radctl never deletes one. A node keeping this "
+       "many is not rebuilt: radctl says so and waits until one is removed with `radctl aside "
+       "NAME NODE --remove DIR` (`radctl aside NAME` lists them; `radctl status` counts them).",
+       false},
       {"spec.failover", kSection, "", "", "When the primary is replaced.", false},
       {"spec.failover.enabled", "boolean", "true", "true",
        "false: radctl never promotes a standby on its own (it still restarts a dead primary).",

@@ -188,6 +188,10 @@ void ReadReplication(YamlReader& reader, const Field& section, ReplicationSpec& 
                       [&](const Field& f) {
                         ReadText(reader, f, CheckWalSize, out.max_slot_wal_keep_size);
                       }},
+                     {"maxMovedAside",
+                      [&](const Field& f) {
+                        ReadInt(reader, f, CheckMaxMovedAside, out.max_moved_aside);
+                      }},
                  }));
 }
 

@@ -282,6 +282,8 @@ absl::Status CheckProfile(std::string_view profile) {
 
 absl::Status CheckDetectionMs(int64_t detection_ms) { return CheckRange(detection_ms, 100, 60000); }
 
+absl::Status CheckMaxMovedAside(int64_t count) { return CheckRange(count, 1, 20); }
+
 absl::Status CheckSynchronousNumber(int64_t number) { return CheckRange(number, 1, kMaxNodes - 1); }
 
 absl::Status CheckWalSize(std::string_view size) {

@@ -45,6 +45,7 @@ bool IsLoopbackAddress(std::string_view address);
 [[nodiscard]] absl::Status CheckParameterKeepsPromises(std::string_view name,
                                                        std::string_view value, bool synchronous);
 [[nodiscard]] absl::Status CheckDetectionMs(int64_t detection_ms);
+[[nodiscard]] absl::Status CheckMaxMovedAside(int64_t count);
 // auth.user: a lowercase SQL identifier PostgreSQL accepts as a new role's name unquoted (no
 // reserved keyword, not pg_*, public, none) and that radctl does not use itself.
 [[nodiscard]] absl::Status CheckRoleName(std::string_view name);

@@ -52,6 +52,7 @@ void EmitReplicationAndFailover(YAML::Emitter& out, const ClusterSpec& spec) {
   }
   out << YAML::Key << "maxSlotWalKeepSize" << YAML::Value
       << spec.replication.max_slot_wal_keep_size;
+  out << YAML::Key << "maxMovedAside" << YAML::Value << spec.replication.max_moved_aside;
   out << YAML::EndMap;
   out << YAML::Key << "failover" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "enabled" << YAML::Value << spec.failover.enabled;

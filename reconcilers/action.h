@@ -30,7 +30,7 @@ enum class ActionType {
   kStartStandby,      // start Postgres of an initialised standby whose Postgres is down
   kFollow,            // standby follows the primary `source`
   kRejoin,            // former primary rewound with pg_rewind, follows `source`
-  kRebuild,           // data directory moved aside (the newest one kept) and cloned again from
+  kRebuild,           // data directory moved aside (every copy kept) and cloned again from
                       // `source`
   kRemoveNode,        // scale down: container and volume removed, slot and record dropped on
                       // the primary `source`

@@ -137,6 +137,10 @@ struct NodeObservation {
   // container when Postgres does not answer.
   absl::Time stop_requested_at = absl::InfinitePast();
   StopAnswer stop_answer = StopAnswer::kNone;
+  // The data directories rebuilds moved aside in its volume (data.radctl-old-*, oldest first),
+  // read by the probe or with the data directory's facts; radctl never deletes one
+  // (spec.replication.maxMovedAside).
+  std::vector<std::string> moved_aside;
   bool StopRequested() const {
     return container == ContainerState::kRunning && stop_requested_at != absl::InfinitePast();
   }

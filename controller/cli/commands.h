@@ -49,6 +49,15 @@ struct LogsOptions {
 absl::StatusOr<LogsOptions> ParseLogs(const ParsedArgs& args);
 absl::Status RunLogs(const CliContext& context, const LogsOptions& options);
 
+struct AsideOptions {
+  std::string name;
+  std::string node;              // "": every node
+  std::string remove;            // a moved-aside directory of `node` to remove; "": list
+  std::string output = "table";  // table | json | yaml
+};
+absl::StatusOr<AsideOptions> ParseAside(const ParsedArgs& args);
+absl::Status RunAside(const CliContext& context, const AsideOptions& options);
+
 struct ReadyOptions {
   std::string name;  // empty: every cluster the controller watches
   std::string http = "127.0.0.1:8433";

@@ -89,6 +89,18 @@ std::vector<VerbDef> MakeVerbs() {
         Valued("--tail", "", "N", "lines of each log to start with (default 100; all: -1)")},
        Bind(&ParseLogs, &RunLogs)});
   verbs.push_back(
+      {"aside",
+       "data directories kept by rebuilds, and removing one",
+       "A rebuild moves a node's old data directory aside (data.radctl-old-<time> in its\n"
+       "volume) instead of deleting it: a former primary's may hold commits no other node has.\n"
+       "radctl never deletes one; a node keeping spec.replication.maxMovedAside copies is not\n"
+       "rebuilt until one is removed. Lists them (size, timeline, last checkpoint); --remove\n"
+       "DIR deletes one of NODE's, after you have saved what you need from it.",
+       {Cluster(), Positional("NODE", "NODE", false, Completion::kNode)},
+       {Valued("--remove", "", "DIR", "delete this moved-aside directory of NODE"),
+        Output({"table", "json", "yaml"})},
+       Bind(&ParseAside, &RunAside)});
+  verbs.push_back(
       {"ready",
        "exit 0 once a watching controller reports the cluster ready",
        "Asks the HTTP endpoint of a running radctl apply --watch (/readyz) whether the\n"

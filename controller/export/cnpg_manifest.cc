@@ -336,6 +336,9 @@ void SpecFindings(const ClusterSpec& spec, const CnpgOptions& options, Findings&
   if (!spec.backup.enabled) {
     findings.Note("backup.enabled is false: no WAL archive and no backups, as here");
   }
+  findings.Note(absl::StrCat("replication.maxMovedAside ", spec.replication.max_moved_aside,
+                             ": CloudNativePG recreates an instance's PVC instead of keeping the "
+                             "replaced data beside it"));
   if (!options.data_bytes) {
     findings.Note("storage.size is 1Gi: the volumes could not be measured (no node running?)");
   }

@@ -372,12 +372,11 @@ absl::Status Executor::Rebuild(int ordinal, int source) {
             ? absl::StrCat("; ", NodeName(spec_.name, source), "'s history left timeline ",
                            moved->timeline, " at ", FormatLsn(**fork))
             : "";
-    events_.Normal(
-        name, "MovedAside",
-        absl::StrCat("old data directory kept at ", moved->path, " (timeline ", moved->timeline,
-                     ", last checkpoint ", FormatLsn(moved->checkpoint), fork_text,
-                     "); it is removed by the next rebuild of this node or "
-                     "by radctl delete without --keep-volumes"));
+    events_.Normal(name, "MovedAside",
+                   absl::StrCat("old data directory kept at ", moved->path, " (timeline ",
+                                moved->timeline, ", last checkpoint ", FormatLsn(moved->checkpoint),
+                                fork_text, "); it stays until `radctl aside ", spec_.name, " ",
+                                ordinal, " --remove` or radctl delete without --keep-volumes"));
   }
   return nodes_.CloneStandby(ordinal, source);
 }

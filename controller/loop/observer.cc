@@ -104,6 +104,7 @@ void Observer::ReadFacts(NodeObservation& node, bool busy) {
       node.data_dir = facts.data_dir;
       node.postgres_running = facts.postgres_running;
       node.timeline = facts.timeline;
+      node.moved_aside = facts.moved_aside;
       node.facts_error = facts.facts_error;
       return;
     }
@@ -139,6 +140,9 @@ void Observer::ReadDataDirectory(NodeObservation& node) const {
       node.stop_requested_at = ParseStopRequested(line);
     }
     if (absl::ConsumePrefix(&line, "stop_answer=")) node.stop_answer = ParseStopAnswer(line);
+    if (absl::ConsumePrefix(&line, "aside=")) {
+      node.moved_aside = absl::StrSplit(line, ',', absl::SkipEmpty());
+    }
   }
 }
 
@@ -318,6 +322,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
     node.repmgr_records = probe.repmgr_nodes;
     node.stop_requested_at = probe.stop_requested_at;
     node.stop_answer = probe.stop_answer;
+    node.moved_aside = probe.moved_aside;
     if (!probe.in_recovery) {
       state.slots = probe.slots;
       state.replication = probe.replication;

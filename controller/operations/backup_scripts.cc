@@ -107,9 +107,10 @@ std::string RecoverScript() {
 
 std::string StartRestoredPrimaryScript() {
   return Tagged("start-restored-primary", "",
-                "pg_ctl -D data -l /proc/1/fd/1 -w -t 300 start >/dev/null; "
-                "repmgr -f repmgr.conf primary register --force >/dev/null; "
-                "rm -f radctl-incomplete");
+                // The marker goes before the first start that serves clients: a directory
+                // that ever served is never read as incomplete.
+                "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -w -t 300 start "
+                ">/dev/null; repmgr -f repmgr.conf primary register --force >/dev/null");
 }
 
 }  // namespace radctl

@@ -124,6 +124,8 @@ std::string DataDirectoryFactsScript() {
                    kStopRequestedFile, " ] && echo stop_requested=$(cat ", kStopRequestedFile,
                    "); [ -f ", kStopAnswerFile, " ] && echo stop_answer=$(cat ", kStopAnswerFile,
                    "); "
+                   // The copies rebuilds kept (the stamp in their names sorts oldest first).
+                   "echo aside=$(ls -d data.radctl-old-* 2>/dev/null | tr '\\n' ,); "
                    "true"));
 }
 
@@ -160,10 +162,13 @@ std::string InitPrimaryScript() {
           kBootstrapSqlFile,
           " >/tmp/radctl-bootstrap.log 2>&1 || { cat /tmp/radctl-bootstrap.log >&2; exit 1; }; "
           "if grep -E '(ERROR|FATAL|PANIC): ' /tmp/radctl-bootstrap.log >&2; then exit 1; fi; "
-          "phase bootstrapped; sync -f data/PG_VERSION; phase synced; ",
+          // Complete and durable: the marker goes before the first start, so a directory
+          // that ever served is never read as incomplete (and never removed as one), also
+          // when a step after the start fails.
+          "phase bootstrapped; sync -f data/PG_VERSION; rm -f radctl-incomplete; phase synced; ",
           StartNewAndWaitUntilReady(),
           "phase started; repmgr -f repmgr.conf primary register --force >/dev/null; "
-          "rm -f radctl-incomplete; phase registered"));
+          "phase registered"));
 }
 
 std::string StartPostgresScript() {
@@ -192,9 +197,10 @@ std::string CloneScript(const std::string& source, bool verify_tls) {
 }
 
 std::string StartCloneScript() {
-  // Without pg_ctl's own wait (it polls in tenths of a second): streaming is what counts.
+  // Without pg_ctl's own wait (it polls in tenths of a second): streaming is what counts. The
+  // marker goes first: a directory that ever served is never read as incomplete.
   return Tagged("start-clone", "",
-                "pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null; rm -f radctl-incomplete");
+                "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null");
 }
 
 std::string RegisterStandbyScript(int upstream_ordinal) {
@@ -235,7 +241,9 @@ std::string RejoinScript(const std::string& primary, bool verify_tls) {
 }
 
 std::string MoveAsideScript(const std::string& stamp) {
-  // Only a real data directory is kept: an interrupted clone (the marker) holds nothing.
+  // Only a real data directory is kept: an interrupted clone (the marker) holds nothing. Earlier
+  // copies stay (a former primary's may hold the only copy of some commits); a name already
+  // taken (two rebuilds within a second) gets a suffix, so nothing is moved into another copy.
   const std::string kept = absl::StrCat("data.radctl-old-", stamp);
   return Tagged(
       "move-aside", absl::StrCat("stamp=", stamp),
@@ -244,11 +252,10 @@ std::string MoveAsideScript(const std::string& stamp) {
           "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
           "tl=$(pg_controldata -D data | sed -n \"s/^Latest checkpoint's TimeLineID: *//p\"); "
           "end=$(pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'); "
-          "rm -rf data.radctl-old-*; mv data ",
-          kept,
-          "; "
-          "echo \"moved=",
-          kept, " timeline=$tl checkpoint=$end\""));
+          "kept=",
+          kept, "; n=1; while [ -e \"$kept\" ]; do n=$((n+1)); kept=", kept,
+          "-$n; done; mv data \"$kept\"; "
+          "echo \"moved=$kept timeline=$tl checkpoint=$end\""));
 }
 
 std::string RestartScript() {

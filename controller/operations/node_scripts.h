@@ -60,9 +60,10 @@ std::string RegisterStandbyScript(int upstream_ordinal);
 // be reached (transient). On failure Postgres is stopped and standby.signal removed, so the
 // directory still reads as a former primary's. `verify_tls` as for CloneScript.
 std::string RejoinScript(const std::string& primary, bool verify_tls = false);
-// Moves a real data directory aside to data.radctl-old-`stamp` in the node's volume (older ones
-// removed: the newest is kept) and prints "moved=DIR timeline=N checkpoint=LSN"; prints nothing
-// when there is nothing worth keeping (empty, or an interrupted clone).
+// Moves a real data directory aside to data.radctl-old-`stamp` in the node's volume (earlier
+// copies are kept: spec.replication.maxMovedAside) and prints "moved=DIR timeline=N
+// checkpoint=LSN"; prints nothing when there is nothing worth keeping (empty, or an interrupted
+// clone).
 std::string MoveAsideScript(const std::string& stamp);
 // pg_ctl restart -m fast.
 std::string RestartScript();

@@ -20,8 +20,19 @@ constexpr int kFollowAttempts = 3;
 void PlanStandby(const Situation& s, Proposal& out, const NodeObservation& node, int primary) {
   const std::string primary_name = s.Name(primary);
   const LoopMemory& memory = s.memory;
-  // A rebuild clones the node again; its old data directory is moved aside, not deleted.
+  // A rebuild clones the node again; its old data directory is moved aside, not deleted (safety
+  // rule 5), and a node already keeping spec.replication.maxMovedAside copies waits for a person
+  // to look at them and remove one: deleting the oldest could lose the only copy of commits.
   auto rebuild = [&](const std::string& why) {
+    const int limit = s.spec.replication.max_moved_aside;
+    if (node.moved_aside.size() >= static_cast<size_t>(limit)) {
+      out.Wait(absl::StrCat(
+          node.name, " needs a rebuild (", why, ") but already keeps ", node.moved_aside.size(),
+          " moved-aside data directories (spec.replication.maxMovedAside: ", limit,
+          "); see them with `radctl aside ", s.spec.name, "` and remove one with `radctl aside ",
+          s.spec.name, " ", node.ordinal, " --remove ", node.moved_aside.front(), "`"));
+      return;
+    }
     AddUnlessBackingOff(s, out, ActionType::kRebuild, node.ordinal, primary,
                         absl::StrCat(why, "; cloning it again from ", primary_name,
                                      " (the old data directory is kept aside)"));

@@ -440,6 +440,7 @@ class FakeWorld::Session : public NodeSession {
     probe.ssl = node->ssl;
     probe.tls_certificate = node->tls_certificate;
     if (!node->records.empty()) probe.repmgr_nodes = node->records;
+    for (const DataCopy& copy : node->kept_aside) probe.moved_aside.push_back(copy.path);
     if (probe.in_recovery) {
       probe.receive_lsn = node->receive_reported.value_or(0);
       probe.replay_lsn = node->replayed;
@@ -1085,8 +1086,10 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     int timeline = node.timeline();
     std::string timeline_line =
         std::string(data) == "empty" ? "" : absl::StrCat("timeline=", timeline, "\n");
+    std::vector<std::string> aside;
+    for (const DataCopy& copy : node.kept_aside) aside.push_back(copy.path);
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
-                           "\n", timeline_line));
+                           "\n", timeline_line, "aside=", absl::StrJoin(aside, ","), "\n"));
   }
   const bool fails_late = fail_late_[step] > 0;
   if (fails_late) --fail_late_[step];
@@ -1107,6 +1110,7 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     node.files["data/pg_hba.conf"] = node.files[kInitPgHbaConfFile];
     node.files.erase(kInitPostgresqlConfFile);
     node.files.erase(kInitPgHbaConfFile);
+    node.marker = false;  // complete and synced: the marker goes before the first start
     StartPostgres(node);
     // The bootstrap SQL's app role and database (the last CREATE ROLE and CREATE DATABASE).
     for (absl::string_view line :
@@ -1126,10 +1130,9 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
     }
     node.files.erase(kBootstrapSqlFile);
     node.wal.Append(0x100);
-    // The last step, repmgr primary register, then removes the marker.
+    // The last step, repmgr primary register.
     if (fails_late) return Fail("repmgr: unable to register the primary");
     node.records = {{ordinal, "primary", true, 0}};
-    node.marker = false;
     return Ok();
   }
   if (step == "start" || step == "restart") {
@@ -1169,8 +1172,8 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "start-clone") {
     if (node.data == FakeData::kEmpty) return Fail("no data directory");
-    StartPostgres(node);
     node.marker = false;
+    StartPostgres(node);
     return Ok();
   }
   if (step == "register-standby") {
@@ -1208,10 +1211,13 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
   }
   if (step == "move-aside") {
     if (node.data == FakeData::kEmpty || node.marker) return Ok();
-    // The script keeps the newest copy only: older ones are removed.
-    for (DataCopy& old : node.kept_aside) removed_.push_back(old);
-    node.kept_aside.clear();
+    // Earlier copies stay; a name already taken gets a suffix.
     std::string kept = absl::StrCat("data.radctl-old-", arg("stamp"));
+    for (int n = 2; std::any_of(node.kept_aside.begin(), node.kept_aside.end(),
+                                [&](const DataCopy& c) { return c.path == kept; });
+         ++n) {
+      kept = absl::StrCat("data.radctl-old-", arg("stamp"), "-", n);
+    }
     node.kept_aside.push_back({container, kept, node.wal});
     std::string moved = absl::StrCat("moved=", kept, " timeline=", node.timeline(),
                                      " checkpoint=", FormatLsn(node.lsn()), "\n");

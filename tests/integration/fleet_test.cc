@@ -185,7 +185,7 @@ TEST(FleetTest, AnInvalidFileAmongSeveralChangesNothing) {
   CommandResult result = Radctl(absl::StrCat("apply -f ", good.spec_path(), " -f ", bad_path));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("radctl-it-fleet-bad.yaml:6:10: spec.nodes"));
-  EXPECT_THAT(result.err, HasSubstr("Nothing was changed."));
+  EXPECT_THAT(result.err, HasSubstr("nothing was changed"));
   EXPECT_TRUE(good.LabelledObjects("containers").empty());
   std::remove(bad_path.c_str());
 }

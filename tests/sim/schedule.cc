@@ -107,6 +107,9 @@ Scenario Generate(uint64_t seed, int max_steps, absl::Duration horizon) {
   }
   std::stable_sort(scenario.steps.begin(), scenario.steps.end(),
                    [](const Step& a, const Step& b) { return a.at < b.at; });
+  // Drawn after the steps, so that a seed's steps stay what they were before these were added.
+  scenario.init_fails_late = pick(0, 9) == 0;
+  spec.replication.max_moved_aside = pick(1, 3);
   return scenario;
 }
 
@@ -183,7 +186,8 @@ std::string DescribeSpec(const ClusterSpec& spec) {
                       spec.replication.synchronous
                           ? absl::StrCat("synchronous ANY ", spec.replication.synchronous_number)
                           : std::string("asynchronous"),
-                      ", detectionMs ", spec.failover.detection_ms);
+                      ", detectionMs ", spec.failover.detection_ms, ", maxMovedAside ",
+                      spec.replication.max_moved_aside);
 }
 
 }  // namespace radctl::sim

@@ -57,6 +57,8 @@ struct Scenario {
   uint64_t seed = 0;
   ClusterSpec spec;
   std::vector<Step> steps;  // by time
+  // The first node's initialisation fails after its Postgres started (repmgr primary register).
+  bool init_fails_late = false;
 };
 
 // The scenario of `seed`: a spec (2 to 5 nodes, synchronous or not, ...) and up to `max_steps`

@@ -491,6 +491,7 @@ RunResult Simulation::Run() {
   scheduler_.set_after_step([this] { CheckNow(); });
   next_write_ = start + absl::Seconds(5);
   files_.Restore(CredentialFiles(spec_));
+  if (scenario_.init_fails_late) world_.FailStepLate("init-primary", 1);
   StartController();
   // Bring-up: a new cluster from nothing.
   std::string why;

@@ -37,7 +37,11 @@ constexpr char kProbeSql[] =
 const std::string& ProbeSql() {
   static const std::string* sql = new std::string(
       absl::StrCat(kProbeSql, ", pg_read_file('", kStopRequestedFile,
-                   "', 0, 64, true), pg_read_file('", kStopAnswerFile, "', 0, 64, true)"));
+                   "', 0, 64, true), pg_read_file('", kStopAnswerFile, "', 0, 64, true), ",
+                   // The copies rebuilds kept beside the data directory (node_scripts.h).
+                   "(SELECT string_agg(name, ',' ORDER BY name) FROM "
+                   "pg_ls_dir('/var/lib/postgresql', true, false) AS name "
+                   "WHERE name LIKE 'data.radctl-old-%')"));
   return *sql;
 }
 constexpr char kRepmgrNodesSql[] =
@@ -123,7 +127,7 @@ class LibpqNodeSession : public NodeSession {
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query(ProbeSql(), timeout));
-    if (rows.size() != 1 || rows[0].size() != 15) {
+    if (rows.size() != 1 || rows[0].size() != 16) {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": unexpected probe result"));
     }
@@ -144,6 +148,7 @@ class LibpqNodeSession : public NodeSession {
     probe.replay_settled = row[12].value_or("") == "t";
     probe.stop_requested_at = ParseStopRequested(row[13].value_or(""));
     probe.stop_answer = ParseStopAnswer(row[14].value_or(""));
+    probe.moved_aside = absl::StrSplit(row[15].value_or(""), ',', absl::SkipEmpty());
 
     // repmgr's records, as this node has them (absent before registration: not an error).
     if (absl::StatusOr<PgRows> records = conn_->Query(kRepmgrNodesSql, timeout); records.ok()) {

@@ -54,6 +54,8 @@ struct NodeProbe {
   // InfinitePast when it was not.
   absl::Time stop_requested_at = absl::InfinitePast();
   StopAnswer stop_answer = StopAnswer::kNone;
+  // The data directories rebuilds moved aside in the node's volume (data.radctl-old-*), by name.
+  std::vector<std::string> moved_aside;
 };
 
 // The app role and its database as a primary has them (spec.auth).

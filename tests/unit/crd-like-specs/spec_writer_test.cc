@@ -93,6 +93,7 @@ TEST(ClusterSpecToYamlTest, WritesFieldsInAStableReadableOrder) {
             "  replication:\n"
             "    synchronous: false\n"
             "    maxSlotWalKeepSize: 1GB\n"
+            "    maxMovedAside: 3\n"
             "  failover:\n"
             "    enabled: true\n"
             "    detectionMs: 1000\n"

@@ -377,6 +377,37 @@ const PlanCase kFailoverCases[] = {
        return state;
      },
      "rebuild demo-pg-3 <- demo-pg-1"},
+    // Safety rule 5: a rebuild keeps every earlier copy; one copy fewer than the bound still
+    // rebuilds, a node at the bound waits for a person (radctl aside --remove).
+    {"AStandbyKeepingFewerCopiesThanTheBoundIsRebuilt", 3,
+     [](ObservedStateBuilder b) {
+       Snapshot state = b.Primary(1)
+                            .Standby(2, 1)
+                            .Standby(3, 1)
+                            .Failed(3, ActionType::kFollow, 3)
+                            .BouncerTarget(1)
+                            .Build();
+       state.nodes[2].wal_receiver.status = "waiting";
+       state.nodes[2].moved_aside = {"data.radctl-old-20261206T080000Z",
+                                     "data.radctl-old-20261206T090000Z"};
+       return state;
+     },
+     "rebuild demo-pg-3 <- demo-pg-1"},
+    {"AStandbyKeepingAsManyCopiesAsTheBoundWaitsForAPerson", 3,
+     [](ObservedStateBuilder b) {
+       Snapshot state = b.Primary(1)
+                            .Standby(2, 1)
+                            .Standby(3, 1)
+                            .Failed(3, ActionType::kFollow, 3)
+                            .BouncerTarget(1)
+                            .Build();
+       state.nodes[2].wal_receiver.status = "waiting";
+       state.nodes[2].moved_aside = {"data.radctl-old-20261206T070000Z",
+                                     "data.radctl-old-20261206T080000Z",
+                                     "data.radctl-old-20261206T090000Z"};
+       return state;
+     },
+     "waiting"},
     {"AStandbyPastTheSlotLimitIsRebuilt", 3,
      [](ObservedStateBuilder b) {
        Snapshot s =
@@ -814,6 +845,27 @@ TEST(PlanBusyTest, FailoverGoesOnWhileAnotherNodeIsBusy) {
                           .Build();
   observed.memory.nodes[3].busy_with = "clone-standby";
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1; waiting");
+}
+
+TEST(PlanReasonTest, ANodeAtTheMovedAsideBoundSaysWhatToRun) {
+  ClusterSpec spec = DemoSpec(3);
+  spec.replication.max_moved_aside = 1;
+  Snapshot state = ObservedStateBuilder(spec)
+                       .Primary(1)
+                       .Standby(2, 1)
+                       .Standby(3, 1)
+                       .Failed(3, ActionType::kFollow, 3)
+                       .BouncerTarget(1)
+                       .Build();
+  state.nodes[2].wal_receiver.status = "waiting";
+  state.nodes[2].moved_aside = {"data.radctl-old-20261206T090000Z"};
+  Plan plan = ComputePlan(spec, state);
+  EXPECT_EQ(Find(plan, ActionType::kRebuild), nullptr);
+  ASSERT_EQ(plan.waiting.size(), 1u);
+  EXPECT_THAT(plan.waiting[0], HasSubstr("demo-pg-3 needs a rebuild"));
+  EXPECT_THAT(plan.waiting[0], HasSubstr("spec.replication.maxMovedAside: 1"));
+  EXPECT_THAT(plan.waiting[0],
+              HasSubstr("radctl aside demo 3 --remove data.radctl-old-20261206T090000Z"));
 }
 
 TEST(PlanReasonTest, FailoverReasonNamesCauseAndLsn) {
