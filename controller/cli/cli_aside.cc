@@ -50,8 +50,8 @@ absl::StatusOr<std::vector<AsideCopy>> ListCopies(const Env& env, const std::str
   ASSIGN_OR_RETURN(docker::ExecResult result,
                    env.runtime.Exec(node, {"sh", "-c", kListScript}, "postgres", absl::Minutes(2)));
   if (result.exit_code != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot list ", node, "'s volume: ",
-                                               absl::StripAsciiWhitespace(result.stderr_text)));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot list ", node, "'s volume: ", absl::StripAsciiWhitespace(result.stderr_text)));
   }
   std::vector<AsideCopy> copies;
   for (absl::string_view line : absl::StrSplit(result.stdout_text, '\n', absl::SkipEmpty())) {
@@ -79,9 +79,9 @@ absl::StatusOr<AsideOptions> ParseAside(const ParsedArgs& args) {
       return absl::InvalidArgumentError("--remove needs the NODE whose volume holds the copy");
     }
     if (!IsAsideName(options.remove)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--remove: expected a directory a rebuild moved aside (", kAsidePrefix,
-          "<time>, as radctl aside lists them), got \"", options.remove, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--remove: expected a directory a rebuild moved aside (", kAsidePrefix,
+                       "<time>, as radctl aside lists them), got \"", options.remove, "\""));
     }
   }
   return options;
@@ -104,8 +104,8 @@ absl::Status RunAside(const CliContext& context, const AsideOptions& options) {
     auto found = std::find_if(copies.begin(), copies.end(),
                               [&](const AsideCopy& c) { return c.dir == options.remove; });
     if (found == copies.end()) {
-      return absl::NotFoundError(absl::StrCat(node, " keeps no ", options.remove,
-                                              " (radctl aside ", options.name, " lists them)"));
+      return absl::NotFoundError(absl::StrCat(node, " keeps no ", options.remove, " (radctl aside ",
+                                              options.name, " lists them)"));
     }
     ASSIGN_OR_RETURN(
         docker::ExecResult removed,
@@ -116,10 +116,10 @@ absl::Status RunAside(const CliContext& context, const AsideOptions& options) {
                                               " failed: ", removed.stderr_text));
     }
     EventLog events(context.err, &store, context.json_logs, env->clock);
-    events.Warning(node, "MovedAsideRemoved",
-                   absl::StrCat(options.remove, " (timeline ", found->timeline,
-                                ", last checkpoint ", found->checkpoint, ", ", found->size,
-                                ") removed by radctl aside --remove"));
+    events.Warning(
+        node, "MovedAsideRemoved",
+        absl::StrCat(options.remove, " (timeline ", found->timeline, ", last checkpoint ",
+                     found->checkpoint, ", ", found->size, ") removed by radctl aside --remove"));
     context.out << "removed " << node << ":" << kNodeHome << "/" << options.remove << "\n";
     return absl::OkStatus();
   }

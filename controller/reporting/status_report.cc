@@ -120,7 +120,8 @@ std::string StatusJson(const ClusterSpec& spec, const ClusterSecrets& secrets,
                      {"streaming", node.wal_receiver.status == "streaming"},
                      {"lag_bytes", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
                      {"desired", IsDesired(spec, observed, node.ordinal)},
-                     {"image", node.image}});
+                     {"image", node.image},
+                     {"moved_aside", node.moved_aside}});
     nlohmann::json& entry = nodes.back();
     entry["lag_seconds"] = nullptr;
     for (const ReplicationConnection& connection : observed.replication) {
@@ -234,6 +235,16 @@ std::string StatusTable(const ClusterSpec& spec, const ClusterSecrets& secrets,
         node.wal_receiver.sender_host.empty() ? "-" : node.wal_receiver.sender_host, state,
         lag_text, role_for, node.image.empty() ? "-" : node.image,
         IsDesired(spec, observed, node.ordinal) ? "" : "   (being removed)");
+  }
+  std::vector<std::string> kept;
+  for (const NodeObservation& node : observed.nodes) {
+    if (!node.moved_aside.empty()) {
+      kept.push_back(absl::StrCat(node.name, " ", node.moved_aside.size()));
+    }
+  }
+  if (!kept.empty()) {
+    absl::StrAppendFormat(&out, "\nMOVED ASIDE %s (of at most %d per node; radctl aside %s)\n",
+                          absl::StrJoin(kept, ", "), spec.replication.max_moved_aside, spec.name);
   }
   if (!details.conditions.empty()) {
     absl::StrAppendFormat(&out, "\n%-19s %-7s %-22s %-10s %s\n", "CONDITION", "STATUS", "REASON",

@@ -149,6 +149,63 @@ TEST(SafetyTest, ATransientRejoinErrorIsRetriedAndTheDataKept) {
             0);
 }
 
+// Safety rule 5 on the real engine: a standby that cannot start is rebuilt and its old data
+// directory kept; at spec.replication.maxMovedAside copies the next rebuild waits for a person,
+// and `radctl aside --remove` is what lets it go on.
+TEST(SafetyTest, ARebuildKeepsTheOldDataAndAtTheBoundWaitsForAPerson) {
+  TestCluster cluster("it-aside", 2, 16630, "  replication:\n    maxMovedAside: 1\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
+  const int standby = primary == cluster.Node(1) ? 2 : 1;
+  // A setting Postgres refuses at start: the standby cannot start again.
+  auto make_unstartable = [&] {
+    return Shell(absl::StrCat("docker exec -u postgres ", cluster.Node(standby),
+                              " sh -c 'cd /var/lib/postgresql && echo \"radctl_bogus = on\" >> "
+                              "data/postgresql.auto.conf && pg_ctl -D data stop -m immediate'"))
+        .exit_code;
+  };
+  ASSERT_EQ(make_unstartable(), 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "MovedAside");
+      },
+      kHealTimeout));
+  EXPECT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  CommandResult listed = Radctl(absl::StrCat("aside ", cluster.name(), " -o json"));
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  nlohmann::json copies = nlohmann::json::parse(listed.out)["movedAside"];
+  ASSERT_EQ(copies.size(), 1u) << listed.out;
+  EXPECT_EQ(copies[0]["node"], cluster.Node(standby));
+  const std::string first = copies[0]["directory"];
+  // What was moved aside is the old directory itself, setting and all.
+  EXPECT_EQ(Shell(absl::StrCat("docker exec ", cluster.Node(standby), " grep -q radctl_bogus ",
+                               first, "/postgresql.auto.conf"))
+                .exit_code,
+            0);
+
+  ASSERT_EQ(make_unstartable(), 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "maxMovedAside: 1");
+      },
+      kHealTimeout));
+  EXPECT_THAT(Radctl(absl::StrCat("status ", cluster.name())).out, HasSubstr("MOVED ASIDE"));
+  const std::string dir = first.substr(first.rfind('/') + 1);
+  CommandResult removed =
+      Radctl(absl::StrCat("aside ", cluster.name(), " ", standby, " --remove ", dir));
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_THAT(removed.err, HasSubstr("MovedAsideRemoved"));
+  EXPECT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  listed = Radctl(absl::StrCat("aside ", cluster.name(), " -o json"));
+  copies = nlohmann::json::parse(listed.out)["movedAside"];
+  ASSERT_EQ(copies.size(), 1u) << listed.out;
+  EXPECT_NE(copies[0]["directory"], first);  // the second rebuild's copy, kept in its turn
+}
+
 TEST(SafetyTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadctl) {
   TestCluster cluster("it-foreign", 1, /*port=*/0);
   const std::string volume = cluster.Node(1) + "-data";

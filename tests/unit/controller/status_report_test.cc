@@ -65,6 +65,21 @@ TEST(StatusReportTest, TableMasksThePassword) {
   EXPECT_THAT(table, HasSubstr("nodes 1/3 ready"));
 }
 
+TEST(StatusReportTest, MovedAsideCopiesAreCountedAndListed) {
+  Snapshot observed = ObservedStateBuilder(DemoSpec())
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .BouncerTarget(1)
+                          .Build();
+  observed.nodes[1].moved_aside = {"data.radctl-old-20261206T090000Z"};
+  EXPECT_THAT(StatusTable(DemoSpec(), kSecrets, observed),
+              HasSubstr("MOVED ASIDE demo-pg-2 1 (of at most 3 per node; radctl aside demo)"));
+  nlohmann::json json = nlohmann::json::parse(StatusJson(DemoSpec(), kSecrets, observed));
+  EXPECT_EQ(json["nodes"][1]["moved_aside"][0], "data.radctl-old-20261206T090000Z");
+  EXPECT_TRUE(json["nodes"][0]["moved_aside"].empty());
+}
+
 TEST(StatusReportTest, ZeroBindIsReachedThroughLoopback) {
   ClusterSpec spec = DemoSpec();
   spec.bouncer.bind = "0.0.0.0";
