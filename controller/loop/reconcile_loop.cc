@@ -262,6 +262,21 @@ void ReconcileLoop::ClearDoneRequests(const Requests& requests, const ObservedSt
       return;
     }
   }
+  // A promotion past the rules was decided for one outage: once another primary answers again,
+  // that outage is over and the request must not promote its target at the next one.
+  if (requests.promote == 0) return;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.ordinal == requests.promote || !node.IsWritablePrimary()) continue;
+    store_.ClearRequests();
+    events_.Warning(node.name, "PromoteWithdrawn",
+                    absl::StrCat("answers again as the writable primary: the promotion of ",
+                                 observed.Node(requests.promote) != nullptr
+                                     ? observed.Node(requests.promote)->name
+                                     : absl::StrCat("node ", requests.promote),
+                                 " requested during its outage is void (nothing was promoted; "
+                                 "radctl promote again if it is still wanted)"));
+    return;
+  }
 }
 
 void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {

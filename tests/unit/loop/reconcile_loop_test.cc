@@ -528,6 +528,37 @@ TEST(SafetyLoopTest, APersonCanPromoteAgainstTheQuorumAndItIsRecorded) {
   EXPECT_EQ(h.store().LoadRequests().promote, 0);
 }
 
+// A promotion past the rules is decided for one outage: a request that could not be carried out
+// (its target did not answer) is void once the old primary is back, and the next outage waits
+// for the quorum again instead of promoting that target at once.
+TEST(SafetyLoopTest, APromoteRequestEndsWithTheOutageItWasMadeIn) {
+  ControllerHarness h(Synchronous());
+  ASSERT_TRUE(h.BringUp().ok());
+  h.world().Lag(3, true);
+  h.world().Kill(1);
+  h.world().Pause(2);
+  h.world().Pause(3);
+  h.world().FailStep("start", 3, "no disk");  // the old primary comes back, but late
+  h.RunFor(absl::Seconds(3));
+  EXPECT_THAT(h.log(), HasSubstr("WaitingForQuorum"));
+  Requests requests;
+  requests.promote = 3;
+  ASSERT_TRUE(h.store().SaveRequests(requests).ok());
+  h.RunFor(absl::Seconds(1));
+  EXPECT_THAT(h.log(), HasSubstr("was requested but it is not a reachable standby"));
+  h.world().Unpause(3);
+  h.RunFor(absl::Seconds(20));
+  ASSERT_THAT(h.world().Primaries(), ElementsAre(1)) << h.log();
+  EXPECT_THAT(h.log(), HasSubstr("PromoteWithdrawn"));
+  EXPECT_EQ(h.store().LoadRequests().promote, 0);
+  // The next outage, with demo-pg-3 reachable but behind and demo-pg-2 still frozen.
+  h.world().FailStep("start", 100, "no disk");
+  h.world().Kill(1);
+  h.RunFor(absl::Seconds(10));
+  EXPECT_TRUE(h.world().Primaries().empty()) << h.log();
+  EXPECT_THAT(h.log(), Not(HasSubstr("requested with radctl promote --accept-data-loss")));
+}
+
 TEST(SafetyLoopTest, ANodeThatCannotStartSaysWhyInPostgressOwnWordsAndIsRetriedWithBackoff) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
