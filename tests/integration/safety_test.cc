@@ -201,6 +201,76 @@ TEST(SafetyTest, AScaleDownUnderSynchronousReplicationKeepsTheOnlyCopyOfAcknowle
   scale.Signal(SIGTERM);
 }
 
+// The cluster's state directory on a small tmpfs of its own, which a test can fill: root's writes
+// then fail with "No space left on device", as on a full state disk. Unmounted at the end with
+// what it holds copied back, so that radctl delete finds the cluster.
+class SmallStateDisk {
+ public:
+  explicit SmallStateDisk(std::string dir) : dir_(std::move(dir)) {
+    mounted_ = Shell(absl::StrCat("mkdir -p ", dir_,
+                                  " && mount -t tmpfs -o size=2m,mode=0700 "
+                                  "radctl-it ",
+                                  dir_))
+                   .exit_code == 0;
+  }
+  ~SmallStateDisk() {
+    if (!mounted_) return;
+    Shell(absl::StrCat("rm -f ", dir_, "/filler; rm -rf ", dir_, ".saved; cp -a ", dir_, " ", dir_,
+                       ".saved && umount ", dir_, " && cp -a ", dir_, ".saved/. ", dir_,
+                       "/ && rm -rf ", dir_, ".saved"));
+  }
+  bool mounted() const { return mounted_; }
+  void Fill() const {
+    Shell(absl::StrCat("dd if=/dev/zero of=", dir_, "/filler bs=16k 2>/dev/null; sync"));
+  }
+  void Free() const { Shell(absl::StrCat("rm -f ", dir_, "/filler")); }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+};
+
+// A failover whose record cannot be written (the state disk full) never routes clients to the
+// new, unrecorded primary: the bouncer stays on the recorded one until the record is written,
+// then follows it; no acknowledged write is lost.
+TEST(SafetyTest, AFailoverWhoseRecordFailsNeverRoutesClientsToAnUnrecordedPrimary) {
+  TestCluster cluster("it-statefull", 3, 16650, "  replication:\n    synchronous: true\n");
+  std::string dir = cluster.StateFile("");
+  dir.pop_back();
+  SmallStateDisk disk(dir);
+  ASSERT_TRUE(disk.mounted()) << "mount -t tmpfs failed (the test needs root)";
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string first;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &first));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  disk.Fill();
+  absl::Time killed = absl::Now();
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", first)).exit_code, 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "No space left on device");
+      },
+      kHealTimeout));
+  absl::SleepFor(absl::Seconds(3));
+  absl::StatusOr<nlohmann::json> status = cluster.Status();
+  ASSERT_TRUE(status.ok()) << status.status();
+  for (const nlohmann::json& node : (*status)["nodes"]) {
+    if (node["role"] == "primary" && node["name"] != first) {
+      EXPECT_NE((*status)["bouncer"]["target"], node["name"])
+          << "the endpoint serves a primary the cluster's state does not record: "
+          << status->dump();
+    }
+  }
+  disk.Free();
+  EXPECT_TRUE(WritesResume(*writer, killed));
+  EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(90)));
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
 // Safety rule 5 on the real engine: a standby that cannot start is rebuilt and its old data
 // directory kept; at spec.replication.maxMovedAside copies the next rebuild waits for a person,
 // and `radctl aside --remove` is what lets it go on.
