@@ -1,5 +1,7 @@
 #include "reconcilers/memory.h"
 
+#include "reconcilers/quorum.h"
+
 namespace radctl {
 namespace {
 
@@ -85,7 +87,11 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
     if (node.reachable) {
       remembered.answered_at = observed.observed_at;
       remembered.primary_lsn_when_silent = 0;
-      if (!node.in_recovery) memory.last_primary_lsn = node.current_lsn;
+      if (!node.in_recovery) {
+        memory.last_primary_lsn = node.current_lsn;
+        memory.last_primary_synchronous_number =
+            SynchronousNumber(observed.synchronous_standby_names);
+      }
     } else {
       if (node.container != ContainerState::kRunning) {
         // Stopped, not silent: once it runs again, its silence counts from its first

@@ -52,6 +52,10 @@ struct LoopMemory {
   // pg_current_wal_lsn() of the last writable primary seen (0: none): how much a failover may
   // lose is measured against it.
   Lsn last_primary_lsn = 0;
+  // The k of synchronous_standby_names the last writable primary seen ran with (0: it committed
+  // asynchronously; -1: not seen). Laxer than the record when a reload to fewer standbys could
+  // not be recorded afterwards: its commits since were acknowledged by fewer standbys.
+  int last_primary_synchronous_number = -1;
   bool backup_running = false;  // a backup this controller started runs in the background
 
   const NodeMemory& Node(int ordinal) const;

@@ -76,8 +76,7 @@ bool QuorumObserved(Planning& p, int old_primary,
   if (have >= needed) {
     *note = absl::StrFormat(
         "synchronous replication (ANY %d of %d standbys): %d of them observed after the fence, "
-        "at least the %d needed, and it is the most advanced of them: no acknowledged commit "
-        "is lost",
+        "at least the %d needed, and it is the most advanced of them",
         k, m, have, needed);
     return true;
   }
@@ -176,16 +175,32 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
   const Lsn last_seen = s.memory.last_primary_lsn;
   const Lsn synchronous_since = s.observed.recorded_primary.synchronous_since;
-  if (synchronous && (synchronous_since == 0 || PromotableLsn(*best) < synchronous_since)) {
+  // The quorum is counted with the recorded k (the strictest the primary may have run with);
+  // what is promised is what it was last seen running with.
+  const int ran_with = s.memory.last_primary_synchronous_number;
+  if (synchronous && ran_with >= 0 &&
+      ran_with < FailoverSynchronousNumber(s.spec, s.observed.recorded_primary)) {
+    absl::StrAppend(
+        &reason, "; ", quorum_note, ", but the primary was last seen committing with ",
+        ran_with == 0 ? std::string("asynchronous replication") : absl::StrCat("ANY ", ran_with),
+        " (a laxer setting the cluster's state could not record): commits acknowledged by fewer "
+        "standbys that it had not received may be lost",
+        last_seen > PromotableLsn(*best)
+            ? absl::StrCat(" (it is ", last_seen - PromotableLsn(*best),
+                           " bytes behind the primary's last seen position ", FormatLsn(last_seen),
+                           ")")
+            : "");
+  } else if (synchronous && (synchronous_since == 0 || PromotableLsn(*best) < synchronous_since)) {
     // Commits from before the primary committed synchronously were acknowledged without
     // standbys: the quorum says nothing of those it does not have.
-    absl::StrAppend(&reason, "; ", quorum_note, " since the primary committed synchronously; ",
+    absl::StrAppend(&reason, "; ", quorum_note,
+                    ": no acknowledged commit is lost since the primary committed synchronously; ",
                     "commits acknowledged before that (",
                     synchronous_since == 0 ? std::string("not recorded")
                                            : absl::StrCat("before ", FormatLsn(synchronous_since)),
                     ") that it had not received may be lost");
   } else if (synchronous) {
-    absl::StrAppend(&reason, "; ", quorum_note);
+    absl::StrAppend(&reason, "; ", quorum_note, ": no acknowledged commit is lost");
   } else if (last_seen > PromotableLsn(*best)) {
     absl::StrAppend(&reason, "; asynchronous replication: it is ", last_seen - PromotableLsn(*best),
                     " bytes behind the primary's last seen position ", FormatLsn(last_seen),

@@ -1417,6 +1417,7 @@ WorldTruth FakeWorld::Truth() const {
     n.data = node.data;
     n.marker = node.marker;
     n.wal = node.wal;
+    n.synchronous = !node.sync_setting.empty();
     n.attached_to = node.attached_to;
     n.receiver_waiting = node.receiver_waiting;
     for (const DataCopy& copy : node.kept_aside) n.kept_aside.push_back(copy.wal);
@@ -1513,12 +1514,21 @@ void FakeWorld::Freeze(int ordinal, bool frozen) {
   Replicate();
 }
 
+void FakeWorld::RemoveOldestKeptAside(int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [ordinal, node] : nodes_) {
+    if (static_cast<int>(node.kept_aside.size()) >= limit && !node.kept_aside.empty()) {
+      node.kept_aside.erase(node.kept_aside.begin());
+    }
+  }
+}
+
 void FakeWorld::CutOff(int ordinal, bool cut) {
   std::lock_guard<std::mutex> lock(mu_);
   Replicate();
   FakeNode& node = nodes_.at(ordinal);
   node.cut_off = cut;
-  if (node.state == "running") node.host_port = cut ? 0 : next_port_++;
+  if (node.state == "running" || node.state == "paused") node.host_port = cut ? 0 : next_port_++;
   Replicate();
 }
 

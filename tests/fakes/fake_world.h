@@ -169,7 +169,8 @@ struct WorldTruth {
     std::string attached_to;
     bool receiver_waiting = false;
     std::vector<WalHistory> kept_aside;
-    bool primary() const {  // a writable primary
+    bool synchronous = false;  // its synchronous_standby_names as loaded is not empty
+    bool primary() const {     // a writable primary
       return container && state == "running" && postgres && data == FakeData::kPrimary;
     }
   };
@@ -254,6 +255,9 @@ class FakeWorld {
   // The next `times` runs of `step` do their work but fail at their last command (repmgr
   // register after an init: the marker stays on a running primary).
   void FailStepLate(const std::string& step, int times);
+  // A person's `radctl aside --remove` of the oldest moved-aside copy of every node keeping
+  // `limit` or more: deleted, not counted among the removals radctl made (RemovedFrom).
+  void RemoveOldestKeptAside(int limit);
   void SetEngineDown(bool down);                     // every runtime call: Unavailable
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once

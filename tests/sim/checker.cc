@@ -51,11 +51,22 @@ bool Checker::HeldAnywhere(const WorldTruth& truth, const Commit& commit) {
 }
 
 bool Checker::LossAnnounced(const Acked& acked) const {
-  return !acked.by_quorum && std::any_of(loss_announced_.begin(), loss_announced_.end(),
-                                         [&](absl::Time at) { return at >= acked.at; });
+  return (!acked.by_quorum || acked.synchronous_ended) &&
+         std::any_of(loss_announced_.begin(), loss_announced_.end(),
+                     [&](absl::Time at) { return at >= acked.at; });
+}
+
+void Checker::NoteAsynchronousPrimaries(const WorldTruth& truth) {
+  for (const WorldTruth::Node& node : truth.nodes) {
+    if (!node.primary() || node.synchronous) continue;
+    for (Acked& acked : acked_) {
+      if (acked.by_quorum && node.wal.Holds(acked.commit)) acked.synchronous_ended = true;
+    }
+  }
 }
 
 std::optional<Violation> Checker::Check(const WorldTruth& truth, int recorded_timeline) {
+  NoteAsynchronousPrimaries(truth);
   if (std::optional<Violation> v = CheckClaims(truth)) return v;
   if (std::optional<Violation> v = CheckServed(truth, recorded_timeline)) return v;
   if (std::optional<Violation> v = CheckReadEndpoint(truth)) return v;
@@ -81,7 +92,7 @@ std::optional<Violation> Checker::CheckServed(const WorldTruth& truth, int recor
     std::optional<Lsn> has = served->wal.SpanEnd(uid);
     if (has.has_value() && *has >= end) continue;
     for (const Acked& acked : acked_) {
-      if (acked.by_quorum && !served->wal.Holds(acked.commit)) {
+      if (acked.by_quorum && !served->wal.Holds(acked.commit) && !LossAnnounced(acked)) {
         return Violation{
             "acknowledged commit lost",
             absl::StrCat("commit ", acked.commit.id, " (timeline uid ", acked.commit.uid, " at ",
@@ -138,8 +149,7 @@ std::optional<Violation> Checker::CheckRemovals(const WorldTruth& truth) {
       if (!copy.wal.Holds(commit) || HeldAnywhere(truth, commit)) continue;
       auto acked = std::find_if(acked_.begin(), acked_.end(),
                                 [&](const Acked& a) { return a.commit.id == commit.id; });
-      const bool must_keep =
-          kept_copy || (acked != acked_.end() && (acked->by_quorum || !LossAnnounced(*acked)));
+      const bool must_keep = kept_copy || (acked != acked_.end() && !LossAnnounced(*acked));
       if (!must_keep) continue;
       return Violation{kept_copy ? "moved-aside copy deleted" : "data removed",
                        absl::StrCat(copy.node, "'s ", copy.path, " (", copy.wal.ToString(),

@@ -52,11 +52,18 @@ class Checker {
     testing::Commit commit;
     bool by_quorum = false;
     absl::Time at;
+    // A primary holding it has since committed asynchronously (a person turned synchronous
+    // replication off): from then on it is protected as an asynchronous commit is, by the
+    // failover's announcement of what may be lost.
+    bool synchronous_ended = false;
   };
   // Whether any node's data or kept copy in `truth` holds `commit`.
   static bool HeldAnywhere(const testing::WorldTruth& truth, const testing::Commit& commit);
-  // An acknowledged asynchronous commit a failover's event said might be lost.
+  // An acknowledged asynchronous commit (or one whose synchronous protection ended) that a
+  // failover's event said might be lost.
   bool LossAnnounced(const Acked& acked) const;
+  // Marks the quorum-acknowledged commits an asynchronous primary holds (synchronous_ended).
+  void NoteAsynchronousPrimaries(const testing::WorldTruth& truth);
   std::optional<Violation> CheckServed(const testing::WorldTruth& truth, int recorded_timeline);
   std::optional<Violation> CheckReadEndpoint(const testing::WorldTruth& truth);
   std::optional<Violation> CheckRemovals(const testing::WorldTruth& truth);
