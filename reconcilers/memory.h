@@ -56,6 +56,9 @@ struct LoopMemory {
   // asynchronously; -1: not seen). Laxer than the record when a reload to fewer standbys could
   // not be recorded afterwards: its commits since were acknowledged by fewer standbys.
   int last_primary_synchronous_number = -1;
+  // The newest timeline any node answered on: a promotion whose record could not be written is
+  // remembered here while its node is out of sight.
+  int highest_timeline = 0;
   bool backup_running = false;  // a backup this controller started runs in the background
 
   const NodeMemory& Node(int ordinal) const;

@@ -264,9 +264,63 @@ void Containers(Planning& p, int hold) {
   p.out.Append(BouncerContainer(p.s));
 }
 
+// Restarting the recorded primary in place loses nothing only if nobody else was promoted: no
+// node answers (or answered this controller) on a newer timeline, and none that could have been
+// promoted is out of sight (a promotion whose record failed is not in the cluster's state).
+// Empty when it may be restarted; else why not.
+std::string WhyNotRestartInPlace(const Situation& s, const NodeObservation& primary) {
+  if (s.memory.highest_timeline > primary.timeline) {
+    return absl::StrCat("a node answered on timeline ", s.memory.highest_timeline, ", newer than ",
+                        primary.name, "'s ", primary.timeline, ": it was promoted");
+  }
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (node.ordinal == primary.ordinal) continue;
+    if (node.timeline > primary.timeline) {
+      return absl::StrCat(node.name, " is on timeline ", node.timeline, ", newer than ",
+                          primary.name, "'s ", primary.timeline, ": it was promoted");
+    }
+    // A node being scaled away is never started again to be looked at; one that stays is.
+    if (!node.reachable && node.data_dir == DataDir::kUnknown && node.timeline == 0 &&
+        node.container != ContainerState::kMissing && s.Desired(node.ordinal)) {
+      return absl::StrCat(node.name, " cannot be looked at (",
+                          node.facts_error.empty() ? DescribeStop(node) : node.facts_error,
+                          "): it may have been promoted");
+    }
+  }
+  return "";
+}
+
+// A failover that promoted a node but could not record it (the state directory failing), after
+// which that node's Postgres stopped: it is the cluster's newest history, so it is started again
+// as primary (and recorded once it answers) rather than the recorded one restarted behind it or
+// another failover begun. The newest such node; nullptr when there is none.
+const NodeObservation* UnrecordedPromotionToRestart(const Situation& s, int registered) {
+  const NodeObservation* found = nullptr;
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (node.ordinal == registered || node.reachable || node.data_dir != DataDir::kPrimary ||
+        node.postgres_running || node.paused || node.container != ContainerState::kRunning ||
+        node.timeline <= s.observed.recorded_primary.timeline ||
+        s.observed.recorded_primary.ordinal == 0) {
+      continue;
+    }
+    if (found == nullptr || node.timeline > found->timeline) found = &node;
+  }
+  return found;
+}
+
 void RegisteredPrimaryDown(Planning& p, int registered) {
   const Situation& s = p.s;
   if (s.stops.stopping.count(registered) > 0) return;  // stopping on purpose: planned_stop.h
+  if (const NodeObservation* promoted = UnrecordedPromotionToRestart(s, registered)) {
+    Containers(p, /*hold=*/0);
+    AddUnlessBackingOff(
+        s, p.out, ActionType::kStartPrimary, promoted->ordinal, 0,
+        absl::StrCat(promoted->name, " was promoted on timeline ", promoted->timeline,
+                     " (newer than the recorded ", s.observed.recorded_primary.timeline,
+                     "; its record could not be written) and its Postgres stopped: starting it "
+                     "again as primary, to be recorded before clients reach it"));
+    return;
+  }
   const ClusterSpec& spec = s.spec;
   const NodeObservation* node = s.Node(registered);
   const std::string name = s.Name(registered);
@@ -308,6 +362,8 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
     if (!s.OnNewestTimeline(*node)) {
       p.out.Wait(absl::StrCat(name, " is on timeline ", node->timeline, ", behind the newest (",
                               s.NewestTimeline(), "): it must not be primary again"));
+    } else if (std::string held = WhyNotRestartInPlace(s, *node); !held.empty()) {
+      p.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
     } else {
       // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
       // else was promoted, so restarting it in place loses nothing and is faster than failover.
@@ -341,9 +397,14 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   // is not seen, no standby can take over): while nobody else is recorded as primary, starting
   // it again in place loses nothing, and it is the only way back. Reachable again (its port
   // published), not paused, on the newest timeline.
+  const std::string held = WhyNotRestartInPlace(s, *node);
   if (!acted && s.memory.Node(registered).fenced && node->data_dir == DataDir::kPrimary &&
       !node->postgres_running && !start_failed && !node->paused && node->host_port != 0 &&
-      s.OnNewestTimeline(*node)) {
+      s.OnNewestTimeline(*node) && !held.empty()) {
+    decision.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
+  } else if (!acted && s.memory.Node(registered).fenced && node->data_dir == DataDir::kPrimary &&
+             !node->postgres_running && !start_failed && !node->paused && node->host_port != 0 &&
+             s.OnNewestTimeline(*node)) {
     p.out.Add(ActionType::kStartPrimary, registered, 0,
               absl::StrCat(why, "; it was fenced, and no standby can take over (",
                            absl::StrJoin(decision.out.waiting, "; "),

@@ -203,6 +203,49 @@ const PlanCase kFailoverCases[] = {
            .Build();
      },
      "start-primary demo-pg-1"},
+    // A node answered this controller on a newer timeline (a promotion whose record failed, now
+    // out of sight): the recorded primary is not restarted behind it; once detected, a failover
+    // decides (simulator seed 54266).
+    {"AFencedPrimaryIsNotRestartedBehindANewerTimelineSeenEarlier", 3,
+     [](ObservedStateBuilder b) {
+       Snapshot state = b.Down(1, DataDir::kPrimary)
+                            .Recorded(1)
+                            .Record(1, "primary", true, 0)
+                            .Standby(2, 1)
+                            .Standby(3, 1)
+                            .BouncerTarget(1)
+                            .Build();
+       state.memory.highest_timeline = 2;
+       return state;
+     },
+     "failover demo-pg-2 <- demo-pg-1; waiting"},
+    // A desired node that cannot be looked at may be the one promoted: the recorded primary
+    // is not restarted in place while it is unseen; a node being scaled away does not count
+    // (simulator seed 97).
+    {"AFencedPrimaryIsNotRestartedWhileADesiredNodeIsOutOfSight", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary)
+           .Recorded(1)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1)
+           .Down(3, DataDir::kUnknown)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1; waiting"},
+    // The promotion whose record failed is the newest history: started again, not replaced.
+    {"AnUnrecordedPromotionWhosePostgresStoppedIsStartedAgain", 3,
+     [](ObservedStateBuilder b) {
+       return b.Down(1, DataDir::kPrimary)
+           .Recorded(1)
+           .Record(1, "primary", true, 0)
+           .Down(2, DataDir::kPrimary)
+           .Timeline(2, 2)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "start-primary demo-pg-2"},
     {"WholeClusterRestartStartsPrimaryAndStandbys", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary)
