@@ -89,6 +89,7 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
     if (node.reachable) {
       remembered.answered_at = observed.observed_at;
       remembered.primary_lsn_when_silent = 0;
+      remembered.answered_once = true;
       memory.highest_timeline = std::max(memory.highest_timeline, node.timeline);
       if (!node.in_recovery) {
         memory.last_primary_lsn = node.current_lsn;

@@ -45,6 +45,9 @@ struct NodeMemory {
   // (0: no primary was seen then): whatever it acknowledged as a synchronous standby lies
   // before it.
   Lsn primary_lsn_when_silent = 0;
+  // It answered this controller at least once: what became of it since is known (a promotion
+  // is this controller's own, and remembered in highest_timeline).
+  bool answered_once = false;
 };
 
 struct LoopMemory {

@@ -279,9 +279,12 @@ std::string WhyNotRestartInPlace(const Situation& s, const NodeObservation& prim
       return absl::StrCat(node.name, " is on timeline ", node.timeline, ", newer than ",
                           primary.name, "'s ", primary.timeline, ": it was promoted");
     }
-    // A node being scaled away is never started again to be looked at; one that stays is.
+    // Out of sight since this controller started (it promotes only what it has seen; another
+    // may have promoted it before dying). A node being scaled away is never started again to be
+    // looked at; one that stays is.
     if (!node.reachable && node.data_dir == DataDir::kUnknown && node.timeline == 0 &&
-        node.container != ContainerState::kMissing && s.Desired(node.ordinal)) {
+        node.container != ContainerState::kMissing && s.Desired(node.ordinal) &&
+        !s.memory.Node(node.ordinal).answered_once) {
       return absl::StrCat(node.name, " cannot be looked at (",
                           node.facts_error.empty() ? DescribeStop(node) : node.facts_error,
                           "): it may have been promoted");

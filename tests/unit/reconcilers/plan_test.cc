@@ -1215,8 +1215,7 @@ TEST(PlanFailoverTest, AFencedPrimaryIsStartedAgainWhenNoFailoverCanProceed) {
                           .Record(1, "primary", true, 0)
                           .Recorded(1, 1)
                           .FencedByController(1)
-                          .Down(2, DataDir::kPrimary, false, absl::Seconds(30))
-                          .Timeline(2, 2)
+                          .Down(2, DataDir::kStandby, false, absl::Seconds(30))
                           .Standby(3, 0)
                           .Standby(4, 0)
                           .BouncerTarget(1)
@@ -1226,6 +1225,12 @@ TEST(PlanFailoverTest, AFencedPrimaryIsStartedAgainWhenNoFailoverCanProceed) {
   // Still cut off: it could serve nobody; the plan waits.
   observed.nodes[0].host_port = 0;
   EXPECT_EQ(Find(ComputePlan(spec, observed), ActionType::kStartPrimary), nullptr);
+  // demo-pg-2 was promoted (timeline 2) and died before its record could be written: it is the
+  // newest history and is started again, not the fenced primary behind it (simulator seed 54266).
+  observed.nodes[0].host_port = 41000;
+  observed.nodes[1].data_dir = DataDir::kPrimary;
+  observed.nodes[1].timeline = 2;
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "start-primary demo-pg-2");
 }
 
 TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
