@@ -400,14 +400,14 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   // is not seen, no standby can take over): while nobody else is recorded as primary, starting
   // it again in place loses nothing, and it is the only way back. Reachable again (its port
   // published), not paused, on the newest timeline.
-  const std::string held = WhyNotRestartInPlace(s, *node);
-  if (!acted && s.memory.Node(registered).fenced && node->data_dir == DataDir::kPrimary &&
-      !node->postgres_running && !start_failed && !node->paused && node->host_port != 0 &&
-      s.OnNewestTimeline(*node) && !held.empty()) {
+  const bool restartable = !acted && s.memory.Node(registered).fenced &&
+                           node->data_dir == DataDir::kPrimary && !node->postgres_running &&
+                           !start_failed && !node->paused && node->host_port != 0 &&
+                           s.OnNewestTimeline(*node);
+  const std::string held = restartable ? WhyNotRestartInPlace(s, *node) : "";
+  if (restartable && !held.empty()) {
     decision.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
-  } else if (!acted && s.memory.Node(registered).fenced && node->data_dir == DataDir::kPrimary &&
-             !node->postgres_running && !start_failed && !node->paused && node->host_port != 0 &&
-             s.OnNewestTimeline(*node)) {
+  } else if (restartable) {
     p.out.Add(ActionType::kStartPrimary, registered, 0,
               absl::StrCat(why, "; it was fenced, and no standby can take over (",
                            absl::StrJoin(decision.out.waiting, "; "),
