@@ -79,9 +79,9 @@ void ReadText(YamlReader& reader, const Field& field, TextCheck check, std::stri
 // which fields are required.
 using Reader = std::function<void(const Field&)>;
 std::vector<FieldRule> Documented(YamlReader& reader, const std::string& section,
-                                  std::vector<std::pair<std::string_view, Reader>> readers) {
+                                  const std::vector<std::pair<std::string_view, Reader>>& readers) {
   std::vector<FieldRule> rules;
-  for (auto& [key, read] : readers) {
+  for (const auto& [key, read] : readers) {
     const std::string path = section.empty() ? std::string(key) : section + "." + std::string(key);
     const SpecFieldDoc* doc = FindSpecField(path);
     if (doc == nullptr) {
@@ -89,7 +89,7 @@ std::vector<FieldRule> Documented(YamlReader& reader, const std::string& section
                       "radctl reads this field but its spec field table does not list it (a bug "
                       "in radctl: the reference must document every field)");
     }
-    rules.push_back({key, std::move(read), doc != nullptr && doc->required});
+    rules.push_back({key, read, doc != nullptr && doc->required});
   }
   return rules;
 }

@@ -48,6 +48,11 @@ struct RecordedPrimary {
   // Its WAL position once it committed synchronously (0: not known yet): a commit before it
   // may have been acknowledged with no standby holding it.
   Lsn synchronous_since = 0;
+  // When k changed on this primary: commits from earlier_since up to synchronous_since were
+  // acknowledged by at least earlier_number standbys (0: not known, perhaps by none). A failover
+  // whose best standby lacks some of them counts its quorum with that k (quorum.h).
+  int earlier_number = 0;
+  Lsn earlier_since = 0;
 };
 
 // A standby's view of its upstream, from pg_stat_wal_receiver.

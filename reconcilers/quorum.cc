@@ -1,5 +1,7 @@
 #include "reconcilers/quorum.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
@@ -33,5 +35,43 @@ int FailoverSynchronousNumber(const ClusterSpec& spec, const RecordedPrimary& re
 }
 
 int FailoverStrictness(int k) { return k <= 0 ? 0 : kMaxNodes + 1 - k; }
+
+RecordedPrimary NextRecord(const RecordedPrimary& previous, const RecordedPrimary& next) {
+  const bool same_term = previous.ordinal == next.ordinal && previous.timeline == next.timeline &&
+                         previous.synchronous_number > 0 && previous.synchronous_since != 0;
+  if (!same_term || next.synchronous_number <= 0) return next;
+  RecordedPrimary record = next;
+  if (next.synchronous_since == 0 || next.synchronous_number == previous.synchronous_number) {
+    // Recorded before the reload (stricter: each commit since was acknowledged by at least as
+    // many), or the same k again: what is known of earlier commits still holds.
+    record.synchronous_since = previous.synchronous_since;
+    record.earlier_number = previous.earlier_number;
+    record.earlier_since = previous.earlier_since;
+    return record;
+  }
+  if (previous.earlier_number > 0) {
+    record.earlier_number = std::min(previous.synchronous_number, previous.earlier_number);
+    record.earlier_since = previous.earlier_since;
+  } else {
+    record.earlier_number = previous.synchronous_number;
+    record.earlier_since = previous.synchronous_since;
+  }
+  return record;
+}
+
+int QuorumNumberFor(const ClusterSpec& spec, const RecordedPrimary& recorded, Lsn best) {
+  const int k = FailoverSynchronousNumber(spec, recorded);
+  if (k > 0 && best < recorded.synchronous_since && recorded.earlier_number > 0) {
+    return std::min(k, recorded.earlier_number);
+  }
+  return k;
+}
+
+Lsn ProtectedSince(const RecordedPrimary& recorded, Lsn best) {
+  if (best < recorded.synchronous_since && recorded.earlier_number > 0) {
+    return recorded.earlier_since;
+  }
+  return recorded.synchronous_since;
+}
 
 }  // namespace radctl

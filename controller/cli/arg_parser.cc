@@ -42,6 +42,7 @@ const FlagDef* FindFlag(const std::vector<FlagDef>& flags, const std::string& na
 
 std::vector<std::string> FlagNames(const std::vector<FlagDef>& flags) {
   std::vector<std::string> names;
+  names.reserve(flags.size());
   for (const FlagDef& flag : flags) names.push_back(flag.name);
   return names;
 }

@@ -93,6 +93,7 @@ absl::StatusOr<std::vector<std::string>> Containers(const CliContext& context,
   ASSIGN_OR_RETURN(std::vector<docker::ContainerSummary> found,
                    env->runtime.ListContainers(kLabelCluster, spec.name));
   std::vector<std::string> names;
+  names.reserve(found.size());
   for (const docker::ContainerSummary& container : found) names.push_back(container.name);
   std::sort(names.begin(), names.end());
   if (names.empty()) {

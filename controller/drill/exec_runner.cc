@@ -100,8 +100,10 @@ absl::Status ExecRunner::Start() {
   }
   for (const auto& [name, value] : extra_) variables[name] = value;
   std::vector<std::string> strings;
+  strings.reserve(variables.size());
   for (const auto& [name, value] : variables) strings.push_back(absl::StrCat(name, "=", value));
   std::vector<char*> envp;
+  envp.reserve(strings.size() + 1);
   for (std::string& s : strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::string shell = "/bin/sh";

@@ -384,7 +384,8 @@ std::string Distribution(const DrillResult& result) {
     for (size_t r = 0; r < row.outages.size(); ++r) {
       const double x = DistributionX(row.outages[r]);
       const int n = stacked[static_cast<int>(x / 4)]++;
-      const double y = mid + ((n % 2 == 0) ? -1 : 1) * 4.0 * ((n + 1) / 2);
+      const int step = (n + 1) / 2;  // 0, 1, 1, 2, 2, ...: alternately above and below
+      const double y = mid + ((n % 2 == 0) ? -1 : 1) * 4.0 * step;
       absl::StrAppendFormat(&svg,
                             "<circle class=\"round-outage\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
                             "fill=\"%s\"><title>%s</title></circle>\n",

@@ -23,7 +23,7 @@ using Json = nlohmann::ordered_json;
 // carry over (--strict refuses those), `Note` for what to know or do by hand.
 class Findings {
  public:
-  void Lost(std::string field, std::string why) {
+  void Lost(const std::string& field, const std::string& why) {
     not_carried_.push_back(absl::StrCat(field, ": ", why));
   }
   void Note(std::string text) { notes_.push_back(std::move(text)); }

@@ -358,7 +358,8 @@ absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int sync
       ASSIGN_OR_RETURN(record.synchronous_since, session.CurrentLsn(absl::Seconds(5)));
     }
   }
-  RETURN_IF_ERROR(store_.SavePrimary(record));
+  ASSIGN_OR_RETURN(RecordedPrimary previous, store_.LoadPrimary());
+  RETURN_IF_ERROR(store_.SavePrimary(NextRecord(previous, record)));
   return nodes_.RecordPrimary(session, ordinal);
 }
 

@@ -177,6 +177,8 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
     RecordedPrimary recorded{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
                              json.value("synchronous_number", -1)};
     recorded.synchronous_since = ParseLsn(json.value("synchronous_since", "")).value_or(0);
+    recorded.earlier_number = json.value("earlier_synchronous_number", 0);
+    recorded.earlier_since = ParseLsn(json.value("earlier_synchronous_since", "")).value_or(0);
     return recorded;
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
@@ -192,6 +194,8 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
       {"timeline", primary.timeline},
       {"synchronous_number", primary.synchronous_number},
       {"synchronous_since", FormatLsn(primary.synchronous_since)},
+      {"earlier_synchronous_number", primary.earlier_number},
+      {"earlier_synchronous_since", FormatLsn(primary.earlier_since)},
       {"recorded_at", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone())}};
   return files_.Write(Path("primary.json"), json.dump(2) + "\n", 0600);
 }

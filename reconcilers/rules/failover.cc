@@ -46,7 +46,7 @@ bool AnyStandbyCouldTakeOver(const Planning& p, int old_primary) {
 // standby is promoted only when at least m-k+1 of the m standbys that may hold commits of the
 // newest timeline have been observed after the fence, so that one of them has every
 // acknowledged commit. A stopped, frozen, unreachable or busy standby is unknown, not absent.
-bool QuorumObserved(Planning& p, int old_primary,
+bool QuorumObserved(Planning& p, int old_primary, int k,
                     const std::vector<const NodeObservation*>& observed, const std::string& why,
                     std::string* note) {
   const Situation& s = p.s;
@@ -70,7 +70,6 @@ bool QuorumObserved(Planning& p, int old_primary,
     if (!seen) unknown.push_back(node.name);
   }
   const int m = static_cast<int>(members.size());
-  const int k = FailoverSynchronousNumber(s.spec, s.observed.recorded_primary);
   const int needed = std::clamp(m - k + 1, 1, std::max(m, 1));
   const int have = m - static_cast<int>(unknown.size());
   if (have >= needed) {
@@ -151,12 +150,23 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   }
   // The k the old primary committed with, as recorded: never the spec's, which may have been
   // edited while it was down.
-  const bool synchronous = FailoverSynchronousNumber(s.spec, s.observed.recorded_primary) > 0;
+  const RecordedPrimary& recorded = s.observed.recorded_primary;
+  const int k = FailoverSynchronousNumber(s.spec, recorded);
+  const bool synchronous = k > 0;
   std::string quorum_note;
-  if (synchronous && !QuorumObserved(p, old_primary, candidates, why, &quorum_note)) {
+  if (synchronous && !QuorumObserved(p, old_primary, k, candidates, why, &quorum_note)) {
     return false;
   }
   const NodeObservation* best = MostAdvanced(candidates);
+  // The best of them lacks commits from before k was raised, which fewer standbys acknowledged:
+  // counted again with their k.
+  if (best != nullptr && synchronous) {
+    const int k_lacking = QuorumNumberFor(s.spec, recorded, PromotableLsn(*best));
+    if (k_lacking != k &&
+        !QuorumObserved(p, old_primary, k_lacking, candidates, why, &quorum_note)) {
+      return false;
+    }
+  }
   if (best == nullptr) {
     std::string more = behind.empty() ? ""
                                       : absl::StrCat(" (behind the newest timeline ", newest, ": ",
@@ -174,12 +184,11 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   }
   if (!others.empty()) absl::StrAppend(&reason, " (", absl::StrJoin(others, ", "), ")");
   const Lsn last_seen = s.memory.last_primary_lsn;
-  const Lsn synchronous_since = s.observed.recorded_primary.synchronous_since;
+  const Lsn synchronous_since = ProtectedSince(recorded, PromotableLsn(*best));
   // The quorum is counted with the recorded k (the strictest the primary may have run with);
   // what is promised is what it was last seen running with.
   const int ran_with = s.memory.last_primary_synchronous_number;
-  if (synchronous && ran_with >= 0 &&
-      ran_with < FailoverSynchronousNumber(s.spec, s.observed.recorded_primary)) {
+  if (synchronous && ran_with >= 0 && ran_with < k) {
     absl::StrAppend(
         &reason, "; ", quorum_note, ", but the primary was last seen committing with ",
         ran_with == 0 ? std::string("asynchronous replication") : absl::StrCat("ANY ", ran_with),

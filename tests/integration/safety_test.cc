@@ -203,9 +203,10 @@ TEST(SafetyTest, AScaleDownUnderSynchronousReplicationKeepsTheOnlyCopyOfAcknowle
   // The scale-down completes: two nodes left (which standby goes depends on who was promoted).
   EXPECT_TRUE(WaitFor(
       [&](std::string* observed) {
-        *observed = Shell(absl::StrCat("docker ps -a --format '{{.Names}}' --filter name=",
-                                       cluster.name(), "-pg-"))
-                        .out;
+        *observed =
+            Shell(absl::StrCat("docker ps -a --format '{{.Names}}' --filter name=", cluster.name(),
+                               "-pg-"))
+                .out;
         return std::count(observed->begin(), observed->end(), '\n') == 2;
       },
       absl::Seconds(60)));

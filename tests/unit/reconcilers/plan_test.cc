@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reconcilers/quorum.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
 #include "tests/unit/reconcilers/plan_summary.h"
 
@@ -1163,6 +1164,93 @@ TEST(PlanFailoverTest, CommitsAcknowledgedBeforeReplicationBecameSynchronousAreN
   ASSERT_NE(failover, nullptr);
   EXPECT_THAT(failover->reason, HasSubstr("no acknowledged commit is lost"));
   EXPECT_THAT(failover->reason, Not(HasSubstr("may be lost")));
+}
+
+// Simulator seeds 112890 and 188431: the primary ran with ANY 1, then k was raised to ANY 2.
+// Commits from before the raise may live on one standby only: a failover whose best standby
+// lacks some of them counts its quorum with ANY 1 (every standby observed), not ANY 2.
+TEST(PlanFailoverTest, CommitsFromBeforeKWasRaisedAreCountedWithTheirK) {
+  ClusterSpec spec = DemoSpec(3);
+  spec.replication.synchronous = true;
+  spec.replication.synchronous_number = 2;
+  auto plan_with = [&](Lsn observed_at, bool other_seen) {
+    ObservedStateBuilder builder(spec);
+    builder.Stopped(1, 137)
+        .Record(1, "primary", true, 0)
+        .Recorded(1)
+        .BouncerTarget(1)
+        .Standby(2, 1, observed_at);
+    if (other_seen) {
+      builder.Standby(3, 1, 0x3000000);
+    } else {
+      builder.Stopped(3, 137);
+    }
+    Snapshot observed = builder.Build();
+    observed.recorded_primary.synchronous_number = 2;
+    observed.recorded_primary.synchronous_since = 0x5000000;
+    observed.recorded_primary.earlier_number = 1;
+    observed.recorded_primary.earlier_since = 0x2000000;
+    return ComputePlan(spec, observed);
+  };
+  // demo-pg-2 lacks commits from before the raise, which demo-pg-3 alone may hold: wait.
+  Plan lacking = plan_with(0x4000000, false);
+  EXPECT_EQ(Find(lacking, ActionType::kFailover), nullptr) << lacking.ToString("demo");
+  EXPECT_THAT(lacking.ToString("demo"), HasSubstr("ANY 1 of 2 standbys"));
+  // Both observed: the most advanced has every acknowledged commit.
+  Plan both = plan_with(0x4000000, true);
+  const Action* failover = Find(both, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << both.ToString("demo");
+  EXPECT_THAT(failover->reason, HasSubstr("no acknowledged commit is lost"));
+  // It has everything from before the raise: ANY 2 holds for the rest, one observed suffices.
+  Plan caught_up = plan_with(0x5000100, false);
+  failover = Find(caught_up, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << caught_up.ToString("demo");
+  EXPECT_THAT(failover->reason, HasSubstr("no acknowledged commit is lost"));
+  EXPECT_THAT(failover->reason, Not(HasSubstr("may be lost")));
+}
+
+// What a new record keeps of the one before it (quorum.h).
+TEST(RecordTest, AChangedKKeepsWhatIsKnownOfEarlierCommits) {
+  const RecordedPrimary any1{1, 1, 1, 0x2000000};
+  struct Row {
+    const char* name;
+    RecordedPrimary previous;
+    RecordedPrimary next;
+    int synchronous_number;
+    Lsn synchronous_since;
+    int earlier_number;
+    Lsn earlier_since;
+  };
+  RecordedPrimary any2_merged{1, 1, 2, 0x5000000, 1, 0x2000000};
+  const Row rows[] = {
+      {"RaisedKeepsTheOldSpan", any1, {1, 1, 2, 0x5000000}, 2, 0x5000000, 1, 0x2000000},
+      {"RaisedAgainMergesWithTheSmallerK",
+       any2_merged,
+       {1, 1, 3, 0x7000000},
+       3,
+       0x7000000,
+       1,
+       0x2000000},
+      {"LoweredBeforeTheReloadKeepsSince", {1, 1, 2, 0x5000000}, {1, 1, 1, 0}, 1, 0x5000000, 0, 0},
+      {"TheSameKAgainKeepsSince", any1, {1, 1, 1, 0x6000000}, 1, 0x2000000, 0, 0},
+      {"AnotherPrimaryStartsAfresh", any1, {2, 2, 1, 0x6000000}, 1, 0x6000000, 0, 0},
+      {"AfterAsynchronousNothingEarlierIsKnown",
+       {1, 1, 0, 0},
+       {1, 1, 1, 0x6000000},
+       1,
+       0x6000000,
+       0,
+       0},
+      {"TurnedOffForgetsTheSpans", any2_merged, {1, 1, 0, 0}, 0, 0, 0, 0},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    RecordedPrimary record = NextRecord(row.previous, row.next);
+    EXPECT_EQ(record.synchronous_number, row.synchronous_number);
+    EXPECT_EQ(record.synchronous_since, row.synchronous_since);
+    EXPECT_EQ(record.earlier_number, row.earlier_number);
+    EXPECT_EQ(record.earlier_since, row.earlier_since);
+  }
 }
 
 TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
