@@ -51,9 +51,33 @@ absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
   return SwitchoverChoice{primary->ordinal, requested};
 }
 
-bool SwitchoverDone(int requested, const ObservedState& observed) {
-  const NodeObservation* node = observed.Node(requested);
-  return node != nullptr && node->IsWritablePrimary();
+RequestVerdict JudgeRequests(int switchover_to, int promote, const ObservedState& observed) {
+  RequestVerdict verdict;
+  for (int target : {switchover_to, promote}) {
+    const NodeObservation* node = target == 0 ? nullptr : observed.Node(target);
+    if (node != nullptr && node->IsWritablePrimary()) {
+      verdict.kind = RequestVerdict::Kind::kDone;
+      verdict.object = node->name;
+      verdict.reason = target == promote ? "PromoteDone" : "SwitchoverDone";
+      verdict.message = "is the primary, as requested";
+      return verdict;
+    }
+  }
+  if (promote == 0) return verdict;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.ordinal == promote || !node.IsWritablePrimary()) continue;
+    const NodeObservation* target = observed.Node(promote);
+    verdict.kind = RequestVerdict::Kind::kWithdrawn;
+    verdict.object = node.name;
+    verdict.reason = "PromoteWithdrawn";
+    verdict.message = absl::StrCat(
+        "answers again as the writable primary: the promotion of ",
+        target != nullptr ? target->name : absl::StrCat("node ", promote),
+        " requested during its outage is void (nothing was promoted; radctl promote again if it "
+        "is still wanted)");
+    return verdict;
+  }
+  return verdict;
 }
 
 }  // namespace radctl

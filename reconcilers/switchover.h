@@ -1,7 +1,9 @@
 // A planned primary change (radctl switchover): which standby it goes to, whether that is
 // allowed, and when the request is done. The CLI validates with it before recording a request;
-// the planner carries the request out; the loop clears it when done. Pure.
+// the planner carries the request out; the loop clears it when JudgeRequests says so. Pure.
 #pragma once
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "crd-like-specs/cluster_spec.h"
@@ -22,7 +24,17 @@ struct SwitchoverChoice {
                                                                 const ObservedState& observed,
                                                                 int requested);
 
-// A switchover request to `requested` is done when that node is the writable primary.
-bool SwitchoverDone(int requested, const ObservedState& observed);
+// What becomes of a person's request after an observation: done when its target is the
+// writable primary; a promotion past the rules (radctl promote --accept-data-loss) withdrawn
+// when another node answers again as the writable primary (it was decided for one outage, and
+// that outage is over: it must not promote its target at the next one); else still wanted.
+struct RequestVerdict {
+  enum class Kind { kWanted, kDone, kWithdrawn };
+  Kind kind = Kind::kWanted;
+  std::string object;  // the node the event is about
+  std::string reason;  // SwitchoverDone | PromoteDone | PromoteWithdrawn
+  std::string message;
+};
+RequestVerdict JudgeRequests(int switchover_to, int promote, const ObservedState& observed);
 
 }  // namespace radctl

@@ -90,7 +90,7 @@ class ContainerRuntime {
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`
-  // for each, until `stop` becomes true (checked at least every 200 ms) or the stream fails.
+  // for each, until `stop` becomes true (checked at least once a second) or the stream fails.
   // Returns OK when stopped, Unavailable when the stream broke. `on_event` must not throw.
   [[nodiscard]] virtual absl::Status StreamEvents(
       const std::string& label_key, const std::string& label_value,

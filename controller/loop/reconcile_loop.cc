@@ -253,29 +253,13 @@ Requests ReconcileLoop::LoadRequests() const {
 }
 
 void ReconcileLoop::ClearDoneRequests(const Requests& requests, const ObservedState& observed) {
-  for (int target : {requests.switchover_to, requests.promote}) {
-    if (target != 0 && SwitchoverDone(target, observed)) {
-      store_.ClearRequests();
-      events_.Normal(observed.Node(target)->name,
-                     target == requests.promote ? "PromoteDone" : "SwitchoverDone",
-                     "is the primary, as requested");
-      return;
-    }
-  }
-  // A promotion past the rules was decided for one outage: once another primary answers again,
-  // that outage is over and the request must not promote its target at the next one.
-  if (requests.promote == 0) return;
-  for (const NodeObservation& node : observed.nodes) {
-    if (node.ordinal == requests.promote || !node.IsWritablePrimary()) continue;
-    store_.ClearRequests();
-    events_.Warning(node.name, "PromoteWithdrawn",
-                    absl::StrCat("answers again as the writable primary: the promotion of ",
-                                 observed.Node(requests.promote) != nullptr
-                                     ? observed.Node(requests.promote)->name
-                                     : absl::StrCat("node ", requests.promote),
-                                 " requested during its outage is void (nothing was promoted; "
-                                 "radctl promote again if it is still wanted)"));
-    return;
+  const RequestVerdict verdict = JudgeRequests(requests.switchover_to, requests.promote, observed);
+  if (verdict.kind == RequestVerdict::Kind::kWanted) return;
+  store_.ClearRequests();
+  if (verdict.kind == RequestVerdict::Kind::kDone) {
+    events_.Normal(verdict.object, verdict.reason, verdict.message);
+  } else {
+    events_.Warning(verdict.object, verdict.reason, verdict.message);
   }
 }
 

@@ -84,8 +84,14 @@ int AppServers(PgConnection& console) {
 // TLS + SCRAM login sends seven (SSLRequest, two ClientHellos around the HelloRetryRequest,
 // Finished, StartupMessage, SASLInitialResponse, SASLResponse), so at that moment the node has
 // given five of its six answers. The helper then kills the node's processes at once, before
-// the node could send any answer again (its retransmission comes 0.2 s later at the earliest).
-// Connections made before stay untouched. Returns once the helper is armed.
+// the node could send any answer again. Holding back the seventh message also holds back the
+// acknowledgement it carries of the node's fifth answer, which a real death never does (the
+// message would reach the node's kernel, which takes the acknowledgement and resets the
+// connection): the node's kernel would retransmit that answer ~0.2 s later with its FIN in the
+// same segment, a close carrying data that the bouncer rightly lets pass. So once the seventh
+// message came, the node's segments with data on that connection are dropped too; its plain
+// FIN and reset go out, as after a real death. Connections made before stay untouched.
+// Returns once the helper is armed.
 ::testing::AssertionResult KillDuringTheNextLogin(const std::string& node,
                                                   const std::string& bouncer_ip) {
   const std::string from = absl::StrCat("ip saddr ", bouncer_ip, " tcp dport 5432");
@@ -95,7 +101,9 @@ int AppServers(PgConnection& console) {
       " tcp flags & (syn | ack) == syn ct mark set 100\n", "  ", from,
       " tcp flags & psh == psh ct mark >= 100 ct mark < 107 ct mark set ct mark map ",
       "{ 100 : 101, 101 : 102, 102 : 103, 103 : 104, 104 : 105, 105 : 106, 106 : 107 }\n", "  ",
-      from, " ct mark 107 counter drop\n }\n}\nEOF\n", "echo armed\n",
+      from, " ct mark 107 counter drop\n }\n", " chain output {\n",
+      "  type filter hook output priority filter; policy accept;\n", "  ip daddr ", bouncer_ip,
+      " tcp sport 5432 ct mark 107 tcp flags & psh == psh drop\n }\n}\nEOF\n", "echo armed\n",
       "until nft list table inet stall_login | grep -q 'packets [1-9]'; do :; done\n",
       // Every process but the helper and tini (a PID namespace's init ignores a SIGKILL from
       // inside it); tini exits with its killed child, and the container with it, as on a

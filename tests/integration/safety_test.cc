@@ -1,5 +1,6 @@
 // Safety rules under faults, on the real engine (issue 8's chaos tests): no acknowledged write
-// lost in a double fault with synchronous replication, no abandoned history made primary again
+// lost in a double fault with synchronous replication (nor when the spec is edited to
+// asynchronous during it), no abandoned history made primary again
 // after three faults, a transient rejoin error retried with the data kept, a bad parameter
 // rejected before anything changes, clients of a controller that died while holding them
 // freed within seconds, and a new cluster never initialised over a data directory.
@@ -65,6 +66,61 @@ TEST(SafetyTest, DoubleFaultWithSynchronousReplicationLosesNoAcknowledgedWrite) 
   writer->Stop();
   EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
   EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
+}
+
+// The spec edited during an outage, as a person under pressure would: the primary is gone, the
+// standby holding its recent commits frozen, and synchronous replication turned off so that the
+// lagging standby could be promoted. The quorum is the one the primary committed with: radctl
+// keeps waiting, and once the frozen standby is back it is the one promoted, losing nothing.
+TEST(SafetyTest, TurningSynchronousOffDuringAnOutageDoesNotLowerTheQuorum) {
+  TestCluster cluster("it-lowerk", 3, 16655, "  replication:\n    synchronous: true\n");
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher watcher(cluster);
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  std::unique_ptr<Writer> writer = StartWriter(cluster);
+  ASSERT_TRUE(WritesResume(*writer, absl::InfinitePast()));
+  const int p = OrdinalOf(primary);
+  const int lagging = p == 3 ? 2 : 3;
+  const int in_sync = 6 - p - lagging;
+  MakeLag(cluster, lagging);
+  ASSERT_TRUE(WritesFlow(*writer, absl::Now(), 20));  // acknowledged by in_sync alone
+
+  // The primary is cut off and killed (restarted by the watcher, it stays out of reach); the
+  // standby with the recent commits is frozen.
+  const std::string network = cluster.name() + "-net";
+  ASSERT_EQ(Shell(absl::StrCat("docker pause ", cluster.Node(in_sync))).exit_code, 0);
+  ASSERT_EQ(Shell(absl::StrCat("docker network disconnect ", network, " ", primary)).exit_code, 0);
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", primary)).exit_code, 0);
+  absl::Time killed = absl::Now();
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "WaitingForQuorum");
+      },
+      kHealTimeout));
+  cluster.WriteSpec(3);  // synchronous replication off: the watcher applies the edit
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = watcher.Log();
+        return absl::StrContains(*observed, "SpecChanged");
+      },
+      absl::Seconds(30)));
+  absl::SleepFor(absl::Seconds(10));  // several detection periods: time to do the wrong thing
+  EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
+
+  ASSERT_EQ(Shell(absl::StrCat("docker unpause ", cluster.Node(in_sync))).exit_code, 0);
+  std::string second;
+  EXPECT_TRUE(WaitNewPrimary(cluster, primary, &second));
+  EXPECT_EQ(second, cluster.Node(in_sync));
+  EXPECT_TRUE(WritesResume(*writer, killed));
+  ASSERT_EQ(
+      Shell(absl::StrCat("docker network connect --alias ", primary, " ", network, " ", primary))
+          .exit_code,
+      0);
+  EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(120)));
+  writer->Stop();
+  EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
 }
 
 TEST(SafetyTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {

@@ -275,9 +275,8 @@ absl::Status DockerClient::StreamEvents(const std::string& label_key,
       {{"type", {"container"}}, {"label", {absl::StrCat(label_key, "=", label_value)}}});
   HttpRequest request = Request("GET", absl::StrCat("/events?filters=", UrlEncode(filters)));
   request.timeout = absl::InfiniteDuration();  // idle for hours is normal
-  // A watcher has one stream per cluster, idle nearly always: waking each five times a second
-  // to look at the stop flag was a tenth of the CPU of a watcher of ten idle clusters. A stop
-  // waits for this at most.
+  // A watcher has one stream per cluster, idle nearly always: the stop flag is looked at once a
+  // second, which is what a stop waits for at most (more often costs an idle watcher CPU).
   request.stop_check = absl::Seconds(1);
 
   EventStreamDecoder decoder;

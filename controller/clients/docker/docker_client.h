@@ -110,7 +110,7 @@ class DockerClient : public ContainerRuntime {
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`
-  // for each, until `stop` becomes true (checked at least every 200 ms) or the stream fails.
+  // for each, until `stop` becomes true (checked at least once a second) or the stream fails.
   // Returns OK when stopped, Unavailable when the stream broke, Internal when a message could not
   // be decoded. Exec events come too (action "exec_start: <command line>"). `on_event` runs on
   // the calling thread, inside libcurl's callback: it must not throw.

@@ -55,12 +55,36 @@ TEST(ChooseSwitchoverTest, ThePrimaryItselfIsNothingToDoAndNoPrimaryIsRefused) {
               HasSubstr("no writable primary"));
 }
 
-TEST(SwitchoverDoneTest, DoneWhenTheTargetIsTheWritablePrimary) {
-  Snapshot before = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
-  Snapshot after = ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build();
-  EXPECT_FALSE(SwitchoverDone(2, before));
-  EXPECT_TRUE(SwitchoverDone(2, after));
-  EXPECT_FALSE(SwitchoverDone(4, after));
+TEST(JudgeRequestsTest, DoneWhenTheTargetIsTheWritablePrimaryWithdrawnWhenAnotherIs) {
+  using Kind = RequestVerdict::Kind;
+  Snapshot pg1_primary = ObservedStateBuilder(DemoSpec()).Primary(1).Standby(2, 1).Build();
+  Snapshot pg2_primary = ObservedStateBuilder(DemoSpec()).Primary(2).Standby(1, 2).Build();
+  Snapshot headless =
+      ObservedStateBuilder(DemoSpec()).Stopped(1, 137).Standby(2, 1).Standby(3, 1).Build();
+  struct Row {
+    const char* name;
+    int switchover_to;
+    int promote;
+    const Snapshot* observed;
+    Kind kind;
+    const char* reason;
+  };
+  const Row rows[] = {
+      {"NoRequest", 0, 0, &pg1_primary, Kind::kWanted, ""},
+      {"SwitchoverNotYet", 2, 0, &pg1_primary, Kind::kWanted, ""},
+      {"SwitchoverDone", 2, 0, &pg2_primary, Kind::kDone, "SwitchoverDone"},
+      {"SwitchoverToAnAbsentNode", 4, 0, &pg2_primary, Kind::kWanted, ""},
+      {"PromoteDone", 0, 2, &pg2_primary, Kind::kDone, "PromoteDone"},
+      {"PromoteDuringTheOutage", 0, 2, &headless, Kind::kWanted, ""},
+      {"PromoteWithdrawnOnceTheOldPrimaryAnswers", 0, 2, &pg1_primary, Kind::kWithdrawn,
+       "PromoteWithdrawn"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    RequestVerdict verdict = JudgeRequests(row.switchover_to, row.promote, *row.observed);
+    EXPECT_EQ(verdict.kind, row.kind);
+    EXPECT_EQ(verdict.reason, row.reason);
+  }
 }
 
 }  // namespace
