@@ -302,6 +302,32 @@ std::string WhyNotRestartInPlace(const Situation& s, const NodeObservation& prim
   return "";
 }
 
+// A promotion this controller saw (memory: the newest timeline answered) whose record could not
+// be written, on a node a scale-down has since left outside the desired nodes: once its
+// container stops, nothing else starts it again, and it holds the newest history. Its container
+// is started so that it can be looked at; UnrecordedPromotionToRestart takes it from there.
+// Simulator seeds 401231 and 706048 waited forever without it.
+Proposal StartScaledAwayHoldersOfNewerTimeline(const Situation& s) {
+  Proposal out;
+  const int newest = s.memory.highest_timeline;
+  if (newest <= s.observed.recorded_primary.timeline) return out;
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (node.timeline >= newest) return out;  // in sight: nothing to look for
+  }
+  for (const NodeObservation& node : s.observed.nodes) {
+    if (s.Desired(node.ordinal) || node.container == ContainerState::kRunning ||
+        node.container == ContainerState::kMissing) {
+      continue;
+    }
+    AddUnlessBackingOff(
+        s, out, ActionType::kStartContainer, node.ordinal, 0,
+        absl::StrCat(node.name, " is being scaled away but may hold timeline ", newest,
+                     " (a node was promoted on it and its record could not be written): "
+                     "starting its container to look at it"));
+  }
+  return out;
+}
+
 // A failover that promoted a node but could not record it (the state directory failing), after
 // which that node's Postgres stopped: it is the cluster's newest history, so it is started again
 // as primary (and recorded once it answers) rather than the recorded one restarted behind it or
@@ -376,6 +402,7 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
                               s.NewestTimeline(), "): it must not be primary again"));
     } else if (std::string held = WhyNotRestartInPlace(s, *node); !held.empty()) {
       p.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
+      p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s));
     } else {
       // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
       // else was promoted, so restarting it in place loses nothing and is faster than failover.
@@ -416,6 +443,7 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   const std::string held = restartable ? WhyNotRestartInPlace(s, *node) : "";
   if (restartable && !held.empty()) {
     decision.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
+    p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s));
   } else if (restartable) {
     p.out.Add(ActionType::kStartPrimary, registered, 0,
               absl::StrCat(why, "; it was fenced, and no standby can take over (",

@@ -234,6 +234,21 @@ const PlanCase kFailoverCases[] = {
            .Build();
      },
      "failover demo-pg-2 <- demo-pg-1; waiting"},
+    // The node promoted on the newer timeline is being scaled away and its container stopped:
+    // nothing else would start it, so it is started to be looked at (simulator seeds 401231,
+    // 706048 waited forever).
+    {"AScaledAwayNodeThatMayHoldTheNewerTimelineIsStartedToBeLookedAt", 1,
+     [](ObservedStateBuilder b) {
+       Snapshot state = b.Down(1, DataDir::kPrimary)
+                            .Recorded(1)
+                            .Record(1, "primary", true, 0)
+                            .Stopped(2, 0)
+                            .BouncerTarget(1)
+                            .Build();
+       state.memory.highest_timeline = 2;
+       return state;
+     },
+     "start-container demo-pg-2; waiting"},
     // The promotion whose record failed is the newest history: started again, not replaced.
     {"AnUnrecordedPromotionWhosePostgresStoppedIsStartedAgain", 3,
      [](ObservedStateBuilder b) {
