@@ -59,19 +59,22 @@ RecordedPrimary NextRecord(const RecordedPrimary& previous, const RecordedPrimar
   return record;
 }
 
+namespace {
+
+// The best standby lacks commits acknowledged before k last changed, with the earlier k.
+bool LacksEarlierSpan(const RecordedPrimary& recorded, Lsn best) {
+  return best < recorded.synchronous_since && recorded.earlier_number > 0;
+}
+
+}  // namespace
+
 int QuorumNumberFor(const ClusterSpec& spec, const RecordedPrimary& recorded, Lsn best) {
   const int k = FailoverSynchronousNumber(spec, recorded);
-  if (k > 0 && best < recorded.synchronous_since && recorded.earlier_number > 0) {
-    return std::min(k, recorded.earlier_number);
-  }
-  return k;
+  return k > 0 && LacksEarlierSpan(recorded, best) ? std::min(k, recorded.earlier_number) : k;
 }
 
 Lsn ProtectedSince(const RecordedPrimary& recorded, Lsn best) {
-  if (best < recorded.synchronous_since && recorded.earlier_number > 0) {
-    return recorded.earlier_since;
-  }
-  return recorded.synchronous_since;
+  return LacksEarlierSpan(recorded, best) ? recorded.earlier_since : recorded.synchronous_since;
 }
 
 }  // namespace radctl

@@ -305,8 +305,8 @@ std::string WhyNotRestartInPlace(const Situation& s, const NodeObservation& prim
 // A promotion this controller saw (memory: the newest timeline answered) whose record could not
 // be written, on a node a scale-down has since left outside the desired nodes: once its
 // container stops, nothing else starts it again, and it holds the newest history. Its container
-// is started so that it can be looked at; UnrecordedPromotionToRestart takes it from there.
-// Simulator seeds 401231 and 706048 waited forever without it.
+// is started so that it can be looked at; UnrecordedPromotionToRestart takes it from there
+// (simulator seeds 401231 and 706048).
 Proposal StartScaledAwayHoldersOfNewerTimeline(const Situation& s) {
   Proposal out;
   const int newest = s.memory.highest_timeline;
