@@ -37,6 +37,9 @@ YAML
   # The drill runs the watching controller (so kill-controller may be drilled too).
   "$radctl" drill "$name" --run-controller "$spec" --fault "$1" --rounds "$2" --writers 4 \
     --rate 100 --settle 2s --report "/tmp/radctl-bench-drill-$1.html" || true
+  # The watcher's log goes with the cluster's state: keep it for reading where the time went.
+  cp "$RADCTL_STATE_DIR/$name/drill-controller.log" "/tmp/radctl-bench-drill-$1.log" 2>/dev/null &&
+    log "the watcher's log: /tmp/radctl-bench-drill-$1.log"
   "$radctl" delete "$name" >/dev/null
 }
 case "${1:-apply}" in

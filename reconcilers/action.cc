@@ -122,12 +122,11 @@ std::string Action::ToString(const std::string& cluster) const {
       break;
   }
   std::string text = absl::StrCat(ActionTypeName(type), " ", object);
-  if (type == ActionType::kPointReadBouncer) {
-    std::vector<std::string> names;
-    names.reserve(targets.size());
-    for (int target : targets) names.push_back(NodeName(cluster, target));
+  std::vector<std::string> names;
+  names.reserve(targets.size());
+  for (int target : targets) names.push_back(NodeName(cluster, target));
+  if (type == ActionType::kPointReadBouncer)
     absl::StrAppend(&text, " -> ", absl::StrJoin(names, ","));
-  }
   if (source != 0) {
     const char* word = type == ActionType::kPointBouncer || type == ActionType::kApplyCredentials ||
                                type == ActionType::kRefreshBouncer
@@ -135,6 +134,9 @@ std::string Action::ToString(const std::string& cluster) const {
                        : type == ActionType::kHoldClients ? " for "
                                                           : " <- ";
     absl::StrAppend(&text, word, NodeName(cluster, source));
+  }
+  if ((type == ActionType::kFailover || type == ActionType::kSwitchover) && !names.empty()) {
+    absl::StrAppend(&text, ", followed by ", absl::StrJoin(names, ","));
   }
   return text;
 }

@@ -24,7 +24,8 @@ enum class ActionType {
                       // (-1: as it runs now)
   kHoldClients,       // PAUSE every database at the bouncer (held until a failover resumes them)
                       // while the old primary `source` is fenced
-  kFailover,          // PAUSE bouncer, promote `ordinal`, record it, repoint, RESUME
+  kFailover,          // PAUSE bouncer, fence `source`, point the standbys `targets` at
+                      // `ordinal`, promote `ordinal`, record it, repoint, RESUME
   kPointBouncer,      // (PAUSE,) target `source`, RELOAD, RESUME
   kCloneStandby,      // repmgr standby clone from `source`, start, register
   kStartStandby,      // start Postgres of an initialised standby whose Postgres is down
@@ -38,8 +39,9 @@ enum class ActionType {
   kRestartStandby,    // a standby restarted for parameters that need it
   kRestartPrimary,    // the only node restarted for parameters that need it (bouncer paused)
   kSwitchover,        // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
-                      // everything, promote it, repoint, RESUME. All or nothing: if `ordinal`
-                      // has not replayed everything, `source` is started again as primary
+                      // everything, point the standbys `targets` at it, promote it, repoint,
+                      // RESUME. All or nothing: if `ordinal` has not replayed everything,
+                      // `source` is started again as primary
   kDropSlot,          // replication slot of node `ordinal` dropped on the primary `source`
   kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
                       // stopped, container removed, created on the same volume, started), until
@@ -98,8 +100,9 @@ struct Action {
   std::string reason;
   FenceMethod fence = FenceMethod::kStopPostgres;
   ClientHold hold = ClientHold::kRequired;
-  std::vector<int> targets =
-      {};                       // kPointReadBouncer: the nodes the read endpoint serves, by ordinal
+  // By ordinal. kPointReadBouncer: the nodes the read endpoint serves; kFailover, kSwitchover:
+  // the standbys that follow the promoted node.
+  std::vector<int> targets = {};
   int synchronous_number = -1;  // kRecordPrimary: the k to record (-1: what the primary runs)
 
   // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.

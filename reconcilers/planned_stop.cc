@@ -7,6 +7,7 @@
 #include "reconcilers/naming.h"
 #include "reconcilers/read_endpoint.h"
 #include "reconcilers/standby_ranking.h"
+#include "reconcilers/switchover.h"
 
 namespace radctl {
 namespace {
@@ -116,6 +117,11 @@ class StopPlanner {
           Action{ActionType::kSwitchover, target->ordinal, node.ordinal,
                  absl::StrCat(asked, ": switching over to ", target->name,
                               " before its Postgres stops (clients are held, not refused)")});
+      // Those being stopped too are not pointed anywhere: they are going away.
+      std::vector<int>& followers = result_.actions.back().targets;
+      for (int ordinal : HandOverFollowers(spec_, observed_, node.ordinal, target->ordinal)) {
+        if (result_.stopping.count(ordinal) == 0) followers.push_back(ordinal);
+      }
       result_.switchover = true;
       return;
     }

@@ -1,5 +1,7 @@
 #include "reconcilers/switchover.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/plan.h"
@@ -78,6 +80,21 @@ RequestVerdict JudgeRequests(int switchover_to, int promote, const ObservedState
     return verdict;
   }
   return verdict;
+}
+
+std::vector<int> HandOverFollowers(const ClusterSpec& spec, const ObservedState& observed,
+                                   int primary, int successor) {
+  const std::vector<int> desired = DesiredOrdinals(spec, observed);
+  const std::string primary_name = NodeName(spec.name, primary);
+  std::vector<int> followers;
+  for (const NodeObservation& node : observed.nodes) {
+    if (node.ordinal == successor || !node.IsStreamingFrom(primary_name) ||
+        std::find(desired.begin(), desired.end(), node.ordinal) == desired.end()) {
+      continue;
+    }
+    followers.push_back(node.ordinal);
+  }
+  return followers;
 }
 
 }  // namespace radctl

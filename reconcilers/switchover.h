@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "crd-like-specs/cluster_spec.h"
@@ -23,6 +24,12 @@ struct SwitchoverChoice {
 [[nodiscard]] absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
                                                                 const ObservedState& observed,
                                                                 int requested);
+
+// The standbys that follow `successor` when `primary` hands over to it: the desired ones
+// streaming from `primary` (they hold no more than it, and the successor has replayed all of it
+// before it is promoted), pointed at it before its promotion (kSwitchover's targets).
+std::vector<int> HandOverFollowers(const ClusterSpec& spec, const ObservedState& observed,
+                                   int primary, int successor);
 
 // What becomes of a person's request after an observation: done when its target is the
 // writable primary; a promotion past the rules (radctl promote --accept-data-loss) withdrawn

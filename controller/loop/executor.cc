@@ -232,7 +232,7 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kRestartPrimary:
       return RestartPrimary(action.ordinal);
     case ActionType::kSwitchover:
-      return Switchover(action.ordinal, action.source);
+      return Switchover(action);
     case ActionType::kCreateStanza:
       return backups_.CreateStanza(action.ordinal);
     case ActionType::kBackup:
@@ -314,11 +314,15 @@ absl::Status Executor::Failover(const Action& action) {
   absl::StatusOr<std::unique_ptr<NodeSession>> successor =
       status.ok() ? nodes_.Connect(new_primary) : status;
   status = successor.status();
+  std::vector<int> following;
+  if (status.ok()) following = PointFollowers(action, **successor, step);
   if (status.ok()) status = nodes_.Promote(**successor);
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
     status = RecordPrimary(**successor, new_primary);
+    if (status.ok()) step("recorded as the primary");
   }
+  if (status.ok()) RecordUpstreams(**successor, following, new_primary);
   if (status.ok()) status = bouncer_.Retarget(new_primary);
   if (status.ok()) step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
   if (paused) {
@@ -328,6 +332,41 @@ absl::Status Executor::Failover(const Action& action) {
     step("bouncer resumed");
   }
   return status;
+}
+
+// The standbys the planner named (action.targets: on the successor's timeline, no further
+// than it) are pointed at the successor before it is promoted: their WAL receivers attach to it
+// while it is still a standby and go on to its new timeline as it is promoted, without
+// reconnecting, so synchronous commits are acknowledged as soon as clients resume. One that
+// cannot be pointed (it stopped answering) is left to the next pass: the failover goes on.
+std::vector<int> Executor::PointFollowers(const Action& action, NodeSession& successor,
+                                          const std::function<void(const std::string&)>& step) {
+  std::vector<int> following;
+  for (int ordinal : action.targets) {
+    const std::string name = NodeName(spec_.name, ordinal);
+    if (absl::Status pointed = nodes_.PointAt(ordinal, action.ordinal, successor); !pointed.ok()) {
+      events_.Warning(name, "FollowFailed",
+                      absl::StrCat(pointed.message(), "; it is pointed at ",
+                                   NodeName(spec_.name, action.ordinal), " in a later pass"));
+      continue;
+    }
+    step(absl::StrCat(name, " pointed at ", NodeName(spec_.name, action.ordinal)));
+    following.push_back(ordinal);
+  }
+  return following;
+}
+
+// repmgr's records of the standbys pointed at the new primary. Only the records: one whose
+// receiver did not attach is the next pass's to follow.
+void Executor::RecordUpstreams(NodeSession& primary_session, const std::vector<int>& following,
+                               int primary) {
+  for (int ordinal : following) {
+    if (absl::Status recorded = nodes_.RecordUpstream(primary_session, ordinal, primary);
+        !recorded.ok()) {
+      events_.Warning(NodeName(spec_.name, ordinal), "RecordUpstreamFailed",
+                      std::string(recorded.message()));
+    }
+  }
 }
 
 absl::Status Executor::HoldClients(const Action& action) {
@@ -382,7 +421,9 @@ absl::Status Executor::Rebuild(int ordinal, int source) {
   return nodes_.CloneStandby(ordinal, source);
 }
 
-absl::Status Executor::Switchover(int new_primary, int old_primary) {
+absl::Status Executor::Switchover(const Action& action) {
+  const int new_primary = action.ordinal;
+  const int old_primary = action.source;
   absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
     events_.Progress(
@@ -434,14 +475,17 @@ absl::Status Executor::Switchover(int new_primary, int old_primary) {
       }
     }
   }
+  std::vector<int> following;
   if (status.ok()) {
     step(absl::StrCat(new_name, " has replayed everything"));
+    following = PointFollowers(action, **successor, step);
     status = nodes_.Promote(**successor);
   }
   if (status.ok()) {
     step(absl::StrCat(new_name, " promoted"));
     status = RecordPrimary(**successor, new_primary);
   }
+  if (status.ok()) RecordUpstreams(**successor, following, new_primary);
   if (status.ok()) {
     status = bouncer_.Reload();
     if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));

@@ -4,6 +4,8 @@
 // BouncerOperations; failover is the one fixed sequence of several.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -47,6 +49,10 @@ class Executor {
   // PAUSE (as the action's hold says) -> fence the old primary -> promote -> record ->
   // repoint -> RESUME.
   absl::Status Failover(const Action& action);
+  std::vector<int> PointFollowers(const Action& action, NodeSession& successor,
+                                  const std::function<void(const std::string&)>& step);
+  void RecordUpstreams(NodeSession& primary_session, const std::vector<int>& following,
+                       int primary);
   // PAUSE every database, bounded; a failed hold fails the action only when it is required.
   absl::Status HoldClients(const Action& action);
   // The cluster's state records `ordinal`, on its current timeline, as the primary committing
@@ -63,7 +69,7 @@ class Executor {
   // it -> promote -> record -> repoint -> RESUME. All or nothing (action.h): when the new one
   // has not replayed everything, the old one is started again and nothing changes hands. The
   // old primary is left stopped, cleanly: the planner rejoins it.
-  absl::Status Switchover(int new_primary, int old_primary);
+  absl::Status Switchover(const Action& action);
   // The bouncer's userlist -> the role and database on `primary` -> one login through the
   // bouncer (credentials_policy.h).
   absl::Status ApplyCredentials(int primary);

@@ -279,21 +279,30 @@ absl::Status NodeOperations::CloneStandby(int ordinal, int source) const {
 }
 
 absl::Status NodeOperations::Follow(int ordinal, int primary) const {
-  const std::string name = NodeName(spec_.name, ordinal);
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_primary, Connect(primary));
-  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_standby, Connect(ordinal));
   // What `repmgr standby follow` does, without its once-a-second polling: a slot for the
   // standby on the primary, the standby's upstream switched by a reload, repmgr's record
   // updated. A standby whose history diverged from the new primary's cannot stream from it and
   // fails here; the planner then decides what to do with it.
-  RETURN_IF_ERROR(on_primary->EnsureSlot(SlotName(ordinal), kConnectTimeout));
-  std::string conninfo = absl::StrCat(
-      "host=", NodeName(spec_.name, primary), " port=", kPostgresPort, " user=", kRepmgrUser,
-      " application_name=", name, " connect_timeout=2", NodeConninfoTls(spec_));
-  RETURN_IF_ERROR(on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout));
+  RETURN_IF_ERROR(PointAt(ordinal, primary, *on_primary));
   // Short: a standby that cannot follow (diverged) fails here; meanwhile the loop waits.
   RETURN_IF_ERROR(WaitStreaming(ordinal, primary, absl::Seconds(5)));
-  return on_primary->RecordUpstream(ordinal, primary, kConnectTimeout);
+  return RecordUpstream(*on_primary, ordinal, primary);
+}
+
+absl::Status NodeOperations::PointAt(int ordinal, int upstream, NodeSession& on_upstream) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_standby, Connect(ordinal));
+  RETURN_IF_ERROR(on_upstream.EnsureSlot(SlotName(ordinal), kConnectTimeout));
+  std::string conninfo =
+      absl::StrCat("host=", NodeName(spec_.name, upstream), " port=", kPostgresPort,
+                   " user=", kRepmgrUser, " application_name=", NodeName(spec_.name, ordinal),
+                   " connect_timeout=2", NodeConninfoTls(spec_));
+  return on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout);
+}
+
+absl::Status NodeOperations::RecordUpstream(NodeSession& on_primary, int ordinal,
+                                            int upstream) const {
+  return on_primary.RecordUpstream(ordinal, upstream, kConnectTimeout);
 }
 
 absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {

@@ -58,6 +58,13 @@ class NodeOperations {
   [[nodiscard]] absl::Status CloneStandby(int ordinal, int source) const;
   // The standby streams from `primary` from now on (slot, primary_conninfo, reload, record).
   [[nodiscard]] absl::Status Follow(int ordinal, int primary) const;
+  // The standby's WAL receiver is pointed at `upstream` (its slot there, primary_conninfo,
+  // reload), without waiting for it to attach. `upstream` may still be a standby: the receiver
+  // then streams from it in cascade and goes on to its new timeline the moment it is promoted.
+  [[nodiscard]] absl::Status PointAt(int ordinal, int upstream, NodeSession& on_upstream) const;
+  // repmgr's record of the standby `ordinal`: it streams from `upstream`.
+  [[nodiscard]] absl::Status RecordUpstream(NodeSession& on_primary, int ordinal,
+                                            int upstream) const;
   // repmgr node rejoin --force-rewind: pg_rewind against `primary`, then stream from it. On
   // failure the data directory is left a former primary's, so the planner can choose again:
   // Unavailable or DeadlineExceeded when the primary could not be reached or the node did not

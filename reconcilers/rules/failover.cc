@@ -79,6 +79,19 @@ bool QuorumObserved(Planning& p, int old_primary, int k,
         k, m, have, needed);
     return true;
   }
+  // One being scaled away whose container stopped is started by nothing else: started here, to
+  // be looked at (simulator seed 401231, once standbys followed the promoted node early).
+  for (const NodeObservation& node : s.observed.nodes) {
+    const bool unseen = std::find(unknown.begin(), unknown.end(), node.name) != unknown.end();
+    if (!unseen || s.Desired(node.ordinal) || node.container == ContainerState::kRunning ||
+        node.container == ContainerState::kMissing || s.Busy(node.ordinal, p.earlier, p.out)) {
+      continue;
+    }
+    AddUnlessBackingOff(s, p.out, ActionType::kStartContainer, node.ordinal, 0,
+                        absl::StrCat(node.name,
+                                     " is being scaled away but may hold acknowledged commits the "
+                                     "quorum must see: starting its container to look at it"));
+  }
   std::string message = absl::StrFormat(
       "%s; with synchronous replication (ANY %d of %d standbys) a commit may live on %d "
       "standby only: %d of them must be observed to know who has every acknowledged commit, %d "
@@ -221,11 +234,27 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   } else {
     absl::StrAppend(&reason, "; asynchronous replication: commits it had not received are lost");
   }
+  // The other candidates are on its timeline and no further: they can stream from it, and are
+  // pointed at it before the promotion so that their WAL receivers are attached when it starts
+  // taking commits (synchronous ones wait for them).
+  std::vector<int> followers;
+  std::vector<std::string> follower_names;
+  for (const NodeObservation* node : candidates) {
+    if (node == best || !s.Desired(node->ordinal)) continue;
+    followers.push_back(node->ordinal);
+    follower_names.push_back(node->name);
+  }
+  if (!followers.empty()) {
+    absl::StrAppend(&reason, "; ", absl::StrJoin(follower_names, ", "),
+                    followers.size() == 1 ? " follows " : " follow ", best->name,
+                    " from before its promotion");
+  }
   Action& failover = p.out.Add(ActionType::kFailover, best->ordinal, old_primary, reason);
   // The old primary cannot commit any more; clients are held if the bouncer lets us, but the
   // promotion does not wait for it.
   failover.hold = ClientHold::kBestEffort;
   failover.fence = s.FenceMethodFor(old_primary);
+  failover.targets = std::move(followers);
   return true;
 }
 
@@ -307,7 +336,7 @@ std::string WhyNotRestartInPlace(const Situation& s, const NodeObservation& prim
 // container stops, nothing else starts it again, and it holds the newest history. Its container
 // is started so that it can be looked at; UnrecordedPromotionToRestart takes it from there
 // (simulator seeds 401231 and 706048).
-Proposal StartScaledAwayHoldersOfNewerTimeline(const Situation& s) {
+Proposal StartScaledAwayHoldersOfNewerTimeline(const Situation& s, const Proposal& already) {
   Proposal out;
   const int newest = s.memory.highest_timeline;
   if (newest <= s.observed.recorded_primary.timeline) return out;
@@ -316,7 +345,7 @@ Proposal StartScaledAwayHoldersOfNewerTimeline(const Situation& s) {
   }
   for (const NodeObservation& node : s.observed.nodes) {
     if (s.Desired(node.ordinal) || node.container == ContainerState::kRunning ||
-        node.container == ContainerState::kMissing) {
+        node.container == ContainerState::kMissing || already.ActsOn(node.ordinal)) {
       continue;
     }
     AddUnlessBackingOff(
@@ -402,7 +431,7 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
                               s.NewestTimeline(), "): it must not be primary again"));
     } else if (std::string held = WhyNotRestartInPlace(s, *node); !held.empty()) {
       p.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
-      p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s));
+      p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s, p.out));
     } else {
       // Container restarted (the entrypoint fenced it) or Postgres crashed inside it: nobody
       // else was promoted, so restarting it in place loses nothing and is faster than failover.
@@ -443,7 +472,7 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   const std::string held = restartable ? WhyNotRestartInPlace(s, *node) : "";
   if (restartable && !held.empty()) {
     decision.out.Wait(absl::StrCat("not starting ", name, " again in place: ", held));
-    p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s));
+    p.out.Append(StartScaledAwayHoldersOfNewerTimeline(s, decision.out));
   } else if (restartable) {
     p.out.Add(ActionType::kStartPrimary, registered, 0,
               absl::StrCat(why, "; it was fenced, and no standby can take over (",

@@ -98,7 +98,8 @@ Proposal ConfigurationRollout(const Situation& s, int primary) {
     out.Add(ActionType::kSwitchover, *target, primary,
             absl::StrCat("parameters changed that take effect only after a restart: switching "
                          "over to ",
-                         s.Name(*target), " so that ", s.Name(primary), " restarts as a standby"));
+                         s.Name(*target), " so that ", s.Name(primary), " restarts as a standby"))
+        .targets = HandOverFollowers(s.spec, s.observed, primary, *target);
   } else if (s.spec.nodes == 1) {
     out.Add(ActionType::kRestartPrimary, primary, 0,
             "parameters changed that take effect only after a restart; there is no standby to "
@@ -153,7 +154,8 @@ Proposal ImageRollout(const Situation& s, int primary) {
     out.Add(ActionType::kSwitchover, *target, primary,
             absl::StrCat(why, " but the primary runs ", runs(primary_node), ": switching over to ",
                          s.Name(*target), " (on the new image) so that ", s.Name(primary),
-                         " is replaced as a standby"));
+                         " is replaced as a standby"))
+        .targets = HandOverFollowers(s.spec, s.observed, primary, *target);
   } else {
     out.Wait(absl::StrCat("the primary runs ", runs(primary_node), " but ", why,
                           ": waiting for a streaming standby to switch over to (a single node "
@@ -172,7 +174,8 @@ Proposal RequestedSwitchover(const Situation& s, int primary) {
                           choice.status().message()));
     return out;
   }
-  out.Add(ActionType::kSwitchover, choice->to, primary, "switchover requested (radctl switchover)");
+  out.Add(ActionType::kSwitchover, choice->to, primary, "switchover requested (radctl switchover)")
+      .targets = HandOverFollowers(s.spec, s.observed, primary, choice->to);
   return out;
 }
 

@@ -538,7 +538,12 @@ class FakeWorld::Session : public NodeSession {
   }
 
   absl::Status EnsureSlot(const std::string& slot, absl::Duration) override {
-    return OnPrimary([&](FakeNode& node) { node.slots.insert(slot); });
+    // A physical slot can be made on a standby too (a cascading standby streams through it).
+    FAKE_CALL(w_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    node->slots.insert(slot);
+    return absl::OkStatus();
   }
 
   absl::Status DropSlot(const std::string& slot, absl::Duration) override {

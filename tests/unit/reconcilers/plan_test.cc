@@ -163,7 +163,7 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-3 <- demo-pg-1"},
+     "failover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
     {"EqualLsnPromotesLowestOrdinal", 3,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 137)
@@ -173,7 +173,7 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
     {"PrimaryContainerRemovedPromotes", 3,
      [](ObservedStateBuilder b) {
        return b.Missing(1, true)
@@ -183,7 +183,34 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+    // The other standbys on its timeline follow the promoted node from before its promotion
+    // (their WAL receivers are attached when it takes commits); one being scaled away does not.
+    {"ANodeBeingScaledAwayDoesNotFollowThePromotedNode", 2,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1, 0x5000200)
+           .Standby(3, 1, 0x5000100)
+           .BouncerTarget(1)
+           .Build();
+     },
      "failover demo-pg-2 <- demo-pg-1"},
+    // One behind the newest timeline cannot stream from it: it is rejoined or rebuilt later.
+    {"AStandbyBehindTheNewestTimelineDoesNotFollowThePromotedNode", 4,
+     [](ObservedStateBuilder b) {
+       return b.Stopped(1, 137)
+           .Recorded(1, 2)
+           .Record(1, "primary", true, 0)
+           .Standby(2, 1, 0x5000200)
+           .Timeline(2, 2)
+           .Standby(3, 1, 0x5000100)
+           .Timeline(3, 2)
+           .Standby(4, 1, 0x5000300)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
     {"PrimaryStoppedCleanlyIsRestartedInPlace", 3,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 0)
@@ -219,7 +246,7 @@ const PlanCase kFailoverCases[] = {
        state.memory.highest_timeline = 2;
        return state;
      },
-     "failover demo-pg-2 <- demo-pg-1; waiting"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3; waiting"},
     // A desired node that cannot be looked at may be the one promoted: the recorded primary
     // is not restarted in place while it is unseen; a node being scaled away does not count
     // (simulator seed 97).
@@ -282,7 +309,7 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
     {"HungPrimaryWithinDetectionWaits", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(300))
@@ -326,7 +353,7 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
     {"PrimaryFencedBecauseItHungIsFailedOverNotRestarted", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
@@ -338,7 +365,7 @@ const PlanCase kFailoverCases[] = {
        s.memory.nodes[1].fenced = true;
        return s;
      },
-     "failover demo-pg-2 <- demo-pg-1"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
     {"PausedPrimaryIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
@@ -629,7 +656,7 @@ const PlanCase kConfigurationCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "switchover demo-pg-3 <- demo-pg-1"},
+     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
     {"LonePrimaryNeedingARestartIsRestarted", 1,
      [](ObservedStateBuilder b) { return b.Primary(1).PendingRestart(1).BouncerTarget(1).Build(); },
      "restart-primary demo-pg-1"},
@@ -771,7 +798,7 @@ const PlanCase kImageCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "switchover demo-pg-3 <- demo-pg-1"},
+     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
     {"LonePrimaryOnTheOldImageWaits", 1,
      [](ObservedStateBuilder b) { return b.Primary(1).OldImage(1).BouncerTarget(1).Build(); },
      "waiting"},
@@ -831,7 +858,8 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
   ClusterSpec spec = DemoSpec();
   Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
-  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})), "switchover demo-pg-3 <- demo-pg-1");
+  EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})),
+            "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2");
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{1})), "");  // done already
 }
 
@@ -1590,6 +1618,28 @@ TEST(PlanHowTest, APlannedSwitchoverHappensOnlyWithClientsHeld) {
   const Action* switchover = Find(plan, ActionType::kSwitchover);
   ASSERT_NE(switchover, nullptr) << plan.ToString("demo");
   EXPECT_EQ(switchover->hold, ClientHold::kRequired);
+}
+
+// The quorum waits for a standby that a scale-down is removing and whose container stopped:
+// nothing else starts a node outside the desired ones, so the failover starts it, to look at it
+// (simulator seed 401231 waited forever once standbys followed the promoted node early).
+TEST(PlanFailoverTest, AScaledAwayNodeTheQuorumWaitsForIsStartedToBeLookedAt) {
+  ClusterSpec spec = DemoSpec(2);
+  spec.replication.synchronous = true;
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Stopped(1, 137)
+                          .Record(1, "primary", true, 0)
+                          .Recorded(1)
+                          .BouncerTarget(1)
+                          .Standby(2, 1)
+                          .Stopped(3, 137)
+                          .Build();
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
+  const Action* start = Find(plan, ActionType::kStartContainer);
+  ASSERT_NE(start, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(start->ordinal, 3);
+  EXPECT_THAT(start->reason, HasSubstr("being scaled away but may hold acknowledged commits"));
 }
 
 }  // namespace

@@ -92,10 +92,11 @@ const std::vector<StopCase>& Cases() {
        "delay-stop demo-pg-1; waiting | stopping 1"},
       {"ASettledStopOfThePrimaryIsASwitchoverToTheMostAdvancedStandby", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) { return Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait); },
-       "switchover demo-pg-2 <- demo-pg-1 | stopping 1 | switchover"},
+       "switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 | stopping 1 | switchover"},
       {"ASettledStopNotAnsweredYetIsAnsweredBesideTheSwitchover", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) { return Stopping(Healthy(b), 1, kSettled); },
-       "delay-stop demo-pg-1; switchover demo-pg-2 <- demo-pg-1 | stopping 1 | switchover"},
+       "delay-stop demo-pg-1; switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 | stopping "
+       "1 | switchover"},
       {"AStandbyBeingStoppedIsNoSwitchoverTarget", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          return Stopping(Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait), 2,
