@@ -443,6 +443,7 @@ absl::Status Executor::Switchover(const Action& action) {
   // RELOAD uploads the old target's again.
   status = bouncer_.PrepareTarget(new_primary);
   if (!status.ok()) return status;
+  step(absl::StrCat("bouncer's config naming ", new_name, " uploaded"));
   auto restore_target = [&] {
     if (absl::Status restored = bouncer_.PrepareTarget(old_primary); !restored.ok()) {
       events_.Warning(BouncerName(spec_.name), "RestoreConfigFailed",
