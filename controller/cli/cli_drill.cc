@@ -106,7 +106,7 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
   }
   // The concrete client: the drill injects faults (pause, network cut) that the controller's
   // runtime interface has no business offering.
-  docker::DockerClient docker = docker::DockerClient::FromEnvironment();
+  docker::DockerClient docker = docker::DockerClient::FromEnvironment(context.clock);
   RETURN_IF_ERROR(docker.Ping());
 
   drill::DrillResult result;

@@ -114,7 +114,8 @@ absl::Status CreateReplicationUser(const CliContext& context, const Env& env,
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<PgConnection> conn,
-      PgConnection::Connect(NodeEndpoint(cluster.spec, cluster.secrets, primary->host_port),
+      PgConnection::Connect(context.clock,
+                            NodeEndpoint(cluster.spec, cluster.secrets, primary->host_port),
                             absl::Seconds(5)));
   RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
   context.err << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
