@@ -92,7 +92,7 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
       return absl::InvalidArgumentError(absl::StrCat("--report: cannot write ", options.report));
     }
   }
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   drill::FaultContext faults{cluster.spec.nodes, !options.run_controller.empty()};
   RETURN_IF_ERROR(drill::CheckFaultAllowed(drill_options.fault, faults));

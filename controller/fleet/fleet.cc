@@ -37,7 +37,7 @@ Fleet::Fleet(const Env& env, FleetOptions options, WatchedClusters& watched)
     : env_(env),
       options_(std::move(options)),
       watched_(watched),
-      log_(std::cerr, nullptr, options_.json_logs) {}
+      log_(std::cerr, nullptr, options_.json_logs, env.clock) {}
 
 Fleet::~Fleet() { StopAll(); }
 
@@ -250,9 +250,9 @@ void Fleet::ReapStopped() {
     it->worker.reset();  // joins, and lets go of the cluster's lock
     it = stopping_.erase(it);
     if (!prune) continue;
-    ClusterStore store(options_.state_root, name);
+    ClusterStore store(options_.state_root, name, env_.clock);
     absl::StatusOr<ClusterLock> lock =
-        ClusterLock::Acquire(store.dir(), name, "radctl apply --watch --prune");
+        ClusterLock::Acquire(env_.clock, store.dir(), name, "radctl apply --watch --prune");
     absl::Status removed = lock.status();
     bool found = false;
     if (lock.ok()) {

@@ -34,7 +34,7 @@ struct ControllerView {
 class ControllerState {
  public:
   // `store` (may be null) keeps conditions and node states when they change.
-  ControllerState(std::string cluster, ClusterStore* store, const Clock& clock = RealClock());
+  ControllerState(std::string cluster, ClusterStore* store, const Clock& clock);
 
   void PassStarted();
   // A pass took `took`; `failed` when observing or an action failed.
