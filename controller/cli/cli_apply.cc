@@ -100,7 +100,7 @@ absl::Status RunApply(const CliContext& context, const ApplyOptions& options) {
     std::string host;
     int port = 0;
     RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
-    http = std::make_unique<HttpEndpoint>(watched);
+    http = std::make_unique<HttpEndpoint>(env->clock, watched);
     RETURN_IF_ERROR(http->Start(host, port));
     log.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/clusters on http://", host,
                               ":", port));

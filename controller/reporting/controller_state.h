@@ -28,7 +28,7 @@ struct ControllerView {
   std::vector<Condition> conditions;
   std::map<std::string, NodeState> node_states;  // by node name
   bool in_pass = false;
-  absl::Time last_pass_end = absl::InfinitePast();
+  absl::Time last_pass_end = absl::InfinitePast();  // on the clock's Monotonic()
 };
 
 class ControllerState {
