@@ -19,7 +19,7 @@ namespace {
 // each plan.
 absl::Status DryRun(const CliContext& context, const Env& env, const std::string& path) {
   ASSIGN_OR_RETURN(SpecFile file, ReadSpecFile(path));
-  ClusterStore store(context.state_dir, file.spec.name);
+  ClusterStore store(context.state_dir, file.spec.name, context.clock);
   EventLog events(context.err, nullptr, context.json_logs, env.clock);
   DesiredStateLoader loader(path, store, events);
   ASSIGN_OR_RETURN(ClusterSpec desired, loader.Apply(file, /*keep=*/false));
@@ -70,7 +70,7 @@ absl::Status RunApply(const CliContext& context, const ApplyOptions& options) {
   std::vector<ClusterStore> stores;
   for (const std::string& path : sources.files) {
     ASSIGN_OR_RETURN(SpecFile file, ReadSpecFile(path));
-    stores.emplace_back(context.state_dir, file.spec.name);
+    stores.emplace_back(context.state_dir, file.spec.name, context.clock);
     RETURN_IF_ERROR(CheckStateFormat(stores.back()));
   }
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
@@ -100,7 +100,7 @@ absl::Status RunApply(const CliContext& context, const ApplyOptions& options) {
     std::string host;
     int port = 0;
     RETURN_IF_ERROR(ParseListenAddress(options.http, &host, &port));
-    http = std::make_unique<HttpEndpoint>(watched);
+    http = std::make_unique<HttpEndpoint>(env->clock, watched);
     RETURN_IF_ERROR(http->Start(host, port));
     log.Progress(absl::StrCat("serving /healthz /readyz /metrics /api/v1/clusters on http://", host,
                               ":", port));

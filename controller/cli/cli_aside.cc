@@ -88,7 +88,7 @@ absl::StatusOr<AsideOptions> ParseAside(const ParsedArgs& args) {
 }
 
 absl::Status RunAside(const CliContext& context, const AsideOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
   std::vector<int> ordinals;

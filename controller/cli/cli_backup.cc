@@ -76,7 +76,7 @@ absl::StatusOr<BackupOptions> ParseBackup(const ParsedArgs& args) {
 }
 
 absl::Status RunBackup(const CliContext& context, const BackupOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(context, store, options.name));
   const StoredCluster& cluster = found.stored;
   const ObservedState& observed = found.observed;
@@ -89,7 +89,7 @@ absl::Status RunBackup(const CliContext& context, const BackupOptions& options) 
         "; apply the cluster (the controller creates it) and try again"));
   }
   ASSIGN_OR_RETURN(BackupLock lock,
-                   BackupLock::Acquire(store.dir(), options.name, "radctl backup"));
+                   BackupLock::Acquire(context.clock, store.dir(), options.name, "radctl backup"));
   EventLog events(context.err, &store, context.json_logs, env.clock);
   events.Normal(primary->name, "Backup",
                 absl::StrCat(options.type, " backup requested (radctl backup), on the primary"));
@@ -121,7 +121,7 @@ absl::StatusOr<BackupsOptions> ParseBackups(const ParsedArgs& args) {
 }
 
 absl::Status RunBackups(const CliContext& context, const BackupsOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(BackupCluster found, ObserveBackupCluster(context, store, options.name));
   const StoredCluster& cluster = found.stored;
   const ObservedState& observed = found.observed;

@@ -28,8 +28,8 @@ struct CliContext {
   std::ostream& out;       // results
   std::ostream& err;       // progress, events, notes
   const std::atomic<bool>& stop;
-  // Time for what needs no engine (events --since, following events); the engine's own Env
-  // carries the same clock.
+  // Time for what needs no engine (the state directory's records and locks, events --since,
+  // following events); the engine's own Env carries the same clock.
   const Clock& clock;
   // The outside world; Unavailable (with how to start it) when the engine does not answer.
   std::function<absl::StatusOr<const Env*>()> connect;

@@ -19,10 +19,10 @@ absl::StatusOr<DeleteOptions> ParseDelete(const ParsedArgs& args) {
 
 absl::Status RunDelete(const CliContext& context, const DeleteOptions& options) {
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   // A watcher would re-create what is deleted: refuse while one runs.
   ASSIGN_OR_RETURN(ClusterLock lock,
-                   ClusterLock::Acquire(store.dir(), options.name, "radctl delete"));
+                   ClusterLock::Acquire(context.clock, store.dir(), options.name, "radctl delete"));
   EventLog events(context.err, nullptr, context.json_logs, env->clock);
   RemovalOptions removal;
   removal.keep_volumes = options.keep_volumes;

@@ -92,7 +92,7 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
       return absl::InvalidArgumentError(absl::StrCat("--report: cannot write ", options.report));
     }
   }
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   drill::FaultContext faults{cluster.spec.nodes, !options.run_controller.empty()};
   RETURN_IF_ERROR(drill::CheckFaultAllowed(drill_options.fault, faults));
@@ -106,7 +106,7 @@ absl::Status RunDrillCommand(const CliContext& context, const DrillCommandOption
   }
   // The concrete client: the drill injects faults (pause, network cut) that the controller's
   // runtime interface has no business offering.
-  docker::DockerClient docker = docker::DockerClient::FromEnvironment();
+  docker::DockerClient docker = docker::DockerClient::FromEnvironment(context.clock);
   RETURN_IF_ERROR(docker.Ping());
 
   drill::DrillResult result;

@@ -49,7 +49,7 @@ absl::Status RunEvents(const CliContext& context, const EventsOptions& options) 
   ASSIGN_OR_RETURN(Since since, ParseSince(options.since));
   absl::Time cutoff = since.at;
   if (since.ago > absl::ZeroDuration()) cutoff = context.clock.Now() - since.ago;
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
   ASSIGN_OR_RETURN(std::vector<EventRecord> events, store.LoadEvents());
   events.erase(std::remove_if(events.begin(), events.end(),

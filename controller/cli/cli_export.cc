@@ -114,7 +114,8 @@ absl::Status CreateReplicationUser(const CliContext& context, const Env& env,
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<PgConnection> conn,
-      PgConnection::Connect(NodeEndpoint(cluster.spec, cluster.secrets, primary->host_port),
+      PgConnection::Connect(context.clock,
+                            NodeEndpoint(cluster.spec, cluster.secrets, primary->host_port),
                             absl::Seconds(5)));
   RETURN_IF_ERROR(conn->Query(exporting::ReplicationUserSql(password), absl::Seconds(10)).status());
   context.err << "radctl: role " << exporting::kReplicationUser << " (LOGIN REPLICATION) is set on "
@@ -128,12 +129,12 @@ absl::Status CreateReplicationUser(const CliContext& context, const Env& env,
 absl::StatusOr<StoredCluster> ExportedCluster(const CliContext& context,
                                               const ExportOptions& options) {
   if (options.file.empty()) {
-    ClusterStore store(context.state_dir, options.name);
+    ClusterStore store(context.state_dir, options.name, context.clock);
     return LoadStoredCluster(store, options.name);
   }
   ASSIGN_OR_RETURN(SpecFile file, ReadSpecFile(options.file));
   const ClusterSpec& spec = file.spec;
-  ClusterStore store(context.state_dir, spec.name);
+  ClusterStore store(context.state_dir, spec.name, context.clock);
   StoredCluster cluster{spec, ClusterSecrets{}};
   if (absl::StatusOr<ClusterSecrets> kept = store.LoadSecrets(); kept.ok()) {
     cluster.secrets = *kept;

@@ -16,12 +16,12 @@ namespace radctl::cli {
 namespace {
 
 // Every cluster with a kept spec, by name.
-std::vector<ClusterSpec> KnownClusters(const std::string& root) {
+std::vector<ClusterSpec> KnownClusters(const Clock& clock, const std::string& root) {
   std::vector<ClusterSpec> specs;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(root, error)) {
     if (!entry.is_directory(error)) continue;
-    ClusterStore store(root, entry.path().filename().string());
+    ClusterStore store(root, entry.path().filename().string(), clock);
     if (absl::StatusOr<ClusterSpec> spec = store.LoadSpec(); spec.ok()) {
       specs.push_back(*std::move(spec));
     }
@@ -40,7 +40,7 @@ absl::StatusOr<ListOptions> ParseList(const ParsedArgs& args) {
 }
 
 absl::Status RunList(const CliContext& context, const ListOptions& options) {
-  std::vector<ClusterSpec> specs = KnownClusters(context.state_dir);
+  std::vector<ClusterSpec> specs = KnownClusters(context.clock, context.state_dir);
   if (options.output == "name") {
     for (const ClusterSpec& spec : specs) context.out << spec.name << "\n";
     return absl::OkStatus();
@@ -82,12 +82,12 @@ absl::StatusOr<CompleteOptions> ParseComplete(const ParsedArgs& args) {
 
 absl::Status RunComplete(const CliContext& context, const CompleteOptions& options) {
   if (options.kind == "clusters") {
-    for (const ClusterSpec& spec : KnownClusters(context.state_dir)) {
+    for (const ClusterSpec& spec : KnownClusters(context.clock, context.state_dir)) {
       context.out << spec.name << "\n";
     }
     return absl::OkStatus();
   }
-  ClusterStore store(context.state_dir, options.cluster);
+  ClusterStore store(context.state_dir, options.cluster, context.clock);
   absl::StatusOr<ClusterSpec> spec = store.LoadSpec();
   if (!spec.ok()) return absl::OkStatus();  // nothing to offer
   for (int ordinal = 1; ordinal <= spec->nodes; ++ordinal) {

@@ -54,7 +54,7 @@ class PrefixedLines {
 };
 
 absl::Status ShowEvents(const CliContext& context, const LogsOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(std::vector<EventRecord> events, store.LoadEvents());
   size_t first = options.tail >= 0 && events.size() > static_cast<size_t>(options.tail)
                      ? events.size() - options.tail
@@ -125,7 +125,7 @@ absl::StatusOr<LogsOptions> ParseLogs(const ParsedArgs& args) {
 }
 
 absl::Status RunLogs(const CliContext& context, const LogsOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   if (options.source == "events") return ShowEvents(context, options);
   ASSIGN_OR_RETURN(std::vector<std::string> containers, Containers(context, options, cluster.spec));

@@ -70,7 +70,7 @@ absl::StatusOr<RestoreOptions> ParseRestore(const ParsedArgs& args) {
 }
 
 absl::Status RunRestore(const CliContext& context, const RestoreOptions& options) {
-  ClusterStore existing(context.state_dir, options.name);
+  ClusterStore existing(context.state_dir, options.name, context.clock);
   if (existing.LoadSpec().ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cluster ", options.name,
@@ -79,7 +79,7 @@ absl::Status RunRestore(const CliContext& context, const RestoreOptions& options
                      options.name, " first)"));
   }
   ClusterSpec spec;
-  ClusterStore source(context.state_dir, options.from);
+  ClusterStore source(context.state_dir, options.from, context.clock);
   if (absl::StatusOr<ClusterSpec> from = source.LoadSpec(); from.ok()) {
     spec = *from;
     spec.auth.password.clear();  // the new cluster's own, generated

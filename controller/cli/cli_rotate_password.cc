@@ -16,7 +16,7 @@ absl::StatusOr<RotatePasswordOptions> ParseRotatePassword(const ParsedArgs& args
 }
 
 absl::Status RunRotatePassword(const CliContext& context, const RotatePasswordOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
   RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));

@@ -29,7 +29,7 @@ absl::StatusOr<ScaleOptions> ParseScale(const ParsedArgs& args) {
 }
 
 absl::Status RunScale(const CliContext& context, const ScaleOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
   RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));

@@ -25,7 +25,7 @@ absl::StatusOr<StatusOptions> ParseStatus(const ParsedArgs& args) {
 }
 
 absl::Status RunStatus(const CliContext& context, const StatusOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   if (options.read && cluster.spec.bouncer.read_port == kNoReadPort) {
     return absl::FailedPreconditionError(

@@ -76,7 +76,8 @@ absl::Status PrintStructured(const CliContext& context, const std::string& json,
 absl::Status ConvergeOrAwaitController(const CliContext& context, const Env& env,
                                        ClusterStore& store, const StoredCluster& cluster,
                                        const std::string& command, absl::Duration timeout) {
-  absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(store.dir(), cluster.spec.name, command);
+  absl::StatusOr<ClusterLock> lock =
+      ClusterLock::Acquire(context.clock, store.dir(), cluster.spec.name, command);
   if (lock.ok()) {
     EventLog events(context.err, &store, context.json_logs, env.clock);
     LoopOptions options;

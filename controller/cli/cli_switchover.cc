@@ -24,7 +24,7 @@ absl::StatusOr<SwitchoverOptions> ParseSwitchover(const ParsedArgs& args) {
 }
 
 absl::Status RunSwitchover(const CliContext& context, const SwitchoverOptions& options) {
-  ClusterStore store(context.state_dir, options.name);
+  ClusterStore store(context.state_dir, options.name, context.clock);
   RETURN_IF_ERROR(LoadStoredCluster(store, options.name).status());
   RETURN_IF_ERROR(TakeOverState(context, store));
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));

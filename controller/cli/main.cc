@@ -38,15 +38,17 @@ class RealWorld {
     std::lock_guard<std::mutex> lock(mu_);
     if (env_ != nullptr) return env_.get();
     docker_ = std::make_unique<radctl::docker::DockerClient>(
-        radctl::docker::DockerClient::FromEnvironment());
+        radctl::docker::DockerClient::FromEnvironment(clock_));
     if (absl::Status ping = docker_->Ping(); !ping.ok()) return ping;
-    env_ = std::make_unique<radctl::Env>(radctl::Env{*docker_, radctl::LibpqPostgresAccess(),
-                                                     radctl::LibpqBouncerAccess(),
-                                                     radctl::RealClock(), radctl::ThreadTasks()});
+    env_ = std::make_unique<radctl::Env>(
+        radctl::Env{*docker_, postgres_, bouncer_, clock_, radctl::ThreadTasks()});
     return env_.get();
   }
 
  private:
+  const radctl::Clock& clock_ = radctl::RealClock();
+  const radctl::LibpqPostgresAccess postgres_{clock_};
+  const radctl::LibpqBouncerAccess bouncer_{clock_};
   std::mutex mu_;
   std::unique_ptr<radctl::docker::DockerClient> docker_;
   std::unique_ptr<radctl::Env> env_;

@@ -198,7 +198,7 @@ void ClusterProber::ProbeNode(NodeThread* node) {
     if (conn == nullptr || conn->broken()) {
       conn.reset();
       absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-          PgConnection::Connect(endpoint, kProbeTimeout);
+          PgConnection::Connect(clock_, endpoint, kProbeTimeout);
       if (connected.ok()) {
         conn = std::move(*connected);
       } else {
@@ -246,7 +246,7 @@ void ClusterProber::ProbeBouncer() {
     if (admin == nullptr || admin->broken()) {
       admin.reset();
       absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-          PgConnection::Connect(endpoints_.bouncer_admin, kProbeTimeout);
+          PgConnection::Connect(clock_, endpoints_.bouncer_admin, kProbeTimeout);
       if (connected.ok()) admin = std::move(*connected);
     }
     if (admin != nullptr) {

@@ -61,9 +61,9 @@ PgEndpoint AppEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets) {
   return endpoint;
 }
 
-absl::Status RunSql(const PgEndpoint& endpoint, const std::string& sql) {
+absl::Status RunSql(const Clock& clock, const PgEndpoint& endpoint, const std::string& sql) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
-                   PgConnection::Connect(endpoint, absl::Seconds(10)));
+                   PgConnection::Connect(clock, endpoint, absl::Seconds(10)));
   return conn->Execute(sql, absl::Seconds(60));
 }
 
@@ -96,7 +96,7 @@ class Runner {
     if (options_.fault == Fault::kRandom) {
       result_.notes.push_back(absl::StrCat("random faults with --seed ", seed));
     }
-    absl::Status prepared = RunSql(endpoint_, SetupSql());
+    absl::Status prepared = RunSql(clock_, endpoint_, SetupSql());
     if (!prepared.ok()) {
       return absl::UnavailableError(absl::StrCat("cannot prepare the drill's schema ", kDrillSchema,
                                                  " through the endpoint ", endpoint_.ToString(),
@@ -173,8 +173,8 @@ class Runner {
   void Teardown() {
     absl::Status dropped = absl::UnknownError("not tried");
     WaitUntil(
-        clock_, [&] { return (dropped = RunSql(endpoint_, TeardownSql())).ok(); }, kTeardownTimeout,
-        never_);
+        clock_, [&] { return (dropped = RunSql(clock_, endpoint_, TeardownSql())).ok(); },
+        kTeardownTimeout, never_);
     if (dropped.ok()) {
       result_.notes.push_back(absl::StrCat("schema ", kDrillSchema, " dropped"));
     } else {

@@ -76,7 +76,7 @@ void LoadGenerator::RunClient(int client, bool read) {
     if (conn == nullptr || conn->broken()) {
       conn.reset();
       absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-          PgConnection::Connect(endpoint_, options_.connect_timeout);
+          PgConnection::Connect(clock_, endpoint_, options_.connect_timeout);
       if (connected.ok()) {
         conn = std::move(*connected);
       } else {

@@ -57,7 +57,7 @@ WriteCheckResult CheckAcknowledgedWrites(const Clock& clock, const ClusterView& 
     endpoint.host = "127.0.0.1";
     endpoint.port = port->second;
     endpoint.application_name = "radctl-drill-check";
-    return PgConnection::Connect(endpoint, kTimeout);
+    return PgConnection::Connect(clock, endpoint, kTimeout);
   };
   auto record = [&](const std::string& node, const std::set<WriteKey>& present) {
     std::vector<WriteKey> missing = MissingKeys(acknowledged, present);

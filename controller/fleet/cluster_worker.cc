@@ -17,9 +17,9 @@ absl::StatusOr<std::unique_ptr<ClusterWorker>> ClusterWorker::Prepare(const Env&
                                                                       WorkerOptions options) {
   RETURN_IF_ERROR(CheckImages(env.runtime, file.spec));
   RETURN_IF_ERROR(CheckBouncerPort(env.runtime, file.spec));
-  auto store = std::make_shared<ClusterStore>(options.state_root, file.spec.name);
+  auto store = std::make_shared<ClusterStore>(options.state_root, file.spec.name, env.clock);
   ASSIGN_OR_RETURN(ClusterLock lock,
-                   ClusterLock::Acquire(store->dir(), file.spec.name,
+                   ClusterLock::Acquire(env.clock, store->dir(), file.spec.name,
                                         options.watch ? "radctl apply --watch" : "radctl apply"));
   RETURN_IF_ERROR(CheckChangedConfiguration(env.runtime, *store, file.spec));
   std::unique_ptr<ClusterWorker> worker(
@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<ClusterWorker>> ClusterWorker::Prepare(const Env&
   watched->file = path;
   watched->store = store;
   ASSIGN_OR_RETURN(watched->secrets, EnsureCredentials(*store, worker->desired_, env.clock.Now()));
-  watched->state = std::make_shared<ControllerState>(watched->name, store.get());
+  watched->state = std::make_shared<ControllerState>(watched->name, store.get(), env.clock);
   worker->watched_ = watched;
   worker->loop_ = std::make_unique<ReconcileLoop>(env, watched->secrets, worker->events_,
                                                   LoopOptions{}, *store, watched->state.get());
@@ -53,7 +53,7 @@ ClusterWorker::ClusterWorker(const Env& env, std::string path, WorkerOptions opt
       options_(std::move(options)),
       store_(std::move(store)),
       lock_(std::move(lock)),
-      events_(std::cerr, store_.get(), options_.json_logs),
+      events_(std::cerr, store_.get(), options_.json_logs, env_.clock),
       loader_(path_, *store_, events_) {}
 
 ClusterWorker::~ClusterWorker() {

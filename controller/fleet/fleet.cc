@@ -2,7 +2,6 @@
 
 #include <iostream>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,11 +23,10 @@ constexpr absl::Duration kRetryInterval = absl::Seconds(30);
 constexpr absl::Duration kStopGrace = absl::Milliseconds(1500);
 
 // `stop` is set from a signal handler, which cannot notify: looked at every 100 ms.
-void SleepUnlessStopped(absl::Duration duration, const std::atomic<bool>& stop) {
-  absl::Time until = absl::Now() + duration;
-  while (!stop && absl::Now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+void SleepUnlessStopped(const Clock& clock, absl::Duration duration,
+                        const std::atomic<bool>& stop) {
+  const absl::Time until = clock.Monotonic() + duration;
+  while (!stop && clock.Monotonic() < until) clock.SleepFor(absl::Milliseconds(100));
 }
 
 }  // namespace
@@ -37,7 +35,8 @@ Fleet::Fleet(const Env& env, FleetOptions options, WatchedClusters& watched)
     : env_(env),
       options_(std::move(options)),
       watched_(watched),
-      log_(std::cerr, nullptr, options_.json_logs) {}
+      log_(std::cerr, nullptr, options_.json_logs, env.clock),
+      spec_files_(env.clock) {}
 
 Fleet::~Fleet() { StopAll(); }
 
@@ -96,7 +95,7 @@ absl::Status Fleet::StartWorker(const Candidate& candidate) {
   absl::StatusOr<std::unique_ptr<ClusterWorker>> worker =
       ClusterWorker::Prepare(env_, candidate.path, candidate.file, OptionsForWorker(several_));
   if (!worker.ok()) {
-    retry_[name] = Retry{candidate.file.digest, absl::Now() + kRetryInterval};
+    retry_[name] = Retry{candidate.file.digest, env_.clock.Monotonic() + kRetryInterval};
     std::string problem = absl::StrCat("cluster ", name, " (", candidate.path,
                                        ") not started: ", worker.status().message());
     if (several_ && reported_[name] != problem) log_.Progress(problem);
@@ -128,17 +127,17 @@ absl::Status Fleet::Apply(const std::atomic<bool>& stop) {
     bool all_done = true;
     for (const auto& [name, worker] : workers_) all_done = all_done && worker->Finished();
     if (stop && stop_seen == absl::InfinitePast()) {
-      stop_seen = absl::Now();
+      stop_seen = env_.clock.Monotonic();
       for (const auto& [name, worker] : workers_) worker->RequestStop();
     }
-    if (stop && (all_done || absl::Now() - stop_seen > kStopGrace)) {
+    if (stop && (all_done || env_.clock.Monotonic() - stop_seen > kStopGrace)) {
       // Actions still running (a clone in the background) are cut off like by a kill.
       log_.Progress("stopped (signal); apply again to go on from here");
       std::cerr.flush();
       std::_Exit(1);
     }
     if (all_done) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    env_.clock.SleepFor(absl::Milliseconds(20));
   }
   for (const auto& [name, worker] : workers_) {
     if (worker->result().ok()) continue;
@@ -167,7 +166,7 @@ absl::Status Fleet::Watch(const std::atomic<bool>& stop) {
                                absl::StrJoin(options_.sources, ", "), "; Ctrl-C to stop"));
   }
   while (!stop) {
-    SleepUnlessStopped(kRescanInterval, stop);
+    SleepUnlessStopped(env_.clock, kRescanInterval, stop);
     if (stop) break;
     for (const auto& [name, worker] : workers_) {
       // Only a single cluster's worker ends on its own: with the failure apply exits with.
@@ -230,7 +229,7 @@ void Fleet::Resync() {
     if (still_stopping) continue;  // its lock is still held: next scan
     auto retry = retry_.find(name);
     if (retry != retry_.end() && retry->second.digest == candidate->file.digest &&
-        absl::Now() < retry->second.after) {
+        env_.clock.Monotonic() < retry->second.after) {
       continue;
     }
     if (StartWorker(*candidate).ok()) {
@@ -250,9 +249,9 @@ void Fleet::ReapStopped() {
     it->worker.reset();  // joins, and lets go of the cluster's lock
     it = stopping_.erase(it);
     if (!prune) continue;
-    ClusterStore store(options_.state_root, name);
+    ClusterStore store(options_.state_root, name, env_.clock);
     absl::StatusOr<ClusterLock> lock =
-        ClusterLock::Acquire(store.dir(), name, "radctl apply --watch --prune");
+        ClusterLock::Acquire(env_.clock, store.dir(), name, "radctl apply --watch --prune");
     absl::Status removed = lock.status();
     bool found = false;
     if (lock.ok()) {

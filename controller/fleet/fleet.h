@@ -79,7 +79,7 @@ class Fleet {
   SpecFileCache spec_files_;
   struct Retry {
     std::string digest;  // the content that failed to start
-    absl::Time after;
+    absl::Time after;    // on the clock's Monotonic()
   };
   std::map<std::string, Retry> retry_;  // clusters that could not start, by name
 };

@@ -25,7 +25,7 @@ absl::StatusOr<SpecFile> SpecFileCache::Read(const std::string& path) {
   const Stamp stamp{static_cast<unsigned long>(st.st_ino), static_cast<long long>(st.st_size),
                     FromTimespec(st.st_mtim), FromTimespec(st.st_ctim)};
   auto it = entries_.find(path);
-  const bool settled = now_() - std::max(stamp.modified, stamp.changed) > kRacyWindow;
+  const bool settled = clock_.Now() - std::max(stamp.modified, stamp.changed) > kRacyWindow;
   if (it != entries_.end() && it->second.stamp == stamp && settled) return it->second.file;
   absl::StatusOr<SpecFile> file = read_(path);
   entries_.insert_or_assign(path, Entry{stamp, file});

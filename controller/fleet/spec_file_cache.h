@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/state/desired_state_loader.h"
 
 namespace radctl {
@@ -18,8 +19,9 @@ namespace radctl {
 class SpecFileCache {
  public:
   using Reader = std::function<absl::StatusOr<SpecFile>(const std::string& path)>;
-  explicit SpecFileCache(Reader read = ReadSpecFile, std::function<absl::Time()> now = absl::Now)
-      : read_(std::move(read)), now_(std::move(now)) {}
+  // `clock`'s wall time is what files' times are compared with.
+  explicit SpecFileCache(const Clock& clock, Reader read = ReadSpecFile)
+      : clock_(clock), read_(std::move(read)) {}
 
   // What ReadSpecFile(path) would give. The last result is reused while the file's inode, size,
   // modification and change times are those it was read with, unless it changed within the
@@ -46,8 +48,8 @@ class SpecFileCache {
     absl::StatusOr<SpecFile> file;
   };
 
+  const Clock& clock_;
   Reader read_;
-  std::function<absl::Time()> now_;
   std::map<std::string, Entry> entries_;
 };
 

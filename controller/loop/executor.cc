@@ -254,8 +254,8 @@ absl::Status Executor::Execute(const Action& action) {
 }
 
 absl::Status Executor::Backup(int ordinal) {
-  absl::StatusOr<BackupLock> lock =
-      BackupLock::Acquire(store_.dir(), spec_.name, "radctl apply --watch (scheduled backup)");
+  absl::StatusOr<BackupLock> lock = BackupLock::Acquire(env_.clock, store_.dir(), spec_.name,
+                                                        "radctl apply --watch (scheduled backup)");
   // Another backup of the cluster runs (radctl backup): the schedule is met by it; look later.
   if (!lock.ok()) return absl::UnavailableError(lock.status().message());
   ASSIGN_OR_RETURN(BackupResult result, backups_.Backup(ordinal, "full"));

@@ -86,11 +86,10 @@ void ControllerState::PassStarted() {
 }
 
 void ControllerState::PassEnded(absl::Duration took, bool failed) {
-  absl::Time now = clock_.Now();
-  metrics_.RecordReconcile(took, failed, now);
+  metrics_.RecordReconcile(took, failed, clock_.Now());
   std::lock_guard<std::mutex> lock(mu_);
   view_.in_pass = false;
-  view_.last_pass_end = now;
+  view_.last_pass_end = clock_.Monotonic();
 }
 
 void ControllerState::Publish(const ClusterSpec& spec, const ObservedState& observed,

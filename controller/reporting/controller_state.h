@@ -28,13 +28,13 @@ struct ControllerView {
   std::vector<Condition> conditions;
   std::map<std::string, NodeState> node_states;  // by node name
   bool in_pass = false;
-  absl::Time last_pass_end = absl::InfinitePast();
+  absl::Time last_pass_end = absl::InfinitePast();  // on the clock's Monotonic()
 };
 
 class ControllerState {
  public:
   // `store` (may be null) keeps conditions and node states when they change.
-  ControllerState(std::string cluster, ClusterStore* store, const Clock& clock = RealClock());
+  ControllerState(std::string cluster, ClusterStore* store, const Clock& clock);
 
   void PassStarted();
   // A pass took `took`; `failed` when observing or an action failed.

@@ -8,7 +8,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "controller/reporting/status_report.h"
 #include "reconcilers/naming.h"
 
@@ -26,8 +25,8 @@ void Reply(httplib::Response& res, int status, const std::string& body, const ch
 }
 
 // "" when the loop is alive, else why not.
-std::string NotAlive(const ControllerView& view) {
-  absl::Duration since = absl::Now() - view.last_pass_end;
+std::string NotAlive(const Clock& clock, const ControllerView& view) {
+  absl::Duration since = clock.Monotonic() - view.last_pass_end;
   if (view.in_pass || since < kAliveWithin) return "";
   return absl::StrCat("the reconcile loop has not run for ",
                       absl::FormatDuration(absl::Trunc(since, absl::Seconds(1))));
@@ -66,7 +65,7 @@ Cluster Select(const WatchedClusters& clusters, const httplib::Request& req,
   return nullptr;
 }
 
-void ServeStatus(const WatchedClusters& clusters, const httplib::Request& req,
+void ServeStatus(const Clock& clock, const WatchedClusters& clusters, const httplib::Request& req,
                  httplib::Response& res) {
   Cluster cluster = Select(clusters, req, res);
   if (cluster == nullptr) return;
@@ -75,13 +74,13 @@ void ServeStatus(const WatchedClusters& clusters, const httplib::Request& req,
     Reply(res, 503, "{\"error\": \"not observed yet\"}\n", "application/json");
     return;
   }
-  StatusDetails details{view.conditions, view.node_states, absl::Now()};
+  StatusDetails details{view.conditions, view.node_states, clock.Now()};
   Reply(res, 200,
         StatusJson(view.spec, cluster->secrets, view.observed, details, /*mask_password=*/true),
         "application/json");
 }
 
-void ServeEvents(const WatchedClusters& clusters, const httplib::Request& req,
+void ServeEvents(const Clock& clock, const WatchedClusters& clusters, const httplib::Request& req,
                  httplib::Response& res) {
   Cluster cluster = Select(clusters, req, res);
   if (cluster == nullptr) return;
@@ -96,7 +95,7 @@ void ServeEvents(const WatchedClusters& clusters, const httplib::Request& req,
       Reply(res, 400, "since: expected a duration like 10m or 1h30m\n", "text/plain");
       return;
     }
-    absl::Time cutoff = absl::Now() - since;
+    absl::Time cutoff = clock.Now() - since;
     events->erase(std::remove_if(events->begin(), events->end(),
                                  [&](const EventRecord& e) { return e.time < cutoff; }),
                   events->end());
@@ -123,14 +122,14 @@ absl::Status ParseListenAddress(const std::string& text, std::string* host, int*
   return absl::OkStatus();
 }
 
-HttpEndpoint::HttpEndpoint(const WatchedClusters& clusters)
-    : clusters_(clusters), server_(std::make_unique<httplib::Server>()) {
+HttpEndpoint::HttpEndpoint(const Clock& clock, const WatchedClusters& clusters)
+    : clock_(clock), clusters_(clusters), server_(std::make_unique<httplib::Server>()) {
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     std::vector<Cluster> all = clusters_.List();
     std::string body;
     bool alive = true;
     for (const Cluster& cluster : all) {
-      std::string why = NotAlive(cluster->state->View());
+      std::string why = NotAlive(clock_, cluster->state->View());
       alive = alive && why.empty();
       absl::StrAppend(&body, Line(all, cluster, why.empty() ? "ok" : why));
     }
@@ -187,10 +186,10 @@ HttpEndpoint::HttpEndpoint(const WatchedClusters& clusters)
     Reply(res, 200, list.dump(2) + "\n", "application/json");
   });
   auto status = [this](const httplib::Request& req, httplib::Response& res) {
-    ServeStatus(clusters_, req, res);
+    ServeStatus(clock_, clusters_, req, res);
   };
   auto events = [this](const httplib::Request& req, httplib::Response& res) {
-    ServeEvents(clusters_, req, res);
+    ServeEvents(clock_, clusters_, req, res);
   };
   server_->Get("/api/v1/status", status);
   server_->Get("/api/v1/events", events);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "controller/clients/clock.h"
 #include "controller/reporting/watched_clusters.h"
 
 namespace httplib {
@@ -27,7 +28,7 @@ namespace radctl {
 
 class HttpEndpoint {
  public:
-  explicit HttpEndpoint(const WatchedClusters& clusters);
+  HttpEndpoint(const Clock& clock, const WatchedClusters& clusters);
   ~HttpEndpoint();
 
   // Binds host:port and serves in a thread. FailedPrecondition when the address is taken.
@@ -35,6 +36,7 @@ class HttpEndpoint {
   void Stop();
 
  private:
+  const Clock& clock_;
   const WatchedClusters& clusters_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

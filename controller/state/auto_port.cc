@@ -26,7 +26,7 @@ std::set<int> PortsOfKnownClusters(const ClusterStore& store) {
     if (name.empty() || name[0] == '.' || store.dir() == absl::StrCat(store.root(), "/", name)) {
       continue;
     }
-    absl::StatusOr<ClusterSpec> spec = ClusterStore(store.root(), name).LoadSpec();
+    absl::StatusOr<ClusterSpec> spec = ClusterStore(store.root(), name, store.clock()).LoadSpec();
     if (spec.ok()) {
       ports.insert(spec->bouncer.port);
       if (spec->bouncer.read_port > kNoReadPort) ports.insert(spec->bouncer.read_port);

@@ -7,12 +7,14 @@
 
 namespace radctl {
 
-absl::StatusOr<BackupLock> BackupLock::Acquire(const std::string& dir, const std::string& cluster,
+absl::StatusOr<BackupLock> BackupLock::Acquire(const Clock& clock, const std::string& dir,
+                                               const std::string& cluster,
                                                const std::string& command) {
-  absl::StatusOr<int> fd = LockStateFile(dir, "backup.lock", command, [&](const std::string& who) {
-    return absl::StrCat("a backup of cluster ", cluster, " is already running (", who,
-                        "); one runs at a time: wait for it to end");
-  });
+  absl::StatusOr<int> fd =
+      LockStateFile(clock, dir, "backup.lock", command, [&](const std::string& who) {
+        return absl::StrCat("a backup of cluster ", cluster, " is already running (", who,
+                            "); one runs at a time: wait for it to end");
+      });
   if (!fd.ok()) return fd.status();
   return BackupLock(*fd);
 }

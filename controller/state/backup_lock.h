@@ -7,13 +7,15 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "controller/clients/clock.h"
 
 namespace radctl {
 
 class BackupLock {
  public:
   // FailedPrecondition naming the holder when a backup of the cluster is already running.
-  [[nodiscard]] static absl::StatusOr<BackupLock> Acquire(const std::string& dir,
+  [[nodiscard]] static absl::StatusOr<BackupLock> Acquire(const Clock& clock,
+                                                          const std::string& dir,
                                                           const std::string& cluster,
                                                           const std::string& command);
   BackupLock(BackupLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }

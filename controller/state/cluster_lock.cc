@@ -10,13 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
 #include "controller/state/cluster_store.h"
 
 namespace radctl {
 
-absl::StatusOr<int> LockStateFile(const std::string& dir, const std::string& file,
-                                  const std::string& command,
+absl::StatusOr<int> LockStateFile(const Clock& clock, const std::string& dir,
+                                  const std::string& file, const std::string& command,
                                   absl::FunctionRef<std::string(const std::string& holder)> busy) {
   if (absl::Status usable = EnsureStateDirectory(dir); !usable.ok()) return usable;
   std::string path = absl::StrCat(dir, "/", file);
@@ -34,7 +33,7 @@ absl::StatusOr<int> LockStateFile(const std::string& dir, const std::string& fil
   }
   std::string holder =
       absl::StrCat("pid ", getpid(), ", ", command, ", since ",
-                   absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::Now(), absl::LocalTimeZone()), "\n");
+                   absl::FormatTime("%Y-%m-%d %H:%M:%S", clock.Now(), absl::LocalTimeZone()), "\n");
   if (ftruncate(fd, 0) == 0) {
     ssize_t ignored = pwrite(fd, holder.data(), holder.size(), 0);
     (void)ignored;  // the lock holds without the note; the note only improves the message
@@ -42,9 +41,10 @@ absl::StatusOr<int> LockStateFile(const std::string& dir, const std::string& fil
   return fd;
 }
 
-absl::StatusOr<ClusterLock> ClusterLock::Acquire(const std::string& dir, const std::string& cluster,
+absl::StatusOr<ClusterLock> ClusterLock::Acquire(const Clock& clock, const std::string& dir,
+                                                 const std::string& cluster,
                                                  const std::string& command) {
-  absl::StatusOr<int> fd = LockStateFile(dir, "lock", command, [&](const std::string& who) {
+  absl::StatusOr<int> fd = LockStateFile(clock, dir, "lock", command, [&](const std::string& who) {
     return absl::StrCat("cluster ", cluster, " is already managed by another radctl (", who,
                         "); stop that one first, or let it do the work");
   });

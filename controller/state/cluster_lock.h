@@ -7,21 +7,23 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "controller/clients/clock.h"
 
 namespace radctl {
 
 // An exclusive, fail-fast flock on DIR/FILE, which then names its holder ("pid 4711, COMMAND,
-// since ..."). Returns the open descriptor (closing it releases the lock); when another process
-// holds it, FailedPrecondition with `busy(holder)`.
+// since ...", `clock`'s wall time). Returns the open descriptor (closing it releases the lock);
+// when another process holds it, FailedPrecondition with `busy(holder)`.
 [[nodiscard]] absl::StatusOr<int> LockStateFile(
-    const std::string& dir, const std::string& file, const std::string& command,
+    const Clock& clock, const std::string& dir, const std::string& file, const std::string& command,
     absl::FunctionRef<std::string(const std::string& holder)> busy);
 
 class ClusterLock {
  public:
   // FailedPrecondition naming the holder ("pid 4711, radctl apply --watch, since ...") when
   // another process holds it.
-  [[nodiscard]] static absl::StatusOr<ClusterLock> Acquire(const std::string& dir,
+  [[nodiscard]] static absl::StatusOr<ClusterLock> Acquire(const Clock& clock,
+                                                           const std::string& dir,
                                                            const std::string& cluster,
                                                            const std::string& command);
   ClusterLock(ClusterLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }

@@ -54,8 +54,8 @@ std::string ClusterStore::DefaultRoot() {
   return absl::StrCat(home, "/.local/state/radctl");
 }
 
-ClusterStore::ClusterStore(const std::string& root, const std::string& cluster,
-                           const StateFiles& files, const Clock& clock)
+ClusterStore::ClusterStore(const std::string& root, const std::string& cluster, const Clock& clock,
+                           const StateFiles& files)
     : root_(root), dir_(absl::StrCat(root, "/", cluster)), files_(files), clock_(clock) {}
 
 std::string ClusterStore::Path(const std::string& file) const {

@@ -35,11 +35,12 @@ class ClusterStore {
   // ~/.local/state/radctl.
   static std::string DefaultRoot();
 
-  ClusterStore(const std::string& root, const std::string& cluster,
-               const StateFiles& files = LocalStateFiles(), const Clock& clock = RealClock());
+  ClusterStore(const std::string& root, const std::string& cluster, const Clock& clock,
+               const StateFiles& files = LocalStateFiles());
   const std::string& dir() const { return dir_; }
   const std::string& root() const { return root_; }
   const StateFiles& files() const { return files_; }
+  const Clock& clock() const { return clock_; }
 
   // NotFound when the cluster was never applied from this machine.
   [[nodiscard]] absl::StatusOr<ClusterSecrets> LoadSecrets() const;

@@ -15,8 +15,7 @@ namespace radctl {
 class EventLog {
  public:
   // `store` may be null (dry runs keep nothing). Events are stamped with `clock`'s time.
-  EventLog(std::ostream& out, ClusterStore* store, bool json_lines = false,
-           const Clock& clock = RealClock())
+  EventLog(std::ostream& out, ClusterStore* store, bool json_lines, const Clock& clock)
       : out_(out), store_(store), json_lines_(json_lines), clock_(clock) {}
 
   void Normal(const std::string& object, const std::string& reason, const std::string& message);

@@ -86,7 +86,7 @@ nlohmann::json ColdApply(int nodes, int runs) {
     // Try a write every 20 ms until one succeeds.
     double first = -1;
     while (first < 0) {
-      auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(2));
+      auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(2));
       if (conn.ok() && (*conn)
                            ->Execute("CREATE TABLE IF NOT EXISTS first_write (x int); "
                                      "INSERT INTO first_write VALUES (1)",

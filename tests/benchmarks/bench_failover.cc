@@ -63,7 +63,7 @@ struct Trial {
 };
 
 int LostRows(const testsupport::Writer& writer) {
-  auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(10));
   if (!conn.ok()) return -1;
   auto rows = (*conn)->Query("SELECT id FROM writer_rows", absl::Seconds(30));
   if (!rows.ok()) return -1;
@@ -85,7 +85,7 @@ nlohmann::json RunMode(bool synchronous, const std::string& fault, int runs, int
   std::string log = "/tmp/radctl-bench-failover-watch.log";
   std::remove(log.c_str());
   testsupport::Process watcher({"apply", "-f", spec, "--watch"}, log);
-  auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(10));
   if (!conn.ok() || !(*conn)->Execute(testsupport::Writer::kCreateTable, absl::Seconds(10)).ok()) {
     return {{"error", "cannot create the writer's table"}};
   }

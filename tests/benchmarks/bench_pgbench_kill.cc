@@ -74,7 +74,7 @@ int Main(int argc, char** argv) {
     std::cerr << "pgbench -i failed: " << ReadFile(output) << "\n";
     return 1;
   }
-  auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(10));
   if (!conn.ok() || !(*conn)->Execute(testsupport::Writer::kCreateTable, absl::Seconds(10)).ok()) {
     std::cerr << "cannot create the writer's table\n";
     return 1;

@@ -144,7 +144,7 @@ nlohmann::json Isolation(int megabytes) {
   std::remove(log.c_str());
   testsupport::Process watcher(
       {"apply", "-f", kIsolationDir, "--watch", "--http", "127.0.0.1:18442"}, log);
-  auto conn = PgConnection::Connect(AppEndpoint(kPortA), absl::Seconds(10));
+  auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPortA), absl::Seconds(10));
   if (!conn.ok() || !(*conn)->Execute(testsupport::Writer::kCreateTable, absl::Seconds(10)).ok()) {
     return {{"error", "cannot create the writer's table"}};
   }

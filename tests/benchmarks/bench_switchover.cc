@@ -22,7 +22,7 @@ nlohmann::json SwitchoverPause(int runs) {
   if (testsupport::Process({"apply", "-f", spec}, "/dev/null").Wait() != 0) {
     return {{"error", "apply failed"}};
   }
-  auto conn = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  auto conn = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(10));
   if (!conn.ok() || !(*conn)->Execute(testsupport::Writer::kCreateTable, absl::Seconds(10)).ok()) {
     return {{"error", "cannot create the writer's table"}};
   }
@@ -43,7 +43,7 @@ nlohmann::json SwitchoverPause(int runs) {
     took.push_back(absl::ToDoubleSeconds(end - start));
   }
   writer.Stop();
-  auto check = PgConnection::Connect(AppEndpoint(kPort), absl::Seconds(10));
+  auto check = PgConnection::Connect(RealClock(), AppEndpoint(kPort), absl::Seconds(10));
   int64_t rows = -1;
   if (check.ok()) {
     auto result = (*check)->Query("SELECT count(*) FROM writer_rows", absl::Seconds(10));

@@ -174,7 +174,7 @@ absl::StatusOr<PgEndpoint> TestCluster::Endpoint() const {
 absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::ConnectEndpoint() const {
   absl::StatusOr<PgEndpoint> endpoint = Endpoint();
   if (!endpoint.ok()) return endpoint.status();
-  return PgConnection::Connect(*endpoint, absl::Seconds(5));
+  return PgConnection::Connect(RealClock(), *endpoint, absl::Seconds(5));
 }
 
 absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::BouncerConsole() const {
@@ -185,7 +185,7 @@ absl::StatusOr<std::unique_ptr<PgConnection>> TestCluster::BouncerConsole() cons
   if (secrets.is_discarded()) return absl::InternalError("cannot read the cluster's secrets");
   PgEndpoint console{endpoint->host, endpoint->port, "radctl",
                      secrets.value("bouncer_password", ""), "pgbouncer"};
-  return PgConnection::Connect(console, absl::Seconds(3));
+  return PgConnection::Connect(RealClock(), console, absl::Seconds(3));
 }
 
 absl::StatusOr<std::vector<std::vector<std::string>>> TestCluster::QueryEndpoint(

@@ -74,7 +74,7 @@ class Readers {
           absl::Status status;
           if (conn == nullptr || conn->broken()) {
             absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-                PgConnection::Connect(endpoint, absl::Seconds(10));
+                PgConnection::Connect(RealClock(), endpoint, absl::Seconds(10));
             status = connected.status();
             if (connected.ok()) conn = *std::move(connected);
           }

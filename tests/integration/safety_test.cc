@@ -485,7 +485,7 @@ TEST(SafetyTest, ClientsHeldByAControllerThatDiedGetAnErrorWithinSecondsAndAreRe
   absl::Time start = absl::Now();
   absl::Status held;
   absl::StatusOr<std::unique_ptr<PgConnection>> client =
-      PgConnection::Connect(*endpoint, absl::Seconds(60));
+      PgConnection::Connect(RealClock(), *endpoint, absl::Seconds(60));
   held = client.ok() ? (*client)->Query("SELECT 1", absl::Seconds(60)).status() : client.status();
   absl::Duration waited = absl::Now() - start;
   EXPECT_FALSE(held.ok()) << "a held client must get an error, not be served by a paused bouncer";

@@ -56,7 +56,7 @@ const std::map<std::string, std::string>& CredentialFiles(const ClusterSpec& spe
     Scheduler scheduler(absl::FromUnixSeconds(1'800'000'000));
     SimClock clock(scheduler);
     SimStateFiles state([] { return absl::OkStatus(); });
-    ClusterStore store(kStateRoot, spec.name, state, clock);
+    ClusterStore store(kStateRoot, spec.name, clock, state);
     absl::StatusOr<ClusterSecrets> made = EnsureCredentials(store, spec, clock.Now());
     if (!made.ok()) abort();
     return new std::map<std::string, std::string>(state.Snapshot());
@@ -77,7 +77,7 @@ class Simulation : public testing::WorldHooks {
         checker_(scenario.spec.name),
         spec_(scenario.spec),
         files_([this] { return Admit(scheduler_.CurrentOwner()); }),
-        store_(kStateRoot, scenario.spec.name, files_, clock_) {
+        store_(kStateRoot, scenario.spec.name, clock_, files_) {
     world_.set_hooks(this);
   }
 
@@ -192,7 +192,7 @@ Simulation::Controller& Simulation::StartController(bool second) {
         std::make_unique<SimStateFiles>([this] { return Admit(scheduler_.CurrentOwner()); });
     controller->own_files->Restore(files_.Snapshot());
     controller->own_store =
-        std::make_unique<ClusterStore>(kStateRoot, spec_.name, *controller->own_files, clock_);
+        std::make_unique<ClusterStore>(kStateRoot, spec_.name, clock_, *controller->own_files);
     controller->store = controller->own_store.get();
   }
   Controller& started = *controller;

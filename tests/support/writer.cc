@@ -10,7 +10,7 @@ void Writer::Start() {
     while (!stop_) {
       Attempt attempt;
       attempt.start = absl::Now();
-      auto conn = PgConnection::Connect(endpoint_, absl::Seconds(30));
+      auto conn = PgConnection::Connect(RealClock(), endpoint_, absl::Seconds(30));
       if (!conn.ok()) {
         attempt.error = std::string(conn.status().message());
       } else {

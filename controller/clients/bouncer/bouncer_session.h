@@ -90,7 +90,17 @@ class BouncerAccess {
   }
 };
 
-// The real thing: the admin console over libpq.
-const BouncerAccess& LibpqBouncerAccess();
+// The real thing: the admin console over libpq, its deadlines kept on `clock`.
+class LibpqBouncerAccess : public BouncerAccess {
+ public:
+  explicit LibpqBouncerAccess(const Clock& clock) : clock_(clock) {}
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(
+      PgEndpoint endpoint, absl::Duration timeout) const override;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerClientTransaction>> OpenClientTransaction(
+      const PgEndpoint& endpoint, absl::Duration timeout) const override;
+
+ private:
+  const Clock& clock_;
+};
 
 }  // namespace radctl

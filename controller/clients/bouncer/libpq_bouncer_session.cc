@@ -113,28 +113,22 @@ class LibpqClientTransaction : public BouncerClientTransaction {
   std::unique_ptr<PgConnection> conn_;
 };
 
-class Libpq : public BouncerAccess {
- public:
-  absl::StatusOr<std::unique_ptr<BouncerSession>> Connect(PgEndpoint endpoint,
-                                                          absl::Duration timeout) const override {
-    endpoint.dbname = "pgbouncer";
-    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
-    return std::unique_ptr<BouncerSession>(new LibpqBouncerSession(std::move(conn)));
-  }
-
-  absl::StatusOr<std::unique_ptr<BouncerClientTransaction>> OpenClientTransaction(
-      const PgEndpoint& endpoint, absl::Duration timeout) const override {
-    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
-    RETURN_IF_ERROR(conn->Execute("BEGIN; SELECT 1", timeout));
-    return std::unique_ptr<BouncerClientTransaction>(new LibpqClientTransaction(std::move(conn)));
-  }
-};
-
 }  // namespace
 
-const BouncerAccess& LibpqBouncerAccess() {
-  static const Libpq* access = new Libpq();
-  return *access;
+absl::StatusOr<std::unique_ptr<BouncerSession>> LibpqBouncerAccess::Connect(
+    PgEndpoint endpoint, absl::Duration timeout) const {
+  endpoint.dbname = "pgbouncer";
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                   PgConnection::Connect(clock_, endpoint, timeout));
+  return std::unique_ptr<BouncerSession>(new LibpqBouncerSession(std::move(conn)));
+}
+
+absl::StatusOr<std::unique_ptr<BouncerClientTransaction>> LibpqBouncerAccess::OpenClientTransaction(
+    const PgEndpoint& endpoint, absl::Duration timeout) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                   PgConnection::Connect(clock_, endpoint, timeout));
+  RETURN_IF_ERROR(conn->Execute("BEGIN; SELECT 1", timeout));
+  return std::unique_ptr<BouncerClientTransaction>(new LibpqClientTransaction(std::move(conn)));
 }
 
 }  // namespace radctl

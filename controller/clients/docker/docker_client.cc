@@ -56,12 +56,13 @@ absl::StatusOr<HttpTransport> TransportFor(absl::string_view docker_host) {
 
 }  // namespace
 
-DockerClient::DockerClient(std::string docker_host)
-    : host_(std::move(docker_host)), transport_(TransportFor(host_)) {}
+DockerClient::DockerClient(const Clock& clock, std::string docker_host)
+    : clock_(clock), host_(std::move(docker_host)), transport_(TransportFor(host_)) {}
 
-DockerClient DockerClient::FromEnvironment() {
+DockerClient DockerClient::FromEnvironment(const Clock& clock) {
   const char* docker_host = std::getenv("DOCKER_HOST");
-  return DockerClient(docker_host != nullptr && *docker_host != '\0' ? docker_host : kDefaultHost);
+  return DockerClient(clock,
+                      docker_host != nullptr && *docker_host != '\0' ? docker_host : kDefaultHost);
 }
 
 absl::StatusOr<HttpResponse> DockerClient::Call(absl::string_view what, HttpRequest request,
@@ -139,14 +140,14 @@ absl::StatusOr<ExecResult> DockerClient::Exec(const std::string& container,
                                               const std::vector<std::string>& cmd,
                                               const std::string& user,
                                               absl::Duration timeout) const {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = clock_.Monotonic() + timeout;
   // Only the program is named in errors: arguments may hold passwords.
   const std::string what =
       absl::StrCat("exec ", cmd.empty() ? "" : cmd.front(), " in container ", container);
   // Every step shares the deadline, and running out of it is reported the same at every step.
   const auto step = [&](HttpRequest request,
                         const BodyCallback* on_data = nullptr) -> absl::StatusOr<HttpResponse> {
-    request.timeout = std::min(request.timeout, deadline - absl::Now());
+    request.timeout = std::min(request.timeout, deadline - clock_.Monotonic());
     absl::StatusOr<HttpResponse> response = Call(what, std::move(request), on_data);
     if (absl::IsDeadlineExceeded(response.status())) {
       return absl::DeadlineExceededError(
@@ -183,7 +184,7 @@ absl::StatusOr<ExecResult> DockerClient::Exec(const std::string& container,
     if (!state.running) {
       return ExecResult{state.exit_code, demuxer.stdout_text(), demuxer.stderr_text()};
     }
-    absl::SleepFor(kExecPollInterval);
+    clock_.SleepFor(kExecPollInterval);
   }
 }
 
@@ -207,7 +208,7 @@ absl::StatusOr<std::string> DockerClient::ContainerLogs(const std::string& name,
 
 absl::Status DockerClient::UploadFiles(const std::string& container, const std::string& dest_dir,
                                        const std::vector<FileToUpload>& files) const {
-  ASSIGN_OR_RETURN(std::string archive, MakeTar(files, absl::ToUnixSeconds(absl::Now())));
+  ASSIGN_OR_RETURN(std::string archive, MakeTar(files, absl::ToUnixSeconds(clock_.Now())));
   HttpRequest request =
       Request("PUT", ContainerPath(container, absl::StrCat("/archive?path=", UrlEncode(dest_dir))),
               std::move(archive));

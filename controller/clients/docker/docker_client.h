@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 #include "controller/clients/container_runtime.h"
 #include "controller/clients/docker/docker_types.h"
 #include "controller/clients/docker/http_transport.h"
@@ -28,10 +29,11 @@ inline constexpr char kApiVersion[] = "v1.41";  // Docker Engine 20.10, as in De
 
 class DockerClient : public ContainerRuntime {
  public:
-  // `docker_host` as in DOCKER_HOST: "unix:///var/run/docker.sock" or "tcp://host:2375".
-  explicit DockerClient(std::string docker_host);
+  // `docker_host` as in DOCKER_HOST: "unix:///var/run/docker.sock" or "tcp://host:2375". An
+  // exec's deadline is kept on `clock`.
+  DockerClient(const Clock& clock, std::string docker_host);
   // Reads DOCKER_HOST, defaulting to unix:///var/run/docker.sock.
-  static DockerClient FromEnvironment();
+  static DockerClient FromEnvironment(const Clock& clock);
 
   const std::string& host() const { return host_; }
 
@@ -127,6 +129,7 @@ class DockerClient : public ContainerRuntime {
                                     const BodyCallback* on_data = nullptr,
                                     const std::atomic<bool>* stop = nullptr) const;
 
+  const Clock& clock_;
   std::string host_;
   // InvalidArgument when host_ names no supported endpoint; every call then returns it.
   absl::StatusOr<HttpTransport> transport_;

@@ -123,7 +123,8 @@ std::string QuoteIdentifier(const std::string& name) {
 
 class LibpqNodeSession : public NodeSession {
  public:
-  explicit LibpqNodeSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+  LibpqNodeSession(const Clock& clock, std::unique_ptr<PgConnection> conn)
+      : clock_(clock), conn_(std::move(conn)) {}
 
   absl::StatusOr<NodeProbe> Probe(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query(ProbeSql(), timeout));
@@ -242,12 +243,12 @@ class LibpqNodeSession : public NodeSession {
       return absl::InternalError(
           absl::StrCat(conn_->endpoint().ToString(), ": the promotion request was not sent"));
     }
-    const absl::Time deadline = absl::Now() + wait;
+    const absl::Time deadline = clock_.Monotonic() + wait;
     while (true) {
       ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_is_in_recovery()", absl::Seconds(10)));
       if (!rows.empty() && rows[0][0].value_or("") == "f") return absl::OkStatus();
-      if (absl::Now() > deadline) break;
-      absl::SleepFor(absl::Milliseconds(5));
+      if (clock_.Monotonic() > deadline) break;
+      clock_.SleepFor(absl::Milliseconds(5));
     }
     return absl::DeadlineExceededError(absl::StrCat(conn_->endpoint().ToString(),
                                                     ": promotion did not finish within ",
@@ -357,23 +358,17 @@ class LibpqNodeSession : public NodeSession {
   const PgEndpoint& endpoint() const override { return conn_->endpoint(); }
 
  private:
+  const Clock& clock_;
   std::unique_ptr<PgConnection> conn_;
-};
-
-class Libpq : public PostgresAccess {
- public:
-  absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
-                                                       absl::Duration timeout) const override {
-    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(endpoint, timeout));
-    return std::unique_ptr<NodeSession>(new LibpqNodeSession(std::move(conn)));
-  }
 };
 
 }  // namespace
 
-const PostgresAccess& LibpqPostgresAccess() {
-  static const Libpq* access = new Libpq();
-  return *access;
+absl::StatusOr<std::unique_ptr<NodeSession>> LibpqPostgresAccess::Connect(
+    const PgEndpoint& endpoint, absl::Duration timeout) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                   PgConnection::Connect(clock_, endpoint, timeout));
+  return std::unique_ptr<NodeSession>(new LibpqNodeSession(clock_, std::move(conn)));
 }
 
 }  // namespace radctl

@@ -133,7 +133,15 @@ class PostgresAccess {
       const PgEndpoint& endpoint, absl::Duration timeout) const = 0;
 };
 
-// The real thing: libpq with deadlines on everything.
-const PostgresAccess& LibpqPostgresAccess();
+// The real thing: libpq with deadlines on everything, kept on `clock`.
+class LibpqPostgresAccess : public PostgresAccess {
+ public:
+  explicit LibpqPostgresAccess(const Clock& clock) : clock_(clock) {}
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(
+      const PgEndpoint& endpoint, absl::Duration timeout) const override;
+
+ private:
+  const Clock& clock_;
+};
 
 }  // namespace radctl

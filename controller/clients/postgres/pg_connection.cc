@@ -11,9 +11,9 @@
 namespace radctl {
 namespace {
 
-// Waits until the socket is readable/writable or the deadline passes.
-bool WaitSocket(int socket, bool for_write, absl::Time deadline) {
-  absl::Duration left = deadline - absl::Now();
+// Waits until the socket is readable/writable or the deadline (on `clock`'s Monotonic()) passes.
+bool WaitSocket(const Clock& clock, int socket, bool for_write, absl::Time deadline) {
+  absl::Duration left = deadline - clock.Monotonic();
   if (left <= absl::ZeroDuration()) return false;
   pollfd pfd{socket, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
   int ms = static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
@@ -48,26 +48,28 @@ std::string PgEndpoint::ToString() const {
   return absl::StrCat(user, "@", host, ":", port, "/", dbname);
 }
 
-absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const PgEndpoint& endpoint,
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const Clock& clock,
+                                                                    const PgEndpoint& endpoint,
                                                                     absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  absl::StatusOr<std::unique_ptr<PgConnection>> conn =
-      ConnectOnce(endpoint, deadline, endpoint.sslrootcert.empty() ? "prefer" : "verify-full");
+  absl::Time deadline = clock.Monotonic() + timeout;
+  absl::StatusOr<std::unique_ptr<PgConnection>> conn = ConnectOnce(
+      clock, endpoint, deadline, endpoint.sslrootcert.empty() ? "prefer" : "verify-full");
   // libpq's words when the server answers the SSL request with "no".
   if (endpoint.plaintext_fallback && !endpoint.sslrootcert.empty() &&
       absl::IsUnavailable(conn.status()) &&
       absl::StrContains(conn.status().message(), "server does not support SSL")) {
-    return ConnectOnce(endpoint, deadline, "disable");
+    return ConnectOnce(clock, endpoint, deadline, "disable");
   }
   return conn;
 }
 
 bool PgConnection::tls() const { return PQsslInUse(conn_) == 1; }
 
-absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::ConnectOnce(const PgEndpoint& endpoint,
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::ConnectOnce(const Clock& clock,
+                                                                        const PgEndpoint& endpoint,
                                                                         absl::Time deadline,
                                                                         const char* sslmode) {
-  const absl::Duration timeout = deadline - absl::Now();
+  const absl::Duration timeout = deadline - clock.Monotonic();
   const std::string port = absl::StrCat(endpoint.port);
   const char* keys[] = {"host",    "port",        "user", "password", "dbname", "application_name",
                         "sslmode", "sslrootcert", nullptr};
@@ -87,13 +89,13 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::ConnectOnce(const Pg
   // controller's own lines; what matters of them shows up as errors or in the observation.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
-  std::unique_ptr<PgConnection> result(new PgConnection(conn, endpoint));
+  std::unique_ptr<PgConnection> result(new PgConnection(clock, conn, endpoint));
   PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
   while (PQstatus(conn) != CONNECTION_BAD) {
     if (poll_status == PGRES_POLLING_OK) return result;
     if (poll_status == PGRES_POLLING_FAILED) break;
     bool for_write = poll_status == PGRES_POLLING_WRITING;
-    if (!WaitSocket(PQsocket(conn), for_write, deadline)) {
+    if (!WaitSocket(clock, PQsocket(conn), for_write, deadline)) {
       // Silence (a hung or unreachable server) is told apart from a refusal (nothing listens).
       return absl::DeadlineExceededError(absl::StrCat("connecting to ", endpoint.ToString(),
                                                       ": no answer within ",
@@ -112,7 +114,7 @@ bool PgConnection::broken() const { return failed_ || PQstatus(conn_) != CONNECT
 absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duration timeout) {
   if (broken())
     return absl::UnavailableError(absl::StrCat(endpoint_.ToString(), ": connection lost"));
-  absl::Time deadline = absl::Now() + timeout;
+  absl::Time deadline = clock_.Monotonic() + timeout;
   if (PQsendQuery(conn_, sql.c_str()) == 0) {
     failed_ = true;
     return absl::UnavailableError(
@@ -123,7 +125,7 @@ absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duratio
   std::string sqlstate;
   while (true) {
     while (PQisBusy(conn_)) {
-      if (!WaitSocket(PQsocket(conn_), false, deadline)) {
+      if (!WaitSocket(clock_, PQsocket(conn_), false, deadline)) {
         failed_ = true;  // the server may still be running it; this connection is done
         return absl::DeadlineExceededError(absl::StrCat(endpoint_.ToString(), ": no answer within ",
                                                         absl::FormatDuration(timeout)));

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/clients/clock.h"
 
 typedef struct pg_conn PGconn;
 
@@ -40,9 +41,10 @@ using PgRows = std::vector<PgRow>;
 class PgConnection {
  public:
   // DeadlineExceeded when the server does not answer in time; Unavailable when it refuses the
-  // connection or the login. The message carries libpq's reason.
+  // connection or the login. The message carries libpq's reason. Deadlines, the connection's
+  // and its queries', are kept on `clock`.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
-      const PgEndpoint& endpoint, absl::Duration timeout);
+      const Clock& clock, const PgEndpoint& endpoint, absl::Duration timeout);
   // Whether this connection is encrypted.
   bool tls() const;
   ~PgConnection();
@@ -63,9 +65,11 @@ class PgConnection {
   const PgEndpoint& endpoint() const { return endpoint_; }
 
  private:
-  PgConnection(PGconn* conn, PgEndpoint endpoint) : conn_(conn), endpoint_(std::move(endpoint)) {}
+  PgConnection(const Clock& clock, PGconn* conn, PgEndpoint endpoint)
+      : clock_(clock), conn_(conn), endpoint_(std::move(endpoint)) {}
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<PgConnection>> ConnectOnce(
-      const PgEndpoint& endpoint, absl::Time deadline, const char* sslmode);
+      const Clock& clock, const PgEndpoint& endpoint, absl::Time deadline, const char* sslmode);
+  const Clock& clock_;
   PGconn* conn_;
   PgEndpoint endpoint_;
   bool failed_ = false;

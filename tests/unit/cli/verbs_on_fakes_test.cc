@@ -144,7 +144,7 @@ TEST_F(VerbsOnFakesTest, ApplyThenStatusListAndEnvShowTheCluster) {
 
   status.output = "env";
   ASSERT_TRUE(Run(&RunStatus, status).ok());
-  ClusterStore store(root_, "demo");
+  ClusterStore store(root_, "demo", world_.clock());
   const int port = store.LoadSpec()->bouncer.port;
   EXPECT_THAT(out_.str(), HasSubstr(absl::StrCat("export PGPORT='", port, "'\n")));
   EXPECT_THAT(out_.str(), HasSubstr("export PGSSLMODE='verify-full'\n"));
@@ -173,7 +173,7 @@ TEST_F(VerbsOnFakesTest, DryRunLeavesTheStateDirectoryAsItWas) {
 // completed request is the loop's to do when it acts, not a dry run's, which promises no write.
 TEST_F(VerbsOnFakesTest, DryRunLeavesACompletedRequestInPlace) {
   ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: auto}\n").ok()) << err_.str();
-  ClusterStore store(root_, "demo");
+  ClusterStore store(root_, "demo", world_.clock());
   Requests done;
   done.switchover_to = world_.Primaries()[0];
   ASSERT_TRUE(store.SaveRequests(done).ok());
@@ -208,9 +208,10 @@ TEST_F(VerbsOnFakesTest, ScaleBelowTheSynchronousQuorumIsRefusedAndNothingChange
 
 TEST_F(VerbsOnFakesTest, ScaleStopsAtTheFirstSignalWhileWaitingForARunningController) {
   ASSERT_TRUE(Apply("  nodes: 2\n  bouncer: {port: auto}\n").ok()) << err_.str();
-  ClusterStore store(root_, "demo");
+  ClusterStore store(root_, "demo", world_.clock());
   // Another controller holds the cluster (this process's lock counts as another's).
-  absl::StatusOr<ClusterLock> watcher = ClusterLock::Acquire(store.dir(), "demo", "a watcher");
+  absl::StatusOr<ClusterLock> watcher =
+      ClusterLock::Acquire(world_.clock(), store.dir(), "demo", "a watcher");
   ASSERT_TRUE(watcher.ok()) << watcher.status();
   std::thread signal([this] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -25,7 +25,7 @@ class ClusterStoreTest : public ::testing::Test {
 };
 
 TEST_F(ClusterStoreTest, SecretsAreGeneratedOnceAndPrivate) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   ClusterSpec spec;
   spec.name = "demo";
   absl::StatusOr<ClusterSecrets> first = store.LoadOrCreateSecrets(spec);
@@ -41,7 +41,7 @@ TEST_F(ClusterStoreTest, SecretsAreGeneratedOnceAndPrivate) {
 }
 
 TEST_F(ClusterStoreTest, SpecPasswordIsUsedForTheApp) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   ClusterSpec spec;
   spec.name = "demo";
   spec.auth.password = "given-password";
@@ -49,7 +49,7 @@ TEST_F(ClusterStoreTest, SpecPasswordIsUsedForTheApp) {
 }
 
 TEST_F(ClusterStoreTest, SpecRoundTripsWithItsFileDigest) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   EXPECT_TRUE(absl::IsNotFound(store.LoadSpec().status()));
   ClusterSpec spec;
   spec.name = "demo";
@@ -65,7 +65,7 @@ TEST_F(ClusterStoreTest, SpecRoundTripsWithItsFileDigest) {
 }
 
 TEST_F(ClusterStoreTest, EventsAreKeptInOrder) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   ASSERT_TRUE(
       store.AppendEvent({absl::FromUnixSeconds(1), "Normal", "demo-pg-1", "A", "one"}).ok());
   ASSERT_TRUE(
@@ -79,7 +79,7 @@ TEST_F(ClusterStoreTest, EventsAreKeptInOrder) {
 }
 
 TEST_F(ClusterStoreTest, RemoveCanKeepSecrets) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   ClusterSpec spec;
   spec.name = "demo";
   spec.postgres.image = "radctl/postgres:15";
@@ -94,9 +94,11 @@ TEST_F(ClusterStoreTest, RemoveCanKeepSecrets) {
 
 TEST_F(ClusterStoreTest, SecondLockHolderIsToldWhoHasIt) {
   std::string dir = (root_ / "demo").string();
-  absl::StatusOr<ClusterLock> first = ClusterLock::Acquire(dir, "demo", "radctl apply --watch");
+  absl::StatusOr<ClusterLock> first =
+      ClusterLock::Acquire(RealClock(), dir, "demo", "radctl apply --watch");
   ASSERT_TRUE(first.ok());
-  absl::StatusOr<ClusterLock> second = ClusterLock::Acquire(dir, "demo", "radctl apply");
+  absl::StatusOr<ClusterLock> second =
+      ClusterLock::Acquire(RealClock(), dir, "demo", "radctl apply");
   ASSERT_FALSE(second.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(second.status()));
   EXPECT_THAT(std::string(second.status().message()), HasSubstr("radctl apply --watch"));

@@ -68,7 +68,7 @@ class ClusterCredentialsTest : public ::testing::Test {
 };
 
 TEST_F(ClusterCredentialsTest, MadeOnceKeptPrivateAndReadBack) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   bool changed = false;
   absl::StatusOr<ClusterSecrets> first = EnsureCredentials(store, spec_, kNow, &changed);
   ASSERT_TRUE(first.ok()) << first.status();
@@ -93,7 +93,7 @@ TEST_F(ClusterCredentialsTest, MadeOnceKeptPrivateAndReadBack) {
 }
 
 TEST_F(ClusterCredentialsTest, SpecPasswordIsAdoptedAndRotationIsRefusedForIt) {
-  ClusterStore store(root_.string(), "demo");
+  ClusterStore store(root_.string(), "demo", RealClock());
   ASSERT_TRUE(EnsureCredentials(store, spec_, kNow).ok());
   absl::StatusOr<ClusterSecrets> rotated = RotateAppPassword(store, spec_);
   ASSERT_TRUE(rotated.ok()) << rotated.status();

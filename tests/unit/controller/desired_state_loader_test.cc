@@ -35,11 +35,11 @@ class DesiredStateLoaderTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::string path_;
   std::ostringstream log_;
-  EventLog events_{log_, nullptr};
+  EventLog events_{log_, nullptr, /*json_lines=*/false, RealClock()};
 };
 
 TEST_F(DesiredStateLoaderTest, ApplyWatchAndScaleAgreeOnWhatIsDesired) {
-  ClusterStore store((dir_ / "state").string(), "demo");
+  ClusterStore store((dir_ / "state").string(), "demo", RealClock());
   absl::StatusOr<SpecFile> file = ReadSpecFile(path_);
   ASSERT_TRUE(file.ok()) << file.status();
   DesiredStateLoader loader(path_, store, events_);
@@ -64,7 +64,7 @@ TEST_F(DesiredStateLoaderTest, ApplyWatchAndScaleAgreeOnWhatIsDesired) {
 }
 
 TEST_F(DesiredStateLoaderTest, AnInvalidEditIsReportedAndTheLastValidSpecKept) {
-  ClusterStore store((dir_ / "state").string(), "demo");
+  ClusterStore store((dir_ / "state").string(), "demo", RealClock());
   DesiredStateLoader loader(path_, store, events_);
   ASSERT_TRUE(loader.Apply(*ReadSpecFile(path_)).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -86,7 +86,7 @@ TEST_F(DesiredStateLoaderTest, AnAutoReadPortIsPickedOnceAndKept) {
   std::ofstream(path_) << "apiVersion: radctl.io/v1alpha1\nkind: PostgresCluster\n"
                        << "metadata:\n  name: demo\nspec:\n  nodes: 3\n"
                        << "  bouncer:\n    port: auto\n    readPort: auto\n";
-  ClusterStore store((dir_ / "state").string(), "demo");
+  ClusterStore store((dir_ / "state").string(), "demo", RealClock());
   absl::StatusOr<SpecFile> file = ReadSpecFile(path_);
   ASSERT_TRUE(file.ok()) << file.status();
   ASSERT_EQ(file->spec.bouncer.read_port, kAutoReadPort);

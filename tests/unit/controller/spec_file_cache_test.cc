@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/fake_clock.h"
 
 namespace radctl {
 namespace {
@@ -43,14 +44,13 @@ class SpecFileCacheTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::string path_;
   int reads_ = 0;
-  // The change time cannot be set back: "now" is a minute ahead, so a file just written counts
-  // as settled unless a test says otherwise.
-  absl::Duration ahead_ = absl::Minutes(1);
-  SpecFileCache cache_{[this](const std::string& path) {
+  // The change time cannot be set back: the clock's wall time is a minute ahead of the file
+  // system's, so a file just written counts as settled unless a test says otherwise.
+  testing::FakeClock clock_{absl::Now() + absl::Minutes(1), /*real_pause=*/false};
+  SpecFileCache cache_{clock_, [this](const std::string& path) {
                          ++reads_;
                          return ReadSpecFile(path);
-                       },
-                       [this] { return absl::Now() + ahead_; }};
+                       }};
 };
 
 TEST_F(SpecFileCacheTest, AnUnchangedFileIsParsedOnce) {
@@ -80,7 +80,7 @@ TEST_F(SpecFileCacheTest, AnEditInPlaceOfTheSameSizeIsReadAgain) {
 }
 
 TEST_F(SpecFileCacheTest, AFileChangedWithinTheLastTwoSecondsIsAlwaysReadAgain) {
-  ahead_ = absl::ZeroDuration();
+  clock_.StepWall(-absl::Minutes(1));
   Write(3, absl::ZeroDuration());
   EXPECT_EQ(NodesRead(), 3);
   EXPECT_EQ(NodesRead(), 3);

@@ -14,16 +14,16 @@ using ::testing::HasSubstr;
 
 TEST(DockerClientTest, FromEnvironmentDefaultsToTheUsualSocket) {
   unsetenv("DOCKER_HOST");
-  EXPECT_EQ(DockerClient::FromEnvironment().host(), "unix:///var/run/docker.sock");
+  EXPECT_EQ(DockerClient::FromEnvironment(RealClock()).host(), "unix:///var/run/docker.sock");
   setenv("DOCKER_HOST", "", 1);
-  EXPECT_EQ(DockerClient::FromEnvironment().host(), "unix:///var/run/docker.sock");
+  EXPECT_EQ(DockerClient::FromEnvironment(RealClock()).host(), "unix:///var/run/docker.sock");
   setenv("DOCKER_HOST", "tcp://127.0.0.1:2375", 1);
-  EXPECT_EQ(DockerClient::FromEnvironment().host(), "tcp://127.0.0.1:2375");
+  EXPECT_EQ(DockerClient::FromEnvironment(RealClock()).host(), "tcp://127.0.0.1:2375");
   unsetenv("DOCKER_HOST");
 }
 
 TEST(DockerClientTest, UnsupportedHostFailsEveryCallAsInvalidArgument) {
-  const DockerClient docker("ssh://me@build-host");
+  const DockerClient docker(RealClock(), "ssh://me@build-host");
   const absl::Status ping = docker.Ping();
   EXPECT_EQ(ping.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ping.message(), HasSubstr("unsupported DOCKER_HOST \"ssh://me@build-host\""));
@@ -32,7 +32,7 @@ TEST(DockerClientTest, UnsupportedHostFailsEveryCallAsInvalidArgument) {
 }
 
 TEST(DockerClientTest, MissingEngineIsUnavailableAndSaysHowToStartIt) {
-  const DockerClient docker("unix://" + ::testing::TempDir() + "no-dockerd.sock");
+  const DockerClient docker(RealClock(), "unix://" + ::testing::TempDir() + "no-dockerd.sock");
   const absl::Status status = docker.StartContainer("demo-pg-1");
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(status.message(),

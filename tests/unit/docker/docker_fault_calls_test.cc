@@ -98,15 +98,17 @@ std::string Answer(const std::string& status_line, const std::string& body = "")
 
 TEST(DockerFaultCallsTest, DisconnectNetworkPostsTheContainerToTheNetworksDisconnect) {
   RecordingEngine engine(Answer("200 OK"));
-  EXPECT_TRUE(DockerClient(engine.host()).DisconnectNetwork("demo-net", "demo-pg-1").ok());
+  EXPECT_TRUE(
+      DockerClient(RealClock(), engine.host()).DisconnectNetwork("demo-net", "demo-pg-1").ok());
   EXPECT_EQ(engine.request_line(), "POST /v1.41/networks/demo-net/disconnect HTTP/1.1");
   EXPECT_EQ(engine.body(), nlohmann::json::parse(R"({"Container": "demo-pg-1", "Force": false})"));
 }
 
 TEST(DockerFaultCallsTest, ConnectNetworkRestoresTheAliasesOthersResolve) {
   RecordingEngine engine(Answer("200 OK"));
-  EXPECT_TRUE(
-      DockerClient(engine.host()).ConnectNetwork("demo-net", "demo-pg-1", {"demo-pg-1"}).ok());
+  EXPECT_TRUE(DockerClient(RealClock(), engine.host())
+                  .ConnectNetwork("demo-net", "demo-pg-1", {"demo-pg-1"})
+                  .ok());
   EXPECT_EQ(engine.request_line(), "POST /v1.41/networks/demo-net/connect HTTP/1.1");
   EXPECT_EQ(engine.body(), nlohmann::json::parse(
                                R"({"Container": "demo-pg-1",
@@ -115,19 +117,20 @@ TEST(DockerFaultCallsTest, ConnectNetworkRestoresTheAliasesOthersResolve) {
 
 TEST(DockerFaultCallsTest, NetworkNamesAreEncodedIntoThePath) {
   RecordingEngine engine(Answer("200 OK"));
-  EXPECT_TRUE(DockerClient(engine.host()).DisconnectNetwork("a/../b", "demo-pg-1").ok());
+  EXPECT_TRUE(
+      DockerClient(RealClock(), engine.host()).DisconnectNetwork("a/../b", "demo-pg-1").ok());
   EXPECT_EQ(engine.request_line(), "POST /v1.41/networks/a%2F..%2Fb/disconnect HTTP/1.1");
 }
 
 TEST(DockerFaultCallsTest, PauseAndUnpauseHitTheirRoutes) {
   {
     RecordingEngine engine(Answer("204 No Content"));
-    EXPECT_TRUE(DockerClient(engine.host()).PauseContainer("demo-pg-2").ok());
+    EXPECT_TRUE(DockerClient(RealClock(), engine.host()).PauseContainer("demo-pg-2").ok());
     EXPECT_EQ(engine.request_line(), "POST /v1.41/containers/demo-pg-2/pause HTTP/1.1");
   }
   {
     RecordingEngine engine(Answer("204 No Content"));
-    EXPECT_TRUE(DockerClient(engine.host()).UnpauseContainer("demo-pg-2").ok());
+    EXPECT_TRUE(DockerClient(RealClock(), engine.host()).UnpauseContainer("demo-pg-2").ok());
     EXPECT_EQ(engine.request_line(), "POST /v1.41/containers/demo-pg-2/unpause HTTP/1.1");
   }
 }
@@ -135,7 +138,8 @@ TEST(DockerFaultCallsTest, PauseAndUnpauseHitTheirRoutes) {
 TEST(DockerFaultCallsTest, EngineRefusalIsReportedWithWhatWasAttempted) {
   RecordingEngine engine(
       Answer("409 Conflict", R"({"message": "Container demo-pg-2 is not paused"})"));
-  const absl::Status status = DockerClient(engine.host()).UnpauseContainer("demo-pg-2");
+  const absl::Status status =
+      DockerClient(RealClock(), engine.host()).UnpauseContainer("demo-pg-2");
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   EXPECT_THAT(status.message(), HasSubstr("unpause container demo-pg-2"));
   EXPECT_THAT(status.message(), HasSubstr("is not paused"));

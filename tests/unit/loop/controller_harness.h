@@ -47,7 +47,7 @@ class ControllerHarness {
       : spec_(std::move(spec)),
         world_(spec_.name),
         root_(NewStateRoot()),
-        store_(root_.string(), spec_.name),
+        store_(root_.string(), spec_.name, world_.clock()),
         events_(log_, &store_, /*json_lines=*/false, world_.clock()) {
     // As apply makes them: passwords, SCRAM secrets, a CA and a server certificate.
     absl::StatusOr<ClusterSecrets> secrets = EnsureCredentials(store_, spec_, world_.clock().Now());
