@@ -59,6 +59,38 @@ TEST_F(ExecutorTest, AFailoverThatMayGoWithoutHoldingClientsDoes) {
   EXPECT_FALSE(outcome.status.ok());  // the repoint failed: the planner will point it later
 }
 
+TEST_F(ExecutorTest, AFailoverPointsTheNamedStandbysAtTheSuccessorBeforePromotingIt) {
+  h_.world().Kill(1);
+  Action failover{ActionType::kFailover, 2, 1, "test"};
+  failover.hold = ClientHold::kBestEffort;
+  failover.fence = FenceMethod::kKillContainer;
+  failover.targets = {3};
+  ActionOutcome outcome = Run(failover);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status << out_.str();
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
+  EXPECT_EQ(h_.world().Node(3).upstream, "demo-pg-2");
+  h_.world().clock().Advance(absl::Seconds(1));  // its next attempt to connect
+  h_.world().Advance();
+  EXPECT_EQ(h_.world().Node(3).attached_to, "demo-pg-2");  // streams without a Follow
+  const std::string log = out_.str();
+  ASSERT_THAT(log, HasSubstr("demo-pg-3 pointed at demo-pg-2"));
+  EXPECT_LT(log.find("demo-pg-3 pointed at demo-pg-2"), log.find("demo-pg-2 promoted"));
+}
+
+TEST_F(ExecutorTest, AFollowerThatCannotBePointedDoesNotStopTheFailover) {
+  h_.world().Kill(1);
+  h_.world().Kill(3);
+  Action failover{ActionType::kFailover, 2, 1, "test"};
+  failover.hold = ClientHold::kBestEffort;
+  failover.fence = FenceMethod::kKillContainer;
+  failover.targets = {3};
+  ActionOutcome outcome = Run(failover);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status << out_.str();
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
+  EXPECT_EQ(h_.world().Bouncer().target, "demo-pg-2");
+  EXPECT_THAT(out_.str(), HasSubstr("FollowFailed"));
+}
+
 TEST_F(ExecutorTest, ASwitchoverThatMustHoldClientsDoesNothingWithoutThem) {
   ASSERT_TRUE(h_.world().env().runtime.RemoveContainer("demo-bouncer").ok());
   Action switchover{ActionType::kSwitchover, 2, 1, "test"};
