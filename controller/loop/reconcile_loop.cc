@@ -10,6 +10,7 @@
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
+#include "reconcilers/runtime_events.h"
 #include "reconcilers/switchover.h"
 
 namespace radctl {
@@ -356,8 +357,8 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
                           const std::atomic<bool>& stop) {
   const std::string cluster = desired().name;
   watching_ = true;
-  // Runtime events (a container died, started, ran out of memory) wake the loop at once; the
-  // stream is opened again whenever it breaks (dockerd restarted).
+  // Runtime events wake the loop as RespondToRuntimeEvent says; the stream is opened again
+  // whenever it breaks (dockerd restarted).
   // When the last `kill` event came (monotonic, as nanoseconds from its epoch).
   std::atomic<int64_t> signalled_at{absl::ToUnixNanos(absl::InfinitePast())};
   std::unique_ptr<Task> event_stream = env_.tasks.Start([&] {
@@ -365,14 +366,11 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
       absl::Status status = env_.runtime.StreamEvents(
           kLabelCluster, cluster,
           [&](const docker::Event& event) {
-            // "kill" comes as the signal is sent, before "die" (which waits for the engine's
-            // clean-up): looking at once lets clients be held before PgBouncer fails them.
-            if (event.action == "kill") signalled_at = absl::ToUnixNanos(env_.clock.Monotonic());
-            if (event.action == "kill" || event.action == "die" || event.action == "start" ||
-                event.action == "oom" || event.action == "destroy" || event.action == "stop" ||
-                event.action == "pause") {
-              Wake();
+            const EventResponse response = RespondToRuntimeEvent(event.action);
+            if (response == EventResponse::kWatchClosely) {
+              signalled_at = absl::ToUnixNanos(env_.clock.Monotonic());
             }
+            if (response != EventResponse::kIgnore) Wake();
           },
           stop);
       if (!status.ok() && !stop) {
