@@ -173,8 +173,12 @@ std::string InitPrimaryScript() {
 
 std::string StartPostgresScript() {
   // pg_ctl's own wait: a data directory that was not just made may hold a stale postmaster.pid
-  // of a killed container that says "ready", which pg_ctl tells apart from the new one.
-  return Tagged("start", "", "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null");
+  // of a killed container that says "ready", which pg_ctl tells apart from the new one. A
+  // standby's container starts its Postgres itself (the entrypoint): one that did so since it was
+  // observed stopped makes this start fail on the lock file, and is what was asked for.
+  return Tagged("start", "",
+                "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null || "
+                "pg_ctl -D data status >/dev/null 2>&1");
 }
 
 std::string StopImmediatelyScript() {
