@@ -20,8 +20,8 @@ TEST(RuntimeEventsTest, AContainerChangingStateIsLookedAtAtOnce) {
 TEST(RuntimeEventsTest, WhatTheNextObservationSeesAsSoonIsIgnored) {
   // radctl's own execs into the nodes (every probe of a stop answer, every script) come as
   // events too: waking on them would make the loop spin on its own work.
-  for (const char* action : {"exec_create", "exec_start", "exec_die", "attach", "resize",
-                             "create", "unpause", "rename"}) {
+  for (const char* action : {"exec_create", "exec_start", "exec_die", "attach", "resize", "create",
+                             "unpause", "rename"}) {
     EXPECT_EQ(RespondToRuntimeEvent(action), EventResponse::kIgnore) << action;
   }
 }
