@@ -213,8 +213,8 @@ absl::Status OwnedController::Spawn() {
     _exit(127);
   }
   pid_ = child;
-  const absl::Time deadline = clock_.Now() + kLockWait;
-  while (clock_.Now() < deadline) {
+  const absl::Time deadline = clock_.Monotonic() + kLockWait;
+  while (clock_.Monotonic() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = 0;
@@ -247,8 +247,8 @@ absl::Status OwnedController::Restart() {
 void OwnedController::Stop(absl::Duration grace) {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
-  const absl::Time deadline = clock_.Now() + grace;
-  while (clock_.Now() < deadline) {
+  const absl::Time deadline = clock_.Monotonic() + grace;
+  while (clock_.Monotonic() < deadline) {
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = 0;
       return;

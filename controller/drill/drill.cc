@@ -34,10 +34,10 @@ std::string Secs(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDou
 // Polls `condition` every 50 ms until it holds (true), `timeout` passes or `stop` is set (false).
 bool WaitUntil(const Clock& clock, const std::function<bool()>& condition, absl::Duration timeout,
                const std::atomic<bool>& stop) {
-  const absl::Time deadline = clock.Now() + timeout;
+  const absl::Time deadline = clock.Monotonic() + timeout;
   while (!stop) {
     if (condition()) return true;
-    if (clock.Now() >= deadline) return false;
+    if (clock.Monotonic() >= deadline) return false;
     clock.SleepFor(absl::Milliseconds(50));
   }
   return false;

@@ -218,9 +218,9 @@ bool ExecRunner::Ended() const {
 }
 
 bool ExecRunner::WaitEnded(absl::Duration timeout, const std::atomic<bool>& stop) {
-  const absl::Time deadline = clock_.Now() + timeout;
+  const absl::Time deadline = clock_.Monotonic() + timeout;
   while (!Ended()) {
-    if (stop || clock_.Now() >= deadline) return false;
+    if (stop || clock_.Monotonic() >= deadline) return false;
     clock_.SleepFor(absl::Milliseconds(50));
   }
   return true;
@@ -234,15 +234,17 @@ void ExecRunner::Stop(absl::Duration grace) {
   }
   // The whole group: what the shell started goes too (and keeps no pipe open).
   kill(-pid_, SIGTERM);
-  const absl::Time deadline = clock_.Now() + grace;
-  while ((!Ended() || !output_done_) && clock_.Now() < deadline) {
+  const absl::Time deadline = clock_.Monotonic() + grace;
+  while ((!Ended() || !output_done_) && clock_.Monotonic() < deadline) {
     clock_.SleepFor(absl::Milliseconds(50));
   }
   if (!Ended() || !output_done_) kill(-pid_, SIGKILL);
   if (reaper_.joinable()) reaper_.join();
   // A process that left the group may still hold the pipes: its output is not waited for long.
-  const absl::Time output_deadline = clock_.Now() + absl::Seconds(1);
-  while (!output_done_ && clock_.Now() < output_deadline) clock_.SleepFor(absl::Milliseconds(50));
+  const absl::Time output_deadline = clock_.Monotonic() + absl::Seconds(1);
+  while (!output_done_ && clock_.Monotonic() < output_deadline) {
+    clock_.SleepFor(absl::Milliseconds(50));
+  }
   stop_reading_ = true;
   if (reader_.joinable()) reader_.join();
 }

@@ -103,9 +103,9 @@ absl::Status FaultInjector::KillControllerMidFailover(Injection& injection) {
   if (controller_ == nullptr) {
     return absl::FailedPreconditionError("kill-controller needs the controller the drill runs");
   }
-  const absl::Time deadline = clock_.Now() + kFailoverStartWait;
+  const absl::Time deadline = clock_.Monotonic() + kFailoverStartWait;
   bool failing_over = false;
-  while (!failing_over && clock_.Now() < deadline) {
+  while (!failing_over && clock_.Monotonic() < deadline) {
     absl::StatusOr<std::vector<EventRecord>> events = store_.LoadEvents();
     if (events.ok()) {
       for (const EventRecord& event : *events) {

@@ -94,9 +94,9 @@ WriteCheckResult CheckAcknowledgedWrites(const Clock& clock, const ClusterView& 
       continue;
     }
     // Replayed past the primary's position: everything acknowledged before it is there, or lost.
-    const absl::Time deadline = clock.Now() + replay_timeout;
+    const absl::Time deadline = clock.Monotonic() + replay_timeout;
     bool replayed = false;
-    while (!replayed && clock.Now() < deadline) {
+    while (!replayed && clock.Monotonic() < deadline) {
       absl::StatusOr<PgRows> rows = (*conn)->Query(
           absl::StrCat("SELECT pg_last_wal_replay_lsn() >= '", position, "'::pg_lsn"), kTimeout);
       if (!rows.ok()) break;
