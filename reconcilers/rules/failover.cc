@@ -80,7 +80,7 @@ bool QuorumObserved(Planning& p, int old_primary, int k,
     return true;
   }
   // One being scaled away whose container stopped is started by nothing else: started here, to
-  // be looked at (simulator seed 401231, once standbys followed the promoted node early).
+  // be looked at (simulator seed 401231).
   for (const NodeObservation& node : s.observed.nodes) {
     const bool unseen = std::find(unknown.begin(), unknown.end(), node.name) != unknown.end();
     if (!unseen || s.Desired(node.ordinal) || node.container == ContainerState::kRunning ||

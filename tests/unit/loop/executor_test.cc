@@ -3,6 +3,8 @@
 #include "controller/loop/executor.h"
 
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -23,6 +25,15 @@ class ExecutorTest : public ::testing::Test {
   ActionOutcome Run(const Action& action) {
     Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store());
     return executor.RunOne(action);
+  }
+
+  // demo-pg-2 promoted in place of a killed demo-pg-1, as the planner asks for it.
+  static Action FailoverFromKilledPrimary(std::vector<int> followers) {
+    Action failover{ActionType::kFailover, 2, 1, "test"};
+    failover.hold = ClientHold::kBestEffort;
+    failover.fence = FenceMethod::kKillContainer;
+    failover.targets = std::move(followers);
+    return failover;
   }
 
   ControllerHarness h_;
@@ -61,11 +72,7 @@ TEST_F(ExecutorTest, AFailoverThatMayGoWithoutHoldingClientsDoes) {
 
 TEST_F(ExecutorTest, AFailoverPointsTheNamedStandbysAtTheSuccessorBeforePromotingIt) {
   h_.world().Kill(1);
-  Action failover{ActionType::kFailover, 2, 1, "test"};
-  failover.hold = ClientHold::kBestEffort;
-  failover.fence = FenceMethod::kKillContainer;
-  failover.targets = {3};
-  ActionOutcome outcome = Run(failover);
+  ActionOutcome outcome = Run(FailoverFromKilledPrimary(/*followers=*/{3}));
   ASSERT_TRUE(outcome.status.ok()) << outcome.status << out_.str();
   EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
   EXPECT_EQ(h_.world().Node(3).upstream, "demo-pg-2");
@@ -80,11 +87,7 @@ TEST_F(ExecutorTest, AFailoverPointsTheNamedStandbysAtTheSuccessorBeforePromotin
 TEST_F(ExecutorTest, AFollowerThatCannotBePointedDoesNotStopTheFailover) {
   h_.world().Kill(1);
   h_.world().Kill(3);
-  Action failover{ActionType::kFailover, 2, 1, "test"};
-  failover.hold = ClientHold::kBestEffort;
-  failover.fence = FenceMethod::kKillContainer;
-  failover.targets = {3};
-  ActionOutcome outcome = Run(failover);
+  ActionOutcome outcome = Run(FailoverFromKilledPrimary(/*followers=*/{3}));
   ASSERT_TRUE(outcome.status.ok()) << outcome.status << out_.str();
   EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
   EXPECT_EQ(h_.world().Bouncer().target, "demo-pg-2");
