@@ -66,6 +66,10 @@ std::string ActionTypeName(ActionType type) {
       return "replace-container";
     case ActionType::kRenewCertificate:
       return "renew-certificate";
+    case ActionType::kRequireTls:
+      return "require-tls";
+    case ActionType::kAllowPlaintext:
+      return "allow-plaintext";
     case ActionType::kApplyCredentials:
       return "apply-credentials";
     case ActionType::kRefreshBouncer:
@@ -99,6 +103,8 @@ std::string Action::ToString(const std::string& cluster) const {
       object = NetworkName(cluster);
       break;
     case ActionType::kRenewCertificate:
+    case ActionType::kRequireTls:
+    case ActionType::kAllowPlaintext:
       object = cluster;
       break;
     case ActionType::kCreateBouncer:

@@ -48,6 +48,9 @@ enum class ActionType {
                       // it streams from the primary `source` again
   // Day-2 operations (tls_policy.h, credentials_policy.h):
   kRenewCertificate,  // a new server certificate from the cluster's CA, kept with the cluster
+  kRequireTls,        // kept with the cluster: radctl's own connections to its nodes and
+                      // bouncers never fall back to plaintext from now on
+  kAllowPlaintext,    // that requirement dropped (TLS is off in the spec)
   kApplyCredentials,  // the bouncer's userlist (SCRAM secrets) uploaded and reloaded, then the
                       // app role and database on the primary `source` created or given the
                       // cluster's password; then one login through the bouncer

@@ -268,6 +268,8 @@ struct ObservedState {
   std::string synchronous_standby_names;           // as set on the primary
   RecordedPrimary recorded_primary;
   KeptCertificate certificate;
+  // radctl's own connections refuse plaintext (kRequireTls was carried out).
+  bool tls_required = false;
   AppRoleObservation app_role;
   BackupObservation backup;  // read only when spec.backup is enabled
 

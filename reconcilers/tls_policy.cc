@@ -61,4 +61,31 @@ std::string NodeTlsDrift(const ClusterSpec& spec, const KeptCertificate& certifi
   return "";
 }
 
+std::string RequireTlsReason(const ClusterSpec& spec, const std::vector<int>& desired,
+                             const ObservedState& observed) {
+  if (!spec.tls.enabled || observed.tls_required || observed.certificate.fingerprint.empty())
+    return "";
+  for (int ordinal : desired) {
+    const NodeObservation* node = observed.Node(ordinal);
+    if (node == nullptr || !node->reachable || !node->ssl ||
+        !NodeTlsDrift(spec, observed.certificate, *node).empty()) {
+      return "";
+    }
+  }
+  auto serves_current_files = [](const BouncerObservation& bouncer) {
+    return bouncer.reachable && bouncer.files_current;
+  };
+  if (!serves_current_files(observed.bouncer)) return "";
+  if (spec.bouncer.read_port != kNoReadPort && !serves_current_files(observed.read_bouncer))
+    return "";
+  return "every node and bouncer serves TLS with the cluster's certificate: radctl's own "
+         "connections never fall back to plaintext from now on";
+}
+
+std::string AllowPlaintextReason(const ClusterSpec& spec, const ObservedState& observed) {
+  if (spec.tls.enabled || !observed.tls_required) return "";
+  return "TLS is off in the spec: the requirement is dropped, so that turning TLS on again "
+         "reaches nodes that do not serve it yet";
+}
+
 }  // namespace radctl

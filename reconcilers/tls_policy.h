@@ -31,4 +31,14 @@ std::string CertificateRenewalReason(const ClusterSpec& spec, const KeptCertific
 std::string NodeTlsDrift(const ClusterSpec& spec, const KeptCertificate& certificate,
                          const NodeObservation& node);
 
+// Why radctl's own connections should refuse plaintext from now on ("" when not yet, or
+// already): TLS is on and every desired node, the bouncer and the read bouncer serve it with the
+// cluster's certificate. Until then a node that does not serve TLS yet is probed without it, so
+// that it can be seen and reconfigured (TLS just switched on, a cluster taken over).
+std::string RequireTlsReason(const ClusterSpec& spec, const std::vector<int>& desired,
+                             const ObservedState& observed);
+// Why that requirement is dropped ("" when it is not kept or TLS is on): TLS is off, and turning
+// it on again must reach nodes that do not serve it yet.
+std::string AllowPlaintextReason(const ClusterSpec& spec, const ObservedState& observed);
+
 }  // namespace radctl

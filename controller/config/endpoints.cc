@@ -6,7 +6,7 @@ namespace {
 void Verify(const ClusterSpec& spec, const ClusterSecrets& secrets, PgEndpoint& endpoint) {
   if (spec.tls.enabled && !secrets.ca_file.empty()) {
     endpoint.sslrootcert = secrets.ca_file;
-    endpoint.plaintext_fallback = true;
+    endpoint.plaintext_fallback = !secrets.tls_required;
   }
 }
 

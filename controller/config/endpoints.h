@@ -9,8 +9,10 @@
 namespace radctl {
 
 // A node's Postgres as repmgr (superuser) through its published port. With spec.tls the node is
-// verified against the cluster's CA (falling back to plaintext only for a node that does not
-// serve TLS yet: the planner then reconfigures it).
+// verified against the cluster's CA. Until every node and bouncer has once served TLS
+// (secrets.tls_required), a node that does not serve it yet (TLS just switched on, a cluster
+// taken over from a radctl without TLS) is connected to without, so that the planner can see
+// and reconfigure it; after that, never.
 PgEndpoint NodeEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets, int host_port);
 // The bouncer's admin console through its published port (verified likewise).
 PgEndpoint BouncerAdminEndpoint(const ClusterSpec& spec, const ClusterSecrets& secrets,

@@ -22,6 +22,10 @@ struct ClusterSecrets {
   CertificateAndKey ca = {};
   CertificateAndKey server = {};
   std::string ca_file = "";
+  // Every node and bouncer has served TLS with the cluster's certificate (tls/required, written
+  // by the loop's kRequireTls): from then on radctl's own connections never fall back to
+  // plaintext, so the repmgr superuser's password goes nowhere without a verified certificate.
+  bool tls_required = false;
 };
 
 inline constexpr char kRepmgrUser[] = "repmgr";

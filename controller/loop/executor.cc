@@ -6,6 +6,7 @@
 #include "controller/operations/stop_answer.h"
 #include "controller/state/backup_lock.h"
 #include "controller/state/cluster_credentials.h"
+#include "controller/state/cluster_tls.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/quorum.h"
@@ -94,6 +95,10 @@ std::string EventReason(ActionType type) {
       return "ReplaceContainer";
     case ActionType::kRenewCertificate:
       return "RenewCertificate";
+    case ActionType::kRequireTls:
+      return "RequireTls";
+    case ActionType::kAllowPlaintext:
+      return "AllowPlaintext";
     case ActionType::kApplyCredentials:
       return "ApplyCredentials";
     case ActionType::kRefreshBouncer:
@@ -124,6 +129,8 @@ std::string Executor::ObjectName(const Action& action) const {
     case ActionType::kRefreshBouncer:
       return BouncerName(spec_.name);
     case ActionType::kRenewCertificate:
+    case ActionType::kRequireTls:
+    case ActionType::kAllowPlaintext:
       return spec_.name;
     case ActionType::kCreateReadBouncer:
     case ActionType::kRemoveReadBouncer:
@@ -245,6 +252,9 @@ absl::Status Executor::Execute(const Action& action) {
     }
     case ActionType::kRenewCertificate:
       return RenewServerCertificate(store_, spec_, secrets_, env_.clock.Now());
+    case ActionType::kRequireTls:
+    case ActionType::kAllowPlaintext:
+      return WriteTlsRequired(store_.files(), store_.dir(), action.type == ActionType::kRequireTls);
     case ActionType::kApplyCredentials:
       return ApplyCredentials(action.source);
     case ActionType::kRefreshBouncer:

@@ -341,6 +341,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
   if (const CertificateFacts* kept = KeptCertificate(); kept != nullptr) {
     state.certificate = {kept->fingerprint, kept->not_after, kept->names};
   }
+  state.tls_required = secrets_.tls_required;
   if (spec.backup.enabled) ObserveBackups(spec, state);
   return state;
 }

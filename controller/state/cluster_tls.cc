@@ -28,6 +28,7 @@ absl::Status ReadTlsFiles(const StateFiles& files, const std::string& dir,
   ASSIGN_OR_RETURN(std::string ca_key, ReadIfExists(files, TlsPath(dir, "ca.key")));
   ASSIGN_OR_RETURN(std::string server, ReadIfExists(files, TlsPath(dir, "server.pem")));
   if (ca_cert.empty() || ca_key.empty()) return absl::OkStatus();
+  secrets.tls_required = files.Exists(TlsPath(dir, "required"));
   secrets.ca = {ca_cert, ca_key};
   secrets.ca_file = TlsPath(dir, "ca.crt");
   size_t key_at = server.find(kKeyBegin);
@@ -48,6 +49,19 @@ absl::Status WriteServerCertificate(const StateFiles& files, const std::string& 
                                     const CertificateAndKey& server) {
   RETURN_IF_ERROR(files.EnsureDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
   return files.Write(TlsPath(dir, "server.pem"), server.cert + server.key, 0600);
+}
+
+absl::Status WriteTlsRequired(const StateFiles& files, const std::string& dir, bool required) {
+  const std::string path = TlsPath(dir, "required");
+  if (!required) {
+    files.Remove(path);
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(files.EnsureDirectory(absl::StrCat(dir, "/", kTlsDirectory)));
+  return files.Write(path,
+                     "radctl connects to this cluster's nodes and bouncers only over verified "
+                     "TLS\n",
+                     0600);
 }
 
 }  // namespace radctl

@@ -13,8 +13,8 @@ namespace radctl {
 
 inline constexpr char kTlsDirectory[] = "tls";
 
-// Reads the TLS files of the cluster directory `dir` into `secrets` (ca, server, ca_file); what
-// is missing stays empty (a CA without its certificate counts as missing).
+// Reads the TLS files of the cluster directory `dir` into `secrets` (ca, server, ca_file,
+// tls_required); what is missing stays empty (a CA without its certificate counts as missing).
 [[nodiscard]] absl::Status ReadTlsFiles(const StateFiles& files, const std::string& dir,
                                         ClusterSecrets& secrets);
 // Writes a new CA (key first: a CA certificate is never without its key).
@@ -23,5 +23,9 @@ inline constexpr char kTlsDirectory[] = "tls";
                                                      const CertificateAndKey& ca);
 [[nodiscard]] absl::Status WriteServerCertificate(const StateFiles& files, const std::string& dir,
                                                   const CertificateAndKey& server);
+// Keeps (or, with `required` false, drops) tls/required: radctl's own connections to the
+// cluster refuse plaintext (ClusterSecrets::tls_required).
+[[nodiscard]] absl::Status WriteTlsRequired(const StateFiles& files, const std::string& dir,
+                                            bool required);
 
 }  // namespace radctl

@@ -1,5 +1,5 @@
-// Rule 6: certificates and credentials (tls_policy.h, credentials_policy.h), independent of the
-// rest and planned alongside it.
+// Rule 6: certificates, the TLS requirement on radctl's own connections and credentials
+// (tls_policy.h, credentials_policy.h), independent of the rest and planned alongside it.
 #include "reconcilers/credentials_policy.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/tls_policy.h"
@@ -10,6 +10,10 @@ Proposal DayTwo(const Situation& s, int primary) {
   Proposal out;
   std::string renew = CertificateRenewalReason(s.spec, s.observed.certificate, s.observed.wall_at);
   if (!renew.empty()) out.Add(ActionType::kRenewCertificate, 0, 0, renew);
+  std::string require = RequireTlsReason(s.spec, s.desired, s.observed);
+  if (!require.empty()) out.Add(ActionType::kRequireTls, 0, 0, require);
+  std::string allow = AllowPlaintextReason(s.spec, s.observed);
+  if (!allow.empty()) out.Add(ActionType::kAllowPlaintext, 0, 0, allow);
   if (std::optional<Action> credentials = CredentialsAction(s.spec, s.observed, primary)) {
     // The read endpoint logs in to the standbys with its clients' keys too: it gets the new
     // userlist (ReadEndpoint) before the role's password changes, as the write bouncer does

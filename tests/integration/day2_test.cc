@@ -2,6 +2,7 @@
 // TLS by default, as psql sees it (verify-full through the URI radctl prints, plaintext refused,
 // replication over TLS), and a password change in the spec while a client stays connected.
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -130,6 +131,13 @@ TEST_F(Day2Test, PsqlVerifiesTheEndpointAndPlaintextIsRefused) {
       "postgres");
   ASSERT_TRUE(replication.ok()) << replication.status();
   EXPECT_EQ(*replication, "1 true");
+
+  // Every node and the bouncer served TLS with the cluster's certificate: apply recorded that the
+  // controller's own connections never fall back to plaintext from now on, and said so.
+  EXPECT_TRUE(std::filesystem::exists(cluster_->StateFile("tls/required")));
+  CommandResult events = Radctl(absl::StrCat("events ", cluster_->name()));
+  EXPECT_THAT(events.out, HasSubstr("RequireTls"));
+  EXPECT_THAT(events.out, HasSubstr("never fall back to plaintext"));
 }
 
 TEST_F(Day2Test, PasswordChangeKeepsConnectedClientsAndTheOldPasswordStopsWorking) {

@@ -218,6 +218,11 @@ class ObservedStateBuilder {
                           names.empty() ? CertificateNames(spec_) : std::move(names)};
     return *this;
   }
+  // radctl's own connections refuse plaintext already (kRequireTls was carried out).
+  ObservedStateBuilder& TlsRequired() {
+    state_.tls_required = true;
+    return *this;
+  }
   // What the node serves: TLS on or off, and the fingerprint of its certificate.
   ObservedStateBuilder& NodeTls(int ordinal, bool ssl, const std::string& fingerprint = "") {
     Node(ordinal).ssl = ssl;

@@ -685,9 +685,49 @@ const PlanCase kDayTwoCases[] = {
            .NodeTls(2, true, "cafe")
            .AppRole(true, true, true)
            .BouncerTarget(1)
+           .TlsRequired()
            .Build();
      },
      ""},
+    // Until every node and bouncer has served TLS with the cluster's certificate, radctl's probes
+    // may fall back to plaintext (to see and reconfigure a node that does not serve it yet);
+    // once they all have, that is recorded and never again.
+    {"EveryNodeAndTheBouncerServingTheCertificateRequireTlsFromNowOn", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300))
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "cafe")
+           .AppRole(true, true, true)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "require-tls demo"},
+    {"ADesiredNodeThatDoesNotAnswerPutsOffRequiringTls", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Down(2, DataDir::kStandby)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300))
+           .NodeTls(1, true, "cafe")
+           .AppRole(true, true, true)
+           .BouncerTarget(1)
+           .Build();
+     },
+     "start-standby demo-pg-2"},
+    {"ABouncerWithOlderTlsFilesPutsOffRequiringTls", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Certificate("cafe", testing::kNow + absl::Hours(24 * 300))
+           .NodeTls(1, true, "cafe")
+           .NodeTls(2, true, "cafe")
+           .AppRole(true, true, true)
+           .BouncerTarget(1)
+           .BouncerFilesStale()
+           .Build();
+     },
+     "refresh-bouncer demo-bouncer -> demo-pg-1"},
     {"CertificateExpiringWithinThirtyDaysIsRenewed", 2,
      [](ObservedStateBuilder b) {
        return b.Primary(1)
@@ -696,6 +736,7 @@ const PlanCase kDayTwoCases[] = {
            .NodeTls(1, true, "cafe")
            .NodeTls(2, true, "cafe")
            .BouncerTarget(1)
+           .TlsRequired()
            .Build();
      },
      "renew-certificate demo"},
@@ -707,6 +748,7 @@ const PlanCase kDayTwoCases[] = {
            .NodeTls(1, true, "cafe")
            .NodeTls(2, true, "cafe")
            .BouncerTarget(1)
+           .TlsRequired()
            .Build();
      },
      "renew-certificate demo"},
@@ -853,6 +895,16 @@ TEST(PlanImageTest, TheRebuiltTagIsNamedInTheReason) {
 INSTANTIATE_TEST_SUITE_P(Image, PlanTableTest, ::testing::ValuesIn(kImageCases), CaseName);
 
 INSTANTIATE_TEST_SUITE_P(DayTwo, PlanTableTest, ::testing::ValuesIn(kDayTwoCases), CaseName);
+
+TEST(PlanTlsTest, TurningTlsOffDropsTheRequirementSoThatTurningItOnAgainReachesTheNodes) {
+  ClusterSpec spec = DemoSpec(2);
+  spec.tls.enabled = false;
+  Snapshot observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).BouncerTarget(1).TlsRequired().Build();
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "allow-plaintext demo");
+  spec.tls.enabled = true;
+  EXPECT_THAT(Summary(ComputePlan(spec, observed)), Not(HasSubstr("allow-plaintext")));
+}
 
 TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
   ClusterSpec spec = DemoSpec();
