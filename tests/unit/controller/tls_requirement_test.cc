@@ -139,9 +139,8 @@ TEST_F(TlsRequirementTest, AListenerWithoutTlsGetsNoLoginOnceItIsRequired) {
   ClusterSecrets secrets = Kept(store);
   secrets.tls_required = true;
   NoTlsListener listener;
-  absl::StatusOr<std::unique_ptr<PgConnection>> connection =
-      PgConnection::Connect(RealClock(), NodeEndpoint(spec_, secrets, listener.port()),
-                            absl::Seconds(5));
+  absl::StatusOr<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(
+      RealClock(), NodeEndpoint(spec_, secrets, listener.port()), absl::Seconds(5));
   ASSERT_FALSE(connection.ok());
   EXPECT_THAT(connection.status().message(), HasSubstr("server does not support SSL"));
   EXPECT_THAT(listener.received(), Not(HasSubstr("repmgr")));
@@ -154,9 +153,8 @@ TEST_F(TlsRequirementTest, BeforeItIsRequiredTheProbeFallsBackToPlaintext) {
   ClusterStore store(root_.string(), "demo", RealClock());
   ClusterSecrets secrets = Kept(store);
   NoTlsListener listener;
-  absl::StatusOr<std::unique_ptr<PgConnection>> connection =
-      PgConnection::Connect(RealClock(), NodeEndpoint(spec_, secrets, listener.port()),
-                            absl::Seconds(5));
+  absl::StatusOr<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(
+      RealClock(), NodeEndpoint(spec_, secrets, listener.port()), absl::Seconds(5));
   ASSERT_FALSE(connection.ok());
   EXPECT_THAT(listener.received(), HasSubstr("repmgr"));
 }
