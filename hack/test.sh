@@ -12,8 +12,7 @@ ctest -L unit --output-on-failure -j "$(nproc)" "$@"
 log "report rendering test (headless Chromium)"
 ensure_chromium
 ctest -L browser --output-on-failure "$@"
-# Each integration and chaos test owns its cluster (names, ports, state directory), so several
-# run side by side: they spend most of their time waiting on Postgres and Docker, not on the CPU.
-# RADCTL_TEST_JOBS=1 runs them one at a time.
-log "integration and chaos tests (real Docker engine; watch mode under faults), ${RADCTL_TEST_JOBS:-3} at a time"
-ctest -L 'integration|chaos' --output-on-failure --timeout 1200 -j "${RADCTL_TEST_JOBS:-3}" "$@"
+log "integration tests (real Docker engine)"
+ctest -L integration --output-on-failure --timeout 1200 "$@"
+log "chaos tests (watch mode under faults, real Docker engine)"
+ctest -L chaos --output-on-failure --timeout 1200 "$@"
