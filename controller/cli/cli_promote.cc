@@ -1,16 +1,15 @@
 // radctl promote NAME NODE --accept-data-loss: the one way past the rules that protect
 // acknowledged commits (the quorum with synchronous replication, the newest timeline). It says
-// what may be lost, records the decision as an event and a request, and lets the loop act (the
-// old primary is still fenced first).
+// what may be lost (AssessPromote, reconcilers/promote_request.h decides), records the decision
+// as an event and a request, and lets the loop act (the old primary is still fenced first).
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
 #include "controller/loop/observer.h"
 #include "controller/state/event_log.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
-#include "reconcilers/standby_ranking.h"
+#include "reconcilers/promote_request.h"
 
 namespace radctl::cli {
 
@@ -37,52 +36,20 @@ absl::Status RunPromote(const CliContext& context, const PromoteOptions& options
   const int target = options.node;
   Observer observer(*env, cluster.secrets);
   ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
-  for (const NodeObservation& node : observed.nodes) {
-    if (node.IsWritablePrimary()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cluster ", options.name, " has a writable primary (", node.name,
-                       "): nothing to override; to move the primary use radctl switchover ",
-                       options.name, " --to ", NodeName(options.name, target)));
-    }
-  }
-  const NodeObservation* chosen = observed.Node(target);
-  if (chosen == nullptr || !chosen->IsReachableStandby()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("refusing to promote ", NodeName(options.name, target), ": it is ",
-                     chosen == nullptr ? "not a node of the cluster" : NodeRole(*chosen),
-                     ", not a reachable standby. Nothing was changed."));
-  }
-  // What may be lost: whatever a node not seen now, or a node further ahead, had.
-  std::vector<std::string> ahead;
-  std::vector<std::string> unseen;
-  for (const NodeObservation& node : observed.nodes) {
-    if (node.ordinal == target) continue;
-    if (node.IsReachableStandby()) {
-      if (MoreAdvanced(node, *chosen)) {
-        ahead.push_back(absl::StrCat(node.name, " at ", FormatLsn(PromotableLsn(node)),
-                                     " on timeline ", node.timeline));
-      }
-    } else {
-      unseen.push_back(node.name);
-    }
-  }
-  std::string may_lose = absl::StrCat(
-      chosen->name, " is at ", FormatLsn(PromotableLsn(*chosen)), " on timeline ", chosen->timeline,
-      ". Lost: commits it does not have",
-      unseen.empty()
-          ? ""
-          : absl::StrCat(", which ", absl::StrJoin(unseen, ", "), " (not reachable now) may hold"),
-      ahead.empty() ? "" : absl::StrCat("; further ahead: ", absl::StrJoin(ahead, ", ")));
+  PromoteAssessment assessment = AssessPromote(options.name, observed, target);
+  RETURN_IF_ERROR(assessment.refused);
+  const std::string& may_lose = assessment.may_lose;
+  const std::string node_name = NodeName(options.name, target);
   context.err << "radctl: " << may_lose << "\n";
   EventLog events(context.err, &store, context.json_logs, env->clock);
-  events.Warning(chosen->name, "PromoteRequested",
+  events.Warning(node_name, "PromoteRequested",
                  absl::StrCat("promotion requested with --accept-data-loss: ", may_lose));
   Requests requests = store.LoadRequests();
   requests.promote = target;
   RETURN_IF_ERROR(store.SaveRequests(requests));
   RETURN_IF_ERROR(
       ConvergeOrAwaitController(context, *env, store, cluster, "radctl promote", absl::Minutes(5)));
-  context.out << chosen->name << " is the primary of cluster " << options.name << "\n";
+  context.out << node_name << " is the primary of cluster " << options.name << "\n";
   return absl::OkStatus();
 }
 
