@@ -30,8 +30,17 @@ struct Planning {
   const Situation& s;
   const Proposal& earlier;
   Proposal out;
+  // The failover waits only until a standby has replayed the WAL it holds (moments, once no new
+  // WAL arrives): the dead primary's container is not started meanwhile.
+  bool waiting_for_replay = false;
   bool Busy(int ordinal) const { return s.Busy(ordinal, earlier, out); }
 };
+
+// How long a failover that waits for standbys to replay what they hold keeps the dead primary's
+// container down. Once no WAL arrives a standby settles within milliseconds; one that replays
+// for longer (far behind) does not keep the cluster without a primary: the old one is started
+// again in place, losing nothing, as when no failover can proceed.
+constexpr absl::Duration kReplayWaitHoldsTheDeadPrimary = absl::Seconds(5);
 
 bool AnyStandbyCouldTakeOver(const Planning& p, int old_primary) {
   for (const NodeObservation& node : p.s.observed.nodes) {
@@ -159,6 +168,7 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
     p.out.Wait(absl::StrCat(why, "; waiting until ", absl::StrJoin(replaying, ", "),
                             " has replayed the WAL it holds: only then is its position known"));
     p.out.WakeWithin(absl::Milliseconds(200));
+    p.waiting_for_replay = true;
     return false;
   }
   // The k the old primary committed with, as recorded: never the spec's, which may have been
@@ -398,6 +408,14 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
       Containers(p, /*hold=*/registered);
       return;
     }
+    if (p.waiting_for_replay && node != nullptr &&
+        s.SilentFor(*node) < kReplayWaitHoldsTheDeadPrimary) {
+      // Started now, it would be back before the standbys settle, and restarted in place
+      // instead of failed over from: a killed primary's outcome would depend on a race.
+      p.out.Append(HoldClientsEarly(s, registered, why));
+      Containers(p, /*hold=*/registered);
+      return;
+    }
     // No failover now: its container is started again; once back, fenced by its entrypoint, it
     // resumes as primary if nobody was promoted (losing nothing). Clients wait for that.
     p.out.Append(HoldClientsEarly(s, registered, why));
@@ -465,7 +483,11 @@ void RegisteredPrimaryDown(Planning& p, int registered) {
   // is not seen, no standby can take over): while nobody else is recorded as primary, starting
   // it again in place loses nothing, and it is the only way back. Reachable again (its port
   // published), not paused, on the newest timeline.
-  const bool restartable = !acted && s.memory.Node(registered).fenced &&
+  // Not while the failover only waits for standbys to settle (see kReplayWaitHoldsTheDeadPrimary).
+  const bool settling =
+      decision.waiting_for_replay &&
+      down < absl::Milliseconds(spec.failover.detection_ms) + kReplayWaitHoldsTheDeadPrimary;
+  const bool restartable = !acted && !settling && s.memory.Node(registered).fenced &&
                            node->data_dir == DataDir::kPrimary && !node->postgres_running &&
                            !start_failed && !node->paused && node->host_port != 0 &&
                            s.OnNewestTimeline(*node);

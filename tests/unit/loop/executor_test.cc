@@ -2,6 +2,7 @@
 // it (fence method, whether clients must be held) is the action's, not the executor's.
 #include "controller/loop/executor.h"
 
+#include <filesystem>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -92,6 +93,23 @@ TEST_F(ExecutorTest, AFollowerThatCannotBePointedDoesNotStopTheFailover) {
   EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
   EXPECT_EQ(h_.world().Bouncer().target, "demo-pg-2");
   EXPECT_THAT(out_.str(), HasSubstr("FollowFailed"));
+}
+
+// The bouncer's config naming the successor is uploaded while it is promoted; PgBouncer reads
+// it only once the successor is recorded (safety rule 3). A record that fails leaves the old
+// primary's config in place and nothing routed to the unrecorded one.
+TEST_F(ExecutorTest, AFailoverWhoseRecordFailsLeavesTheBouncerOnTheOldPrimarysConfig) {
+  h_.world().Kill(1);
+  const std::string record = h_.store().dir() + "/primary.json";
+  std::filesystem::remove(record);
+  std::filesystem::create_directory(record);  // primary.json cannot be written
+  ActionOutcome outcome = Run(FailoverFromKilledPrimary(/*followers=*/{3}));
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));  // promoted, not recorded
+  EXPECT_NE(h_.world().Bouncer().target, "demo-pg-2");
+  EXPECT_THAT(h_.world().Bouncer().ini, HasSubstr("host=demo-pg-1"));
+  EXPECT_THAT(h_.world().Bouncer().ini, Not(HasSubstr("host=demo-pg-2")));
+  EXPECT_FALSE(h_.world().Bouncer().paused);
 }
 
 TEST_F(ExecutorTest, ASwitchoverThatMustHoldClientsDoesNothingWithoutThem) {

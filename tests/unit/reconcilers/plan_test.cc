@@ -1221,9 +1221,17 @@ TEST(PlanFailoverTest, AStandbyStillReplayingWhatItHoldsIsWaitedFor) {
                             .Replayed(3, 0x1000)
                             .Build();
     observed.nodes[2].replay_settled = false;
+    observed.memory.nodes[1].answered_at = testing::kNow - absl::Milliseconds(400);
     Plan plan = ComputePlan(spec, observed);
     EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
     EXPECT_THAT(plan.ToString("demo"), HasSubstr("demo-pg-3 has replayed the WAL it holds"));
+    // Meanwhile the killed primary's container stays down: started, it would be back before the
+    // standbys settle and be restarted in place (CI, WatchTest.KilledPrimaryFailsOver...).
+    EXPECT_EQ(Find(plan, ActionType::kStartContainer), nullptr) << plan.ToString("demo");
+    // Not for long: a standby that replays for seconds does not keep the cluster without one.
+    observed.memory.nodes[1].answered_at = testing::kNow - absl::Seconds(6);
+    EXPECT_NE(Find(ComputePlan(spec, observed), ActionType::kStartContainer), nullptr);
+    observed.memory.nodes[1].answered_at = testing::kNow - absl::Milliseconds(400);
     observed.nodes[2].replay_settled = true;  // done: it holds more than demo-pg-2
     observed.nodes[2].replay_lsn = 0x9000;
     plan = ComputePlan(spec, observed);
