@@ -1226,7 +1226,7 @@ TEST(PlanFailoverTest, AStandbyStillReplayingWhatItHoldsIsWaitedFor) {
     EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
     EXPECT_THAT(plan.ToString("demo"), HasSubstr("demo-pg-3 has replayed the WAL it holds"));
     // Meanwhile the killed primary's container stays down: started, it would be back before the
-    // standbys settle and be restarted in place (CI, WatchTest.KilledPrimaryFailsOver...).
+    // standbys settle and be restarted in place: a killed primary's outcome would be a race.
     EXPECT_EQ(Find(plan, ActionType::kStartContainer), nullptr) << plan.ToString("demo");
     // Not for long: a standby that replays for seconds does not keep the cluster without one.
     observed.memory.nodes[1].answered_at = testing::kNow - absl::Seconds(6);
@@ -1422,6 +1422,28 @@ TEST(PlanFailoverTest, AFencedPrimaryIsStartedAgainWhenNoFailoverCanProceed) {
   observed.nodes[1].data_dir = DataDir::kPrimary;
   observed.nodes[1].timeline = 2;
   EXPECT_EQ(Summary(ComputePlan(spec, observed)), "start-primary demo-pg-2");
+}
+
+// The same for a hung primary this controller fenced: while the failover only waits for a
+// standby to settle, it is not started again in place; past the bound, it is.
+TEST(PlanFailoverTest, AFencedPrimaryIsNotStartedAgainWhileAStandbySettles) {
+  ClusterSpec spec = DemoSpec();
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Down(1, DataDir::kPrimary, false, absl::Seconds(2))
+                          .Record(1, "primary", true, 0)
+                          .Recorded(1, 1)
+                          .FencedByController(1)
+                          .Standby(2, 0)
+                          .Standby(3, 0)
+                          .BouncerTarget(1)
+                          .Build();
+  observed.nodes[2].replay_settled = false;
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Find(plan, ActionType::kStartPrimary), nullptr) << plan.ToString("demo");
+  EXPECT_THAT(plan.ToString("demo"), HasSubstr("demo-pg-3 has replayed the WAL it holds"));
+  observed.memory.nodes[1].answered_at = testing::kNow - absl::Seconds(10);
+  plan = ComputePlan(spec, observed);
+  EXPECT_NE(Find(plan, ActionType::kStartPrimary), nullptr) << plan.ToString("demo");
 }
 
 TEST(PlanTimelineTest, ANodeBehindTheRecordedTimelineIsNeverPrimaryAgain) {
