@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reconcilers/client_hold.h"
 #include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/standby_ranking.h"
@@ -134,10 +135,11 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
     }
     // Cut off from the network (its port unpublished), its connections cannot be broken from
     // here: clients are then held at once.
-    p.out
-        .Add(ActionType::kHoldClients, 0, old_primary,
-             absl::StrCat(why, "; holding clients while ", s.Name(old_primary), " is fenced"))
-        .hold = old->host_port == 0 ? ClientHold::kBestEffort : ClientHold::kBestEffortUntilFenced;
+    Action& hold =
+        p.out.Add(ActionType::kHoldClients, 0, old_primary,
+                  absl::StrCat(why, "; holding clients while ", s.Name(old_primary), " is fenced"));
+    hold.hold = ClientHold::kBestEffort;
+    hold.pause = old->host_port == 0 ? PauseForFailover() : PauseWhileFencing();
     p.out
         .Add(ActionType::kFence, old_primary, 0,
              absl::StrCat(why,
@@ -263,6 +265,7 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   // The old primary cannot commit any more; clients are held if the bouncer lets us, but the
   // promotion does not wait for it.
   failover.hold = ClientHold::kBestEffort;
+  failover.pause = PauseForFailover();
   failover.fence = s.FenceMethodFor(old_primary);
   failover.targets = std::move(followers);
   return true;
@@ -285,7 +288,8 @@ bool RequestedPromotion(Planning& p) {
   if (old_primary == target) old_primary = 0;
   const NodeObservation* old = s.Node(old_primary);
   if (old_primary != 0 && !Situation::CannotCommit(old)) {
-    p.out.Add(ActionType::kHoldClients, 0, old_primary, "promotion requested: holding clients");
+    p.out.Add(ActionType::kHoldClients, 0, old_primary, "promotion requested: holding clients")
+        .pause = PauseForFailover();
     p.out
         .Add(ActionType::kFence, old_primary, 0,
              absl::StrCat("promotion of ", s.Name(target), " requested: fencing ",
@@ -301,6 +305,7 @@ bool RequestedPromotion(Planning& p) {
                    " at ", FormatLsn(PromotableLsn(*node)), " on timeline ", node->timeline,
                    "; commits it does not have are lost"));
   failover.hold = ClientHold::kBestEffort;
+  failover.pause = PauseForFailover();
   failover.fence = s.FenceMethodFor(old_primary);
   return true;
 }
