@@ -96,6 +96,20 @@ bool IsLongRunning(ActionType type) {
 
 bool RunsBesideTheNode(ActionType type) { return type == ActionType::kBackup; }
 
+bool HoldsClients(ActionType type) {
+  return type == ActionType::kHoldClients || type == ActionType::kFailover ||
+         type == ActionType::kSwitchover || type == ActionType::kPointBouncer ||
+         type == ActionType::kRestartPrimary;
+}
+
+std::string PauseLimits::ToString() const {
+  std::string text = absl::StrCat("PAUSE up to ", absl::FormatDuration(wait));
+  if (close_hung_servers) absl::StrAppend(&text, ", then close hung servers");
+  if (kill) absl::StrAppend(&text, ", then KILL");
+  if (!kill) absl::StrAppend(&text, close_hung_servers ? ", never KILL" : ", then give up");
+  return text;
+}
+
 std::string Action::ToString(const std::string& cluster) const {
   std::string object;
   switch (type) {
@@ -143,6 +157,16 @@ std::string Action::ToString(const std::string& cluster) const {
   }
   if ((type == ActionType::kFailover || type == ActionType::kSwitchover) && !names.empty()) {
     absl::StrAppend(&text, ", followed by ", absl::StrJoin(names, ","));
+  }
+  if (HoldsClients(type)) {
+    absl::StrAppend(&text, " [hold: ", pause.ToString(),
+                    hold == ClientHold::kRequired ? "" : "; best effort", "]");
+  }
+  if (type == ActionType::kSwitchover) {
+    absl::StrAppend(&text, " [if ", NodeName(cluster, ordinal), " has not replayed all within ",
+                    absl::FormatDuration(fallback.replay_wait), ": ", NodeName(cluster, source),
+                    fallback.restart_old_primary ? " started again as primary" : " left stopped",
+                    "]");
   }
   return text;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace radctl {
 
 enum class ActionType {
@@ -40,8 +42,8 @@ enum class ActionType {
   kRestartPrimary,    // the only node restarted for parameters that need it (bouncer paused)
   kSwitchover,        // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
                       // everything, point the standbys `targets` at it, promote it, repoint,
-                      // RESUME. All or nothing: if `ordinal` has not replayed everything,
-                      // `source` is started again as primary
+                      // RESUME. What happens if `ordinal` has not replayed everything is the
+                      // action's `fallback`
   kDropSlot,          // replication slot of node `ordinal` dropped on the primary `source`
   kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
                       // stopped, container removed, created on the same volume, started), until
@@ -88,13 +90,37 @@ bool RunsBesideTheNode(ActionType type);
 // needs nothing of it (paused, hung, or a stop that failed before).
 enum class FenceMethod { kStopPostgres, kKillContainer };
 
-// Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails,
-// and how long the PAUSE waits for running transactions before KILL (which drops every client
-// of the database, idle ones too). A failover must not wait for the bouncer (the primary is gone
-// already); a planned change (switchover, restart) is only made while clients are held. While
-// a hung primary is fenced, the fence breaks its server connections: waiting a moment for that
-// spares the idle clients; when it is cut off from the network nothing can, so it does not wait.
-enum class ClientHold { kRequired, kBestEffort, kBestEffortUntilFenced };
+// Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails. A
+// failover must not wait for the bouncer (the primary is gone already); a planned change
+// (switchover, restart, repoint) is only made while clients are held.
+enum class ClientHold { kRequired, kBestEffort };
+
+// How far an action's PAUSE may go (safety rule 4; the planner's choices are in client_hold.h).
+// PAUSE waits `wait` for the transactions running on server connections. Past that, the server
+// connections it still waits on are hung: with `close_hung_servers` they are closed under
+// PgBouncer (only the clients with a transaction in flight on them get an error, the others stay
+// held); with `kill`, where closing is not allowed or does not release them, KILL drops them and
+// every client of the database, idle ones too. Allowed neither, the hold fails.
+struct PauseLimits {
+  absl::Duration wait = absl::ZeroDuration();
+  bool close_hung_servers = false;
+  bool kill = false;
+  std::string why;  // shown with the action's reason
+  // "PAUSE up to 3s, then close hung servers, then KILL", deterministic.
+  std::string ToString() const;
+};
+
+// kSwitchover: the successor `ordinal` must have replayed everything the cleanly stopped old
+// primary `source` wrote within `replay_wait`, else nothing changes hands; then, with
+// `restart_old_primary`, `source` is started again as primary at once (all or nothing), and
+// without it `source` is left stopped, cleanly, for the next pass to plan.
+struct SwitchoverFallback {
+  absl::Duration replay_wait = absl::ZeroDuration();
+  bool restart_old_primary = false;
+};
+
+// Whether actions of `type` hold clients at the bouncer (and so obey Action::pause).
+bool HoldsClients(ActionType type);
 
 struct Action {
   ActionType type;
@@ -103,12 +129,16 @@ struct Action {
   std::string reason;
   FenceMethod fence = FenceMethod::kStopPostgres;
   ClientHold hold = ClientHold::kRequired;
+  PauseLimits pause = {};            // actions that hold clients (HoldsClients)
+  SwitchoverFallback fallback = {};  // kSwitchover
   // By ordinal. kPointReadBouncer: the nodes the read endpoint serves; kFailover, kSwitchover:
   // the standbys that follow the promoted node.
   std::vector<int> targets = {};
   int synchronous_number = -1;  // kRecordPrimary: the k to record (-1: what the primary runs)
 
-  // "failover demo-pg-2 (from demo-pg-1): <reason>"-like, deterministic. `cluster` names objects.
+  // "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, ...; best effort]"-like,
+  // deterministic, with the hold's limits and the switchover's fallback (what --dry-run and the
+  // golden tests show). `cluster` names objects.
   std::string ToString(const std::string& cluster) const;
   bool operator==(const Action& o) const {
     return type == o.type && ordinal == o.ordinal && source == o.source && targets == o.targets;

@@ -81,7 +81,12 @@ std::string Plan::ToString(const std::string& cluster) const {
                    [](const Action& a, const Action& b) { return a.ordinal < b.ordinal; });
   std::string text;
   for (const Action& action : sorted) {
-    absl::StrAppend(&text, action.ToString(cluster), ": ", action.reason, "\n");
+    absl::StrAppend(&text, action.ToString(cluster), ": ", action.reason);
+    // Why the hold may go as far as it does, beside why the action is taken.
+    if (HoldsClients(action.type) && !action.pause.why.empty()) {
+      absl::StrAppend(&text, " (clients: ", action.pause.why, ")");
+    }
+    absl::StrAppend(&text, "\n");
   }
   for (const std::string& why : waiting) absl::StrAppend(&text, "waiting: ", why, "\n");
   return text;

@@ -113,15 +113,15 @@ class StopPlanner {
         memory_.Failed(target->ordinal, ActionType::kSwitchover) < kStopSwitchoverAttempts) {
       Answer(node, ActionType::kDelayStop,
              absl::StrCat(asked, ": switching over first; it stops after that"));
-      result_.actions.push_back(
-          Action{ActionType::kSwitchover, target->ordinal, node.ordinal,
-                 absl::StrCat(asked, ": switching over to ", target->name,
-                              " before its Postgres stops (clients are held, not refused)")});
       // Those being stopped too are not pointed anywhere: they are going away.
-      std::vector<int>& followers = result_.actions.back().targets;
+      std::vector<int> followers;
       for (int ordinal : HandOverFollowers(spec_, observed_, node.ordinal, target->ordinal)) {
         if (result_.stopping.count(ordinal) == 0) followers.push_back(ordinal);
       }
+      result_.actions.push_back(PlannedSwitchover(
+          target->ordinal, node.ordinal, std::move(followers),
+          absl::StrCat(asked, ": switching over to ", target->name,
+                       " before its Postgres stops (clients are held, not refused)")));
       result_.switchover = true;
       return;
     }

@@ -1,6 +1,6 @@
 // radctl promote NODE --accept-data-loss, decided (pure): whether the person's override may be
 // recorded at all, and what it may lose, said before anything is written. The loop then carries
-// the recorded request out (rules/failover.cc, RequestedPromotion).
+// the recorded request out (rules/requested_promotion.cc).
 #pragma once
 
 #include <string>

@@ -3,11 +3,21 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "reconcilers/client_hold.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/plan.h"
 #include "reconcilers/standby_ranking.h"
 
 namespace radctl {
+
+Action PlannedSwitchover(int to, int from, std::vector<int> followers, std::string reason) {
+  Action switchover{ActionType::kSwitchover, to, from, std::move(reason)};
+  switchover.targets = std::move(followers);
+  switchover.hold = ClientHold::kRequired;
+  switchover.pause = PauseForPlannedChange();
+  switchover.fallback = {kSwitchoverReplayWait, /*restart_old_primary=*/true};
+  return switchover;
+}
 
 absl::StatusOr<SwitchoverChoice> ChooseSwitchover(const ClusterSpec& spec,
                                                   const ObservedState& observed, int requested) {

@@ -7,10 +7,24 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/action.h"
 #include "reconcilers/observed_state.h"
 
 namespace radctl {
+
+// How long a switchover waits for its successor to replay everything the cleanly stopped old
+// primary wrote (it streams from it: once no WAL arrives that takes moments). Clients are held
+// meanwhile; past it the old primary is started again as primary, so a lagging successor costs
+// the clients a pause, never an outage.
+inline constexpr absl::Duration kSwitchoverReplayWait = absl::Seconds(3);
+
+// The switchover of `from` to `to`, with `followers` pointed at `to` before its promotion (see
+// HandOverFollowers): clients held as for any planned change (client_hold.h), and all or
+// nothing: if `to` has not replayed all of `from` within kSwitchoverReplayWait, `from` is started
+// again as primary.
+Action PlannedSwitchover(int to, int from, std::vector<int> followers, std::string reason);
 
 struct SwitchoverChoice {
   int from = 0;  // the writable primary

@@ -8,17 +8,12 @@
 #include "controller/clients/docker/docker_types.h"
 #include "controller/config/secrets.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/client_hold.h"  // kClientHoldLimitSeconds
 
 namespace radctl {
 
 inline constexpr char kBouncerConfigDir[] = "/etc/pgbouncer";
 inline constexpr int kBouncerUid = 999;  // fixed in images/pgbouncer/Dockerfile
-// Clients held at the bouncer (PAUSE) longer than this get an error (query_wait_timeout) rather
-// than wait on: every hold radctl makes ends well within it (a switchover's is the longest:
-// at most 3 s to pause, 3 s for the target to replay the end, then the promotion), so only the
-// hold of a controller that died mid-failover runs into it, and its clients get an error within
-// seconds. The same bound applies to clients waiting for a free server connection.
-inline constexpr int kClientHoldLimitSeconds = 10;
 
 // `target_host` is the primary's node name, or "" before there is one (clients are refused with
 // "no such database" rather than sent anywhere: the bouncer follows, never leads). `files` names

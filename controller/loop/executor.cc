@@ -14,23 +14,6 @@
 namespace radctl {
 namespace {
 
-// How long a PAUSE may wait for in-flight transactions before KILL drops their servers. In a
-// failover the old primary is dead or hung: its transactions cannot finish, so waiting long only
-// lengthens the outage. A repoint to a healthy primary lets running transactions finish.
-constexpr absl::Duration kFailoverPauseTimeout = absl::Milliseconds(200);
-// While a hung primary is fenced beside it, a PAUSE waits for the fence to break the hung
-// server connections rather than KILL them: KILL would drop every client of the database, idle
-// ones too ("database removed"), where the fence fails only what was in flight.
-constexpr absl::Duration kHoldWhileFencingTimeout = absl::Seconds(1);
-// A switchover holds clients while it waits this long for running transactions and then as
-// long for the target to replay the old primary's last WAL: together well within the bound
-// after which held clients are failed (kClientHoldLimitSeconds).
-constexpr int kSwitchoverWaitSeconds = 3;
-static_assert(2 * kSwitchoverWaitSeconds + 2 < kClientHoldLimitSeconds,
-              "a switchover's hold must end before held clients are failed");
-constexpr absl::Duration kRepointPauseTimeout = absl::Seconds(kSwitchoverWaitSeconds);
-constexpr absl::Duration kReplayWait = absl::Seconds(kSwitchoverWaitSeconds);
-
 std::string Seconds(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
 
 }  // namespace
@@ -211,12 +194,14 @@ absl::Status Executor::Execute(const Action& action) {
       return nodes_.StartPostgres(action.ordinal);
     case ActionType::kRecordPrimary:
       return RecordPrimary(action.ordinal, action.synchronous_number);
-    case ActionType::kHoldClients:
-      return HoldClients(action);
+    case ActionType::kHoldClients: {
+      bool paused = false;
+      return Hold(action, &paused);  // resumed by the failover, or by a later repoint
+    }
     case ActionType::kFailover:
       return Failover(action);
     case ActionType::kPointBouncer:
-      return PointBouncer(action.source);
+      return PointBouncer(action);
     case ActionType::kCloneStandby:
       return nodes_.CloneStandby(action.ordinal, action.source);
     case ActionType::kRebuild:
@@ -237,7 +222,7 @@ absl::Status Executor::Execute(const Action& action) {
       return nodes_.WaitStreaming(action.ordinal, action.source, absl::Seconds(60));
     }
     case ActionType::kRestartPrimary:
-      return RestartPrimary(action.ordinal);
+      return RestartPrimary(action);
     case ActionType::kSwitchover:
       return Switchover(action);
     case ActionType::kCreateStanza:
@@ -300,21 +285,14 @@ absl::Status Executor::Fence(int ordinal, FenceMethod method) {
 absl::Status Executor::Failover(const Action& action) {
   const int new_primary = action.ordinal;
   const int old_primary = action.source;
-  const std::string bouncer = BouncerName(spec_.name);
   absl::Time start = env_.clock.Monotonic();
   auto step = [&](const std::string& what) {
     events_.Progress(
         absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
   };
   bool paused = false;
-  absl::Status pause = bouncer_.Pause(kFailoverPauseTimeout, &paused);
-  if (!pause.ok()) {
-    if (action.hold == ClientHold::kRequired) return pause;
-    events_.Warning(bouncer, "PauseFailed",
-                    absl::StrCat(pause.message(), "; going on: clients are not held"));
-  } else {
-    step("bouncer paused");
-  }
+  RETURN_IF_ERROR(Hold(action, &paused));
+  if (paused) step("bouncer paused");
   absl::Status status = absl::OkStatus();
   if (old_primary != 0) {
     status = Fence(old_primary, action.fence);
@@ -379,12 +357,8 @@ void Executor::RecordUpstreams(NodeSession& primary_session, const std::vector<i
   }
 }
 
-absl::Status Executor::HoldClients(const Action& action) {
-  bool paused = false;
-  absl::Status pause =
-      bouncer_.Pause(action.hold == ClientHold::kBestEffortUntilFenced ? kHoldWhileFencingTimeout
-                                                                       : kFailoverPauseTimeout,
-                     &paused);
+absl::Status Executor::Hold(const Action& action, bool* paused) {
+  absl::Status pause = bouncer_.Pause(action.pause, paused);
   if (pause.ok() || action.hold == ClientHold::kRequired) return pause;
   events_.Warning(BouncerName(spec_.name), "PauseFailed",
                   absl::StrCat(pause.message(), "; going on: clients are not held"));
@@ -465,25 +439,27 @@ absl::Status Executor::Switchover(const Action& action) {
     }
   };
   bool paused = false;
-  status = bouncer_.Pause(kRepointPauseTimeout, &paused);
+  status = Hold(action, &paused);
   if (!status.ok()) {
     restore_target();
     return status;
   }
-  step("bouncer paused (running transactions finished)");
+  if (paused) step("bouncer paused (running transactions finished)");
   absl::StatusOr<Lsn> end = nodes_.StopCleanly(old_primary);
   status = end.status();
   if (status.ok()) {
     step(absl::StrCat(old_name, " stopped cleanly at ", FormatLsn(*end)));
-    status = nodes_.WaitReplayedPast(**successor, new_primary, *end, kReplayWait);
-    if (!status.ok()) {
-      // Nothing changed hands: the old primary goes on as primary.
-      // All or nothing: the old primary goes on as primary (see kSwitchover in action.h).
+    status = nodes_.WaitReplayedPast(**successor, new_primary, *end, action.fallback.replay_wait);
+    // Nothing changed hands; what becomes of the old primary is the action's fallback.
+    if (!status.ok() && action.fallback.restart_old_primary) {
       absl::Status restarted = nodes_.StartPostgres(old_primary);
       if (!restarted.ok()) {
         status = absl::InternalError(absl::StrCat(status.message(), "; restarting ", old_name,
                                                   " failed too: ", restarted.message()));
       }
+    } else if (!status.ok()) {
+      status = absl::Status(status.code(), absl::StrCat(status.message(), "; ", old_name,
+                                                        " is left stopped, as planned"));
     }
   }
   std::vector<int> following;
@@ -511,10 +487,10 @@ absl::Status Executor::Switchover(const Action& action) {
   return status;
 }
 
-absl::Status Executor::RestartPrimary(int primary) {
+absl::Status Executor::RestartPrimary(const Action& action) {
   bool paused = false;
-  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
-  if (status.ok()) status = nodes_.RestartPostgres(primary);
+  absl::Status status = Hold(action, &paused);
+  if (status.ok()) status = nodes_.RestartPostgres(action.ordinal);
   if (paused) {
     absl::Status resumed = bouncer_.Resume();
     if (status.ok()) status = resumed;
@@ -530,10 +506,10 @@ absl::Status Executor::ApplyCredentials(int primary) {
   return bouncer_.LoginAsApp();
 }
 
-absl::Status Executor::PointBouncer(int target) {
+absl::Status Executor::PointBouncer(const Action& action) {
   bool paused = false;
-  absl::Status status = bouncer_.Pause(kRepointPauseTimeout, &paused);
-  if (status.ok()) status = bouncer_.Retarget(target);
+  absl::Status status = Hold(action, &paused);
+  if (status.ok()) status = bouncer_.Retarget(action.source);
   // A paused bouncer (this PAUSE, or one an interrupted controller left) is always resumed.
   absl::Status resumed = bouncer_.Resume();
   return status.ok() ? resumed : status;

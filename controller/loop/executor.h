@@ -53,8 +53,9 @@ class Executor {
                                   const std::function<void(const std::string&)>& step);
   void RecordUpstreams(NodeSession& primary_session, const std::vector<int>& following,
                        int primary);
-  // PAUSE every database, bounded; a failed hold fails the action only when it is required.
-  absl::Status HoldClients(const Action& action);
+  // PAUSE every database as far as the action's limits allow; a failed hold fails the action
+  // only when the action requires it (then with its error). `paused`: a RESUME is owed.
+  absl::Status Hold(const Action& action, bool* paused);
   // The cluster's state records `ordinal`, on its current timeline, as the primary committing
   // with `synchronous_number` standbys (-1: as it runs now); then repmgr's records say so too.
   // Written before the bouncer is pointed to it.
@@ -63,18 +64,19 @@ class Executor {
   // The old data directory moved aside (the event says where, its timeline and the fork point),
   // then cloned again from `source`.
   absl::Status Rebuild(int ordinal, int source);
-  // (PAUSE ->) retarget -> RESUME.
-  absl::Status PointBouncer(int target);
+  // (PAUSE ->) retarget `source` -> RESUME.
+  absl::Status PointBouncer(const Action& action);
   // CHECKPOINT -> PAUSE -> clean stop of the old primary -> the new one has replayed all of
-  // it -> promote -> record -> repoint -> RESUME. All or nothing (action.h): when the new one
-  // has not replayed everything, the old one is started again and nothing changes hands. The
-  // old primary is left stopped, cleanly: the planner rejoins it.
+  // it within the action's fallback.replay_wait -> promote -> record -> repoint -> RESUME. When
+  // the new one has not replayed everything nothing changes hands, and the old one is started
+  // again only if the action's fallback says so. After a handover the old primary is left
+  // stopped, cleanly: the planner rejoins it.
   absl::Status Switchover(const Action& action);
   // The bouncer's userlist -> the role and database on `primary` -> one login through the
   // bouncer (credentials_policy.h).
   absl::Status ApplyCredentials(int primary);
-  // PAUSE -> pg_ctl restart -> RESUME, for a primary without standbys.
-  absl::Status RestartPrimary(int primary);
+  // PAUSE -> pg_ctl restart of `ordinal` -> RESUME, for a primary without standbys.
+  absl::Status RestartPrimary(const Action& action);
   // A full backup on the primary `ordinal`, holding the cluster's backup lock; an event with
   // its size and duration.
   absl::Status Backup(int ordinal);

@@ -64,7 +64,7 @@ absl::Status BouncerOperations::LoginAsApp() const {
   return env_.postgres.Connect(AppEndpoint(spec_, secrets_, port), kAdminTimeout).status();
 }
 
-absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) const {
+absl::Status BouncerOperations::Pause(const PauseLimits& limits, bool* paused) const {
   *paused = false;
   ASSIGN_OR_RETURN(std::unique_ptr<BouncerSession> admin, Connect());
   ASSIGN_OR_RETURN(std::vector<BouncerDatabase> databases, admin->ShowDatabases());
@@ -72,10 +72,10 @@ absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) cons
   // other name to the primary too. (One first used while the hold lasts is not held yet.)
   for (const BouncerDatabase& db : databases) {
     if (db.name == kAdminDatabase || db.host.empty()) continue;
-    absl::Status pause = admin->Pause(db.name, timeout);
+    absl::Status pause = admin->Pause(db.name, limits.wait);
     if (absl::IsDeadlineExceeded(pause)) {
       ASSIGN_OR_RETURN(admin, Connect());  // the first session waits on the PAUSE
-      RETURN_IF_ERROR(ReleaseHungServers(*admin, db.name, timeout));
+      RETURN_IF_ERROR(ReleaseHungServers(*admin, db.name, limits));
     } else {
       RETURN_IF_ERROR(pause);
     }
@@ -87,26 +87,36 @@ absl::Status BouncerOperations::Pause(absl::Duration timeout, bool* paused) cons
 // The server connections a PAUSE waits on past its deadline are hung (a primary cut off from
 // the network, frozen, or a transaction that runs on): closing them under PgBouncer fails only
 // the clients with a transaction in flight on them and completes the PAUSE with the other
-// clients held. KILL, the fallback (a kernel that cannot destroy sockets), drops every client of
-// the database as well.
+// clients held. KILL (for a kernel that cannot destroy sockets) drops every client of the
+// database as well. Each only when the action's limits allow it.
 absl::Status BouncerOperations::ReleaseHungServers(BouncerSession& admin,
                                                    const std::string& database,
-                                                   absl::Duration waited) const {
+                                                   const PauseLimits& limits) const {
   const std::string bouncer = BouncerName(spec_.name);
-  const std::string why = absl::StrCat("PAUSE ", database, " did not complete within ",
-                                       absl::FormatDuration(waited), " (server connections hung)");
-  absl::Status closed = CloseServerConnections(env_.runtime, bouncer);
-  if (closed.ok() && ServersReleased(admin, database, kReleaseTimeout)) {
-    events_.Warning(bouncer, "BouncerServersClosed",
-                    absl::StrCat(why,
-                                 ": closed them; the clients with a transaction in flight on them "
-                                 "got an error, the others are held"));
-    return absl::OkStatus();
+  const std::string why =
+      absl::StrCat("PAUSE ", database, " did not complete within ",
+                   absl::FormatDuration(limits.wait), " (server connections hung)");
+  absl::Status closed = absl::FailedPreconditionError("the action does not allow closing them");
+  if (limits.close_hung_servers) {
+    closed = CloseServerConnections(env_.runtime, bouncer);
+    if (closed.ok() && ServersReleased(admin, database, kReleaseTimeout)) {
+      events_.Warning(bouncer, "BouncerServersClosed",
+                      absl::StrCat(why,
+                                   ": closed them; the clients with a transaction in flight on "
+                                   "them got an error, the others are held"));
+      return absl::OkStatus();
+    }
+    if (closed.ok()) closed = absl::DeadlineExceededError("did not release them");
+  }
+  const std::string not_closed = absl::StrCat(
+      limits.close_hung_servers ? "closing them under PgBouncer " : "", closed.message());
+  if (!limits.kill) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        why, ": ", not_closed, ", and the action does not allow KILL: its PAUSE is left pending"));
   }
   RETURN_IF_ERROR(admin.Kill(database));
   events_.Warning(bouncer, "BouncerKill",
-                  absl::StrCat(why, ": closing them under PgBouncer ",
-                               closed.ok() ? "did not release them" : std::string(closed.message()),
+                  absl::StrCat(why, ": ", not_closed,
                                "; dropped them with KILL, and the database's clients with them"));
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 // The mechanics of the bouncer: its container and its target. A repoint follows safety rule 4:
-// PAUSE (bounded: hung server connections are closed) -> upload the new pgbouncer.ini -> RELOAD
-// -> RESUME. When to repoint, and whether a failed PAUSE stops the action, is the planner's.
+// PAUSE (bounded, as the action's PauseLimits say) -> upload the new pgbouncer.ini -> RELOAD ->
+// RESUME. When to repoint, how far a PAUSE may go and whether a failed one stops the action are
+// the planner's (reconcilers/client_hold.h).
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@
 #include "controller/config/secrets.h"
 #include "controller/state/event_log.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/action.h"
 
 namespace radctl {
 
@@ -26,13 +28,16 @@ class BouncerOperations {
   [[nodiscard]] absl::Status Create() const;
   [[nodiscard]] absl::Status Remove() const;
 
-  // Holds new clients (PAUSE) until Resume. PAUSE waits for running transactions; after
-  // `timeout` the server connections still held are closed under PgBouncer (only the clients
-  // with a transaction in flight on them get an error), or where that fails KILL (on a second
-  // session) drops them with every client of the database. Either completes the PAUSE: only
-  // then may RESUME be sent (a RESUME racing an unfinished PAUSE can deadlock the console).
-  // `paused` tells whether a Resume is owed.
-  [[nodiscard]] absl::Status Pause(absl::Duration timeout, bool* paused) const;
+  // Holds new clients (PAUSE) until Resume. PAUSE waits `limits.wait` for running
+  // transactions; after that, only as far as `limits` allow, the server connections still held
+  // are closed under PgBouncer (only the clients with a transaction in flight on them get an
+  // error), and where that is not allowed or fails KILL (on a second session) drops them with
+  // every client of the database. Either completes the PAUSE: only then may RESUME be sent (a
+  // RESUME racing an unfinished PAUSE can deadlock the console). Allowed neither, or both
+  // failing, it fails and the PAUSE of that database is left pending (no Resume is owed for
+  // it; PgBouncer fails its held clients after query_wait_timeout). `paused` tells whether a
+  // Resume is owed.
+  [[nodiscard]] absl::Status Pause(const PauseLimits& limits, bool* paused) const;
   // Uploads a config targeting `target_ordinal` and reloads.
   [[nodiscard]] absl::Status Retarget(int target_ordinal) const;
   // The two halves of Retarget: PgBouncer reads the uploaded config only at the RELOAD, so a
@@ -55,10 +60,10 @@ class BouncerOperations {
   [[nodiscard]] absl::StatusOr<int> HostPort() const;
   [[nodiscard]] absl::StatusOr<std::unique_ptr<BouncerSession>> Connect() const;
   [[nodiscard]] absl::Status Upload(const std::string& target_host) const;
-  // Completes a PAUSE of `database` that did not complete within `waited`; `admin` is a second
-  // session (the first one waits on the PAUSE).
+  // Completes a PAUSE of `database` that did not complete within `limits.wait`, as far as
+  // `limits` allow; `admin` is a second session (the first one waits on the PAUSE).
   [[nodiscard]] absl::Status ReleaseHungServers(BouncerSession& admin, const std::string& database,
-                                                absl::Duration waited) const;
+                                                const PauseLimits& limits) const;
   // Whether `database` has no active server connection left, asked until `within` passes.
   bool ServersReleased(BouncerSession& admin, const std::string& database,
                        absl::Duration within) const;

@@ -1,6 +1,7 @@
 // Rule 5 (safety rule 4): the bouncer follows the primary, never leads; and clients are held
 // at the bouncer as soon as the primary stops answering.
 #include "absl/strings/str_cat.h"
+#include "reconcilers/client_hold.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/spec_hash.h"
 
@@ -22,10 +23,12 @@ Proposal PointBouncer(const Situation& s, int primary) {
             bouncer.target_host.empty()
                 ? absl::StrCat("bouncer has no target; primary is ", s.Name(primary))
                 : absl::StrCat("bouncer points to ", bouncer.target_host, "; primary is ",
-                               s.Name(primary)));
+                               s.Name(primary)))
+        .pause = PauseForPlannedChange();
   } else if (bouncer.paused) {
     out.Add(ActionType::kPointBouncer, 0, primary,
-            "bouncer is paused (an earlier repoint was interrupted); resuming it");
+            "bouncer is paused (an earlier repoint was interrupted); resuming it")
+        .pause = PauseForPlannedChange();
   }
   return out;
 }
@@ -41,9 +44,11 @@ Proposal HoldClientsEarly(const Situation& s, int primary, const std::string& wh
       bouncer.target_host != s.Name(primary)) {
     return out;
   }
-  out.Add(ActionType::kHoldClients, 0, primary,
-          absl::StrCat(why, "; holding clients until it answers again or a standby takes over"))
-      .hold = ClientHold::kBestEffort;
+  Action& hold = out.Add(
+      ActionType::kHoldClients, 0, primary,
+      absl::StrCat(why, "; holding clients until it answers again or a standby takes over"));
+  hold.hold = ClientHold::kBestEffort;
+  hold.pause = PauseForFailover();
   return out;
 }
 

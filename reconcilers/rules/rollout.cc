@@ -5,6 +5,7 @@
 // a switchover a person asked for.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "reconcilers/client_hold.h"
 #include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
 #include "reconcilers/spec_hash.h"
@@ -95,15 +96,16 @@ Proposal ConfigurationRollout(const Situation& s, int primary) {
   }
   if (!s.Node(primary)->pending_restart) return out;
   if (std::optional<int> target = StreamingStandby(s, primary)) {
-    out.Add(ActionType::kSwitchover, *target, primary,
-            absl::StrCat("parameters changed that take effect only after a restart: switching "
-                         "over to ",
-                         s.Name(*target), " so that ", s.Name(primary), " restarts as a standby"))
-        .targets = HandOverFollowers(s.spec, s.observed, primary, *target);
+    out.actions.push_back(PlannedSwitchover(
+        *target, primary, HandOverFollowers(s.spec, s.observed, primary, *target),
+        absl::StrCat("parameters changed that take effect only after a restart: switching "
+                     "over to ",
+                     s.Name(*target), " so that ", s.Name(primary), " restarts as a standby")));
   } else if (s.spec.nodes == 1) {
     out.Add(ActionType::kRestartPrimary, primary, 0,
             "parameters changed that take effect only after a restart; there is no standby to "
-            "switch over to: restarting the primary (clients are held meanwhile)");
+            "switch over to: restarting the primary (clients are held meanwhile)")
+        .pause = PauseForPlannedChange();
   } else {
     out.Wait("the primary needs a restart for new parameters: waiting for a streaming standby");
   }
@@ -151,11 +153,11 @@ Proposal ImageRollout(const Situation& s, int primary) {
   const NodeObservation& primary_node = *s.Node(primary);
   if (!stale(primary_node)) return out;
   if (std::optional<int> target = StreamingStandby(s, primary)) {
-    out.Add(ActionType::kSwitchover, *target, primary,
-            absl::StrCat(why, " but the primary runs ", runs(primary_node), ": switching over to ",
-                         s.Name(*target), " (on the new image) so that ", s.Name(primary),
-                         " is replaced as a standby"))
-        .targets = HandOverFollowers(s.spec, s.observed, primary, *target);
+    out.actions.push_back(PlannedSwitchover(
+        *target, primary, HandOverFollowers(s.spec, s.observed, primary, *target),
+        absl::StrCat(why, " but the primary runs ", runs(primary_node), ": switching over to ",
+                     s.Name(*target), " (on the new image) so that ", s.Name(primary),
+                     " is replaced as a standby")));
   } else {
     out.Wait(absl::StrCat("the primary runs ", runs(primary_node), " but ", why,
                           ": waiting for a streaming standby to switch over to (a single node "
@@ -174,8 +176,9 @@ Proposal RequestedSwitchover(const Situation& s, int primary) {
                           choice.status().message()));
     return out;
   }
-  out.Add(ActionType::kSwitchover, choice->to, primary, "switchover requested (radctl switchover)")
-      .targets = HandOverFollowers(s.spec, s.observed, primary, choice->to);
+  out.actions.push_back(PlannedSwitchover(
+      choice->to, primary, HandOverFollowers(s.spec, s.observed, primary, choice->to),
+      "switchover requested (radctl switchover)"));
   return out;
 }
 

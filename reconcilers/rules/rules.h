@@ -18,7 +18,8 @@
 //      switchover, a scheduled backup (first that plans)           (rollout.cc, backup.cc)
 //   Without one:
 //   3'. a new cluster is made, the registered primary restarted in place, or a standby promoted
-//      (with the quorum rule) — or a requested promotion carried out (bootstrap.cc, failover.cc);
+//      (with the quorum rule) — or a requested promotion carried out (bootstrap.cc,
+//      without_primary.cc: restart_in_place.cc, failover_choice.cc, requested_promotion.cc);
 //      the containers of the others, and stopped standbys started  (containers.cc, standbys.cc)
 //   Last, either way:
 //  10. the read endpoint, left alone while the write side acts     (read_endpoint.cc)
@@ -80,7 +81,7 @@ Proposal RequestedSwitchover(const Situation& s, int primary);
 // when this is the situation.
 Proposal Bootstrap(const Situation& s, const Proposal& earlier, bool* applies);
 
-// --- failover.cc ---
+// --- without_primary.cc (with without_primary.h and the files it names) ---
 // No writable primary, some node holds data: a requested promotion, the registered primary
 // restarted in place, or a failover (safety rule 2); the other containers too.
 Proposal WithoutPrimary(const Situation& s, const Proposal& earlier);

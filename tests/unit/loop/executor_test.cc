@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reconcilers/switchover.h"
 #include "tests/unit/loop/controller_harness.h"
 
 namespace radctl {
@@ -132,6 +133,69 @@ TEST_F(ExecutorTest, ASwitchoverHandsOverWithoutLosingTheLastWal) {
   EXPECT_FALSE(h_.world().Bouncer().paused);
   // Node 2 has everything node 1 wrote, its shutdown checkpoint included.
   EXPECT_GT(*h_.world().Node(2).wal.SwitchPoint(1), h_.world().Node(1).lsn() - 1);
+}
+
+// A switchover's fallback is the action's: the executor restarts the old primary when the
+// successor has not caught up only because the planned action says so, and waits for it as long
+// as the action says.
+TEST_F(ExecutorTest, ASwitchoverWhoseSuccessorLagsRestartsTheOldPrimaryOnlyIfTheActionSaysSo) {
+  h_.world().Lag(3, true);  // it will not receive the old primary's shutdown checkpoint
+  Action keep_stopped = PlannedSwitchover(3, 1, /*followers=*/{}, "test");
+  keep_stopped.fallback = {absl::Seconds(1), /*restart_old_primary=*/false};
+  absl::Time start = h_.world().clock().Monotonic();
+  ActionOutcome outcome = Run(keep_stopped);
+  const absl::Duration waited = h_.world().clock().Monotonic() - start;
+  EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("demo-pg-1 is left stopped"));
+  EXPECT_THAT(h_.world().Primaries(), ::testing::IsEmpty()) << "nothing changed hands";
+  EXPECT_FALSE(h_.world().Node(1).postgres);
+  EXPECT_EQ(h_.world().Node(3).data, FakeData::kStandby);
+  EXPECT_FALSE(h_.world().Bouncer().paused);
+  EXPECT_GE(waited, absl::Seconds(1));
+  EXPECT_LT(waited, absl::Seconds(2)) << "waited past the action's replay_wait";
+}
+
+TEST_F(ExecutorTest, ASwitchoverWhoseFallbackRestartsTheOldPrimaryStartsItAgain) {
+  h_.world().Lag(3, true);
+  Action switchover = PlannedSwitchover(3, 1, /*followers=*/{}, "test");
+  switchover.fallback = {absl::Seconds(1), /*restart_old_primary=*/true};
+  ActionOutcome outcome = Run(switchover);
+  EXPECT_TRUE(absl::IsAborted(outcome.status)) << outcome.status;
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(1));
+  EXPECT_FALSE(h_.world().Bouncer().paused);
+}
+
+// The hold's escalation is the action's: a PAUSE that hangs past its wait has its servers
+// closed and is KILLed only as far as the action allows.
+TEST_F(ExecutorTest, AHoldWhoseActionForbidsKillNeverSendsKill) {
+  h_.world().SetPauseHangs(true);
+  h_.world().SetSocketsClosable(false);  // closing does not release them: only KILL would
+  Action repoint{ActionType::kPointBouncer, 0, 1, "test"};
+  repoint.pause = {absl::Seconds(3), /*close_hung_servers=*/true, /*kill=*/false, "test"};
+  ActionOutcome outcome = Run(repoint);
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("does not allow KILL"));
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("within 3s"));
+  EXPECT_GE(h_.world().Bouncer().servers_closed, 1);
+  EXPECT_EQ(h_.world().Bouncer().kills, 0);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("BouncerKill")));
+
+  // Allowed, the same hold ends in KILL.
+  repoint.pause.kill = true;
+  outcome = Run(repoint);
+  EXPECT_GE(h_.world().Bouncer().kills, 1);
+  EXPECT_THAT(out_.str(), HasSubstr("BouncerKill"));
+}
+
+TEST_F(ExecutorTest, AHoldWhoseActionForbidsClosingServersGoesStraightToKill) {
+  h_.world().SetPauseHangs(true);
+  Action hold{ActionType::kHoldClients, 0, 1, "test"};
+  hold.hold = ClientHold::kBestEffort;
+  hold.pause = {absl::Milliseconds(200), /*close_hung_servers=*/false, /*kill=*/true, "test"};
+  ActionOutcome outcome = Run(hold);
+  EXPECT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(h_.world().Bouncer().servers_closed, 0);
+  EXPECT_GE(h_.world().Bouncer().kills, 1);
 }
 
 TEST_F(ExecutorTest, AFailedActionSaysWhatFailedAndOnWhichNode) {

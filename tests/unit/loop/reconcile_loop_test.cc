@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reconcilers/switchover.h"
 #include "tests/unit/loop/controller_harness.h"
 
 namespace radctl {
@@ -297,7 +298,9 @@ TEST(ReconcileLoopTest, ASwitchoverToAStandbyThatMissedTheEndIsUndone) {
   ControllerHarness h;
   ASSERT_TRUE(h.BringUp().ok());
   h.world().Lag(3, true);  // it will not receive the old primary's shutdown checkpoint
-  Action switchover{ActionType::kSwitchover, 3, 1, "test"};
+  // As the planner plans it: its fallback restarts the old primary (the executor decides
+  // nothing; ExecutorTest covers a fallback that does not).
+  Action switchover = PlannedSwitchover(3, 1, /*followers=*/{}, "test");
   std::ostringstream out;
   EventLog events(out, nullptr, false, h.world().clock());
   const ClusterSecrets& secrets = h.secrets();

@@ -66,7 +66,8 @@ const PlanCase kBootstrapCases[] = {
      "create-bouncer demo-bouncer; create-primary demo-pg-1"},
     {"ANewPrimaryIsRoutedToWhileTheOtherNodesAreMade", 3,
      [](ObservedStateBuilder b) { return b.Primary(1).Build(); },
-     "point-bouncer demo-bouncer -> demo-pg-1; create-node demo-pg-2; create-node demo-pg-3"},
+     "point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then "
+     "KILL]; create-node demo-pg-2; create-node demo-pg-3"},
     {"AVolumeOfAnyNodeMeansLookingBeforeInitialising", 3,
      [](ObservedStateBuilder b) { return b.NoBouncer().Missing(3, true).Build(); },
      "create-bouncer demo-bouncer; create-node demo-pg-1; create-node demo-pg-2; "
@@ -86,7 +87,8 @@ const PlanCase kBootstrapCases[] = {
      "create-node demo-pg-3; waiting"},
     {"PrimaryUpPointsBouncerAndClonesInParallel", 3,
      [](ObservedStateBuilder b) { return b.Primary(1).EmptyNode(2).EmptyNode(3).Build(); },
-     "point-bouncer demo-bouncer -> demo-pg-1; clone-standby demo-pg-2 <- demo-pg-1; "
+     "point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then "
+     "KILL]; clone-standby demo-pg-2 <- demo-pg-1; "
      "clone-standby demo-pg-3 <- demo-pg-1"},
     {"Converged", 3,
      [](ObservedStateBuilder b) {
@@ -119,7 +121,8 @@ const PlanCase kBootstrapCases[] = {
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerPaused().Build();
      },
-     "point-bouncer demo-bouncer -> demo-pg-1"},
+     "point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then "
+     "KILL]"},
     {"StoppedStandbyContainerIsStarted", 3,
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).Stopped(3, 0).BouncerTarget(1).Build();
@@ -163,7 +166,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
+     "failover demo-pg-3 <- demo-pg-1, followed by demo-pg-2 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"EqualLsnPromotesLowestOrdinal", 3,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 137)
@@ -173,7 +177,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"PrimaryContainerRemovedPromotes", 3,
      [](ObservedStateBuilder b) {
        return b.Missing(1, true)
@@ -183,7 +188,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     // The other standbys on its timeline follow the promoted node from before its promotion
     // (their WAL receivers are attached when it takes commits); one being scaled away does not.
     {"ANodeBeingScaledAwayDoesNotFollowThePromotedNode", 2,
@@ -195,7 +201,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1"},
+     "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, then "
+     "KILL; best effort]"},
     // One behind the newest timeline cannot stream from it: it is rejoined or rebuilt later.
     {"AStandbyBehindTheNewestTimelineDoesNotFollowThePromotedNode", 4,
      [](ObservedStateBuilder b) {
@@ -210,7 +217,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"PrimaryStoppedCleanlyIsRestartedInPlace", 3,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 0)
@@ -246,7 +254,8 @@ const PlanCase kFailoverCases[] = {
        state.memory.highest_timeline = 2;
        return state;
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3; waiting"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]; waiting"},
     // A desired node that cannot be looked at may be the one promoted: the recorded primary
     // is not restarted in place while it is unseen; a node being scaled away does not count
     // (simulator seed 97).
@@ -260,7 +269,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1; waiting"},
+     "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, then "
+     "KILL; best effort]; waiting"},
     // The node promoted on the newer timeline is being scaled away and its container stopped:
     // nothing else would start it, so it is started to be looked at (simulator seeds 401231,
     // 706048 waited forever).
@@ -309,7 +319,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"HungPrimaryWithinDetectionWaits", 3,
      [](ObservedStateBuilder b) {
        return b.Down(1, DataDir::kPrimary, true, absl::Milliseconds(300))
@@ -329,7 +340,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
+     "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 1s, then close hung servers, then "
+     "KILL; best effort]; fence demo-pg-1"},
     {"HungPrimaryIsNotFencedWhenNoStandbyCouldTakeOver", 3,
      [](ObservedStateBuilder b) {
        // A new cluster whose standbys are still being cloned: fencing would leave nobody.
@@ -353,7 +365,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"PrimaryFencedBecauseItHungIsFailedOverNotRestarted", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kPrimary, false, absl::Seconds(2))
@@ -365,7 +378,8 @@ const PlanCase kFailoverCases[] = {
        s.memory.nodes[1].fenced = true;
        return s;
      },
-     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3"},
+     "failover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 200ms, then close "
+     "hung servers, then KILL; best effort]"},
     {"PausedPrimaryIsFencedFirst", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Seconds(2))
@@ -377,12 +391,14 @@ const PlanCase kFailoverCases[] = {
        s.nodes[0].paused = true;
        return s;
      },
-     "hold-clients demo-bouncer for demo-pg-1; fence demo-pg-1"},
+     "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 1s, then close hung servers, then "
+     "KILL; best effort]; fence demo-pg-1"},
     {"DeadPrimaryWithoutStandbyIsRestartedWithClientsHeld", 1,
      [](ObservedStateBuilder b) {
        return b.Stopped(1, 137).Record(1, "primary", true, 0).BouncerTarget(1).Build();
      },
-     "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting"},
+     "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, "
+     "then KILL; best effort]; start-container demo-pg-1; waiting"},
     {"PrimaryRefusingConnectionsHasClientsHeldAtOnce", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
@@ -394,7 +410,8 @@ const PlanCase kFailoverCases[] = {
        s.nodes[0].probe_refused = true;  // nothing listens: it is down, not slow
        return s;
      },
-     "hold-clients demo-bouncer for demo-pg-1; waiting"},
+     "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, "
+     "then KILL; best effort]; waiting"},
     {"AHeldBouncerIsNotHeldAgain", 3,
      [](ObservedStateBuilder b) {
        Snapshot s = b.Down(1, DataDir::kUnknown, false, absl::Milliseconds(100))
@@ -417,7 +434,8 @@ const PlanCase kFailoverCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "point-bouncer demo-bouncer -> demo-pg-2; start-container demo-pg-1; "
+     "point-bouncer demo-bouncer -> demo-pg-2 [hold: PAUSE up to 3s, then close hung servers, then "
+     "KILL]; start-container demo-pg-1; "
      "follow demo-pg-3 <- demo-pg-2"},
     {"ReturningFormerPrimaryRejoins", 3,
      [](ObservedStateBuilder b) {
@@ -656,10 +674,12 @@ const PlanCase kConfigurationCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
+     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2 [hold: PAUSE up to 3s, then close "
+     "hung servers, then KILL] [if demo-pg-3 has not replayed all within 3s: demo-pg-1 started "
+     "again as primary]"},
     {"LonePrimaryNeedingARestartIsRestarted", 1,
      [](ObservedStateBuilder b) { return b.Primary(1).PendingRestart(1).BouncerTarget(1).Build(); },
-     "restart-primary demo-pg-1"},
+     "restart-primary demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then KILL]"},
     {"NoRestartWhileAStandbyIsNotStreaming", 3,
      [](ObservedStateBuilder b) {
        return b.Primary(1)
@@ -804,7 +824,8 @@ const PlanCase kDayTwoCases[] = {
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).AppRole(true, true, true).BouncerFilesStale().Build();
      },
-     "point-bouncer demo-bouncer -> demo-pg-1"},
+     "point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then "
+     "KILL]"},
 };
 
 // A changed spec.postgres.image: standbys one at a time, then a switchover.
@@ -840,7 +861,9 @@ const PlanCase kImageCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2"},
+     "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2 [hold: PAUSE up to 3s, then close "
+     "hung servers, then KILL] [if demo-pg-3 has not replayed all within 3s: demo-pg-1 started "
+     "again as primary]"},
     {"LonePrimaryOnTheOldImageWaits", 1,
      [](ObservedStateBuilder b) { return b.Primary(1).OldImage(1).BouncerTarget(1).Build(); },
      "waiting"},
@@ -868,7 +891,8 @@ const PlanCase kImageCases[] = {
            .BouncerTarget(1)
            .Build();
      },
-     "switchover demo-pg-2 <- demo-pg-1"},
+     "switchover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then KILL] "
+     "[if demo-pg-2 has not replayed all within 3s: demo-pg-1 started again as primary]"},
     {"ImageIdsThatCouldNotBeReadChangeNothing", 2,
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).ImageId(1, "sha256:old").BouncerTarget(1).Build();
@@ -911,7 +935,9 @@ TEST(PlanSwitchoverTest, RequestedSwitchoverToAStreamingStandby) {
   Snapshot observed =
       ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{3})),
-            "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2");
+            "switchover demo-pg-3 <- demo-pg-1, followed by demo-pg-2 [hold: PAUSE up to 3s, then "
+            "close hung servers, then KILL] [if demo-pg-3 has not replayed all within 3s: "
+            "demo-pg-1 started again as primary]");
   EXPECT_EQ(Summary(ComputePlan(spec, observed, Requests{1})), "");  // done already
 }
 
@@ -983,7 +1009,9 @@ TEST(PlanBusyTest, FailoverGoesOnWhileAnotherNodeIsBusy) {
                           .BouncerTarget(1)
                           .Build();
   observed.memory.nodes[3].busy_with = "clone-standby";
-  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1; waiting");
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)),
+            "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, "
+            "then KILL; best effort]; waiting");
 }
 
 TEST(PlanReasonTest, ANodeAtTheMovedAsideBoundSaysWhatToRun) {
@@ -1058,7 +1086,8 @@ TEST(PlanFailoverTest, SynchronousFailoverWaitsForEveryStandbyThatMayHoldACommit
     // Meanwhile the old primary's container is started: fenced by its entrypoint, it resumes as
     // primary if it comes back before the quorum is seen (nobody was promoted, nothing lost).
     EXPECT_EQ(Summary(plan),
-              "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting")
+              "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 200ms, then close hung "
+              "servers, then KILL; best effort]; start-container demo-pg-1; waiting")
         << silent;
     EXPECT_THAT(plan.waiting.back(), HasSubstr("WaitingForQuorum"));
     EXPECT_THAT(plan.waiting.back(), HasSubstr("waiting for demo-pg-3"));
@@ -1066,7 +1095,9 @@ TEST(PlanFailoverTest, SynchronousFailoverWaitsForEveryStandbyThatMayHoldACommit
     // Asynchronous replication promotes at once.
     ClusterSpec async = spec;
     async.replication.synchronous = false;
-    EXPECT_EQ(Summary(ComputePlan(async, observed)), "failover demo-pg-2 <- demo-pg-1");
+    EXPECT_EQ(Summary(ComputePlan(async, observed)),
+              "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, "
+              "then KILL; best effort]");
   }
 }
 
@@ -1366,7 +1397,9 @@ TEST(PlanFailoverTest, AnEmptyNodeHoldsNoCommitAndIsNotWaitedFor) {
                           .EmptyNode(3)
                           .BouncerTarget(1)
                           .Build();
-  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "failover demo-pg-2 <- demo-pg-1");
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)),
+            "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, then close hung servers, "
+            "then KILL; best effort]");
 }
 
 // Simulator seed 39: demo-pg-1 cut off, demo-pg-2 promoted (timeline 2), then demo-pg-2 cut
@@ -1599,7 +1632,8 @@ TEST(PlanReasonTest, FailoverDisabledRestartsInPlace) {
                                     .Build());
   // Clients are held while it restarts: a restart in place loses nothing and fails nobody.
   EXPECT_EQ(Summary(plan),
-            "hold-clients demo-bouncer for demo-pg-1; start-container demo-pg-1; waiting");
+            "hold-clients demo-bouncer for demo-pg-1 [hold: PAUSE up to 200ms, then close hung "
+            "servers, then KILL; best effort]; start-container demo-pg-1; waiting");
   ASSERT_EQ(plan.waiting.size(), 1u);
   EXPECT_THAT(plan.waiting[0], HasSubstr("failover is disabled"));
 }
@@ -1656,7 +1690,8 @@ TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefor
   EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kStopPostgres);
   ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
   // The fence will break its hung connections: the hold waits for that rather than KILL.
-  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffortUntilFenced);
+  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffort);
+  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->pause.wait, absl::Seconds(1));
   EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr);  // not before the fence
 
   Snapshot cut = observed();
@@ -1664,6 +1699,7 @@ TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefor
   plan = ComputePlan(spec, cut);
   ASSERT_NE(Find(plan, ActionType::kHoldClients), nullptr);
   EXPECT_EQ(Find(plan, ActionType::kHoldClients)->hold, ClientHold::kBestEffort);
+  EXPECT_EQ(Find(plan, ActionType::kHoldClients)->pause.wait, absl::Milliseconds(200));
 
   Snapshot paused = observed();
   paused.nodes[0].paused = true;

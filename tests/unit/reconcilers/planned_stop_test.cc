@@ -92,19 +92,23 @@ const std::vector<StopCase>& Cases() {
        "delay-stop demo-pg-1; waiting | stopping 1"},
       {"ASettledStopOfThePrimaryIsASwitchoverToTheMostAdvancedStandby", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) { return Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait); },
-       "switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 | stopping 1 | switchover"},
+       "switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: PAUSE up to 3s, then close "
+       "hung servers, then KILL] [if demo-pg-2 has not replayed all within 3s: demo-pg-1 started "
+       "again as primary] | stopping 1 | switchover"},
       {"ASettledStopNotAnsweredYetIsAnsweredBesideTheSwitchover", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) { return Stopping(Healthy(b), 1, kSettled); },
-       "delay-stop demo-pg-1; switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 | stopping "
-       "1 | switchover"},
+       "delay-stop demo-pg-1; switchover demo-pg-2 <- demo-pg-1, followed by demo-pg-3 [hold: "
+       "PAUSE up to 3s, then close hung servers, then KILL] [if demo-pg-2 has not replayed all "
+       "within 3s: demo-pg-1 started again as primary] | stopping 1 | switchover"},
       {"AStandbyBeingStoppedIsNoSwitchoverTarget", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          return Stopping(Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait), 2,
                          absl::Milliseconds(200), StopAnswer::kWait);
        },
        // The standby serves no reads: it may stop beside the switchover.
-       "allow-stop demo-pg-2; switchover demo-pg-3 <- demo-pg-1 | stopping 1,2 | leave read 2 | "
-       "switchover"},
+       "allow-stop demo-pg-2; switchover demo-pg-3 <- demo-pg-1 [hold: PAUSE up to 3s, then close "
+       "hung servers, then KILL] [if demo-pg-3 has not replayed all within 3s: demo-pg-1 started "
+       "again as primary] | stopping 1,2 | leave read 2 | switchover"},
       {"AWholeClusterStoppedLetsThePrimaryStopFirstAndPromotesNobody", [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {
          Snapshot s = Stopping(Healthy(b), 1, kSettled, StopAnswer::kWait);
@@ -267,7 +271,8 @@ const std::vector<WholePlanCase>& WholePlanCases() {
                              .Build(),
                          1, kSettled, StopAnswer::kWait);
        },
-       "switchover demo-pg-2 <- demo-pg-1"},
+       "switchover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, then "
+       "KILL] [if demo-pg-2 has not replayed all within 3s: demo-pg-1 started again as primary]"},
       {"APrimaryStoppingWithoutASwitchoverIsNotStartedAgainNorFailedOverFrom",
        [] { return DemoSpec(); },
        [](ObservedStateBuilder b) {

@@ -174,7 +174,9 @@ const std::vector<ReadCase>& Cases() {
        [](ObservedStateBuilder b) {
          return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(2).ReadBouncer({}).Build();
        },
-       "point-bouncer demo-bouncer -> demo-pg-1", ""},
+       "point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, then close hung servers, "
+       "then KILL]",
+       ""},
       {"WithoutAPrimaryTheLastTargetIsKept", [] { return ReadSpec(); },
        [](ObservedStateBuilder b) {
          return b.Down(1, DataDir::kPrimary, false, absl::Milliseconds(100))
