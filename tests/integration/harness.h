@@ -29,8 +29,9 @@ CommandResult Shell(const std::string& command);
 // Runs the radctl under test with `args` (already shell-quoted where needed).
 CommandResult Radctl(const std::string& args);
 
-// Polls `condition` until it returns true or `timeout` passes. `condition` may fill `observed`
-// with what it saw; on timeout that text is the failure message.
+// Polls `condition` until it returns true or `timeout` passes, every 100 ms or, for a condition
+// that takes longer than 50 ms to answer, twice its time. `condition` may fill `observed` with
+// what it saw; on timeout that text is the failure message.
 ::testing::AssertionResult WaitFor(const std::function<bool(std::string* observed)>& condition,
                                    absl::Duration timeout);
 
