@@ -2,10 +2,10 @@
 
 namespace radctl {
 
-NextStep NextStepAfter(const absl::Status& status) {
+NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row) {
   switch (status.code()) {
     case absl::StatusCode::kAborted:
-      return NextStep::kObserveNow;
+      return aborted_in_a_row <= kObserveNowInARow ? NextStep::kObserveNow : NextStep::kBackOff;
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kDataLoss:
     case absl::StatusCode::kInvalidArgument:

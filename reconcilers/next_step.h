@@ -6,15 +6,19 @@
 
 namespace radctl {
 
-// What the loop does after a pass that failed with `status`, by its code alone:
-//   kObserveNow  Aborted: the world changed under an action; look again at once.
+// What the loop does after a pass that failed with `status` (apply and watch alike), by its
+// code and, for Aborted, by how many passes in a row failed so, this one included:
+//   kObserveNow  Aborted, up to kObserveNowInARow times in a row: the world changed under an
+//                action; look again at once. A world that goes on changing under every action
+//                is backed off from instead, as from any other failure.
 //   kWaitForUser FailedPrecondition, InvalidArgument, PermissionDenied, DataLoss (a damaged
 //                state file): only the user can fix it (an image missing, a port taken); apply
 //                stops and says why, watch says why and retries rarely.
 //   kBackOff     anything else (Unavailable, DeadlineExceeded, Internal): try again after a
 //                growing pause.
 enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
-NextStep NextStepAfter(const absl::Status& status);
+inline constexpr int kObserveNowInARow = 3;
+NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row = 1);
 
 // Could not connect, timed out, the world changed under it: worth trying again as it is. Other
 // failures of an action count as hard (a rewind that failed, a script that exited with an

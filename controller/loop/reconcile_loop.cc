@@ -340,7 +340,8 @@ absl::Status ReconcileLoop::Converge(const ClusterSpec& spec, bool* acted,
     }
     if (!pass.status.ok()) {
       ReportFailure(spec, pass.status);
-      if (NextStepAfter(pass.status) == NextStep::kBackOff || ++aborted_in_a_row > 3) {
+      aborted_in_a_row = absl::IsAborted(pass.status) ? aborted_in_a_row + 1 : 0;
+      if (NextStepAfter(pass.status, aborted_in_a_row) == NextStep::kBackOff) {
         WaitFor(backoff, stop);
         backoff = std::min(backoff * 2, kMaxBackoff);
       }
@@ -386,10 +387,10 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
     PassResult pass = RunPass(spec);
     if (!pass.status.ok()) {
       ReportFailure(spec, pass.status);
-      switch (NextStepAfter(pass.status)) {
+      aborted_in_a_row = absl::IsAborted(pass.status) ? aborted_in_a_row + 1 : 0;
+      switch (NextStepAfter(pass.status, aborted_in_a_row)) {
         case NextStep::kObserveNow:
-          if (++aborted_in_a_row <= 3) continue;
-          [[fallthrough]];
+          continue;
         case NextStep::kWaitForUser:
           WaitFor(kUserFixRetry, &stop);
           continue;

@@ -580,8 +580,12 @@ TEST(SafetyLoopTest, ANodeThatCannotStartSaysWhyInPostgressOwnWordsAndIsRetriedW
   EXPECT_LE(starts, 3);  // 3 s of backing off: at 0, 1 and 3 s at most
 }
 
-TEST(NextStepAfterTest, TheStatusCodeAloneDecides) {
+TEST(NextStepAfterTest, TheStatusCodeDecidesAndForAbortedHowOftenInARow) {
   EXPECT_EQ(NextStepAfter(absl::AbortedError("x")), NextStep::kObserveNow);
+  EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 3), NextStep::kObserveNow);
+  // A world that changes under every action: backed off from, in apply and watch alike (watch
+  // once waited for a person instead, 30 s, with a failover perhaps due).
+  EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 4), NextStep::kBackOff);
   EXPECT_EQ(NextStepAfter(absl::FailedPreconditionError("x")), NextStep::kWaitForUser);
   EXPECT_EQ(NextStepAfter(absl::InvalidArgumentError("x")), NextStep::kWaitForUser);
   EXPECT_EQ(NextStepAfter(absl::PermissionDeniedError("x")), NextStep::kWaitForUser);
