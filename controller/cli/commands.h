@@ -66,6 +66,18 @@ struct ReadyOptions {
 absl::StatusOr<ReadyOptions> ParseReady(const ParsedArgs& args);
 absl::Status RunReady(const CliContext& context, const ReadyOptions& options);
 
+struct WaitOptions {
+  std::string name;
+  struct Wanted {
+    std::string type;    // a condition's type: Ready, Degraded, FailingOver, Reconciling
+    bool status = true;  // the value waited for
+  };
+  std::vector<Wanted> wanted;  // every one must hold at once; none: the cluster answers
+  absl::Duration timeout = absl::Seconds(60);
+};
+absl::StatusOr<WaitOptions> ParseWait(const ParsedArgs& args);
+absl::Status RunWait(const CliContext& context, const WaitOptions& options);
+
 struct EventsOptions {
   std::string name;
   std::string since;             // a duration ("10m") or a time; empty: all kept events

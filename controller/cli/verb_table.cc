@@ -113,6 +113,21 @@ std::vector<VerbDef> MakeVerbs() {
         Valued("--wait", "", "DURATION", "keep asking until ready or this long has passed")},
        Bind(&ParseReady, &RunReady)});
   verbs.push_back(
+      {"wait",
+       "exit 0 once the cluster's conditions are as asked",
+       "Observes the cluster itself, as status does (no watcher needed), until every condition\n"
+       "named with --for has the value asked (condition=Ready means Ready=true), then prints\n"
+       "them: a CI job waiting for its database, as kubectl wait. Exit 1 with the conditions\n"
+       "last seen when --timeout passes. Conditions: Ready (the endpoint reaches a writable\n"
+       "primary), Degraded (fewer streaming standbys than the spec wants), FailingOver,\n"
+       "Reconciling (observed differs from the spec).",
+       {Cluster()},
+       {Valued("--for", "", "condition=TYPE[=true|false]",
+               "e.g. condition=Ready, condition=Degraded=false (repeat for several)")
+            .Repeatable(),
+        Valued("--timeout", "", "DURATION", "give up after this long (default 60s)")},
+       Bind(&ParseWait, &RunWait)});
+  verbs.push_back(
       {"events",
        "what the controller decided and why",
        "The events kept with the cluster: what the controller decided, why, and how it ended.",

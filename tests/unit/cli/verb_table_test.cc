@@ -23,26 +23,28 @@ using ::testing::IsEmpty;
 // A value the verb's own checks accept for a flag or argument of this kind.
 std::string PlausibleValue(const std::string& kind, const std::vector<std::string>& choices) {
   if (!choices.empty()) return choices[0];
-  static const std::map<std::string, std::string> kValues = {{"FILE", "/nonexistent/spec.yaml"},
-                                                             {"DIR", "/nonexistent"},
-                                                             {"N", "2"},
-                                                             {"K", "2"},
-                                                             {"R", "1"},
-                                                             {"W/S", "100"},
-                                                             {"PORT", "7000"},
-                                                             {"ADDR:PORT", "127.0.0.1:8433"},
-                                                             {"HOST:PORT", "db.example.com:5432"},
-                                                             {"DURATION", "5s"},
-                                                             {"WHEN", "10m"},
-                                                             {"TIME", "2026-01-01T00:00:00Z"},
-                                                             {"LSN", "0/3000060"},
-                                                             {"NAME", "demo"},
-                                                             {"NEW", "copy"},
-                                                             {"NODE", "2"},
-                                                             {"IMAGE", "radctl/radctl:test"},
-                                                             {"COMMAND", "status"},
-                                                             {"KIND", "clusters"},
-                                                             {"SHELL", "bash"}};
+  static const std::map<std::string, std::string> kValues = {
+      {"FILE", "/nonexistent/spec.yaml"},
+      {"DIR", "/nonexistent"},
+      {"N", "2"},
+      {"K", "2"},
+      {"R", "1"},
+      {"W/S", "100"},
+      {"PORT", "7000"},
+      {"ADDR:PORT", "127.0.0.1:8433"},
+      {"HOST:PORT", "db.example.com:5432"},
+      {"DURATION", "5s"},
+      {"WHEN", "10m"},
+      {"TIME", "2026-01-01T00:00:00Z"},
+      {"LSN", "0/3000060"},
+      {"NAME", "demo"},
+      {"NEW", "copy"},
+      {"NODE", "2"},
+      {"IMAGE", "radctl/radctl:test"},
+      {"COMMAND", "status"},
+      {"KIND", "clusters"},
+      {"SHELL", "bash"},
+      {"condition=TYPE[=true|false]", "condition=Ready"}};
   auto found = kValues.find(kind);
   return found == kValues.end() ? "x" : found->second;
 }

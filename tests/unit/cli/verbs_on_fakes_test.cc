@@ -350,5 +350,46 @@ TEST_F(VerbsOnFakesTest, StateANewerRadctlWroteIsRefusedAndLeftAlone) {
   EXPECT_TRUE(absl::IsFailedPrecondition(Run(&RunStatus, status)));
 }
 
+// radctl wait observes the cluster itself until the conditions are as asked, and says what it
+// last saw when they are not within --timeout.
+TEST_F(VerbsOnFakesTest, WaitReturnsOnceTheConditionsHoldAndOtherwiseSaysWhatItSaw) {
+  ASSERT_TRUE(Apply("  nodes: 3\n  bouncer: {port: auto}\n").ok()) << err_.str();
+  WaitOptions wait;
+  wait.name = "demo";
+  wait.wanted = {{"Ready", true}, {"Degraded", false}};
+  wait.timeout = absl::Seconds(5);
+  ASSERT_TRUE(Run(&RunWait, wait).ok()) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Ready=True"));
+
+  world_.Kill(3);  // a standby: the endpoint still reaches the primary, one standby short
+  wait.wanted = {{"Ready", true}};
+  EXPECT_TRUE(Run(&RunWait, wait).ok()) << err_.str();
+  wait.wanted = {{"Degraded", false}};
+  absl::Status degraded = Run(&RunWait, wait);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(degraded)) << degraded;
+  EXPECT_THAT(degraded.message(), HasSubstr("Degraded=True (StandbysNotStreaming"));
+}
+
+TEST(ParseWaitTest, ConditionsAsKubectlWritesThemAndNothingElse) {
+  const std::set<std::string> declared = {"--for", "--timeout"};
+  absl::StatusOr<WaitOptions> parsed = ParseWait(ParsedArgs(
+      {{"--for", {"condition=Ready", "condition=degraded=False"}}, {"--timeout", {"2m"}}}, {"demo"},
+      declared));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->wanted.size(), 2u);
+  EXPECT_EQ(parsed->wanted[0].type, "Ready");
+  EXPECT_TRUE(parsed->wanted[0].status);
+  EXPECT_EQ(parsed->wanted[1].type, "Degraded");
+  EXPECT_FALSE(parsed->wanted[1].status);
+  EXPECT_EQ(parsed->timeout, absl::Minutes(2));
+  for (const char* bad :
+       {"cond=Ready", "condition=Healthy", "condition=Ready=yes", "condition=Ready=true=1"}) {
+    absl::Status refused = ParseWait(ParsedArgs({{"--for", {bad}}}, {"demo"}, declared)).status();
+    EXPECT_TRUE(absl::IsInvalidArgument(refused)) << bad << ": " << refused;
+  }
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseWait(ParsedArgs({{"--timeout", {"soon"}}}, {"demo"}, declared)).status()));
+}
+
 }  // namespace
 }  // namespace radctl::cli
