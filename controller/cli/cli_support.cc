@@ -89,25 +89,43 @@ absl::Status ConvergeOrAwaitController(const CliContext& context, const Env& env
   if (!absl::IsFailedPrecondition(lock.status())) return lock.status();
   context.err << "radctl: a controller is running for cluster " << cluster.spec.name
               << "; it carries this out. Waiting for it...\n";
-  Observer observer(env, cluster.secrets);
-  absl::Time deadline = env.clock.Monotonic() + timeout;
-  std::string last;
-  while (env.clock.Monotonic() < deadline) {
-    if (context.stop.load()) {
-      return absl::CancelledError(absl::StrCat(
-          "stopped waiting; the controller running for cluster ", cluster.spec.name,
-          " carries on with what was asked (radctl status ", cluster.spec.name, " shows it)"));
-    }
-    ASSIGN_OR_RETURN(ObservedState observed, observer.Observe(cluster.spec));
-    observed.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
-    Plan plan = ComputePlan(cluster.spec, observed, store.LoadRequests());
-    if (plan.converged()) return absl::OkStatus();
-    last = plan.ToString(cluster.spec.name);
-    env.clock.SleepFor(absl::Milliseconds(200));
+  absl::Status waited = ObserveUntil(
+      context, env, store, cluster, timeout, absl::Milliseconds(200),
+      [&](const Observed& observed, std::string* seen) {
+        *seen = absl::StrCat("still to do: ", observed.plan.ToString(cluster.spec.name));
+        return observed.plan.converged();
+      });
+  if (absl::IsCancelled(waited)) {
+    return absl::CancelledError(absl::StrCat(
+        "stopped waiting; the controller running for cluster ", cluster.spec.name,
+        " carries on with what was asked (radctl status ", cluster.spec.name, " shows it)"));
   }
-  return absl::DeadlineExceededError(absl::StrCat("the running controller has not finished within ",
-                                                  absl::FormatDuration(timeout),
-                                                  "; still to do: ", last));
+  if (absl::IsDeadlineExceeded(waited)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the running controller has not finished within ",
+                     absl::FormatDuration(timeout), waited.message()));
+  }
+  return waited;
+}
+
+absl::Status ObserveUntil(const CliContext& context, const Env& env, const ClusterStore& store,
+                          const StoredCluster& cluster, absl::Duration timeout,
+                          absl::Duration interval,
+                          const std::function<bool(const Observed&, std::string*)>& done) {
+  Observer observer(env, cluster.secrets);
+  const absl::Time deadline = env.clock.Monotonic() + timeout;
+  std::string seen = "nothing observed yet";
+  while (true) {
+    ASSIGN_OR_RETURN(ObservedState state, observer.Observe(cluster.spec));
+    state.recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
+    Observed observed{state, ComputePlan(cluster.spec, state, store.LoadRequests())};
+    if (done(observed, &seen)) return absl::OkStatus();
+    if (context.stop.load()) return absl::CancelledError(absl::StrCat("; last seen: ", seen));
+    if (env.clock.Monotonic() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("; last seen: ", seen));
+    }
+    env.clock.SleepFor(interval);
+  }
 }
 
 }  // namespace radctl::cli

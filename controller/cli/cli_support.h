@@ -4,12 +4,15 @@
 // what to do.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/cli/cli_context.h"
 #include "controller/state/cluster_store.h"
+#include "reconcilers/observed_state.h"
+#include "reconcilers/plan.h"
 
 namespace radctl::cli {
 
@@ -41,6 +44,22 @@ struct StoredCluster {
 // Prints a JSON document as -o asks: "json" as is (indented), "yaml" as YAML.
 [[nodiscard]] absl::Status PrintStructured(const CliContext& context, const std::string& json,
                                            const std::string& format);
+
+// What one observation of a cluster shows a verb that waits: the observation and the plan made
+// from it, with the state recorded beside the cluster (the primary, the requests).
+struct Observed {
+  ObservedState state;
+  Plan plan;
+};
+// Observes `cluster` every `interval` on one Observer (its sessions stay open) until `done`
+// says so (OK), `timeout` passes (DeadlineExceeded) or the first SIGINT/SIGTERM (Cancelled).
+// `done` also says what it sees (`*seen`), which the errors quote. An observation that fails
+// (the container runtime unreachable) ends the wait with its error. It decides nothing: what it
+// waits for is the caller's.
+[[nodiscard]] absl::Status ObserveUntil(
+    const CliContext& context, const Env& env, const ClusterStore& store,
+    const StoredCluster& cluster, absl::Duration timeout, absl::Duration interval,
+    const std::function<bool(const Observed&, std::string*)>& done);
 
 // Makes the stored desired state (spec, requests) real: converges now when no controller runs
 // for the cluster (taking its lock as `command`); when one runs, leaves the work to it and

@@ -9,7 +9,6 @@
 #include "absl/strings/str_split.h"
 #include "controller/cli/cli_support.h"
 #include "controller/cli/commands.h"
-#include "controller/loop/observer.h"
 #include "controller/reporting/conditions.h"
 #include "crd-like-specs/status_macros.h"
 
@@ -74,39 +73,30 @@ absl::Status RunWait(const CliContext& context, const WaitOptions& options) {
   ClusterStore store(context.state_dir, options.name, context.clock);
   ASSIGN_OR_RETURN(StoredCluster cluster, LoadStoredCluster(store, options.name));
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
-  Observer observer(*env, cluster.secrets);
-  const absl::Time deadline = env->clock.Monotonic() + options.timeout;
-  std::string last = "nothing observed yet";
-  while (true) {
-    absl::StatusOr<ObservedState> observed = observer.Observe(cluster.spec);
-    if (observed.ok()) {
-      observed->recorded_primary = store.LoadPrimary().value_or(RecordedPrimary{});
-      Plan plan = ComputePlan(cluster.spec, *observed, store.LoadRequests());
-      std::vector<Condition> conditions =
-          ComputeConditions(cluster.spec, *observed, plan, {}, observed->observed_at);
-      bool met = true;
-      for (const WaitOptions::Wanted& wanted : options.wanted) {
-        const Condition* condition = FindCondition(conditions, wanted.type);
-        met = met && condition != nullptr && condition->status == wanted.status;
-      }
-      last = Describe(conditions);
-      if (met) {
-        context.out << "cluster " << options.name << ": " << last << "\n";
-        return absl::OkStatus();
-      }
-    } else {
-      last = std::string(observed.status().message());
-    }
-    if (context.stop.load()) {
-      return absl::CancelledError(absl::StrCat("stopped waiting; last seen: ", last));
-    }
-    if (env->clock.Monotonic() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("cluster ", options.name, ": not as asked within ",
-                       absl::FormatDuration(options.timeout), "; last seen: ", last));
-    }
-    env->clock.SleepFor(kPoll);
+  std::string conditions_seen;
+  absl::Status waited = ObserveUntil(
+      context, *env, store, cluster, options.timeout, kPoll,
+      [&](const Observed& observed, std::string* seen) {
+        std::vector<Condition> conditions = ComputeConditions(
+            cluster.spec, observed.state, observed.plan, {}, observed.state.observed_at);
+        bool met = true;
+        for (const WaitOptions::Wanted& wanted : options.wanted) {
+          const Condition* condition = FindCondition(conditions, wanted.type);
+          met = met && condition != nullptr && condition->status == wanted.status;
+        }
+        *seen = conditions_seen = Describe(conditions);
+        return met;
+      });
+  if (waited.ok()) {
+    context.out << "cluster " << options.name << ": " << conditions_seen << "\n";
+    return waited;
   }
+  if (absl::IsDeadlineExceeded(waited)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("cluster ", options.name, ": not as asked within ",
+                     absl::FormatDuration(options.timeout), waited.message()));
+  }
+  return absl::Status(waited.code(), absl::StrCat("stopped waiting", waited.message()));
 }
 
 }  // namespace radctl::cli
