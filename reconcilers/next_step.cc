@@ -16,6 +16,11 @@ NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row) {
   }
 }
 
+bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure) {
+  if (absl::IsCancelled(status)) return false;
+  return status.ok() || absl::IsDeadlineExceeded(status) || !end_on_failure;
+}
+
 bool FailureIsTransient(const absl::Status& status) {
   return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) || absl::IsAborted(status);
 }

@@ -20,6 +20,12 @@ enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
 inline constexpr int kObserveNowInARow = 3;
 NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row = 1);
 
+// Whether `apply --watch` goes on to watch a cluster after its first convergence ended with
+// `status`: not when the user stopped it (Cancelled); always when it converged or only ran out
+// of time (the loop keeps at it); after any other failure, unless `end_on_failure` (one cluster
+// applied from the command line: its error ends the command, exit 1 or 2).
+bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure);
+
 // Could not connect, timed out, the world changed under it: worth trying again as it is. Other
 // failures of an action count as hard (a rewind that failed, a script that exited with an
 // error): the planner falls back after a few (rejoin -> rebuild).

@@ -8,6 +8,7 @@
 #include "controller/reporting/status_report.h"
 #include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/next_step.h"
 
 namespace radctl {
 
@@ -74,9 +75,7 @@ void ClusterWorker::Run() {
   absl::Time start = env_.clock.Monotonic();
   bool acted = false;
   absl::Status converged = loop_->Converge(desired_, &acted, &stop_);
-  const bool watch_on =
-      options_.watch && !absl::IsCancelled(converged) &&
-      (converged.ok() || absl::IsDeadlineExceeded(converged) || !options_.end_on_failure);
+  const bool watch_on = options_.watch && WatchOnAfterApply(converged, options_.end_on_failure);
   if (converged.ok()) PrintReady(env_.clock.Monotonic() - start, acted);
   if (!watch_on) {
     result_ = converged;
