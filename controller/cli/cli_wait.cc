@@ -16,7 +16,6 @@ namespace radctl::cli {
 namespace {
 
 constexpr absl::Duration kPoll = absl::Milliseconds(250);
-constexpr const char* kConditionTypes[] = {"Ready", "Degraded", "FailingOver", "Reconciling"};
 
 // "condition=Ready", "condition=Degraded=false": the condition and the value waited for.
 absl::StatusOr<WaitOptions::Wanted> ParseFor(const std::string& text) {

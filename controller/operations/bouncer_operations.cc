@@ -111,8 +111,12 @@ absl::Status BouncerOperations::ReleaseHungServers(BouncerSession& admin,
   const std::string not_closed = absl::StrCat(
       limits.close_hung_servers ? "closing them under PgBouncer " : "", closed.message());
   if (!limits.kill) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        why, ": ", not_closed, ", and the action does not allow KILL: its PAUSE is left pending"));
+    // A PAUSE left pending would hold every client until PgBouncer fails them: withdrawn.
+    absl::Status resumed = admin.Resume(database);
+    return absl::DeadlineExceededError(
+        absl::StrCat(why, ": ", not_closed, ", and the action does not allow KILL: its PAUSE ",
+                     resumed.ok() ? "was withdrawn (RESUME), clients are not held"
+                                  : absl::StrCat("could not be withdrawn: ", resumed.message())));
   }
   RETURN_IF_ERROR(admin.Kill(database));
   events_.Warning(bouncer, "BouncerKill",

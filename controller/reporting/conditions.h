@@ -13,8 +13,12 @@
 
 namespace radctl {
 
+// Every condition's type, in the order ComputeConditions reports them.
+inline constexpr const char* kConditionTypes[] = {"Ready", "Degraded", "FailingOver",
+                                                  "Reconciling"};
+
 struct Condition {
-  std::string type;  // "Ready" | "Degraded" | "FailingOver" | "Reconciling"
+  std::string type;  // one of kConditionTypes
   bool status = false;
   std::string reason;  // CamelCase
   std::string message;

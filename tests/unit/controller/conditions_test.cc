@@ -33,6 +33,9 @@ TEST(ConditionsTest, HealthyClusterIsReadyNotDegradedConverged) {
             "Ready=True(PrimaryReachable) Degraded=False(AllStandbysStreaming) "
             "FailingOver=False(PrimaryHealthy) Reconciling=False(Converged) ");
   for (const Condition& c : conditions) EXPECT_EQ(c.last_transition, kT0);
+  // The types radctl wait accepts are those reported, in that order.
+  ASSERT_EQ(conditions.size(), std::size(kConditionTypes));
+  for (size_t i = 0; i < conditions.size(); ++i) EXPECT_EQ(conditions[i].type, kConditionTypes[i]);
 }
 
 TEST(ConditionsTest, ReadEndpointFallbackOnlyWithAReadPort) {

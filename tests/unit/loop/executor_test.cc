@@ -180,6 +180,14 @@ TEST_F(ExecutorTest, AHoldWhoseActionForbidsKillNeverSendsKill) {
   EXPECT_EQ(h_.world().Bouncer().kills, 0);
   EXPECT_THAT(out_.str(), Not(HasSubstr("BouncerKill")));
 
+  // Where nothing else resumes the bouncer (a hold of its own), the pending PAUSE is withdrawn.
+  Action hold{ActionType::kHoldClients, 0, 1, "test"};
+  hold.hold = ClientHold::kRequired;
+  hold.pause = repoint.pause;
+  outcome = Run(hold);
+  EXPECT_THAT(std::string(outcome.status.message()), HasSubstr("withdrawn (RESUME)"));
+  EXPECT_FALSE(h_.world().Bouncer().paused) << "clients left held by a PAUSE nobody resumes";
+
   // Allowed, the same hold ends in KILL.
   repoint.pause.kill = true;
   outcome = Run(repoint);

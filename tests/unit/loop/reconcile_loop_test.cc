@@ -592,8 +592,8 @@ TEST(WatchOnAfterApplyTest, OnlyAStopOrAFailureTheCommandEndsOnEndsTheWatch) {
 TEST(NextStepAfterTest, TheStatusCodeDecidesAndForAbortedHowOftenInARow) {
   EXPECT_EQ(NextStepAfter(absl::AbortedError("x")), NextStep::kObserveNow);
   EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 3), NextStep::kObserveNow);
-  // A world that changes under every action: backed off from, in apply and watch alike (watch
-  // once waited for a person instead, 30 s, with a failover perhaps due).
+  // A world that changes under every action: backed off from, in apply and watch alike, not
+  // waited out as if a person had to fix it (a failover may be due meanwhile).
   EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 4), NextStep::kBackOff);
   EXPECT_EQ(NextStepAfter(absl::FailedPreconditionError("x")), NextStep::kWaitForUser);
   EXPECT_EQ(NextStepAfter(absl::InvalidArgumentError("x")), NextStep::kWaitForUser);
