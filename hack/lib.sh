@@ -27,7 +27,7 @@ TEST_PACKAGES=(
   ccache          # keeps compiled objects between builds on this machine (see configure_build)
 )
 
-log() { printf '\033[1m[hack]\033[0m %s\n' "$*" >&2; }
+log() { printf '\033[1m[hack %s]\033[0m %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf '[hack] error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {

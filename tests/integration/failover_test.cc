@@ -96,11 +96,11 @@ TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
   ASSERT_EQ(cluster.Apply().exit_code, 0);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout, &primary));
-  // ~500 MB, so that cloning a new standby takes a couple of seconds.
+  // ~100 MB, so that cloning a new standby takes a second or two.
   ASSERT_TRUE(cluster
                   .QueryNode(OrdinalOf(primary),
                              "CREATE TABLE big AS SELECT g, repeat('x', 1000) AS pad "
-                             "FROM generate_series(1, 500000) g")
+                             "FROM generate_series(1, 100000) g")
                   .ok());
   Watcher watcher(cluster);
   std::unique_ptr<Writer> writer = StartWriter(cluster);
@@ -127,6 +127,9 @@ TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
   // In the end: three nodes, the new one cloned from the new primary.
   EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(120)));
   writer->Stop();
+  // The premise held: the freeze came while the first clone was copying, not after it.
+  const std::string log = watcher.Log();
+  EXPECT_LT(log.find(" Failover "), log.find("clone-standby: done")) << log;
 }
 
 TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {

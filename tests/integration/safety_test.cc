@@ -91,7 +91,7 @@ TEST(SafetyTest, DoubleFaultWithSynchronousReplicationLosesNoAcknowledgedWrite) 
 TEST(SafetyTest, TurningSynchronousOffDuringAnOutageDoesNotLowerTheQuorum) {
   TestCluster cluster("it-lowerk", 3, 16655, "  replication:\n    synchronous: true\n");
   ASSERT_EQ(cluster.Apply().exit_code, 0);
-  Watcher watcher(cluster);
+  Watcher watcher(cluster, 17655);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
   std::unique_ptr<Writer> writer = StartWriter(cluster);
@@ -119,7 +119,9 @@ TEST(SafetyTest, TurningSynchronousOffDuringAnOutageDoesNotLowerTheQuorum) {
         return absl::StrContains(*observed, "SpecChanged");
       },
       absl::Seconds(30)));
-  absl::SleepFor(absl::Seconds(10));  // several detection periods: time to do the wrong thing
+  // Passes with the edited spec and the primary long past its detection time: each could
+  // promote the lagging standby if the quorum followed the edit.
+  EXPECT_TRUE(watcher.WaitPasses(10, absl::Seconds(60)));
   EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(cluster.Node(lagging), " Failover"))));
 
   ASSERT_EQ(Shell(absl::StrCat("docker unpause ", cluster.Node(in_sync))).exit_code, 0);
@@ -232,7 +234,7 @@ TEST(SafetyTest, ATransientRejoinErrorIsRetriedAndTheDataKept) {
 TEST(SafetyTest, AScaleDownUnderSynchronousReplicationKeepsTheOnlyCopyOfAcknowledgedRows) {
   TestCluster cluster("it-syncscale", 3, 16635, "  replication:\n    synchronous: true\n");
   ASSERT_EQ(cluster.Apply().exit_code, 0);
-  Watcher watcher(cluster);
+  Watcher watcher(cluster, 17635);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
   ASSERT_EQ(primary, cluster.Node(1));  // a new cluster's first node: ordinal 3 goes first
@@ -264,7 +266,9 @@ TEST(SafetyTest, AScaleDownUnderSynchronousReplicationKeepsTheOnlyCopyOfAcknowle
       Shell(absl::StrCat("docker network connect --alias ", lagging, " ", network, " ", lagging))
           .exit_code,
       0);
-  absl::SleepFor(absl::Seconds(15));  // several detection periods: time to do the wrong thing
+  // Passes in which the primary is cut off past its detection time and the lagging standby is
+  // back: each could promote it without the rows.
+  EXPECT_TRUE(watcher.WaitPasses(10, absl::Seconds(60)));
   EXPECT_THAT(watcher.Log(), Not(HasSubstr(absl::StrCat(lagging, " failover: done"))));
   ASSERT_EQ(
       Shell(absl::StrCat("docker network connect --alias ", primary, " ", network, " ", primary))

@@ -4,16 +4,22 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "httplib.h"
 
 namespace radctl::it {
 
 using ::radctl::testsupport::Process;
 using ::radctl::testsupport::Writer;
 
-Watcher::Watcher(const TestCluster& cluster)
-    : cluster_(cluster), log_path_(absl::StrCat("/tmp/radctl-it-", cluster.name(), ".log")) {
+Watcher::Watcher(const TestCluster& cluster, int http_port)
+    : cluster_(cluster),
+      http_port_(http_port),
+      log_path_(absl::StrCat("/tmp/radctl-it-", cluster.name(), ".log")) {
   std::remove(log_path_.c_str());
   Start();
 }
@@ -26,9 +32,43 @@ Watcher::~Watcher() {
 }
 
 void Watcher::Start() {
+  const std::string http = http_port_ == 0 ? "off" : absl::StrCat("127.0.0.1:", http_port_);
   process_ = std::make_unique<Process>(
-      std::vector<std::string>{"apply", "-f", cluster_.spec_path(), "--watch", "--http", "off"},
+      std::vector<std::string>{"apply", "-f", cluster_.spec_path(), "--watch", "--http", http},
       log_path_);
+}
+
+int64_t Watcher::Passes() const {
+  httplib::Client client("127.0.0.1", http_port_);
+  client.set_connection_timeout(1);
+  client.set_read_timeout(2);
+  httplib::Result result = client.Get("/metrics");
+  if (!result || result->status != 200) return -1;
+  // radctl_reconcile_runs_total{cluster="NAME"} N
+  for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
+    if (!absl::StartsWith(line, "radctl_reconcile_runs_total{")) continue;
+    int64_t passes = -1;
+    if (!absl::SimpleAtoi(line.substr(line.rfind(' ') + 1), &passes)) return -1;
+    return passes;
+  }
+  return -1;
+}
+
+::testing::AssertionResult Watcher::WaitPasses(int passes, absl::Duration timeout) const {
+  if (http_port_ == 0) return ::testing::AssertionFailure() << "the watcher serves no /metrics";
+  int64_t from = -1;
+  return WaitFor(
+      [&](std::string* observed) {
+        const int64_t now = Passes();
+        if (now < 0) {
+          *observed = absl::StrCat("no radctl_reconcile_runs_total on :", http_port_, "/metrics");
+          return false;
+        }
+        if (from < 0) from = now;
+        *observed = absl::StrCat(now - from, " passes of ", passes);
+        return now - from >= passes;
+      },
+      timeout);
 }
 
 std::unique_ptr<Writer> StartWriter(const TestCluster& cluster) {

@@ -20,14 +20,24 @@ inline constexpr absl::Duration kHealTimeout = absl::Seconds(60);
 // is stopped before the cluster is deleted; its log is printed when the test has failed.
 class Watcher {
  public:
-  explicit Watcher(const TestCluster& cluster);
+  // With `http_port`, it serves /metrics there (127.0.0.1), which WaitPasses reads.
+  explicit Watcher(const TestCluster& cluster, int http_port = 0);
   ~Watcher();
   void Start();
   testsupport::Process& process() { return *process_; }
   std::string Log() const { return process_->Log(); }
 
+  // Waits until the controller has completed `passes` more reconcile passes (observe, plan,
+  // act) than when called, or `timeout`. A test that checks that the controller does *not* do
+  // something gives it passes to decide in, not a stretch of wall time: on a loaded machine a
+  // fixed sleep may hold fewer passes than it seems. Needs an http_port.
+  ::testing::AssertionResult WaitPasses(int passes, absl::Duration timeout) const;
+
  private:
+  int64_t Passes() const;  // radctl_reconcile_runs_total; -1 when /metrics does not answer
+
   const TestCluster& cluster_;
+  int http_port_;
   std::string log_path_;
   std::unique_ptr<testsupport::Process> process_;
 };
