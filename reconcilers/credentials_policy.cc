@@ -52,4 +52,8 @@ std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedS
   return std::nullopt;
 }
 
+bool SpecGivesANewPassword(const ClusterSpec& spec, const std::string& kept_password) {
+  return !spec.auth.password.empty() && spec.auth.password != kept_password;
+}
+
 }  // namespace radctl

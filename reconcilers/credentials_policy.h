@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/action.h"
@@ -18,5 +19,10 @@ namespace radctl {
 // spec asks (it is reconfigured first).
 std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedState& observed,
                                         int primary);
+
+// Whether spec.auth.password is one the cluster does not keep yet (the file was edited): the
+// loop then keeps it, with its SCRAM secret, and CredentialsAction rolls it out. An empty one
+// means "the generated password" and never changes it.
+bool SpecGivesANewPassword(const ClusterSpec& spec, const std::string& kept_password);
 
 }  // namespace radctl

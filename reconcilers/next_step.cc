@@ -1,5 +1,7 @@
 #include "reconcilers/next_step.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace radctl {
 
 NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row) {
@@ -14,6 +16,21 @@ NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row) {
     default:
       return NextStep::kBackOff;
   }
+}
+
+FailureReport ReportOfFailure(const absl::Status& status) {
+  const std::string message(status.message());
+  if (absl::IsUnavailable(status)) return {"Unavailable", message};
+  if (NextStepAfter(status) == NextStep::kWaitForUser) {
+    return {"NeedsYou", absl::StrCat(message, " (retrying every ",
+                                     absl::FormatDuration(kUserFixRetry), " and on every change)")};
+  }
+  return {"ReconcileFailed", message};
+}
+
+bool TryStartAgain(const std::string& failed_digest, absl::Time retry_after,
+                   const std::string& digest, absl::Time now) {
+  return digest != failed_digest || now >= retry_after;
 }
 
 bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure) {

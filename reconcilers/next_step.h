@@ -2,7 +2,10 @@
 // controller (the loop, the fleet, the failure counts the planner backs off on).
 #pragma once
 
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace radctl {
 
@@ -20,11 +23,32 @@ enum class NextStep { kObserveNow, kWaitForUser, kBackOff };
 inline constexpr int kObserveNowInARow = 3;
 NextStep NextStepAfter(const absl::Status& status, int aborted_in_a_row = 1);
 
+// How often watch tries again a pass that only the user can fix (kWaitForUser), besides on
+// every change of the spec.
+inline constexpr absl::Duration kUserFixRetry = absl::Seconds(30);
+
+// The warning a failed pass is reported with (once, until its text changes):
+//   Unavailable     the engine, the state directory or a node could not be reached;
+//   NeedsYou        kWaitForUser: the message says what to fix, and when it is tried again;
+//   ReconcileFailed anything else, tried again after a pause.
+struct FailureReport {
+  std::string reason;
+  std::string message;
+};
+FailureReport ReportOfFailure(const absl::Status& status);
+
 // Whether `apply --watch` goes on to watch a cluster after its first convergence ended with
 // `status`: not when the user stopped it (Cancelled); always when it converged or only ran out
 // of time (the loop keeps at it); after any other failure, unless `end_on_failure` (one cluster
 // applied from the command line: its error ends the command, exit 1 or 2).
 bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure);
+
+// A watched directory's cluster whose controller could not start (its spec refused by the
+// engine, a port taken) is tried again as soon as its file changes, else kStartRetryInterval
+// after it failed (`retry_after`, on the monotonic clock).
+inline constexpr absl::Duration kStartRetryInterval = absl::Seconds(30);
+bool TryStartAgain(const std::string& failed_digest, absl::Time retry_after,
+                   const std::string& digest, absl::Time now);
 
 // Could not connect, timed out, the world changed under it: worth trying again as it is. Other
 // failures of an action count as hard (a rewind that failed, a script that exited with an

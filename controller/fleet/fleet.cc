@@ -9,14 +9,14 @@
 #include "controller/operations/cluster_removal.h"
 #include "controller/state/cluster_lock.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/next_step.h"
 
 namespace radctl {
 namespace {
 
-// How often a watched directory is read again, and how soon a cluster that could not start
-// (its lock held, an image missing) is tried again when its spec has not changed.
+// How often a watched directory is read again (when a cluster that could not start is tried
+// again: TryStartAgain in reconcilers/next_step.h).
 constexpr absl::Duration kRescanInterval = absl::Seconds(1);
-constexpr absl::Duration kRetryInterval = absl::Seconds(30);
 
 // A stopped apply gives running actions this long, then ends as a kill would (every action is
 // safe to repeat; an exec into a container cannot be interrupted).
@@ -95,7 +95,7 @@ absl::Status Fleet::StartWorker(const Candidate& candidate) {
   absl::StatusOr<std::unique_ptr<ClusterWorker>> worker =
       ClusterWorker::Prepare(env_, candidate.path, candidate.file, OptionsForWorker(several_));
   if (!worker.ok()) {
-    retry_[name] = Retry{candidate.file.digest, env_.clock.Monotonic() + kRetryInterval};
+    retry_[name] = Retry{candidate.file.digest, env_.clock.Monotonic() + kStartRetryInterval};
     std::string problem = absl::StrCat("cluster ", name, " (", candidate.path,
                                        ") not started: ", worker.status().message());
     if (several_ && reported_[name] != problem) log_.Progress(problem);
@@ -228,8 +228,8 @@ void Fleet::Resync() {
     for (const Stopping& s : stopping_) still_stopping |= s.worker->name() == name;
     if (still_stopping) continue;  // its lock is still held: next scan
     auto retry = retry_.find(name);
-    if (retry != retry_.end() && retry->second.digest == candidate->file.digest &&
-        env_.clock.Monotonic() < retry->second.after) {
+    if (retry != retry_.end() && !TryStartAgain(retry->second.digest, retry->second.after,
+                                                candidate->file.digest, env_.clock.Monotonic())) {
       continue;
     }
     if (StartWorker(*candidate).ok()) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "controller/state/cluster_credentials.h"
 #include "crd-like-specs/status_macros.h"
+#include "reconcilers/credentials_policy.h"
 #include "reconcilers/naming.h"
 #include "reconcilers/probe_timings.h"
 #include "reconcilers/runtime_events.h"
@@ -18,9 +19,6 @@ namespace {
 
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
-// Watch mode, after a failure only the user can fix: look again this often (an edit of the
-// spec or a runtime event wakes it sooner).
-constexpr absl::Duration kUserFixRetry = absl::Seconds(30);
 // Watch mode, a cluster that needs nothing: a full observation (the engine, every node, the
 // bouncer) this often; in between only the primary is asked, every probe interval, and the
 // spec and requests are looked at. A dead container wakes the loop through the runtime's
@@ -134,15 +132,8 @@ void ReconcileLoop::ReportFailure(const ClusterSpec& spec, const absl::Status& s
   std::string text = WithoutNumbers(std::string(status.message()));
   if (text == last_failure_) return;
   last_failure_ = text;
-  if (absl::IsUnavailable(status)) {
-    events_.Warning(spec.name, "Unavailable", std::string(status.message()));
-  } else if (NextStepAfter(status) == NextStep::kWaitForUser) {
-    events_.Warning(spec.name, "NeedsYou",
-                    absl::StrCat(status.message(), " (retrying every ",
-                                 absl::FormatDuration(kUserFixRetry), " and on every change)"));
-  } else {
-    events_.Warning(spec.name, "ReconcileFailed", std::string(status.message()));
-  }
+  const FailureReport report = ReportOfFailure(status);
+  events_.Warning(spec.name, report.reason, report.message);
 }
 
 ReconcileLoop::PassResult ReconcileLoop::RunPass(const ClusterSpec& spec) {
@@ -268,7 +259,7 @@ void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
   absl::StatusOr<ClusterSecrets> kept = store_.LoadSecrets();
   // A spec that gives a password not kept yet (the file was edited): it is kept, with its SCRAM
   // secret, and the planner rolls it out.
-  if (kept.ok() && !spec.auth.password.empty() && kept->app_password != spec.auth.password) {
+  if (kept.ok() && SpecGivesANewPassword(spec, kept->app_password)) {
     kept = EnsureCredentials(store_, spec, env_.clock.Now());
     if (kept.ok()) {
       events_.Normal(spec.name, "PasswordChanged",

@@ -144,7 +144,14 @@ class ComposeExample : public ::testing::Test {
         << "radctl/radctl holds another build than the radctl under test; rebuild it "
            "(hack/lib.sh ensure_radctl_image)";
     CopyExample();
-    TearDownAll();
+    // What an interrupted earlier run left (each docker-compose run costs half a CPU-second).
+    if (!Shell(absl::StrCat("docker ps -aq --filter label=com.docker.compose.project=", kProject,
+                            "; docker ps -aq --filter label=io.radctl.cluster=", kCluster,
+                            "; docker volume ls -q --filter label=com.docker.compose.project=",
+                            kProject, "; docker network ls -q --filter name=", kCluster, "-net"))
+             .out.empty()) {
+      TearDownAll();
+    }
   }
   void TearDown() override {
     TearDownAll();
@@ -200,7 +207,7 @@ TEST_F(ComposeExample, AppWritesThroughTheBouncerAcrossAPrimaryKill) {
         *observed = absl::StrCat(log.acked.size() - acked_before_kill,
                                  " writes acknowledged since the kill, ", log.failed,
                                  " failed; last failure: ", log.last_failure);
-        return log.acked.size() >= acked_before_kill + 50;
+        return log.acked.size() >= acked_before_kill + 20;
       },
       absl::Seconds(90)))
       << RecentLogs();

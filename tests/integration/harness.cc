@@ -108,8 +108,8 @@ TestCluster::~TestCluster() {
   CommandResult deleted = Radctl(absl::StrCat("delete ", name_));
   if (deleted.exit_code != 0) {
     ADD_FAILURE() << "radctl delete " << name_ << " failed: " << deleted.err;
+    RemoveEverything();  // so that the next run of the test does not start on what is left
   }
-  RemoveEverything();
   std::remove(spec_path_.c_str());
 }
 

@@ -1,5 +1,5 @@
 // The fleet on a FakeWorld and its clock: a cluster that could not start is tried again on
-// monotonic time, kRetryInterval (30 s) after it failed and not at any rescan before.
+// monotonic time, kStartRetryInterval (30 s) after it failed and not at any rescan before.
 #include "controller/fleet/fleet.h"
 
 #include <stdlib.h>

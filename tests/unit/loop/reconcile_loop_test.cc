@@ -580,28 +580,5 @@ TEST(SafetyLoopTest, ANodeThatCannotStartSaysWhyInPostgressOwnWordsAndIsRetriedW
   EXPECT_LE(starts, 3);  // 3 s of backing off: at 0, 1 and 3 s at most
 }
 
-TEST(WatchOnAfterApplyTest, OnlyAStopOrAFailureTheCommandEndsOnEndsTheWatch) {
-  EXPECT_TRUE(WatchOnAfterApply(absl::OkStatus(), /*end_on_failure=*/true));
-  EXPECT_FALSE(WatchOnAfterApply(absl::CancelledError("x"), false));
-  EXPECT_TRUE(WatchOnAfterApply(absl::DeadlineExceededError("x"), true));
-  EXPECT_FALSE(WatchOnAfterApply(absl::FailedPreconditionError("x"), true));
-  EXPECT_TRUE(WatchOnAfterApply(absl::FailedPreconditionError("x"), false));
-  EXPECT_FALSE(WatchOnAfterApply(absl::UnavailableError("x"), true));
-}
-
-TEST(NextStepAfterTest, TheStatusCodeDecidesAndForAbortedHowOftenInARow) {
-  EXPECT_EQ(NextStepAfter(absl::AbortedError("x")), NextStep::kObserveNow);
-  EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 3), NextStep::kObserveNow);
-  // A world that changes under every action: backed off from, in apply and watch alike, not
-  // waited out as if a person had to fix it (a failover may be due meanwhile).
-  EXPECT_EQ(NextStepAfter(absl::AbortedError("x"), 4), NextStep::kBackOff);
-  EXPECT_EQ(NextStepAfter(absl::FailedPreconditionError("x")), NextStep::kWaitForUser);
-  EXPECT_EQ(NextStepAfter(absl::InvalidArgumentError("x")), NextStep::kWaitForUser);
-  EXPECT_EQ(NextStepAfter(absl::PermissionDeniedError("x")), NextStep::kWaitForUser);
-  EXPECT_EQ(NextStepAfter(absl::UnavailableError("x")), NextStep::kBackOff);
-  EXPECT_EQ(NextStepAfter(absl::DeadlineExceededError("x")), NextStep::kBackOff);
-  EXPECT_EQ(NextStepAfter(absl::InternalError("x")), NextStep::kBackOff);
-}
-
 }  // namespace
 }  // namespace radctl
