@@ -26,8 +26,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
-  TestCluster cluster("it-failover", 3, 16550, "  replication:\n    synchronous: true\n");
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster =
+      SharedCluster("it-watch-sync", 3, 16550, "  replication:\n    synchronous: true\n");
   Watcher watcher(cluster);
   std::string first;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &first));
@@ -67,8 +67,8 @@ TEST(WatchTest, KilledPrimaryFailsOverUnderWritesRejoinsAndFailsOverAgain) {
 }
 
 TEST(WatchTest, FrozenPrimaryIsReplacedThreeTimesInARowWithoutLoss) {
-  TestCluster cluster("it-frozen", 3, 16558, "  replication:\n    synchronous: true\n");
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster =
+      SharedCluster("it-watch-sync", 3, 16550, "  replication:\n    synchronous: true\n");
   Watcher watcher(cluster);
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
   std::unique_ptr<Writer> writer = StartWriter(cluster);
@@ -133,8 +133,8 @@ TEST(WatchTest, PrimaryFreezingWhileAStandbyIsClonedStillFailsOverAtOnce) {
 }
 
 TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
-  TestCluster cluster("it-pgkill", 3, 16551, "  replication:\n    synchronous: true\n");
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster =
+      SharedCluster("it-watch-sync", 3, 16550, "  replication:\n    synchronous: true\n");
   Watcher watcher(cluster);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
@@ -155,8 +155,7 @@ TEST(WatchTest, PostgresKilledInsideThePrimaryContainerIsRestartedWithoutLoss) {
 }
 
 TEST(WatchTest, StandbyDeathLeavesTheEndpointAloneAndTheStandbyReturns) {
-  TestCluster cluster("it-standby", 3, 16552);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
   Watcher watcher(cluster);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
@@ -176,8 +175,7 @@ TEST(WatchTest, StandbyDeathLeavesTheEndpointAloneAndTheStandbyReturns) {
 }
 
 TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
-  TestCluster cluster("it-partition", 3, 16553);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
   Watcher watcher(cluster);
   std::string old_primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
@@ -189,8 +187,9 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
   ASSERT_TRUE((*idle)->Execute("SELECT 1", absl::Seconds(10)).ok());
 
   absl::Time cut = absl::Now();
-  ASSERT_EQ(
-      Shell(absl::StrCat("docker network disconnect it-partition-net ", old_primary)).exit_code, 0);
+  ASSERT_EQ(Shell(absl::StrCat("docker network disconnect ", cluster.name(), "-net ", old_primary))
+                .exit_code,
+            0);
   EXPECT_TRUE(WritesResume(*writer, cut));
   std::string new_primary;
   ASSERT_TRUE(WaitNewPrimary(cluster, old_primary, &new_primary));
@@ -206,7 +205,8 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
       cluster.QueryNode(OrdinalOf(old_primary), "SELECT pg_is_in_recovery()");
   EXPECT_TRUE(!inside.ok() || *inside == "t") << "old primary still writable: " << *inside;
 
-  ASSERT_EQ(Shell(absl::StrCat("docker network connect it-partition-net ", old_primary)).exit_code,
+  ASSERT_EQ(Shell(absl::StrCat("docker network connect ", cluster.name(), "-net ", old_primary))
+                .exit_code,
             0);
   EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
   writer->Stop();
@@ -214,8 +214,7 @@ TEST(WatchTest, PrimaryCutOffFromTheNetworkIsReplacedAndRejoinsWhenBack) {
 }
 
 TEST(WatchTest, SecondWritablePrimaryIsFencedAndRejoined) {
-  TestCluster cluster("it-split", 3, 16557);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
   Watcher watcher(cluster);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
@@ -244,8 +243,7 @@ TEST(WatchTest, SecondWritablePrimaryIsFencedAndRejoined) {
 }
 
 TEST(WatchTest, ControllerKilledMidFailoverConvergesWhenRestarted) {
-  TestCluster cluster("it-crash", 3, 16554);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
   Watcher watcher(cluster);
   std::string old_primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &old_primary));
@@ -282,8 +280,7 @@ TEST(WatchTest, SecondControllerOnTheSameClusterIsRefused) {
 }
 
 TEST(WatchTest, WholeClusterRestartKeepsThePrimaryAndTheData) {
-  TestCluster cluster("it-restart", 3, 16556);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
   Watcher watcher(cluster);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
@@ -293,11 +290,12 @@ TEST(WatchTest, WholeClusterRestartKeepsThePrimaryAndTheData) {
   // docker stop of several containers stops them at once (docker restart takes them one after
   // the other: a rolling restart, where each primary is switched over before it stops). The
   // watcher re-creates the stopped bouncer itself.
-  ASSERT_EQ(
-      Shell("docker stop it-restart-pg-1 it-restart-pg-2 it-restart-pg-3 it-restart-bouncer && "
-            "docker start it-restart-pg-1 it-restart-pg-2 it-restart-pg-3")
-          .exit_code,
-      0);
+  const std::string nodes =
+      absl::StrCat(cluster.Node(1), " ", cluster.Node(2), " ", cluster.Node(3));
+  ASSERT_EQ(Shell(absl::StrCat("docker stop ", nodes, " ", cluster.name(), "-bouncer && ",
+                               "docker start ", nodes))
+                .exit_code,
+            0);
   std::string after;
   ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &after));
   EXPECT_EQ(after, primary);

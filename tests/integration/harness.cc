@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -282,6 +285,55 @@ void TestCluster::RemoveEverything() const {
   Shell(absl::StrCat("docker network ls -q ", filter, " | xargs -r docker network rm"));
   Shell(absl::StrCat("docker volume ls -q ", filter, " | xargs -r docker volume rm -f"));
   Shell(absl::StrCat("rm -rf ", kStateDir, "/", name_));
+}
+
+namespace {
+
+struct Shared {
+  std::unique_ptr<TestCluster> cluster;
+  int nodes = 0;
+  std::string extra_spec;
+};
+
+// The shared clusters of this process, deleted after its last test (by the environment, so that
+// a failing delete fails the run).
+std::map<std::string, Shared>* shared_clusters = nullptr;
+
+class SharedClusters : public ::testing::Environment {
+ public:
+  void TearDown() override { shared_clusters->clear(); }
+};
+
+}  // namespace
+
+const TestCluster& SharedCluster(const std::string& name, int nodes, int port,
+                                 const std::string& extra_spec) {
+  if (shared_clusters == nullptr) {
+    shared_clusters = new std::map<std::string, Shared>();
+    ::testing::AddGlobalTestEnvironment(new SharedClusters);
+  }
+  // One at a time: a suite's other shared cluster is deleted first (idle, it would still take
+  // CPU from the tests).
+  for (auto it = shared_clusters->begin(); it != shared_clusters->end();) {
+    it = it->first == name ? std::next(it) : shared_clusters->erase(it);
+  }
+  Shared& shared = (*shared_clusters)[name];
+  if (shared.cluster != nullptr) {
+    shared.cluster->WriteSpec(shared.nodes, shared.extra_spec);  // a test may have edited it
+    if (shared.cluster->Apply().exit_code == 0 &&
+        shared.cluster->WaitHealthy(shared.nodes - 1, absl::Seconds(60))) {
+      return *shared.cluster;
+    }
+    std::cerr << "the shared cluster " << name
+              << " is not healthy after the last test: bringing it up afresh\n";
+    shared.cluster.reset();
+  }
+  shared.cluster = std::make_unique<TestCluster>(name, nodes, port, extra_spec);
+  shared.nodes = nodes;
+  shared.extra_spec = extra_spec;
+  CommandResult applied = shared.cluster->Apply();
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  return *shared.cluster;
 }
 
 }  // namespace radctl::it

@@ -92,4 +92,12 @@ class TestCluster {
   std::string spec_path_;
 };
 
+// A cluster the tests of one suite share (ctest runs a suite in one process), for tests that
+// each begin with a healthy cluster of this spec and may end with another primary: brought up by
+// the first test that asks, handed to each later one converged (radctl apply) and healthy, or,
+// when it is not within a minute, deleted and brought up afresh, so that a test that broke it
+// costs the next one time, never a failure. Deleted after the suite's last test.
+const TestCluster& SharedCluster(const std::string& name, int nodes, int port,
+                                 const std::string& extra_spec = "");
+
 }  // namespace radctl::it

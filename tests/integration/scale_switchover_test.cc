@@ -118,8 +118,7 @@ TEST(ScaleTest, ScaleRejectsABadCount) {
 }
 
 TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
-  TestCluster cluster("it-switch", 3, 16561);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-switch", 3, 16561);
   ASSERT_TRUE(cluster.QueryEndpoint(Writer::kCreateTable).ok());
   absl::StatusOr<PgEndpoint> endpoint = cluster.Endpoint();
   ASSERT_TRUE(endpoint.ok());
@@ -130,7 +129,7 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
   ASSERT_TRUE(WritesFlow(writer, absl::Now()));
 
   // Without --to: the most advanced standby.
-  CommandResult switched = Radctl("switchover it-switch");
+  CommandResult switched = Radctl(absl::StrCat("switchover ", cluster.name()));
   ASSERT_EQ(switched.exit_code, 0) << switched.err;
   std::string second;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &second));
@@ -141,7 +140,7 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
   ASSERT_TRUE(WritesFlow(writer, absl::Now()));
 
   // And back, by name.
-  switched = Radctl(absl::StrCat("switchover it-switch --to ", first));
+  switched = Radctl(absl::StrCat("switchover ", cluster.name(), " --to ", first));
   ASSERT_EQ(switched.exit_code, 0) << switched.err;
   std::string third;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &third));
@@ -158,13 +157,12 @@ TEST(SwitchoverTest, UnderWritesNoFailedWriteNoLossAndBack) {
 }
 
 TEST(SwitchoverTest, RefusedForANodeThatIsDown) {
-  TestCluster cluster("it-switchdown", 3, 16562);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-switch", 3, 16561);
   std::string primary;
   ASSERT_TRUE(cluster.WaitHealthy(2, kTimeout, &primary));
   int down = OrdinalOf(primary) == 3 ? 2 : 3;
   ASSERT_EQ(Shell(absl::StrCat("docker stop ", cluster.Node(down))).exit_code, 0);
-  CommandResult switched = Radctl(absl::StrCat("switchover it-switchdown --to ", down));
+  CommandResult switched = Radctl(absl::StrCat("switchover ", cluster.name(), " --to ", down));
   EXPECT_EQ(switched.exit_code, 1);
   EXPECT_THAT(switched.err,
               HasSubstr(absl::StrCat("refusing to switch over to ", cluster.Node(down))));
@@ -172,7 +170,8 @@ TEST(SwitchoverTest, RefusedForANodeThatIsDown) {
   absl::StatusOr<nlohmann::json> status = cluster.Status();
   ASSERT_TRUE(status.ok());
   EXPECT_EQ((*status)["primary"], primary);
-  CommandResult unknown = Radctl("switchover it-switchdown --to it-other-pg-1");
+  CommandResult unknown =
+      Radctl(absl::StrCat("switchover ", cluster.name(), " --to it-other-pg-1"));
   EXPECT_EQ(unknown.exit_code, 2);
 }
 

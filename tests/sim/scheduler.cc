@@ -9,7 +9,12 @@ namespace {
 // that never waits on the clock.
 constexpr uint64_t kLivelockSteps = 200000;
 
-thread_local void* current_thread = nullptr;
+// A fiber's stack: the controller's deepest frames (JSON and YAML parsing under the loop) use a
+// fraction of it. Untouched pages cost no memory.
+constexpr size_t kStackSize = 1 << 20;
+
+// The scheduler whose thread is starting on this OS thread (Enter has no arguments).
+thread_local Scheduler* entering = nullptr;
 
 }  // namespace
 
@@ -17,34 +22,21 @@ Scheduler::Scheduler(absl::Time start) : now_(start) {}
 
 Scheduler::~Scheduler() {
   Drain(now_ + absl::Hours(24));
-  std::unique_lock<std::mutex> lock(mu_);
+  // A thread that never ended (the run failed) is never resumed: its stack is left as it is,
+  // with what its frames hold.
   for (std::unique_ptr<Thread>& thread : threads_) {
-    // Never ended (the run failed): left parked for good, never resumed.
-    thread->thread.detach();
-    (void)thread.release();
+    if (!thread->done) (void)thread.release();
   }
 }
 
-Scheduler::Thread* Scheduler::Self() const {
-  for (const std::unique_ptr<Thread>& thread : threads_) {
-    if (thread.get() == current_thread) return thread.get();
-  }
-  return nullptr;
-}
-
-bool Scheduler::InSimulatedThread() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return Self() != nullptr;
-}
+bool Scheduler::InSimulatedThread() const { return Self() != nullptr; }
 
 int Scheduler::CurrentOwner() const {
-  std::lock_guard<std::mutex> lock(mu_);
   Thread* self = Self();
   return self == nullptr ? 0 : self->owner;
 }
 
 uint64_t Scheduler::Spawn(std::function<void()> body, int owner) {
-  std::lock_guard<std::mutex> lock(mu_);
   auto thread = std::make_unique<Thread>();
   Thread* t = thread.get();
   t->id = next_id_++;
@@ -52,47 +44,48 @@ uint64_t Scheduler::Spawn(std::function<void()> body, int owner) {
   t->owner = owner != 0 ? owner : (parent != nullptr ? parent->owner : 0);
   t->due = now_;
   t->order = next_order_++;
+  t->body = std::move(body);
+  t->stack.reset(new char[kStackSize]);
+  getcontext(&t->context);
+  t->context.uc_stack.ss_sp = t->stack.get();
+  t->context.uc_stack.ss_size = kStackSize;
+  t->context.uc_link = nullptr;
+  makecontext(&t->context, &Scheduler::Enter, 0);
   threads_.push_back(std::move(thread));
-  t->thread = std::thread([this, t, body = std::move(body)] {
-    {
-      std::unique_lock<std::mutex> wait(mu_);
-      t->cv.wait(wait, [&] { return running_ == t; });
-    }
-    current_thread = t;
-    body();
-    std::lock_guard<std::mutex> end(mu_);
-    t->done = true;
-    for (std::unique_ptr<Thread>& other : threads_) {
-      if (other->joining == t->id) {
-        other->joining = 0;
-        other->due = now_;
-      }
-    }
-    running_ = nullptr;
-    main_cv_.notify_all();
-  });
   return t->id;
 }
 
+void Scheduler::Enter() {
+  Scheduler* scheduler = entering;
+  Thread* self = scheduler->running_;
+  self->body();
+  self->body = nullptr;
+  self->done = true;
+  for (std::unique_ptr<Thread>& other : scheduler->threads_) {
+    if (other->joining == self->id) {
+      other->joining = 0;
+      other->due = scheduler->now_;
+    }
+  }
+  // Back to the simulation, which reaps it; this frame is never resumed.
+  scheduler->running_ = nullptr;
+  setcontext(&scheduler->simulation_);
+}
+
 bool Scheduler::Done(uint64_t id) const {
-  std::lock_guard<std::mutex> lock(mu_);
   for (const std::unique_ptr<Thread>& thread : threads_) {
     if (thread->id == id) return thread->done;
   }
   return true;  // reaped
 }
 
-void Scheduler::Park(Thread* self, std::unique_lock<std::mutex>& lock) {
+void Scheduler::Park(Thread* self) {
   self->order = next_order_++;
   // The baton goes straight to the next thread due before the simulation's limit (no trip
-  // through the simulation: half the switches), or back to the simulation.
+  // through the simulation), or back to the simulation.
   for (;;) {
     ++steps_;
-    if (after_step_) {
-      lock.unlock();
-      after_step_();
-      lock.lock();
-    }
+    if (after_step_) after_step_();
     Thread* next = NextDue();
     if (next == nullptr || next->due > limit_) break;
     if (next->due > now_) {
@@ -106,49 +99,43 @@ void Scheduler::Park(Thread* self, std::unique_lock<std::mutex>& lock) {
     }
     if (next == self) return;  // it is due first: it goes on
     running_ = next;
-    next->cv.notify_all();
-    self->cv.wait(lock, [&] { return running_ == self; });
-    return;
+    entering = this;
+    swapcontext(&self->context, &next->context);
+    return;  // handed back
   }
   running_ = nullptr;
-  main_cv_.notify_all();
-  self->cv.wait(lock, [&] { return running_ == self; });
+  swapcontext(&self->context, &simulation_);
 }
 
-void Scheduler::Resume(Thread* thread, std::unique_lock<std::mutex>& lock) {
+void Scheduler::Resume(Thread* thread) {
   running_ = thread;
-  thread->cv.notify_all();
-  main_cv_.wait(lock, [&] { return running_ == nullptr; });
+  entering = this;
+  swapcontext(&simulation_, &thread->context);
 }
 
 void Scheduler::SleepUntil(absl::Time until) {
-  std::unique_lock<std::mutex> lock(mu_);
   Thread* self = Self();
   if (self == nullptr) {
-    lock.unlock();
     RunUntil(until);
     return;
   }
   self->due = until;
-  Park(self, lock);
+  Park(self);
 }
 
 void Scheduler::WaitOn(const void* channel, absl::Time until) {
-  std::unique_lock<std::mutex> lock(mu_);
   Thread* self = Self();
   if (self == nullptr) {
-    lock.unlock();
     RunUntil(until);
     return;
   }
   self->due = until;
   self->channel = channel;
-  Park(self, lock);
+  Park(self);
   self->channel = nullptr;
 }
 
 void Scheduler::Notify(const void* channel) {
-  std::lock_guard<std::mutex> lock(mu_);
   for (std::unique_ptr<Thread>& thread : threads_) {
     if (thread->channel == channel && !thread->done) {
       thread->channel = nullptr;
@@ -158,30 +145,23 @@ void Scheduler::Notify(const void* channel) {
 }
 
 void Scheduler::Join(uint64_t id) {
-  std::unique_lock<std::mutex> lock(mu_);
   Thread* self = Self();
-  auto done = [&] {
-    for (const std::unique_ptr<Thread>& thread : threads_) {
-      if (thread->id == id) return thread->done;
-    }
-    return true;
-  };
   if (self != nullptr) {
-    if (done()) return;
+    if (Done(id)) return;
     self->joining = id;
     self->due = absl::InfiniteFuture();
-    Park(self, lock);
+    Park(self);
     return;
   }
   limit_ = absl::InfiniteFuture();
-  while (!done()) {
+  while (!Done(id)) {
     Thread* next = NextDue();
     if (next == nullptr) {
       trouble_ = absl::StrCat("joining thread ", id, ": every thread waits for another");
       return;
     }
     if (next->due > now_) now_ = next->due;
-    Resume(next, lock);
+    Resume(next);
     Reap();
   }
 }
@@ -201,7 +181,6 @@ Scheduler::Thread* Scheduler::NextDue() const {
 void Scheduler::Reap() {
   for (auto it = threads_.begin(); it != threads_.end();) {
     if ((*it)->done) {
-      (*it)->thread.join();
       it = threads_.erase(it);
     } else {
       ++it;
@@ -210,7 +189,6 @@ void Scheduler::Reap() {
 }
 
 bool Scheduler::RunUntil(absl::Time until) {
-  std::unique_lock<std::mutex> lock(mu_);
   limit_ = until;
   for (;;) {
     if (!trouble_.empty()) return false;
@@ -231,7 +209,7 @@ bool Scheduler::RunUntil(absl::Time until) {
                               " steps without simulated time passing (a livelock)");
       return false;
     }
-    Resume(next, lock);
+    Resume(next);
     Reap();
     if (!trouble_.empty()) return false;
   }
@@ -239,12 +217,9 @@ bool Scheduler::RunUntil(absl::Time until) {
 
 bool Scheduler::Drain(absl::Time limit) {
   for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (threads_.empty()) return true;
-      Thread* next = NextDue();
-      if (next == nullptr || next->due > limit) return false;
-    }
+    if (threads_.empty()) return true;
+    Thread* next = NextDue();
+    if (next == nullptr || next->due > limit) return false;
     if (!RunUntil(std::min(limit, now_ + absl::Seconds(1)))) return false;
   }
 }

@@ -1,21 +1,21 @@
 // The simulator's scheduler: the controller's threads run one at a time, on simulated time, in
 // an order only the simulation decides, so that a seed replays bit for bit (FoundationDB's
-// deterministic simulation; here with real threads that hand one baton around). A thread runs
+// deterministic simulation). The controller's threads are fibers (ucontext) on the simulation's
+// own OS thread: one hands the baton straight to the next, without the kernel. A thread runs
 // until it waits (a sleep, a wait on the loop's condition, the end of a background task), and
-// only then may another run; the simulation itself (the main thread) runs between them.
+// only then may another run; the simulation itself runs between them.
 //
 // Every thread belongs to an owner (a controller incarnation): the simulation kills a
 // controller by marking its owner dead, and its threads then wind down on their own.
 #pragma once
 
-#include <condition_variable>
+#include <ucontext.h>
+
 #include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/time/time.h"
 
@@ -66,19 +66,21 @@ class Scheduler {
     const void* channel = nullptr;          // waits on it (Notify wakes)
     uint64_t joining = 0;                   // waits for this thread to end
     bool done = false;
-    std::condition_variable cv;
-    std::thread thread;
+    std::function<void()> body;
+    std::unique_ptr<char[]> stack;
+    ucontext_t context;
   };
-  Thread* Self() const;
-  // From a simulated thread: gives the baton back to the simulation and waits for it again.
-  void Park(Thread* self, std::unique_lock<std::mutex>& lock);
-  // From the simulation: runs `thread` until it parks or ends.
-  void Resume(Thread* thread, std::unique_lock<std::mutex>& lock);
+  static void Enter();  // a new thread's first frame: runs its body, then never returns
+  Thread* Self() const { return running_; }
+  // From a simulated thread: hands the baton to the next thread due, or back to the
+  // simulation, and returns when it is handed back.
+  void Park(Thread* self);
+  // From the simulation: runs `thread` until every thread it handed on to has parked or ended.
+  void Resume(Thread* thread);
   Thread* NextDue() const;
   void Reap();
 
-  mutable std::mutex mu_;
-  std::condition_variable main_cv_;
+  ucontext_t simulation_;      // where the simulation waits while threads run
   Thread* running_ = nullptr;  // the thread holding the baton; null: the simulation
   std::list<std::unique_ptr<Thread>> threads_;
   uint64_t next_id_ = 1;
