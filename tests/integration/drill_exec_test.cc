@@ -1,7 +1,7 @@
 // `radctl drill --exec`: the user's own client runs during the rounds with the endpoint in its
 // environment, and its outcome decides the drill's. The client here is psql in a loop (a new
 // connection per query, as a short-lived application would), through the real endpoint of a
-// watched 2-node cluster, through a killed primary.
+// watched 3-node cluster (DrillTest's, shared), through a killed primary.
 #include <fstream>
 #include <sstream>
 
@@ -35,12 +35,11 @@ absl::Time ParseTime(const nlohmann::json& value) {
   return t;
 }
 
-TEST(DrillExecTest, TheUsersClientRunsThroughTheRoundsAndItsExitStatusDecides) {
-  TestCluster cluster("it-drillexec", 2, 16645);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+TEST(DrillTest, TheUsersClientRunsThroughTheRoundsAndItsExitStatusDecides) {
+  const TestCluster& cluster = SharedCluster("it-drill", 3, 16580);
   const std::string log = absl::StrCat("/tmp/radctl-it-", cluster.name(), ".log");
   Process watcher({"apply", "-f", cluster.spec_path(), "--watch", "--http", "off"}, log);
-  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
 
   // The endpoint as the command sees it, then psql once every 50 ms on a new connection, a line
   // per outcome, for about 10 s.
@@ -62,7 +61,7 @@ TEST(DrillExecTest, TheUsersClientRunsThroughTheRoundsAndItsExitStatusDecides) {
   EXPECT_EQ(exec["passed"], true) << exec.dump(2);
   ASSERT_FALSE(exec["lines"].empty());
   EXPECT_EQ(exec["lines"][0]["text"],
-            absl::StrCat("endpoint app@127.0.0.1:", 16645, "/app sslmode=verify-full"));
+            absl::StrCat("endpoint app@127.0.0.1:", 16580, "/app sslmode=verify-full"));
 
   // Its lines, stamped as they came, cover the round: some before the fault, some after.
   const absl::Time fault = ParseTime(json["rounds"][0]["fault_at"]);

@@ -64,8 +64,7 @@ void ExpectSoundRound(const nlohmann::json& round, const std::string& fault) {
 }
 
 TEST(DrillTest, RefusesWithoutAWatcherThenMeasuresFailoversOfAWatchedCluster) {
-  TestCluster cluster("it-drill", 3, 16580);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const TestCluster& cluster = SharedCluster("it-drill", 3, 16580);
 
   // Bad input: exit 2, before anything happens.
   CommandResult bad = Radctl("drill it-drill --rounds 0");

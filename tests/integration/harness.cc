@@ -306,8 +306,8 @@ class SharedClusters : public ::testing::Environment {
 
 }  // namespace
 
-const TestCluster& SharedCluster(const std::string& name, int nodes, int port,
-                                 const std::string& extra_spec) {
+TestCluster& SharedCluster(const std::string& name, int nodes, int port,
+                           const std::string& extra_spec) {
   if (shared_clusters == nullptr) {
     shared_clusters = new std::map<std::string, Shared>();
     ::testing::AddGlobalTestEnvironment(new SharedClusters);

@@ -97,7 +97,7 @@ class TestCluster {
 // the first test that asks, handed to each later one converged (radctl apply) and healthy, or,
 // when it is not within a minute, deleted and brought up afresh, so that a test that broke it
 // costs the next one time, never a failure. Deleted after the suite's last test.
-const TestCluster& SharedCluster(const std::string& name, int nodes, int port,
-                                 const std::string& extra_spec = "");
+TestCluster& SharedCluster(const std::string& name, int nodes, int port,
+                           const std::string& extra_spec = "");
 
 }  // namespace radctl::it
