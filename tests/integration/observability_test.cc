@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/harness.h"
@@ -52,9 +53,14 @@ std::unique_ptr<Process> StartWatcher(const TestCluster& cluster, const std::str
       log);
 }
 
-TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
-  TestCluster cluster("it-observe", 3, 16570);
-  ASSERT_EQ(cluster.Apply().exit_code, 0);
+TEST(WatchTest, EndpointsMetricsAndEventsThroughAFailover) {
+  const absl::Time began = absl::Now();
+  const TestCluster& cluster = SharedCluster("it-watch", 3, 16552);
+  const std::string name = cluster.name();
+  // The metric series of this cluster: `metric`{cluster="NAME"[,labels]}.
+  auto series = [&](const std::string& metric, const std::string& labels = "") {
+    return absl::StrCat(metric, "{cluster=\"", name, "\"", labels.empty() ? "" : ",", labels, "}");
+  };
   const std::string log = "/tmp/radctl-it-observe.log";
   std::remove(log.c_str());
   auto watcher = StartWatcher(cluster, log);
@@ -72,14 +78,14 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
   Reply metrics = Get("/metrics");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_THAT(metrics.body, HasSubstr("# TYPE radctl_failovers_total counter"));
-  EXPECT_EQ(Sample(metrics.body, "radctl_nodes{cluster=\"it-observe\",role=\"standby\"}"), 2);
-  EXPECT_EQ(Sample(metrics.body, "radctl_up{cluster=\"it-observe\"}"), 1);
-  double failovers_before = Sample(metrics.body, "radctl_failovers_total{cluster=\"it-observe\"}");
+  EXPECT_EQ(Sample(metrics.body, series("radctl_nodes", "role=\"standby\"")), 2);
+  EXPECT_EQ(Sample(metrics.body, series("radctl_up")), 1);
+  double failovers_before = Sample(metrics.body, series("radctl_failovers_total"));
   EXPECT_EQ(failovers_before, 0);
   Reply status = Get("/api/v1/status");
   ASSERT_EQ(status.status, 200);
   nlohmann::json json = nlohmann::json::parse(status.body);
-  EXPECT_EQ(json["name"], "it-observe");
+  EXPECT_EQ(json["name"], name);
   EXPECT_EQ(json["nodes"].size(), 3u);
   EXPECT_THAT(json["endpoint"]["uri"].get<std::string>(),
               HasSubstr("app:****@"));  // no auth: masked
@@ -105,12 +111,10 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
       absl::Seconds(60)));
   EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(60)));
   metrics = Get("/metrics");
-  EXPECT_EQ(Sample(metrics.body, "radctl_failovers_total{cluster=\"it-observe\"}"),
-            failovers_before + 1);
-  EXPECT_THAT(
-      metrics.body,
-      HasSubstr(
-          "radctl_actions_total{cluster=\"it-observe\",action=\"failover\",result=\"success\"} 1"));
+  EXPECT_EQ(Sample(metrics.body, series("radctl_failovers_total")), failovers_before + 1);
+  EXPECT_THAT(metrics.body,
+              HasSubstr(absl::StrCat(
+                  series("radctl_actions_total", "action=\"failover\",result=\"success\""), " 1")));
 
   // Logs are JSON lines with --log-format json.
   std::vector<std::string> lines = absl::StrSplit(watcher->Log(), '\n', absl::SkipEmpty());
@@ -125,17 +129,19 @@ TEST(ObservabilityTest, EndpointsMetricsAndEventsThroughAFailover) {
   // The event outlives the controller.
   watcher->Signal(SIGKILL);
   watcher = StartWatcher(cluster, log);
-  CommandResult shown = Radctl("events it-observe --since 10m");
+  // This test's events only (the shared cluster's log holds earlier tests' too).
+  const int64_t seconds = absl::ToInt64Seconds(absl::Now() - began) + 1;
+  CommandResult shown = Radctl(absl::StrCat("events ", name, " --since ", seconds, "s"));
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, HasSubstr("Failover"));
   EXPECT_THAT(shown.out, HasSubstr(absl::StrCat("primary ", primary, " has not answered")));
-  CommandResult as_json = Radctl("events it-observe -o json");
+  CommandResult as_json = Radctl(absl::StrCat("events ", name, " -o json"));
   ASSERT_EQ(as_json.exit_code, 0);
   EXPECT_THAT(as_json.out, HasSubstr("\"reason\": \"Failover\""));
-  EXPECT_EQ(Radctl("events it-observe --since yesterday").exit_code, 2);
+  EXPECT_EQ(Radctl(absl::StrCat("events ", name, " --since yesterday")).exit_code, 2);
 
   // status shows conditions and how long nodes have held their roles.
-  CommandResult table = Radctl("status it-observe");
+  CommandResult table = Radctl(absl::StrCat("status ", name));
   EXPECT_THAT(table.out, HasSubstr("CONDITION"));
   EXPECT_THAT(table.out, HasSubstr("ROLE FOR"));
   if (HasFailure()) std::cerr << watcher->Log();
