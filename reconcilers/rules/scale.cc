@@ -14,10 +14,14 @@ namespace radctl {
 namespace {
 
 // Why `node`, no longer desired, may not be removed yet under synchronous replication (""
-// when it may): it may hold the only copy of commits it acknowledged. It first stops taking part
-// (its Postgres stopped: it acknowledges nothing more), then goes once a standby that stays
-// streams from the primary and has received everything the primary had written when the node
-// fell silent (all it could have acknowledged), and as many stay streaming as the primary's k.
+// when it may): it may hold a copy of commits it acknowledged that the standbys that stay lack.
+// It first stops taking part (its Postgres stopped: it acknowledges nothing more), then goes once
+// as many standbys that stay as the primary's k stream from the primary and have received
+// everything the primary had written when the node fell silent (all it could have acknowledged).
+// Then every acknowledged commit is on k standbys that stay, as a failover's quorum counts them
+// once the node is gone: one standby with everything is not enough (with ANY 2, a commit the
+// node and one other acknowledged would be on one standby that stays, and a failover that saw
+// only another would lose it: simulator seed 902721).
 std::string HoldsAcknowledgedCommits(const Situation& s, const NodeObservation& node, int primary,
                                      int k, bool* stop_first) {
   *stop_first = false;
@@ -28,26 +32,26 @@ std::string HoldsAcknowledgedCommits(const Situation& s, const NodeObservation& 
   }
   const Lsn barrier = s.memory.Node(node.ordinal).primary_lsn_when_silent;
   const std::string primary_name = s.Name(primary);
-  int streaming = 0;
-  bool has_everything = false;
+  int have_everything = 0;
   for (int ordinal : s.desired) {
     const NodeObservation* stays = s.Node(ordinal);
     if (ordinal == primary || stays == nullptr || !stays->IsStreamingFrom(primary_name)) continue;
-    ++streaming;
     if (barrier != 0 && std::max(stays->receive_lsn, stays->replay_lsn) >= barrier) {
-      has_everything = true;
+      ++have_everything;
     }
   }
-  const int needed = std::min<int>(k, static_cast<int>(s.desired.size()) - 1);
-  if (has_everything && streaming >= needed) return "";
+  const int needed = std::max(1, std::min<int>(k, static_cast<int>(s.desired.size()) - 1));
+  if (have_everything >= needed) return "";
   return absl::StrCat(
       node.name, " is to be removed (scaling down to ", s.spec.nodes,
       " nodes) but, a synchronous standby, it may hold the only copy of commits it acknowledged: "
-      "waiting until a standby that stays streams from ",
+      "waiting until ",
+      needed > 1 ? absl::StrCat(needed, " standbys that stay stream from ")
+                 : std::string("a standby that stays streams from "),
       primary_name,
       barrier == 0 ? std::string(" and the position it may have acknowledged up to is known")
-                   : absl::StrCat(" and has received up to ", FormatLsn(barrier)),
-      needed > 1 ? absl::StrCat(", with ", needed, " standbys streaming") : std::string(""));
+                   : absl::StrCat(needed > 1 ? " and have" : " and has", " received up to ",
+                                  FormatLsn(barrier)));
 }
 
 }  // namespace
