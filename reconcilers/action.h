@@ -135,6 +135,9 @@ struct Action {
   // the standbys that follow the promoted node.
   std::vector<int> targets = {};
   int synchronous_number = -1;  // kRecordPrimary: the k to record (-1: what the primary runs)
+  // kRecordPrimary: the primary is about to commit asynchronously; record from which position
+  // on (RecordedPrimary::asynchronous_from), keeping the rest of the record.
+  bool asynchronous_next = false;
 
   // "failover demo-pg-2 <- demo-pg-1 [hold: PAUSE up to 200ms, ...; best effort]"-like,
   // deterministic, with the hold's limits and the switchover's fallback (what --dry-run and the

@@ -53,6 +53,10 @@ struct RecordedPrimary {
   // whose best standby lacks some of them counts its quorum with that k (quorum.h).
   int earlier_number = 0;
   Lsn earlier_since = 0;
+  // Asynchronous replication, recorded before the reload that turns it on: commits from this
+  // position on may have been acknowledged without any standby (0: none). Until the primary is
+  // seen running it, the quorum is still counted with synchronous_number, which it may still run.
+  Lsn asynchronous_from = 0;
 };
 
 // A standby's view of its upstream, from pg_stat_wal_receiver.

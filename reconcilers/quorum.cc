@@ -37,8 +37,10 @@ int FailoverSynchronousNumber(const ClusterSpec& spec, const RecordedPrimary& re
 int FailoverStrictness(int k) { return k <= 0 ? 0 : kMaxNodes + 1 - k; }
 
 RecordedPrimary NextRecord(const RecordedPrimary& previous, const RecordedPrimary& next) {
+  // A span that may have been asynchronous ends what is known of earlier commits.
   const bool same_term = previous.ordinal == next.ordinal && previous.timeline == next.timeline &&
-                         previous.synchronous_number > 0 && previous.synchronous_since != 0;
+                         previous.synchronous_number > 0 && previous.synchronous_since != 0 &&
+                         previous.asynchronous_from == 0;
   if (!same_term || next.synchronous_number <= 0) return next;
   RecordedPrimary record = next;
   if (next.synchronous_since == 0 || next.synchronous_number == previous.synchronous_number) {

@@ -193,7 +193,8 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kStartStandby:
       return nodes_.StartPostgres(action.ordinal);
     case ActionType::kRecordPrimary:
-      return RecordPrimary(action.ordinal, action.synchronous_number);
+      return action.asynchronous_next ? RecordAsynchronousFrom(action.ordinal)
+                                      : RecordPrimary(action.ordinal, action.synchronous_number);
     case ActionType::kHoldClients: {
       bool paused = false;
       return Hold(action, &paused);  // resumed by the failover, or by a later repoint
@@ -384,6 +385,20 @@ absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int sync
   ASSIGN_OR_RETURN(RecordedPrimary previous, store_.LoadPrimary());
   RETURN_IF_ERROR(store_.SavePrimary(NextRecord(previous, record)));
   return nodes_.RecordPrimary(session, ordinal);
+}
+
+absl::Status Executor::RecordAsynchronousFrom(int ordinal) {
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, nodes_.Connect(ordinal));
+  ASSIGN_OR_RETURN(RecordedPrimary record, store_.LoadPrimary());
+  if (record.ordinal != ordinal) {
+    return absl::FailedPreconditionError(absl::StrCat("the cluster's state no longer records ",
+                                                      NodeName(spec_.name, ordinal),
+                                                      " as the primary"));
+  }
+  // No commit acknowledged before this call was acknowledged asynchronously: the reload that
+  // allows it comes only once this record is written.
+  ASSIGN_OR_RETURN(record.asynchronous_from, session->CurrentLsn(absl::Seconds(5)));
+  return store_.SavePrimary(record);
 }
 
 absl::Status Executor::Rebuild(int ordinal, int source) {

@@ -61,6 +61,9 @@ class Executor {
   // Written before the bouncer is pointed to it.
   absl::Status RecordPrimary(int ordinal, int synchronous_number = -1);
   absl::Status RecordPrimary(NodeSession& session, int ordinal, int synchronous_number = -1);
+  // Before the primary is reloaded to commit asynchronously: its current position, from which
+  // on commits may be acknowledged without standbys (RecordedPrimary::asynchronous_from).
+  absl::Status RecordAsynchronousFrom(int ordinal);
   // The old data directory moved aside (the event says where, its timeline and the fork point),
   // then cloned again from `source`.
   absl::Status Rebuild(int ordinal, int source);

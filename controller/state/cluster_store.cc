@@ -179,6 +179,7 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
     recorded.synchronous_since = ParseLsn(json.value("synchronous_since", "")).value_or(0);
     recorded.earlier_number = json.value("earlier_synchronous_number", 0);
     recorded.earlier_since = ParseLsn(json.value("earlier_synchronous_since", "")).value_or(0);
+    recorded.asynchronous_from = ParseLsn(json.value("asynchronous_from", "")).value_or(0);
     return recorded;
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
@@ -196,6 +197,7 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
       {"synchronous_since", FormatLsn(primary.synchronous_since)},
       {"earlier_synchronous_number", primary.earlier_number},
       {"earlier_synchronous_since", FormatLsn(primary.earlier_since)},
+      {"asynchronous_from", FormatLsn(primary.asynchronous_from)},
       {"recorded_at", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone())}};
   return files_.Write(Path("primary.json"), json.dump(2) + "\n", 0600);
 }

@@ -185,7 +185,19 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
   // The quorum is counted with the recorded k (the strictest the primary may have run with);
   // what is promised is what it was last seen running with.
   const int ran_with = s.memory.last_primary_synchronous_number;
-  if (synchronous && ran_with >= 0 && ran_with < k) {
+  if (synchronous && recorded.asynchronous_from != 0) {
+    // Recorded before its reload to asynchronous replication (rollout.cc): the quorum holds for
+    // commits before that position, nothing does for those after it.
+    absl::StrAppend(&reason, "; ", quorum_note, "; the primary was to commit asynchronously from ",
+                    FormatLsn(recorded.asynchronous_from),
+                    " on (the spec asks for asynchronous replication): commits acknowledged since "
+                    "then that it had not received may be lost");
+    if (synchronous_since == 0 || PromotableLsn(*best) < synchronous_since) {
+      absl::StrAppend(&reason, ", and so may commits acknowledged before ",
+                      synchronous_since == 0 ? std::string("the primary committed synchronously")
+                                             : FormatLsn(synchronous_since));
+    }
+  } else if (synchronous && ran_with >= 0 && ran_with < k) {
     absl::StrAppend(
         &reason, "; ", quorum_note, ", but the primary was last seen committing with ",
         ran_with == 0 ? std::string("asynchronous replication") : absl::StrCat("ANY ", ran_with),

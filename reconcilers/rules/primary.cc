@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
+#include "reconcilers/spec_hash.h"
 
 namespace radctl {
 namespace {
@@ -15,6 +16,16 @@ namespace {
 std::string QuorumRecordLags(const Situation& s, const RecordedPrimary& recorded) {
   const int runs = SynchronousNumber(s.observed.synchronous_standby_names);
   const int wanted = WantedSynchronousNumber(s.spec);
+  if (recorded.asynchronous_from != 0 && runs > 0) {
+    // Recorded before a reload to asynchronous replication (rollout.cc) that has not come: it
+    // comes yet unless the primary already runs what the spec asks (synchronous again).
+    if (s.Node(recorded.ordinal)->config_hash != ConfigHash(s.spec)) return "";
+    return absl::StrCat(s.Name(recorded.ordinal), " commits with ANY ", runs,
+                        " as the spec asks, but the cluster's state records it may have committed "
+                        "asynchronously from ",
+                        FormatLsn(recorded.asynchronous_from),
+                        " on: recording from which position on it commits synchronously");
+  }
   if (recorded.synchronous_number == runs && (runs == 0 || recorded.synchronous_since != 0)) {
     return "";
   }

@@ -51,21 +51,32 @@ Proposal ConfigurationRollout(const Situation& s, int primary) {
   const std::string wanted = ConfigHash(s.spec);
   // A primary about to commit with a setting a failover must be stricter about (synchronous
   // from asynchronous, a smaller k) has it recorded first: a failover meanwhile then waits for
-  // as many standbys as the primary may have committed with. A laxer one is recorded once the
-  // primary runs it (primary.cc).
+  // as many standbys as the primary may have committed with. One about to commit
+  // asynchronously has recorded first from which position on its commits may have no standby,
+  // so that no failover claims them safe. A larger k is recorded once the primary runs it
+  // (primary.cc): the smaller k recorded till then is the stricter for a failover.
   const int next = WantedSynchronousNumber(s.spec);
   const RecordedPrimary& recorded = s.observed.recorded_primary;
   const int as_recorded = recorded.synchronous_number >= 0
                               ? recorded.synchronous_number
                               : SynchronousNumber(s.observed.synchronous_standby_names);
-  const bool record_first = s.Node(primary)->config_hash != wanted &&
-                            FailoverStrictness(next) > FailoverStrictness(as_recorded);
-  if (record_first) {
+  const bool reload_primary = s.Node(primary)->config_hash != wanted;
+  const bool record_first =
+      reload_primary && (FailoverStrictness(next) > FailoverStrictness(as_recorded) ||
+                         (next == 0 && as_recorded > 0 && recorded.asynchronous_from == 0));
+  if (record_first && next > 0) {
     out.Add(ActionType::kRecordPrimary, primary, 0,
             absl::StrCat("the spec asks ", s.Name(primary), " to commit with ANY ", next,
                          ": recorded before its configuration is reloaded, so that a failover "
                          "meanwhile waits for as many standbys as it may have committed with"))
         .synchronous_number = next;
+  } else if (record_first) {
+    out.Add(ActionType::kRecordPrimary, primary, 0,
+            absl::StrCat("the spec asks ", s.Name(primary),
+                         " to commit asynchronously: recording from which position on before its "
+                         "configuration is reloaded, so that a failover does not count commits "
+                         "since as acknowledged by standbys"))
+        .asynchronous_next = true;
   }
   for (const NodeObservation& node : s.observed.nodes) {
     if (!node.reachable || !s.Desired(node.ordinal)) continue;

@@ -48,6 +48,23 @@ TEST_F(ClusterStoreTest, SpecPasswordIsUsedForTheApp) {
   EXPECT_EQ(store.LoadOrCreateSecrets(spec)->app_password, "given-password");
 }
 
+// Every field a failover counts its quorum with survives a restart of the controller.
+TEST_F(ClusterStoreTest, ThePrimaryRecordRoundTrips) {
+  ClusterStore store(root_.string(), "demo", RealClock());
+  EXPECT_EQ(store.LoadPrimary()->ordinal, 0);
+  RecordedPrimary record{2, 3, 1, 0x5000000, 2, 0x2000000, 0x7000000};
+  ASSERT_TRUE(store.SavePrimary(record).ok());
+  absl::StatusOr<RecordedPrimary> loaded = store.LoadPrimary();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->ordinal, 2);
+  EXPECT_EQ(loaded->timeline, 3);
+  EXPECT_EQ(loaded->synchronous_number, 1);
+  EXPECT_EQ(loaded->synchronous_since, 0x5000000u);
+  EXPECT_EQ(loaded->earlier_number, 2);
+  EXPECT_EQ(loaded->earlier_since, 0x2000000u);
+  EXPECT_EQ(loaded->asynchronous_from, 0x7000000u);
+}
+
 TEST_F(ClusterStoreTest, SpecRoundTripsWithItsFileDigest) {
   ClusterStore store(root_.string(), "demo", RealClock());
   EXPECT_TRUE(absl::IsNotFound(store.LoadSpec().status()));

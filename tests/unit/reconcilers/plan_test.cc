@@ -1228,9 +1228,13 @@ TEST(PlanRolloutTest, ALowerQuorumIsRecordedBeforeThePrimaryCommitsWithIt) {
 // Simulator seed 600 (a second schedule): synchronous turned on while the state directory was
 // full. Recorded after the reload, the record failed and said asynchronous while the primary
 // committed with ANY 1; the next failover promoted without the quorum and lost acknowledged
-// commits. Turning synchronous on is recorded first (the reload waits for it); turning it off
-// is recorded once the primary runs asynchronously.
-TEST(PlanRolloutTest, SynchronousOnIsRecordedBeforeTheReloadOffAfter) {
+// commits. Turning synchronous on is recorded first (the reload waits for it).
+// Simulator seeds 904456 and 952232, the other way: synchronous turned off while the state
+// directory was full. The primary was reloaded first, the record of it failed, the controller
+// restarted without memory of it, and the next failover claimed no acknowledged commit lost from
+// the stale ANY 1 while the promoted standby lacked commits acknowledged asynchronously. From
+// which position on the primary may commit asynchronously is recorded before the reload too.
+TEST(PlanRolloutTest, SynchronousOnAndOffAreRecordedBeforeTheReload) {
   ClusterSpec async = DemoSpec(3);
   ClusterSpec sync = async;
   sync.replication.synchronous = true;
@@ -1255,13 +1259,67 @@ TEST(PlanRolloutTest, SynchronousOnIsRecordedBeforeTheReloadOffAfter) {
 
   Snapshot running_sync = running(sync);
   plan = ComputePlan(async, running_sync);
+  record = Find(plan, ActionType::kRecordPrimary);
+  ASSERT_NE(record, nullptr) << plan.ToString("demo");
+  EXPECT_TRUE(record->asynchronous_next);
+  EXPECT_THAT(Summary(plan), Not(HasSubstr("reconfigure demo-pg-1")));
+  // Recorded: the reload comes, and nothing is recorded again until it has.
+  running_sync.recorded_primary.asynchronous_from = 0x3000000;
+  plan = ComputePlan(async, running_sync);
   EXPECT_EQ(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
   EXPECT_THAT(Summary(plan), HasSubstr("reconfigure demo-pg-1"));
   // Once it runs asynchronously, that is recorded.
-  running_sync.synchronous_standby_names = "";
-  for (NodeObservation& node : running_sync.nodes) node.config_hash = ConfigHash(async);
-  plan = ComputePlan(async, running_sync);
-  ASSERT_NE(Find(plan, ActionType::kRecordPrimary), nullptr) << plan.ToString("demo");
+  Snapshot reloaded = running_sync;
+  reloaded.synchronous_standby_names = "";
+  for (NodeObservation& node : reloaded.nodes) node.config_hash = ConfigHash(async);
+  plan = ComputePlan(async, reloaded);
+  record = Find(plan, ActionType::kRecordPrimary);
+  ASSERT_NE(record, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(record->synchronous_number, -1);
+  EXPECT_FALSE(record->asynchronous_next);
+  // The spec turned synchronous again before the reload: the primary already runs what it asks,
+  // and from which position on it surely commits synchronously is recorded afresh.
+  for (NodeObservation& node : running_sync.nodes) node.config_hash = ConfigHash(sync);
+  plan = ComputePlan(sync, running_sync);
+  record = Find(plan, ActionType::kRecordPrimary);
+  ASSERT_NE(record, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(record->synchronous_number, -1);
+  EXPECT_THAT(record->reason, HasSubstr("asynchronously from 0/3000000"));
+}
+
+// Seeds 904456 and 952232, the failover: the primary died after asynchronous replication was
+// recorded. The quorum is still counted with the k it may still run, and the event says that
+// commits since the recorded position may be lost: never "no acknowledged commit is lost".
+TEST(PlanFailoverTest, CommitsAfterAsynchronousWasRecordedAreNotPromised) {
+  ClusterSpec spec = DemoSpec(3);  // the spec asks for asynchronous replication now
+  auto plan_with = [&](bool third_seen) {
+    ObservedStateBuilder builder(spec);
+    builder.Stopped(1, 137)
+        .Record(1, "primary", true, 0)
+        .Recorded(1)
+        .BouncerTarget(1)
+        .Standby(2, 1, 0x5000000);
+    if (third_seen) {
+      builder.Standby(3, 1, 0x4800000);
+    } else {
+      builder.Stopped(3, 137);
+    }
+    Snapshot observed = builder.Build();
+    observed.recorded_primary.synchronous_number = 1;
+    observed.recorded_primary.synchronous_since = 0x1000000;
+    observed.recorded_primary.asynchronous_from = 0x4000000;
+    return ComputePlan(spec, observed);
+  };
+  // demo-pg-3 may hold commits acknowledged with ANY 1 before 0/4000000: waited for.
+  Plan plan = plan_with(false);
+  EXPECT_EQ(Find(plan, ActionType::kFailover), nullptr) << plan.ToString("demo");
+  plan = plan_with(true);
+  const Action* failover = Find(plan, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(failover->ordinal, 2);
+  EXPECT_THAT(failover->reason, HasSubstr("asynchronously from 0/4000000"));
+  EXPECT_THAT(failover->reason, HasSubstr("may be lost"));
+  EXPECT_THAT(failover->reason, Not(HasSubstr("no acknowledged commit is lost")));
 }
 
 // Simulator seed 861: a standby just started replays the WAL it holds before anything else;
@@ -1405,6 +1463,13 @@ TEST(RecordTest, AChangedKKeepsWhatIsKnownOfEarlierCommits) {
        0,
        0},
       {"TurnedOffForgetsTheSpans", any2_merged, {1, 1, 0, 0}, 0, 0, 0, 0},
+      {"AfterAPossiblyAsynchronousSpanNothingEarlierIsKnown",
+       {1, 1, 1, 0x2000000, 0, 0, 0x4000000},
+       {1, 1, 1, 0x6000000},
+       1,
+       0x6000000,
+       0,
+       0},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.name);
@@ -1413,6 +1478,7 @@ TEST(RecordTest, AChangedKKeepsWhatIsKnownOfEarlierCommits) {
     EXPECT_EQ(record.synchronous_since, row.synchronous_since);
     EXPECT_EQ(record.earlier_number, row.earlier_number);
     EXPECT_EQ(record.earlier_since, row.earlier_since);
+    EXPECT_EQ(record.asynchronous_from, 0);
   }
 }
 
