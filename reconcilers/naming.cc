@@ -1,5 +1,7 @@
 #include "reconcilers/naming.h"
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -24,10 +26,15 @@ std::string ReadBouncerName(const std::string& cluster) {
 
 std::optional<int> OrdinalFromNodeName(const std::string& cluster, const std::string& name) {
   absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, absl::StrCat(cluster, "-pg-"))) return std::nullopt;
+  if (!absl::ConsumePrefix(&rest, cluster) || !absl::ConsumePrefix(&rest, "-pg-")) {
+    return std::nullopt;
+  }
+  // Digits only, without a leading zero: "demo-pg-01" or "demo-pg- 1" is no node's name.
+  if (rest.empty() || rest.front() == '0' || !absl::c_all_of(rest, absl::ascii_isdigit)) {
+    return std::nullopt;
+  }
   int ordinal = 0;
-  if (!absl::SimpleAtoi(rest, &ordinal) || ordinal < 1) return std::nullopt;
-  if (NodeName(cluster, ordinal) != name) return std::nullopt;  // rejects "demo-pg-01"
+  if (!absl::SimpleAtoi(rest, &ordinal)) return std::nullopt;
   return ordinal;
 }
 

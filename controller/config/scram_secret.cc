@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -44,10 +45,17 @@ std::string ScramSecret(const std::string& password, const std::string& salt, in
                       absl::Base64Escape(stored_key), ":", absl::Base64Escape(server_key));
 }
 
+namespace {
+std::atomic<int> new_secret_iterations{kScramIterations};
+}  // namespace
+
+void SetScramIterationsForTesting(int iterations) { new_secret_iterations = iterations; }
+
 std::string NewScramSecret(const std::string& password) {
   unsigned char salt[16];
   if (RAND_bytes(salt, sizeof(salt)) != 1) std::abort();  // no randomness: nothing is safe
-  return ScramSecret(password, std::string(reinterpret_cast<const char*>(salt), sizeof(salt)));
+  return ScramSecret(password, std::string(reinterpret_cast<const char*>(salt), sizeof(salt)),
+                     new_secret_iterations);
 }
 
 bool ScramSecretMatches(const std::string& secret, const std::string& password) {

@@ -14,8 +14,16 @@ docker::FileToUpload NodeFile(std::string path, std::string content) {
 
 std::string CertificateFingerprint(const CertificateAndKey& server) {
   if (server.cert.empty()) return "";
-  absl::StatusOr<CertificateFacts> facts = ReadCertificate(server.cert);
-  return facts.ok() ? facts->fingerprint : "";
+  // Every node's configuration carries it, written again and again with the same certificate:
+  // parsed once per certificate, not per file.
+  thread_local std::string last_pem;
+  thread_local std::string last_fingerprint;
+  if (server.cert != last_pem) {
+    absl::StatusOr<CertificateFacts> facts = ReadCertificate(server.cert);
+    last_pem = server.cert;
+    last_fingerprint = facts.ok() ? facts->fingerprint : "";
+  }
+  return last_fingerprint;
 }
 
 std::string RenderPostgresTlsConf(const ClusterSpec& spec, const ClusterSecrets& secrets) {

@@ -33,6 +33,14 @@ bool WalHistory::Holds(const Commit& commit) const {
   return span_end.has_value() && commit.end <= *span_end;
 }
 
+bool WalHistory::SameAs(const WalHistory& other) const {
+  return end_ == other.end_ &&
+         std::equal(spans_.begin(), spans_.end(), other.spans_.begin(), other.spans_.end(),
+                    [](const TimelineSpan& a, const TimelineSpan& b) {
+                      return a.id == b.id && a.uid == b.uid && a.begin == b.begin;
+                    });
+}
+
 bool WalHistory::Continues(const WalHistory& prefix) const {
   if (prefix.empty()) return true;
   std::optional<Lsn> span_end = SpanEnd(prefix.uid());

@@ -49,6 +49,8 @@ class WalHistory {
   // nullopt when it does not pass through that timeline.
   std::optional<Lsn> SpanEnd(uint64_t uid) const;
   bool Holds(const Commit& commit) const;
+  // The same timelines, switch points and end.
+  bool SameAs(const WalHistory& other) const;
   // Whether a standby holding `prefix` can stream from a node holding this: its position lies
   // on this history (it has not gone past the point where this history left its timeline).
   bool Continues(const WalHistory& prefix) const;

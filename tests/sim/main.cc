@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/config/scram_secret.h"
 #include "tests/sim/schedule.h"
 #include "tests/sim/simulation.h"
 
@@ -181,6 +182,7 @@ bool RunSeed(uint64_t seed, const std::string& keep, bool shrink, bool verbose,
 }
 
 int Main(int argc, char** argv) {
+  SetScramIterationsForTesting(1);  // thousands of clusters a minute (scram_secret.h)
   Args args;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

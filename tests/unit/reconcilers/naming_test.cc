@@ -18,6 +18,10 @@ TEST(NamingTest, OrdinalOnlyFromThisClustersNodeNames) {
   EXPECT_EQ(OrdinalFromNodeName("demo", "demo-pg-03"), std::nullopt);
   EXPECT_EQ(OrdinalFromNodeName("demo", "demo2-pg-3"), std::nullopt);
   EXPECT_EQ(OrdinalFromNodeName("demo", "demo-bouncer"), std::nullopt);
+  EXPECT_EQ(OrdinalFromNodeName("demo", "demo-pg-+3"), std::nullopt);
+  EXPECT_EQ(OrdinalFromNodeName("demo", "demo-pg- 3"), std::nullopt);
+  EXPECT_EQ(OrdinalFromNodeName("demo", "demo-pg-"), std::nullopt);
+  EXPECT_EQ(OrdinalFromNodeName("demo", "demo-pg-99999999999"), std::nullopt);
 }
 
 TEST(NamingTest, LabelsCarryClusterOrdinalAndComposeProject) {
