@@ -24,7 +24,7 @@ constexpr CronFieldRange kFields[] = {
     {"month", 1, 12},  {"day of week", 0, 7},
 };
 
-absl::Status FieldError(int index, absl::string_view part, const std::string& what) {
+absl::Status ScheduleFieldError(int index, absl::string_view part, const std::string& what) {
   return absl::InvalidArgumentError(
       absl::StrFormat("cron field %d (%s) \"%s\": %s", index + 1, kFields[index].name, part, what));
 }
@@ -44,7 +44,7 @@ absl::Status ParseCronField(int index, absl::string_view text, std::vector<bool>
     std::vector<absl::string_view> step_split = absl::StrSplit(part, absl::MaxSplits('/', 1));
     int step = 1;
     if (step_split.size() == 2 && (!ParseNumber(step_split[1], &step) || step < 1)) {
-      return FieldError(index, part, "the step after / must be a positive number");
+      return ScheduleFieldError(index, part, "the step after / must be a positive number");
     }
     absl::string_view span = step_split[0];
     int low = range.min;
@@ -52,12 +52,13 @@ absl::Status ParseCronField(int index, absl::string_view text, std::vector<bool>
     if (span != "*") {
       std::vector<absl::string_view> bounds = absl::StrSplit(span, absl::MaxSplits('-', 1));
       if (!ParseNumber(bounds[0], &low) || (bounds.size() == 2 && !ParseNumber(bounds[1], &high))) {
-        return FieldError(index, part, "expected *, a number, or a range such as 1-5");
+        return ScheduleFieldError(index, part, "expected *, a number, or a range such as 1-5");
       }
       if (bounds.size() == 1) high = step_split.size() == 2 ? range.max : low;
     }
     if (low < range.min || high > range.max || low > high) {
-      return FieldError(index, part, absl::StrFormat("must be within %d-%d", range.min, range.max));
+      return ScheduleFieldError(index, part,
+                                absl::StrFormat("must be within %d-%d", range.min, range.max));
     }
     for (int value = low; value <= high; value += step) allowed[value] = true;
   }

@@ -21,8 +21,6 @@
 namespace radctl {
 namespace {
 
-// Long values are cut in messages: the error should fit on a line.
-constexpr size_t kMaxQuotedLength = 40;
 // NAMEDATALEN - 1: PostgreSQL silently truncates longer identifiers.
 constexpr size_t kMaxIdentifierLength = 63;
 constexpr size_t kMinPasswordLength = 8;
@@ -141,12 +139,6 @@ constexpr size_t kMaxVolumeNameLength = 100;
 // Debian's abseil has its own string_view type, not std::string_view.
 absl::string_view AsAbsl(std::string_view text) { return {text.data(), text.size()}; }
 
-std::string Quote(std::string_view text) {
-  bool cut = text.size() > kMaxQuotedLength;
-  if (cut) text = text.substr(0, kMaxQuotedLength);
-  return absl::StrCat("\"", absl::Utf8SafeCEscape(AsAbsl(text)), cut ? "...\"" : "\"");
-}
-
 absl::Status CheckRange(int64_t value, int64_t min, int64_t max) {
   if (value >= min && value <= max) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -180,15 +172,23 @@ bool IsOctet(absl::string_view part) {
 
 }  // namespace
 
+std::string QuotedForMessage(std::string_view text) {
+  constexpr size_t kMaxQuotedLength = 40;
+  bool cut = text.size() > kMaxQuotedLength;
+  if (cut) text = text.substr(0, kMaxQuotedLength);
+  return absl::StrCat("\"", absl::Utf8SafeCEscape(AsAbsl(text)), cut ? "...\"" : "\"");
+}
+
 absl::Status CheckApiVersion(std::string_view api_version) {
   if (api_version == kApiVersion) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrFormat("must be \"%s\", got %s", kApiVersion, Quote(api_version)));
+      absl::StrFormat("must be \"%s\", got %s", kApiVersion, QuotedForMessage(api_version)));
 }
 
 absl::Status CheckKind(std::string_view kind) {
   if (kind == kKind) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrFormat("must be \"%s\", got %s", kKind, Quote(kind)));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("must be \"%s\", got %s", kKind, QuotedForMessage(kind)));
 }
 
 absl::Status CheckClusterName(std::string_view name) {
@@ -201,7 +201,7 @@ absl::Status CheckClusterName(std::string_view name) {
     return absl::InvalidArgumentError(absl::StrCat(
         "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with a "
         "letter or digit), got ",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   return absl::OkStatus();
 }
@@ -216,31 +216,31 @@ absl::Status CheckPostgresVersion(int64_t version) {
 
 absl::Status CheckImage(std::string_view image) {
   if (std::none_of(image.begin(), image.end(), absl::ascii_isspace)) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("must be a Docker image reference without spaces, got ", Quote(image)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "must be a Docker image reference without spaces, got ", QuotedForMessage(image)));
 }
 
 absl::Status CheckParameterName(std::string_view name) {
   if (!IsLowerIdentifier(name, ".")) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("invalid parameter name %s: must match ^[a-z_][a-z0-9_.]*$", Quote(name)));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "invalid parameter name %s: must match ^[a-z_][a-z0-9_.]*$", QuotedForMessage(name)));
   }
   if (name == "radctl" || absl::StartsWith(AsAbsl(name), "radctl.")) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is radctl's own: radctl sets the radctl.* parameters itself (radctl.config_hash "
         "tells which configuration a node runs); choose another name",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   for (const ManagedParameter& managed : kManagedParameters) {
     if (managed.name == name) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("%s is managed by radctl: %s", Quote(name), managed.why));
+          absl::StrFormat("%s is managed by radctl: %s", QuotedForMessage(name), managed.why));
     }
   }
   if (name == "ssl" || absl::StartsWith(AsAbsl(name), "ssl_")) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is managed by radctl: it follows spec.tls (radctl makes and renews the certificates)",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   return absl::OkStatus();
 }
@@ -259,7 +259,7 @@ absl::Status CheckBindAddress(std::string_view address) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("must be an IPv4 address such as 127.0.0.1 (0.0.0.0: every interface), got ",
-                   Quote(address)));
+                   QuotedForMessage(address)));
 }
 
 bool IsLoopbackAddress(std::string_view address) {
@@ -271,13 +271,13 @@ absl::Status CheckPoolMode(std::string_view mode) {
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("must be one of session, transaction, statement; got ", Quote(mode)));
+      absl::StrCat("must be one of session, transaction, statement; got ", QuotedForMessage(mode)));
 }
 
 absl::Status CheckProfile(std::string_view profile) {
   if (profile == kProfileStandard || profile == kProfileSmall) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat("must be standard or small; got ", Quote(profile)));
+      absl::StrCat("must be standard or small; got ", QuotedForMessage(profile)));
 }
 
 absl::Status CheckDetectionMs(int64_t detection_ms) { return CheckRange(detection_ms, 100, 60000); }
@@ -298,7 +298,7 @@ absl::Status CheckWalSize(std::string_view size) {
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "must be a size such as 512MB, 1GB or 2TB (units kB, MB, GB, TB), or -1 for no limit; got ",
-      Quote(size)));
+      QuotedForMessage(size)));
 }
 
 absl::Status CheckParameterKeepsPromises(std::string_view name, std::string_view value,
@@ -322,7 +322,7 @@ absl::Status CheckParameterKeepsPromises(std::string_view name, std::string_view
   }
   if (name == "synchronous_commit" && synchronous && (lower == "local" || off())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Quote(value),
+        QuotedForMessage(value),
         " acknowledges commits no standby has, which spec.replication.synchronous "
         "promises not to lose; use on, remote_write or remote_apply, or turn synchronous off"));
   }
@@ -340,20 +340,21 @@ absl::Status CheckSqlName(std::string_view name) {
                         kMaxIdentifierLength, name.size()));
   }
   if (!IsLowerIdentifier(name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "must be a lowercase SQL identifier matching ^[a-z_][a-z0-9_]*$, got ", Quote(name)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be a lowercase SQL identifier matching ^[a-z_][a-z0-9_]*$, got ",
+                     QuotedForMessage(name)));
   }
   if (OneOf(kReservedNames, name)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is reserved: radctl uses postgres, repmgr, pgbouncer, radctl and streaming_replica "
         "itself",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   if (OneOf(kReservedKeywords, name)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is an SQL reserved keyword, which PostgreSQL does not take as a name; expected "
         "another name (e.g. %s_app)",
-        Quote(name), name));
+        QuotedForMessage(name), name));
   }
   return absl::OkStatus();
 }
@@ -365,13 +366,13 @@ absl::Status CheckRoleName(std::string_view name) {
   if (absl::StartsWith(AsAbsl(name), "pg_")) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is reserved: PostgreSQL keeps role names starting with pg_ for its own roles",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   if (OneOf(kReservedRoleNames, name)) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s is reserved: PostgreSQL gives it a meaning of its own in GRANT and "
                         "refuses it as a role's name",
-                        Quote(name)));
+                        QuotedForMessage(name)));
   }
   return absl::OkStatus();
 }
@@ -381,13 +382,13 @@ absl::Status CheckDatabaseName(std::string_view name) {
   if (OneOf(kTemplateDatabases, name)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is reserved: every PostgreSQL cluster has it as a template for new databases",
-        Quote(name)));
+        QuotedForMessage(name)));
   }
   if (OneOf(kTypeFuncNameKeywords, name)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is an SQL keyword that PostgreSQL does not take as a database's name; expected "
         "another name (e.g. %s_db)",
-        Quote(name), name));
+        QuotedForMessage(name), name));
   }
   return absl::OkStatus();
 }
@@ -434,7 +435,7 @@ absl::Status CheckVolumeName(std::string_view name) {
       !std::all_of(name.begin(), name.end(), allowed)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "must be a Docker volume name ([A-Za-z0-9][A-Za-z0-9_.-]*, at most %d characters), got %s",
-        kMaxVolumeNameLength, Quote(name)));
+        kMaxVolumeNameLength, QuotedForMessage(name)));
   }
   return absl::OkStatus();
 }
@@ -444,7 +445,7 @@ absl::Status CheckCompression(std::string_view compression) {
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("must be one of none, gz, bz2, lz4, zst; got ", Quote(compression)));
+      absl::StrCat("must be one of none, gz, bz2, lz4, zst; got ", QuotedForMessage(compression)));
 }
 
 absl::Status CheckRecoveryTime(std::string_view time) {
@@ -452,7 +453,7 @@ absl::Status CheckRecoveryTime(std::string_view time) {
   return absl::InvalidArgumentError(
       absl::StrCat("must be a time with its zone: RFC 3339 such as 2024-05-01T10:00:00Z, or as "
                    "psql prints it such as 2024-05-01 10:00:00.5+00; got ",
-                   Quote(time)));
+                   QuotedForMessage(time)));
 }
 
 absl::Status CheckLsn(std::string_view lsn) {
@@ -462,8 +463,9 @@ absl::Status CheckLsn(std::string_view lsn) {
            std::all_of(part.begin(), part.end(), absl::ascii_isxdigit);
   };
   if (parts.size() == 2 && hex(parts[0]) && hex(parts[1])) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "must be a WAL position such as 0/3000060 (two hexadecimal numbers), got ", Quote(lsn)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be a WAL position such as 0/3000060 (two hexadecimal numbers), got ",
+                   QuotedForMessage(lsn)));
 }
 
 }  // namespace radctl

@@ -5,11 +5,16 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 
 namespace radctl {
+
+// A value as error messages show it: in double quotes, escaped, cut after 40 characters so that
+// the message fits on a line.
+std::string QuotedForMessage(std::string_view text);
 
 inline constexpr int kMinNodes = 1;
 inline constexpr int kMaxNodes = 9;

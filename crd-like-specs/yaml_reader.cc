@@ -8,12 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "crd-like-specs/spec_validators.h"
 
 namespace radctl::spec_internal {
 namespace {
-
-// Long values are cut in messages: the error should fit on a line.
-constexpr size_t kMaxQuotedLength = 40;
 
 // yaml-cpp tags an untagged plain scalar "?"; quoted or block scalars get "!" and explicitly
 // tagged ones their tag. Only plain scalars, or ones tagged with the type wanted ("!!int 3"),
@@ -28,20 +26,12 @@ bool IsString(const YAML::Node& node) {
   return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
 }
 
-std::string Quote(std::string_view text) {
-  bool cut = text.size() > kMaxQuotedLength;
-  if (cut) text = text.substr(0, kMaxQuotedLength);
-  // Debian's abseil has its own string_view type, not std::string_view.
-  std::string escaped = absl::Utf8SafeCEscape(absl::string_view(text.data(), text.size()));
-  return absl::StrCat("\"", escaped, cut ? "...\"" : "\"");
-}
-
 // What a value is, for "expected X, got Y" messages.
 std::string Describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return IsString(node) ? absl::StrCat("the string ", Quote(node.Scalar()))
-                            : Quote(node.Scalar());
+      return IsString(node) ? absl::StrCat("the string ", QuotedForMessage(node.Scalar()))
+                            : QuotedForMessage(node.Scalar());
     case YAML::NodeType::Sequence:
       return "a sequence";
     case YAML::NodeType::Map:
@@ -88,11 +78,12 @@ std::string UnknownFieldMessage(std::string_view key, const std::vector<FieldRul
   for (const FieldRule& rule : rules) known.push_back(rule.key);
   std::string closest = ClosestName(key, known);
   if (!closest.empty()) {
-    return absl::StrFormat("unknown field %s; did you mean \"%s\"?", Quote(key), closest);
+    return absl::StrFormat("unknown field %s; did you mean \"%s\"?", QuotedForMessage(key),
+                           closest);
   }
   std::string list;
   for (std::string_view name : known) list.append(list.empty() ? "" : ", ").append(name);
-  return absl::StrFormat("unknown field %s; known fields are %s", Quote(key), list);
+  return absl::StrFormat("unknown field %s; known fields are %s", QuotedForMessage(key), list);
 }
 
 const FieldRule* FindRule(const std::vector<FieldRule>& rules, std::string_view key) {
@@ -169,8 +160,8 @@ void YamlReader::ReadMapping(const YAML::Node& node, const YAML::Mark& where,
     auto [first, inserted] = first_line.emplace(field.key, ToPosition(key_node.Mark()).line);
     if (!inserted) {
       AddError(key_node.Mark(), field.path,
-               absl::StrFormat("duplicate field %s; first given at line %d", Quote(field.key),
-                               first->second));
+               absl::StrFormat("duplicate field %s; first given at line %d",
+                               QuotedForMessage(field.key), first->second));
       continue;
     }
     const FieldRule* rule = rules != nullptr ? FindRule(*rules, field.key) : nullptr;
@@ -198,7 +189,8 @@ std::optional<int64_t> YamlReader::Int(const Field& field) {
   }
   int64_t number = 0;
   if (!absl::SimpleAtoi(value.Scalar(), &number)) {
-    AddError(field, absl::StrCat("the integer ", Quote(value.Scalar()), " is too large"));
+    AddError(field,
+             absl::StrCat("the integer ", QuotedForMessage(value.Scalar()), " is too large"));
     return std::nullopt;
   }
   return number;

@@ -9,7 +9,7 @@
 namespace radctl {
 namespace {
 
-std::string Utc(absl::Time time) {
+std::string ScheduleTime(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", time, absl::UTCTimeZone());
 }
 
@@ -59,7 +59,7 @@ std::vector<Alert> ArchiveAlerts(const ClusterSpec& spec, const ObservedState& o
         {"ArchiveFailing",
          absl::StrCat(node->name, "'s archive_command fails (", archiver.failed_count,
                       " failure(s), last for WAL ", archiver.last_failed_wal, " at ",
-                      Utc(archiver.last_failed_time), "); ", archiver.ready_segments,
+                      ScheduleTime(archiver.last_failed_time), "); ", archiver.ready_segments,
                       " segment(s) wait, kept by Postgres, nothing is lost. Look at the ",
                       "repository volume ", BackupRepository(spec),
                       " (full disk?) and at the node's log")});
@@ -135,7 +135,7 @@ BackupStep PlanScheduledBackup(const ClusterSpec& spec, const ObservedState& obs
                 "the repository holds no backup yet: taking the first full backup (a "
                 "cluster without one cannot be recovered)")
           : absl::StrCat("scheduled (\"", spec.backup.schedule, "\"): the newest backup ended ",
-                         Utc(last), ", the next was due ", Utc(due));
+                         ScheduleTime(last), ", the next was due ", ScheduleTime(due));
   step.action = Action{ActionType::kBackup, primary, 0, std::move(reason)};
   return step;
 }

@@ -6,7 +6,7 @@
 namespace radctl {
 namespace {
 
-std::string Utc(absl::Time time) {
+std::string TargetTime(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E*S UTC", time, absl::UTCTimeZone());
 }
 
@@ -18,8 +18,8 @@ absl::Status BeforeFirst(const RecoverySpec& recovery, const BackupRecord& first
                          const std::string& target) {
   return absl::FailedPreconditionError(absl::StrCat(
       "spec.bootstrap.recovery: ", target, " is before the first backup of cluster ",
-      recovery.from_cluster, " ended (", first.label, ", ended ", Utc(first.stop), " at WAL ",
-      FormatLsn(first.lsn_stop),
+      recovery.from_cluster, " ended (", first.label, ", ended ", TargetTime(first.stop),
+      " at WAL ", FormatLsn(first.lsn_stop),
       "): there is nothing to recover from; choose a later target. Nothing was restored"));
 }
 
@@ -31,7 +31,7 @@ std::string DescribeRecoveryTarget(const RecoverySpec& recovery) {
   absl::Time time;
   std::string error;
   if (absl::ParseTime(absl::RFC3339_full, recovery.target_time, &time, &error)) {
-    return absl::StrCat("time ", Utc(time));
+    return absl::StrCat("time ", TargetTime(time));
   }
   return absl::StrCat("time ", recovery.target_time);
 }
@@ -75,14 +75,15 @@ absl::StatusOr<RecoveryChoice> ChooseRecovery(const RecoverySpec& recovery,
     }
     if (target > now) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "spec.bootstrap.recovery: targetTime ", Utc(target), " is in the future (it is ",
-          Utc(now), " now): WAL up to it does not exist yet. Nothing was restored"));
+          "spec.bootstrap.recovery: targetTime ", TargetTime(target), " is in the future (it is ",
+          TargetTime(now), " now): WAL up to it does not exist yet. Nothing was restored"));
     }
     for (const BackupRecord& backup : backups) {
       if (backup.stop + kStopPrecision <= target) chosen = &backup;
     }
     if (chosen == nullptr) {
-      return BeforeFirst(recovery, backups.front(), absl::StrCat("targetTime ", Utc(target)));
+      return BeforeFirst(recovery, backups.front(),
+                         absl::StrCat("targetTime ", TargetTime(target)));
     }
     choice.type = "time";
     choice.target = absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", target, absl::UTCTimeZone());

@@ -72,7 +72,7 @@ std::pair<std::string, std::optional<std::string>> SplitFlagWord(const std::stri
   return {word.substr(0, 2), attached};
 }
 
-const VerbDef* FindVerb(const std::vector<VerbDef>& verbs, const std::string& name) {
+const VerbDef* FindVerbIn(const std::vector<VerbDef>& verbs, const std::string& name) {
   for (const VerbDef& verb : verbs) {
     if (verb.name == name) return &verb;
   }
@@ -133,7 +133,7 @@ class Parser {
       const std::string& word = words_[i];
       if (only_args || !IsFlagWord(word)) {
         if (!only_args && verb_ == nullptr) {
-          verb_ = FindVerb(verbs_, word);
+          verb_ = FindVerbIn(verbs_, word);
           if (verb_ == nullptr) {
             return absl::InvalidArgumentError(absl::StrCat(
                 "unknown command \"", word, "\"", Suggestion(word, VisibleVerbNames(verbs_))));

@@ -14,7 +14,7 @@
 namespace radctl::cli {
 namespace {
 
-constexpr absl::Duration kPoll = absl::Seconds(1);
+constexpr absl::Duration kReadyPoll = absl::Seconds(1);
 
 // OK when ready; FailedPrecondition with the controller's words when not; Unavailable when no
 // controller answers.
@@ -65,7 +65,7 @@ absl::Status RunReady(const CliContext& context, const ReadyOptions& options) {
       return ready;
     }
     if (context.stop.load() || context.clock.Monotonic() >= deadline) return ready;
-    context.clock.SleepFor(kPoll);
+    context.clock.SleepFor(kReadyPoll);
   }
 }
 

@@ -15,7 +15,7 @@
 namespace radctl::cli {
 namespace {
 
-constexpr absl::Duration kPoll = absl::Milliseconds(250);
+constexpr absl::Duration kWaitPoll = absl::Milliseconds(250);
 
 // "condition=Ready", "condition=Degraded=false": the condition and the value waited for.
 absl::StatusOr<WaitOptions::Wanted> ParseFor(const std::string& text) {
@@ -74,7 +74,7 @@ absl::Status RunWait(const CliContext& context, const WaitOptions& options) {
   ASSIGN_OR_RETURN(const Env* env, Connect(context));
   std::string conditions_seen;
   absl::Status waited = ObserveUntil(
-      context, *env, store, cluster, options.timeout, kPoll,
+      context, *env, store, cluster, options.timeout, kWaitPoll,
       [&](const Observed& observed, std::string* seen) {
         std::vector<Condition> conditions = ComputeConditions(
             cluster.spec, observed.state, observed.plan, {}, observed.state.observed_at);

@@ -14,6 +14,10 @@
 
 namespace radctl {
 
+docker::FileToUpload PostgresFile(std::string path, std::string content, int mode) {
+  return {std::move(path), std::move(content), mode, kPostgresUid, kPostgresUid};
+}
+
 std::string QuoteLiteral(const std::string& text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "''"}}), "'");
 }

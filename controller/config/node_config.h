@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "controller/clients/docker/docker_types.h"
 #include "controller/config/secrets.h"
 #include "crd-like-specs/cluster_spec.h"
 
@@ -14,6 +15,9 @@ inline constexpr char kDataDir[] = "/var/lib/postgresql/data";
 inline constexpr char kRepmgrConfPath[] = "/var/lib/postgresql/repmgr.conf";
 inline constexpr char kPgBinDir[] = "/usr/lib/postgresql/15/bin";
 inline constexpr int kPostgresUid = 999;  // fixed in images/postgres/Dockerfile
+
+// A file for a node's volume, owned by postgres: `path` relative to kNodeHome or absolute.
+docker::FileToUpload PostgresFile(std::string path, std::string content, int mode = 0600);
 
 // postgresql.conf: replication settings radctl needs, then spec.postgres.parameters. The same
 // file on every node (clones copy it), so nothing in it depends on a node's role.

@@ -4,13 +4,7 @@
 #include "controller/config/node_config.h"
 
 namespace radctl {
-namespace {
-
-docker::FileToUpload NodeFile(std::string path, std::string content) {
-  return {std::move(path), std::move(content), 0600, kPostgresUid, kPostgresUid};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string CertificateFingerprint(const CertificateAndKey& server) {
   if (server.cert.empty()) return "";
@@ -43,11 +37,11 @@ std::vector<docker::FileToUpload> NodeTlsFiles(const ClusterSpec& spec,
                                                const ClusterSecrets& secrets) {
   std::vector<docker::FileToUpload> files = {
       {"tls/", "", 0700, kPostgresUid, kPostgresUid},
-      NodeFile("tls/radctl-tls.conf", RenderPostgresTlsConf(spec, secrets))};
+      PostgresFile("tls/radctl-tls.conf", RenderPostgresTlsConf(spec, secrets))};
   if (!secrets.server.cert.empty()) {
-    files.push_back(NodeFile("tls/ca.crt", secrets.ca.cert));
-    files.push_back(NodeFile("tls/server.crt", secrets.server.cert));
-    files.push_back(NodeFile("tls/server.key", secrets.server.key));
+    files.push_back(PostgresFile("tls/ca.crt", secrets.ca.cert));
+    files.push_back(PostgresFile("tls/server.crt", secrets.server.cert));
+    files.push_back(PostgresFile("tls/server.key", secrets.server.key));
   }
   return files;
 }

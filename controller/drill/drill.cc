@@ -29,8 +29,6 @@ constexpr absl::Duration kWritesFlowTimeout = absl::Seconds(60);
 constexpr absl::Duration kReplayTimeout = absl::Seconds(30);
 constexpr absl::Duration kTeardownTimeout = absl::Seconds(60);
 
-std::string Secs(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
-
 // Polls `condition` every 50 ms until it holds (true), `timeout` passes or `stop` is set (false).
 bool WaitUntil(const Clock& clock, const std::function<bool()>& condition, absl::Duration timeout,
                const std::atomic<bool>& stop) {
@@ -346,7 +344,7 @@ class Runner {
     } else if (HitsPrimary(round.fault) && !round.new_primary.empty()) {
       absl::StrAppend(&line, round.old_primary, " -> ", round.new_primary, ", ");
     }
-    absl::StrAppend(&line, "outage ", Secs(round.outage), ", ", round.writes_failed,
+    absl::StrAppend(&line, "outage ", SecondsText(round.outage), ", ", round.writes_failed,
                     " failed writes (", round.clients_with_errors, " of ", options_.writers,
                     " writers), ");
     if (round.checked_nodes.empty()) {
@@ -355,7 +353,8 @@ class Runner {
       absl::StrAppend(&line, round.lost, " of ", round.acknowledged, " acknowledged writes lost");
     }
     if (round.milestones.streaming) {
-      absl::StrAppend(&line, ", all standbys streaming after ", Secs(*round.milestones.streaming));
+      absl::StrAppend(&line, ", all standbys streaming after ",
+                      SecondsText(*round.milestones.streaming));
     }
     if (!round.split_brains.empty()) absl::StrAppend(&line, ", SPLIT BRAIN");
     progress_ << line << "\n";

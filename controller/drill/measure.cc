@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 
 namespace radctl::drill {
@@ -45,6 +46,14 @@ Interval LongestGap(std::vector<absl::Time> acks, absl::Time from, absl::Time to
   }
   if (to - previous > longest.length()) longest = {previous, to};
   return longest;
+}
+
+std::string SecondsText(absl::Duration d) {
+  return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d));
+}
+
+std::string SecondsText(const std::optional<absl::Duration>& d) {
+  return d ? SecondsText(*d) : "-";
 }
 
 std::string NormaliseError(const std::string& message) {

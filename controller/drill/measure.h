@@ -24,6 +24,10 @@ struct Interval {
 // or at `from` when there was none. `acks` need not be sorted.
 Interval LongestGap(std::vector<absl::Time> acks, absl::Time from, absl::Time to);
 
+// "1.23s": a duration as the text report and the drill's progress lines show it ("-": none).
+std::string SecondsText(absl::Duration d);
+std::string SecondsText(const std::optional<absl::Duration>& d);
+
 // A client error without what varies between occurrences (the endpoint in PgConnection's
 // messages), so equal causes group together: "app@127.0.0.1:6543/app: server conn crashed?"
 // -> "server conn crashed?"; "connecting to app@...: no answer within 5s" -> "connect: no

@@ -15,8 +15,12 @@ namespace {
 
 using L = TimelineLayout;
 
-std::string Secs(absl::Duration d) { return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d)); }
-std::string Secs(const std::optional<absl::Duration>& d) { return d ? Secs(*d) : "–"; }
+std::string HtmlSeconds(absl::Duration d) {
+  return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d));
+}
+std::string HtmlSeconds(const std::optional<absl::Duration>& d) {
+  return d ? HtmlSeconds(*d) : "–";
+}
 
 std::string TimeOfDay(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E3S UTC", t, absl::UTCTimeZone());
@@ -166,7 +170,7 @@ std::string Timeline(const RoundResult& round, const ExecRun* exec) {
         "<rect class=\"outage\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
         "shape-rendering=\"crispEdges\"><title>outage %s: no write acknowledged</title></rect>\n",
         x0, L::kPlotTop, std::max(x1 - x0, 1.0), L::kPlotBottom - L::kPlotTop, kOutageColour,
-        Secs(round.outage));
+        HtmlSeconds(round.outage));
   }
   // Latency grid (log scale) and time ticks relative to the fault.
   const char* labels[] = {"1 ms", "10 ms", "100 ms", "1 s", "10 s"};
@@ -259,7 +263,7 @@ std::string Timeline(const RoundResult& round, const ExecRun* exec) {
         &svg,
         "<g><title>%s at +%s (drill's probe)</title><path d=\"M%.1f %dl-5 -8h10z\" "
         "fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" style=\"fill:%s\">%s</text></g>\n",
-        name, Secs(**when), x, L::kPlotBottom, kMilestoneColour, x + 6,
+        name, HtmlSeconds(**when), x, L::kPlotBottom, kMilestoneColour, x + 6,
         L::kPlotBottom - 10 - row * 11, kMilestoneColour, name);
   }
   std::vector<const ClientOp*> writes;
@@ -306,25 +310,27 @@ std::string SummaryTable(const DrillResult& result) {
       "flight</th><th>acknowledged</th>"
       "<th>lost</th><th>split brains</th><th>not recovered</th></tr>\n";
   for (const SummaryRow& row : Summarize(result)) {
-    absl::StrAppend(
-        &html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
-        Cell(Secs(row.median_outage)), Cell(Secs(row.p95_outage)), Cell(Secs(row.p99_outage)),
-        Cell(Secs(row.max_outage)), Cell(Secs(row.max_writer_outage)),
-        Cell(Secs(row.median_streaming)), Cell(absl::StrCat(row.writes_failed)),
-        Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
-        Cell(absl::StrCat(row.clients_turned_away), row.clients_turned_away > 0),
-        Cell(absl::StrCat(row.acknowledged)), Cell(absl::StrCat(row.lost), row.lost > 0),
-        Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
-        Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
+    absl::StrAppend(&html, "<tr>", Cell(row.fault, false, true), Cell(absl::StrCat(row.rounds)),
+                    Cell(HtmlSeconds(row.median_outage)), Cell(HtmlSeconds(row.p95_outage)),
+                    Cell(HtmlSeconds(row.p99_outage)), Cell(HtmlSeconds(row.max_outage)),
+                    Cell(HtmlSeconds(row.max_writer_outage)),
+                    Cell(HtmlSeconds(row.median_streaming)), Cell(absl::StrCat(row.writes_failed)),
+                    Cell(absl::StrCat(row.clients_with_errors, " of ", row.client_rounds)),
+                    Cell(absl::StrCat(row.clients_turned_away), row.clients_turned_away > 0),
+                    Cell(absl::StrCat(row.acknowledged)),
+                    Cell(absl::StrCat(row.lost), row.lost > 0),
+                    Cell(absl::StrCat(row.split_brains), row.split_brains > 0),
+                    Cell(absl::StrCat(row.not_recovered), row.not_recovered > 0), "</tr>\n");
   }
   html += "</table>\n";
   // Where a primary fault's outage went: the median time of each step after the fault.
   std::string steps;
   for (const SummaryRow& row : Summarize(result)) {
     if (!row.median_promoted && !row.median_repointed) continue;
-    absl::StrAppend(&steps, "<tr>", Cell(row.fault, false, true), Cell(Secs(row.median_detected)),
-                    Cell(Secs(row.median_promoted)), Cell(Secs(row.median_repointed)),
-                    Cell(Secs(row.median_resumed)), "</tr>\n");
+    absl::StrAppend(&steps, "<tr>", Cell(row.fault, false, true),
+                    Cell(HtmlSeconds(row.median_detected)), Cell(HtmlSeconds(row.median_promoted)),
+                    Cell(HtmlSeconds(row.median_repointed)), Cell(HtmlSeconds(row.median_resumed)),
+                    "</tr>\n");
   }
   if (!steps.empty()) {
     absl::StrAppend(&html,
@@ -390,7 +396,7 @@ std::string Distribution(const DrillResult& result) {
                             "<circle class=\"round-outage\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
                             "fill=\"%s\"><title>%s</title></circle>\n",
                             x, std::clamp(y, mid - 14.0, mid + 14.0), kDistributionColour,
-                            Secs(row.outages[r]));
+                            HtmlSeconds(row.outages[r]));
     }
     // Labels above the row, else below it, never over each other.
     const std::pair<const char*, absl::Duration> marks[] = {
@@ -398,7 +404,7 @@ std::string Distribution(const DrillResult& result) {
     LabelPlacer labels(3);
     for (const auto& [name, value] : marks) {
       const double x = DistributionX(value);
-      const std::string text = absl::StrCat(name, " ", Secs(value));
+      const std::string text = absl::StrCat(name, " ", HtmlSeconds(value));
       const LabelPlacer::Spot spot = labels.Place(x - LabelWidth(text) / 2, LabelWidth(text));
       absl::StrAppendFormat(&svg,
                             "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
@@ -458,19 +464,20 @@ std::string RoundSection(const DrillResult& result, const RoundResult& round) {
       " ", HtmlEscape(absl::StrJoin(round.targets, " and ")), "</h2>\n<p class=\"facts\">",
       HtmlEscape(TimeOfDay(round.fault_at)), " · primary ", HtmlEscape(round.old_primary), " → ",
       HtmlEscape(round.new_primary.empty() ? "none" : round.new_primary), " · outage ",
-      HtmlEscape(Secs(round.outage)), " · ", round.writes_failed, " failed writes (",
+      HtmlEscape(HtmlSeconds(round.outage)), " · ", round.writes_failed, " failed writes (",
       round.clients_with_errors, " of ", result.writers, " writers, ", round.clients_turned_away,
       " of them with nothing in flight) · ", round.lost, " of ", round.acknowledged,
       " acknowledged writes lost</p>\n");
-  absl::StrAppend(&html,
-                  "<table><tr><th>detected</th><th>promoted</th><th>repointed</th><th>resumed</th>"
-                  "<th>all standbys streaming</th><th>worst writer gap</th></tr><tr>",
-                  Cell(Secs(round.milestones.detected)), Cell(Secs(round.milestones.promoted)),
-                  Cell(Secs(round.milestones.repointed)), Cell(Secs(round.milestones.resumed)),
-                  Cell(Secs(round.milestones.streaming)));
+  absl::StrAppend(
+      &html,
+      "<table><tr><th>detected</th><th>promoted</th><th>repointed</th><th>resumed</th>"
+      "<th>all standbys streaming</th><th>worst writer gap</th></tr><tr>",
+      Cell(HtmlSeconds(round.milestones.detected)), Cell(HtmlSeconds(round.milestones.promoted)),
+      Cell(HtmlSeconds(round.milestones.repointed)), Cell(HtmlSeconds(round.milestones.resumed)),
+      Cell(HtmlSeconds(round.milestones.streaming)));
   absl::Duration worst = absl::ZeroDuration();
   for (absl::Duration d : round.writer_outage) worst = std::max(worst, d);
-  absl::StrAppend(&html, Cell(Secs(worst)), "</tr></table>\n");
+  absl::StrAppend(&html, Cell(HtmlSeconds(worst)), "</tr></table>\n");
   absl::StrAppendFormat(
       &html,
       "<div class=\"legend\"><span><i class=\"swatch\" style=\"background:%s\"></i>write "
@@ -580,7 +587,7 @@ std::string DrillHtml(const DrillResult& result) {
       result.synchronous ? "synchronous" : "asynchronous", " replication · ", result.writers,
       " writers", result.readers > 0 ? absl::StrCat(", ", result.readers, " readers") : "",
       absl::StrFormat(", %g writes/s", result.rate), " · ", HtmlEscape(TimeOfDay(result.started)),
-      ", ", HtmlEscape(Secs(result.finished - result.started)), "</p>\n");
+      ", ", HtmlEscape(HtmlSeconds(result.finished - result.started)), "</p>\n");
   if (!result.notes.empty()) {
     std::vector<std::string> notes;
     for (const std::string& note : result.notes) notes.push_back(HtmlEscape(note));

@@ -14,9 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string Secs(absl::Duration d) { return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(d)); }
-std::string Secs(const std::optional<absl::Duration>& d) { return d ? Secs(*d) : "-"; }
-
 double Rounded(absl::Duration d) {
   return static_cast<double>(absl::ToInt64Milliseconds(d)) / 1000.0;
 }
@@ -45,10 +42,10 @@ std::string DrillTable(const DrillResult& result) {
     absl::StrAppendFormat(
         &out, "%-5d %-24s %-28s %-16s %7s %7s %7s %7s %9s %7s %7s %6d %7s %4d %7d %5s %5d\n",
         round.number, FaultName(round.fault), absl::StrJoin(round.targets, ","),
-        round.new_primary.empty() ? "-" : round.new_primary, Secs(round.milestones.detected),
-        Secs(round.milestones.promoted), Secs(round.milestones.repointed),
-        Secs(round.milestones.resumed), Secs(round.milestones.streaming), Secs(round.outage),
-        Secs(WorstWriter(round)), round.writes_failed,
+        round.new_primary.empty() ? "-" : round.new_primary, SecondsText(round.milestones.detected),
+        SecondsText(round.milestones.promoted), SecondsText(round.milestones.repointed),
+        SecondsText(round.milestones.resumed), SecondsText(round.milestones.streaming),
+        SecondsText(round.outage), SecondsText(WorstWriter(round)), round.writes_failed,
         absl::StrCat(round.clients_with_errors, "/", result.writers), round.clients_turned_away,
         round.acknowledged, round.checked_nodes.empty() ? "-" : absl::StrCat(round.lost),
         static_cast<int>(round.split_brains.size()));
@@ -92,10 +89,11 @@ std::string DrillTable(const DrillResult& result) {
   for (const SummaryRow& row : rows) {
     absl::StrAppendFormat(
         &out, "%-24s %6d %7s %7s %7s %7s %8s %9s %8d %14s %5d %9d %5d %6d %9d\n", row.fault,
-        row.rounds, Secs(row.median_outage), Secs(row.p95_outage), Secs(row.p99_outage),
-        Secs(row.max_outage), Secs(row.max_writer_outage), Secs(row.median_streaming),
-        row.writes_failed, absl::StrCat(row.clients_with_errors, "/", row.client_rounds),
-        row.clients_turned_away, row.acknowledged, row.lost, row.split_brains, row.not_recovered);
+        row.rounds, SecondsText(row.median_outage), SecondsText(row.p95_outage),
+        SecondsText(row.p99_outage), SecondsText(row.max_outage),
+        SecondsText(row.max_writer_outage), SecondsText(row.median_streaming), row.writes_failed,
+        absl::StrCat(row.clients_with_errors, "/", row.client_rounds), row.clients_turned_away,
+        row.acknowledged, row.lost, row.split_brains, row.not_recovered);
   }
   bool any_milestone = false;
   for (const SummaryRow& row : rows) {
@@ -105,9 +103,9 @@ std::string DrillTable(const DrillResult& result) {
                             "PROMOTE", "REPOINT", "RESUME");
     }
     any_milestone = true;
-    absl::StrAppendFormat(&out, "%-24s %8s %8s %8s %8s\n", row.fault, Secs(row.median_detected),
-                          Secs(row.median_promoted), Secs(row.median_repointed),
-                          Secs(row.median_resumed));
+    absl::StrAppendFormat(&out, "%-24s %8s %8s %8s %8s\n", row.fault,
+                          SecondsText(row.median_detected), SecondsText(row.median_promoted),
+                          SecondsText(row.median_repointed), SecondsText(row.median_resumed));
   }
   absl::StrAppend(
       &out,

@@ -20,20 +20,10 @@
 namespace radctl {
 namespace {
 
-constexpr absl::Duration kQuickTimeout = absl::Seconds(60);
+constexpr absl::Duration kQuickBackupStep = absl::Seconds(60);
 // A backup or restore copies the whole database: allow for big ones.
 constexpr absl::Duration kCopyTimeout = absl::Hours(12);
 constexpr absl::Duration kProgressInterval = absl::Seconds(2);
-
-std::string Tail(const std::string& text, size_t lines) {
-  std::vector<std::string> all = absl::StrSplit(text, '\n', absl::SkipWhitespace());
-  if (all.size() > lines) all.erase(all.begin(), all.end() - lines);
-  return absl::StrJoin(all, " | ");
-}
-
-docker::FileToUpload PostgresFile(std::string path, std::string content) {
-  return {std::move(path), std::move(content), 0600, kPostgresUid, kPostgresUid};
-}
 
 }  // namespace
 
@@ -51,7 +41,7 @@ absl::StatusOr<std::string> BackupOperations::Run(const std::string& container,
   if (result.exit_code != 0) {
     return absl::InternalError(
         absl::StrCat(what, " on ", container, " failed (exit code ", result.exit_code,
-                     "): ", Tail(result.stderr_text + "\n" + result.stdout_text, 4)));
+                     "): ", OutputTail(result.stderr_text + "\n" + result.stdout_text, 4)));
   }
   return result.stdout_text;
 }
@@ -64,7 +54,7 @@ absl::Status BackupOperations::CreateStanza(int ordinal) const {
 
 absl::StatusOr<BackupInfo> BackupOperations::ReadInfo(int ordinal) const {
   ASSIGN_OR_RETURN(std::string json, Run(NodeName(spec_.name, ordinal), "pgbackrest info",
-                                         BackupInfoScript(spec_), kQuickTimeout));
+                                         BackupInfoScript(spec_), kQuickBackupStep));
   return DecodeBackupInfo(json, spec_.name);
 }
 
@@ -113,9 +103,9 @@ absl::StatusOr<BackupResult> BackupOperations::Backup(
   for (const BackupRecord& record : info.backups) {
     if (record.label == label) return BackupResult{record, took};
   }
-  return absl::InternalError(absl::StrCat("pgbackrest backup on ", node,
-                                          " ended, but its backup (label \"", label,
-                                          "\") is not in the repository: ", Tail(*output, 3)));
+  return absl::InternalError(
+      absl::StrCat("pgbackrest backup on ", node, " ended, but its backup (label \"", label,
+                   "\") is not in the repository: ", OutputTail(*output, 3)));
 }
 
 absl::Status BackupOperations::StartHelper(const std::vector<docker::VolumeMount>& mounts) const {
@@ -161,7 +151,7 @@ absl::StatusOr<std::vector<BackupRecord>> BackupOperations::ReadSourceBackups() 
   RETURN_IF_ERROR(StartHelper({{volume, kSourceRepositoryMount, /*read_only=*/true}}));
   absl::StatusOr<std::string> json =
       Run(RestoreHelperName(spec_.name), "pgbackrest info of the source",
-          SourceInfoScript(recovery.from_cluster), kQuickTimeout);
+          SourceInfoScript(recovery.from_cluster), kQuickBackupStep);
   RemoveHelper();
   RETURN_IF_ERROR(json.status());
   ASSIGN_OR_RETURN(BackupInfo info, DecodeBackupInfo(*json, recovery.from_cluster));

@@ -2,15 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/config/backup_config.h"
+#include "controller/operations/node_scripts.h"
 
 namespace radctl {
 namespace {
-
-constexpr char kTag[] = ": radctl-step ";
-
-std::string Tagged(const std::string& step, const std::string& args, const std::string& body) {
-  return absl::StrCat(kTag, step, args.empty() ? "" : " ", args, "; ", body);
-}
 
 // A container made without the repository volume would otherwise write into its own layer.
 std::string RequireMount(const std::string& path) {
@@ -31,33 +26,33 @@ std::string SourceCommand(const std::string& stanza) {
 
 std::string StanzaCreateScript(const ClusterSpec& spec) {
   const std::string command = PgbackrestCommand(spec);
-  return Tagged("stanza-create", "",
-                absl::StrCat(RequireMount(kRepositoryMount), command,
-                             " --log-level-console=warn stanza-create; ", command,
-                             " --log-level-console=warn check"));
+  return TaggedStep("stanza-create", "",
+                    absl::StrCat(RequireMount(kRepositoryMount), command,
+                                 " --log-level-console=warn stanza-create; ", command,
+                                 " --log-level-console=warn check"));
 }
 
 std::string BackupScript(const ClusterSpec& spec, const std::string& type) {
-  return Tagged("backup", absl::StrCat("type=", type),
-                absl::StrCat(RequireMount(kRepositoryMount), PgbackrestCommand(spec),
-                             " --type=", type, " backup 2>&1"));
+  return TaggedStep("backup", absl::StrCat("type=", type),
+                    absl::StrCat(RequireMount(kRepositoryMount), PgbackrestCommand(spec),
+                                 " --type=", type, " backup 2>&1"));
 }
 
 std::string BackupInfoScript(const ClusterSpec& spec) {
-  return Tagged("backup-info", "",
-                absl::StrCat(RequireMount(kRepositoryMount), PgbackrestCommand(spec),
-                             " --log-level-console=warn info --output=json"));
+  return TaggedStep("backup-info", "",
+                    absl::StrCat(RequireMount(kRepositoryMount), PgbackrestCommand(spec),
+                                 " --log-level-console=warn info --output=json"));
 }
 
 std::string BackupProgressScript(const ClusterSpec& spec) {
-  return Tagged("backup-progress", "",
-                absl::StrCat(PgbackrestCommand(spec),
-                             " --log-level-console=warn info | sed -n "
-                             "'s/.*running - \\([0-9.]*\\)% complete.*/\\1/p' | head -n 1"));
+  return TaggedStep("backup-progress", "",
+                    absl::StrCat(PgbackrestCommand(spec),
+                                 " --log-level-console=warn info | sed -n "
+                                 "'s/.*running - \\([0-9.]*\\)% complete.*/\\1/p' | head -n 1"));
 }
 
 std::string ArchiveFlushScript(const std::string& stanza) {
-  return Tagged(
+  return TaggedStep(
       "archive-flush", absl::StrCat("stanza=", stanza),
       absl::StrCat("if [ \"$(psql -X -At -d postgres -c 'SELECT pg_is_in_recovery()')\" != f ]; "
                    "then echo standby; exit 0; fi; ",
@@ -66,30 +61,30 @@ std::string ArchiveFlushScript(const std::string& stanza) {
 }
 
 std::string SourceInfoScript(const std::string& stanza) {
-  return Tagged("source-info", absl::StrCat("stanza=", stanza),
-                absl::StrCat(RequireMount(kSourceRepositoryMount), SourceCommand(stanza),
-                             " info --output=json"));
+  return TaggedStep("source-info", absl::StrCat("stanza=", stanza),
+                    absl::StrCat(RequireMount(kSourceRepositoryMount), SourceCommand(stanza),
+                                 " info --output=json"));
 }
 
 std::string RestoreScript(const std::string& stanza, const RecoveryChoice& choice) {
   std::string target = choice.target.empty() ? ""
                                              : absl::StrCat(" --target='", choice.target,
                                                             "' --target-action=promote");
-  return Tagged("restore", absl::StrCat("set=", choice.backup_label, " type=", choice.type),
-                absl::StrCat(RequireMount(kSourceRepositoryMount),
-                             "touch radctl-incomplete; rm -rf data; mkdir -m 0700 data; ",
-                             SourceCommand(stanza), " --pg1-path=/var/lib/postgresql/data",
-                             " --process-max=", kPgbackrestProcessMax,
-                             " --set=", choice.backup_label, " --type=", choice.type, target,
-                             // Follow the history across the source's failovers to the target.
-                             " --target-timeline=latest restore"));
+  return TaggedStep("restore", absl::StrCat("set=", choice.backup_label, " type=", choice.type),
+                    absl::StrCat(RequireMount(kSourceRepositoryMount),
+                                 "touch radctl-incomplete; rm -rf data; mkdir -m 0700 data; ",
+                                 SourceCommand(stanza), " --pg1-path=/var/lib/postgresql/data",
+                                 " --process-max=", kPgbackrestProcessMax,
+                                 " --set=", choice.backup_label, " --type=", choice.type, target,
+                                 // Follow the history across the source's failovers to the target.
+                                 " --target-timeline=latest restore"));
 }
 
 std::string RecoverScript() {
   // Postgres replays the archive up to the target and promotes; the script waits for the
   // promotion itself (pg_ctl -w may return before it: it waits for the postmaster, not for
   // recovery), and fails with Postgres's own words when it gives up (a target it cannot reach).
-  return Tagged(
+  return TaggedStep(
       "recover", "",
       "trap 'rm -f radctl-restore.sql' EXIT; log=/tmp/radctl-recovery.log; rm -f $log; "
       "if ! pg_ctl -D data -l $log -w -t 86400 -o '-c archive_mode=off -c hot_standby=off "
@@ -106,11 +101,11 @@ std::string RecoverScript() {
 }
 
 std::string StartRestoredPrimaryScript() {
-  return Tagged("start-restored-primary", "",
-                // The marker goes before the first start that serves clients: a directory
-                // that ever served is never read as incomplete.
-                "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -w -t 300 start "
-                ">/dev/null; repmgr -f repmgr.conf primary register --force >/dev/null");
+  return TaggedStep("start-restored-primary", "",
+                    // The marker goes before the first start that serves clients: a directory
+                    // that ever served is never read as incomplete.
+                    "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -w -t 300 start "
+                    ">/dev/null; repmgr -f repmgr.conf primary register --force >/dev/null");
 }
 
 }  // namespace radctl

@@ -28,18 +28,7 @@ constexpr absl::Duration kConnectTimeout = absl::Seconds(3);
 constexpr absl::Duration kPromoteWait = absl::Seconds(60);
 constexpr int kTryAgainLater = 75;  // EX_TEMPFAIL, as node_scripts.h's scripts use it
 
-// The last few lines of a failed command's output: enough to tell why, short enough to read.
-std::string Tail(const std::string& text, size_t lines) {
-  std::vector<std::string> all = absl::StrSplit(text, '\n', absl::SkipWhitespace());
-  if (all.size() > lines) all.erase(all.begin(), all.end() - lines);
-  return absl::StrJoin(all, " | ");
-}
-
 std::string SlotName(int ordinal) { return absl::StrCat("repmgr_slot_", ordinal); }
-
-docker::FileToUpload PostgresFile(std::string path, std::string content, int mode = 0600) {
-  return {std::move(path), std::move(content), mode, kPostgresUid, kPostgresUid};
-}
 
 }  // namespace
 
@@ -56,7 +45,7 @@ absl::StatusOr<docker::ExecResult> NodeOperations::RunScriptOutput(int ordinal,
   ASSIGN_OR_RETURN(docker::ExecResult result,
                    env_.runtime.Exec(name, ScriptCommand(script), "postgres", timeout));
   if (result.exit_code != 0) {
-    std::string output = Tail(result.stderr_text + "\n" + result.stdout_text, 4);
+    std::string output = OutputTail(result.stderr_text + "\n" + result.stdout_text, 4);
     std::string message =
         absl::StrCat(what, " on ", name, " failed (exit code ", result.exit_code, "): ", output);
     // 75 (EX_TEMPFAIL): the script says "try again later" (a peer could not be reached).
@@ -76,7 +65,7 @@ absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal)
   if (result.exit_code != 0) {
     return absl::InternalError(absl::StrCat("moving the data directory of ", name,
                                             " aside failed (exit code ", result.exit_code,
-                                            "): ", Tail(result.stderr_text, 3)));
+                                            "): ", OutputTail(result.stderr_text, 3)));
   }
   MovedAside moved;
   for (absl::string_view word :
@@ -422,7 +411,8 @@ absl::StatusOr<Lsn> NodeOperations::StopCleanly(int ordinal) const {
   std::optional<Lsn> lsn = ParseLsn(std::string(absl::StripAsciiWhitespace(result.stdout_text)));
   if (result.exit_code != 0 || !lsn) {
     return absl::InternalError(absl::StrCat("clean stop of ", name, " failed (exit code ",
-                                            result.exit_code, "): ", Tail(result.stderr_text, 3)));
+                                            result.exit_code,
+                                            "): ", OutputTail(result.stderr_text, 3)));
   }
   return *lsn;
 }

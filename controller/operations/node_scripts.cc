@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "controller/clients/postgres/stop_request.h"
@@ -24,10 +25,6 @@ constexpr char kPhaseClock[] =
     "}; ";
 // initdb's output, made when the image was built (images/postgres/Dockerfile).
 constexpr char kTemplateDataDir[] = "/usr/share/radctl/template-data";
-
-std::string Tagged(const std::string& step, const std::string& args, const std::string& body) {
-  return absl::StrCat(kTag, step, args.empty() ? "" : " ", args, "; ", body);
-}
 
 // libpq reads these where a conninfo says nothing (pg_basebackup started by repmgr).
 std::string TlsEnvironment(bool verify_tls) {
@@ -72,6 +69,16 @@ std::string MakeDataDirectory() {
 
 }  // namespace
 
+std::string TaggedStep(const std::string& step, const std::string& args, const std::string& body) {
+  return absl::StrCat(kTag, step, args.empty() ? "" : " ", args, "; ", body);
+}
+
+std::string OutputTail(const std::string& text, size_t lines) {
+  std::vector<std::string> all = absl::StrSplit(text, '\n', absl::SkipWhitespace());
+  if (all.size() > lines) all.erase(all.begin(), all.end() - lines);
+  return absl::StrJoin(all, " | ");
+}
+
 std::vector<std::pair<std::string, absl::Duration>> ParsePhases(absl::string_view output) {
   std::vector<std::pair<std::string, absl::Duration>> phases;
   for (absl::string_view line : absl::StrSplit(output, '\n', absl::SkipEmpty())) {
@@ -106,7 +113,7 @@ std::optional<ScriptStep> ParseScriptStep(const std::vector<std::string>& comman
 }
 
 std::string DataDirectoryFactsScript() {
-  return Tagged(
+  return TaggedStep(
       "facts", "",
       absl::StrCat("if [ -e radctl-incomplete ] || [ ! -f data/PG_VERSION ]; then echo data=empty; "
                    "elif [ -f data/standby.signal ]; then echo data=standby; "
@@ -139,7 +146,7 @@ std::string InitPrimaryScript() {
   // too. One syncfs of the volume afterwards makes the new cluster just as durable. A
   // single-user backend reports errors but exits 0: its output is checked. Its commits are
   // local: with synchronous replication on they would wait for standbys forever.
-  return Tagged(
+  return TaggedStep(
       "init-primary", "",
       absl::StrCat(
           "trap 'rm -f ", kBootstrapSqlFile, "' EXIT; ", kPhaseClock,
@@ -176,42 +183,42 @@ std::string StartPostgresScript() {
   // of a killed container that says "ready", which pg_ctl tells apart from the new one. A
   // standby's container starts its Postgres itself (the entrypoint): one that did so since it was
   // observed stopped makes this start fail on the lock file, and is what was asked for.
-  return Tagged("start", "",
-                "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null || "
-                "pg_ctl -D data status >/dev/null 2>&1");
+  return TaggedStep("start", "",
+                    "pg_ctl -D data -l /proc/1/fd/1 -w -t 60 start >/dev/null || "
+                    "pg_ctl -D data status >/dev/null 2>&1");
 }
 
 std::string StopImmediatelyScript() {
-  return Tagged("stop-immediately", "",
-                "pg_ctl -D data stop -m immediate -t 5 >/dev/null 2>&1 || "
-                "! pg_ctl -D data status >/dev/null 2>&1");
+  return TaggedStep("stop-immediately", "",
+                    "pg_ctl -D data stop -m immediate -t 5 >/dev/null 2>&1 || "
+                    "! pg_ctl -D data status >/dev/null 2>&1");
 }
 
 std::string CloneScript(const std::string& source, bool verify_tls) {
-  return Tagged("clone", absl::StrCat("source=", source),
-                absl::StrCat(TlsEnvironment(verify_tls), "touch radctl-incomplete; ",
-                             "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
-                             "rm -rf data; "
-                             "repmgr -f repmgr.conf -d 'host=",
-                             source, " user=repmgr dbname=repmgr", TlsConninfo(verify_tls),
-                             "' standby clone --fast-checkpoint; ",
-                             // The copy was made with --no-sync (repmgr.conf): durable before
-                             // it counts as complete.
-                             "sync -f data/PG_VERSION"));
+  return TaggedStep("clone", absl::StrCat("source=", source),
+                    absl::StrCat(TlsEnvironment(verify_tls), "touch radctl-incomplete; ",
+                                 "pg_ctl -D data stop -m immediate >/dev/null 2>&1 || true; "
+                                 "rm -rf data; "
+                                 "repmgr -f repmgr.conf -d 'host=",
+                                 source, " user=repmgr dbname=repmgr", TlsConninfo(verify_tls),
+                                 "' standby clone --fast-checkpoint; ",
+                                 // The copy was made with --no-sync (repmgr.conf): durable before
+                                 // it counts as complete.
+                                 "sync -f data/PG_VERSION"));
 }
 
 std::string StartCloneScript() {
   // Without pg_ctl's own wait (it polls in tenths of a second): streaming is what counts. The
   // marker goes first: a directory that ever served is never read as incomplete.
-  return Tagged("start-clone", "",
-                "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null");
+  return TaggedStep("start-clone", "",
+                    "rm -f radctl-incomplete; pg_ctl -D data -l /proc/1/fd/1 -W start >/dev/null");
 }
 
 std::string RegisterStandbyScript(int upstream_ordinal) {
-  return Tagged("register-standby", absl::StrCat("upstream=", upstream_ordinal),
-                absl::StrCat("repmgr -f repmgr.conf standby register --force "
-                             "--upstream-node-id=",
-                             upstream_ordinal, " >/dev/null"));
+  return TaggedStep("register-standby", absl::StrCat("upstream=", upstream_ordinal),
+                    absl::StrCat("repmgr -f repmgr.conf standby register --force "
+                                 "--upstream-node-id=",
+                                 upstream_ordinal, " >/dev/null"));
 }
 
 std::string RejoinScript(const std::string& primary, bool verify_tls) {
@@ -226,7 +233,7 @@ std::string RejoinScript(const std::string& primary, bool verify_tls) {
                    TlsConninfo(verify_tls));
   // Exit 75 (EX_TEMPFAIL) when the primary cannot be reached: a transient failure, retried;
   // any other failure is the rewind's own. -W: the attachment is waited for by the controller.
-  return Tagged(
+  return TaggedStep(
       "rejoin", absl::StrCat("primary=", primary),
       absl::StrCat(TlsEnvironment(verify_tls), "psql -X -q -d '", primary_conninfo,
                    "' -c 'SELECT 1' >/dev/null 2>&1 || "
@@ -249,7 +256,7 @@ std::string MoveAsideScript(const std::string& stamp) {
   // copies stay (a former primary's may hold the only copy of some commits); a name already
   // taken (two rebuilds within a second) gets a suffix, so nothing is moved into another copy.
   const std::string kept = absl::StrCat("data.radctl-old-", stamp);
-  return Tagged(
+  return TaggedStep(
       "move-aside", absl::StrCat("stamp=", stamp),
       absl::StrCat(
           "if [ ! -f data/PG_VERSION ] || [ -e radctl-incomplete ]; then exit 0; fi; "
@@ -263,19 +270,19 @@ std::string MoveAsideScript(const std::string& stamp) {
 }
 
 std::string RestartScript() {
-  return Tagged("restart", "",
-                "pg_ctl -D data -l /proc/1/fd/1 restart -m fast -w -t 60 >/dev/null");
+  return TaggedStep("restart", "",
+                    "pg_ctl -D data -l /proc/1/fd/1 restart -m fast -w -t 60 >/dev/null");
 }
 
 std::string StopCleanlyScript() {
   // pg_ctl's own wait looks every 100 ms; clients are held meanwhile (a switchover): the end is
   // looked for every 10 ms instead, up to 60 s. postmaster.pid goes last, after the shutdown
   // checkpoint.
-  return Tagged("stop-cleanly", "",
-                "pg_ctl -D data stop -m fast -W >/dev/null; i=0; "
-                "while [ -e data/postmaster.pid ]; do i=$((i+1)); if [ $i -gt 6000 ]; then "
-                "echo 'postgres did not stop within 60s' >&2; exit 1; fi; sleep 0.01; done; "
-                "pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'");
+  return TaggedStep("stop-cleanly", "",
+                    "pg_ctl -D data stop -m fast -W >/dev/null; i=0; "
+                    "while [ -e data/postmaster.pid ]; do i=$((i+1)); if [ $i -gt 6000 ]; then "
+                    "echo 'postgres did not stop within 60s' >&2; exit 1; fi; sleep 0.01; done; "
+                    "pg_controldata -D data | sed -n 's/^Latest checkpoint location: *//p'");
 }
 
 }  // namespace radctl

@@ -19,6 +19,12 @@ namespace radctl {
 // failure, run in the node's home, metadata writes commit locally).
 std::vector<std::string> ScriptCommand(const std::string& script);
 
+// A script step as the node's step runner reads it: ": radctl-step STEP [ARGS]; BODY".
+std::string TaggedStep(const std::string& step, const std::string& args, const std::string& body);
+
+// The last few lines of a failed command's output: enough to tell why, short enough to read.
+std::string OutputTail(const std::string& text, size_t lines);
+
 // The step named by a script's tag and its key=value arguments; nullopt for a command that is
 // not one of radctl's scripts.
 struct ScriptStep {

@@ -13,7 +13,7 @@
 namespace radctl {
 namespace {
 
-constexpr absl::Duration kAdminTimeout = absl::Seconds(3);
+constexpr absl::Duration kReadAdminTimeout = absl::Seconds(3);
 constexpr int kReadMinPoolSize = 4;
 // How long a retarget keeps a transaction open through the read endpoint, at most, waiting for
 // PgBouncer's first login under the new list.
@@ -80,7 +80,7 @@ absl::Status ReadBouncerOperations::Remove() const {
 
 absl::StatusOr<std::unique_ptr<BouncerSession>> ReadBouncerOperations::Connect() const {
   ASSIGN_OR_RETURN(int port, BouncerHostPort(env_.runtime, ReadBouncerName(spec_.name)));
-  return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kAdminTimeout);
+  return env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kReadAdminTimeout);
 }
 
 absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) const {
@@ -90,7 +90,7 @@ absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) c
   ASSIGN_OR_RETURN(int port, BouncerHostPort(env_.runtime, ReadBouncerName(spec_.name)));
   ASSIGN_OR_RETURN(
       std::unique_ptr<BouncerSession> admin,
-      env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kAdminTimeout));
+      env_.bouncer.Connect(BouncerAdminEndpoint(spec_, secrets_, port), kReadAdminTimeout));
   // A RELOAD that changes the host list drops the logins under way (PgBouncer counts each as a
   // failed login) and marks every server connection to be closed once released; PgBouncer then
   // turns away the clients that need a server connection while it has none and its last login
@@ -99,7 +99,7 @@ absl::Status ReadBouncerOperations::Retarget(const std::vector<int>& ordinals) c
   // next login, to a listed standby, instead. Without it (it could not be opened) the retarget
   // goes on as before.
   absl::StatusOr<std::unique_ptr<BouncerClientTransaction>> anchor =
-      env_.bouncer.OpenClientTransaction(AppEndpoint(spec_, secrets_, port), kAdminTimeout);
+      env_.bouncer.OpenClientTransaction(AppEndpoint(spec_, secrets_, port), kReadAdminTimeout);
   RETURN_IF_ERROR(admin->Reload());
   if (anchor.ok()) {
     const absl::Time until = env_.clock.Now() + kAnchorHold;

@@ -12,12 +12,6 @@ namespace {
 
 constexpr absl::Duration kCommandTimeout = absl::Seconds(5);
 
-int IntOrZero(const std::optional<std::string>& text) {
-  int value = 0;
-  if (text && absl::SimpleAtoi(*text, &value)) return value;
-  return 0;
-}
-
 std::string Command(const char* verb, const std::string& database) {
   return database.empty() ? verb : absl::StrCat(verb, " ", database);
 }

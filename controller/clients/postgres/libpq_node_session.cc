@@ -70,12 +70,6 @@ Lsn LsnOrZero(const std::optional<std::string>& text) {
   return ParseLsn(*text).value_or(0);
 }
 
-int IntOrZero(const std::optional<std::string>& text) {
-  int value = 0;
-  if (text && absl::SimpleAtoi(*text, &value)) return value;
-  return 0;
-}
-
 std::string Literal(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) {

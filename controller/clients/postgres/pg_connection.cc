@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -164,6 +165,12 @@ absl::StatusOr<PgRows> PgConnection::Query(const std::string& sql, absl::Duratio
     return absl::Status(CodeForSqlState(sqlstate), absl::StrCat(endpoint_.ToString(), ": ", error));
   }
   return rows;
+}
+
+int IntOrZero(const std::optional<std::string>& text) {
+  int value = 0;
+  if (text && absl::SimpleAtoi(*text, &value)) return value;
+  return 0;
 }
 
 }  // namespace radctl

@@ -38,6 +38,9 @@ struct PgEndpoint {
 using PgRow = std::vector<std::optional<std::string>>;
 using PgRows = std::vector<PgRow>;
 
+// A value as a number: 0 when NULL or not a number.
+int IntOrZero(const std::optional<std::string>& text);
+
 class PgConnection {
  public:
   // DeadlineExceeded when the server does not answer in time; Unavailable when it refuses the
