@@ -238,6 +238,7 @@ class FakeWorld::Runtime : public ContainerRuntime {
     w_.StopNode(*node, 137);
     node->container = false;
     node->state.clear();
+    node->cut_off = false;  // a disconnect is the container's: a new one joins the network anew
     w_.Emit("destroy", name);
     return absl::OkStatus();
   }
@@ -1084,6 +1085,7 @@ void FakeWorld::StopNode(FakeNode& node, int exit_code) {
   node.state = "exited";
   node.exit_code = exit_code;
   node.postgres = false;
+  node.frozen = false;  // the hung process is gone with its container: the next start is fresh
   node.host_port = 0;
   Detach(node, absl::InfinitePast());
 }
