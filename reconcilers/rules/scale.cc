@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "reconcilers/quorum.h"
 #include "reconcilers/rules/rules.h"
@@ -62,6 +63,21 @@ Proposal RemoveUndesiredNodes(const Situation& s, const Proposal& earlier, int p
   for (const NodeObservation& node : s.observed.nodes) {
     if (node.ordinal == primary || s.Desired(node.ordinal) || s.Busy(node.ordinal, earlier, out))
       continue;
+    // Its volume goes with it, and with the volume every data directory a rebuild moved aside
+    // there, which may hold the only copy of commits (simulator seed 174269): radctl never
+    // deletes one. What the volume holds is read from its running container: one whose
+    // container is not running goes unread (docs/guarantees.md says so).
+    if (!node.moved_aside.empty()) {
+      out.Wait(absl::StrCat(
+          node.name, " is to be removed (scaling down to ", s.spec.nodes,
+          " nodes) but its volume holds data directories moved aside by rebuilds (",
+          absl::StrJoin(node.moved_aside, ", "),
+          "), which radctl never deletes: keep what you need from them (see them with `radctl "
+          "aside ",
+          s.spec.name, "`), remove each with `radctl aside ", s.spec.name, " ", node.ordinal,
+          " --remove DIR`, and the scale-down goes on"));
+      continue;
+    }
     if (k > 0) {
       bool stop_first = false;
       std::string wait = HoldsAcknowledgedCommits(s, node, primary, k, &stop_first);

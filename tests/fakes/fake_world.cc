@@ -1558,6 +1558,12 @@ void FakeWorld::RemoveOldestKeptAside(int limit) {
   }
 }
 
+void FakeWorld::RemoveKeptAside(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto node = nodes_.find(ordinal);
+  if (node != nodes_.end()) node->second.kept_aside.clear();
+}
+
 void FakeWorld::CutOff(int ordinal, bool cut) {
   std::lock_guard<std::mutex> lock(mu_);
   Replicate();

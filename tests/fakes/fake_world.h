@@ -258,7 +258,8 @@ class FakeWorld {
   // A person's `radctl aside --remove` of the oldest moved-aside copy of every node keeping
   // `limit` or more: deleted, not counted among the removals radctl made (RemovedFrom).
   void RemoveOldestKeptAside(int limit);
-  void SetEngineDown(bool down);                     // every runtime call: Unavailable
+  void RemoveKeptAside(int ordinal);  // `radctl aside NAME ORDINAL --remove`: every copy
+  void SetEngineDown(bool down);      // every runtime call: Unavailable
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once
   void SetPauseHangs(bool hangs);

@@ -7,6 +7,8 @@
 #include <random>
 #include <streambuf>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "controller/loop/reconcile_loop.h"
@@ -119,6 +121,8 @@ class Simulation : public testing::WorldHooks {
   void Fail(const std::string& invariant, const std::string& detail);
   std::string Story() const;
   int RecordedTimeline() const;
+  // Nodes whose moved-aside copies a waiting scale-down asked a person to remove.
+  std::vector<int> AsideRemovalsAskedFor() const;
 
   const Scenario& scenario_;
   const RunOptions& options_;
@@ -229,6 +233,26 @@ Simulation::Controller* Simulation::Live() {
     }
   }
   return nullptr;
+}
+
+std::vector<int> Simulation::AsideRemovalsAskedFor() const {
+  const std::string ask = absl::StrCat("`radctl aside ", spec_.name, " ");
+  std::vector<int> ordinals;
+  for (const std::unique_ptr<Controller>& controller : controllers_) {
+    for (const std::string& line : controller->sink.lines()) {
+      if (!absl::StrContains(line, "and the scale-down goes on")) continue;
+      size_t at = line.find(ask);
+      int ordinal = 0;
+      if (at == std::string::npos ||
+          !absl::SimpleAtoi(
+              line.substr(at + ask.size(), line.find(' ', at + ask.size()) - at - ask.size()),
+              &ordinal)) {
+        continue;
+      }
+      ordinals.push_back(ordinal);
+    }
+  }
+  return ordinals;
 }
 
 int Simulation::RecordedTimeline() const {
@@ -527,6 +551,8 @@ RunResult Simulation::Run() {
       // `radctl aside NAME NODE --remove` of the oldest copy. Outside radctl's guarantee (it
       // never deletes one itself), so not a removal the checker holds against it.
       world_.RemoveOldestKeptAside(spec_.replication.max_moved_aside);
+      // And what a scale-down waiting on a node's moved-aside copies asks for: removing them.
+      for (int ordinal : AsideRemovalsAskedFor()) world_.RemoveKeptAside(ordinal);
       if (Converged(&why)) {
         converged = true;
         break;

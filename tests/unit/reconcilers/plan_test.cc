@@ -900,6 +900,27 @@ const PlanCase kImageCases[] = {
      ""},
 };
 
+// Simulator seed 174269: a rebuild moved demo-pg-3's diverged data directory aside in its
+// volume (it held commits no other node had), then a scale-down removed the node with its
+// volume. A node whose volume holds moved-aside copies is not removed: the scale-down waits for
+// a person to remove them (`radctl aside`), and goes on once they are gone.
+TEST(ScaleDownTest, ANodeWhoseVolumeHoldsMovedAsideCopiesWaitsForAPerson) {
+  ClusterSpec spec = DemoSpec(2);
+  Snapshot observed =
+      ObservedStateBuilder(spec).Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).Build();
+  observed.nodes[2].moved_aside = {"data.radctl-old-20270115T080059Z"};
+  Plan plan = ComputePlan(spec, observed);
+  EXPECT_EQ(Find(plan, ActionType::kRemoveNode), nullptr) << plan.ToString("demo");
+  EXPECT_THAT(plan.ToString("demo"),
+              HasSubstr("its volume holds data directories moved aside by rebuilds "
+                        "(data.radctl-old-20270115T080059Z)"));
+  EXPECT_THAT(plan.ToString("demo"), HasSubstr("`radctl aside demo 3 --remove DIR`"));
+  observed.nodes[2].moved_aside.clear();
+  plan = ComputePlan(spec, observed);
+  ASSERT_NE(Find(plan, ActionType::kRemoveNode), nullptr) << plan.ToString("demo");
+  EXPECT_EQ(Find(plan, ActionType::kRemoveNode)->ordinal, 3);
+}
+
 // Four nodes scaled down to three under ANY 2: demo-pg-4, stopped, may have acknowledged commits
 // up to 0/5000000 together with one other standby. While only demo-pg-2 of the standbys that stay
 // has received them, demo-pg-4 may not go: a commit it and demo-pg-2 acknowledged would be on one
