@@ -84,9 +84,9 @@ ensure_dockerd() {
   die "dockerd did not come up within 60 s"
 }
 
-# No registry is needed: the base image is made from Debian's packages with mmdebstrap (which
-# fetches and unpacks with apt, in parallel: about 20 s, where debootstrap took 70), streamed
-# into the engine as a tarball.
+# No registry is needed: the base image is made from Debian's packages with mmdebstrap (apt
+# fetches and unpacks in parallel, the fastest way Debian offers), streamed into the engine as a
+# tarball.
 ensure_base_image() {
   if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     return 0
