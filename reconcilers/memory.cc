@@ -90,7 +90,7 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
       remembered.answered_at = observed.observed_at;
       remembered.primary_lsn_when_silent = 0;
       remembered.answered_once = true;
-      memory.highest_timeline = std::max(memory.highest_timeline, node.timeline);
+      remembered.timeline_answered = std::max(remembered.timeline_answered, node.timeline);
       if (!node.in_recovery) {
         memory.last_primary_lsn = node.current_lsn;
         memory.last_primary_synchronous_number =
@@ -109,6 +109,14 @@ LoopMemory Remember(LoopMemory memory, const ObservedState& observed,
       if (remembered.primary_lsn_when_silent == 0) remembered.primary_lsn_when_silent = primary_lsn;
     }
     remembered.looked_at = observed.observed_at;
+  }
+  // A node scaled away (or removed by hand) with its volume no longer holds the timeline it was
+  // promoted on, and must not keep the recorded primary from starting again in place for ever
+  // (simulator seed 217867: the only node able to serve waited behind a deleted timeline).
+  memory.highest_timeline = 0;
+  for (auto& [ordinal, remembered] : memory.nodes) {
+    if (observed.Node(ordinal) == nullptr) remembered.timeline_answered = 0;
+    memory.highest_timeline = std::max(memory.highest_timeline, remembered.timeline_answered);
   }
   return memory;
 }

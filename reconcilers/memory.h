@@ -48,6 +48,9 @@ struct NodeMemory {
   // It answered this controller at least once: what became of it since is known (a promotion
   // is this controller's own, and remembered in highest_timeline).
   bool answered_once = false;
+  // The newest timeline it answered on; forgotten once the node is gone in every form (no
+  // container, no volume), for its timelines went with its volume.
+  int timeline_answered = 0;
 };
 
 struct LoopMemory {
@@ -59,8 +62,8 @@ struct LoopMemory {
   // asynchronously; -1: not seen). Laxer than the record when a reload to fewer standbys could
   // not be recorded afterwards: its commits since were acknowledged by fewer standbys.
   int last_primary_synchronous_number = -1;
-  // The newest timeline any node answered on: a promotion whose record could not be written is
-  // remembered here while its node is out of sight.
+  // The newest timeline any node that still exists answered on: a promotion whose record could
+  // not be written is remembered here while its node is out of sight.
   int highest_timeline = 0;
   bool backup_running = false;  // a backup this controller started runs in the background
 

@@ -150,6 +150,10 @@ struct NodeObservation {
   // read by the probe or with the data directory's facts; radctl never deletes one
   // (spec.replication.maxMovedAside).
   std::vector<std::string> moved_aside;
+  // moved_aside was read this pass (Postgres answered, or its facts were read from the running
+  // container). A stopped, missing or paused container's volume goes unread, and "none moved
+  // aside" is then not known: such a volume is not removed.
+  bool moved_aside_read = false;
   bool StopRequested() const {
     return container == ContainerState::kRunning && stop_requested_at != absl::InfinitePast();
   }

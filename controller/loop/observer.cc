@@ -105,6 +105,7 @@ void Observer::ReadFacts(NodeObservation& node, bool busy) {
       node.postgres_running = facts.postgres_running;
       node.timeline = facts.timeline;
       node.moved_aside = facts.moved_aside;
+      node.moved_aside_read = facts.moved_aside_read;
       node.facts_error = facts.facts_error;
       return;
     }
@@ -142,6 +143,7 @@ void Observer::ReadDataDirectory(NodeObservation& node) const {
     if (absl::ConsumePrefix(&line, "stop_answer=")) node.stop_answer = ParseStopAnswer(line);
     if (absl::ConsumePrefix(&line, "aside=")) {
       node.moved_aside = absl::StrSplit(line, ',', absl::SkipEmpty());
+      node.moved_aside_read = true;
     }
   }
 }
@@ -323,6 +325,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
     node.stop_requested_at = probe.stop_requested_at;
     node.stop_answer = probe.stop_answer;
     node.moved_aside = probe.moved_aside;
+    node.moved_aside_read = true;
     if (!probe.in_recovery) {
       state.slots = probe.slots;
       state.replication = probe.replication;

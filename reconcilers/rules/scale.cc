@@ -55,6 +55,35 @@ std::string HoldsAcknowledgedCommits(const Situation& s, const NodeObservation& 
                                   FormatLsn(barrier)));
 }
 
+// `node`, no longer desired, has a volume whose moved-aside copies were not read this pass.
+void ReadVolumeBeforeRemoval(const Situation& s, const NodeObservation& node, Proposal& out) {
+  const std::string why = absl::StrCat(
+      "scaling down to ", s.spec.nodes, " nodes: ", node.name,
+      "'s volume is read before it is removed (rebuilds may have moved data directories aside "
+      "there, which radctl never deletes)");
+  switch (node.container) {
+    case ContainerState::kMissing:
+      AddUnlessBackingOff(s, out, ActionType::kCreateNode, node.ordinal, 0,
+                          absl::StrCat(why, "; re-creating its container on the volume"));
+      break;
+    case ContainerState::kCreated:
+    case ContainerState::kStopped:
+      AddUnlessBackingOff(s, out, ActionType::kStartContainer, node.ordinal, 0,
+                          absl::StrCat(why, "; starting its container"));
+      break;
+    case ContainerState::kRunning:
+      out.Wait(absl::StrCat(
+          node.name, " is to be removed (scaling down to ", s.spec.nodes,
+          " nodes) but its volume could not be read (",
+          node.paused
+              ? std::string("its container is paused: `docker unpause ") + node.name + "`"
+              : (node.facts_error.empty() ? std::string("no answer yet") : node.facts_error),
+          "); radctl removes a volume only once it has seen that no data directory moved aside "
+          "by a rebuild is kept there"));
+      break;
+  }
+}
+
 }  // namespace
 
 Proposal RemoveUndesiredNodes(const Situation& s, const Proposal& earlier, int primary) {
@@ -65,8 +94,12 @@ Proposal RemoveUndesiredNodes(const Situation& s, const Proposal& earlier, int p
       continue;
     // Its volume goes with it, and with the volume every data directory a rebuild moved aside
     // there, which may hold the only copy of commits (simulator seed 174269): radctl never
-    // deletes one. What the volume holds is read from its running container: one whose
-    // container is not running goes unread (docs/guarantees.md says so).
+    // deletes one. What the volume holds is read from its running container, so a stopped
+    // container is started and a missing one re-created on the volume first.
+    if (node.volume_exists && !node.moved_aside_read) {
+      ReadVolumeBeforeRemoval(s, node, out);
+      continue;
+    }
     if (!node.moved_aside.empty()) {
       out.Wait(absl::StrCat(
           node.name, " is to be removed (scaling down to ", s.spec.nodes,

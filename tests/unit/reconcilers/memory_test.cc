@@ -107,5 +107,30 @@ TEST(RememberTest, AQuickAnswerOfThePrimaryIsRemembered) {
   EXPECT_EQ(memory.last_primary_lsn, 0x900u);
 }
 
+// Simulator seed 217867: demo-pg-3 was promoted on timeline 3 while its record could not be
+// written, then scaled away with its volume. Timeline 3 is remembered while any form of the node
+// exists (out of sight, stopped), and forgotten once the node is gone: the recorded primary on
+// timeline 2 may then start again in place, and no longer waits for ever behind it.
+TEST(RememberTest, ATimelineIsRememberedUntilTheLastNodeThatAnsweredOnItIsGone) {
+  ClusterSpec spec = DemoSpec();
+  auto with_pg3 = [&](bool answering) {
+    ObservedStateBuilder b(spec);
+    b.Primary(1, 0x5000000, 2).Standby(2, 1).Timeline(2, 2);
+    if (answering) {
+      b.Primary(3, 0x6000000, 3);
+    } else {
+      b.Stopped(3, 0);
+    }
+    return b.Build();
+  };
+  LoopMemory memory = Remember({}, with_pg3(true), {}, kNow);
+  EXPECT_EQ(memory.highest_timeline, 3);
+  memory = Remember(memory, with_pg3(false), {}, kNow + absl::Seconds(1));
+  EXPECT_EQ(memory.highest_timeline, 3) << "its container stopped, its volume still holds it";
+  ObservedState gone = ObservedStateBuilder(spec).Primary(1, 0x5000000, 2).Build();
+  memory = Remember(memory, gone, {}, kNow + absl::Seconds(2));
+  EXPECT_EQ(memory.highest_timeline, 2);
+}
+
 }  // namespace
 }  // namespace radctl

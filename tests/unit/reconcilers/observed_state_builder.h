@@ -138,6 +138,7 @@ class ObservedStateBuilder {
     node.postgres_running = postgres_running;
     memory_.nodes[ordinal].answered_at = kNow - down_for;
     if (data != DataDir::kEmpty && data != DataDir::kUnknown) node.timeline = 1;
+    node.moved_aside_read = data != DataDir::kUnknown;  // kUnknown: its facts were not read
     return *this;
   }
   // Container stopped with `exit_code` (0: stopped cleanly).
@@ -146,6 +147,7 @@ class ObservedStateBuilder {
     node.container = ContainerState::kStopped;
     node.exit_code = exit_code;
     node.volume_exists = true;
+    node.moved_aside_read = false;
     return *this;
   }
   // No container; the volume may remain.
@@ -153,6 +155,7 @@ class ObservedStateBuilder {
     NodeObservation& node = Node(ordinal);
     node.container = ContainerState::kMissing;
     node.volume_exists = volume_exists;
+    node.moved_aside_read = false;
     return *this;
   }
   ObservedStateBuilder& Failed(int ordinal, ActionType type, int times = 1) {
@@ -314,6 +317,7 @@ class ObservedStateBuilder {
     NodeObservation& node = Node(ordinal);
     node.container = ContainerState::kRunning;
     node.volume_exists = true;
+    node.moved_aside_read = true;  // by the probe, or with the data directory's facts
     node.host_port = 40000 + ordinal;
     return node;
   }

@@ -617,9 +617,31 @@ const PlanCase kScaleCases[] = {
        return b.Standby(1, 2).Primary(2).Standby(3, 2).BouncerTarget(2).Build();
      },
      "remove-node demo-pg-1 <- demo-pg-2; remove-node demo-pg-3 <- demo-pg-2"},
-    {"ScaleDownOfAStoppedStandbyRemovesIt", 2,
+    // A volume is removed only once it was seen to hold no moved-aside copy (radctl never
+    // deletes one): a stopped container is started to read it, a missing one re-created on it.
+    {"ScaleDownOfAStoppedStandbyStartsItToReadItsVolume", 2,
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).Stopped(3, 137).BouncerTarget(1).Build();
+     },
+     "start-container demo-pg-3"},
+    {"ScaleDownOfAVolumeWithoutContainerRecreatesItToReadTheVolume", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Missing(3, true).BouncerTarget(1).Build();
+     },
+     "create-node demo-pg-3"},
+    {"ScaleDownOfAStandbyWhoseFactsWereReadRemovesIt", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kStandby).BouncerTarget(1).Build();
+     },
+     "remove-node demo-pg-3 <- demo-pg-1"},
+    {"ScaleDownOfANodeWhoseVolumeCannotBeReadWaits", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Down(3, DataDir::kUnknown).BouncerTarget(1).Build();
+     },
+     "waiting"},
+    {"ScaleDownOfANodeWithoutContainerOrVolumeRemovesWhatIsLeft", 2,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1).Standby(2, 1).Missing(3, false).Slot(3, false).BouncerTarget(1).Build();
      },
      "remove-node demo-pg-3 <- demo-pg-1"},
     {"SlotOfARemovedNodeIsDropped", 2,
@@ -921,11 +943,12 @@ TEST(ScaleDownTest, ANodeWhoseVolumeHoldsMovedAsideCopiesWaitsForAPerson) {
   EXPECT_EQ(Find(plan, ActionType::kRemoveNode)->ordinal, 3);
 }
 
-// Four nodes scaled down to three under ANY 2: demo-pg-4, stopped, may have acknowledged commits
-// up to 0/5000000 together with one other standby. While only demo-pg-2 of the standbys that stay
-// has received them, demo-pg-4 may not go: a commit it and demo-pg-2 acknowledged would be on one
-// standby that stays, and a failover counting ANY 2 of the two left would need to see only one
-// of them (the one without it: simulator seed 902721). Once demo-pg-3 has it too, it goes.
+// Four nodes scaled down to three under ANY 2: demo-pg-4, its Postgres stopped, may have
+// acknowledged commits up to 0/5000000 together with one other standby. While only demo-pg-2 of the
+// standbys that stay has received them, demo-pg-4 may not go: a commit it and demo-pg-2
+// acknowledged would be on one standby that stays, and a failover counting ANY 2 of the two left
+// would need to see only one of them (the one without it: simulator seed 902721). Once demo-pg-3
+// has it too, it goes.
 TEST(ScaleDownTest, UnderAnyTwoTheNodeGoesOnceTwoStandbysThatStayHaveWhatItAcknowledged) {
   ClusterSpec spec = DemoSpec(3);
   spec.replication.synchronous = true;
@@ -935,7 +958,7 @@ TEST(ScaleDownTest, UnderAnyTwoTheNodeGoesOnceTwoStandbysThatStayHaveWhatItAckno
                             .Primary(1, 0x6000000)
                             .Standby(2, 1, 0x6000000)
                             .Standby(3, 1, pg3_received)
-                            .Stopped(4, 0)
+                            .Down(4, DataDir::kStandby)  // fenced: its Postgres stopped
                             .BouncerTarget(1)
                             .Build();
     snapshot.memory.nodes[4].primary_lsn_when_silent = 0x5000000;
