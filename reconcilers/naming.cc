@@ -74,6 +74,10 @@ std::string RestoreHelperName(const std::string& cluster) {
   return absl::StrCat(cluster, "-restore");
 }
 
+std::string LeaseName(const std::string& cluster) {
+  return absl::StrCat(cluster, "-controller-lease");
+}
+
 LabelMap RepositoryLabels(const std::string& cluster) {
   LabelMap labels = ClusterLabels(cluster);
   labels[kLabelComponent] = kComponentBackup;

@@ -51,4 +51,11 @@ std::string RestoreHelperName(const std::string& cluster);  // demo-restore
 LabelMap RepositoryLabels(const std::string& cluster);
 LabelMap RestoreHelperLabels(const std::string& cluster);
 
+// The controller's lease on the engine (ContainerRuntime::TakeLease): one controller acts on a
+// cluster at a time, however many state directories name it. Not labelled as the cluster's, so
+// that observing and deleting the cluster never touch it.
+inline constexpr char kLabelLease[] = "io.radctl.lease";               // the cluster's name
+inline constexpr char kLabelLeaseHolder[] = "io.radctl.lease-holder";  // "pid 4711 on HOST"
+std::string LeaseName(const std::string& cluster);                     // demo-controller-lease
+
 }  // namespace radctl

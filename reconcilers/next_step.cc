@@ -1,5 +1,6 @@
 #include "reconcilers/next_step.h"
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
 namespace radctl {
@@ -33,9 +34,24 @@ bool TryStartAgain(const std::string& failed_digest, absl::Time retry_after,
   return digest != failed_digest || now >= retry_after;
 }
 
+namespace {
+constexpr char kHeldByAnotherController[] = "radctl.io/held-by-another-controller";
+}  // namespace
+
+absl::Status HeldByAnotherController(const std::string& message) {
+  absl::Status status = absl::FailedPreconditionError(message);
+  status.SetPayload(kHeldByAnotherController, absl::Cord("1"));
+  return status;
+}
+
+bool IsHeldByAnotherController(const absl::Status& status) {
+  return status.GetPayload(kHeldByAnotherController).has_value();
+}
+
 bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure) {
   if (absl::IsCancelled(status)) return false;
-  return status.ok() || absl::IsDeadlineExceeded(status) || !end_on_failure;
+  return status.ok() || absl::IsDeadlineExceeded(status) || IsHeldByAnotherController(status) ||
+         !end_on_failure;
 }
 
 bool FailureIsTransient(const absl::Status& status) {

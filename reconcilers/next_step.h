@@ -37,10 +37,17 @@ struct FailureReport {
 };
 FailureReport ReportOfFailure(const absl::Status& status);
 
+// Another controller holds the cluster's lease on the engine (ReconcileLoop::HoldLease): a
+// FailedPrecondition (apply ends, saying so) that a watcher waits out instead, acting once that
+// controller has ended.
+absl::Status HeldByAnotherController(const std::string& message);
+bool IsHeldByAnotherController(const absl::Status& status);
+
 // Whether `apply --watch` goes on to watch a cluster after its first convergence ended with
-// `status`: not when the user stopped it (Cancelled); always when it converged or only ran out
-// of time (the loop keeps at it); after any other failure, unless `end_on_failure` (one cluster
-// applied from the command line: its error ends the command, exit 1 or 2).
+// `status`: not when the user stopped it (Cancelled); always when it converged, only ran out
+// of time (the loop keeps at it) or another controller held the lease; after any other failure,
+// unless `end_on_failure` (one cluster applied from the command line: its error ends the
+// command, exit 1 or 2).
 bool WatchOnAfterApply(const absl::Status& status, bool end_on_failure);
 
 // A watched directory's cluster whose controller could not start (its spec refused by the

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@
 #include "controller/clients/docker/docker_types.h"
 
 namespace radctl {
+
+// A lease on the engine that one process holds (ContainerRuntime::TakeLease); released when the
+// object is destroyed, and by the engine when the process ends, however it ends.
+class EngineLease {
+ public:
+  virtual ~EngineLease() = default;
+  // False once the engine no longer holds it for this process (it restarted, the lease's
+  // container was removed): whoever takes it next acts.
+  [[nodiscard]] virtual bool Held() const = 0;
+};
 
 class ContainerRuntime {
  public:
@@ -87,6 +98,15 @@ class ContainerRuntime {
   // NotFound when the image is not present locally.
   [[nodiscard]] virtual absl::StatusOr<docker::ImageInfo> InspectImage(
       const std::string& name) const = 0;
+
+  // --- the controller's lease ---
+  // Takes the lease named `config.name`: a container whose one process reads a stdin held open
+  // by this process's connection (config.stdin_once), so that the engine ends it when the
+  // connection closes, however this process ends. One process at a time holds a name, whatever
+  // state directory it runs from. FailedPrecondition while another holds it, naming the holder
+  // (config.labels of the holder's lease).
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
+      const docker::ContainerConfig& config) const = 0;
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`

@@ -1,5 +1,7 @@
 #include "controller/loop/reconcile_loop.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
@@ -164,6 +166,10 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
     result.steady = SteadyPrimaryOf(*observed, result.plan);
     return result;
   }
+  if (absl::Status held = HoldLease(spec); !held.ok()) {
+    result.status = held;
+    return result;
+  }
   result.acted = true;
   std::vector<Action> now;
   for (const Action& action : result.plan.actions) {
@@ -184,6 +190,43 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
     if (result.status.ok() || stronger) result.status = outcome.status;
   }
   return result;
+}
+
+absl::Status ReconcileLoop::HoldLease(const ClusterSpec& spec) {
+  if (lease_ != nullptr && lease_->Held()) return absl::OkStatus();
+  const bool lost = lease_ != nullptr;
+  lease_.reset();
+  docker::ContainerConfig config;
+  config.name = LeaseName(spec.name);
+  config.image = spec.postgres.image;  // present wherever the cluster's nodes run
+  // Not the node's entrypoint: only a reader of the stdin this process holds, until it closes.
+  config.entrypoint = {"cat"};
+  config.cmd = {"-"};
+  config.network = "none";
+  config.stdin_once = true;
+  config.auto_remove = true;
+  config.stop_timeout_s = 1;
+  char host[256] = {};
+  (void)gethostname(host, sizeof(host) - 1);
+  config.labels = {{kLabelLease, spec.name},
+                   {kLabelLeaseHolder, absl::StrCat("pid ", getpid(), " on ", host)}};
+  absl::StatusOr<std::unique_ptr<EngineLease>> taken = env_.runtime.TakeLease(config);
+  if (absl::IsFailedPrecondition(taken.status())) {
+    return HeldByAnotherController(absl::StrCat(
+        "another controller acts on cluster ", spec.name,
+        " on this Docker engine: ", taken.status().message(),
+        ". It was started from a copy of this state directory or from another host; this one "
+        "acts only once that one has ended: stop one of them"));
+  }
+  RETURN_IF_ERROR(taken.status());
+  lease_ = std::move(*taken);
+  if (lost) {
+    events_.Warning(spec.name, "LeaseTakenAgain",
+                    "the engine ended this controller's lease (the engine restarted, or the "
+                    "container " +
+                        config.name + " was removed); taken again before acting");
+  }
+  return absl::OkStatus();
 }
 
 void ReconcileLoop::Book(const std::vector<ActionOutcome>& outcomes) {

@@ -104,6 +104,11 @@ class ReconcileLoop {
   // Remembers what became of actions, and acts on what their outcome changed (metrics, the
   // repository to read again).
   void Book(const std::vector<ActionOutcome>& outcomes);
+  // The controller's lease on the engine, taken (again) before a pass acts: one controller acts
+  // on a cluster at a time, also when two run from copies of its state directory (the state
+  // directory's lock cannot see a copy). FailedPrecondition, naming the holder, while another
+  // controller holds it: this one then observes and reports, and acts once that one has ended.
+  absl::Status HoldLease(const ClusterSpec& spec);
 
   const Env& env_;
   ClusterSecrets secrets_;  // as kept with the cluster: read again before every pass
@@ -112,6 +117,7 @@ class ReconcileLoop {
   ClusterStore& store_;
   ControllerState* state_;
   Observer observer_;
+  std::unique_ptr<EngineLease> lease_;  // null until a pass first acts
   LoopMemory memory_;
   std::string last_waiting_;        // printed once per change, not once per pass
   std::string spec_name_;           // the cluster's name, for events about it as a whole

@@ -87,6 +87,29 @@ docker::ExecResult Fail(std::string err) { return {1, "", std::move(err)}; }
 
 // --- ContainerRuntime ----------------------------------------------------------------------
 
+// Held while the world keeps its token under its name; looking is local (no call into the
+// engine), as the real lease's connection is.
+class FakeWorld::Lease : public EngineLease {
+ public:
+  Lease(FakeWorld& world, std::string name, uint64_t token)
+      : w_(world), name_(std::move(name)), token_(token) {}
+  ~Lease() override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    auto held = w_.leases_.find(name_);
+    if (held != w_.leases_.end() && held->second.token == token_) w_.leases_.erase(held);
+  }
+  bool Held() const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    auto held = w_.leases_.find(name_);
+    return held != w_.leases_.end() && held->second.token == token_;
+  }
+
+ private:
+  FakeWorld& w_;
+  const std::string name_;
+  const uint64_t token_;
+};
+
 class FakeWorld::Runtime : public ContainerRuntime {
  public:
   explicit Runtime(FakeWorld& world) : w_(world) {}
@@ -378,6 +401,23 @@ class FakeWorld::Runtime : public ContainerRuntime {
     if (absl::Status up = Up(); !up.ok()) return up;
     auto rebuilt = w_.image_ids_.find(name);
     return docker::ImageInfo{rebuilt != w_.image_ids_.end() ? rebuilt->second : name, {}};
+  }
+
+  // Not counted among the calls the simulator schedules faults at (BeforeCall), so that seeds
+  // kept as regression cases before the lease existed still take their faults where they did.
+  absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
+      const docker::ContainerConfig& config) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    const int caller = w_.hooks_ == nullptr ? 0 : w_.hooks_->Caller();
+    if (w_.dead_callers_.count(caller) > 0) return absl::UnavailableError("the caller was killed");
+    if (w_.leases_.count(config.name) > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("container ", config.name, " holds the lease for another process"));
+    }
+    const uint64_t token = w_.next_lease_token_++;
+    w_.leases_[config.name] = {token, caller};
+    return std::unique_ptr<EngineLease>(new Lease(w_, config.name, token));
   }
 
   absl::Status StreamEvents(const std::string&, const std::string&,
@@ -1617,6 +1657,15 @@ void FakeWorld::SetLog(int ordinal, const std::string& log) {
 void FakeWorld::SetEngineDown(bool down) {
   std::lock_guard<std::mutex> lock(mu_);
   engine_down_ = down;
+  if (down) leases_.clear();  // the engine stopped: so did the lease's container
+}
+
+void FakeWorld::EndLeasesOf(int caller) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dead_callers_.insert(caller);
+  for (auto it = leases_.begin(); it != leases_.end();) {
+    it = it->second.caller == caller ? leases_.erase(it) : std::next(it);
+  }
 }
 
 void FakeWorld::DropEventStream() {

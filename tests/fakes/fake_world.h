@@ -152,6 +152,9 @@ class WorldHooks {
   virtual absl::Status BeforeCall() = 0;
   // How long a standby's Postgres, once started, replays the WAL it holds before it streams.
   virtual absl::Duration ReplayTime() = 0;
+  // Who makes the call being served (a controller's incarnation; 0: nobody in particular): a
+  // lease it takes ends when the simulator kills it (EndLeasesOf), as the engine's does.
+  virtual int Caller() { return 0; }
 };
 
 // The world as it is, in few words: what the simulator's checker judges the controller by.
@@ -259,7 +262,9 @@ class FakeWorld {
   // `limit` or more: deleted, not counted among the removals radctl made (RemovedFrom).
   void RemoveOldestKeptAside(int limit);
   void RemoveKeptAside(int ordinal);  // `radctl aside NAME ORDINAL --remove`: every copy
-  void SetEngineDown(bool down);      // every runtime call: Unavailable
+  void SetEngineDown(bool down);      // every runtime call: Unavailable; leases end
+  // The process `caller` died: the leases it held end (the engine sees its connection close).
+  void EndLeasesOf(int caller);
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once
   void SetPauseHangs(bool hangs);
@@ -272,11 +277,13 @@ class FakeWorld {
 
  private:
   class Runtime;
+  class Lease;
   class Postgres;
   class Bouncers;
   class Session;
   class BouncerAdmin;
   friend class Runtime;
+  friend class Lease;
   friend class Postgres;
   friend class Bouncers;
   friend class Session;
@@ -328,6 +335,13 @@ class FakeWorld {
   FakeBouncer read_bouncer_;
   bool network_ = false;
   bool engine_down_ = false;
+  struct HeldLease {
+    uint64_t token = 0;
+    int caller = 0;
+  };
+  std::map<std::string, HeldLease> leases_;  // by lease name
+  uint64_t next_lease_token_ = 1;
+  std::set<int> dead_callers_;  // EndLeasesOf: they take no lease again
   int next_port_ = 41000;
   std::vector<std::string> steps_;
   mutable int container_listings_ = 0;

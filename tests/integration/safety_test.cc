@@ -509,5 +509,56 @@ TEST(SafetyTest, ClientsHeldByAControllerThatDiedGetAnErrorWithinSecondsAndAreRe
       kHealTimeout));
 }
 
+// A controller started from a copy of the state directory (the directory's lock cannot see a
+// copy) acts on nothing while the first holds the cluster's lease on the engine, and says who
+// holds it; killed, the first lets go at once (the engine ends its lease with its connection),
+// and the second then acts. The simulator assumes both (seeds 16879 and 15806).
+TEST(SafetyTest, AControllerFromACopyOfTheStateDirectoryActsOnlyOnceTheFirstHasEnded) {
+  TestCluster cluster("it-lease", 2, 16660);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  Watcher first(cluster);
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  auto started_again = [&](const std::string& log) {
+    return absl::StrContains(log, absl::StrCat(cluster.Node(2), " start-container: done"));
+  };
+  // The first acts once, alone: it holds the lease from then on.
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(2))).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&](std::string*) { return started_again(first.Log()); }, kHealTimeout));
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+
+  const std::string copy = "/tmp/radctl-it-lease-copy";
+  std::string cluster_dir = cluster.StateFile("");
+  cluster_dir.pop_back();  // the trailing "/"
+  ASSERT_EQ(Shell(absl::StrCat("rm -rf ", copy, " && mkdir -p ", copy, " && cp -a ", cluster_dir,
+                               " ", copy, "/"))
+                .exit_code,
+            0);
+  std::remove("/tmp/radctl-it-lease-second.log");
+  testsupport::Process second(
+      {"apply", "-f", cluster.spec_path(), "--watch", "--http", "off", "--state-dir", copy},
+      "/tmp/radctl-it-lease-second.log");
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(2))).exit_code, 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = second.Log();
+        return absl::StrContains(*observed, "another controller acts on cluster it-lease");
+      },
+      kHealTimeout));
+  EXPECT_THAT(second.Log(), HasSubstr("lease-holder=pid "));
+  ASSERT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  EXPECT_FALSE(started_again(second.Log())) << second.Log();
+
+  first.process().Signal(SIGKILL);
+  ASSERT_EQ(Shell(absl::StrCat("docker kill ", cluster.Node(2))).exit_code, 0);
+  EXPECT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        *observed = second.Log();
+        return started_again(*observed);
+      },
+      kHealTimeout));
+  EXPECT_TRUE(cluster.WaitHealthy(1, kHealTimeout));
+  second.Signal(SIGTERM);
+}
+
 }  // namespace
 }  // namespace radctl::it

@@ -30,8 +30,10 @@ void Checker::Learn(const testing::FakeWorld& world, const std::vector<SeenEvent
   }
   for (const SeenEvent& event : events) {
     if (event.reason != "Failover") continue;
-    if (absl::StrContains(event.message, "may be lost") ||
-        absl::StrContains(event.message, "are lost")) {
+    if (absl::StrContains(event.message, "radctl promote --accept-data-loss")) {
+      loss_accepted_.push_back(event.at);
+    } else if (absl::StrContains(event.message, "may be lost") ||
+               absl::StrContains(event.message, "are lost")) {
       loss_announced_.push_back(event.at);
     }
     if (absl::StrContains(event.message, "no acknowledged commit is lost")) {
@@ -51,9 +53,10 @@ bool Checker::HeldAnywhere(const WorldTruth& truth, const Commit& commit) {
 }
 
 bool Checker::LossAnnounced(const Acked& acked) const {
-  return (!acked.by_quorum || acked.synchronous_ended) &&
-         std::any_of(loss_announced_.begin(), loss_announced_.end(),
-                     [&](absl::Time at) { return at >= acked.at; });
+  auto after = [&](absl::Time at) { return at >= acked.at; };
+  return std::any_of(loss_accepted_.begin(), loss_accepted_.end(), after) ||
+         ((!acked.by_quorum || acked.synchronous_ended) &&
+          std::any_of(loss_announced_.begin(), loss_announced_.end(), after));
 }
 
 void Checker::NoteAsynchronousPrimaries(const WorldTruth& truth) {
@@ -168,6 +171,11 @@ std::optional<Violation> Checker::CheckClaims(const WorldTruth& truth) {
     const WorldTruth::Node* node = truth.NodeNamed(claim.object, cluster_);
     for (const Acked& acked : acked_) {
       if (!acked.by_quorum || acked.at > claim.at) continue;
+      // A person promoted a node since, accepting that what it lacked was lost.
+      if (std::any_of(loss_accepted_.begin(), loss_accepted_.end(),
+                      [&](absl::Time at) { return at >= acked.at && at <= claim.at; })) {
+        continue;
+      }
       if (node == nullptr || !node->wal.Holds(acked.commit)) {
         return Violation{
             "an event's claim is false",

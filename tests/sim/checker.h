@@ -60,7 +60,8 @@ class Checker {
   // Whether any node's data or kept copy in `truth` holds `commit`.
   static bool HeldAnywhere(const testing::WorldTruth& truth, const testing::Commit& commit);
   // An acknowledged asynchronous commit (or one whose synchronous protection ended) that a
-  // failover's event said might be lost.
+  // failover's event said might be lost, or any acknowledged commit before a promotion a person
+  // made accepting the loss (radctl promote --accept-data-loss).
   bool LossAnnounced(const Acked& acked) const;
   // Marks the quorum-acknowledged commits an asynchronous primary holds (synchronous_ended).
   void NoteAsynchronousPrimaries(const testing::WorldTruth& truth);
@@ -79,8 +80,9 @@ class Checker {
   std::map<uint64_t, Lsn> async_end_;
   std::vector<testing::DataCopy> removed_;  // not checked yet
   size_t removed_seen_ = 0;
-  std::vector<SeenEvent> claims_;  // not checked yet
-  std::vector<absl::Time> loss_announced_;
+  std::vector<SeenEvent> claims_;           // not checked yet
+  std::vector<absl::Time> loss_announced_;  // failovers that said commits may be lost
+  std::vector<absl::Time> loss_accepted_;   // promotions a person asked for, accepting loss
 };
 
 }  // namespace radctl::sim

@@ -67,7 +67,7 @@ std::string ScheduleText(const Scenario& scenario, const std::vector<bool>& mask
   std::string text = absl::StrCat(
       "  spec: ", DescribeSpec(scenario.spec), "\n",
       scenario.init_fails_late ? "  the first node's repmgr primary register fails once\n" : "");
-  for (size_t i = 0; i < scenario.steps.size(); ++i) {
+  for (size_t i : scenario.TimeOrder()) {
     if (!mask.empty() && !mask[i]) continue;
     absl::StrAppend(&text, "  [", i, "] ", Describe(scenario.steps[i], scenario.spec.name), "\n");
   }

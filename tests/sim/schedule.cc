@@ -36,14 +36,14 @@ constexpr Weighted kWeights[] = {
     {StepKind::kEngineUp, 1},
     {StepKind::kControllerCrash, 5},
     {StepKind::kControllerStart, 5},
-    {StepKind::kSecondController, 0},
-    {StepKind::kSecondControllerStop, 0},
+    {StepKind::kSecondController, 0},      // drawn last (Generate)
+    {StepKind::kSecondControllerStop, 0},  // likewise
     {StepKind::kScale, 5},
     {StepKind::kSynchronous, 3},
     {StepKind::kDetection, 1},
     {StepKind::kImage, 1},
     {StepKind::kSwitchover, 3},
-    {StepKind::kPromote, 0},
+    {StepKind::kPromote, 0},  // drawn last (Generate)
 };
 
 }  // namespace
@@ -110,7 +110,38 @@ Scenario Generate(uint64_t seed, int max_steps, absl::Duration horizon) {
   // Drawn after the steps, so that a seed's steps stay what they were before these were added.
   scenario.init_fails_late = pick(0, 9) == 0;
   spec.replication.max_moved_aside = pick(1, 3);
+  // In a third of the runs a person means to promote a node accepting data loss, at some time.
+  if (pick(0, 2) == 0) {
+    Step promote;
+    promote.kind = StepKind::kPromote;
+    promote.at = absl::Milliseconds(std::uniform_int_distribution<int64_t>(0, horizon_ms)(random));
+    promote.node = pick(1, 5);
+    scenario.steps.push_back(promote);
+  }
+  // In a sixth, a second controller runs for a while from a copy of the state directory (a
+  // person's copy, another host sharing the engine): before the engine lease, seed 3795 lost an
+  // acknowledged commit to two controllers switching over at once.
+  if (pick(0, 5) == 0) {
+    Step second;
+    second.kind = StepKind::kSecondController;
+    second.at = absl::Milliseconds(std::uniform_int_distribution<int64_t>(0, horizon_ms)(random));
+    second.node = 1;
+    Step stop = second;
+    stop.kind = StepKind::kSecondControllerStop;
+    stop.at = second.at + absl::Milliseconds(std::uniform_int_distribution<int64_t>(
+                              0, horizon_ms - absl::ToInt64Milliseconds(second.at))(random));
+    scenario.steps.push_back(second);
+    scenario.steps.push_back(stop);
+  }
   return scenario;
+}
+
+std::vector<size_t> Scenario::TimeOrder() const {
+  std::vector<size_t> order(steps.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return steps[a].at < steps[b].at; });
+  return order;
 }
 
 std::string Describe(const Step& step, const std::string& cluster) {

@@ -56,9 +56,13 @@ struct Step {
 struct Scenario {
   uint64_t seed = 0;
   ClusterSpec spec;
-  std::vector<Step> steps;  // by time
+  // By time, but for kinds of step added later, drawn last and appended so that every earlier
+  // step keeps its index (regression seeds name steps by index): take them in TimeOrder.
+  std::vector<Step> steps;
   // The first node's initialisation fails after its Postgres started (repmgr primary register).
   bool init_fails_late = false;
+
+  std::vector<size_t> TimeOrder() const;  // indices of `steps`, earliest first
 };
 
 // The scenario of `seed`: a spec (2 to 5 nodes, synchronous or not, ...) and up to `max_steps`

@@ -11,11 +11,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "controller/loop/observer.h"
 #include "controller/loop/reconcile_loop.h"
 #include "controller/state/cluster_credentials.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
 #include "reconcilers/naming.h"
+#include "reconcilers/next_step.h"
+#include "reconcilers/promote_request.h"
 #include "tests/fakes/fake_world.h"
 #include "tests/sim/checker.h"
 #include "tests/sim/sim_env.h"
@@ -87,6 +90,7 @@ class Simulation : public testing::WorldHooks {
 
   // WorldHooks.
   absl::Status BeforeCall() override;
+  int Caller() override { return scheduler_.CurrentOwner(); }
   absl::Duration ReplayTime() override {
     return absl::Milliseconds(std::uniform_int_distribution<int>(0, 3000)(random_));
   }
@@ -115,6 +119,7 @@ class Simulation : public testing::WorldHooks {
   // invariant failed.
   bool RunUntil(absl::Time until);
   void Apply(const Step& step);
+  void RequestPromotion(int node);
   void Heal();
   bool Converged(std::string* why);
   void CheckNow();
@@ -178,6 +183,7 @@ absl::Status Simulation::BeforeCall() {
       if (controller->owner != owner) continue;
       controller->dead = true;
       controller->stop = true;
+      world_.EndLeasesOf(owner);  // the kernel closes a dead process's connections
       world_.WakeEventStreams();
       done_.push_back(
           absl::StrCat(absl::FormatTime(clock_.Monotonic()), " controller ", owner, " killed"));
@@ -218,7 +224,7 @@ void Simulation::RunController(Controller& controller) {
   ReconcileLoop loop(world_.env(), *secrets, events, LoopOptions{}, *controller.store);
   bool acted = false;
   absl::Status converged = loop.Converge(spec_, &acted, &controller.stop);
-  if (absl::IsCancelled(converged) || (!converged.ok() && !absl::IsDeadlineExceeded(converged))) {
+  if (!WatchOnAfterApply(converged, /*end_on_failure=*/true)) {  // as `apply -f ONE --watch`
     controller.out << "apply ended: " << converged << "\n";
     return;
   }
@@ -442,10 +448,38 @@ void Simulation::Apply(const Step& step) {
       (void)store_.SaveRequests(requests);
       return;
     }
-    case StepKind::kPromote: {
-      Requests requests;
-      requests.promote = node;
-      (void)store_.SaveRequests(requests);
+    case StepKind::kPromote:
+      // The command runs beside the controller, as a person's terminal does.
+      scheduler_.Spawn([this, node] { RequestPromotion(node); }, next_owner_++);
+      return;
+  }
+}
+
+// radctl promote NODE --accept-data-loss as cli_promote.cc runs it: the cluster observed, the
+// request made only where AssessPromote lets it (no writable primary, the node a reachable
+// standby), for the controller to carry out. A person who means to promote tries again every
+// few seconds for a minute: an outage is when the command is meant for.
+void Simulation::RequestPromotion(int node) {
+  const absl::Time until = scheduler_.Now() + absl::Minutes(1);
+  for (; scheduler_.Now() < until; scheduler_.SleepUntil(scheduler_.Now() + absl::Seconds(3))) {
+    absl::StatusOr<ClusterSecrets> secrets = store_.LoadSecrets();
+    if (!secrets.ok()) continue;
+    Observer observer(world_.env(), *secrets);
+    absl::StatusOr<ObservedState> observed = observer.Observe(spec_);
+    if (!observed.ok()) continue;
+    // The node the step names, else the first standby the command would accept (a person reads
+    // the status first).
+    int target = node;
+    for (const NodeObservation& candidate : observed->nodes) {
+      if (!AssessPromote(spec_.name, *observed, target).refused.ok()) target = candidate.ordinal;
+    }
+    if (!AssessPromote(spec_.name, *observed, target).refused.ok()) continue;
+    Requests requests = store_.LoadRequests();
+    requests.promote = target;
+    if (store_.SaveRequests(requests).ok()) {
+      done_.push_back(absl::StrCat(
+          absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)),
+          " radctl promote ", NodeName(spec_.name, target), " --accept-data-loss was accepted"));
       return;
     }
   }
@@ -533,7 +567,8 @@ RunResult Simulation::Run() {
   }
   if (!failed_ && !Converged(&why)) Fail("bring-up did not converge", why);
   const absl::Time t0 = clock_.Monotonic();
-  for (size_t i = 0; i < scenario_.steps.size() && !failed_; ++i) {
+  for (size_t i : scenario_.TimeOrder()) {
+    if (failed_) break;
     if (!options_.keep.empty() && !options_.keep[i]) continue;
     const Step& step = scenario_.steps[i];
     if (!RunUntil(t0 + step.at)) break;
@@ -547,6 +582,9 @@ RunResult Simulation::Run() {
     bool converged = false;
     while (!failed_ && clock_.Monotonic() - healed < options_.liveness_bound) {
       RunUntil(clock_.Monotonic() + absl::Milliseconds(500));
+      // A controller that ended (refused the lease while a second one finished its work) is
+      // started again, as the systemd unit's Restart=always does (docs/operations.md).
+      if (Live() == nullptr) StartController();
       // The person does what a rebuild waiting at spec.replication.maxMovedAside asks for:
       // `radctl aside NAME NODE --remove` of the oldest copy. Outside radctl's guarantee (it
       // never deletes one itself), so not a removal the checker holds against it.

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "controller/clients/docker/attached_stdin.h"
 #include "controller/clients/docker/docker_errors.h"
 #include "controller/clients/docker/docker_json.h"
 #include "controller/clients/docker/event_stream.h"
@@ -259,6 +261,78 @@ absl::Status DockerClient::RemoveVolume(const std::string& name) const {
   return IgnoreNotFound(Call(absl::StrCat("remove volume ", name),
                              Request("DELETE", absl::StrCat("/volumes/", UrlEncode(name))))
                             .status());
+}
+
+namespace {
+
+// A holder that ended leaves its lease running a moment longer, until the engine sees the
+// connection closed: looked at again for this long before it counts as another's.
+constexpr absl::Duration kLeaseEndWait = absl::Seconds(3);
+constexpr absl::Duration kLeasePoll = absl::Milliseconds(50);
+// A lease created but not started yet is being taken, unless it is older than this: its
+// creator died between the two.
+constexpr absl::Duration kLeaseStartWait = absl::Seconds(30);
+constexpr absl::Duration kAttachTimeout = absl::Seconds(10);
+
+class DockerLease : public EngineLease {
+ public:
+  explicit DockerLease(std::unique_ptr<AttachedStdin> stdin) : stdin_(std::move(stdin)) {}
+  bool Held() const override { return stdin_->Open(); }
+
+ private:
+  std::unique_ptr<AttachedStdin> stdin_;
+};
+
+}  // namespace
+
+bool DockerClient::LeaseIsLive(const ContainerInfo& lease) const {
+  if (lease.running || lease.state == "restarting") return true;
+  if (lease.state != "created") return false;
+  absl::Time created;
+  std::string error;
+  return absl::ParseTime(absl::RFC3339_full, lease.created_at, &created, &error) &&
+         clock_.Now() - created < kLeaseStartWait;
+}
+
+absl::StatusOr<std::unique_ptr<EngineLease>> DockerClient::TakeLease(
+    const ContainerConfig& config) const {
+  if (!transport_.ok()) return DockerStatus("take the lease", host_, transport_.status());
+  const absl::Time give_up = clock_.Monotonic() + kLeaseEndWait;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    absl::StatusOr<std::string> id = CreateContainer(config);
+    if (id.ok()) {
+      absl::StatusOr<std::unique_ptr<AttachedStdin>> attached =
+          AttachedStdin::Open(clock_, transport_->endpoint(), *id, kAttachTimeout);
+      absl::Status started = attached.ok() ? StartContainer(*id) : attached.status();
+      if (!started.ok()) {
+        (void)RemoveContainer(*id);
+        return started;
+      }
+      return std::make_unique<DockerLease>(std::move(*attached));
+    }
+    if (!absl::IsAborted(id.status())) return id.status();  // Aborted: the name is taken
+    absl::StatusOr<ContainerInfo> held = InspectContainer(config.name);
+    if (absl::IsNotFound(held.status())) continue;  // it ended meanwhile
+    RETURN_IF_ERROR(held.status());
+    if (!LeaseIsLive(*held)) {
+      RETURN_IF_ERROR(RemoveContainer(held->id));
+      continue;
+    }
+    if (clock_.Monotonic() >= give_up) {
+      // Who holds it, in the labels its holder gave it (those this caller would give).
+      std::string holder;
+      for (const auto& [key, unused] : config.labels) {
+        auto value = held->labels.find(key);
+        if (value != held->labels.end()) absl::StrAppend(&holder, key, "=", value->second, ", ");
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "container ", config.name, " is held by another process (", holder, held->state,
+          " since ", held->started_at.empty() ? held->created_at : held->started_at, ")"));
+    }
+    clock_.SleepFor(kLeasePoll);
+  }
+  return absl::UnavailableError(
+      absl::StrCat("could not take the lease ", config.name, ": it kept changing hands"));
 }
 
 absl::StatusOr<ImageInfo> DockerClient::InspectImage(const std::string& name) const {

@@ -96,6 +96,13 @@ class DockerClient : public ContainerRuntime {
   // NotFound when the image is not present locally.
   [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const override;
 
+  // --- the controller's lease ---
+  // Creates the lease's container, attaches to its stdin (AttachedStdin), then starts it. A
+  // lease found running (or just created) belongs to another process; one found exited, dead
+  // or created long ago by a process that died before starting it is removed and taken.
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
+      const ContainerConfig& config) const override;
+
   // --- faults, for `radctl drill` (the controller never injects them) ---
   // Freezes every process of the container (cgroup freezer), as `docker pause`; the container
   // still counts as running. Unpause thaws it. Each fails (Aborted or Internal, as the engine
@@ -128,6 +135,8 @@ class DockerClient : public ContainerRuntime {
   absl::StatusOr<HttpResponse> Call(absl::string_view what, HttpRequest request,
                                     const BodyCallback* on_data = nullptr,
                                     const std::atomic<bool>* stop = nullptr) const;
+  // Whether a lease's container found in place belongs to a live holder.
+  bool LeaseIsLive(const ContainerInfo& lease) const;
 
   const Clock& clock_;
   std::string host_;

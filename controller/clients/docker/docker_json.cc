@@ -177,6 +177,7 @@ absl::StatusOr<ContainerInfo> DecodeContainerInfo(absl::string_view json) {
     info.running = Bool(state, "Running");
     info.oom_killed = Bool(state, "OOMKilled");
     info.exit_code = static_cast<int>(Int(state, "ExitCode"));
+    info.created_at = String(j, "Created");
     info.started_at = String(state, "StartedAt");
     info.finished_at = String(state, "FinishedAt");
     const Json& network_settings = Get(j, "NetworkSettings");
@@ -261,7 +262,13 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
                {"Env", config.env},
                {"StopTimeout", config.stop_timeout_s}};
   if (!config.hostname.empty()) body["Hostname"] = config.hostname;
+  if (!config.entrypoint.empty()) body["Entrypoint"] = config.entrypoint;
   if (!config.cmd.empty()) body["Cmd"] = config.cmd;
+  if (config.stdin_once) {
+    body["OpenStdin"] = true;
+    body["StdinOnce"] = true;
+    body["AttachStdin"] = true;
+  }
 
   Json exposed_ports = Json::object();
   Json port_bindings = Json::object();
@@ -286,6 +293,7 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
   host_config["RestartPolicy"]["Name"] = "no";
   host_config["Init"] = false;
   if (!config.cap_add.empty()) host_config["CapAdd"] = config.cap_add;
+  if (config.auto_remove) host_config["AutoRemove"] = true;
   if (!config.network.empty()) {
     host_config["NetworkMode"] = config.network;
     body["NetworkingConfig"]["EndpointsConfig"][config.network]["Aliases"] = config.network_aliases;

@@ -28,14 +28,19 @@ struct ContainerConfig {
   std::string image;
   std::string hostname;
   Labels labels;
-  std::vector<std::string> env;  // "KEY=value"
-  std::vector<std::string> cmd;  // empty: the image's default
-  std::string network;           // attached at creation, container name is resolvable on it
+  std::vector<std::string> env;         // "KEY=value"
+  std::vector<std::string> entrypoint;  // empty: the image's
+  std::vector<std::string> cmd;         // empty: the image's default
+  std::string network;                  // attached at creation, container name is resolvable on it
   std::vector<std::string> network_aliases;
   std::vector<VolumeMount> mounts;
   std::vector<PortBinding> ports;
   std::vector<std::string> cap_add;  // capabilities beyond Docker's default set, e.g. NET_ADMIN
   int stop_timeout_s = 10;
+  // Its process reads a stdin that the engine closes when the first client attached to it
+  // disconnects (OpenStdin, StdinOnce): the controller's lease (ContainerRuntime::TakeLease).
+  bool stdin_once = false;
+  bool auto_remove = false;  // the engine removes it once it has exited
 };
 
 // One row of GET /containers/json (all=true).
@@ -59,7 +64,8 @@ struct ContainerInfo {
   bool running = false;
   bool oom_killed = false;
   int exit_code = 0;
-  std::string started_at;  // RFC 3339 as given by the engine
+  std::string created_at;  // RFC 3339 as given by the engine
+  std::string started_at;
   std::string finished_at;
   Labels labels;
   std::vector<PortBinding> ports;

@@ -52,6 +52,8 @@ class HttpTransport {
  public:
   explicit HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
+  const Endpoint& endpoint() const { return endpoint_; }
+
   // Fails only when no complete answer came: DeadlineExceeded when `request.timeout` passed,
   // Unavailable otherwise (cannot connect, connection lost), with the reason as the message
   // ("connection refused").

@@ -339,6 +339,31 @@ TEST(EncodeCreateContainerTest, AddedCapabilities) {
             Json({"NET_ADMIN"}));
 }
 
+// The controller's lease: its own process (not the image's entrypoint) reads a stdin the engine
+// closes when the attached client goes, and the engine removes the container once it exited.
+TEST(EncodeCreateContainerTest, LeaseReadsAStdinClosedWithItsClient) {
+  ContainerConfig config;
+  config.name = "demo-controller-lease";
+  config.image = "radctl/postgres:15";
+  config.entrypoint = {"cat"};
+  config.cmd = {"-"};
+  config.network = "none";
+  config.stdin_once = true;
+  config.auto_remove = true;
+  const Json body = Json::parse(EncodeCreateContainer(config));
+  EXPECT_EQ(body["Entrypoint"], Json({"cat"}));
+  EXPECT_EQ(body["Cmd"], Json({"-"}));
+  EXPECT_EQ(body["OpenStdin"], true);
+  EXPECT_EQ(body["StdinOnce"], true);
+  EXPECT_EQ(body["AttachStdin"], true);
+  EXPECT_EQ(body["HostConfig"]["AutoRemove"], true);
+  EXPECT_EQ(body["HostConfig"]["NetworkMode"], "none");
+  const Json node = Json::parse(EncodeCreateContainer(NodeConfig()));
+  EXPECT_FALSE(node.contains("Entrypoint"));
+  EXPECT_FALSE(node.contains("OpenStdin"));
+  EXPECT_FALSE(node["HostConfig"].contains("AutoRemove"));
+}
+
 TEST(EncodeCreateContainerTest, EmptyCmdKeepsTheImageDefault) {
   EXPECT_FALSE(Json::parse(EncodeCreateContainer(NodeConfig())).contains("Cmd"));
 }

@@ -14,6 +14,12 @@ TEST(WatchOnAfterApplyTest, OnlyAStopOrAFailureTheCommandEndsOnEndsTheWatch) {
   EXPECT_FALSE(WatchOnAfterApply(absl::FailedPreconditionError("x"), true));
   EXPECT_TRUE(WatchOnAfterApply(absl::FailedPreconditionError("x"), false));
   EXPECT_FALSE(WatchOnAfterApply(absl::UnavailableError("x"), true));
+  // Another controller holds the lease: apply ends saying so, a watcher waits it out.
+  const absl::Status held = HeldByAnotherController("another controller acts on cluster demo");
+  EXPECT_TRUE(IsHeldByAnotherController(held));
+  EXPECT_FALSE(IsHeldByAnotherController(absl::FailedPreconditionError("x")));
+  EXPECT_EQ(NextStepAfter(held), NextStep::kWaitForUser);
+  EXPECT_TRUE(WatchOnAfterApply(held, /*end_on_failure=*/true));
 }
 
 TEST(NextStepAfterTest, TheStatusCodeDecidesAndForAbortedHowOftenInARow) {
