@@ -314,6 +314,10 @@ absl::StatusOr<std::unique_ptr<EngineLease>> DockerClient::TakeLease(
     absl::StatusOr<ContainerInfo> held = InspectContainer(config.name);
     if (absl::IsNotFound(held.status())) continue;  // it ended meanwhile
     RETURN_IF_ERROR(held.status());
+    if (held->state == "removing") {  // its holder has ended: the engine is removing it
+      clock_.SleepFor(kLeasePoll);
+      continue;
+    }
     if (!LeaseIsLive(*held)) {
       RETURN_IF_ERROR(RemoveContainer(held->id));
       continue;
