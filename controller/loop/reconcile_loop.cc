@@ -414,9 +414,8 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
       }
     }
   });
-  // The lease is taken now, not when the first failover needs it: starting its container takes
-  // about 0.3 s, which a failover would otherwise wait for. Refused, it is asked for again
-  // before the first pass that acts.
+  // The lease is taken now, not when the first failover needs it: that failover would wait for
+  // its container to start. Refused, it is asked for again before the first pass that acts.
   if (absl::Status held = HoldLease(desired()); !held.ok()) ReportFailure(desired(), held);
   absl::Duration backoff = kFirstBackoff;
   int aborted_in_a_row = 0;  // "observe now" more than a few times in a row backs off too

@@ -117,7 +117,7 @@ class ReconcileLoop {
   ClusterStore& store_;
   ControllerState* state_;
   Observer observer_;
-  std::unique_ptr<EngineLease> lease_;  // null until a pass first acts
+  std::unique_ptr<EngineLease> lease_;  // null until taken (Watch starts, or a pass acts)
   LoopMemory memory_;
   std::string last_waiting_;        // printed once per change, not once per pass
   std::string spec_name_;           // the cluster's name, for events about it as a whole

@@ -119,8 +119,8 @@ Scenario Generate(uint64_t seed, int max_steps, absl::Duration horizon) {
     scenario.steps.push_back(promote);
   }
   // In a sixth, a second controller runs for a while from a copy of the state directory (a
-  // person's copy, another host sharing the engine): before the engine lease, seed 3795 lost an
-  // acknowledged commit to two controllers switching over at once.
+  // person's copy, another host sharing the engine): the engine lease must keep the two from
+  // acting at once (regression seeds 16879, 15806).
   if (pick(0, 5) == 0) {
     Step second;
     second.kind = StepKind::kSecondController;

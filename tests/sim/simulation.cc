@@ -27,6 +27,8 @@ namespace radctl::sim {
 namespace {
 
 constexpr char kStateRoot[] = "/state";
+// Simulated time begins here (monotonic and wall clock alike); the story tells times from it.
+absl::Time SimulationStart() { return absl::FromUnixSeconds(1'800'000'000); }
 constexpr absl::Duration kClientInterval = absl::Milliseconds(100);
 constexpr Lsn kCommitBytes = 0x80;
 constexpr absl::Duration kBringUpBound = absl::Minutes(2);
@@ -58,7 +60,7 @@ class LineSink : public std::streambuf {
 // per process and copied into every run's state directory.
 const std::map<std::string, std::string>& CredentialFiles(const ClusterSpec& spec) {
   static const auto* files = [&] {
-    Scheduler scheduler(absl::FromUnixSeconds(1'800'000'000));
+    Scheduler scheduler(SimulationStart());
     SimClock clock(scheduler);
     SimStateFiles state([] { return absl::OkStatus(); });
     ClusterStore store(kStateRoot, spec.name, clock, state);
@@ -74,7 +76,7 @@ class Simulation : public testing::WorldHooks {
   Simulation(const Scenario& scenario, const RunOptions& options)
       : scenario_(scenario),
         options_(options),
-        scheduler_(absl::FromUnixSeconds(1'800'000'000)),
+        scheduler_(SimulationStart()),
         clock_(scheduler_),
         random_(scenario.seed * 7919 + 1),
         tasks_(scheduler_, random_),
@@ -297,9 +299,9 @@ void Simulation::Fail(const std::string& invariant, const std::string& detail) {
   failed_ = true;
   result_.passed = false;
   result_.invariant = invariant;
-  result_.failure = absl::StrCat(
-      "at ", absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)), ": ",
-      invariant, ": ", detail, "\n", Story());
+  result_.failure =
+      absl::StrCat("at ", absl::FormatDuration(clock_.Monotonic() - SimulationStart()), ": ",
+                   invariant, ": ", detail, "\n", Story());
 }
 
 std::string Simulation::Story() const {
@@ -467,28 +469,29 @@ void Simulation::RequestPromotion(int node) {
     Observer observer(world_.env(), *secrets);
     absl::StatusOr<ObservedState> observed = observer.Observe(spec_);
     if (!observed.ok()) continue;
-    // The node the step names, else the first standby the command would accept (a person reads
+    // The node the step names, else the first node the command would accept (a person reads
     // the status first).
-    int target = node;
-    for (const NodeObservation& candidate : observed->nodes) {
-      if (!AssessPromote(spec_.name, *observed, target).refused.ok()) target = candidate.ordinal;
-    }
-    if (!AssessPromote(spec_.name, *observed, target).refused.ok()) continue;
+    std::vector<int> candidates = {node};
+    for (const NodeObservation& other : observed->nodes) candidates.push_back(other.ordinal);
+    auto accepted = std::find_if(candidates.begin(), candidates.end(), [&](int ordinal) {
+      return AssessPromote(spec_.name, *observed, ordinal).refused.ok();
+    });
+    if (accepted == candidates.end()) continue;
+    const int target = *accepted;
     Requests requests = store_.LoadRequests();
     requests.promote = target;
     if (store_.SaveRequests(requests).ok()) {
-      done_.push_back(absl::StrCat(
-          absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)),
-          " radctl promote ", NodeName(spec_.name, target), " --accept-data-loss was accepted"));
+      done_.push_back(absl::StrCat(absl::FormatDuration(clock_.Monotonic() - SimulationStart()),
+                                   " radctl promote ", NodeName(spec_.name, target),
+                                   " --accept-data-loss was accepted"));
       return;
     }
   }
 }
 
 void Simulation::Heal() {
-  done_.push_back(
-      absl::StrCat(absl::FormatDuration(clock_.Monotonic() - absl::FromUnixSeconds(1'800'000'000)),
-                   " every fault healed"));
+  done_.push_back(absl::StrCat(absl::FormatDuration(clock_.Monotonic() - SimulationStart()),
+                               " every fault healed"));
   for (const testing::WorldTruth::Node& node : world_.Truth().nodes) {
     if (!node.container) continue;
     if (node.state == "paused") world_.Unpause(node.ordinal);
