@@ -127,4 +127,13 @@ LoopMemory RememberPrimaryAnswer(LoopMemory memory, int ordinal, Lsn lsn, absl::
   return memory;
 }
 
+LoopMemory MemoryUnderNewLease(const LoopMemory& memory) {
+  LoopMemory kept;
+  for (const auto& [ordinal, node] : memory.nodes) {
+    if (!node.busy_with.empty()) kept.nodes[ordinal].busy_with = node.busy_with;
+  }
+  kept.backup_running = memory.backup_running;
+  return kept;
+}
+
 }  // namespace radctl

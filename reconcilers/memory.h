@@ -94,4 +94,9 @@ struct ActionOutcome {
 [[nodiscard]] LoopMemory RememberPrimaryAnswer(LoopMemory memory, int ordinal, Lsn lsn,
                                                absl::Time now);
 
+// What a controller keeps when it takes the lease (again): only which work of its own runs in
+// the background. The rest may be stale, for another controller may have acted meanwhile: it is
+// counted afresh, as by a controller that just started.
+[[nodiscard]] LoopMemory MemoryUnderNewLease(const LoopMemory& memory);
+
 }  // namespace radctl

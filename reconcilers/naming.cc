@@ -78,6 +78,10 @@ std::string LeaseName(const std::string& cluster) {
   return absl::StrCat(cluster, "-controller-lease");
 }
 
+std::string LeaseVolumeName(const std::string& cluster) {
+  return absl::StrCat(cluster, "-controller-state");
+}
+
 LabelMap RepositoryLabels(const std::string& cluster) {
   LabelMap labels = ClusterLabels(cluster);
   labels[kLabelComponent] = kComponentBackup;

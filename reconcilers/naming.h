@@ -57,5 +57,8 @@ LabelMap RestoreHelperLabels(const std::string& cluster);
 inline constexpr char kLabelLease[] = "io.radctl.lease";               // the cluster's name
 inline constexpr char kLabelLeaseHolder[] = "io.radctl.lease-holder";  // "pid 4711 on HOST"
 std::string LeaseName(const std::string& cluster);                     // demo-controller-lease
+// The volume the lease's container mounts: what a controller keeps on the engine for the next
+// holder (primary_record.h). Labelled as the cluster's: deleted with its volumes, kept with them.
+std::string LeaseVolumeName(const std::string& cluster);  // demo-controller-state
 
 }  // namespace radctl

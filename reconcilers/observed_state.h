@@ -57,6 +57,9 @@ struct RecordedPrimary {
   // position on may have been acknowledged without any standby (0: none). Until the primary is
   // seen running it, the quorum is still counted with synchronous_number, which it may still run.
   Lsn asynchronous_from = 0;
+  // Counts the records written for the cluster (0: none yet, or one an older radctl wrote): of
+  // two copies (primary_record.h), the one with the higher generation is the record.
+  int64_t generation = 0;
 };
 
 // A standby's view of its upstream, from pg_stat_wal_receiver.

@@ -29,6 +29,14 @@ class EngineLease {
   // False once the engine no longer holds it for this process (it restarted, the lease's
   // container was removed): whoever takes it next acts.
   [[nodiscard]] virtual bool Held() const = 0;
+
+  // Small files kept on the engine with the lease, in a volume its container mounts (the first
+  // of the config's mounts): whoever holds the lease next reads what the last holder wrote,
+  // whatever state directory each runs from. Aborted once the lease is not held (only its
+  // holder reads and writes). ReadFile: NotFound when never written.
+  [[nodiscard]] virtual absl::StatusOr<std::string> ReadFile(const std::string& name) const = 0;
+  [[nodiscard]] virtual absl::Status WriteFile(const std::string& name,
+                                               const std::string& content) const = 0;
 };
 
 class ContainerRuntime {
@@ -100,11 +108,13 @@ class ContainerRuntime {
       const std::string& name) const = 0;
 
   // --- the controller's lease ---
-  // Takes the lease named `config.name`: a container whose one process reads a stdin held open
-  // by this process's connection (config.stdin_once), so that the engine ends it when the
-  // connection closes, however this process ends. One process at a time holds a name, whatever
-  // state directory it runs from. FailedPrecondition while another holds it, naming the holder
-  // (config.labels of the holder's lease).
+  // Takes the lease named `config.name` (the caller gives the image, labels, network and
+  // mounts): a container whose one process, the runtime's own, reads a stdin held open by this
+  // process's connection, so that the engine ends it when the connection closes, however this
+  // process ends. One process at a time holds a name, whatever state directory it runs from.
+  // FailedPrecondition while another holds it, naming the holder (config.labels of the
+  // holder's lease). The lease's files (EngineLease::ReadFile) are kept in config.mounts[0], a
+  // named volume that outlives the lease.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
       const docker::ContainerConfig& config) const = 0;
 

@@ -382,14 +382,14 @@ absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int sync
       ASSIGN_OR_RETURN(record.synchronous_since, session.CurrentLsn(absl::Seconds(5)));
     }
   }
-  ASSIGN_OR_RETURN(RecordedPrimary previous, store_.LoadPrimary());
-  RETURN_IF_ERROR(store_.SavePrimary(NextRecord(previous, record)));
+  ASSIGN_OR_RETURN(RecordedPrimary previous, record_.Load());
+  RETURN_IF_ERROR(SaveRecord(NextRecord(previous, record)));
   return nodes_.RecordPrimary(session, ordinal);
 }
 
 absl::Status Executor::RecordAsynchronousFrom(int ordinal) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, nodes_.Connect(ordinal));
-  ASSIGN_OR_RETURN(RecordedPrimary record, store_.LoadPrimary());
+  ASSIGN_OR_RETURN(RecordedPrimary record, record_.Load());
   if (record.ordinal != ordinal) {
     return absl::FailedPreconditionError(absl::StrCat("the cluster's state no longer records ",
                                                       NodeName(spec_.name, ordinal),
@@ -398,7 +398,19 @@ absl::Status Executor::RecordAsynchronousFrom(int ordinal) {
   // No commit acknowledged before this call was acknowledged asynchronously: the reload that
   // allows it comes only once this record is written.
   ASSIGN_OR_RETURN(record.asynchronous_from, session->CurrentLsn(absl::Seconds(5)));
-  return store_.SavePrimary(record);
+  return SaveRecord(record);
+}
+
+absl::Status Executor::SaveRecord(const RecordedPrimary& record) {
+  std::string behind;
+  RETURN_IF_ERROR(record_.Save(record, &behind));
+  if (!behind.empty()) {
+    events_.Warning(NodeName(spec_.name, record.ordinal), "StateDirectoryBehind",
+                    absl::StrCat("recorded with the controller's lease on the engine, which is the "
+                                 "record; the state directory's copy could not be written (",
+                                 behind, "): `radctl status` shows the older one until it can"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Executor::Rebuild(int ordinal, int source) {

@@ -17,6 +17,7 @@
 #include "controller/operations/read_bouncer_operations.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
+#include "controller/state/primary_record.h"
 #include "reconcilers/memory.h"
 #include "reconcilers/plan.h"
 
@@ -24,9 +25,10 @@ namespace radctl {
 
 class Executor {
  public:
-  // `store` keeps the cluster's record of its primary (safety rule 3).
+  // `store` keeps what the actions leave with the cluster (TLS files, the backup lock); `record`
+  // the cluster's record of its primary (safety rule 3).
   Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets, EventLog& events,
-           ClusterStore& store)
+           ClusterStore& store, PrimaryRecord& record)
       : env_(env),
         spec_(spec),
         secrets_(secrets),
@@ -35,7 +37,8 @@ class Executor {
         read_bouncer_(env, spec, secrets),
         backups_(env, spec, secrets, events),
         events_(events),
-        store_(store) {}
+        store_(store),
+        record_(record) {}
 
   // Runs `actions` at once and waits for all of them.
   std::vector<ActionOutcome> Run(const std::vector<Action>& actions);
@@ -64,6 +67,8 @@ class Executor {
   // Before the primary is reloaded to commit asynchronously: its current position, from which
   // on commits may be acknowledged without standbys (RecordedPrimary::asynchronous_from).
   absl::Status RecordAsynchronousFrom(int ordinal);
+  // The record saved (primary_record.h); a warning when only the state directory's copy failed.
+  absl::Status SaveRecord(const RecordedPrimary& record);
   // The old data directory moved aside (the event says where, its timeline and the fork point),
   // then cloned again from `source`.
   absl::Status Rebuild(int ordinal, int source);
@@ -97,6 +102,7 @@ class Executor {
   BackupOperations backups_;
   EventLog& events_;
   ClusterStore& store_;
+  PrimaryRecord& record_;
 };
 
 // CamelCase name of an action for events ("CloneStandby").

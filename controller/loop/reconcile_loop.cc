@@ -21,6 +21,8 @@ namespace {
 
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
+// Where the lease's container mounts its volume (EngineLease::ReadFile).
+constexpr char kLeaseFilesDir[] = "/var/lib/radctl-lease";
 // Watch mode, a cluster that needs nothing: a full observation (the engine, every node, the
 // bouncer) this often; in between only the primary is asked, every probe interval, and the
 // spec and requests are looked at. A dead container wakes the loop through the runtime's
@@ -166,10 +168,14 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
     result.steady = SteadyPrimaryOf(*observed, result.plan);
     return result;
   }
-  if (absl::Status held = HoldLease(spec); !held.ok()) {
-    result.status = held;
+  absl::StatusOr<bool> taken = HoldLease(spec);
+  if (!taken.ok()) {
+    result.status = taken.status();
     return result;
   }
+  // Planned with what this controller knew before it held the lease: plan again with the record
+  // as the lease found it and the memory counted afresh.
+  if (*taken) return ObservePlanAct(spec);
   result.acted = true;
   std::vector<Action> now;
   for (const Action& action : result.plan.actions) {
@@ -179,7 +185,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
       now.push_back(action);
     }
   }
-  Executor executor(env_, spec, secrets_, events_, store_);
+  Executor executor(env_, spec, secrets_, events_, store_, record_);
   std::vector<ActionOutcome> outcomes = executor.Run(now);
   Book(outcomes);
   for (const ActionOutcome& outcome : outcomes) {
@@ -192,20 +198,41 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   return result;
 }
 
-absl::Status ReconcileLoop::HoldLease(const ClusterSpec& spec) {
-  if (lease_ != nullptr && lease_->Held()) return absl::OkStatus();
+absl::StatusOr<bool> ReconcileLoop::HoldLease(const ClusterSpec& spec) {
+  if (lease_ != nullptr && lease_->Held() && record_.attached()) return false;
+  if (lease_ == nullptr || !lease_->Held()) RETURN_IF_ERROR(TakeLease(spec));
+  ASSIGN_OR_RETURN(PrimaryRecord::Attached attached, record_.Attach(*lease_));
+  if (attached.adopted.has_value()) {
+    const RecordedPrimary& was = attached.replaced;
+    const RecordedPrimary& is = *attached.adopted;
+    events_.Warning(
+        spec.name, "RecordAdopted",
+        absl::StrCat("the record kept with the lease is newer (generation ", is.generation, ": ",
+                     NodeName(spec.name, is.ordinal), " on timeline ", is.timeline,
+                     ") than this state directory's (generation ", was.generation, ": ",
+                     was.ordinal == 0 ? "none" : NodeName(spec.name, was.ordinal),
+                     "): another controller acted on the cluster meanwhile, from a copy of this "
+                     "state directory or from another host; its record is this controller's now",
+                     attached.state_directory_error.empty()
+                         ? ""
+                         : absl::StrCat(" (the state directory keeps the older one: ",
+                                        attached.state_directory_error, ")")));
+  }
+  memory_ = MemoryUnderNewLease(memory_);
+  return true;
+}
+
+absl::Status ReconcileLoop::TakeLease(const ClusterSpec& spec) {
   const bool lost = lease_ != nullptr;
+  record_.Detach();
   lease_.reset();
   docker::ContainerConfig config;
   config.name = LeaseName(spec.name);
   config.image = spec.postgres.image;  // present wherever the cluster's nodes run
-  // Not the node's entrypoint: only a reader of the stdin this process holds, until it closes.
-  config.entrypoint = {"cat"};
-  config.cmd = {"-"};
   config.network = "none";
-  config.stdin_once = true;
-  config.auto_remove = true;
   config.stop_timeout_s = 1;
+  config.mounts = {
+      {LeaseVolumeName(spec.name), kLeaseFilesDir, /*read_only=*/false, ClusterLabels(spec.name)}};
   char host[256] = {};
   (void)gethostname(host, sizeof(host) - 1);
   config.labels = {{kLabelLease, spec.name},
@@ -224,7 +251,9 @@ absl::Status ReconcileLoop::HoldLease(const ClusterSpec& spec) {
     events_.Warning(spec.name, "LeaseTakenAgain",
                     "the engine ended this controller's lease (the engine restarted, or the "
                     "container " +
-                        config.name + " was removed); taken again before acting");
+                        config.name +
+                        " was removed); taken again before acting, with what this controller "
+                        "remembered counted afresh (another may have acted meanwhile)");
   }
   return absl::OkStatus();
 }
@@ -255,7 +284,7 @@ void ReconcileLoop::StartInBackground(const ClusterSpec& spec, const Action& act
   const ClusterSecrets* own_secrets = background.secrets.get();
   background.task =
       env_.tasks.Start([this, own_spec, own_secrets, action, outcome = background.outcome] {
-        Executor executor(env_, *own_spec, *own_secrets, events_, store_);
+        Executor executor(env_, *own_spec, *own_secrets, events_, store_, record_);
         *outcome = executor.RunOne(action);
         outcome->kind = ActionOutcome::Kind::kEnded;
         Wake();  // observe at once: the node is free again
@@ -325,7 +354,7 @@ void ReconcileLoop::RefreshSecrets(const ClusterSpec& spec) {
 
 absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec,
                                                      const LoopMemory& memory) {
-  ASSIGN_OR_RETURN(RecordedPrimary recorded, store_.LoadPrimary());
+  ASSIGN_OR_RETURN(RecordedPrimary recorded, record_.Load());
   observer_.set_probe_timeout(ProbeTimingsFor(spec.failover).timeout);
   std::set<int> busy;
   for (const auto& [ordinal, node] : memory.nodes) {
@@ -416,7 +445,9 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
   });
   // The lease is taken now, not when the first failover needs it: that failover would wait for
   // its container to start. Refused, it is asked for again before the first pass that acts.
-  if (absl::Status held = HoldLease(desired()); !held.ok()) ReportFailure(desired(), held);
+  if (absl::StatusOr<bool> held = HoldLease(desired()); !held.ok()) {
+    ReportFailure(desired(), held.status());
+  }
   absl::Duration backoff = kFirstBackoff;
   int aborted_in_a_row = 0;  // "observe now" more than a few times in a row backs off too
   while (!stop) {

@@ -22,6 +22,7 @@
 #include "controller/reporting/controller_state.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
+#include "controller/state/primary_record.h"
 #include "reconcilers/memory.h"
 #include "reconcilers/next_step.h"
 #include "reconcilers/plan.h"
@@ -108,13 +109,17 @@ class ReconcileLoop {
   // on a cluster at a time, also when two run from copies of its state directory (the state
   // directory's lock cannot see a copy). FailedPrecondition, naming the holder, while another
   // controller holds it: this one then observes and reports, and acts once that one has ended.
-  absl::Status HoldLease(const ClusterSpec& spec);
+  // True when just taken: the record is as the lease found it (primary_record.h) and the memory
+  // is counted afresh, so what was planned before must be planned again.
+  absl::StatusOr<bool> HoldLease(const ClusterSpec& spec);
+  absl::Status TakeLease(const ClusterSpec& spec);  // HoldLease's engine part
 
   const Env& env_;
   ClusterSecrets secrets_;  // as kept with the cluster: read again before every pass
   EventLog& events_;
   LoopOptions options_;
   ClusterStore& store_;
+  PrimaryRecord record_{store_};  // attached to the lease while it is held
   ControllerState* state_;
   Observer observer_;
   std::unique_ptr<EngineLease> lease_;  // null until taken (Watch starts, or a pass acts)

@@ -56,7 +56,11 @@ std::string ClusterStore::DefaultRoot() {
 
 ClusterStore::ClusterStore(const std::string& root, const std::string& cluster, const Clock& clock,
                            const StateFiles& files)
-    : root_(root), dir_(absl::StrCat(root, "/", cluster)), files_(files), clock_(clock) {}
+    : root_(root),
+      cluster_(cluster),
+      dir_(absl::StrCat(root, "/", cluster)),
+      files_(files),
+      clock_(clock) {}
 
 std::string ClusterStore::Path(const std::string& file) const {
   return absl::StrCat(dir_, "/", file);
@@ -172,25 +176,24 @@ absl::StatusOr<RecordedPrimary> ClusterStore::LoadPrimary() const {
   absl::StatusOr<std::string> text = files_.Read(Path("primary.json"));
   if (absl::IsNotFound(text.status())) return RecordedPrimary{};
   RETURN_IF_ERROR(text.status());
-  try {
-    nlohmann::json json = nlohmann::json::parse(*text);
-    RecordedPrimary recorded{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
-                             json.value("synchronous_number", -1)};
-    recorded.synchronous_since = ParseLsn(json.value("synchronous_since", "")).value_or(0);
-    recorded.earlier_number = json.value("earlier_synchronous_number", 0);
-    recorded.earlier_since = ParseLsn(json.value("earlier_synchronous_since", "")).value_or(0);
-    recorded.asynchronous_from = ParseLsn(json.value("asynchronous_from", "")).value_or(0);
-    return recorded;
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (", e.what(),
+  absl::StatusOr<RecordedPrimary> recorded = DecodeRecordedPrimary(*text);
+  if (!recorded.ok()) {
+    return absl::DataLossError(absl::StrCat(Path("primary.json"), " is damaged (",
+                                            recorded.status().message(),
                                             "): it records who is primary; restore it or remove "
                                             "it to let radctl find the primary again"));
   }
+  return recorded;
 }
 
 absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
   RETURN_IF_ERROR(files_.EnsureDirectory(dir_));
+  return files_.Write(Path("primary.json"), EncodeRecordedPrimary(primary, clock_.Now()), 0600);
+}
+
+std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at) {
   nlohmann::json json = {
+      {"generation", primary.generation},
       {"ordinal", primary.ordinal},
       {"timeline", primary.timeline},
       {"synchronous_number", primary.synchronous_number},
@@ -198,8 +201,24 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
       {"earlier_synchronous_number", primary.earlier_number},
       {"earlier_synchronous_since", FormatLsn(primary.earlier_since)},
       {"asynchronous_from", FormatLsn(primary.asynchronous_from)},
-      {"recorded_at", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone())}};
-  return files_.Write(Path("primary.json"), json.dump(2) + "\n", 0600);
+      {"recorded_at", absl::FormatTime(absl::RFC3339_full, recorded_at, absl::UTCTimeZone())}};
+  return json.dump(2) + "\n";
+}
+
+absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text) {
+  try {
+    nlohmann::json json = nlohmann::json::parse(text);
+    RecordedPrimary recorded{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
+                             json.value("synchronous_number", -1)};
+    recorded.synchronous_since = ParseLsn(json.value("synchronous_since", "")).value_or(0);
+    recorded.earlier_number = json.value("earlier_synchronous_number", 0);
+    recorded.earlier_since = ParseLsn(json.value("earlier_synchronous_since", "")).value_or(0);
+    recorded.asynchronous_from = ParseLsn(json.value("asynchronous_from", "")).value_or(0);
+    recorded.generation = json.value("generation", int64_t{0});
+    return recorded;
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(e.what());
+  }
 }
 
 absl::StatusOr<std::string> ClusterStore::ReadDocument(const std::string& file) const {

@@ -39,6 +39,7 @@ class ClusterStore {
                const StateFiles& files = LocalStateFiles());
   const std::string& dir() const { return dir_; }
   const std::string& root() const { return root_; }
+  const std::string& cluster() const { return cluster_; }
   const StateFiles& files() const { return files_; }
   const Clock& clock() const { return clock_; }
 
@@ -82,11 +83,16 @@ class ClusterStore {
  private:
   std::string Path(const std::string& file) const;
   std::string root_;
+  std::string cluster_;
   std::string dir_;
   const StateFiles& files_;
   const Clock& clock_;   // requests' age, and when records were written (wall time: people read it)
   size_t appended_ = 0;  // events appended by this store: the file is trimmed now and then
 };
+
+// primary.json's text, stamped `recorded_at`, and back (DataLoss when it is not such a record).
+std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at);
+[[nodiscard]] absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text);
 
 // Makes `dir` (0700) if missing; refuses one that is not a directory of this user's or that
 // others may read (FailedPrecondition, saying how to fix it): it holds the passwords. On the

@@ -13,6 +13,7 @@
 #include "controller/config/scram_secret.h"
 #include "controller/operations/node_scripts.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
 namespace radctl::testing {
@@ -88,11 +89,14 @@ docker::ExecResult Fail(std::string err) { return {1, "", std::move(err)}; }
 // --- ContainerRuntime ----------------------------------------------------------------------
 
 // Held while the world keeps its token under its name; looking is local (no call into the
-// engine), as the real lease's connection is.
+// engine), as the real lease's connection is. Its files live in the world's volume of that name,
+// which outlives it and the engine's restarts. Reading and writing them are calls into the
+// engine, but not ones the simulator schedules faults at (BeforeCall), so that earlier seeds
+// keep their faults where they were.
 class FakeWorld::Lease : public EngineLease {
  public:
-  Lease(FakeWorld& world, std::string name, uint64_t token)
-      : w_(world), name_(std::move(name)), token_(token) {}
+  Lease(FakeWorld& world, std::string name, std::string volume, uint64_t token)
+      : w_(world), name_(std::move(name)), volume_(std::move(volume)), token_(token) {}
   ~Lease() override {
     std::lock_guard<std::mutex> lock(w_.mu_);
     auto held = w_.leases_.find(name_);
@@ -100,13 +104,37 @@ class FakeWorld::Lease : public EngineLease {
   }
   bool Held() const override {
     std::lock_guard<std::mutex> lock(w_.mu_);
-    auto held = w_.leases_.find(name_);
-    return held != w_.leases_.end() && held->second.token == token_;
+    return HeldLocked();
+  }
+  absl::StatusOr<std::string> ReadFile(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    RETURN_IF_ERROR(Usable());
+    auto file = w_.lease_volumes_[volume_].find(name);
+    if (file == w_.lease_volumes_[volume_].end()) return absl::NotFoundError(name);
+    return file->second;
+  }
+  absl::Status WriteFile(const std::string& name, const std::string& content) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    RETURN_IF_ERROR(Usable());
+    w_.lease_volumes_[volume_][name] = content;
+    return absl::OkStatus();
   }
 
  private:
+  bool HeldLocked() const {
+    auto held = w_.leases_.find(name_);
+    return held != w_.leases_.end() && held->second.token == token_;
+  }
+  absl::Status Usable() const {
+    if (w_.engine_down_) return absl::UnavailableError("cannot reach the Docker engine (fake)");
+    if (volume_.empty()) return absl::FailedPreconditionError("the lease has no volume");
+    if (!HeldLocked()) return absl::AbortedError("the lease " + name_ + " is no longer held");
+    return absl::OkStatus();
+  }
+
   FakeWorld& w_;
   const std::string name_;
+  const std::string volume_;
   const uint64_t token_;
 };
 
@@ -384,6 +412,11 @@ class FakeWorld::Runtime : public ContainerRuntime {
   absl::Status RemoveVolume(const std::string& name) const override {
     FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
+    if (name == LeaseVolumeName(w_.cluster_)) {
+      if (w_.leases_.count(LeaseName(w_.cluster_)) > 0) return absl::AbortedError("in use");
+      w_.lease_volumes_.erase(name);
+      return absl::OkStatus();
+    }
     absl::string_view base = name;
     absl::ConsumeSuffix(&base, "-data");
     FakeNode* node = w_.NodeByName(std::string(base));
@@ -417,7 +450,8 @@ class FakeWorld::Runtime : public ContainerRuntime {
     }
     const uint64_t token = w_.next_lease_token_++;
     w_.leases_[config.name] = {token, caller};
-    return std::unique_ptr<EngineLease>(new Lease(w_, config.name, token));
+    return std::unique_ptr<EngineLease>(new Lease(
+        w_, config.name, config.mounts.empty() ? "" : config.mounts.front().volume, token));
   }
 
   absl::Status StreamEvents(const std::string&, const std::string&,
@@ -1658,6 +1692,15 @@ void FakeWorld::SetEngineDown(bool down) {
   std::lock_guard<std::mutex> lock(mu_);
   engine_down_ = down;
   if (down) leases_.clear();  // the engine stopped: so did the lease's container
+}
+
+std::optional<std::string> FakeWorld::LeaseFile(const std::string& file) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto volume = lease_volumes_.find(LeaseVolumeName(cluster_));
+  if (volume == lease_volumes_.end()) return std::nullopt;
+  auto found = volume->second.find(file);
+  if (found == volume->second.end()) return std::nullopt;
+  return found->second;
 }
 
 void FakeWorld::EndLeasesOf(int caller) {

@@ -265,6 +265,8 @@ class FakeWorld {
   void SetEngineDown(bool down);      // every runtime call: Unavailable; leases end
   // The process `caller` died: the leases it held end (the engine sees its connection close).
   void EndLeasesOf(int caller);
+  // A file the cluster's lease keeps on the engine (nullopt when never written).
+  std::optional<std::string> LeaseFile(const std::string& file) const;
   void SetLog(int ordinal, const std::string& log);  // what Postgres wrote to the container log
   void DropEventStream();                            // the open event stream breaks once
   void SetPauseHangs(bool hangs);
@@ -340,6 +342,8 @@ class FakeWorld {
     int caller = 0;
   };
   std::map<std::string, HeldLease> leases_;  // by lease name
+  // The volumes the leases keep their files in (EngineLease::ReadFile): by volume, by file.
+  std::map<std::string, std::map<std::string, std::string>> lease_volumes_;
   uint64_t next_lease_token_ = 1;
   std::set<int> dead_callers_;  // EndLeasesOf: they take no lease again
   int next_port_ = 41000;

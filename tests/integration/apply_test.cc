@@ -155,7 +155,8 @@ TEST(ApplyTest, DeleteKeepVolumesKeepsTheDataForTheNextApply) {
   CommandResult deleted = Radctl("delete it-keep --keep-volumes");
   ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_THAT(cluster.LabelledObjects("containers"), IsEmpty());
-  EXPECT_THAT(cluster.LabelledObjects("volumes"), ::testing::SizeIs(1));
+  // The node's data, and the record of its primary kept with the controller's lease.
+  EXPECT_THAT(cluster.LabelledObjects("volumes"), ::testing::SizeIs(2));
   CommandResult applied = cluster.Apply();
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   absl::StatusOr<std::vector<std::vector<std::string>>> rows =

@@ -97,7 +97,8 @@ class DockerClient : public ContainerRuntime {
   [[nodiscard]] absl::StatusOr<ImageInfo> InspectImage(const std::string& name) const override;
 
   // --- the controller's lease ---
-  // Creates the lease's container, attaches to its stdin (AttachedStdin), then starts it. A
+  // Creates the lease's container with radctl's own process in it (a shell loop that keeps the
+  // lease's files), attaches to its stdin and stdout (AttachedStream), then starts it. A
   // lease found running (or just created) belongs to another process; one found exited, dead
   // or created long ago by a process that died before starting it is removed and taken.
   [[nodiscard]] absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(

@@ -264,10 +264,13 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
   if (!config.hostname.empty()) body["Hostname"] = config.hostname;
   if (!config.entrypoint.empty()) body["Entrypoint"] = config.entrypoint;
   if (!config.cmd.empty()) body["Cmd"] = config.cmd;
+  if (!config.user.empty()) body["User"] = config.user;
   if (config.stdin_once) {
     body["OpenStdin"] = true;
     body["StdinOnce"] = true;
     body["AttachStdin"] = true;
+    body["AttachStdout"] = true;
+    body["AttachStderr"] = true;
   }
 
   Json exposed_ports = Json::object();
@@ -285,6 +288,7 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
   for (const VolumeMount& mount : config.mounts) {
     Json entry = {{"Type", "volume"}, {"Source", mount.volume}, {"Target", mount.target}};
     if (mount.read_only) entry["ReadOnly"] = true;
+    if (!mount.labels.empty()) entry["VolumeOptions"]["Labels"] = mount.labels;
     mounts.push_back(std::move(entry));
   }
   Json& host_config = body["HostConfig"];

@@ -21,6 +21,7 @@ struct VolumeMount {
   std::string volume;  // named volume
   std::string target;  // path in the container
   bool read_only = false;
+  Labels labels = {};  // given to the volume when the engine creates it for this mount
 };
 
 struct ContainerConfig {
@@ -31,6 +32,7 @@ struct ContainerConfig {
   std::vector<std::string> env;         // "KEY=value"
   std::vector<std::string> entrypoint;  // empty: the image's
   std::vector<std::string> cmd;         // empty: the image's default
+  std::string user;                     // empty: the image's
   std::string network;                  // attached at creation, container name is resolvable on it
   std::vector<std::string> network_aliases;
   std::vector<VolumeMount> mounts;
@@ -38,7 +40,8 @@ struct ContainerConfig {
   std::vector<std::string> cap_add;  // capabilities beyond Docker's default set, e.g. NET_ADMIN
   int stop_timeout_s = 10;
   // Its process reads a stdin that the engine closes when the first client attached to it
-  // disconnects (OpenStdin, StdinOnce): the controller's lease (ContainerRuntime::TakeLease).
+  // disconnects (OpenStdin, StdinOnce), and answers on stdout: the controller's lease
+  // (ContainerRuntime::TakeLease).
   bool stdin_once = false;
   bool auto_remove = false;  // the engine removes it once it has exited
 };

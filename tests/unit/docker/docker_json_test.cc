@@ -341,27 +341,37 @@ TEST(EncodeCreateContainerTest, AddedCapabilities) {
 
 // The controller's lease: its own process (not the image's entrypoint) reads a stdin the engine
 // closes when the attached client goes, and the engine removes the container once it exited.
-TEST(EncodeCreateContainerTest, LeaseReadsAStdinClosedWithItsClient) {
+TEST(EncodeCreateContainerTest, LeaseReadsAStdinClosedWithItsClientAndAnswersOnStdout) {
   ContainerConfig config;
   config.name = "demo-controller-lease";
   config.image = "radctl/postgres:15";
-  config.entrypoint = {"cat"};
-  config.cmd = {"-"};
+  config.entrypoint = {"sh", "-c", "script", "radctl-lease"};
+  config.cmd = {"/var/lib/radctl-lease"};
+  config.user = "root";
   config.network = "none";
   config.stdin_once = true;
   config.auto_remove = true;
+  config.mounts = {
+      {"demo-controller-state", "/var/lib/radctl-lease", false, {{"io.radctl.cluster", "demo"}}}};
   const Json body = Json::parse(EncodeCreateContainer(config));
-  EXPECT_EQ(body["Entrypoint"], Json({"cat"}));
-  EXPECT_EQ(body["Cmd"], Json({"-"}));
+  EXPECT_EQ(body["Entrypoint"], Json({"sh", "-c", "script", "radctl-lease"}));
+  EXPECT_EQ(body["Cmd"], Json({"/var/lib/radctl-lease"}));
+  EXPECT_EQ(body["User"], "root");
   EXPECT_EQ(body["OpenStdin"], true);
   EXPECT_EQ(body["StdinOnce"], true);
   EXPECT_EQ(body["AttachStdin"], true);
+  EXPECT_EQ(body["AttachStdout"], true);
   EXPECT_EQ(body["HostConfig"]["AutoRemove"], true);
   EXPECT_EQ(body["HostConfig"]["NetworkMode"], "none");
+  // The volume is made by the engine for the mount, labelled as the cluster's.
+  EXPECT_EQ(body["HostConfig"]["Mounts"][0]["VolumeOptions"]["Labels"]["io.radctl.cluster"],
+            "demo");
   const Json node = Json::parse(EncodeCreateContainer(NodeConfig()));
   EXPECT_FALSE(node.contains("Entrypoint"));
   EXPECT_FALSE(node.contains("OpenStdin"));
+  EXPECT_FALSE(node.contains("User"));
   EXPECT_FALSE(node["HostConfig"].contains("AutoRemove"));
+  EXPECT_FALSE(node["HostConfig"]["Mounts"][0].contains("VolumeOptions"));
 }
 
 TEST(EncodeCreateContainerTest, EmptyCmdKeepsTheImageDefault) {

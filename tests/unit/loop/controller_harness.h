@@ -16,7 +16,9 @@
 #include "controller/state/cluster_credentials.h"
 #include "controller/state/cluster_store.h"
 #include "controller/state/event_log.h"
+#include "controller/state/primary_record.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/naming.h"
 #include "tests/fakes/fake_world.h"
 
 namespace radctl::testing {
@@ -56,6 +58,8 @@ class ControllerHarness {
   }
   ~ControllerHarness() {
     loop_.reset();
+    record_.Detach();
+    lease_.reset();
     std::filesystem::remove_all(root_);
   }
 
@@ -66,8 +70,27 @@ class ControllerHarness {
   const ClusterSecrets& secrets() const { return secrets_; }
   std::string log() const { return log_.str(); }
 
+  // The record of the primary under the cluster's lease, for an Executor run outside the loop:
+  // the controller lets the lease go (it takes it again when it next acts).
+  PrimaryRecord& record() {
+    if (lease_ != nullptr && record_.attached()) return record_;
+    NewController();
+    docker::ContainerConfig config;
+    config.name = LeaseName(spec_.name);
+    config.mounts = {{LeaseVolumeName(spec_.name), "/var/lib/radctl-lease"}};
+    absl::StatusOr<std::unique_ptr<EngineLease>> lease = world_.env().runtime.TakeLease(config);
+    if (!lease.ok()) throw std::runtime_error(std::string(lease.status().message()));
+    lease_ = *std::move(lease);
+    if (absl::Status attached = record_.Attach(*lease_).status(); !attached.ok()) {
+      throw std::runtime_error(std::string(attached.message()));
+    }
+    return record_;
+  }
+
   // A controller started afresh (what a restart after a crash looks like: no memory).
   void NewController(absl::Duration converge_timeout = absl::Minutes(10)) {
+    record_.Detach();
+    lease_.reset();
     loop_.reset();
     LoopOptions options;
     options.converge_timeout = converge_timeout;
@@ -108,6 +131,8 @@ class ControllerHarness {
   std::ostringstream log_;
   EventLog events_;
   ClusterSecrets secrets_;
+  PrimaryRecord record_{store_};
+  std::unique_ptr<EngineLease> lease_;  // record()'s
   std::unique_ptr<ReconcileLoop> loop_;
 };
 

@@ -23,9 +23,12 @@ using ::testing::Not;
 
 class ExecutorTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(h_.BringUp().ok()) << h_.log(); }
+  void SetUp() override {
+    ASSERT_TRUE(h_.BringUp().ok()) << h_.log();
+    (void)h_.record();  // the controller's lease, taken as the loop takes it before acting
+  }
   ActionOutcome Run(const Action& action) {
-    Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store());
+    Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store(), h_.record());
     return executor.RunOne(action);
   }
 

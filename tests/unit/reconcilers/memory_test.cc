@@ -132,5 +132,26 @@ TEST(RememberTest, ATimelineIsRememberedUntilTheLastNodeThatAnsweredOnItIsGone) 
   EXPECT_EQ(memory.highest_timeline, 2);
 }
 
+// Taking the lease: another controller may have acted since this one looked (promoted a standby
+// that had answered this one as a standby): only this controller's own running work is kept.
+TEST(RememberTest, TakingTheLeaseKeepsOnlyTheWorkThisControllerRuns) {
+  ObservedState seen =
+      ObservedStateBuilder(DemoSpec()).Primary(1, 0x5000000, 2).Standby(2, 1).Build();
+  LoopMemory memory = Remember({}, seen, {}, kNow);
+  memory = RememberOutcomes(memory,
+                            {{Action{ActionType::kCloneStandby, 3, 0, "why"}, absl::OkStatus(),
+                              ActionOutcome::Kind::kStarted}},
+                            kNow);
+  memory.backup_running = true;
+  ASSERT_TRUE(memory.Node(2).answered_once);
+  LoopMemory kept = MemoryUnderNewLease(memory);
+  EXPECT_FALSE(kept.Node(2).answered_once);
+  EXPECT_EQ(kept.Node(2).answered_at, absl::InfinitePast());
+  EXPECT_EQ(kept.highest_timeline, 0);
+  EXPECT_EQ(kept.last_primary_lsn, 0u);
+  EXPECT_EQ(kept.Node(3).busy_with, "clone-standby");
+  EXPECT_TRUE(kept.backup_running);
+}
+
 }  // namespace
 }  // namespace radctl
