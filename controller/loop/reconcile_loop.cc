@@ -218,6 +218,13 @@ absl::StatusOr<bool> ReconcileLoop::HoldLease(const ClusterSpec& spec) {
                          : absl::StrCat(" (the state directory keeps the older one: ",
                                         attached.state_directory_error, ")")));
   }
+  if (attached.replaced_another_clusters) {
+    events_.Warning(spec.name, "RecordOfAnotherCluster",
+                    absl::StrCat("the volume ", LeaseVolumeName(spec.name),
+                                 " held the record of another cluster named ", spec.name,
+                                 " (deleted since, its volume left behind): not taken, replaced "
+                                 "with this cluster's"));
+  }
   memory_ = MemoryUnderNewLease(memory_);
   return true;
 }

@@ -191,7 +191,8 @@ absl::Status ClusterStore::SavePrimary(const RecordedPrimary& primary) {
   return files_.Write(Path("primary.json"), EncodeRecordedPrimary(primary, clock_.Now()), 0600);
 }
 
-std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at) {
+std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at,
+                                  const std::string& cluster_ca) {
   nlohmann::json json = {
       {"generation", primary.generation},
       {"ordinal", primary.ordinal},
@@ -202,10 +203,12 @@ std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time rec
       {"earlier_synchronous_since", FormatLsn(primary.earlier_since)},
       {"asynchronous_from", FormatLsn(primary.asynchronous_from)},
       {"recorded_at", absl::FormatTime(absl::RFC3339_full, recorded_at, absl::UTCTimeZone())}};
+  if (!cluster_ca.empty()) json["cluster_ca"] = cluster_ca;
   return json.dump(2) + "\n";
 }
 
-absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text) {
+absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text,
+                                                      std::string* cluster_ca) {
   try {
     nlohmann::json json = nlohmann::json::parse(text);
     RecordedPrimary recorded{json.at("ordinal").get<int>(), json.at("timeline").get<int>(),
@@ -215,6 +218,7 @@ absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text) {
     recorded.earlier_since = ParseLsn(json.value("earlier_synchronous_since", "")).value_or(0);
     recorded.asynchronous_from = ParseLsn(json.value("asynchronous_from", "")).value_or(0);
     recorded.generation = json.value("generation", int64_t{0});
+    if (cluster_ca != nullptr) *cluster_ca = json.value("cluster_ca", "");
     return recorded;
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(e.what());

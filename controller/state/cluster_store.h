@@ -91,8 +91,11 @@ class ClusterStore {
 };
 
 // primary.json's text, stamped `recorded_at`, and back (DataLoss when it is not such a record).
-std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at);
-[[nodiscard]] absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(const std::string& text);
+// `cluster_ca` ("" none) says which cluster of the name it is of (primary_record.h).
+std::string EncodeRecordedPrimary(const RecordedPrimary& primary, absl::Time recorded_at,
+                                  const std::string& cluster_ca = "");
+[[nodiscard]] absl::StatusOr<RecordedPrimary> DecodeRecordedPrimary(
+    const std::string& text, std::string* cluster_ca = nullptr);
 
 // Makes `dir` (0700) if missing; refuses one that is not a directory of this user's or that
 // others may read (FailedPrecondition, saying how to fix it): it holds the passwords. On the

@@ -4,7 +4,10 @@
 // cannot see a copy of itself: a controller started from a copy (another machine, a restored
 // backup) acts while the original is stopped, and the original would then trust an older record
 // and, say, point the endpoint at a primary the copy had failed over from. Every record carries
-// a generation; of two copies, the one with the higher generation is the record.
+// a generation; of two copies, the one with the higher generation is the record. The engine's
+// copy also names the cluster it is of (a digest of its CA certificate, which copies of the
+// state directory share and a cluster created again under the same name does not): a record
+// left by an earlier cluster of the name is not taken.
 #pragma once
 
 #include <mutex>
@@ -35,6 +38,9 @@ class PrimaryRecord {
     // The newer copy could not be written to the state directory (it is the record all the
     // same: Load returns it): why, for the user.
     std::string state_directory_error;
+    // The engine held the record of another cluster of this name (deleted since, its volume
+    // left behind): replaced with this state directory's.
+    bool replaced_another_clusters = false;
   };
 
   // With `lease` just taken: reads the engine's copy and keeps it as the record when it is the
@@ -59,6 +65,7 @@ class PrimaryRecord {
   ClusterStore& store_;
   mutable std::mutex mu_;
   const EngineLease* lease_ = nullptr;        // attached to
+  std::string cluster_ca_;                    // this cluster's, as the engine's copy names it
   std::optional<RecordedPrimary> on_engine_;  // as last read or written there
 };
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -516,6 +517,8 @@ class FakeWorld::Session : public NodeSession {
     probe.tls_certificate = node->tls_certificate;
     if (!node->records.empty()) probe.repmgr_nodes = node->records;
     for (const DataCopy& copy : node->kept_aside) probe.moved_aside.push_back(copy.path);
+    probe.stop_requested_at = node->stop_requested_wall;
+    probe.stop_answer = node->stop_answer;
     if (probe.in_recovery) {
       probe.receive_lsn = node->receive_reported.value_or(0);
       probe.replay_lsn = node->replayed;
@@ -1073,6 +1076,7 @@ void FakeWorld::AcknowledgeCommits() {
 
 void FakeWorld::Replicate() {
   const absl::Time now = time_.Monotonic();
+  AdvanceStops(now);
   // Twice: a standby that attaches in the first round may let another see its primary's WAL
   // only through it in the second (never in radctl's clusters, but cheap).
   for (int round = 0; round < 2; ++round) {
@@ -1156,6 +1160,9 @@ void FakeWorld::LoadTls(FakeNode& node) {
 }
 
 void FakeWorld::StopNode(FakeNode& node, int exit_code) {
+  node.stop_requested = absl::InfinitePast();
+  node.stop_requested_wall = absl::InfinitePast();
+  node.stop_answer = StopAnswer::kNone;
   node.state = "exited";
   node.exit_code = exit_code;
   node.postgres = false;
@@ -1197,8 +1204,22 @@ docker::ExecResult FakeWorld::RunStep(const std::string& container, FakeNode& no
         std::string(data) == "empty" ? "" : absl::StrCat("timeline=", timeline, "\n");
     std::vector<std::string> aside;
     for (const DataCopy& copy : node.kept_aside) aside.push_back(copy.path);
+    std::string stop_lines;
+    if (node.stop_requested_wall != absl::InfinitePast()) {
+      const int64_t micros = absl::ToUnixMicros(node.stop_requested_wall);
+      stop_lines = absl::StrFormat("stop_requested=%d.%06d\n", micros / 1000000, micros % 1000000);
+    }
+    if (node.stop_answer != StopAnswer::kNone) {
+      absl::StrAppend(&stop_lines,
+                      "stop_answer=", node.stop_answer == StopAnswer::kGo ? "go" : "wait", "\n");
+    }
     return Ok(absl::StrCat("data=", data, "\npostgres=", node.postgres ? "running" : "stopped",
-                           "\n", timeline_line, "aside=", absl::StrJoin(aside, ","), "\n"));
+                           "\n", timeline_line, stop_lines, "aside=", absl::StrJoin(aside, ","),
+                           "\n"));
+  }
+  if (step == "answer-stop") {
+    node.stop_answer = arg("answer") == "go" ? StopAnswer::kGo : StopAnswer::kWait;
+    return Ok("");
   }
   const bool fails_late = fail_late_[step] > 0;
   if (fails_late) --fail_late_[step];
@@ -1576,15 +1597,58 @@ void FakeWorld::Stop(int ordinal) {
   Replicate();
   FakeNode& node = nodes_.at(ordinal);
   if (node.state != "running") return;
+  Emit("kill", NodeName(ordinal));
+  ShutDownCleanly(ordinal, node);
+  Replicate();
+}
+
+void FakeWorld::ShutDownCleanly(int ordinal, FakeNode& node) {
   if (node.postgres && node.data == FakeData::kPrimary) {
     node.wal.Append(0x28);  // a clean shutdown: its checkpoint reaches the standbys
     Replicate();
   }
   StopNode(node, 0);
-  Emit("kill", NodeName(ordinal));
   Emit("die", NodeName(ordinal));
   Emit("stop", NodeName(ordinal));
+}
+
+void FakeWorld::RequestStop(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
   Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (node.state != "running" && node.state != "paused") return;
+  if (node.stop_requested != absl::InfinitePast()) return;  // asked already
+  Emit("kill", NodeName(ordinal));                          // SIGTERM
+  if (node.state == "running" && !node.postgres) {
+    ShutDownCleanly(ordinal, node);  // nothing to wait for: the entrypoint exits at once
+    Replicate();
+    return;
+  }
+  node.stop_requested = time_.Monotonic();
+  node.stop_requested_wall = time_.Now();
+}
+
+void FakeWorld::AdvanceStops(absl::Time now) {
+  if (advancing_stops_) return;  // a shutdown here replicates, which comes back here
+  advancing_stops_ = true;
+  for (auto& [ordinal, node] : nodes_) {
+    if (node.stop_requested == absl::InfinitePast()) continue;
+    const absl::Duration waited = now - node.stop_requested;
+    if (node.state == "paused" || node.frozen) {
+      // No shutdown can happen: the engine kills it at the stop timeout.
+      if (waited >= absl::Seconds(30)) {
+        StopNode(node, 137);
+        Emit("die", NodeName(ordinal));
+        Emit("stop", NodeName(ordinal));
+      }
+      continue;
+    }
+    const bool stops = node.stop_answer == StopAnswer::kGo ||
+                       (node.stop_answer == StopAnswer::kWait && waited >= absl::Seconds(20)) ||
+                       (node.stop_answer == StopAnswer::kNone && waited >= absl::Seconds(3));
+    if (stops) ShutDownCleanly(ordinal, node);
+  }
+  advancing_stops_ = false;
 }
 
 void FakeWorld::Start(int ordinal) {

@@ -104,6 +104,12 @@ struct FakeNode {
   absl::Time next_attempt = absl::InfinitePast();    // when the startup process tries streaming
   absl::Time replay_done_at = absl::InfinitePast();  // replay of local WAL after a start ends
   std::optional<Lsn> receive_reported;  // pg_last_wal_receive_lsn(): NULL until it streams
+  // Its container was asked to stop and the entrypoint waits for the controller's answer
+  // (planned_stop.h): since when (monotonic; and the wall time the entrypoint wrote), and the
+  // answer so far. Cleared when the container stops.
+  absl::Time stop_requested = absl::InfinitePast();
+  absl::Time stop_requested_wall = absl::InfinitePast();
+  StopAnswer stop_answer = StopAnswer::kNone;
   // Faults.
   bool frozen = false;   // Postgres hangs: sessions time out, exec still works
   bool lagging = false;  // receives nothing more from its upstream
@@ -240,8 +246,13 @@ class FakeWorld {
   void Advance();
   // Wakes event streams waiting for the next event (to see that they should stop).
   void WakeEventStreams();
-  void Kill(int ordinal);   // docker kill: exit code 137, Postgres gone
-  void Stop(int ordinal);   // docker stop: a clean shutdown, exit code 0
+  void Kill(int ordinal);  // docker kill: exit code 137, Postgres gone
+  void Stop(int ordinal);  // docker stop: a clean shutdown, exit code 0
+  // docker stop as the image answers it (images/postgres/entrypoint.sh): the entrypoint keeps
+  // Postgres running until the controller answers "go", or 3 s without an answer, or 20 s after
+  // "wait"; then a clean shutdown. A hung Postgres or a paused container is killed at the
+  // stop timeout (30 s).
+  void RequestStop(int ordinal);
   void Start(int ordinal);  // docker start (the entrypoint starts only a standby's Postgres)
   // The tag `image` built again: it now names the image `id` (by default an image's id is its
   // name).
@@ -315,6 +326,8 @@ class FakeWorld {
   void StartPostgres(FakeNode& node);
   void LoadTls(FakeNode& node);  // what tls/radctl-tls.conf says, as Postgres loads it
   void StopNode(FakeNode& node, int exit_code);
+  void ShutDownCleanly(int ordinal, FakeNode& node);  // Postgres stopped (fast), exit code 0
+  void AdvanceStops(absl::Time now);  // the entrypoints waiting on stop requests, as time passed
   void Emit(const std::string& action, const std::string& name);
   docker::ExecResult RunStep(const std::string& container, FakeNode& node, const std::string& step,
                              const std::map<std::string, std::string>& args);
@@ -345,7 +358,8 @@ class FakeWorld {
   // The volumes the leases keep their files in (EngineLease::ReadFile): by volume, by file.
   std::map<std::string, std::map<std::string, std::string>> lease_volumes_;
   uint64_t next_lease_token_ = 1;
-  std::set<int> dead_callers_;  // EndLeasesOf: they take no lease again
+  std::set<int> dead_callers_;    // EndLeasesOf: they take no lease again
+  bool advancing_stops_ = false;  // AdvanceStops runs
   int next_port_ = 41000;
   std::vector<std::string> steps_;
   mutable int container_listings_ = 0;

@@ -156,7 +156,10 @@ TEST(FleetTest, OneWatcherServesADirectoryOfClustersAddsAndPrunesAsFilesComeAndG
       absl::Seconds(60)))
       << watcher.Log();
   EXPECT_THAT(b.LabelledObjects("containers"), ::testing::IsEmpty());
-  EXPECT_EQ(b.LabelledObjects("volumes").size(), 1u);
+  // Its node's data and the record kept with the controller's lease.
+  EXPECT_THAT(
+      b.LabelledObjects("volumes"),
+      ::testing::UnorderedElementsAre("it-fleet-b-pg-1-data", "it-fleet-b-controller-state"));
   std::string observed;
   EXPECT_EQ(ReadyClusters(&observed), (std::set<std::string>{"it-fleet-a", "it-fleet-c"}))
       << observed;

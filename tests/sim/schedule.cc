@@ -43,7 +43,9 @@ constexpr Weighted kWeights[] = {
     {StepKind::kDetection, 1},
     {StepKind::kImage, 1},
     {StepKind::kSwitchover, 3},
-    {StepKind::kPromote, 0},  // drawn last (Generate)
+    {StepKind::kPromote, 0},         // drawn last (Generate)
+    {StepKind::kPlannedStop, 0},     // likewise
+    {StepKind::kPlannedStopAll, 0},  // likewise
 };
 
 }  // namespace
@@ -133,6 +135,18 @@ Scenario Generate(uint64_t seed, int max_steps, absl::Duration horizon) {
     scenario.steps.push_back(second);
     scenario.steps.push_back(stop);
   }
+  // In a third, containers are stopped as Docker stops them, their entrypoints waiting for the
+  // controller's answer: one or two nodes, or (a third of those) every node at once.
+  if (pick(0, 2) == 0) {
+    const int stops = pick(1, 2);
+    for (int i = 0; i < stops; ++i) {
+      Step stop;
+      stop.kind = pick(0, 2) == 0 ? StepKind::kPlannedStopAll : StepKind::kPlannedStop;
+      stop.at = absl::Milliseconds(std::uniform_int_distribution<int64_t>(0, horizon_ms)(random));
+      stop.node = pick(1, 5);
+      scenario.steps.push_back(stop);
+    }
+  }
   return scenario;
 }
 
@@ -208,6 +222,10 @@ std::string Describe(const Step& step, const std::string& cluster) {
       return at + "radctl switchover --to " + node;
     case StepKind::kPromote:
       return at + "radctl promote " + node + " --accept-data-loss";
+    case StepKind::kPlannedStop:
+      return at + "docker stop " + node + " (its entrypoint waits for the controller)";
+    case StepKind::kPlannedStopAll:
+      return at + "docker stop of every node at once (their entrypoints wait for the controller)";
   }
   return at + "?";
 }

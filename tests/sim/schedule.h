@@ -44,6 +44,11 @@ enum class StepKind {
   kImage,        // spec.postgres.image changed
   kSwitchover,   // radctl switchover --to `node`
   kPromote,      // radctl promote `node` --accept-data-loss
+  // Docker stopping a container as the image answers it (planned_stop.h): the entrypoint keeps
+  // Postgres running until the controller answers. Node `node`, or every node at once (a host
+  // shutting down, `docker compose stop`).
+  kPlannedStop,
+  kPlannedStopAll,
 };
 
 struct Step {

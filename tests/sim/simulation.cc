@@ -382,6 +382,14 @@ void Simulation::Apply(const Step& step) {
     case StepKind::kStart:
       if (exists) world_.Start(node);
       return;
+    case StepKind::kPlannedStop:
+      if (exists) world_.RequestStop(node);
+      return;
+    case StepKind::kPlannedStopAll:
+      for (const testing::WorldTruth::Node& each : world_.Truth().nodes) {
+        if (each.container) world_.RequestStop(each.ordinal);
+      }
+      return;
     case StepKind::kPause:
       if (exists && world_.Node(node).state == "running") world_.Pause(node);
       return;

@@ -191,5 +191,23 @@ TEST_F(PrimaryRecordTest, ACopyOnTheEngineThatCannotBeReadStopsTheControllerAndS
   EXPECT_FALSE(record.attached());
 }
 
+// A cluster deleted by hand (its node volumes removed, the lease's left behind), then created
+// again under the same name: the old record names a primary and timeline of data that is gone.
+TEST_F(PrimaryRecordTest, TheRecordOfAnEarlierClusterOfTheSameNameIsNotTaken) {
+  ClusterStore store(root_.string(), "demo", clock_, files_);
+  lease_.files[kPrimaryRecordFile] =
+      EncodeRecordedPrimary(Primary(3, 4, 9), clock_.Now(), "digest of another CA");
+  PrimaryRecord record(store);
+  absl::StatusOr<PrimaryRecord::Attached> attached = record.Attach(lease_);
+  ASSERT_TRUE(attached.ok()) << attached.status();
+  EXPECT_TRUE(attached->replaced_another_clusters);
+  EXPECT_FALSE(attached->adopted.has_value());
+  EXPECT_EQ(record.Load()->ordinal, 0);  // none yet: a new cluster
+  ASSERT_TRUE(record.Save(Primary(1, 1), &behind_).ok());
+  std::string cluster_ca;
+  EXPECT_EQ(DecodeRecordedPrimary(lease_.files[kPrimaryRecordFile], &cluster_ca)->ordinal, 1);
+  EXPECT_EQ(cluster_ca, "");  // this store keeps no CA
+}
+
 }  // namespace
 }  // namespace radctl
