@@ -60,12 +60,16 @@ void PrimaryRecord::Detach() {
   lease_ = nullptr;
 }
 
-absl::StatusOr<RecordedPrimary> PrimaryRecord::Load() const {
+absl::StatusOr<RecordedPrimary> PrimaryRecord::Load() {
   ASSIGN_OR_RETURN(RecordedPrimary local, store_.LoadPrimary());
   std::lock_guard<std::mutex> lock(mu_);
   // The engine's copy wins a tie: it is the one every holder of the lease reads.
-  if (on_engine_.has_value() && on_engine_->generation >= local.generation) return *on_engine_;
-  return local;
+  if (!on_engine_.has_value() || on_engine_->generation < local.generation) return local;
+  if (lease_ != nullptr && on_engine_->generation > local.generation) {
+    // The state directory fell behind (it could not be written): it catches up once it can.
+    (void)store_.SavePrimary(*on_engine_);
+  }
+  return *on_engine_;
 }
 
 absl::Status PrimaryRecord::Save(RecordedPrimary record, std::string* state_directory_error) {

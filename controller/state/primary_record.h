@@ -52,8 +52,9 @@ class PrimaryRecord {
   // Before the lease is let go or lost: Save refuses until the next Attach.
   void Detach();
 
-  // The record: the state directory's, or the engine's once that is newer.
-  [[nodiscard]] absl::StatusOr<RecordedPrimary> Load() const;
+  // The record: the state directory's, or the engine's once that is newer (then written to a
+  // state directory that fell behind, once it can be, while the lease is held).
+  [[nodiscard]] absl::StatusOr<RecordedPrimary> Load();
 
   // Writes `record` as the next generation: to the engine (while the lease is held), which makes
   // it the record, then to the state directory. When only the state directory's copy fails the

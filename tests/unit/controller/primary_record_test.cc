@@ -159,6 +159,12 @@ TEST_F(PrimaryRecordTest, OnTheEngineItIsTheRecordThoughTheStateDirectoryCannotB
   ASSERT_TRUE(attached.ok());
   EXPECT_THAT(attached->state_directory_error, HasSubstr("Read-only"));
   EXPECT_EQ(restarted.Load()->ordinal, 2);
+
+  // Writable again: the state directory catches up (what `radctl status` reads).
+  files_.read_only = false;
+  EXPECT_EQ(restarted.Load()->ordinal, 2);
+  EXPECT_EQ(store.LoadPrimary()->ordinal, 2);
+  EXPECT_EQ(store.LoadPrimary()->generation, 2);
 }
 
 TEST_F(PrimaryRecordTest, NothingIsWrittenWithoutTheLease) {
