@@ -165,6 +165,16 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
   if (state_ != nullptr) state_->Publish(spec, *observed, result.plan);
   ReportWaiting(result.plan);
   if (result.plan.actions.empty()) {
+    // A plan that only waits may wait on a record another controller has replaced since (a
+    // promotion this one cannot see): the lease brings the newest, and the pass plans again.
+    if (!result.plan.converged() && !record_.attached()) {
+      absl::StatusOr<bool> taken = HoldLease(spec);
+      if (!taken.ok()) {
+        result.status = taken.status();
+        return result;
+      }
+      if (*taken) return ObservePlanAct(spec);
+    }
     result.steady = SteadyPrimaryOf(*observed, result.plan);
     return result;
   }
