@@ -169,8 +169,13 @@ std::optional<Violation> Checker::CheckClaims(const WorldTruth& truth) {
     SeenEvent claim = std::move(claims_.front());
     claims_.erase(claims_.begin());
     const WorldTruth::Node* node = truth.NodeNamed(claim.object, cluster_);
+    // "... no acknowledged commit is lost since the primary committed synchronously; commits
+    // acknowledged before that ... may be lost": the promise for commits whose synchronous
+    // protection ended (synchronous replication turned off since) is that announcement.
+    const bool announces_earlier = absl::StrContains(claim.message, "may be lost");
     for (const Acked& acked : acked_) {
       if (!acked.by_quorum || acked.at > claim.at) continue;
+      if (acked.synchronous_ended && announces_earlier) continue;
       // A person promoted a node since, accepting that what it lacked was lost.
       if (std::any_of(loss_accepted_.begin(), loss_accepted_.end(),
                       [&](absl::Time at) { return at >= acked.at && at <= claim.at; })) {
