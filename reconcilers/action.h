@@ -87,8 +87,10 @@ bool RunsBesideTheNode(ActionType type);
 
 // How a node is fenced (kFence, and the old primary in kFailover): stopping Postgres from
 // inside the container leaves the container running (fast to rejoin); killing the container
-// needs nothing of it (paused, hung, or a stop that failed before).
-enum class FenceMethod { kStopPostgres, kKillContainer };
+// needs nothing of it (paused, hung, or a stop that failed before). A container the engine has
+// sent SIGKILL already (NodeObservation::killed) runs nothing: killing it again would only wait
+// for the engine to report its exit (Docker's kill of a SIGKILL waits for it, 0.1-0.3 s).
+enum class FenceMethod { kStopPostgres, kKillContainer, kAlreadyKilled };
 
 // Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails. A
 // failover must not wait for the bouncer (the primary is gone already); a planned change

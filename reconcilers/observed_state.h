@@ -97,7 +97,10 @@ struct NodeObservation {
   int ordinal = 0;
   std::string name;  // demo-pg-2
   ContainerState container = ContainerState::kMissing;
-  bool paused = false;      // `docker pause`d: counts as running, but nothing runs in it
+  bool paused = false;  // `docker pause`d: counts as running, but nothing runs in it
+  // Sent SIGKILL since it last started (the runtime's `kill` event): every process in it is
+  // gone, though the engine lists it as running until it reports its exit, 0.1-0.3 s later.
+  bool killed = false;
   int exit_code = 0;        // of a stopped container
   bool oom_killed = false;  // of a stopped container
   bool volume_exists = false;
@@ -164,7 +167,7 @@ struct NodeObservation {
   // A container that exited on its own with an error, or was killed, has died; one stopped
   // cleanly (exit 0: `docker stop`, `docker restart`) was stopped on purpose.
   bool ContainerDied() const {
-    return container == ContainerState::kMissing ||
+    return container == ContainerState::kMissing || killed ||
            (container == ContainerState::kStopped && (exit_code != 0 || oom_killed));
   }
   bool IsWritablePrimary() const { return reachable && !in_recovery; }

@@ -103,6 +103,7 @@ absl::Duration Situation::SilentFor(const NodeObservation& node) const {
 
 FenceMethod Situation::FenceMethodFor(int ordinal) const {
   const NodeObservation* node = Node(ordinal);
+  if (node != nullptr && node->killed) return FenceMethod::kAlreadyKilled;
   if (node == nullptr || node->container != ContainerState::kRunning || node->paused ||
       (node->data_dir == DataDir::kUnknown && !node->facts_error.empty())) {
     return FenceMethod::kKillContainer;
@@ -112,7 +113,7 @@ FenceMethod Situation::FenceMethodFor(int ordinal) const {
 }
 
 bool Situation::CannotCommit(const NodeObservation* node) {
-  if (node == nullptr || node->container != ContainerState::kRunning) return true;
+  if (node == nullptr || node->container != ContainerState::kRunning || node->killed) return true;
   if (node->reachable) return node->in_recovery;
   return !node->paused && node->data_dir != DataDir::kUnknown && !node->postgres_running;
 }

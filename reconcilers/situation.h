@@ -71,9 +71,9 @@ class Situation {
   absl::Duration SilentFor(const NodeObservation& node) const;
   // How to fence the node (see FenceMethod).
   FenceMethod FenceMethodFor(int ordinal) const;
-  // Whether the node can no longer commit: gone, stopped, in recovery, or silent with its
-  // Postgres seen stopped. A paused container, or one whose Postgres still runs, can wake up and
-  // commit.
+  // Whether the node can no longer commit: gone, stopped, SIGKILLed, in recovery, or silent with
+  // its Postgres seen stopped. A paused container, or one whose Postgres still runs, can wake up
+  // and commit.
   static bool CannotCommit(const NodeObservation* node);
 };
 

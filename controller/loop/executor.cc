@@ -279,6 +279,8 @@ absl::Status Executor::Fence(int ordinal, FenceMethod method) {
       return nodes_.StopPostgres(ordinal);
     case FenceMethod::kKillContainer:
       return nodes_.KillContainer(ordinal);
+    case FenceMethod::kAlreadyKilled:
+      return absl::OkStatus();
   }
   return absl::InternalError("unknown fence method");
 }

@@ -186,6 +186,8 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     node.image = container.image;
     node.image_id = container.image_id;
     node.host_port = PublishedPort(container.ports, kPostgresPort);
+    node.killed = node.container == ContainerState::kRunning && killed_ != nullptr &&
+                  killed_->Killed(container.name, env_.clock.Monotonic());
     if (auto repository = container.labels.find(kLabelBackupRepository);
         repository != container.labels.end()) {
       node.repository = repository->second;
@@ -285,6 +287,11 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
         return;
       }
       if (node.container != ContainerState::kRunning) return;
+      if (node.killed) {  // nothing runs in it any more: no probe, no exec
+        probes[i] = absl::UnavailableError(
+            "its container was sent SIGKILL (the engine has not reported its exit yet)");
+        return;
+      }
       if (node.host_port != 0) {
         probes[i] = ProbeNode(spec, node.host_port, &roles[i]);
       } else {

@@ -19,6 +19,7 @@
 #include "controller/clients/env.h"
 #include "controller/config/secrets.h"
 #include "controller/config/tls_certificates.h"
+#include "controller/loop/killed_containers.h"
 #include "crd-like-specs/cluster_spec.h"
 #include "reconcilers/observed_state.h"
 
@@ -31,6 +32,9 @@ class Observer {
   void set_probe_timeout(absl::Duration timeout) { probe_timeout_ = timeout; }
   // New passwords or certificates (a rotation, a renewal): used from the next Observe on.
   void set_secrets(const ClusterSecrets& secrets) { secrets_ = secrets; }
+  // The containers the event stream saw SIGKILLed (the watching loop's): reported as killed
+  // before the engine lists them as exited.
+  void set_killed(const KilledContainers* killed) { killed_ = killed; }
 
   // `busy`: nodes a long action runs on; their data directory is looked into less often (an
   // exec every pass would slow the action down).
@@ -75,6 +79,7 @@ class Observer {
 
   const Env& env_;
   ClusterSecrets secrets_;
+  const KilledContainers* killed_ = nullptr;
   struct ImageSeen {
     std::string name;
     std::string id;

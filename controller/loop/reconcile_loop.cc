@@ -60,7 +60,9 @@ ReconcileLoop::ReconcileLoop(const Env& env, const ClusterSecrets& secrets, Even
       options_(options),
       store_(store),
       state_(state),
-      observer_(env, secrets) {}
+      observer_(env, secrets) {
+  observer_.set_killed(&killed_);
+}
 
 ReconcileLoop::~ReconcileLoop() { (void)CollectBackground(/*wait_all=*/true); }
 
@@ -447,6 +449,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
       absl::Status status = env_.runtime.StreamEvents(
           kLabelCluster, cluster,
           [&](const docker::Event& event) {
+            killed_.Note(event, env_.clock.Monotonic());
             const EventResponse response = RespondToRuntimeEvent(event.action);
             if (response == EventResponse::kWatchClosely) {
               signalled_at = absl::ToUnixNanos(env_.clock.Monotonic());
@@ -455,6 +458,7 @@ void ReconcileLoop::Watch(const std::function<ClusterSpec()>& desired,
           },
           stop);
       if (!status.ok() && !stop) {
+        killed_.Forget();
         Wake();  // events may have been missed: observe now, then reconnect after a pause
         env_.clock.SleepFor(absl::Seconds(1));
       }

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "controller/clients/env.h"
 #include "controller/loop/executor.h"
+#include "controller/loop/killed_containers.h"
 #include "controller/loop/observer.h"
 #include "controller/reporting/controller_state.h"
 #include "controller/state/cluster_store.h"
@@ -121,6 +122,7 @@ class ReconcileLoop {
   ClusterStore& store_;
   PrimaryRecord record_{store_};  // attached to the lease while it is held
   ControllerState* state_;
+  KilledContainers killed_;  // fed by Watch's event stream; read by the observer
   Observer observer_;
   std::unique_ptr<EngineLease> lease_;  // null until taken (Watch starts, or a pass acts)
   LoopMemory memory_;

@@ -8,6 +8,7 @@ namespace radctl::without_primary {
 
 std::string DescribeStop(const NodeObservation& node) {
   if (node.container == ContainerState::kMissing) return "container is gone";
+  if (node.killed) return "container was killed (SIGKILL)";
   if (node.oom_killed) return "container was killed for lack of memory (OOM)";
   return absl::StrCat("container died (exit code ", node.exit_code, ")");
 }

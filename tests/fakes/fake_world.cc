@@ -324,6 +324,10 @@ class FakeWorld::Runtime : public ContainerRuntime {
     if (node->state != "running") {
       return absl::AbortedError(absl::StrCat("Container ", container, " is not running"));
     }
+    if (node->dying) {
+      return absl::InternalError(
+          "OCI runtime exec failed: exec failed: cannot exec in a stopped container: unknown");
+    }
     std::optional<ScriptStep> step = ParseScriptStep(cmd);
     if (!step) return docker::ExecResult{127, "", "not one of radctl's scripts"};
     w_.steps_.push_back(absl::StrCat(step->name, " ", container));
@@ -1164,6 +1168,7 @@ void FakeWorld::StopNode(FakeNode& node, int exit_code) {
   node.stop_requested_wall = absl::InfinitePast();
   node.stop_answer = StopAnswer::kNone;
   node.state = "exited";
+  node.dying = false;
   node.exit_code = exit_code;
   node.postgres = false;
   node.frozen = false;  // the hung process is gone with its container: the next start is fresh
@@ -1175,11 +1180,13 @@ absl::Status FakeWorld::Admit() const {
   return hooks_ == nullptr ? absl::OkStatus() : hooks_->BeforeCall();
 }
 
-void FakeWorld::Emit(const std::string& action, const std::string& name) {
+void FakeWorld::Emit(const std::string& action, const std::string& name,
+                     docker::Labels attributes) {
   docker::Event event;
   event.type = "container";
   event.action = action;
   event.name = name;
+  event.labels = std::move(attributes);
   events_.push_back(event);
   time_.Notify(events_cv_);
 }
@@ -1588,6 +1595,30 @@ void FakeWorld::Kill(int ordinal) {
   if (node.state != "running" && node.state != "paused") return;
   StopNode(node, 137);
   Emit("kill", NodeName(ordinal));
+  Emit("die", NodeName(ordinal));
+  Replicate();
+}
+
+void FakeWorld::KillSlowly(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (node.state != "running" && node.state != "paused") return;
+  node.state = "running";  // the engine thaws a paused container for its SIGKILL
+  node.dying = true;
+  node.postgres = false;
+  node.frozen = false;
+  Detach(node, absl::InfinitePast());
+  Emit("kill", NodeName(ordinal), {{"signal", "9"}});
+  Replicate();
+}
+
+void FakeWorld::FinishDying(int ordinal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Replicate();
+  FakeNode& node = nodes_.at(ordinal);
+  if (node.state != "running") return;
+  StopNode(node, 137);
   Emit("die", NodeName(ordinal));
   Replicate();
 }

@@ -112,6 +112,7 @@ struct FakeNode {
   StopAnswer stop_answer = StopAnswer::kNone;
   // Faults.
   bool frozen = false;   // Postgres hangs: sessions time out, exec still works
+  bool dying = false;    // SIGKILLed, listed as running until FinishDying: exec fails
   bool lagging = false;  // receives nothing more from its upstream
 
   int timeline() const { return wal.empty() ? 0 : wal.timeline(); }
@@ -247,6 +248,11 @@ class FakeWorld {
   // Wakes event streams waiting for the next event (to see that they should stop).
   void WakeEventStreams();
   void Kill(int ordinal);  // docker kill: exit code 137, Postgres gone
+  // docker kill as the engine shows it at first: every process gone and the `kill` event
+  // (signal 9) sent, but the container still listed as running until FinishDying (the engine's
+  // clean-up: 0.1-0.3 s on Docker 20.10), which gives it exit code 137 and sends `die`.
+  void KillSlowly(int ordinal);
+  void FinishDying(int ordinal);
   void Stop(int ordinal);  // docker stop: a clean shutdown, exit code 0
   // docker stop as the image answers it (images/postgres/entrypoint.sh): the entrypoint keeps
   // Postgres running until the controller answers "go", or 3 s without an answer, or 20 s after
@@ -328,7 +334,7 @@ class FakeWorld {
   void StopNode(FakeNode& node, int exit_code);
   void ShutDownCleanly(int ordinal, FakeNode& node);  // Postgres stopped (fast), exit code 0
   void AdvanceStops(absl::Time now);  // the entrypoints waiting on stop requests, as time passed
-  void Emit(const std::string& action, const std::string& name);
+  void Emit(const std::string& action, const std::string& name, docker::Labels attributes = {});
   docker::ExecResult RunStep(const std::string& container, FakeNode& node, const std::string& step,
                              const std::map<std::string, std::string>& args);
 

@@ -394,6 +394,42 @@ TEST(ReconcileLoopTest, WatchUsesTheDetectionTimeOfTheCurrentSpec) {
   EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
 }
 
+// Docker lists a SIGKILLed container as running until its clean-up ends (0.1-0.3 s): the
+// watcher fails over from the `kill` event, not from the engine's later `die`, nor after
+// detectionMs of silence.
+TEST(ReconcileLoopTest, APrimarySentSigkillIsFailedOverFromBeforeTheEngineListsItAsExited) {
+  ControllerHarness h;
+  ASSERT_TRUE(h.BringUp().ok());
+  ClusterSpec spec = h.spec();
+  spec.failover.detection_ms = 3'600'000;  // an hour: its silence alone fails nothing over here
+  std::atomic<bool> stop{false};
+  std::thread watch([&] { h.loop().Watch([&] { return spec; }, stop); });
+  absl::Time settled = h.world().clock().Now() + absl::Seconds(1);
+  while (h.world().clock().Now() < settled) std::this_thread::yield();
+
+  h.world().KillSlowly(1);
+  const absl::Time killed_at = h.world().clock().Now();
+  while (h.world().Bouncer().target != "demo-pg-2" &&
+         h.world().clock().Now() < killed_at + absl::Minutes(1)) {
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(h.world().Bouncer().target, "demo-pg-2") << h.log();
+  // Decided from the `kill` event (the fence's own kill may have ended the container since).
+  EXPECT_THAT(h.log(), HasSubstr("primary demo-pg-1 container was killed (SIGKILL)"));
+  EXPECT_THAT(h.log(), Not(HasSubstr("primary demo-pg-1 container died")));
+
+  h.world().FinishDying(1);  // the engine's `die`: the old primary is rejoined
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while ((h.world().Node(1).data != FakeData::kStandby || !h.world().Node(1).postgres) &&
+         absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stop = true;
+  watch.join();
+  ExpectPrimary(h, 2);
+  ExpectStandbyOf(h, 1, 2);
+}
+
 // Seconds since midnight of the event line holding `text` ("HH:MM:SS.mmm ..."); -1 if none.
 double EventClock(const std::string& log, const std::string& text) {
   size_t at = log.find(text);

@@ -141,6 +141,14 @@ class ObservedStateBuilder {
     node.moved_aside_read = data != DataDir::kUnknown;  // kUnknown: its facts were not read
     return *this;
   }
+  // Container sent SIGKILL (the engine's `kill` event), still listed as running.
+  ObservedStateBuilder& Killed(int ordinal) {
+    NodeObservation& node = Running(ordinal);
+    node.killed = true;
+    node.probe_error = "its container was sent SIGKILL";
+    node.probe_refused = true;
+    return *this;
+  }
   // Container stopped with `exit_code` (0: stopped cleanly).
   ObservedStateBuilder& Stopped(int ordinal, int exit_code) {
     NodeObservation& node = Node(ordinal);

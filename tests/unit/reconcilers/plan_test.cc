@@ -1798,6 +1798,25 @@ TEST(PlanRequeueTest, ConvergedRequeuesLate) {
 // How an action is carried out is decided here too: the fence method and whether clients must
 // be held.
 
+// The engine lists a SIGKILLed container as running for 0.1-0.3 s more: its primary is failed
+// over from at once, in one action (no fence of its own first: nothing in it can commit), and
+// not killed again (Docker's kill would wait for the engine's clean-up).
+TEST(PlanHowTest, FailoverFromAContainerSentSigkillNeedsNoFenceOfItsOwn) {
+  ClusterSpec spec = DemoSpec();
+  Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
+                                    .Killed(1)
+                                    .Record(1, "primary", true, 0)
+                                    .Standby(2, 0)
+                                    .Standby(3, 0)
+                                    .BouncerTarget(1)
+                                    .Build());
+  EXPECT_EQ(Find(plan, ActionType::kFence), nullptr) << plan.ToString("demo");
+  const Action* failover = Find(plan, ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << plan.ToString("demo");
+  EXPECT_EQ(failover->fence, FenceMethod::kAlreadyKilled);
+  EXPECT_THAT(failover->reason, HasSubstr("primary demo-pg-1 container was killed (SIGKILL)"));
+}
+
 TEST(PlanHowTest, FailoverFromADeadContainerKillsItAndDoesNotWaitForTheBouncer) {
   ClusterSpec spec = DemoSpec();
   Plan plan = ComputePlan(spec, ObservedStateBuilder(spec)
