@@ -117,6 +117,11 @@ class ContainerRuntime {
   // named volume that outlives the lease.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
       const docker::ContainerConfig& config) const = 0;
+  // Returns once nobody holds the lease `name` and its container is gone (a holder that has just
+  // ended leaves it running a moment longer; one that died before starting it leaves it
+  // created). FailedPrecondition while another process holds it, naming the holder by its
+  // container's labels, as TakeLease does.
+  [[nodiscard]] virtual absl::Status AwaitLeaseEnd(const std::string& name) const = 0;
 
   // --- events ---
   // Streams container events for objects labelled `label_key=label_value`, calling `on_event`

@@ -296,6 +296,13 @@ absl::Status Executor::Failover(const Action& action) {
   bool paused = false;
   RETURN_IF_ERROR(Hold(action, &paused));
   if (paused) step("bouncer paused");
+  // The bouncer's config naming the successor is uploaded while it is promoted (an upload is a
+  // Docker archive request of 50-80 ms): PgBouncer reads it only at the RELOAD after the record.
+  // A failover that stops before the record writes the old primary's back, so that a bouncer
+  // restarted meanwhile cannot send clients to a primary that is not recorded.
+  absl::Status uploaded = absl::UnknownError("not uploaded");
+  std::unique_ptr<Task> upload =
+      env_.tasks.Start([&] { uploaded = bouncer_.PrepareTarget(new_primary); });
   absl::Status status = absl::OkStatus();
   if (old_primary != 0) {
     status = Fence(old_primary, action.fence);
@@ -308,14 +315,30 @@ absl::Status Executor::Failover(const Action& action) {
   std::vector<int> following;
   if (status.ok()) following = PointFollowers(action, **successor, step);
   if (status.ok()) status = nodes_.Promote(**successor);
+  bool recorded = false;
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
     status = RecordPrimary(**successor, new_primary);
-    if (status.ok()) step("recorded as the primary");
+    recorded = status.ok();
+    if (recorded) step("recorded as the primary");
   }
   if (status.ok()) RecordUpstreams(**successor, following, new_primary);
-  if (status.ok()) status = bouncer_.Retarget(new_primary);
-  if (status.ok()) step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
+  upload->Wait();
+  if (status.ok()) status = uploaded;
+  if (status.ok()) status = bouncer_.Reload();
+  if (status.ok()) {
+    step(absl::StrCat("bouncer points to ", NodeName(spec_.name, new_primary)));
+  } else if (uploaded.ok() && !recorded && old_primary != 0) {
+    if (absl::Status restored = bouncer_.PrepareTarget(old_primary); !restored.ok()) {
+      events_.Warning(
+          BouncerName(spec_.name), "RestoreConfigFailed",
+          absl::StrCat("the failover stopped before its new primary was recorded, "
+                       "with the bouncer's config naming it uploaded (",
+                       NodeName(spec_.name, new_primary), "); writing back ",
+                       NodeName(spec_.name, old_primary), "'s failed: ", restored.message(),
+                       ". Should a restart load the file, radctl repoints it"));
+    }
+  }
   if (paused) {
     // Always: clients held by PAUSE must never stay held because a later step failed.
     absl::Status resumed = bouncer_.Resume();

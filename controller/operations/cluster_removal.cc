@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "crd-like-specs/status_macros.h"
 #include "reconcilers/naming.h"
 
@@ -24,44 +23,23 @@ std::vector<absl::Status> ForEachAtOnce(const std::vector<Item>& items, const Re
   return results;
 }
 
-// How long a lease whose holder has just ended may still run (the engine ends it once it sees
-// the holder's connection closed, in about a tenth of a second).
-constexpr absl::Duration kLeaseEndWait = absl::Seconds(3);
-constexpr absl::Duration kLeasePoll = absl::Milliseconds(50);
-
-// Returns once no controller holds the cluster's lease and its container is gone (it mounts the
-// volume that goes with the cluster's). FailedPrecondition while a controller holds it: it runs
-// from a copy of the state directory or on another host, and would re-create what is removed.
-absl::Status WaitForTheLeaseToEnd(const ContainerRuntime& runtime, const Clock& clock,
-                                  const std::string& name) {
-  const absl::Time give_up = clock.Monotonic() + kLeaseEndWait;
-  while (true) {
-    absl::StatusOr<docker::ContainerInfo> lease = runtime.InspectContainer(LeaseName(name));
-    if (absl::IsNotFound(lease.status())) return absl::OkStatus();
-    RETURN_IF_ERROR(lease.status());
-    if (!lease->running && lease->state != "removing") {
-      // Never started (its holder died first) or ended: nothing else removes it now.
-      absl::Status removed = runtime.RemoveContainer(lease->id);
-      if (!removed.ok() && !absl::IsAborted(removed)) return removed;
-    } else if (clock.Monotonic() >= give_up) {
-      auto holder = lease->labels.find(kLabelLeaseHolder);
-      return absl::FailedPreconditionError(absl::StrCat(
-          "a controller acts on cluster ", name, " (",
-          holder == lease->labels.end() ? "holder unknown" : holder->second, ", container ",
-          LeaseName(name),
-          "), from a copy of this state directory or from another host: it would re-create what "
-          "is deleted; stop it first. Nothing was removed"));
-    }
-    clock.SleepFor(kLeasePoll);
-  }
-}
-
 }  // namespace
 
 absl::Status RemoveCluster(const ContainerRuntime& runtime, ClusterStore& store,
                            const std::string& name, RemovalOptions options, EventLog& events,
                            bool* found) {
-  RETURN_IF_ERROR(WaitForTheLeaseToEnd(runtime, store.clock(), name));
+  // A controller holding the lease runs from a copy of the state directory or on another host,
+  // and would re-create what is removed.
+  if (absl::Status ended = runtime.AwaitLeaseEnd(LeaseName(name)); !ended.ok()) {
+    if (!absl::IsFailedPrecondition(ended)) return ended;
+    return absl::FailedPreconditionError(
+        absl::StrCat("a controller acts on cluster ", name,
+                     " from a copy of this state directory or from "
+                     "another host (",
+                     ended.message(),
+                     "): it would re-create what is deleted; stop it "
+                     "first. Nothing was removed"));
+  }
   ASSIGN_OR_RETURN(std::vector<docker::ContainerSummary> containers,
                    runtime.ListContainers(kLabelCluster, name));
   std::vector<absl::Status> results = ForEachAtOnce(

@@ -459,6 +459,16 @@ class FakeWorld::Runtime : public ContainerRuntime {
         w_, config.name, config.mounts.empty() ? "" : config.mounts.front().volume, token));
   }
 
+  absl::Status AwaitLeaseEnd(const std::string& name) const override {
+    std::lock_guard<std::mutex> lock(w_.mu_);
+    if (absl::Status up = Up(); !up.ok()) return up;
+    if (w_.leases_.count(name) > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("container ", name, " is held by another process"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status StreamEvents(const std::string&, const std::string&,
                             const std::function<void(const docker::Event&)>& on_event,
                             const std::atomic<bool>& stop) const override {

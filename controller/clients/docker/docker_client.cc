@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "controller/clients/docker/attached_stream.h"
@@ -398,6 +399,28 @@ absl::StatusOr<std::unique_ptr<EngineLease>> DockerClient::TakeLease(
   }
   return absl::UnavailableError(
       absl::StrCat("could not take the lease ", config.name, ": it kept changing hands"));
+}
+
+absl::Status DockerClient::AwaitLeaseEnd(const std::string& name) const {
+  const absl::Time give_up = clock_.Monotonic() + kLeaseEndWait;
+  while (true) {
+    absl::StatusOr<ContainerInfo> held = InspectContainer(name);
+    if (absl::IsNotFound(held.status())) return absl::OkStatus();
+    RETURN_IF_ERROR(held.status());
+    if (held->state != "removing" && !LeaseIsLive(*held)) {
+      // Ended, or never started by a holder that died first: nothing else removes it now.
+      absl::Status removed = RemoveContainer(held->id);
+      if (!removed.ok() && !absl::IsAborted(removed)) return removed;
+    } else if (held->state != "removing" && clock_.Monotonic() >= give_up) {
+      std::vector<std::string> labels;
+      for (const auto& [key, value] : held->labels) labels.push_back(absl::StrCat(key, "=", value));
+      return absl::FailedPreconditionError(
+          absl::StrCat("container ", name, " is held by another process (",
+                       absl::StrJoin(labels, ", "), ", ", held->state, " since ",
+                       held->started_at.empty() ? held->created_at : held->started_at, ")"));
+    }
+    clock_.SleepFor(kLeasePoll);
+  }
 }
 
 absl::StatusOr<ImageInfo> DockerClient::InspectImage(const std::string& name) const {

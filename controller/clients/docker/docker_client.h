@@ -103,6 +103,7 @@ class DockerClient : public ContainerRuntime {
   // or created long ago by a process that died before starting it is removed and taken.
   [[nodiscard]] absl::StatusOr<std::unique_ptr<EngineLease>> TakeLease(
       const ContainerConfig& config) const override;
+  [[nodiscard]] absl::Status AwaitLeaseEnd(const std::string& name) const override;
 
   // --- faults, for `radctl drill` (the controller never injects them) ---
   // Freezes every process of the container (cgroup freezer), as `docker pause`; the container
