@@ -29,7 +29,7 @@ std::vector<SpecFieldDoc> MakeTable() {
        "How Postgres is sized. `standard` is PostgreSQL's own defaults; `small` is for CI with "
        "many "
        "clusters per host: shared_buffers 16MB, work_mem 2MB, maintenance_work_mem 16MB, "
-       "min_wal_size 32MB, max_wal_size 256MB, wal_keep_size 64MB. `postgres.parameters` win over "
+       "min_wal_size 32MB, max_wal_size 256MB. `postgres.parameters` win over "
        "either.",
        false},
       {"spec.postgres", kSection, "", "", "The Postgres that runs on every node.", false},

@@ -59,7 +59,11 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
       "listen_addresses = '*'\n", "port = ", kPostgresPort, "\n",
       "unix_socket_directories = '/var/run/postgresql'\n", "password_encryption = scram-sha-256\n",
       "wal_level = replica\n", "hot_standby = on\n", "max_wal_senders = 16\n",
-      "max_replication_slots = 16\n", "wal_keep_size = '256MB'\n",
+      "max_replication_slots = 16\n",
+      // Every standby streams through a slot, which keeps what it needs (up to
+      // max_slot_wal_keep_size); this is for a standby without one. Kept small because pg_rewind
+      // copies pg_wal whole at every rejoin (NodeSession::SwitchWal).
+      "wal_keep_size = '64MB'\n",
       // Rewinding a former primary needs hint bits in WAL; checksums (initdb -k) imply it,
       // this keeps pg_rewind working if a cluster was initialised without them.
       "wal_log_hints = on\n", "hot_standby_feedback = on\n",
@@ -92,8 +96,7 @@ std::string RenderPostgresqlConf(const ClusterSpec& spec) {
                     "work_mem = '2MB'\n"
                     "maintenance_work_mem = '16MB'\n"
                     "min_wal_size = '32MB'\n"
-                    "max_wal_size = '256MB'\n"
-                    "wal_keep_size = '64MB'\n");
+                    "max_wal_size = '256MB'\n");
   }
   if (!spec.postgres.parameters.empty()) {
     absl::StrAppend(&conf, "\n# spec.postgres.parameters\n");

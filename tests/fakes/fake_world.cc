@@ -610,6 +610,7 @@ class FakeWorld::Session : public NodeSession {
   }
 
   absl::Status Checkpoint(absl::Duration) override { return Simple(); }
+  absl::Status SwitchWal() override { return Simple(); }
 
   absl::Status Reload(absl::Duration) override {
     FAKE_CALL(w_);

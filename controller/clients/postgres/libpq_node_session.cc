@@ -249,6 +249,10 @@ class LibpqNodeSession : public NodeSession {
                                                     absl::FormatDuration(wait)));
   }
 
+  absl::Status SwitchWal() override {
+    return conn_->Query("SELECT pg_switch_wal()", absl::Seconds(10)).status();
+  }
+
   absl::Status Checkpoint(absl::Duration timeout) override {
     return conn_->Execute("CHECKPOINT", timeout);
   }
