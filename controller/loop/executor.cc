@@ -210,7 +210,6 @@ absl::Status Executor::Execute(const Action& action) {
     case ActionType::kFollow:
       return nodes_.Follow(action.ordinal, action.source);
     case ActionType::kRejoin:
-      StartNewWalSegment(action.source);
       return nodes_.Rejoin(action.ordinal, action.source);
     case ActionType::kRemoveNode:
       return nodes_.RemoveNode(action.ordinal, action.source);
@@ -347,19 +346,6 @@ absl::Status Executor::Failover(const Action& action) {
     step("bouncer resumed");
   }
   return status;
-}
-
-// Before a rejoin's pg_rewind, not in the failover: the switch makes the primary create a new
-// segment file, and the commits after it wait for that (0.1-0.2 s more outage, measured when the
-// failover did it). Best effort: all that depends on it is how much later rewinds copy.
-void Executor::StartNewWalSegment(int primary) {
-  absl::StatusOr<std::unique_ptr<NodeSession>> session = nodes_.Connect(primary);
-  absl::Status switched = session.ok() ? (*session)->SwitchWal() : session.status();
-  if (!switched.ok()) {
-    events_.Warning(NodeName(spec_.name, primary), "WalSwitchFailed",
-                    absl::StrCat("pg_switch_wal() before the rejoin failed: ", switched.message(),
-                                 "; later rewinds copy more WAL for it, nothing else"));
-  }
 }
 
 // The standbys the planner named (action.targets: on the successor's timeline, no further

@@ -49,8 +49,6 @@ class Executor {
   absl::Status Execute(const Action& action);
   // The action's fence method on node `ordinal`.
   absl::Status Fence(int ordinal, FenceMethod method);
-  // The primary's WAL goes on in a segment of its own (NodeSession::SwitchWal).
-  void StartNewWalSegment(int primary);
   // PAUSE (as the action's hold says) -> fence the old primary -> promote -> record ->
   // repoint -> RESUME.
   absl::Status Failover(const Action& action);
