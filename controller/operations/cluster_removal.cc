@@ -32,13 +32,10 @@ absl::Status RemoveCluster(const ContainerRuntime& runtime, ClusterStore& store,
   // and would re-create what is removed.
   if (absl::Status ended = runtime.AwaitLeaseEnd(LeaseName(name)); !ended.ok()) {
     if (!absl::IsFailedPrecondition(ended)) return ended;
-    return absl::FailedPreconditionError(
-        absl::StrCat("a controller acts on cluster ", name,
-                     " from a copy of this state directory or from "
-                     "another host (",
-                     ended.message(),
-                     "): it would re-create what is deleted; stop it "
-                     "first. Nothing was removed"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a controller acts on cluster ", name, " from a copy of this state directory or from ",
+        "another host (", ended.message(), "): it would re-create what is deleted; stop it ",
+        "first. Nothing was removed"));
   }
   ASSIGN_OR_RETURN(std::vector<docker::ContainerSummary> containers,
                    runtime.ListContainers(kLabelCluster, name));
