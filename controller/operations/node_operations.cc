@@ -302,9 +302,9 @@ absl::Status NodeOperations::Rejoin(int ordinal, int primary) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_primary, Connect(primary));
   // Its WAL goes on in a new segment first (NodeSession::SwitchWal), so that the checkpoint
   // removes the segments of older timelines pg_rewind would copy. Here and not in the failover:
-  // the switch makes the primary create a segment file, and its commits wait for that (the
-  // outage's median went from 0.31 s to 0.49 s when the failover did it). A failure of the switch
-  // shows in the checkpoint's, on the same session.
+  // the switch makes the primary create a segment file, and its commits wait for that, which in
+  // a failover would lengthen the outage. A failure of the switch shows in the checkpoint's, on
+  // the same session.
   (void)on_primary->SwitchWal();
   if (absl::Status checkpoint = on_primary->Checkpoint(absl::Minutes(5)); !checkpoint.ok()) {
     // Nothing was touched yet: worth trying again, not a reason to give the node up.

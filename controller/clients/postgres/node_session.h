@@ -91,8 +91,8 @@ class NodeSession {
   // pg_switch_wal() on a primary: its WAL goes on in a new segment file. Each promotion starts
   // its timeline in the segment its predecessor was writing, and leaves pg_wal one more 16 MB
   // file of that segment number until the WAL position moves past wal_keep_size; pg_rewind,
-  // which copies pg_wal whole (PostgreSQL 15), copies all of them at every rejoin (after 100
-  // failovers of a drill: 1.6 GB and 9 s per rejoin).
+  // which copies pg_wal whole (PostgreSQL 15), copies all of them at every rejoin, slower with
+  // every failover.
   [[nodiscard]] virtual absl::Status SwitchWal() = 0;
   [[nodiscard]] virtual absl::Status Reload(absl::Duration timeout) = 0;
   // A standby streams from `conninfo` through `slot` from now on (ALTER SYSTEM, reload).
