@@ -284,6 +284,11 @@ void TestCluster::RemoveEverything() const {
   Shell(absl::StrCat("docker ps -a -q ", filter, " | xargs -r docker rm -f"));
   Shell(absl::StrCat("docker network ls -q ", filter, " | xargs -r docker network rm"));
   Shell(absl::StrCat("docker volume ls -q ", filter, " | xargs -r docker volume rm -f"));
+  // Volumes of the cluster's names without its label too: Docker makes one, unlabelled, for a
+  // container created after its volume was removed (a controller left running by an aborted
+  // run, racing this clean-up), and radctl would find another cluster's data in it.
+  Shell(absl::StrCat("docker volume ls -q | grep -E '^", name_,
+                     "-(pg-[0-9]+-data|controller-state|backup)$' | xargs -r docker volume rm -f"));
   Shell(absl::StrCat("rm -rf ", kStateDir, "/", name_));
 }
 

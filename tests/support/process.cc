@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,9 @@ Process::Process(const std::vector<std::string>& args, const std::string& log_pa
     : log_path_(log_path) {
   pid_ = fork();
   if (pid_ == 0) {
+    // A controller must not outlive a test binary that aborted: left running, it keeps acting
+    // on the cluster's names while the next run cleans them up and makes them anew.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
