@@ -96,9 +96,10 @@ class ContainerRuntime {
 
   [[nodiscard]] virtual absl::StatusOr<std::vector<docker::VolumeSummary>> ListVolumes(
       const std::string& label_key, const std::string& label_value) const = 0;
-  // OK also when it exists already.
-  [[nodiscard]] virtual absl::Status CreateVolume(const std::string& name,
-                                                  const docker::Labels& labels) const = 0;
+  // OK also when it exists already. The volume's labels: `labels` when it is made now, its own
+  // when it existed (Docker keeps those).
+  [[nodiscard]] virtual absl::StatusOr<docker::Labels> CreateVolume(
+      const std::string& name, const docker::Labels& labels) const = 0;
   // OK also when it does not exist. Aborted while a container uses it.
   [[nodiscard]] virtual absl::Status RemoveVolume(const std::string& name) const = 0;
 

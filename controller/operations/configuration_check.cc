@@ -109,7 +109,7 @@ absl::Status CheckConfigurationWithPostgres(const ContainerRuntime& runtime,
     config.labels = ClusterLabels(spec.name);  // found and removed by radctl delete
     config.labels[kLabelComponent] = "config-check";
     // A named volume where the image declares one, so that no anonymous volume is left behind.
-    RETURN_IF_ERROR(runtime.CreateVolume(container, config.labels));
+    RETURN_IF_ERROR(runtime.CreateVolume(container, config.labels).status());
     config.mounts = {{container, kNodeHome}};
     absl::StatusOr<std::string> created = runtime.CreateContainer(config);
     if (absl::IsNotFound(created.status())) {

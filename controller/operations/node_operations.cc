@@ -135,12 +135,29 @@ absl::Status NodeOperations::CreatePrimary(int ordinal) const {
   return RunInitScript(ordinal);
 }
 
+absl::Status NodeOperations::ClaimDataVolume(int ordinal, const std::string& hash) const {
+  const std::string volume = VolumeName(spec_.name, ordinal);
+  ASSIGN_OR_RETURN(docker::Labels labels,
+                   env_.runtime.CreateVolume(volume, NodeLabels(spec_.name, ordinal, hash)));
+  auto cluster = labels.find(kLabelCluster);
+  if (cluster != labels.end() && cluster->second == spec_.name) return absl::OkStatus();
+  // A volume of this name that radctl did not make for this cluster (by hand, or by another
+  // tool) may hold another cluster's data: a standby started on it cannot follow this primary
+  // (another database system), and an init would refuse it. Neither used nor removed.
+  return absl::FailedPreconditionError(absl::StrCat(
+      "volume ", volume, " already exists and was not made by radctl for cluster ", spec_.name,
+      " (its label ", kLabelCluster, " is ",
+      cluster == labels.end() ? std::string("missing") : absl::StrCat("\"", cluster->second, "\""),
+      "): it may hold another cluster's data, which radctl neither uses nor deletes. If that "
+      "data is not needed, remove it (docker volume rm ",
+      volume, ") and apply again; otherwise name the cluster differently"));
+}
+
 absl::Status NodeOperations::CreateContainer(int ordinal,
                                              std::vector<docker::FileToUpload> more) const {
   const std::string name = NodeName(spec_.name, ordinal);
   const std::string hash = NodeSpecHash(spec_);
-  RETURN_IF_ERROR(env_.runtime.CreateVolume(VolumeName(spec_.name, ordinal),
-                                            NodeLabels(spec_.name, ordinal, hash)));
+  RETURN_IF_ERROR(ClaimDataVolume(ordinal, hash));
   docker::ContainerConfig config;
   config.name = name;
   config.image = spec_.postgres.image;
@@ -152,7 +169,8 @@ absl::Status NodeOperations::CreateContainer(int ordinal,
   if (spec_.backup.enabled) {
     // Every node mounts the repository: whichever is primary archives and backs up into it.
     const std::string repository = BackupRepository(spec_);
-    RETURN_IF_ERROR(env_.runtime.CreateVolume(repository, RepositoryLabels(spec_.name)));
+    // The repository may be the user's own volume (spec.backup.repository): used as it is.
+    RETURN_IF_ERROR(env_.runtime.CreateVolume(repository, RepositoryLabels(spec_.name)).status());
     config.mounts.push_back({repository, kRepositoryMount});
     config.labels[kLabelBackupRepository] = repository;
   }

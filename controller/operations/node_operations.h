@@ -126,6 +126,9 @@ class NodeOperations {
   // upload.
   [[nodiscard]] absl::Status UploadNodeFiles(int ordinal,
                                              std::vector<docker::FileToUpload> more = {}) const;
+  // Creates the node's data volume, or takes the one of its name that radctl made for this
+  // cluster before; FailedPrecondition for one made otherwise.
+  [[nodiscard]] absl::Status ClaimDataVolume(int ordinal, const std::string& hash) const;
   // CreateNode, with `more` in its upload.
   [[nodiscard]] absl::Status CreateContainer(int ordinal,
                                              std::vector<docker::FileToUpload> more) const;

@@ -402,16 +402,20 @@ class FakeWorld::Runtime : public ContainerRuntime {
     return list;
   }
 
-  absl::Status CreateVolume(const std::string& name, const docker::Labels&) const override {
+  absl::StatusOr<docker::Labels> CreateVolume(const std::string& name,
+                                              const docker::Labels& labels) const override {
     FAKE_CALL(w_);
     if (absl::Status up = Up(); !up.ok()) return up;
-    if (name == DefaultBackupRepository(w_.cluster_)) return absl::OkStatus();  // repository_
+    if (name == DefaultBackupRepository(w_.cluster_)) return labels;  // repository_
     absl::string_view base = name;
     if (!absl::ConsumeSuffix(&base, "-data")) return absl::InvalidArgumentError("bad volume");
     int ordinal = w_.OrdinalOf(std::string(base));
     if (ordinal == 0) return absl::InvalidArgumentError("bad volume");
-    w_.nodes_[ordinal].volume = true;
-    return absl::OkStatus();
+    FakeNode& node = w_.nodes_[ordinal];
+    if (node.volume && !node.volume_labelled) return docker::Labels{};  // made outside radctl
+    node.volume = true;
+    node.volume_labelled = true;
+    return labels;
   }
 
   absl::Status RemoveVolume(const std::string& name) const override {

@@ -255,10 +255,13 @@ absl::StatusOr<std::vector<VolumeSummary>> DockerClient::ListVolumes(
   return DecodeVolumeList(response.body);
 }
 
-absl::Status DockerClient::CreateVolume(const std::string& name, const Labels& labels) const {
-  return Call(absl::StrCat("create volume ", name),
-              Request("POST", "/volumes/create", EncodeCreateVolume(name, labels)))
-      .status();
+absl::StatusOr<Labels> DockerClient::CreateVolume(const std::string& name,
+                                                  const Labels& labels) const {
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   Call(absl::StrCat("create volume ", name),
+                        Request("POST", "/volumes/create", EncodeCreateVolume(name, labels))));
+  ASSIGN_OR_RETURN(VolumeSummary volume, DecodeVolume(response.body));
+  return volume.labels;
 }
 
 absl::Status DockerClient::RemoveVolume(const std::string& name) const {

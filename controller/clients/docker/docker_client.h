@@ -87,8 +87,8 @@ class DockerClient : public ContainerRuntime {
   [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> ListVolumes(
       const std::string& label_key, const std::string& label_value) const override;
   // OK also when it exists already (the engine's create is idempotent).
-  [[nodiscard]] absl::Status CreateVolume(const std::string& name,
-                                          const Labels& labels) const override;
+  [[nodiscard]] absl::StatusOr<Labels> CreateVolume(const std::string& name,
+                                                    const Labels& labels) const override;
   // OK also when it does not exist. Aborted while a container uses it.
   [[nodiscard]] absl::Status RemoveVolume(const std::string& name) const override;
 

@@ -203,6 +203,12 @@ absl::StatusOr<std::vector<NetworkSummary>> DecodeNetworkList(absl::string_view 
   });
 }
 
+absl::StatusOr<VolumeSummary> DecodeVolume(absl::string_view json) {
+  return DecodeWith<VolumeSummary>(json, "the volume", [](const Json& j) {
+    return VolumeSummary{String(j, "Name"), LabelsAt(j, "Labels")};
+  });
+}
+
 absl::StatusOr<std::vector<VolumeSummary>> DecodeVolumeList(absl::string_view json) {
   return DecodeWith<std::vector<VolumeSummary>>(json, "the volume list", [](const Json& j) {
     std::vector<VolumeSummary> volumes;

@@ -24,6 +24,8 @@ namespace radctl::docker {
 [[nodiscard]] absl::StatusOr<ContainerInfo> DecodeContainerInfo(absl::string_view json);
 // GET /networks.
 [[nodiscard]] absl::StatusOr<std::vector<NetworkSummary>> DecodeNetworkList(absl::string_view json);
+// POST /volumes/create: the volume, made now or as it existed.
+[[nodiscard]] absl::StatusOr<VolumeSummary> DecodeVolume(absl::string_view json);
 // GET /volumes: {"Volumes": [...], "Warnings": ...}.
 [[nodiscard]] absl::StatusOr<std::vector<VolumeSummary>> DecodeVolumeList(absl::string_view json);
 // GET /images/{name}/json.

@@ -215,6 +215,22 @@ TEST(DecodeVolumeListTest, NoVolumes) {
   EXPECT_EQ(DecodeVolumeList("[]").status().code(), absl::StatusCode::kInternal);
 }
 
+// POST /volumes/create answers with the volume: an existing one keeps its own labels (here,
+// made by `docker volume create` without any), which is how radctl tells one it did not make.
+TEST(DecodeVolumeTest, ReadsTheLabelsTheVolumeHas) {
+  absl::StatusOr<VolumeSummary> made = DecodeVolume(
+      R"({"CreatedAt": "2026-12-07T17:05:35Z", "Driver": "local", "Labels": {"io.radctl.cluster":
+          "demo"}, "Mountpoint": "/var/lib/docker/volumes/demo-pg-2-data/_data",
+          "Name": "demo-pg-2-data", "Options": null, "Scope": "local"})");
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->name, "demo-pg-2-data");
+  EXPECT_THAT(made->labels, ElementsAre(Pair("io.radctl.cluster", "demo")));
+  absl::StatusOr<VolumeSummary> existing =
+      DecodeVolume(R"({"Driver": "local", "Labels": null, "Name": "demo-pg-2-data"})");
+  ASSERT_TRUE(existing.ok()) << existing.status();
+  EXPECT_THAT(existing->labels, IsEmpty());
+}
+
 TEST(DecodeImageInfoTest, ReadsIdAndLabels) {
   absl::StatusOr<ImageInfo> image = DecodeImageInfo(R"({
     "Id": "sha256:d7e1be887a10", "RepoTags": ["radctl/postgres:15"],

@@ -56,14 +56,37 @@ TEST(ReconcileLoopTest, BringsUpANewClusterFromNothing) {
 TEST(ReconcileLoopTest, ANewClusterIsNeverInitialisedOverAVolumeMadeOutsideRadctl) {
   ControllerHarness h;
   // Node 1's volume exists but carries no cluster label: the planner sees nothing of it and
-  // creates and initialises node 1 in one step; the init script finds the data and refuses.
+  // would create and initialise node 1 in one step. The volume is refused before a container
+  // is made on it, and apply ends with what to do.
   constexpr Lsn kForeignWal = 0x7000000;
   h.world().UnlabelledVolumeWithData(1, kForeignWal);
+  absl::Status converged = h.Converge();
+  EXPECT_TRUE(absl::IsFailedPrecondition(converged)) << converged;
+  EXPECT_THAT(converged.message(), HasSubstr("volume demo-pg-1-data already exists and was not "
+                                             "made by radctl for cluster demo"));
+  EXPECT_THAT(converged.message(), HasSubstr("docker volume rm demo-pg-1-data"));
+  EXPECT_FALSE(h.world().Node(1).container);
+  EXPECT_EQ(h.world().Node(1).lsn(), kForeignWal);  // its WAL is still there
+}
+
+// The same for a standby's volume: started on another cluster's data it could neither follow
+// the primary (another database system) nor be logged into, and apply waited "Postgres is
+// starting" until its deadline (seen on the real engine: a volume an aborted test run left).
+TEST(ReconcileLoopTest, AStandbyIsNeverStartedOnAVolumeMadeOutsideRadctl) {
+  ControllerHarness h;
+  constexpr Lsn kForeignWal = 0x7000000;
+  h.world().UnlabelledVolumeWithData(3, kForeignWal);
+  absl::Status converged = h.Converge();
+  EXPECT_TRUE(absl::IsFailedPrecondition(converged)) << converged;
+  EXPECT_THAT(converged.message(), HasSubstr("volume demo-pg-3-data already exists"));
+  EXPECT_FALSE(h.world().Node(3).container);
+  EXPECT_EQ(h.world().Node(3).lsn(), kForeignWal);
+  // The person removes it, as the message says: the next apply makes node 3 a standby.
+  ASSERT_TRUE(h.world().env().runtime.RemoveVolume("demo-pg-3-data").ok());
   ASSERT_TRUE(h.Converge().ok()) << h.log();
-  EXPECT_THAT(h.log(), HasSubstr("not initialising over it"));
-  EXPECT_GE(h.world().Node(1).lsn(), kForeignWal);  // its WAL is still there
-  ExpectPrimary(h, 1);  // and, the only primary's data, it became the cluster's primary
+  ExpectPrimary(h, 1);
   ExpectStandbyOf(h, 2, 1);
+  ExpectStandbyOf(h, 3, 1);
 }
 
 TEST(ReconcileLoopTest, AConvergedClusterIsLeftAlone) {
