@@ -12,38 +12,38 @@ namespace radctl {
 
 enum class ActionType {
   kCreateNetwork,
-  kCreateNode,        // volume (if missing) and container, started; Postgres not touched
-  kStartContainer,    // an existing, stopped container of a node
-  kCreateBouncer,     // container with an untargeted config, started
-  kRemoveBouncer,     // to re-create it (its spec changed)
-  kFence,             // stop Postgres on a node that must not take writes (container killed if
-                      // that fails)
-  kInitPrimary,       // initdb, config, start, roles and databases, repmgr primary register
-  kCreatePrimary,     // a new cluster's first node: kCreateNode, then kInitPrimary, in one step
-  kStartPrimary,      // start Postgres of the fenced, still-registered primary
-  kRecordPrimary,     // the cluster's state and repmgr's records: this writable node is the
-                      // primary, on its timeline, committing with `synchronous_number` standbys
-                      // (-1: as it runs now)
-  kHoldClients,       // PAUSE every database at the bouncer (held until a failover resumes them)
-                      // while the old primary `source` is fenced
-  kFailover,          // PAUSE bouncer, fence `source`, point the standbys `targets` at
-                      // `ordinal`, promote `ordinal`, record it, repoint, RESUME
-  kPointBouncer,      // (PAUSE,) target `source`, RELOAD, RESUME
-  kCloneStandby,      // repmgr standby clone from `source`, start, register
-  kStartStandby,      // start Postgres of an initialised standby whose Postgres is down
-  kFollow,            // standby follows the primary `source`
-  kRejoin,            // former primary rewound with pg_rewind, follows `source`
-  kRebuild,           // data directory moved aside (every copy kept) and cloned again from
-                      // `source`
-  kRemoveNode,        // scale down: container and volume removed, slot and record dropped on
-                      // the primary `source`
-  kReconfigure,       // postgresql.conf uploaded again and reloaded
-  kRestartStandby,    // a standby restarted for parameters that need it
-  kRestartPrimary,    // the only node restarted for parameters that need it (bouncer paused)
-  kSwitchover,        // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
-                      // everything, point the standbys `targets` at it, promote it, repoint,
-                      // RESUME. What happens if `ordinal` has not replayed everything is the
-                      // action's `fallback`
+  kCreateNode,      // volume (if missing) and container, started; Postgres not touched
+  kStartContainer,  // an existing, stopped container of a node
+  kCreateBouncer,   // container with an untargeted config, started
+  kRemoveBouncer,   // to re-create it (its spec changed)
+  kFence,           // stop Postgres on a node that must not take writes (container killed if
+                    // that fails)
+  kInitPrimary,     // initdb, config, start, roles and databases, repmgr primary register
+  kCreatePrimary,   // a new cluster's first node: kCreateNode, then kInitPrimary, in one step
+  kStartPrimary,    // start Postgres of the fenced, still-registered primary
+  kRecordPrimary,   // the cluster's state and repmgr's records: this writable node is the
+                    // primary, on its timeline, committing with `synchronous_number` standbys
+                    // (-1: as it runs now)
+  kHoldClients,     // PAUSE every database at the bouncer (held until a failover resumes them)
+                    // while the old primary `source` is fenced
+  kFailover,        // PAUSE bouncer, fence `source`, promote `ordinal` while the standbys
+                    // `targets` are pointed at it, record it, repoint, RESUME
+  kPointBouncer,    // (PAUSE,) target `source`, RELOAD, RESUME
+  kCloneStandby,    // repmgr standby clone from `source`, start, register
+  kStartStandby,    // start Postgres of an initialised standby whose Postgres is down
+  kFollow,          // standby follows the primary `source`
+  kRejoin,          // former primary rewound with pg_rewind, follows `source`
+  kRebuild,         // data directory moved aside (every copy kept) and cloned again from
+                    // `source`
+  kRemoveNode,      // scale down: container and volume removed, slot and record dropped on
+                    // the primary `source`
+  kReconfigure,     // postgresql.conf uploaded again and reloaded
+  kRestartStandby,  // a standby restarted for parameters that need it
+  kRestartPrimary,  // the only node restarted for parameters that need it (bouncer paused)
+  kSwitchover,      // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
+                    // everything, promote it while the standbys `targets` are pointed at
+                // it, repoint, RESUME. What happens if `ordinal` has not replayed everything is the
+                // action's `fallback`
   kDropSlot,          // replication slot of node `ordinal` dropped on the primary `source`
   kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
                       // stopped, container removed, created on the same volume, started), until

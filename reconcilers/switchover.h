@@ -41,7 +41,7 @@ struct SwitchoverChoice {
 
 // The standbys that follow `successor` when `primary` hands over to it: the desired ones
 // streaming from `primary` (they hold no more than it, and the successor has replayed all of it
-// before it is promoted), pointed at it before its promotion (kSwitchover's targets).
+// before it is promoted), pointed at it as it is promoted (kSwitchover's targets).
 std::vector<int> HandOverFollowers(const ClusterSpec& spec, const ObservedState& observed,
                                    int primary, int successor);
 

@@ -293,6 +293,10 @@ absl::Status Executor::Failover(const Action& action) {
     events_.Progress(
         absl::StrCat("failover: ", what, " at +", Seconds(env_.clock.Monotonic() - start)));
   };
+  absl::StatusOr<std::unique_ptr<NodeSession>> successor = absl::UnknownError("not logged in");
+  std::unique_ptr<Task> successor_login =
+      env_.tasks.Start([&] { successor = nodes_.Connect(new_primary); });
+  std::unique_ptr<FollowerLogins> followers = StartFollowerLogins(action);
   bool paused = false;
   RETURN_IF_ERROR(Hold(action, &paused));
   if (paused) step("bouncer paused");
@@ -308,13 +312,12 @@ absl::Status Executor::Failover(const Action& action) {
     status = Fence(old_primary, action.fence);
     if (status.ok()) step(absl::StrCat(NodeName(spec_.name, old_primary), " fenced"));
   }
-  // One session for promotion and the records (a login costs 10-30 ms).
-  absl::StatusOr<std::unique_ptr<NodeSession>> successor =
-      status.ok() ? nodes_.Connect(new_primary) : status;
-  status = successor.status();
+  // One session for promotion and the records.
+  successor_login->Wait();
+  if (status.ok()) status = successor.status();
+  followers->Wait();
   std::vector<int> following;
-  if (status.ok()) following = PointFollowers(action, **successor, step);
-  if (status.ok()) status = nodes_.Promote(**successor);
+  if (status.ok()) status = PromoteWithFollowers(action, **successor, *followers, step, &following);
   bool recorded = false;
   if (status.ok()) {
     step(absl::StrCat(NodeName(spec_.name, new_primary), " promoted"));
@@ -348,26 +351,72 @@ absl::Status Executor::Failover(const Action& action) {
   return status;
 }
 
+void Executor::FollowerLogins::Wait() {
+  for (std::unique_ptr<Task>& task : tasks) task->Wait();
+}
+
+std::unique_ptr<Executor::FollowerLogins> Executor::StartFollowerLogins(const Action& action) {
+  auto logins = std::make_unique<FollowerLogins>();
+  logins->sessions.reserve(action.targets.size());  // the tasks keep pointers into it
+  for (size_t i = 0; i < action.targets.size(); ++i) {
+    logins->sessions.emplace_back(absl::UnknownError("not logged in"));
+  }
+  for (size_t i = 0; i < action.targets.size(); ++i) {
+    logins->tasks.push_back(env_.tasks.Start([this, &logins = *logins, i, &action] {
+      logins.sessions[i] = nodes_.Connect(action.targets[i]);
+    }));
+  }
+  return logins;
+}
+
 // The standbys the planner named (action.targets: on the successor's timeline, no further
-// than it) are pointed at the successor before it is promoted: their WAL receivers attach to it
-// while it is still a standby and go on to its new timeline as it is promoted, without
-// reconnecting, so synchronous commits are acknowledged as soon as clients resume. One that
-// cannot be pointed (it stopped answering) is left to the next pass: the failover goes on.
-std::vector<int> Executor::PointFollowers(const Action& action, NodeSession& successor,
-                                          const std::function<void(const std::string&)>& step) {
-  std::vector<int> following;
-  for (int ordinal : action.targets) {
-    const std::string name = NodeName(spec_.name, ordinal);
-    if (absl::Status pointed = nodes_.PointAt(ordinal, action.ordinal, successor); !pointed.ok()) {
-      events_.Warning(name, "FollowFailed",
-                      absl::StrCat(pointed.message(), "; it is pointed at ",
-                                   NodeName(spec_.name, action.ordinal), " in a later pass"));
+// than it) are pointed at the successor as it is promoted. A receiver that attaches before the
+// promotion goes on to the new timeline without reconnecting; one that attaches after finds the
+// new timeline's history on the successor. Either way synchronous commits are acknowledged as
+// soon as clients resume, and the pointing (a reload on each follower) adds nothing to the
+// outage. One that cannot be pointed (it stopped answering) is left to the next pass: the
+// failover goes on.
+absl::Status Executor::PromoteWithFollowers(const Action& action, NodeSession& successor,
+                                            FollowerLogins& followers,
+                                            const std::function<void(const std::string&)>& step,
+                                            std::vector<int>* following) {
+  const std::string successor_name = NodeName(spec_.name, action.ordinal);
+  auto follow_failed = [&](int ordinal, const absl::Status& status) {
+    events_.Warning(
+        NodeName(spec_.name, ordinal), "FollowFailed",
+        absl::StrCat(status.message(), "; it is pointed at ", successor_name, " in a later pass"));
+  };
+  std::vector<size_t> ready;  // indexes into action.targets with a session and a slot
+  for (size_t i = 0; i < action.targets.size(); ++i) {
+    absl::Status slot = followers.sessions[i].status();
+    if (slot.ok()) slot = nodes_.EnsureSlotFor(successor, action.targets[i]);
+    if (slot.ok()) {
+      ready.push_back(i);
+    } else {
+      follow_failed(action.targets[i], slot);
+    }
+  }
+  absl::Status promoted = absl::UnknownError("not promoted");
+  std::vector<absl::Status> pointed(ready.size());
+  std::vector<std::function<void()>> work;
+  work.push_back([&] { promoted = nodes_.Promote(successor); });
+  for (size_t k = 0; k < ready.size(); ++k) {
+    work.push_back([&, k] {
+      const int ordinal = action.targets[ready[k]];
+      pointed[k] = nodes_.SetUpstream(**followers.sessions[ready[k]], ordinal, action.ordinal);
+    });
+  }
+  env_.tasks.RunAll(std::move(work));
+  for (size_t k = 0; k < ready.size(); ++k) {
+    const int ordinal = action.targets[ready[k]];
+    if (!pointed[k].ok()) {
+      follow_failed(ordinal, pointed[k]);
       continue;
     }
-    step(absl::StrCat(name, " pointed at ", NodeName(spec_.name, action.ordinal)));
-    following.push_back(ordinal);
+    step(absl::StrCat(NodeName(spec_.name, ordinal), " pointed at ", successor_name));
+    following->push_back(ordinal);
   }
-  return following;
+  return promoted;
 }
 
 // repmgr's records of the standbys pointed at the new primary. Only the records: one whose
@@ -474,6 +523,7 @@ absl::Status Executor::Switchover(const Action& action) {
   step(absl::StrCat(old_name, " checkpointed"));
   absl::StatusOr<std::unique_ptr<NodeSession>> successor = nodes_.Connect(new_primary);
   if (!successor.ok()) return successor.status();
+  std::unique_ptr<FollowerLogins> followers = StartFollowerLogins(action);
   // The new target's config is uploaded before the hold (an upload is a Docker archive request
   // of 50-80 ms): PgBouncer reads it only at the RELOAD below. Every way out without that
   // RELOAD uploads the old target's again.
@@ -517,8 +567,8 @@ absl::Status Executor::Switchover(const Action& action) {
   std::vector<int> following;
   if (status.ok()) {
     step(absl::StrCat(new_name, " has replayed everything"));
-    following = PointFollowers(action, **successor, step);
-    status = nodes_.Promote(**successor);
+    followers->Wait();
+    status = PromoteWithFollowers(action, **successor, *followers, step, &following);
   }
   if (status.ok()) {
     step(absl::StrCat(new_name, " promoted"));

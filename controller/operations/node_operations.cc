@@ -299,12 +299,20 @@ absl::Status NodeOperations::Follow(int ordinal, int primary) const {
 
 absl::Status NodeOperations::PointAt(int ordinal, int upstream, NodeSession& on_upstream) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> on_standby, Connect(ordinal));
-  RETURN_IF_ERROR(on_upstream.EnsureSlot(SlotName(ordinal), kConnectTimeout));
+  RETURN_IF_ERROR(EnsureSlotFor(on_upstream, ordinal));
+  return SetUpstream(*on_standby, ordinal, upstream);
+}
+
+absl::Status NodeOperations::EnsureSlotFor(NodeSession& on_upstream, int ordinal) const {
+  return on_upstream.EnsureSlot(SlotName(ordinal), kConnectTimeout);
+}
+
+absl::Status NodeOperations::SetUpstream(NodeSession& on_standby, int ordinal, int upstream) const {
   std::string conninfo =
       absl::StrCat("host=", NodeName(spec_.name, upstream), " port=", kPostgresPort,
                    " user=", kRepmgrUser, " application_name=", NodeName(spec_.name, ordinal),
                    " connect_timeout=2", NodeConninfoTls(spec_));
-  return on_standby->SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout);
+  return on_standby.SetUpstream(conninfo, SlotName(ordinal), kConnectTimeout);
 }
 
 absl::Status NodeOperations::RecordUpstream(NodeSession& on_primary, int ordinal,

@@ -62,6 +62,10 @@ class NodeOperations {
   // reload), without waiting for it to attach. `upstream` may still be a standby: the receiver
   // then streams from it in cascade and goes on to its new timeline the moment it is promoted.
   [[nodiscard]] absl::Status PointAt(int ordinal, int upstream, NodeSession& on_upstream) const;
+  // PointAt in its two parts, for a caller that holds both sessions: the standby's slot on
+  // its upstream, then its primary_conninfo and a reload (which needs the slot to exist).
+  [[nodiscard]] absl::Status EnsureSlotFor(NodeSession& on_upstream, int ordinal) const;
+  [[nodiscard]] absl::Status SetUpstream(NodeSession& on_standby, int ordinal, int upstream) const;
   // repmgr's record of the standby `ordinal`: it streams from `upstream`.
   [[nodiscard]] absl::Status RecordUpstream(NodeSession& on_primary, int ordinal,
                                             int upstream) const;
