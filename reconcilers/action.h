@@ -42,8 +42,8 @@ enum class ActionType {
   kRestartPrimary,  // the only node restarted for parameters that need it (bouncer paused)
   kSwitchover,      // planned: PAUSE, stop `source` cleanly, check `ordinal` has replayed
                     // everything, promote it while the standbys `targets` are pointed at
-                // it, repoint, RESUME. What happens if `ordinal` has not replayed everything is the
-                // action's `fallback`
+  // it, repoint, RESUME. What happens if `ordinal` has not replayed everything is the
+  // action's `fallback`
   kDropSlot,          // replication slot of node `ordinal` dropped on the primary `source`
   kReplaceContainer,  // a standby's container made again from spec.postgres.image (Postgres
                       // stopped, container removed, created on the same volume, started), until

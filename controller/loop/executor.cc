@@ -295,7 +295,7 @@ absl::Status Executor::Failover(const Action& action) {
   };
   absl::StatusOr<std::unique_ptr<NodeSession>> successor = absl::UnknownError("not logged in");
   std::unique_ptr<Task> successor_login =
-      env_.tasks.Start([&] { successor = nodes_.Connect(new_primary); });
+      env_.tasks.Start([&] { successor = nodes_.TakeSession(new_primary); });
   std::unique_ptr<FollowerLogins> followers = StartFollowerLogins(action);
   bool paused = false;
   RETURN_IF_ERROR(Hold(action, &paused));
@@ -348,7 +348,19 @@ absl::Status Executor::Failover(const Action& action) {
     if (status.ok()) status = resumed;
     step("bouncer resumed");
   }
+  GiveBack(successor, *followers);
   return status;
+}
+
+// The sessions a promotion used go back to the observer's pool, after clients are resumed: its
+// next probe of the new primary needs no login either.
+void Executor::GiveBack(absl::StatusOr<std::unique_ptr<NodeSession>>& successor,
+                        FollowerLogins& followers) {
+  if (successor.ok()) nodes_.ReturnSession(*std::move(successor));
+  followers.Wait();
+  for (absl::StatusOr<std::unique_ptr<NodeSession>>& session : followers.sessions) {
+    if (session.ok()) nodes_.ReturnSession(*std::move(session));
+  }
 }
 
 void Executor::FollowerLogins::Wait() {
@@ -363,7 +375,7 @@ std::unique_ptr<Executor::FollowerLogins> Executor::StartFollowerLogins(const Ac
   }
   for (size_t i = 0; i < action.targets.size(); ++i) {
     logins->tasks.push_back(env_.tasks.Start([this, &logins = *logins, i, &action] {
-      logins.sessions[i] = nodes_.Connect(action.targets[i]);
+      logins.sessions[i] = nodes_.TakeSession(action.targets[i]);
     }));
   }
   return logins;
@@ -521,7 +533,7 @@ absl::Status Executor::Switchover(const Action& action) {
   absl::Status status = nodes_.Checkpoint(old_primary);
   if (!status.ok()) return status;
   step(absl::StrCat(old_name, " checkpointed"));
-  absl::StatusOr<std::unique_ptr<NodeSession>> successor = nodes_.Connect(new_primary);
+  absl::StatusOr<std::unique_ptr<NodeSession>> successor = nodes_.TakeSession(new_primary);
   if (!successor.ok()) return successor.status();
   std::unique_ptr<FollowerLogins> followers = StartFollowerLogins(action);
   // The new target's config is uploaded before the hold (an upload is a Docker archive request
@@ -586,6 +598,7 @@ absl::Status Executor::Switchover(const Action& action) {
     if (status.ok()) status = resumed;
     step("bouncer resumed");
   }
+  GiveBack(successor, *followers);
   return status;
 }
 

@@ -29,8 +29,9 @@ class Executor {
  public:
   // `store` keeps what the actions leave with the cluster (TLS files, the backup lock); `record`
   // the cluster's record of its primary (safety rule 3).
+  // `sessions`: the observer's kept sessions, which failovers borrow (may be null).
   Executor(const Env& env, const ClusterSpec& spec, const ClusterSecrets& secrets, EventLog& events,
-           ClusterStore& store, PrimaryRecord& record)
+           ClusterStore& store, PrimaryRecord& record, SessionPool* sessions = nullptr)
       : env_(env),
         spec_(spec),
         secrets_(secrets),
@@ -40,7 +41,9 @@ class Executor {
         backups_(env, spec, secrets, events),
         events_(events),
         store_(store),
-        record_(record) {}
+        record_(record) {
+    nodes_.set_sessions(sessions);
+  }
 
   // Runs `actions` at once and waits for all of them.
   std::vector<ActionOutcome> Run(const std::vector<Action>& actions);
@@ -63,6 +66,7 @@ class Executor {
     void Wait();
   };
   std::unique_ptr<FollowerLogins> StartFollowerLogins(const Action& action);
+  void GiveBack(absl::StatusOr<std::unique_ptr<NodeSession>>& successor, FollowerLogins& followers);
   // Promotes the successor while its followers are pointed at it, each on its own session;
   // their slots on the successor are made first. One that cannot be pointed is warned about
   // and left to a later pass. `following`: those pointed. Returns the promotion's status.

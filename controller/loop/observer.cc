@@ -47,26 +47,14 @@ constexpr absl::Duration kBusyFactsInterval = absl::Seconds(2);
 }  // namespace
 
 Observer::Observer(const Env& env, ClusterSecrets secrets)
-    : env_(env), secrets_(std::move(secrets)) {}
+    : env_(env), secrets_(std::move(secrets)), sessions_(env.postgres) {}
 
 absl::StatusOr<std::unique_ptr<NodeSession>> Observer::TakeSession(const PgEndpoint& endpoint) {
-  std::string key = endpoint.ToString();
-  {
-    std::lock_guard<std::mutex> lock(pool_mu_);
-    auto it = pool_.find(key);
-    if (it != pool_.end()) {
-      std::unique_ptr<NodeSession> session = std::move(it->second);
-      pool_.erase(it);
-      if (!session->broken()) return session;
-    }
-  }
-  return env_.postgres.Connect(endpoint, probe_timeout_);
+  return sessions_.Take(endpoint, probe_timeout_);
 }
 
 void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
-  if (session == nullptr || session->broken()) return;
-  std::lock_guard<std::mutex> lock(pool_mu_);
-  pool_[session->endpoint().ToString()] = std::move(session);
+  sessions_.Return(std::move(session));
 }
 
 absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_port,

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/clients/env.h"
+#include "controller/clients/postgres/session_pool.h"
 #include "controller/config/secrets.h"
 #include "controller/config/tls_certificates.h"
 #include "controller/loop/killed_containers.h"
@@ -35,6 +36,8 @@ class Observer {
   // The containers the event stream saw SIGKILLed (the watching loop's): reported as killed
   // before the engine lists them as exited.
   void set_killed(const KilledContainers* killed) { killed_ = killed; }
+  // The sessions it keeps on the nodes, which the executor's failovers borrow.
+  SessionPool& sessions() { return sessions_; }
 
   // `busy`: nodes a long action runs on; their data directory is looked into less often (an
   // exec every pass would slow the action down).
@@ -93,8 +96,7 @@ class Observer {
   BackupObservation backup_;  // as last read (an exec: not every pass)
   std::mutex facts_mu_;
   std::map<int, std::pair<absl::Time, NodeObservation>> busy_facts_;  // by ordinal
-  std::mutex pool_mu_;
-  std::map<std::string, std::unique_ptr<NodeSession>> pool_;  // by "user@host:port/db"
+  SessionPool sessions_;
 };
 
 }  // namespace radctl

@@ -197,7 +197,7 @@ ReconcileLoop::PassResult ReconcileLoop::ObservePlanAct(const ClusterSpec& spec)
       now.push_back(action);
     }
   }
-  Executor executor(env_, spec, secrets_, events_, store_, record_);
+  Executor executor(env_, spec, secrets_, events_, store_, record_, &observer_.sessions());
   std::vector<ActionOutcome> outcomes = executor.Run(now);
   Book(outcomes);
   for (const ActionOutcome& outcome : outcomes) {

@@ -115,6 +115,18 @@ absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::Connect(int ordinal
   return env_.postgres.Connect(NodeEndpoint(spec_, secrets_, port), kConnectTimeout);
 }
 
+absl::StatusOr<std::unique_ptr<NodeSession>> NodeOperations::TakeSession(int ordinal) const {
+  if (sessions_ == nullptr) return Connect(ordinal);
+  // The port as the engine publishes it now: a kept session is on the node that published it
+  // when the session was made (a restarted container gets a new port and a new session).
+  ASSIGN_OR_RETURN(int port, HostPort(ordinal));
+  return sessions_->Take(NodeEndpoint(spec_, secrets_, port), kConnectTimeout);
+}
+
+void NodeOperations::ReturnSession(std::unique_ptr<NodeSession> session) const {
+  if (sessions_ != nullptr) sessions_->Return(std::move(session));
+}
+
 absl::Status NodeOperations::UploadNodeFiles(int ordinal,
                                              std::vector<docker::FileToUpload> more) const {
   std::vector<docker::FileToUpload> files = std::move(more);

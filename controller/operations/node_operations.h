@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/clients/env.h"
+#include "controller/clients/postgres/session_pool.h"
 #include "controller/config/secrets.h"
 #include "controller/state/event_log.h"
 #include "crd-like-specs/cluster_spec.h"
@@ -124,6 +125,12 @@ class NodeOperations {
   // (an inspect for the port, TLS, SCRAM) costs 10-30 ms on a busy machine. The overloads
   // taking a session do the same as those taking an ordinal, on it.
   [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> Connect(int ordinal) const;
+  // Connect, taking the session the observer keeps on the node when there is one (set_sessions):
+  // for a failover, which must not spend a login's time while clients are held. Given back with
+  // ReturnSession.
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<NodeSession>> TakeSession(int ordinal) const;
+  void ReturnSession(std::unique_ptr<NodeSession> session) const;
+  void set_sessions(SessionPool* sessions) { sessions_ = sessions; }
 
  private:
   // The files every node needs (.pgpass, repmgr.conf, TLS, pgBackRest's), with `more`, in one
@@ -155,7 +162,8 @@ class NodeOperations {
   const Env& env_;
   const ClusterSpec& spec_;
   const ClusterSecrets& secrets_;
-  EventLog& events_;  // progress of long operations (where the time goes)
+  EventLog& events_;                 // progress of long operations (where the time goes)
+  SessionPool* sessions_ = nullptr;  // the observer's kept sessions (TakeSession)
 };
 
 }  // namespace radctl

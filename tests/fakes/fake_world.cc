@@ -771,6 +771,7 @@ class FakeWorld::Postgres : public PostgresAccess {
     for (const auto& [o, n] : w_.nodes_) {
       if (&n == node) ordinal = o;
     }
+    ++node->logins;
     return std::unique_ptr<NodeSession>(new Session(w_, ordinal, endpoint));
   }
 

@@ -76,6 +76,7 @@ struct FakeNode {
   std::set<int> history_files;
   std::string upstream;  // primary_conninfo host of a standby
   std::vector<RepmgrNode> records;
+  int logins = 0;  // sessions opened on it directly (radctl's own, not through the bouncer)
   std::set<std::string> slots;
   std::map<std::string, std::string> files;  // uploaded, by path under the node's home
   std::string log;  // what Postgres wrote to the container's log (set by tests)

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "controller/clients/postgres/session_pool.h"
+#include "controller/config/endpoints.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reconcilers/switchover.h"
@@ -30,6 +32,11 @@ class ExecutorTest : public ::testing::Test {
   ActionOutcome Run(const Action& action) {
     Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store(), h_.record());
     return executor.RunOne(action);
+  }
+
+  // Node `ordinal`'s endpoint as radctl logs into it (its published port now).
+  PgEndpoint NodeEndpointOf(int ordinal) {
+    return NodeEndpoint(h_.spec(), secrets_, h_.world().Node(ordinal).host_port);
   }
 
   // demo-pg-2 promoted in place of a killed demo-pg-1, as the planner asks for it.
@@ -87,6 +94,32 @@ TEST_F(ExecutorTest, AFailoverPointsTheNamedStandbysAtTheSuccessorAsItIsPromoted
   h_.world().Advance();
   EXPECT_EQ(h_.world().Node(3).attached_to, "demo-pg-2");  // streams without a Follow
   EXPECT_THAT(out_.str(), HasSubstr("demo-pg-3 pointed at demo-pg-2"));
+}
+
+// With the observer's kept sessions, a failover logs into nothing while clients are held (a
+// login took 50-75 ms in the moments after a kill), and gives the sessions back.
+TEST_F(ExecutorTest, AFailoverTakesTheSessionsTheObserverKeepsAndGivesThemBack) {
+  SessionPool pool(h_.world().env().postgres);
+  for (int ordinal : {2, 3}) {  // as the observer's probes leave them
+    absl::StatusOr<std::unique_ptr<NodeSession>> session =
+        h_.world().env().postgres.Connect(NodeEndpointOf(ordinal), absl::Seconds(1));
+    ASSERT_TRUE(session.ok()) << session.status();
+    pool.Return(*std::move(session));
+  }
+  const int logins_2 = h_.world().Node(2).logins;
+  const int logins_3 = h_.world().Node(3).logins;
+  h_.world().Kill(1);
+  Executor executor(h_.world().env(), h_.spec(), secrets_, events_, h_.store(), h_.record(), &pool);
+  ActionOutcome outcome = executor.RunOne(FailoverFromKilledPrimary(/*followers=*/{3}));
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status << out_.str();
+  EXPECT_THAT(h_.world().Primaries(), ::testing::ElementsAre(2));
+  EXPECT_EQ(h_.world().Node(3).upstream, "demo-pg-2");
+  EXPECT_EQ(h_.world().Node(2).logins, logins_2);
+  EXPECT_EQ(h_.world().Node(3).logins, logins_3);
+  ASSERT_TRUE(pool.Take(NodeEndpointOf(2), absl::Seconds(1)).ok());
+  ASSERT_TRUE(pool.Take(NodeEndpointOf(3), absl::Seconds(1)).ok());
+  EXPECT_EQ(h_.world().Node(2).logins, logins_2) << "given back";
+  EXPECT_EQ(h_.world().Node(3).logins, logins_3) << "given back";
 }
 
 TEST_F(ExecutorTest, AFollowerThatCannotBePointedDoesNotStopTheFailover) {
