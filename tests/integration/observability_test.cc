@@ -129,6 +129,15 @@ TEST(WatchTest, EndpointsMetricsAndEventsThroughAFailover) {
   // The event outlives the controller.
   watcher->Signal(SIGKILL);
   watcher = StartWatcher(cluster, log);
+  // Up before the test ends (and kills it): killed while taking its lease, it would leave
+  // the lease half made for the next test's controller to wait out.
+  ASSERT_TRUE(WaitFor(
+      [](std::string* observed) {
+        Reply ready = Get("/readyz");
+        *observed = absl::StrCat(ready.status, " ", ready.body);
+        return ready.status == 200;
+      },
+      absl::Seconds(30)));
   // This test's events only (the shared cluster's log holds earlier tests' too).
   const int64_t seconds = absl::ToInt64Seconds(absl::Now() - began) + 1;
   CommandResult shown = Radctl(absl::StrCat("events ", name, " --since ", seconds, "s"));

@@ -624,5 +624,42 @@ TEST(SafetyTest, AControllerFromACopyOfTheStateDirectoryActsOnlyOnceTheFirstHasE
   EXPECT_THAT(status.out, HasSubstr(new_primary)) << status.out;
 }
 
+// A controller SIGKILLed between creating its lease container and starting it leaves the lease
+// created, never started: the next controller and `radctl delete` wait until it is older than
+// a live creator could take to start it (15 s), remove it and go on. They gave up after 3 s,
+// "held by another process" (seen in CI: a test's watcher killed while it took the lease).
+TEST(SafetyTest, ALeaseLeftCreatedByAKilledControllerHoldsUpNeitherTheNextNorADelete) {
+  TestCluster cluster("it-halflease", 1, /*port=*/0);
+  ASSERT_EQ(cluster.Apply().exit_code, 0);
+  const std::string lease = cluster.name() + "-controller-lease";
+  // Once the lease the last command released is gone (the engine removes it a moment later).
+  auto leave_half_made = [&] {
+    return WaitFor(
+        [&](std::string* observed) {
+          CommandResult made =
+              Shell(absl::StrCat("docker create --name ", lease,
+                                 " --network none --label io.radctl.lease=", cluster.name(),
+                                 " --label 'io.radctl.lease-holder=pid 4711 on elsewhere' ",
+                                 "--entrypoint true radctl/postgres:15"));
+          *observed = made.err;
+          return made.exit_code == 0;
+        },
+        absl::Seconds(10));
+  };
+  ASSERT_TRUE(leave_half_made());
+  absl::Time started = absl::Now();
+  cluster.WriteSpec(2);  // something to do: apply takes the lease
+  CommandResult applied = cluster.Apply();
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_LT(absl::Now() - started, absl::Seconds(40));
+  ASSERT_TRUE(leave_half_made());
+  started = absl::Now();
+  CommandResult deleted = Radctl(absl::StrCat("delete ", cluster.name()));
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_LT(absl::Now() - started, absl::Seconds(40));
+  EXPECT_THAT(cluster.LabelledObjects("containers"), ::testing::IsEmpty());
+  EXPECT_EQ(Shell(absl::StrCat("docker inspect ", lease, " >/dev/null 2>&1")).exit_code, 1);
+}
+
 }  // namespace
 }  // namespace radctl::it

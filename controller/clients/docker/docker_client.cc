@@ -277,9 +277,22 @@ namespace {
 constexpr absl::Duration kLeaseEndWait = absl::Seconds(3);
 constexpr absl::Duration kLeasePoll = absl::Milliseconds(50);
 // A lease created but not started yet is being taken, unless it is older than this: its
-// creator died between the two.
-constexpr absl::Duration kLeaseStartWait = absl::Seconds(30);
+// creator died between the two (a SIGKILL lands there now and then). A live creator starts it
+// within its attach's timeout and a start.
 constexpr absl::Duration kAttachTimeout = absl::Seconds(10);
+constexpr absl::Duration kLeaseStartWait = absl::Seconds(15);  // the attach's 10 s, and a start
+
+// While a lease is being taken (created, not started), it is waited on until it starts or is
+// older than kLeaseStartWait, however long that is past kLeaseEndWait: its creator may have
+// died, and nobody else removes it.
+bool BeingTaken(const ContainerInfo& lease) { return lease.state == "created"; }
+
+// "STATE since TIME": a lease never started has Docker's zero StartedAt.
+std::string HeldSince(const ContainerInfo& lease) {
+  return absl::StrCat(
+      lease.state, " since ",
+      BeingTaken(lease) || lease.started_at.empty() ? lease.created_at : lease.started_at);
+}
 
 constexpr absl::Duration kLeaseFileTimeout = absl::Seconds(10);
 
@@ -363,7 +376,8 @@ absl::StatusOr<std::unique_ptr<EngineLease>> DockerClient::TakeLease(
   lease.stdin_once = true;
   lease.auto_remove = true;
   const absl::Time give_up = clock_.Monotonic() + kLeaseEndWait;
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  // Polls count: a lease being taken is waited on for up to kLeaseStartWait.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
     absl::StatusOr<std::string> id = CreateContainer(lease);
     if (id.ok()) {
       absl::StatusOr<std::unique_ptr<AttachedStream>> attached =
@@ -387,16 +401,16 @@ absl::StatusOr<std::unique_ptr<EngineLease>> DockerClient::TakeLease(
       RETURN_IF_ERROR(RemoveContainer(held->id));
       continue;
     }
-    if (clock_.Monotonic() >= give_up) {
+    if (clock_.Monotonic() >= give_up && !BeingTaken(*held)) {
       // Who holds it, in the labels its holder gave it (those this caller would give).
       std::string holder;
       for (const auto& [key, unused] : config.labels) {
         auto value = held->labels.find(key);
         if (value != held->labels.end()) absl::StrAppend(&holder, key, "=", value->second, ", ");
       }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "container ", config.name, " is held by another process (", holder, held->state,
-          " since ", held->started_at.empty() ? held->created_at : held->started_at, ")"));
+      return absl::FailedPreconditionError(absl::StrCat("container ", config.name,
+                                                        " is held by another process (", holder,
+                                                        HeldSince(*held), ")"));
     }
     clock_.SleepFor(kLeasePoll);
   }
@@ -414,13 +428,12 @@ absl::Status DockerClient::AwaitLeaseEnd(const std::string& name) const {
       // Ended, or never started by a holder that died first: nothing else removes it now.
       absl::Status removed = RemoveContainer(held->id);
       if (!removed.ok() && !absl::IsAborted(removed)) return removed;
-    } else if (held->state != "removing" && clock_.Monotonic() >= give_up) {
+    } else if (held->state != "removing" && clock_.Monotonic() >= give_up && !BeingTaken(*held)) {
       std::vector<std::string> labels;
       for (const auto& [key, value] : held->labels) labels.push_back(absl::StrCat(key, "=", value));
       return absl::FailedPreconditionError(
           absl::StrCat("container ", name, " is held by another process (",
-                       absl::StrJoin(labels, ", "), ", ", held->state, " since ",
-                       held->started_at.empty() ? held->created_at : held->started_at, ")"));
+                       absl::StrJoin(labels, ", "), ", ", HeldSince(*held), ")"));
     }
     clock_.SleepFor(kLeasePoll);
   }
