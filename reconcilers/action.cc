@@ -18,6 +18,8 @@ std::string ActionTypeName(ActionType type) {
       return "create-bouncer";
     case ActionType::kRemoveBouncer:
       return "remove-bouncer";
+    case ActionType::kAddLoginHold:
+      return "add-login-hold";
     case ActionType::kFence:
       return "fence";
     case ActionType::kInitPrimary:
@@ -123,6 +125,7 @@ std::string Action::ToString(const std::string& cluster) const {
       break;
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
+    case ActionType::kAddLoginHold:
     case ActionType::kHoldClients:
     case ActionType::kPointBouncer:
     case ActionType::kApplyCredentials:

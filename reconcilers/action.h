@@ -16,6 +16,9 @@ enum class ActionType {
   kStartContainer,  // an existing, stopped container of a node
   kCreateBouncer,   // container with an untargeted config, started
   kRemoveBouncer,   // to re-create it (its spec changed)
+  kAddLoginHold,    // the rules that hold unanswered logins added to a running bouncer an older
+                    // radctl made without them, from a helper container in its network
+                    // namespace (its clients stay connected)
   kFence,           // stop Postgres on a node that must not take writes (container killed if
                     // that fails)
   kInitPrimary,     // initdb, config, start, roles and databases, repmgr primary register
@@ -136,7 +139,8 @@ struct Action {
   // By ordinal. kPointReadBouncer: the nodes the read endpoint serves; kFailover, kSwitchover:
   // the standbys that follow the promoted node.
   std::vector<int> targets = {};
-  int synchronous_number = -1;  // kRecordPrimary: the k to record (-1: what the primary runs)
+  std::string container_id = {};  // kAddLoginHold: the bouncer container it was planned for
+  int synchronous_number = -1;    // kRecordPrimary: the k to record (-1: what the primary runs)
   // kRecordPrimary: the primary is about to commit asynchronously; record from which position
   // on (RecordedPrimary::asynchronous_from), keeping the rest of the record.
   bool asynchronous_next = false;

@@ -14,7 +14,7 @@ std::optional<Action> CredentialsAction(const ClusterSpec& spec, const ObservedS
                                         int primary) {
   const BouncerObservation& bouncer = observed.bouncer;
   if (bouncer.container != ContainerState::kRunning || !bouncer.reachable ||
-      bouncer.spec_hash != BouncerSpecHash(spec)) {
+      !BouncerMadeFor(spec, bouncer.spec_hash)) {
     return std::nullopt;
   }
   // Nodes first when TLS is being switched (a cluster made before TLS): a bouncer told to verify

@@ -35,6 +35,7 @@ void Book(LoopMemory& memory, const ActionOutcome& outcome, absl::Time now) {
   if (outcome.status.ok()) {
     node.failures.erase(action.type);
     if (action.type == ActionType::kFence) node.fenced = true;
+    if (action.type == ActionType::kAddLoginHold) memory.login_hold_added_to = action.container_id;
     return;
   }
   ActionFailures& failed = node.failures[action.type];
@@ -133,6 +134,7 @@ LoopMemory MemoryUnderNewLease(const LoopMemory& memory) {
     if (!node.busy_with.empty()) kept.nodes[ordinal].busy_with = node.busy_with;
   }
   kept.backup_running = memory.backup_running;
+  kept.login_hold_added_to = memory.login_hold_added_to;  // a fact about that container
   return kept;
 }
 

@@ -66,6 +66,9 @@ struct LoopMemory {
   // not be written is remembered here while its node is out of sight.
   int highest_timeline = 0;
   bool backup_running = false;  // a backup this controller started runs in the background
+  // The bouncer container (engine id) this controller added the login hold's rules to
+  // (kAddLoginHold): one made by an older radctl, which holds unanswered logins from then on.
+  std::string login_hold_added_to;
 
   const NodeMemory& Node(int ordinal) const;
   int Failed(int ordinal, ActionType type) const;                      // failures in a row

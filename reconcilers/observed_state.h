@@ -199,6 +199,7 @@ struct ReplicationConnection {
 
 struct BouncerObservation {
   ContainerState container = ContainerState::kMissing;
+  std::string container_id;  // the engine's: what an added login hold is remembered by
   std::string spec_hash;
   int host_port = 0;
   bool reachable = false;  // admin console answered

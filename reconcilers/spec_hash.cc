@@ -40,12 +40,27 @@ std::string ConfigHash(const ClusterSpec& spec) {
   return Fnv1a64Hex(text);
 }
 
+namespace {
+
+std::string BouncerFields(const ClusterSpec& spec) {
+  return absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.port,
+                      "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,
+                      "\ndb=", spec.auth.database);
+}
+
+}  // namespace
+
 std::string BouncerSpecHash(const ClusterSpec& spec) {
-  // "holds": made by a radctl that creates it holding unanswered logins (bouncer_container.h); a
-  // bouncer made earlier turns clients away after a killed primary and is re-created.
-  return Fnv1a64Hex(absl::StrCat("bind=", spec.bouncer.bind, "\nport=", spec.bouncer.port,
-                                 "\npool=", spec.bouncer.pool_mode, "\nuser=", spec.auth.user,
-                                 "\ndb=", spec.auth.database, "\nholds=unanswered-logins"));
+  // "holds": made by a radctl that creates it holding unanswered logins (bouncer_container.h).
+  return Fnv1a64Hex(absl::StrCat(BouncerFields(spec), "\nholds=unanswered-logins"));
+}
+
+std::string BouncerSpecHashWithoutLoginHold(const ClusterSpec& spec) {
+  return Fnv1a64Hex(BouncerFields(spec));
+}
+
+bool BouncerMadeFor(const ClusterSpec& spec, const std::string& hash) {
+  return hash == BouncerSpecHash(spec) || hash == BouncerSpecHashWithoutLoginHold(spec);
 }
 
 std::string ReadBouncerSpecHash(const ClusterSpec& spec) {

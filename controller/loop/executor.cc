@@ -30,6 +30,8 @@ std::string EventReason(ActionType type) {
       return "CreateBouncer";
     case ActionType::kRemoveBouncer:
       return "RemoveBouncer";
+    case ActionType::kAddLoginHold:
+      return "AddLoginHold";
     case ActionType::kFence:
       return "Fence";
     case ActionType::kInitPrimary:
@@ -106,6 +108,7 @@ std::string Executor::ObjectName(const Action& action) const {
       return NetworkName(spec_.name);
     case ActionType::kCreateBouncer:
     case ActionType::kRemoveBouncer:
+    case ActionType::kAddLoginHold:
     case ActionType::kHoldClients:
     case ActionType::kPointBouncer:
     case ActionType::kApplyCredentials:
@@ -163,6 +166,8 @@ absl::Status Executor::Execute(const Action& action) {
       return bouncer_.Create();
     case ActionType::kRemoveBouncer:
       return bouncer_.Remove();
+    case ActionType::kAddLoginHold:
+      return bouncer_.AddLoginHold();
     case ActionType::kCreateReadBouncer:
       return read_bouncer_.Create();
     case ActionType::kRemoveReadBouncer:

@@ -154,6 +154,7 @@ void Observer::ObserveRuntime(const ClusterSpec& spec,
     std::string spec_hash = hash == container.labels.end() ? "" : hash->second;
     if (component->second == kComponentBouncer && container.name == BouncerName(spec.name)) {
       state.bouncer.container = ToContainerState(container.state);
+      state.bouncer.container_id = container.id;
       state.bouncer.spec_hash = spec_hash;
       state.bouncer.host_port = PublishedPort(container.ports, kBouncerPort);
       continue;

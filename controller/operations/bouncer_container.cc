@@ -1,5 +1,6 @@
 #include "controller/operations/bouncer_container.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "controller/config/bouncer_config.h"
@@ -11,6 +12,7 @@ namespace {
 
 constexpr char kBouncerImage[] = "radctl/pgbouncer";
 constexpr absl::Duration kExecTimeout = absl::Seconds(3);
+constexpr char kHoldScript[] = "/usr/local/bin/radctl-hold-unanswered-logins";
 
 }  // namespace
 
@@ -45,6 +47,45 @@ absl::Status CreateBouncerContainer(const ContainerRuntime& runtime, const Clust
         started.message(), "): free the port or choose another ", bouncer.port_field));
   }
   return started;
+}
+
+absl::StatusOr<bool> AddLoginHold(const ContainerRuntime& runtime, const std::string& cluster,
+                                  const std::string& name) {
+  const std::string helper = absl::StrCat(name, "-hold-setup");
+  RETURN_IF_ERROR(runtime.RemoveContainer(helper));  // a leftover of an interrupted one
+  docker::ContainerConfig config;
+  config.name = helper;
+  config.image = kBouncerImage;
+  config.labels = ClusterLabels(cluster);
+  config.labels[kLabelComponent] = "bouncer-hold-setup";
+  config.network_of_container = name;
+  config.cap_add = {"NET_ADMIN"};
+  // Waits for the exec below; a helper whose controller died exits by itself, and is removed.
+  config.entrypoint = {"sleep", "60"};
+  config.auto_remove = true;
+  absl::StatusOr<std::string> created = runtime.CreateContainer(config);
+  if (absl::IsNotFound(created.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("image ", kBouncerImage, " is not present: build it with hack/quickstart.sh"));
+  }
+  RETURN_IF_ERROR(created.status());
+  absl::Status started = runtime.StartContainer(helper);
+  absl::StatusOr<docker::ExecResult> added =
+      started.ok() ? runtime.Exec(helper, {kHoldScript, absl::StrCat(kPostgresPort), "--running"},
+                                  "root", kExecTimeout)
+                   : absl::StatusOr<docker::ExecResult>(started);
+  (void)runtime.RemoveContainer(helper);
+  RETURN_IF_ERROR(added.status());
+  if (added->exit_code == 126 || added->exit_code == 127) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "image ", kBouncerImage, " has no ", kHoldScript,
+        " (it is older than this radctl): build the current images with hack/quickstart.sh"));
+  }
+  if (added->exit_code != 0) {
+    return absl::InternalError(absl::StrCat("adding the login hold's rules to ", name,
+                                            " failed: ", added->stderr_text, added->stdout_text));
+  }
+  return !absl::StrContains(added->stdout_text, "in place already");
 }
 
 absl::Status WaitUntilAnswering(const Clock& clock, const std::string& name,

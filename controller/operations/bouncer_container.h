@@ -45,6 +45,16 @@ struct BouncerContainer {
 [[nodiscard]] absl::Status WaitUntilAnswering(const Clock& clock, const std::string& name,
                                               absl::FunctionRef<absl::Status()> connect);
 
+// Adds the rules that hold unanswered logins (images/pgbouncer/hold-unanswered-logins.sh) to the
+// running bouncer `name` of `cluster`, made by a radctl that did not: from a short-lived helper
+// container of the current image that joins its network namespace with NET_ADMIN (the bouncer
+// itself has neither the rules' tools nor the capability). PgBouncer and its clients are not
+// touched. Adds nothing where the rules are in place already: false then, true when added now.
+// FailedPrecondition when the image lacks the script (older than radctl).
+[[nodiscard]] absl::StatusOr<bool> AddLoginHold(const ContainerRuntime& runtime,
+                                                const std::string& cluster,
+                                                const std::string& name);
+
 // The host port the container `name` publishes PgBouncer's port on.
 [[nodiscard]] absl::StatusOr<int> BouncerHostPort(const ContainerRuntime& runtime,
                                                   const std::string& name);

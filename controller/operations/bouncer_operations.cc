@@ -38,6 +38,17 @@ absl::Status BouncerOperations::Remove() const {
   return env_.runtime.RemoveContainer(BouncerName(spec_.name));
 }
 
+absl::Status BouncerOperations::AddLoginHold() const {
+  const std::string bouncer = BouncerName(spec_.name);
+  ASSIGN_OR_RETURN(bool added, ::radctl::AddLoginHold(env_.runtime, spec_.name, bouncer));
+  if (!added) {
+    // A controller started since the last one added them: it cannot tell without looking.
+    events_.Normal(bouncer, "LoginHoldInPlace",
+                   "the rules that hold unanswered logins were in place already");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> BouncerOperations::HostPort() const {
   return BouncerHostPort(env_.runtime, BouncerName(spec_.name));
 }

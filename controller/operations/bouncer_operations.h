@@ -27,6 +27,9 @@ class BouncerOperations {
   // the image is missing or the port is taken.
   [[nodiscard]] absl::Status Create() const;
   [[nodiscard]] absl::Status Remove() const;
+  // Adds the rules that hold unanswered logins to a running bouncer made without them
+  // (AddLoginHold in bouncer_container.h); its clients stay connected.
+  [[nodiscard]] absl::Status AddLoginHold() const;
 
   // Holds new clients (PAUSE) until Resume. PAUSE waits `limits.wait` for running
   // transactions; after that, only as far as `limits` allow, the server connections still held

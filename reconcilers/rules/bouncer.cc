@@ -10,8 +10,7 @@ namespace radctl {
 Proposal PointBouncer(const Situation& s, int primary) {
   Proposal out;
   const BouncerObservation& bouncer = s.observed.bouncer;
-  if (bouncer.container != ContainerState::kRunning ||
-      bouncer.spec_hash != BouncerSpecHash(s.spec)) {
+  if (bouncer.container != ContainerState::kRunning || !BouncerMadeFor(s.spec, bouncer.spec_hash)) {
     return out;  // rule 3 creates it first
   }
   if (!bouncer.reachable) {

@@ -39,12 +39,21 @@ Proposal BouncerContainer(const Situation& s) {
   const BouncerObservation& bouncer = s.observed.bouncer;
   if (bouncer.container == ContainerState::kMissing) {
     out.Add(ActionType::kCreateBouncer, 0, 0, "bouncer does not exist");
-  } else if (bouncer.spec_hash != BouncerSpecHash(s.spec)) {
+  } else if (!BouncerMadeFor(s.spec, bouncer.spec_hash)) {
     out.Add(ActionType::kRemoveBouncer, 0, 0,
             "bouncer was created from another spec (port, bind address, pool mode or auth "
-            "changed) or by a radctl that did not hold unanswered logins; re-creating it");
+            "changed); re-creating it");
   } else if (bouncer.container != ContainerState::kRunning) {
     out.Add(ActionType::kCreateBouncer, 0, 0, "bouncer container is stopped; re-creating it");
+  } else if (bouncer.spec_hash == BouncerSpecHashWithoutLoginHold(s.spec) &&
+             s.memory.login_hold_added_to != bouncer.container_id) {
+    // Re-creating it would drop every client it has (an upgrade of radctl is no reason to).
+    Action* add = AddUnlessBackingOff(
+        s, out, ActionType::kAddLoginHold, 0, 0,
+        "bouncer was made by a radctl that did not hold unanswered logins (after a killed "
+        "primary it would turn clients away); adding the rules to it, its clients stay "
+        "connected");
+    if (add != nullptr) add->container_id = bouncer.container_id;
   }
   return out;
 }

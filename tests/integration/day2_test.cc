@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -275,6 +276,85 @@ TEST_F(Day2Test, RotatePasswordGivesANewGeneratedOne) {
   CommandResult refused = Radctl(absl::StrCat("rotate-password ", cluster_->name()));
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("spec.auth.password"));
+}
+
+// The label the release of 2026-11-30 gave a bouncer it made for this suite's spec: FNV-1a 64 of
+// the bouncer's fields (its reconcilers/spec_hash.cc), with the spec's defaults.
+std::string ReleasedBouncerHash() {
+  const std::string fields =
+      absl::StrCat("bind=127.0.0.1\nport=", kPort, "\npool=transaction\nuser=app\ndb=app");
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : fields) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return absl::StrFormat("%016x", hash);
+}
+
+// A bouncer made by the release of 2026-11-30 (no login hold, no NET_ADMIN, PgBouncer started
+// by tini as the pgbouncer user) is kept when this radctl takes the cluster over: re-creating
+// it would drop every client. Its clients stay connected, and the hold's rules are added to it
+// from outside. The old bouncer is made here by hand from the running one: its files (as they
+// are, owners kept), its labels with the release's hash, the image's programs.
+TEST_F(Day2Test, ABouncerAnOlderRadctlMadeIsKeptWithItsClientsAndGetsTheLoginHold) {
+  ASSERT_EQ(cluster_->Apply().exit_code, 0);
+  const std::string bouncer = absl::StrCat(cluster_->name(), "-bouncer");
+  CommandResult labels_json =
+      Shell(absl::StrCat("docker inspect -f '{{json .Config.Labels}}' ", bouncer));
+  ASSERT_EQ(labels_json.exit_code, 0) << labels_json.err;
+  const nlohmann::json made_with = nlohmann::json::parse(labels_json.out);
+  std::string labels;
+  for (const auto& [key, value] : made_with.items()) {
+    const std::string label =
+        key == "io.radctl.spec-hash" ? ReleasedBouncerHash() : value.get<std::string>();
+    absl::StrAppend(&labels, " --label ", ShellQuote(absl::StrCat(key, "=", label)));
+  }
+  // Its files go out and back as a tar stream, which keeps their owner (pgbouncer) and modes.
+  const std::string files = absl::StrCat("/tmp/", bouncer, "-files.tar");
+  CommandResult made = Shell(absl::StrCat(
+      "set -e; docker cp ", bouncer, ":/etc/pgbouncer - >", files, "; docker rm -f ", bouncer,
+      " >/dev/null; docker create --name ", bouncer, " --hostname ", bouncer, " --network ",
+      cluster_->name(), "-net --network-alias ", bouncer, " -p 127.0.0.1:", kPort, ":6432", labels,
+      " --user pgbouncer --entrypoint /usr/bin/tini radctl/pgbouncer -- /usr/sbin/pgbouncer "
+      "/etc/pgbouncer/pgbouncer.ini >/dev/null; docker cp - ",
+      bouncer, ":/etc/ <", files, "; rm -f ", files, "; docker start ", bouncer));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string id_before = Shell(absl::StrCat("docker inspect -f '{{.Id}}' ", bouncer)).out;
+
+  absl::StatusOr<std::unique_ptr<PgConnection>> client;
+  ASSERT_TRUE(WaitFor(
+      [&](std::string* observed) {
+        client = cluster_->ConnectEndpoint();
+        *observed = client.ok() ? "connected" : std::string(client.status().message());
+        return client.ok();
+      },
+      absl::Seconds(10)));
+  QueryingClient queries(std::move(*client));
+  ASSERT_TRUE(queries.WaitForMore(5, "before the takeover"));
+
+  CommandResult applied = cluster_->Apply();
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.err, HasSubstr("AddLoginHold"));
+  EXPECT_THAT(applied.err, Not(HasSubstr("RemoveBouncer")));
+  EXPECT_EQ(Shell(absl::StrCat("docker inspect -f '{{.Id}}' ", bouncer)).out, id_before);
+  EXPECT_TRUE(queries.WaitForMore(10, "since the takeover"));
+  queries.Stop();
+  EXPECT_EQ(queries.failed(), 0) << "first error: " << queries.first_error();
+
+  // The rules are in the bouncer's network namespace, as its own entrypoint adds them, and the
+  // server connection PgBouncer has open counts as answered (a reset under a statement fails it).
+  CommandResult rules = Shell(absl::StrCat(
+      "docker run --rm --network container:", bouncer,
+      " --cap-add NET_ADMIN --entrypoint sh radctl/pgbouncer -c "
+      "'nft list table inet radctl_hold && conntrack -L -p tcp --orig-port-dst 5432'"));
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  EXPECT_THAT(rules.out, HasSubstr("tcp flags & rst == rst ct mark < 0x00000006"));
+  EXPECT_THAT(rules.out, HasSubstr("mark=6"));
+
+  // Another controller (a new apply) finds the rules there and adds nothing.
+  CommandResult again = cluster_->Apply();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("in place already"));
 }
 
 // Another tag of the node image stands for a new image; removed (untagged only) at the end.

@@ -304,7 +304,9 @@ std::string EncodeCreateContainer(const ContainerConfig& config) {
   host_config["Init"] = false;
   if (!config.cap_add.empty()) host_config["CapAdd"] = config.cap_add;
   if (config.auto_remove) host_config["AutoRemove"] = true;
-  if (!config.network.empty()) {
+  if (!config.network_of_container.empty()) {
+    host_config["NetworkMode"] = absl::StrCat("container:", config.network_of_container);
+  } else if (!config.network.empty()) {
     host_config["NetworkMode"] = config.network;
     body["NetworkingConfig"]["EndpointsConfig"][config.network]["Aliases"] = config.network_aliases;
   }

@@ -35,6 +35,9 @@ struct ContainerConfig {
   std::string user;                     // empty: the image's
   std::string network;                  // attached at creation, container name is resolvable on it
   std::vector<std::string> network_aliases;
+  // Joins the network namespace of that container (NetworkMode container:NAME) instead of a
+  // network: no hostname, ports or network of its own.
+  std::string network_of_container;
   std::vector<VolumeMount> mounts;
   std::vector<PortBinding> ports;
   std::vector<std::string> cap_add;  // capabilities beyond Docker's default set, e.g. NET_ADMIN

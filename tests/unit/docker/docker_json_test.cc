@@ -355,6 +355,20 @@ TEST(EncodeCreateContainerTest, AddedCapabilities) {
             Json({"NET_ADMIN"}));
 }
 
+// A helper that works in a running container's network namespace (radctl adds the login hold's
+// rules to a bouncer an older radctl made): no network, hostname or aliases of its own.
+TEST(EncodeCreateContainerTest, JoinsTheNetworkNamespaceOfAnotherContainer) {
+  ContainerConfig config;
+  config.name = "demo-bouncer-hold-setup";
+  config.image = "radctl/pgbouncer";
+  config.network_of_container = "demo-bouncer";
+  config.cap_add = {"NET_ADMIN"};
+  const Json body = Json::parse(EncodeCreateContainer(config));
+  EXPECT_EQ(body["HostConfig"]["NetworkMode"], "container:demo-bouncer");
+  EXPECT_FALSE(body.contains("NetworkingConfig"));
+  EXPECT_FALSE(body.contains("Hostname"));
+}
+
 // The controller's lease: its own process (not the image's entrypoint) reads a stdin the engine
 // closes when the attached client goes, and the engine removes the container once it exited.
 TEST(EncodeCreateContainerTest, LeaseReadsAStdinClosedWithItsClientAndAnswersOnStdout) {

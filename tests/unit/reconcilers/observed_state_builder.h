@@ -52,6 +52,7 @@ class ObservedStateBuilder {
     state_.wall_at = kNow;
     state_.network_exists = true;
     state_.bouncer.container = ContainerState::kRunning;
+    state_.bouncer.container_id = "b0b0";
     state_.bouncer.spec_hash = ::radctl::BouncerSpecHash(spec);
     state_.bouncer.reachable = true;
   }

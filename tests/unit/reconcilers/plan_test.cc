@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reconcilers/quorum.h"
+#include "reconcilers/spec_hash.h"
 #include "tests/unit/reconcilers/observed_state_builder.h"
 #include "tests/unit/reconcilers/plan_summary.h"
 
@@ -117,6 +118,28 @@ const PlanCase kBootstrapCases[] = {
        return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerHash("old").Build();
      },
      "remove-bouncer demo-bouncer"},
+    // Made by the release of 2026-11-30 (no login hold): kept, with its clients.
+    {"BouncerOfAnOlderRadctlGetsTheLoginHoldAddedNotRecreated", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(1)
+           .BouncerHash(BouncerSpecHashWithoutLoginHold(DemoSpec(3)))
+           .Build();
+     },
+     "add-login-hold demo-bouncer"},
+    {"BouncerOfAnOlderRadctlIsPointedAtANewPrimaryAtOnce", 3,
+     [](ObservedStateBuilder b) {
+       return b.Primary(1)
+           .Standby(2, 1)
+           .Standby(3, 1)
+           .BouncerTarget(2)
+           .BouncerHash(BouncerSpecHashWithoutLoginHold(DemoSpec(3)))
+           .Build();
+     },
+     "add-login-hold demo-bouncer; point-bouncer demo-bouncer -> demo-pg-1 [hold: PAUSE up to 3s, "
+     "then close hung servers, then KILL]"},
     {"PausedBouncerIsResumed", 3,
      [](ObservedStateBuilder b) {
        return b.Primary(1).Standby(2, 1).Standby(3, 1).BouncerTarget(1).BouncerPaused().Build();
@@ -971,6 +994,48 @@ TEST(ScaleDownTest, UnderAnyTwoTheNodeGoesOnceTwoStandbysThatStayHaveWhatItAckno
                         "received up to 0/5000000"));
   Plan removing = ComputePlan(spec, observed(0x5000000));
   EXPECT_NE(Find(removing, ActionType::kRemoveNode), nullptr) << removing.ToString("demo");
+}
+
+// The rules are added once per container: not again to the same one, again to another (made
+// by an older radctl on another host's engine, or after a restore of its state).
+TEST(PlanLoginHoldTest, AddedOncePerBouncerContainer) {
+  const ClusterSpec spec = DemoSpec(3);
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .BouncerTarget(1)
+                          .BouncerHash(BouncerSpecHashWithoutLoginHold(spec))
+                          .Build();
+  observed.bouncer.container_id = "c0ffee";
+  const Plan plan = ComputePlan(spec, observed);
+  const Action* add = Find(plan, ActionType::kAddLoginHold);
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(add->container_id, "c0ffee");
+  EXPECT_THAT(add->reason, HasSubstr("its clients stay connected"));
+
+  observed.memory = RememberOutcomes(observed.memory, {{*add, absl::OkStatus()}}, testing::kNow);
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "");
+  observed.bouncer.container_id = "decade";
+  EXPECT_EQ(Summary(ComputePlan(spec, observed)), "add-login-hold demo-bouncer");
+}
+
+// A failed helper (an image older than radctl) is not run again every pass.
+TEST(PlanLoginHoldTest, AFailedAdditionBacksOff) {
+  const ClusterSpec spec = DemoSpec(3);
+  Snapshot observed = ObservedStateBuilder(spec)
+                          .Primary(1)
+                          .Standby(2, 1)
+                          .Standby(3, 1)
+                          .BouncerTarget(1)
+                          .BouncerHash(BouncerSpecHashWithoutLoginHold(spec))
+                          .Build();
+  const Plan plan = ComputePlan(spec, observed);
+  const Action* add = Find(plan, ActionType::kAddLoginHold);
+  ASSERT_NE(add, nullptr);
+  observed.memory = RememberOutcomes(
+      observed.memory, {{*add, absl::FailedPreconditionError("image too old")}}, testing::kNow);
+  EXPECT_EQ(Find(ComputePlan(spec, observed), ActionType::kAddLoginHold), nullptr);
 }
 
 TEST(PlanImageTest, TheRebuiltTagIsNamedInTheReason) {
