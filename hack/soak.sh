@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak test: ROUNDS (default 100) rounds of random faults on a 3-node synchronous cluster under
 # load (8 writers, 200 writes/s), with `radctl drill`; prints the drill's table and summary and
-# writes an HTML report. Not part of CI: 100 rounds take about half an hour.
+# writes an HTML report. Not part of CI: 100 rounds take about 12 minutes.
 #   hack/soak.sh [ROUNDS]
 # Environment: SOAK_NAME (cluster, default radctl-soak), SOAK_PORT (bouncer, default 16690),
 # SOAK_REPORT (default /tmp/radctl-soak.html), SOAK_SEED (random faults; default from the clock),
