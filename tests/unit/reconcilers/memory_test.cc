@@ -153,5 +153,18 @@ TEST(RememberTest, TakingTheLeaseKeepsOnlyTheWorkThisControllerRuns) {
   EXPECT_TRUE(kept.backup_running);
 }
 
+// The login hold added to a bouncer an older radctl made is a fact about that container (by its
+// engine id), whoever acted since: kept under a new lease, and only a success records it.
+TEST(RememberTest, TheBouncerTheLoginHoldWasAddedToIsKeptUnderANewLease) {
+  Action add{ActionType::kAddLoginHold, 0, 0, "why"};
+  add.container_id = "b0b0";
+  LoopMemory memory =
+      RememberOutcomes({}, {{add, absl::UnavailableError("engine restarting")}}, kNow);
+  EXPECT_EQ(memory.login_hold_added_to, "");
+  memory = RememberOutcomes(memory, {{add, absl::OkStatus()}}, kNow);
+  EXPECT_EQ(memory.login_hold_added_to, "b0b0");
+  EXPECT_EQ(MemoryUnderNewLease(memory).login_hold_added_to, "b0b0");
+}
+
 }  // namespace
 }  // namespace radctl
