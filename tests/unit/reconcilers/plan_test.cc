@@ -996,17 +996,22 @@ TEST(ScaleDownTest, UnderAnyTwoTheNodeGoesOnceTwoStandbysThatStayHaveWhatItAckno
   EXPECT_NE(Find(removing, ActionType::kRemoveNode), nullptr) << removing.ToString("demo");
 }
 
+// A healthy cluster whose bouncer was made by a radctl without the login hold.
+Snapshot HealthyWithABouncerOfAnOlderRadctl(const ClusterSpec& spec) {
+  return ObservedStateBuilder(spec)
+      .Primary(1)
+      .Standby(2, 1)
+      .Standby(3, 1)
+      .BouncerTarget(1)
+      .BouncerHash(BouncerSpecHashWithoutLoginHold(spec))
+      .Build();
+}
+
 // The rules are added once per container: not again to the same one, again to another (made
 // by an older radctl on another host's engine, or after a restore of its state).
 TEST(PlanLoginHoldTest, AddedOncePerBouncerContainer) {
   const ClusterSpec spec = DemoSpec(3);
-  Snapshot observed = ObservedStateBuilder(spec)
-                          .Primary(1)
-                          .Standby(2, 1)
-                          .Standby(3, 1)
-                          .BouncerTarget(1)
-                          .BouncerHash(BouncerSpecHashWithoutLoginHold(spec))
-                          .Build();
+  Snapshot observed = HealthyWithABouncerOfAnOlderRadctl(spec);
   observed.bouncer.container_id = "c0ffee";
   const Plan plan = ComputePlan(spec, observed);
   const Action* add = Find(plan, ActionType::kAddLoginHold);
@@ -1023,13 +1028,7 @@ TEST(PlanLoginHoldTest, AddedOncePerBouncerContainer) {
 // A failed helper (an image older than radctl) is not run again every pass.
 TEST(PlanLoginHoldTest, AFailedAdditionBacksOff) {
   const ClusterSpec spec = DemoSpec(3);
-  Snapshot observed = ObservedStateBuilder(spec)
-                          .Primary(1)
-                          .Standby(2, 1)
-                          .Standby(3, 1)
-                          .BouncerTarget(1)
-                          .BouncerHash(BouncerSpecHashWithoutLoginHold(spec))
-                          .Build();
+  Snapshot observed = HealthyWithABouncerOfAnOlderRadctl(spec);
   const Plan plan = ComputePlan(spec, observed);
   const Action* add = Find(plan, ActionType::kAddLoginHold);
   ASSERT_NE(add, nullptr);
