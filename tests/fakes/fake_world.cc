@@ -1155,6 +1155,13 @@ void FakeWorld::LoadConfig(FakeNode& node) {
 }
 
 void FakeWorld::StartPostgres(FakeNode& node) {
+  // Commits that still waited for standbys when this Postgres last stopped were never
+  // acknowledged: the waiting backends ended with it, and their clients saw the connection end.
+  // Without this, a commit would be acknowledged later by the node's new configuration and
+  // standbys (a rejoined former primary), which no client waits for any more.
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = &nodes_.at(it->second) == &node ? pending_.erase(it) : std::next(it);
+  }
   node.postgres = true;
   node.pending_restart = false;
   LoadConfig(node);
