@@ -10,4 +10,16 @@ ProbeTimings ProbeTimingsFor(const FailoverSpec& failover) {
           std::clamp(quarter, absl::Milliseconds(100), absl::Seconds(1))};
 }
 
+std::map<int, absl::Time> SilenceDeadlines(const LoopMemory& memory, const FailoverSpec& failover) {
+  std::map<int, absl::Time> deadlines;
+  for (const auto& [ordinal, node] : memory.nodes) {
+    // Silent at the last look: it answered before it (a node that answered then has
+    // answered_at == looked_at; one never heard from has no silence to reach a deadline).
+    if (node.answered_at != absl::InfinitePast() && node.looked_at > node.answered_at) {
+      deadlines[ordinal] = node.answered_at + absl::Milliseconds(failover.detection_ms);
+    }
+  }
+  return deadlines;
+}
+
 }  // namespace radctl

@@ -2,8 +2,11 @@
 // by this one function (applied again whenever the spec changes). Pure.
 #pragma once
 
+#include <map>
+
 #include "absl/time/time.h"
 #include "crd-like-specs/cluster_spec.h"
+#include "reconcilers/memory.h"
 
 namespace radctl {
 
@@ -16,5 +19,10 @@ struct ProbeTimings {
 };
 
 ProbeTimings ProbeTimingsFor(const FailoverSpec& failover);
+
+// The nodes silent at the loop's last look (by ordinal), each with the time its silence reaches
+// detectionMs: the observer ends their probes then, so that the pass which counts the silence
+// plans the failover at detectionMs, not a whole probe timeout later.
+std::map<int, absl::Time> SilenceDeadlines(const LoopMemory& memory, const FailoverSpec& failover);
 
 }  // namespace radctl

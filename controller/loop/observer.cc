@@ -43,14 +43,18 @@ constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
 constexpr absl::Duration kImageRecheckInterval = absl::Seconds(30);
 // How often the data directory of a node busy with a long action is looked into.
 constexpr absl::Duration kBusyFactsInterval = absl::Seconds(2);
+// The least a probe waits, even for a node whose silence has reached detectionMs already: time
+// for a node that has just come back to answer on its kept session (milliseconds on loopback).
+constexpr absl::Duration kShortestProbe = absl::Milliseconds(50);
 
 }  // namespace
 
 Observer::Observer(const Env& env, ClusterSecrets secrets)
     : env_(env), secrets_(std::move(secrets)), sessions_(env.postgres) {}
 
-absl::StatusOr<std::unique_ptr<NodeSession>> Observer::TakeSession(const PgEndpoint& endpoint) {
-  return sessions_.Take(endpoint, probe_timeout_);
+absl::StatusOr<std::unique_ptr<NodeSession>> Observer::TakeSession(const PgEndpoint& endpoint,
+                                                                   absl::Duration timeout) {
+  return sessions_.Take(endpoint, timeout);
 }
 
 void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
@@ -58,10 +62,13 @@ void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
 }
 
 absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_port,
+                                              absl::Duration timeout,
                                               std::optional<AppRoleFacts>* role) {
+  const absl::Time end = env_.clock.Monotonic() + timeout;
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
-                   TakeSession(NodeEndpoint(spec, secrets_, host_port)));
-  absl::StatusOr<NodeProbe> probe = session->Probe(probe_timeout_);
+                   TakeSession(NodeEndpoint(spec, secrets_, host_port), timeout));
+  absl::StatusOr<NodeProbe> probe =
+      session->Probe(std::max(end - env_.clock.Monotonic(), kShortestProbe));
   if (probe.ok() && !probe->in_recovery) {
     absl::StatusOr<AppRoleFacts> facts =
         session->ReadAppRole(spec.auth.user, spec.auth.database, probe_timeout_);
@@ -73,7 +80,7 @@ absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_
 
 absl::StatusOr<Lsn> Observer::AskPrimary(const ClusterSpec& spec, int host_port) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
-                   TakeSession(NodeEndpoint(spec, secrets_, host_port)));
+                   TakeSession(NodeEndpoint(spec, secrets_, host_port), probe_timeout_));
   absl::StatusOr<Lsn> lsn = session->CurrentLsn(probe_timeout_);
   ReturnSession(std::move(session));
   return lsn;
@@ -244,8 +251,8 @@ std::string Observer::WantedImageId(const std::string& image) {
   return image_.id;
 }
 
-absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
-                                                const std::set<int>& busy) {
+absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, const std::set<int>& busy,
+                                                const std::map<int, absl::Time>& probe_by) {
   ObservedState state;
   ASSIGN_OR_RETURN(std::vector<docker::NetworkSummary> networks,
                    env_.runtime.ListNetworks(kLabelCluster, spec.name));
@@ -264,8 +271,14 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
                                                 absl::UnavailableError("container is not running"));
   std::vector<std::optional<AppRoleFacts>> roles(state.nodes.size());
   std::vector<std::function<void()>> work;
+  const absl::Time started = env_.clock.Monotonic();
+  auto probe_timeout = [&](int ordinal) {
+    auto by = probe_by.find(ordinal);
+    if (by == probe_by.end()) return probe_timeout_;
+    return std::clamp(by->second - started, kShortestProbe, probe_timeout_);
+  };
   for (size_t i = 0; i < state.nodes.size(); ++i) {
-    work.push_back([this, i, &spec, &state, &probes, &roles, &busy] {
+    work.push_back([this, i, &spec, &state, &probes, &roles, &busy, &probe_timeout] {
       NodeObservation& node = state.nodes[i];
       if (node.container == ContainerState::kStopped) {
         if (absl::StatusOr<docker::ContainerInfo> info = env_.runtime.InspectContainer(node.name);
@@ -282,7 +295,7 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec,
         return;
       }
       if (node.host_port != 0) {
-        probes[i] = ProbeNode(spec, node.host_port, &roles[i]);
+        probes[i] = ProbeNode(spec, node.host_port, probe_timeout(node.ordinal), &roles[i]);
       } else {
         probes[i] = absl::UnavailableError(
             "port 5432 is not published (is the container cut off from the network?)");

@@ -40,9 +40,13 @@ class Observer {
   SessionPool& sessions() { return sessions_; }
 
   // `busy`: nodes a long action runs on; their data directory is looked into less often (an
-  // exec every pass would slow the action down).
-  [[nodiscard]] absl::StatusOr<ObservedState> Observe(const ClusterSpec& spec,
-                                                      const std::set<int>& busy = {});
+  // exec every pass would slow the action down). `probe_by`: nodes silent already, by ordinal,
+  // with the time their silence reaches detectionMs; their probe ends then (but lasts at least
+  // kShortestProbe), so the pass that sees the silence reach it ends there, not a whole probe
+  // timeout later.
+  [[nodiscard]] absl::StatusOr<ObservedState> Observe(
+      const ClusterSpec& spec, const std::set<int>& busy = {},
+      const std::map<int, absl::Time>& probe_by = {});
   // The backup repository changed (a backup or the stanza was made): read it again next time.
   void ForgetBackups() { backup_.read_at = absl::InfinitePast(); }
   // One quick question to the primary published on `host_port` (its WAL position), on the
@@ -56,7 +60,7 @@ class Observer {
                       ObservedState& state) const;
   // On a writable primary, `role` gets the app role's facts (when they could be read).
   absl::StatusOr<NodeProbe> ProbeNode(const ClusterSpec& spec, int host_port,
-                                      std::optional<AppRoleFacts>* role);
+                                      absl::Duration timeout, std::optional<AppRoleFacts>* role);
   void ReadDataDirectory(NodeObservation& node) const;
   // ReadDataDirectory, for a `busy` node from a recent read.
   void ReadFacts(NodeObservation& node, bool busy);
@@ -68,7 +72,8 @@ class Observer {
 
   // Sessions are kept between observations (watch mode probes several times a second; a SCRAM
   // login each time would cost more CPU than everything else together).
-  absl::StatusOr<std::unique_ptr<NodeSession>> TakeSession(const PgEndpoint& endpoint);
+  absl::StatusOr<std::unique_ptr<NodeSession>> TakeSession(const PgEndpoint& endpoint,
+                                                           absl::Duration timeout);
   void ReturnSession(std::unique_ptr<NodeSession> session);
 
   // The kept server certificate's facts, parsed again only when it changes (a renewal): parsing

@@ -379,7 +379,8 @@ absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec,
   for (const auto& [ordinal, node] : memory.nodes) {
     if (!node.busy_with.empty()) busy.insert(ordinal);
   }
-  ASSIGN_OR_RETURN(ObservedState observed, observer_.Observe(spec, busy));
+  ASSIGN_OR_RETURN(ObservedState observed,
+                   observer_.Observe(spec, busy, SilenceDeadlines(memory, spec.failover)));
   observed.recorded_primary = recorded;
   return observed;
 }

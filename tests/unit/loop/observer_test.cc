@@ -105,6 +105,53 @@ TEST_F(ObserverTest, SilenceIsCountedFromTheLastAnswer) {
   EXPECT_EQ(observed.observed_at - memory_.Node(1).answered_at, absl::Seconds(3));
 }
 
+// The node sessions' side, recording how long each connection may take, by port.
+class RecordingPostgres : public PostgresAccess {
+ public:
+  explicit RecordingPostgres(const PostgresAccess& real) : real_(real) {}
+  absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
+                                                       absl::Duration timeout) const override {
+    timeouts[endpoint.port] = timeout;
+    return real_.Connect(endpoint, timeout);
+  }
+  mutable std::map<int, absl::Duration> timeouts;
+
+ private:
+  const PostgresAccess& real_;
+};
+
+TEST_F(ObserverTest, ASilentNodesProbeEndsWhenItsSilenceReachesDetection) {
+  const Env& env = h_.world().env();
+  RecordingPostgres postgres(env.postgres);
+  const Env recorded{env.runtime, postgres, env.bouncer, env.clock, env.tasks};
+  Observer observer(recorded, h_.secrets());
+  observer.set_probe_timeout(absl::Milliseconds(250));
+  ASSERT_TRUE(observer.Observe(h_.spec()).ok());
+  const int frozen_port = h_.world().Node(1).host_port;
+  const absl::Time detected_at = h_.world().clock().Monotonic() + absl::Seconds(1);
+  h_.world().Freeze(1, true);
+  h_.world().clock().Advance(absl::Milliseconds(300));
+  ASSERT_TRUE(observer.Observe(h_.spec()).ok());  // its first silent look: the session is lost
+
+  h_.world().clock().Advance(absl::Milliseconds(600));
+  postgres.timeouts.clear();
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(100))
+      << "the probe ends when the silence reaches detectionMs";
+
+  h_.world().clock().Advance(absl::Milliseconds(200));  // past it: a short look still
+  postgres.timeouts.clear();
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(50));
+
+  // The other nodes' probes are not shortened (a new observer logs in to each).
+  Observer fresh(recorded, h_.secrets());
+  fresh.set_probe_timeout(absl::Milliseconds(250));
+  postgres.timeouts.clear();
+  ASSERT_TRUE(fresh.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  EXPECT_EQ(postgres.timeouts.at(h_.world().Node(2).host_port), absl::Milliseconds(250));
+}
+
 TEST_F(ObserverTest, AContainerStartedAgainIsSilentOnlyFromItsFirstUnansweredProbe) {
   Observe();
   h_.world().Kill(1);
