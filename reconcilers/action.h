@@ -92,8 +92,10 @@ bool RunsBesideTheNode(ActionType type);
 // inside the container leaves the container running (fast to rejoin); killing the container
 // needs nothing of it (paused, hung, or a stop that failed before). A container the engine has
 // sent SIGKILL already (NodeObservation::killed) runs nothing: killing it again would only wait
-// for the engine to report its exit (Docker's kill of a SIGKILL waits for it, 0.1-0.3 s).
-enum class FenceMethod { kStopPostgres, kKillContainer, kAlreadyKilled };
+// for the engine to report its exit (Docker's kill of a SIGKILL waits for it, 0.1-0.3 s). A
+// Postgres observed stopped in its running container (fenced before, or crashed) is not stopped
+// again (an exec, 0.1-0.2 s): nothing but radctl starts it there (the entrypoint does not).
+enum class FenceMethod { kStopPostgres, kKillContainer, kAlreadyKilled, kAlreadyStopped };
 
 // Whether an action that holds clients at the bouncer (PAUSE) may go on when the hold fails. A
 // failover must not wait for the bouncer (the primary is gone already); a planned change

@@ -108,6 +108,9 @@ FenceMethod Situation::FenceMethodFor(int ordinal) const {
       (node->data_dir == DataDir::kUnknown && !node->facts_error.empty())) {
     return FenceMethod::kKillContainer;
   }
+  if (!node->reachable && node->data_dir != DataDir::kUnknown && !node->postgres_running) {
+    return FenceMethod::kAlreadyStopped;
+  }
   return memory.Failed(ordinal, ActionType::kFence) > 0 ? FenceMethod::kKillContainer
                                                         : FenceMethod::kStopPostgres;
 }

@@ -285,6 +285,7 @@ absl::Status Executor::Fence(int ordinal, FenceMethod method) {
     case FenceMethod::kKillContainer:
       return nodes_.KillContainer(ordinal);
     case FenceMethod::kAlreadyKilled:
+    case FenceMethod::kAlreadyStopped:
       return absl::OkStatus();
   }
   return absl::InternalError("unknown fence method");

@@ -1936,6 +1936,24 @@ TEST(PlanHowTest, AHungPrimaryIsFencedByStoppingPostgresUnlessPausedOrTriedBefor
   EXPECT_EQ(Find(plan, ActionType::kFence)->fence, FenceMethod::kKillContainer);
 }
 
+// A cut-off primary fenced by stopping its Postgres: the failover that follows does not stop it
+// again (an exec into the container, 0.1-0.2 s with clients held).
+TEST(PlanHowTest, AFailoverAfterTheFenceDoesNotStopPostgresAgain) {
+  ClusterSpec spec = DemoSpec();
+  Snapshot fenced = ObservedStateBuilder(spec)
+                        .Down(1, DataDir::kPrimary, /*postgres_running=*/false)
+                        .FencedByController(1)
+                        .Record(1, "primary", true, 0)
+                        .Standby(2, 0)
+                        .Standby(3, 0)
+                        .BouncerTarget(1)
+                        .Build();
+  fenced.nodes[0].host_port = 0;
+  const Action* failover = Find(ComputePlan(spec, fenced), ActionType::kFailover);
+  ASSERT_NE(failover, nullptr) << ComputePlan(spec, fenced).ToString("demo");
+  EXPECT_EQ(failover->fence, FenceMethod::kAlreadyStopped);
+}
+
 TEST(PlanHowTest, AFenceThatFailedBeforeIsMadeByAKill) {
   ClusterSpec spec = DemoSpec();
   ObservedStateBuilder builder(spec);
