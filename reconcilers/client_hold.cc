@@ -17,6 +17,13 @@ PauseLimits PauseForFailover() {
           "outage"};
 }
 
+PauseLimits PauseForCutOff() {
+  // A moment for PgBouncer to release the idle server connections and answer.
+  return {absl::Milliseconds(20), /*close_hung_servers=*/true, /*kill=*/true,
+          "the old primary is cut off from the network: its transactions cannot finish and its "
+          "connections do not break by themselves"};
+}
+
 PauseLimits PauseWhileFencing() {
   return {absl::Seconds(1), /*close_hung_servers=*/true, /*kill=*/true,
           "the fence breaks the hung primary's server connections: waiting for it spares the "

@@ -24,6 +24,9 @@ inline constexpr absl::Duration kPlannedChangePauseWait = absl::Seconds(3);
 // The old primary is dead or hung: its transactions cannot finish, so waiting long only
 // lengthens the outage; the hung connections are closed, and KILL follows where that fails.
 PauseLimits PauseForFailover();
+// The old primary is cut off from the network: no transaction on it can finish, and nothing
+// breaks its server connections from either side, so they are closed at once.
+PauseLimits PauseForCutOff();
 // A hung primary is fenced beside the hold: the fence breaks the hung server connections, and
 // waiting a moment for that spares the idle clients that KILL would drop with them.
 PauseLimits PauseWhileFencing();

@@ -105,13 +105,13 @@ bool FailOverOrWait(Planning& p, int old_primary, const std::string& why) {
                               s.memory.Node(old_primary).busy_with, " to end before fencing it"));
       return false;
     }
-    // Cut off from the network (its port unpublished), its connections cannot be broken from
-    // here: clients are then held at once.
+    // Cut off from the network (its port unpublished), its connections break from neither side
+    // and the fence (a stop inside the container) does not reach them: they are closed at once.
     Action& hold =
         p.out.Add(ActionType::kHoldClients, 0, old_primary,
                   absl::StrCat(why, "; holding clients while ", s.Name(old_primary), " is fenced"));
     hold.hold = ClientHold::kBestEffort;
-    hold.pause = old->host_port == 0 ? PauseForFailover() : PauseWhileFencing();
+    hold.pause = old->host_port == 0 ? PauseForCutOff() : PauseWhileFencing();
     p.out
         .Add(ActionType::kFence, old_primary, 0,
              absl::StrCat(why,
