@@ -1160,7 +1160,8 @@ void FakeWorld::StartPostgres(FakeNode& node) {
   // Without this, a commit would be acknowledged later by the node's new configuration and
   // standbys (a rejoined former primary), which no client waits for any more.
   for (auto it = pending_.begin(); it != pending_.end();) {
-    it = &nodes_.at(it->second) == &node ? pending_.erase(it) : std::next(it);
+    auto primary = nodes_.find(it->second);  // (a node scaled away is no longer in nodes_)
+    it = primary != nodes_.end() && &primary->second == &node ? pending_.erase(it) : std::next(it);
   }
   node.postgres = true;
   node.pending_restart = false;
