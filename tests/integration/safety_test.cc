@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -137,6 +138,42 @@ TEST(SafetyTest, TurningSynchronousOffDuringAnOutageDoesNotLowerTheQuorum) {
   EXPECT_TRUE(cluster.WaitHealthy(2, absl::Seconds(120)));
   writer->Stop();
   EXPECT_TRUE(NoAcknowledgedRowLost(cluster, *writer));
+}
+
+// What the simulator's model assumes of Postgres (tests/fakes/fake_world.cc, StartPostgres): a
+// commit still waiting for its synchronous standbys when the primary stops is never acknowledged
+// to its client, not even once standbys have it later. Without a controller watching, with
+// both standbys frozen, a commit waits; the primary is stopped under it.
+TEST(SafetyTest, ACommitWaitingForSynchronousStandbysWhenThePrimaryStopsIsNeverAcknowledged) {
+  TestCluster& cluster =
+      SharedCluster("it-safety-sync", 3, 16600, "  replication:\n    synchronous: true\n");
+  std::string primary;
+  ASSERT_TRUE(cluster.WaitHealthy(2, kHealTimeout, &primary));
+  const int p = OrdinalOf(primary);
+  const std::string standbys =
+      absl::StrCat(cluster.Node(p % 3 + 1), " ", cluster.Node((p + 1) % 3 + 1));
+  ASSERT_TRUE(cluster.QueryNode(p, "CREATE TABLE IF NOT EXISTS waited (id int)").ok());
+  ASSERT_EQ(Shell("docker pause " + standbys).exit_code, 0);
+
+  CommandResult client;
+  std::thread commit([&] {
+    client = Shell(absl::StrCat("docker exec ", primary, " psql -X -U postgres -d app -c ",
+                                ShellQuote("INSERT INTO waited VALUES (1)")));
+  });
+  EXPECT_TRUE(
+      cluster.WaitNodeQuery(p, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+                            "1", absl::Seconds(30)));
+  std::thread stop([&] { Shell("docker stop " + primary); });
+  commit.join();
+  EXPECT_NE(client.exit_code, 0) << client.out;
+  EXPECT_THAT(client.out, Not(HasSubstr("INSERT 0 1"))) << "the client was told it committed";
+  EXPECT_THAT(client.err, HasSubstr("canceling the wait for synchronous replication"));
+
+  // Thawed, the standbys receive the row (it was written locally); its client was told it failed.
+  EXPECT_EQ(Shell("docker unpause " + standbys).exit_code, 0);
+  stop.join();
+  Watcher watcher(cluster);
+  EXPECT_TRUE(cluster.WaitHealthy(2, kHealTimeout));
 }
 
 TEST(SafetyTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
