@@ -275,7 +275,11 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, const s
   auto probe_timeout = [&](int ordinal) {
     auto by = probe_by.find(ordinal);
     if (by == probe_by.end()) return probe_timeout_;
-    return std::clamp(by->second - started, kShortestProbe, probe_timeout_);
+    const absl::Duration left = by->second - started;
+    // Long past it (nobody failed over: a standby, or no successor), a node that comes back must
+    // have time for a new login (50-75 ms with TLS on a busy machine), or it stays silent.
+    if (left < -probe_timeout_) return probe_timeout_;
+    return std::clamp(left, kShortestProbe, probe_timeout_);
   };
   for (size_t i = 0; i < state.nodes.size(); ++i) {
     work.push_back([this, i, &spec, &state, &probes, &roles, &busy, &probe_timeout] {

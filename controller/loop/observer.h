@@ -43,7 +43,8 @@ class Observer {
   // exec every pass would slow the action down). `probe_by`: nodes silent already, by ordinal,
   // with the time their silence reaches detectionMs; their probe ends then (but lasts at least
   // kShortestProbe), so the pass that sees the silence reach it ends there, not a whole probe
-  // timeout later.
+  // timeout later. A probe that starts more than a probe timeout past that time is not
+  // shortened.
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(
       const ClusterSpec& spec, const std::set<int>& busy = {},
       const std::map<int, absl::Time>& probe_by = {});

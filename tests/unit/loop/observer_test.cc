@@ -144,6 +144,12 @@ TEST_F(ObserverTest, ASilentNodesProbeEndsWhenItsSilenceReachesDetection) {
   ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
   EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(50));
 
+  // Long past it (nobody failed over from it), a node that comes back has time to log in.
+  h_.world().clock().Advance(absl::Milliseconds(300));
+  postgres.timeouts.clear();
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(250));
+
   // The other nodes' probes are not shortened (a new observer logs in to each).
   Observer fresh(recorded, h_.secrets());
   fresh.set_probe_timeout(absl::Milliseconds(250));
