@@ -749,6 +749,10 @@ class FakeWorld::Session : public NodeSession {
 
 class FakeWorld::Postgres : public PostgresAccess {
  public:
+  // A TLS login with SCRAM on a busy machine (15-30 ms idle, 50-75 ms under a failover's load):
+  // a connection given less never logs in.
+  static constexpr absl::Duration kLoginTime = absl::Milliseconds(75);
+
   explicit Postgres(FakeWorld& world) : w_(world) {}
   absl::StatusOr<std::unique_ptr<NodeSession>> Connect(const PgEndpoint& endpoint,
                                                        absl::Duration timeout) const override {
@@ -762,7 +766,7 @@ class FakeWorld::Postgres : public PostgresAccess {
       return absl::UnavailableError(
           absl::StrCat("connecting to ", endpoint.ToString(), ": connection refused"));
     }
-    if (node->frozen) {
+    if (node->frozen || timeout < kLoginTime) {
       return absl::DeadlineExceededError(absl::StrCat("connecting to ", endpoint.ToString(),
                                                       ": no answer within ",
                                                       absl::FormatDuration(timeout)));
