@@ -64,11 +64,11 @@ void Observer::ReturnSession(std::unique_ptr<NodeSession> session) {
 absl::StatusOr<NodeProbe> Observer::ProbeNode(const ClusterSpec& spec, int host_port,
                                               absl::Duration timeout,
                                               std::optional<AppRoleFacts>* role) {
-  const absl::Time end = env_.clock.Monotonic() + timeout;
+  // The login and the query each get `timeout`: a new login (a controller just started) may
+  // take most of it on a busy machine, and must not leave the query too little.
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session,
                    TakeSession(NodeEndpoint(spec, secrets_, host_port), timeout));
-  absl::StatusOr<NodeProbe> probe =
-      session->Probe(std::max(end - env_.clock.Monotonic(), kShortestProbe));
+  absl::StatusOr<NodeProbe> probe = session->Probe(timeout);
   if (probe.ok() && !probe->in_recovery) {
     absl::StatusOr<AppRoleFacts> facts =
         session->ReadAppRole(spec.auth.user, spec.auth.database, probe_timeout_);
