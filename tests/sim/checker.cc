@@ -35,6 +35,7 @@ void Checker::Learn(const testing::FakeWorld& world, const std::vector<SeenEvent
     } else if (absl::StrContains(event.message, "may be lost") ||
                absl::StrContains(event.message, "are lost")) {
       loss_announced_.push_back(event.at);
+      announcements_.push_back(event);
     }
     if (absl::StrContains(event.message, "no acknowledged commit is lost")) {
       claims_.push_back(event);
@@ -165,6 +166,16 @@ std::optional<Violation> Checker::CheckRemovals(const WorldTruth& truth) {
 }
 
 std::optional<Violation> Checker::CheckClaims(const WorldTruth& truth) {
+  for (const SeenEvent& announcement : announcements_) {
+    const WorldTruth::Node* node = truth.NodeNamed(announcement.object, cluster_);
+    for (const Acked& acked : acked_) {
+      if (!acked.by_quorum || !acked.synchronous_ended || acked.at > announcement.at) continue;
+      if (node == nullptr || !node->wal.Holds(acked.commit)) {
+        lost_as_announced_.insert(acked.commit.id);
+      }
+    }
+  }
+  announcements_.clear();
   while (!claims_.empty()) {
     SeenEvent claim = std::move(claims_.front());
     claims_.erase(claims_.begin());
@@ -176,6 +187,8 @@ std::optional<Violation> Checker::CheckClaims(const WorldTruth& truth) {
     for (const Acked& acked : acked_) {
       if (!acked.by_quorum || acked.at > claim.at) continue;
       if (acked.synchronous_ended && announces_earlier) continue;
+      // Lost at an earlier failover that said so: a later promotion's claim is about its own.
+      if (lost_as_announced_.count(acked.commit.id) > 0) continue;
       // A person promoted a node since, accepting that what it lacked was lost.
       if (std::any_of(loss_accepted_.begin(), loss_accepted_.end(),
                       [&](absl::Time at) { return at >= acked.at && at <= claim.at; })) {

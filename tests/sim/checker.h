@@ -14,6 +14,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,11 @@ class Checker {
   size_t removed_seen_ = 0;
   std::vector<SeenEvent> claims_;           // not checked yet
   std::vector<absl::Time> loss_announced_;  // failovers that said commits may be lost
-  std::vector<absl::Time> loss_accepted_;   // promotions a person asked for, accepting loss
+  std::vector<SeenEvent> announcements_;    // those failovers, not looked at yet
+  // Acknowledged commits whose synchronous protection had ended and which a failover that
+  // announced losses left behind: lost there, with that announcement.
+  std::set<uint64_t> lost_as_announced_;
+  std::vector<absl::Time> loss_accepted_;  // promotions a person asked for, accepting loss
 };
 
 }  // namespace radctl::sim
