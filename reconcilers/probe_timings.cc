@@ -22,4 +22,15 @@ std::map<int, absl::Time> SilenceDeadlines(const LoopMemory& memory, const Failo
   return deadlines;
 }
 
+std::map<int, absl::Duration> ShortenedProbeTimeouts(const LoopMemory& memory,
+                                                     const FailoverSpec& failover, absl::Time now) {
+  const absl::Duration timeout = ProbeTimingsFor(failover).timeout;
+  std::map<int, absl::Duration> timeouts;
+  for (const auto& [ordinal, deadline] : SilenceDeadlines(memory, failover)) {
+    const absl::Duration left = deadline - now;
+    if (left >= -timeout) timeouts[ordinal] = std::clamp(left, kShortestProbe, timeout);
+  }
+  return timeouts;
+}
+
 }  // namespace radctl

@@ -43,9 +43,6 @@ constexpr absl::Duration kBackupInfoInterval = absl::Seconds(30);
 constexpr absl::Duration kImageRecheckInterval = absl::Seconds(30);
 // How often the data directory of a node busy with a long action is looked into.
 constexpr absl::Duration kBusyFactsInterval = absl::Seconds(2);
-// The least a probe waits, even for a node whose silence has reached detectionMs already: time
-// for a node that has just come back to answer on its kept session (milliseconds on loopback).
-constexpr absl::Duration kShortestProbe = absl::Milliseconds(50);
 
 }  // namespace
 
@@ -251,8 +248,9 @@ std::string Observer::WantedImageId(const std::string& image) {
   return image_.id;
 }
 
-absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, const std::set<int>& busy,
-                                                const std::map<int, absl::Time>& probe_by) {
+absl::StatusOr<ObservedState> Observer::Observe(
+    const ClusterSpec& spec, const std::set<int>& busy,
+    const std::map<int, absl::Duration>& probe_timeouts) {
   ObservedState state;
   ASSIGN_OR_RETURN(std::vector<docker::NetworkSummary> networks,
                    env_.runtime.ListNetworks(kLabelCluster, spec.name));
@@ -271,15 +269,9 @@ absl::StatusOr<ObservedState> Observer::Observe(const ClusterSpec& spec, const s
                                                 absl::UnavailableError("container is not running"));
   std::vector<std::optional<AppRoleFacts>> roles(state.nodes.size());
   std::vector<std::function<void()>> work;
-  const absl::Time started = env_.clock.Monotonic();
   auto probe_timeout = [&](int ordinal) {
-    auto by = probe_by.find(ordinal);
-    if (by == probe_by.end()) return probe_timeout_;
-    const absl::Duration left = by->second - started;
-    // Long past it (nobody failed over: a standby, or no successor), a node that comes back must
-    // have time for a new login (50-75 ms with TLS on a busy machine), or it stays silent.
-    if (left < -probe_timeout_) return probe_timeout_;
-    return std::clamp(left, kShortestProbe, probe_timeout_);
+    auto shortened = probe_timeouts.find(ordinal);
+    return shortened == probe_timeouts.end() ? probe_timeout_ : shortened->second;
   };
   for (size_t i = 0; i < state.nodes.size(); ++i) {
     work.push_back([this, i, &spec, &state, &probes, &roles, &busy, &probe_timeout] {

@@ -40,14 +40,11 @@ class Observer {
   SessionPool& sessions() { return sessions_; }
 
   // `busy`: nodes a long action runs on; their data directory is looked into less often (an
-  // exec every pass would slow the action down). `probe_by`: nodes silent already, by ordinal,
-  // with the time their silence reaches detectionMs; their probe ends then (but lasts at least
-  // kShortestProbe), so the pass that sees the silence reach it ends there, not a whole probe
-  // timeout later. A probe that starts more than a probe timeout past that time is not
-  // shortened.
+  // exec every pass would slow the action down). `probe_timeouts`: the nodes whose probe is
+  // shortened, by ordinal (ShortenedProbeTimeouts); the others get the probe timeout.
   [[nodiscard]] absl::StatusOr<ObservedState> Observe(
       const ClusterSpec& spec, const std::set<int>& busy = {},
-      const std::map<int, absl::Time>& probe_by = {});
+      const std::map<int, absl::Duration>& probe_timeouts = {});
   // The backup repository changed (a backup or the stanza was made): read it again next time.
   void ForgetBackups() { backup_.read_at = absl::InfinitePast(); }
   // One quick question to the primary published on `host_port` (its WAL position), on the

@@ -379,8 +379,10 @@ absl::StatusOr<ObservedState> ReconcileLoop::Observe(const ClusterSpec& spec,
   for (const auto& [ordinal, node] : memory.nodes) {
     if (!node.busy_with.empty()) busy.insert(ordinal);
   }
-  ASSIGN_OR_RETURN(ObservedState observed,
-                   observer_.Observe(spec, busy, SilenceDeadlines(memory, spec.failover)));
+  ASSIGN_OR_RETURN(
+      ObservedState observed,
+      observer_.Observe(spec, busy,
+                        ShortenedProbeTimeouts(memory, spec.failover, env_.clock.Monotonic())));
   observed.recorded_primary = recorded;
   return observed;
 }

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reconcilers/probe_timings.h"
 #include "tests/unit/loop/controller_harness.h"
 
 namespace radctl {
@@ -128,33 +129,41 @@ TEST_F(ObserverTest, ASilentNodesProbeEndsWhenItsSilenceReachesDetection) {
   observer.set_probe_timeout(absl::Milliseconds(250));
   ASSERT_TRUE(observer.Observe(h_.spec()).ok());
   const int frozen_port = h_.world().Node(1).host_port;
-  const absl::Time detected_at = h_.world().clock().Monotonic() + absl::Seconds(1);
+  // The loop's memory: node 1 answered now, and was silent at the next look.
+  LoopMemory memory;
+  memory.nodes[1].answered_at = h_.world().clock().Monotonic();
+  FailoverSpec failover;
+  failover.detection_ms = 1000;
+  auto shortened = [&] {
+    return ShortenedProbeTimeouts(memory, failover, h_.world().clock().Monotonic());
+  };
   h_.world().Freeze(1, true);
   h_.world().clock().Advance(absl::Milliseconds(300));
   ASSERT_TRUE(observer.Observe(h_.spec()).ok());  // its first silent look: the session is lost
+  memory.nodes[1].looked_at = h_.world().clock().Monotonic();
 
   h_.world().clock().Advance(absl::Milliseconds(600));
   postgres.timeouts.clear();
-  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, shortened()).ok());
   EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(100))
       << "the probe ends when the silence reaches detectionMs";
 
   h_.world().clock().Advance(absl::Milliseconds(200));  // past it: a short look still
   postgres.timeouts.clear();
-  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, shortened()).ok());
   EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(50));
 
   // Long past it (nobody failed over from it), a node that comes back has time to log in.
   h_.world().clock().Advance(absl::Milliseconds(300));
   postgres.timeouts.clear();
-  ASSERT_TRUE(observer.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  ASSERT_TRUE(observer.Observe(h_.spec(), {}, shortened()).ok());
   EXPECT_EQ(postgres.timeouts.at(frozen_port), absl::Milliseconds(250));
 
   // The other nodes' probes are not shortened (a new observer logs in to each).
   Observer fresh(recorded, h_.secrets());
   fresh.set_probe_timeout(absl::Milliseconds(250));
   postgres.timeouts.clear();
-  ASSERT_TRUE(fresh.Observe(h_.spec(), {}, {{1, detected_at}}).ok());
+  ASSERT_TRUE(fresh.Observe(h_.spec(), {}, shortened()).ok());
   EXPECT_EQ(postgres.timeouts.at(h_.world().Node(2).host_port), absl::Milliseconds(250));
 }
 

@@ -32,6 +32,25 @@ TEST(SilenceDeadlinesTest, ANodeSilentAtTheLastLookIsDueAtDetectionAfterItsLastA
   EXPECT_EQ(deadlines.at(1), t + absl::Seconds(1));
 }
 
+TEST(ShortenedProbeTimeoutsTest, ASilentNodesProbeEndsAtItsDeadlineButNotLongAfter) {
+  FailoverSpec failover;
+  failover.detection_ms = 1000;  // probe timeout 250 ms
+  const absl::Time t = absl::FromUnixSeconds(1'800'000'000);
+  LoopMemory memory;
+  memory.nodes[1].answered_at = t;
+  memory.nodes[1].looked_at = t + absl::Milliseconds(300);
+  memory.nodes[2].answered_at = t + absl::Milliseconds(300);  // answered at the last look
+  memory.nodes[2].looked_at = t + absl::Milliseconds(300);
+  auto at = [&](int ms) {
+    return ShortenedProbeTimeouts(memory, failover, t + absl::Milliseconds(ms));
+  };
+  EXPECT_EQ(at(600).at(1), absl::Milliseconds(250)) << "the whole timeout fits before the deadline";
+  EXPECT_EQ(at(900).at(1), absl::Milliseconds(100)) << "it ends at the deadline";
+  EXPECT_EQ(at(1100).at(1), absl::Milliseconds(50)) << "just past it: a short look still";
+  EXPECT_EQ(at(1400).count(1), 0u) << "long past it: time for a new login";
+  EXPECT_EQ(at(900).count(2), 0u);
+}
+
 TEST(ProbeTimingsTest, TimeoutsStayBetweenATenthAndOneSecond) {
   EXPECT_EQ(For(200).timeout, absl::Milliseconds(100));
   EXPECT_EQ(For(60000).timeout, absl::Seconds(1));
