@@ -311,8 +311,11 @@ absl::Status Executor::Failover(const Action& action) {
   // A failover that stops before the record writes the old primary's back, so that a bouncer
   // restarted meanwhile cannot send clients to a primary that is not recorded.
   absl::Status uploaded = absl::UnknownError("not uploaded");
-  std::unique_ptr<Task> upload =
-      env_.tasks.Start([&] { uploaded = bouncer_.PrepareTarget(new_primary); });
+  absl::Duration upload_took;
+  std::unique_ptr<Task> upload = env_.tasks.Start([&] {
+    uploaded = bouncer_.PrepareTarget(new_primary);
+    upload_took = env_.clock.Monotonic() - start;
+  });
   absl::Status status = absl::OkStatus();
   if (old_primary != 0) {
     status = Fence(old_primary, action.fence);
@@ -331,8 +334,13 @@ absl::Status Executor::Failover(const Action& action) {
     recorded = status.ok();
     if (recorded) step("recorded as the primary");
   }
-  if (status.ok()) RecordUpstreams(**successor, following, new_primary);
   upload->Wait();
+  if (uploaded.ok()) {
+    // Said after the record, with its own time: where the repoint waited for it, it shows.
+    events_.Progress(absl::StrCat("failover: the bouncer's config naming ",
+                                  NodeName(spec_.name, new_primary), " was uploaded at +",
+                                  Seconds(upload_took)));
+  }
   if (status.ok()) status = uploaded;
   if (status.ok()) status = bouncer_.Reload();
   if (status.ok()) {
@@ -354,6 +362,9 @@ absl::Status Executor::Failover(const Action& action) {
     if (status.ok()) status = resumed;
     step("bouncer resumed");
   }
+  // repmgr's records of the standbys that follow it: its metadata, not what routes clients, so
+  // written once they are resumed (each a local commit on the new primary).
+  if (recorded) RecordUpstreams(**successor, following, new_primary);
   GiveBack(successor, *followers);
   return status;
 }
@@ -464,7 +475,7 @@ absl::Status Executor::RecordPrimary(int ordinal, int synchronous_number) {
 }
 
 absl::Status Executor::RecordPrimary(NodeSession& session, int ordinal, int synchronous_number) {
-  ASSIGN_OR_RETURN(int timeline, nodes_.Timeline(session));
+  ASSIGN_OR_RETURN(int timeline, session.PrimaryTimeline(absl::Seconds(5)));
   RecordedPrimary record{ordinal, timeline, synchronous_number};
   if (synchronous_number < 0) {
     // As it commits now: synchronously from its current position on.
@@ -588,11 +599,12 @@ absl::Status Executor::Switchover(const Action& action) {
     followers->Wait();
     status = PromoteWithFollowers(action, **successor, *followers, step, &following);
   }
+  bool recorded = false;
   if (status.ok()) {
     step(absl::StrCat(new_name, " promoted"));
     status = RecordPrimary(**successor, new_primary);
+    recorded = status.ok();
   }
-  if (status.ok()) RecordUpstreams(**successor, following, new_primary);
   if (status.ok()) {
     status = bouncer_.Reload();
     if (status.ok()) step(absl::StrCat("bouncer points to ", new_name));
@@ -604,6 +616,9 @@ absl::Status Executor::Switchover(const Action& action) {
     if (status.ok()) status = resumed;
     step("bouncer resumed");
   }
+  // repmgr's records of the standbys that follow it: its metadata, not what routes clients, so
+  // written once they are resumed (each a local commit on the new primary).
+  if (recorded) RecordUpstreams(**successor, following, new_primary);
   GiveBack(successor, *followers);
   return status;
 }

@@ -80,16 +80,6 @@ absl::StatusOr<std::optional<MovedAside>> NodeOperations::MoveAside(int ordinal)
   return std::optional<MovedAside>(moved);
 }
 
-absl::StatusOr<int> NodeOperations::Timeline(int ordinal) const {
-  ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(ordinal));
-  return Timeline(*session);
-}
-
-absl::StatusOr<int> NodeOperations::Timeline(NodeSession& session) const {
-  ASSIGN_OR_RETURN(NodeProbe probe, session.Probe(kConnectTimeout));
-  return probe.timeline;
-}
-
 absl::StatusOr<std::optional<Lsn>> NodeOperations::ForkPoint(int primary, int timeline) const {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeSession> session, Connect(primary));
   ASSIGN_OR_RETURN(std::vector<TimelineSwitch> history, session->TimelineHistory(kConnectTimeout));

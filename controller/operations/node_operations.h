@@ -99,9 +99,6 @@ class NodeOperations {
   // Moves a real data directory aside in the node's volume (the newest one kept); nullopt when
   // there was none (empty, or an interrupted clone).
   [[nodiscard]] absl::StatusOr<std::optional<MovedAside>> MoveAside(int ordinal) const;
-  // The node's timeline, as it writes or receives WAL.
-  [[nodiscard]] absl::StatusOr<int> Timeline(int ordinal) const;
-  [[nodiscard]] absl::StatusOr<int> Timeline(NodeSession& session) const;
   // Where `primary`'s history left `timeline` (from its timeline history); nullopt when its
   // history does not include that timeline.
   [[nodiscard]] absl::StatusOr<std::optional<Lsn>> ForkPoint(int primary, int timeline) const;

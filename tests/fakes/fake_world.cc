@@ -578,6 +578,16 @@ class FakeWorld::Session : public NodeSession {
     return node->lsn();
   }
 
+  absl::StatusOr<int> PrimaryTimeline(absl::Duration) override {
+    FAKE_CALL(w_);
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    if (node->data == FakeData::kStandby) {
+      return absl::AbortedError("recovery is in progress");
+    }
+    return node->timeline();
+  }
+
   absl::StatusOr<std::string> SynchronousStandbyNames(absl::Duration) override {
     FAKE_CALL(w_);
     FakeNode* node = Check();

@@ -52,6 +52,10 @@ constexpr char kReplicationSql[] =
     "SELECT application_name, state, sync_state, COALESCE(replay_lsn::text, '0/0'), "
     "COALESCE(EXTRACT(epoch FROM replay_lag), 0) FROM pg_stat_replication";
 constexpr char kSyncNamesSql[] = "SHOW synchronous_standby_names";
+// As the probe reads a primary's (pg_current_wal_lsn() fails on a standby: "recovery is in
+// progress").
+constexpr char kPrimaryTimelineSql[] =
+    "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
 // The archiver, and how many WAL segments wait for it (Postgres keeps them until archived).
 constexpr char kArchiverSql[] =
     "SELECT current_setting('archive_mode') <> 'off', archived_count, "
@@ -189,6 +193,16 @@ class LibpqNodeSession : public NodeSession {
   absl::StatusOr<Lsn> CurrentLsn(absl::Duration timeout) override {
     ASSIGN_OR_RETURN(PgRows rows, conn_->Query("SELECT pg_current_wal_lsn()::text", timeout));
     return rows.empty() ? 0 : LsnOrZero(rows[0][0]);
+  }
+
+  absl::StatusOr<int> PrimaryTimeline(absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Query(kPrimaryTimelineSql, timeout));
+    int timeline = 0;
+    if (rows.empty() || !absl::SimpleAtoi(rows[0][0].value_or(""), &timeline) || timeline <= 0) {
+      return absl::InternalError(
+          absl::StrCat(conn_->endpoint().ToString(), ": unexpected timeline"));
+    }
+    return timeline;
   }
 
   absl::StatusOr<std::string> SynchronousStandbyNames(absl::Duration timeout) override {
