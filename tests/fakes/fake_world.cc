@@ -570,21 +570,13 @@ class FakeWorld::Session : public NodeSession {
 
   absl::StatusOr<Lsn> CurrentLsn(absl::Duration) override {
     FAKE_CALL(w_);
-    FakeNode* node = Check();
-    if (node == nullptr) return Lost();
-    if (node->data == FakeData::kStandby) {
-      return absl::AbortedError("recovery is in progress");
-    }
+    ASSIGN_OR_RETURN(FakeNode * node, Writable());
     return node->lsn();
   }
 
   absl::StatusOr<int> PrimaryTimeline(absl::Duration) override {
     FAKE_CALL(w_);
-    FakeNode* node = Check();
-    if (node == nullptr) return Lost();
-    if (node->data == FakeData::kStandby) {
-      return absl::AbortedError("recovery is in progress");
-    }
+    ASSIGN_OR_RETURN(FakeNode * node, Writable());
     return node->timeline();
   }
 
@@ -722,6 +714,16 @@ class FakeWorld::Session : public NodeSession {
     w_.Replicate();
     return &it->second;
   }
+  // The node, when it answers and is not in recovery (what pg_current_wal_lsn() needs).
+  absl::StatusOr<FakeNode*> Writable() {
+    FakeNode* node = Check();
+    if (node == nullptr) return Lost();
+    if (node->data == FakeData::kStandby) {
+      return absl::AbortedError("recovery is in progress");
+    }
+    return node;
+  }
+
   absl::Status Lost() {
     // A frozen node does not answer; any other loss is a closed connection.
     auto it = w_.nodes_.find(ordinal_);

@@ -192,7 +192,7 @@ TEST(SafetyTest, ThreeFaultsNeverMakeAnAbandonedHistoryPrimaryAgain) {
   // 2. The primary dies cut off from the others: restarted, it cannot rejoin, and stays a
   //    former primary on timeline 1. The other standby is promoted; writes go on there.
   //    Replication is asynchronous: a commit acknowledged in the instant before the cut may not
-  //    have reached the standby (on a busy machine it did not, CI run 23), which is the loss the
+  //    have reached the standby (the busier the machine, the likelier), which is the loss the
   //    failover announces and not what this test is about. So the writes pause until the
   //    standby has replayed them all, and a second writer starts once another primary serves.
   writer->Stop();

@@ -301,8 +301,8 @@ constexpr absl::Duration kLeaseFileTimeout = absl::Seconds(10);
 // whole: a temporary file, fsync, rename, fsync of the directory), one line each way on the
 // attached stream, and ends when its stdin closes. A request on the open connection costs a few
 // milliseconds; the engine's archive and exec calls cost 30-50 ms, on a failover's path. Perl
-// (perl-base is in every Debian image), not sh: sh ran four programs per write, 25-100 ms on a
-// busy machine, where Perl's system calls take 1-25 ms.
+// (perl-base is in every Debian image) does a write in its own system calls, 1-25 ms on a busy
+// machine; a shell would start four programs for it (base64, sync, mv, sync), 25-100 ms.
 constexpr char kLeaseProcess[] = R"pl($0 = "radctl-lease";
 use strict;
 use warnings;

@@ -76,7 +76,7 @@ class NodeSession {
   [[nodiscard]] virtual absl::StatusOr<Lsn> CurrentLsn(absl::Duration timeout) = 0;
   // The timeline a writable primary writes its WAL on (an error on a standby): one light query,
   // for a failover that records its new primary while the clients are held (a whole Probe
-  // took 20-120 ms on a just promoted node of a busy machine).
+  // takes 20-120 ms on a just promoted node of a busy machine).
   [[nodiscard]] virtual absl::StatusOr<int> PrimaryTimeline(absl::Duration timeout) = 0;
   // SHOW synchronous_standby_names: what the node commits with now.
   [[nodiscard]] virtual absl::StatusOr<std::string> SynchronousStandbyNames(
